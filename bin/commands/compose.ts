@@ -1,0 +1,23 @@
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../lib/config/load.ts';
+import { composeContract } from '../../lib/federation/compose.ts';
+import { loadContract } from '../../lib/federation/contract.ts';
+
+/** `passerelle compose`: lint + compose `schema/`, print a summary, optionally write the supergraph. */
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { out: { type: 'string' }, schema: { type: 'string' } } });
+  const config = loadConfig();
+  const urls = Object.fromEntries(config.dataProviders.map((p) => [p.name, p.url]));
+  const composed = composeContract(loadContract(values.schema), urls);
+  for (const [provider, catalog] of composed.catalogs) {
+    const fields = [...composed.scopeMap].filter(([, scopes]) => scopes.some((s) => catalog.scopes[s])).length;
+    console.log(`${provider}: ${Object.keys(catalog.scopes).length} scopes, ${fields} scoped fields`);
+  }
+  if (values.out) {
+    writeFileSync(values.out, composed.supergraphSdl);
+    console.log(`supergraph written to ${values.out}`);
+  }
+  console.log('composition OK');
+  return 0;
+}

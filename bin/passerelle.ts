@@ -1,0 +1,25 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * The `passerelle` command: one entry point for every operation.
+ *   passerelle start [component...]   start the platform (all components) or some of them
+ *   passerelle compose [--out FILE]   compose and lint the federation contract
+ *   passerelle seed [--citizens N]    load the sandbox registries (+ N synthetic citizens)
+ * Each command lives in bin/commands/<name>.ts and exports `run(args)`.
+ */
+const COMMANDS: Record<string, () => Promise<{ run(args: string[]): Promise<number | void> }>> = {
+  compose: () => import('./commands/compose.ts'),
+};
+
+const [name, ...args] = process.argv.slice(2);
+const load = name ? COMMANDS[name] : undefined;
+if (!load) {
+  console.error(`usage: passerelle <${Object.keys(COMMANDS).join('|')}> [options]`);
+  process.exit(name ? 2 : 0);
+}
+try {
+  const code = await (await load()).run(args);
+  if (typeof code === 'number') process.exitCode = code;
+} catch (error) {
+  console.error(`passerelle ${name}: ${(error as Error).message}`);
+  process.exitCode = 1;
+}

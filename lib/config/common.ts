@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/** eIDAS levels of assurance, lowest first. */
+export const ACR_LEVELS = ['eidas1', 'eidas2', 'eidas3'] as const;
+export type AcrLevel = (typeof ACR_LEVELS)[number];
+export const AcrLevel = z.enum(ACR_LEVELS);
+
+export const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+/**
+ * A secret or key: `{ "env": "VAR" }`, `{ "file": "path" }` (relative to the
+ * configuration file), or an inline string — inline only in a sandbox
+ * configuration (`"sandbox": true`), so real secrets never sit in the repository.
+ */
+export const SecretRef = z.union([
+  z.string().min(1),
+  z.strictObject({ env: z.string().min(1) }),
+  z.strictObject({ file: z.string().min(1) }),
+]);
+export type SecretRef = z.infer<typeof SecretRef>;
+
+/** Where a component is reached (`url`) and where it listens (`port` defaults to the URL's). */
+export const Service = {
+  url: HttpUrl,
+  port: z.number().int().min(0).max(65535).optional(),
+  host: z.string().default('127.0.0.1'),
+};

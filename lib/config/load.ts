@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SecretRef } from './common.ts';
+import { PasserelleConfig, type PasserelleConfigData } from './schema.ts';
+
+export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../../sandbox/passerelle.json', import.meta.url));
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export interface Config extends PasserelleConfigData {
+  /** Folder of the configuration file: relative paths are resolved from it. */
+  readonly dir: string;
+  /** Reads a secret reference (env, file or sandbox inline value). */
+  secret(ref: SecretRef, key: string): string;
+  /** A secret holding JSON (a JWKS, a list of keys). */
+  secretJson<T = unknown>(ref: SecretRef, key: string): T;
+}
+
+/**
+ * Loads the configuration: the file at `PASSERELLE_CONFIG` (default: the sandbox
+ * one), then environment overrides, then validation. Overrides:
+ * - `DATABASE_URL` sets `database.url`;
+ * - `PASSERELLE__a__b__c=value` sets the key path a.b.c; in a list, an item is
+ *   addressed by its `name` or `clientId` (`PASSERELLE__dataProviders__dgfip__url`).
+ *   The value is parsed as JSON when it is valid JSON, else taken as a string.
+ * Any invalid key stops here with a message naming it.
+ */
+export function loadConfig(options: { path?: string; env?: NodeJS.ProcessEnv; overrides?: Array<[string, unknown]> } = {}): Config {
+  const env = options.env ?? process.env;
+  const path = resolve(options.path ?? env.PASSERELLE_CONFIG ?? DEFAULT_CONFIG_PATH);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`cannot read configuration ${path}: ${(error as Error).message}`);
+  }
+  if (env.DATABASE_URL) setPath(raw, ['database', 'url'], env.DATABASE_URL, path);
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith('PASSERELLE__') || value === undefined) continue;
+    setPath(raw, name.slice('PASSERELLE__'.length).split('__'), parseValue(value), `${path} (from ${name})`);
+  }
+  for (const [keyPath, value] of options.overrides ?? []) setPath(raw, keyPath.split('.'), value, path);
+
+  const parsed = PasserelleConfig.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  - ${formatPath(raw, issue.path)}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration ${path}:\n${lines.join('\n')}`);
+  }
+  const data = parsed.data;
+  const dir = dirname(path);
+  const secret = (ref: SecretRef, key: string): string => readSecret(ref, key, dir, data.sandbox, env);
+  return {
+    ...data,
+    dir,
+    secret,
+    secretJson<T>(ref: SecretRef, key: string): T {
+      const text = secret(ref, key);
+      try {
+        return JSON.parse(text) as T;
+      } catch {
+        throw new ConfigError(`${key}: the secret is not valid JSON`);
+      }
+    },
+  };
+}
+
+/** The port a component listens on: its explicit `port`, else its URL's. */
+export function listenPort(service: { url: string; port?: number | undefined }): number {
+  if (service.port !== undefined) return service.port;
+  const url = new URL(service.url);
+  return url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+}
+
+function readSecret(ref: SecretRef, key: string, dir: string, sandbox: boolean, env: NodeJS.ProcessEnv): string {
+  if (typeof ref === 'string') {
+    if (!sandbox) throw new ConfigError(`${key}: inline secrets are only allowed in a sandbox configuration; use { "env": ... } or { "file": ... }`);
+    return ref;
+  }
+  if ('env' in ref) {
+    const value = env[ref.env];
+    if (!value) throw new ConfigError(`${key}: environment variable ${ref.env} is not set`);
+    return value;
+  }
+  const file = isAbsolute(ref.file) ? ref.file : resolve(dir, ref.file);
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    throw new ConfigError(`${key}: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+function parseValue(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+function setPath(root: unknown, keys: string[], value: unknown, source: string): void {
+  let node = root as Record<string, unknown> | unknown[];
+  keys.forEach((key, i) => {
+    const last = i === keys.length - 1;
+    if (Array.isArray(node)) {
+      const item = node.find((x) => x && typeof x === 'object' && ((x as Record<string, unknown>).name === key || (x as Record<string, unknown>).clientId === key));
+      if (!item) throw new ConfigError(`${source}: no item "${key}" in ${keys.slice(0, i).join('.')}`);
+      if (last) throw new ConfigError(`${source}: cannot replace the whole item ${keys.join('.')}`);
+      node = item as Record<string, unknown>;
+      return;
+    }
+    if (last) {
+      node[key] = value;
+      return;
+    }
+    if (node[key] === undefined || node[key] === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  });
+}
+
+/** `dataProviders[dgfip].url` rather than `dataProviders.0.url`: name the wrong key. */
+function formatPath(raw: unknown, path: ReadonlyArray<PropertyKey>): string {
+  if (!path.length) return '(root)';
+  let node = raw as Record<PropertyKey, unknown> | undefined;
+  let out = '';
+  for (const key of path) {
+    const child = node?.[key] as Record<string, unknown> | undefined;
+    if (typeof key === 'number') {
+      const label = child && typeof child === 'object' ? (child.name ?? child.clientId) : undefined;
+      out += `[${typeof label === 'string' ? label : key}]`;
+    } else {
+      out += out ? `.${String(key)}` : String(key);
+    }
+    node = child && typeof child === 'object' ? child : undefined;
+  }
+  return out;
+}
+
+export type { PasserelleConfigData };

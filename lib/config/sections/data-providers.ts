@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { Service } from '../common.ts';
+
+/** A data provider: one subgraph, one folder in `subgraphs/` and one in `schema/`. */
+export const DataProvider = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be lower-case letters, digits or _'),
+  ...Service,
+  /** Audience of the internal tokens the gateway mints for this provider. */
+  audience: z.string().optional(),
+});
+export type DataProvider = z.infer<typeof DataProvider>;
+
+export const DataProvidersSection = z.array(DataProvider).min(1)
+  .refine((list) => new Set(list.map((p) => p.name)).size === list.length, 'data provider names must be unique');

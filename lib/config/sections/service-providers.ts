@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+/** A service provider: an OpenID client of the broker and a GraphQL client of the gateway. */
+export const ServiceProvider = z.strictObject({
+  clientId: z.string().min(1),
+  displayName: z.string().min(1),
+  /** Pairwise subjects are computed per sector: SPs of one sector share them. */
+  sectorIdentifier: z.string().min(1),
+  /** Scopes (identity and data) this SP is entitled to request. */
+  scopes: z.array(z.string().min(1)).min(1),
+  requirePar: z.boolean().default(false),
+  /** OpenID client metadata (redirect_uris, jwks, token_endpoint_auth_method, ...). */
+  metadata: z.looseObject({ redirect_uris: z.array(z.string()).min(1) }),
+  /** Named GraphQL operations the SP registered, usable in authorization_details. */
+  operations: z.record(z.string(), z.string()).default({}),
+});
+export type ServiceProvider = z.infer<typeof ServiceProvider>;
+
+export const ServiceProvidersSection = z.array(ServiceProvider).default([])
+  .refine((list) => new Set(list.map((p) => p.clientId)).size === list.length, 'service provider client ids must be unique');

@@ -1,0 +1,56 @@
+import { composeServices } from '@apollo/composition';
+import { parse } from 'graphql';
+import type { AcrLevel } from '../config/common.ts';
+import type { Catalog, ScopeEntry } from './catalog.ts';
+import { CITIZEN_SUBGRAPH, ContractError, loadContract, type Contract } from './contract.ts';
+import { lintContract } from './lint.ts';
+import { readScopeMap, type ScopeMap } from './scope-map.ts';
+
+/** One scope of a catalog, with the provider that owns it. */
+export interface ScopeInfo extends ScopeEntry {
+  name: string;
+  provider: string;
+}
+
+export interface ComposedContract {
+  /** The supergraph SDL `@apollo/gateway` serves. */
+  supergraphSdl: string;
+  /** Field coordinate → scopes (any of them), read back from the supergraph SDL. */
+  scopeMap: ScopeMap;
+  /** Every scope of every catalog, by name. */
+  scopes: ReadonlyMap<string, ScopeInfo>;
+  /** Provider catalogs, by provider name. */
+  catalogs: ReadonlyMap<string, Catalog>;
+  /** Subgraph names in the supergraph: the providers and the gateway's `citizen`. */
+  subgraphs: string[];
+}
+
+export const ACR_ORDER: Record<AcrLevel, number> = { eidas1: 1, eidas2: 2, eidas3: 3 };
+
+/**
+ * Composes the contract ahead of time with `@apollo/composition`, after linting it.
+ * `urls` gives each provider's subgraph URL (from the configuration); the gateway's
+ * own `citizen` subgraph is served in-process. Throws `ContractError` listing every problem.
+ */
+export function composeContract(contract: Contract = loadContract(), urls: Record<string, string> = {}): ComposedContract {
+  const problems = lintContract(contract.providers);
+  if (problems.length) throw new ContractError(problems);
+
+  const result = composeServices([
+    { name: CITIZEN_SUBGRAPH, url: `local://${CITIZEN_SUBGRAPH}`, typeDefs: parse(contract.citizenSdl) },
+    ...contract.providers.map((p) => ({ name: p.name, url: urls[p.name] ?? `http://${p.name}.invalid/graphql`, typeDefs: parse(p.sdl) })),
+  ]);
+  if (result.errors) throw new ContractError(result.errors.map((e) => `composition: ${e.message}`));
+
+  const scopes = new Map<string, ScopeInfo>();
+  for (const p of contract.providers) {
+    for (const [name, entry] of Object.entries(p.catalog.scopes)) scopes.set(name, { ...entry, name, provider: p.name });
+  }
+  return {
+    supergraphSdl: result.supergraphSdl,
+    scopeMap: readScopeMap(result.supergraphSdl),
+    scopes,
+    catalogs: new Map(contract.providers.map((p) => [p.name, p.catalog])),
+    subgraphs: [CITIZEN_SUBGRAPH, ...contract.providers.map((p) => p.name)],
+  };
+}

@@ -1,0 +1,62 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, listenPort } from '../lib/config/load.ts';
+
+function writeConfig(mutate: (c: any) => void = () => {}): string {
+  const base = JSON.parse(JSON.stringify(loadConfig({ env: {} }), (k, v) => (typeof v === 'function' || k === 'dir' ? undefined : v)));
+  base.database = { embeddedDataDir: 'x' };
+  mutate(base);
+  const dir = mkdtempSync(join(tmpdir(), 'passerelle-config-'));
+  const path = join(dir, 'passerelle.json');
+  writeFileSync(path, JSON.stringify(base));
+  return path;
+}
+
+describe('configuration', () => {
+  test('the committed sandbox configuration is valid', () => {
+    const config = loadConfig({ env: {} });
+    expect(config.sandbox).toBe(true);
+    expect(config.dataProviders.map((p) => p.name)).toEqual(['dgfip', 'ants', 'cnaf']);
+    expect(listenPort(config.gateway)).toBe(4001);
+    expect(config.secretJson<{ keys: unknown[] }>(config.gateway.keys, 'gateway.keys').keys.length).toBeGreaterThan(0);
+  });
+
+  test('an invalid value stops loading with a message naming the key', () => {
+    const path = writeConfig((c) => { c.dataProviders[1].url = 'not a url'; });
+    expect(() => loadConfig({ path, env: {} })).toThrow(/dataProviders\[ants\]\.url: must be an http\(s\) URL/);
+  });
+
+  test('an unknown key is refused by name', () => {
+    const path = writeConfig((c) => { c.gateway.prot = 1; });
+    expect(() => loadConfig({ path, env: {} })).toThrow(ConfigError);
+    expect(() => loadConfig({ path, env: {} })).toThrow(/gateway.*prot/);
+  });
+
+  test('environment variables override URLs, ports and secrets by key path', () => {
+    const path = writeConfig();
+    const config = loadConfig({ path, env: {
+      DATABASE_URL: 'postgres://u@h/db',
+      PASSERELLE__gateway__port: '5001',
+      PASSERELLE__dataProviders__cnaf__url: 'http://cnaf.internal:8080',
+      PASSERELLE__broker__pairwiseSecret: '{"env":"PAIRWISE"}',
+      PAIRWISE: 's3cret',
+    } });
+    expect(config.database.url).toBe('postgres://u@h/db');
+    expect(listenPort(config.gateway)).toBe(5001);
+    expect(config.dataProviders.find((p) => p.name === 'cnaf')!.url).toBe('http://cnaf.internal:8080');
+    expect(config.secret(config.broker.pairwiseSecret, 'broker.pairwiseSecret')).toBe('s3cret');
+  });
+
+  test('an override naming an unknown list item is refused', () => {
+    const path = writeConfig();
+    expect(() => loadConfig({ path, env: { PASSERELLE__dataProviders__nope__url: 'http://x' } })).toThrow(/no item "nope" in dataProviders/);
+  });
+
+  test('inline secrets are refused outside a sandbox configuration', () => {
+    const path = writeConfig((c) => { c.sandbox = false; });
+    const config = loadConfig({ path, env: {} });
+    expect(() => config.secret(config.broker.pairwiseSecret, 'broker.pairwiseSecret')).toThrow(/only allowed in a sandbox/);
+    expect(() => config.secret({ env: 'MISSING_VAR' }, 'broker.pairwiseSecret')).toThrow(/MISSING_VAR is not set/);
+  });
+});
