@@ -10,6 +10,7 @@
 const COMMANDS: Record<string, () => Promise<{ run(args: string[]): Promise<number | void> }>> = {
   compose: () => import('./commands/compose.ts'),
   audit: () => import('./commands/audit.ts'),
+  errors: () => import('./commands/errors.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);
