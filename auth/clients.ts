@@ -3,6 +3,7 @@ import type { JWK } from 'jose';
 import type { Config } from '../lib/config/load.ts';
 import { ConfigError } from '../lib/config/load.ts';
 import type { ServiceProvider } from '../lib/config/sections/service-providers.ts';
+import { publicJwks, type Jwks } from '../lib/keys.ts';
 
 /** Client authentication methods a service provider may use; `none` never. */
 export const CLIENT_AUTH_METHODS = ['private_key_jwt', 'client_secret_post'] as const;
@@ -10,8 +11,6 @@ export const CLIENT_AUTH_METHODS = ['private_key_jwt', 'client_secret_post'] as 
 /** Metadata the configuration file must not set directly (they have their own keys, or are forbidden). */
 const RESERVED_METADATA = ['client_id', 'client_secret', 'scope', 'require_pushed_authorization_requests', 'subject_type'];
 
-/** Public members of a JWK (private ones of RSA and EC keys dropped). */
-const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
 /**
  * Turns the configured service providers into oidc-provider client metadata:
@@ -52,15 +51,16 @@ function toClientMetadata(sp: ServiceProvider, config: Config): ClientMetadata {
     if (secret.length < 32) throw new ConfigError(`${where}.clientSecret: must be at least 32 characters`);
     metadata.client_secret = secret;
   } else {
-    if (sp.jwks) metadata.jwks = { keys: publicKeys(config.secretJson<{ keys?: JWK[] }>(sp.jwks, `${where}.jwks`), where) };
+    if (sp.jwks) metadata.jwks = publicKeys(config.secretJson<Jwks>(sp.jwks, `${where}.jwks`), where);
     if (!metadata.jwks && !metadata.jwks_uri) throw new ConfigError(`${where}: private_key_jwt needs jwks (or metadata.jwks_uri)`);
   }
   return metadata;
 }
 
-function publicKeys(set: { keys?: JWK[] }, where: string): JWK[] {
+/** The SP's public keys; sandbox files hold the private halves too, which the broker must not keep. */
+function publicKeys(set: Jwks, where: string): { keys: JWK[] } {
   if (!Array.isArray(set?.keys) || set.keys.length === 0) throw new ConfigError(`${where}.jwks: expected a JWKS with at least one key`);
-  return set.keys.map((key) => Object.fromEntries(Object.entries(key).filter(([name]) => !PRIVATE_JWK_MEMBERS.includes(name))) as JWK);
+  return publicJwks(set);
 }
 
 /** The configured service provider behind an oidc-provider client id. */

@@ -67,6 +67,11 @@ export const brokerErrors = defineErrors('broker', {
     message: { fr: 'Votre demande de connexion a expiré. Retournez sur le service pour recommencer.', en: 'Your sign-in request has expired. Go back to the service to start again.' },
     description: 'The sign-in interaction is unknown, finished or expired (or its cookie is missing).',
   },
+  SIGN_IN_CANCELLED: {
+    status: 400,
+    message: { fr: 'Vous avez annulé la connexion.', en: 'You cancelled signing in.' },
+    description: 'The citizen left the sign-in from a broker page; the service provider receives access_denied.',
+  },
   // --- identity providers (relying party side)
   IDP_UNKNOWN: {
     status: 404,
@@ -127,3 +132,10 @@ export const brokerErrors = defineErrors('broker', {
 });
 
 export type BrokerErrorCode = keyof typeof brokerErrors.errors;
+
+/** The name `lib/errors/catalogs.ts` imports every component's catalog under. */
+export { brokerErrors as errors };
+
+export function isBrokerErrorCode(code: unknown): code is BrokerErrorCode {
+  return typeof code === 'string' && Object.hasOwn(brokerErrors.errors, code);
+}

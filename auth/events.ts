@@ -1,32 +1,42 @@
+import { AuditWriter } from '../lib/audit/index.ts';
 import type { Pool } from '../lib/db/database.ts';
 
 /**
- * What the broker records about sign-ins: event type, service provider, identity
- * provider, pseudonymous account id, error code and claim NAMES — never personal
- * data values. One module writes events, so moving them into the platform's
- * audit chain later changes only this file.
+ * What the broker records about sign-ins, in the platform's audit chain: event
+ * kind, service provider, identity provider, pseudonymous account id, error code
+ * and claim NAMES — never personal data values. Only this module writes events.
  */
-export type BrokerEventType = 'sign_in' | 'identity_refused' | 'idp_failure' | 'sign_in_aborted';
+export type BrokerEventKind = 'broker.sign_in' | 'broker.identity_refused' | 'broker.idp_failure' | 'broker.sign_in_aborted';
 
 export interface BrokerEvent {
-  type: BrokerEventType;
+  kind: BrokerEventKind;
   clientId?: string | undefined;
   idp?: string | undefined;
   accountId?: string | undefined;
   code?: string | undefined;
-  details?: Record<string, unknown>;
+  /** Names and codes only (e.g. the claims that failed validation). */
+  details?: Record<string, string | number | boolean | string[] | null>;
 }
 
 export interface EventRecorder {
+  /** Resolves once the event is committed. */
   record(event: BrokerEvent): Promise<void>;
 }
 
 export function createEventRecorder(pool: Pool): EventRecorder {
+  const writer = new AuditWriter(pool);
   return {
     async record(event) {
-      await pool.query(
-        'INSERT INTO auth.events (type, client_id, idp, account_id, code, details) VALUES ($1, $2, $3, $4, $5, $6::jsonb)',
-        [event.type, event.clientId ?? null, event.idp ?? null, event.accountId ?? null, event.code ?? null, JSON.stringify(event.details ?? {})]);
+      await writer.record({
+        kind: event.kind,
+        citizenRef: event.accountId ?? null,
+        clientId: event.clientId ?? null,
+        data: {
+          ...(event.idp ? { idp: event.idp } : {}),
+          ...(event.code ? { code: event.code } : {}),
+          ...(event.details ?? {}),
+        },
+      });
     },
   };
 }

@@ -42,17 +42,3 @@ CREATE TABLE idp_requests (
   expires_at       timestamptz NOT NULL
 );
 CREATE INDEX idp_requests_expires_at ON idp_requests (expires_at);
-
--- What happened (sign-ins, refused identities, IdP failures): codes and names,
--- never personal data values. A later issue moves these into the audit chain.
-CREATE TABLE events (
-  id          bigserial   PRIMARY KEY,
-  at          timestamptz NOT NULL DEFAULT now(),
-  type        text        NOT NULL,
-  client_id   text,
-  idp         text,
-  account_id  text,
-  code        text,
-  details     jsonb       NOT NULL DEFAULT '{}'::jsonb
-);
-CREATE INDEX events_account_id ON events (account_id) WHERE account_id IS NOT NULL;

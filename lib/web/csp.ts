@@ -4,7 +4,7 @@
  * origins a form on the page may lead to (browsers check the redirects that
  * follow a form post too: the IdP chosen, the SP returned to).
  */
-export function contentSecurityPolicy(options: { formAction?: string[] } = {}): string {
+export function contentSecurityPolicy(options: { formAction?: readonly string[] } = {}): string {
   const formAction = ["'self'", ...new Set((options.formAction ?? []).map(originOf).filter(Boolean))];
   return [
     "default-src 'none'",

@@ -4,15 +4,14 @@ import type { Context } from 'koa';
 import { contentSecurityPolicy, PAGE_HEADERS } from './csp.ts';
 import { DSFR_PREFIX } from './assets.ts';
 import { createTranslator, negotiateLanguage, urlWithLanguage, type Language, type MessageCatalogs } from './i18n.ts';
-import kitFr from './messages/fr.json' with { type: 'json' };
-import kitEn from './messages/en.json' with { type: 'json' };
+import { readFileSync } from 'node:fs';
 
 export interface PageOptions {
   status?: number;
   /** Page title (already translated). */
   title: string;
   /** Other origins this page's forms may lead to (see csp.ts). */
-  formAction?: string[];
+  formAction?: readonly string[];
 }
 
 export type Translate = (key: string, vars?: Record<string, string | number>) => string;
@@ -24,6 +23,13 @@ export interface PageKit {
   translator(ctx: Context): { lang: Language; t: Translate };
 }
 
+/** Reads a message catalog (JSON) next to a module. */
+export function readMessages(url: URL): Record<string, string> {
+  return JSON.parse(readFileSync(url, 'utf8')) as Record<string, string>;
+}
+
+const kitMessages = { fr: readMessages(new URL('./messages/fr.json', import.meta.url)), en: readMessages(new URL('./messages/en.json', import.meta.url)) };
+
 const layoutEngine = new Eta({ views: fileURLToPath(new URL('./views', import.meta.url)), autoEscape: true, cache: true });
 
 /**
@@ -34,7 +40,7 @@ const layoutEngine = new Eta({ views: fileURLToPath(new URL('./views', import.me
 export function createPageKit(options: { views: string | URL; messages: MessageCatalogs; sandbox?: boolean }): PageKit {
   const views = options.views instanceof URL ? fileURLToPath(options.views) : options.views;
   const engine = new Eta({ views, autoEscape: true, cache: true });
-  const translate = createTranslator([{ fr: kitFr, en: kitEn }, options.messages]);
+  const translate = createTranslator([kitMessages, options.messages]);
 
   const translator = (ctx: Context) => {
     const state = ctx.state as { lang?: Language };

@@ -1,0 +1,76 @@
+import type { Context } from 'koa';
+import { isPasserelleError } from '../../lib/errors/define.ts';
+import { lowest } from '../acr.ts';
+import type { BrokerErrorCode } from '../errors.ts';
+import { accountIdFor } from '../pairwise.ts';
+import type { InteractionDeps } from './context.ts';
+import { showSignInError, type PendingSignIn } from './sign-in.ts';
+
+/** Claims we ask for besides the pivot identity; validated here, not by the pivot validator. */
+const EXTRA_CLAIMS = ['email', 'email_verified'] as const;
+
+/**
+ * The way back from an IdP: the round trip named by `state` must belong to
+ * this browser's interaction; then the IdP's answer is checked
+ * (auth/idp/round-trip.ts) and the pivot identity validated. A refused identity
+ * is recorded (claim names and codes only) and never stored; an accepted one
+ * becomes the session's account and the sign-in goes on.
+ */
+export async function handleIdpCallback(deps: InteractionDeps, ctx: Context, signIn: PendingSignIn, idpName: string): Promise<void> {
+  const idp = deps.idps.get(idpName);
+  const state = typeof ctx.query.state === 'string' ? ctx.query.state : undefined;
+  const trip = idp && state ? await deps.trips.take(state, idp.name) : undefined;
+  if (!idp || !trip || trip.interactionUid !== signIn.uid) {
+    return showSignInError(deps, ctx, signIn, idp ? 'IDP_STATE_UNKNOWN' : 'IDP_UNKNOWN');
+  }
+
+  let signInAtIdp;
+  try {
+    signInAtIdp = await deps.trips.finish(idp, trip, new URL(ctx.href));
+  } catch (error) {
+    const code = isPasserelleError(error) ? (error.code as BrokerErrorCode) : 'IDP_RESPONSE_INVALID';
+    deps.logger.warn({ err: error, idp: idp.name, code }, 'identity provider sign-in failed');
+    await deps.events.record({ kind: 'broker.idp_failure', clientId: signIn.clientId, idp: idp.name, code });
+    return showSignInError(deps, ctx, signIn, code);
+  }
+
+  const { email, identityClaims } = splitClaims(signInAtIdp.claims);
+  const validation = deps.validatePivotIdentity(identityClaims);
+  const emailInvalid = email !== undefined && !isEmail(email);
+  if (!validation.ok || emailInvalid) {
+    const failures = [
+      ...(validation.ok ? [] : validation.errors.map((e) => ({ claim: e.claim, code: e.code }))),
+      ...(emailInvalid ? [{ claim: 'email', code: 'EMAIL_INVALID' }] : []),
+    ];
+    deps.logger.info({ idp: idp.name, failures }, 'pivot identity refused');
+    await deps.events.record({
+      kind: 'broker.identity_refused', clientId: signIn.clientId, idp: idp.name, code: 'PIVOT_IDENTITY_INVALID',
+      details: { failures: failures.map((f) => `${f.claim}:${f.code}`) },
+    });
+    return showSignInError(deps, ctx, signIn, 'PIVOT_IDENTITY_INVALID', { failures });
+  }
+
+  const identity = validation.identity;
+  const accountId = accountIdFor(identity, deps.pairwiseSecret);
+  const broker = deps.config.broker;
+  await deps.accounts.save({ accountId, pivot: identity, email: typeof email === 'string' ? email : undefined },
+    broker.sessionTtlSeconds + broker.accessTokenTtlSeconds);
+  // An IdP is trusted up to its configured level, whatever it claims.
+  const acr = lowest([signInAtIdp.acr, idp.maxAcr]);
+  await deps.events.record({ kind: 'broker.sign_in', clientId: signIn.clientId, idp: idp.name, accountId, details: { acr } });
+  const returnTo = await deps.provider.interactionResult(ctx.req, ctx.res, {
+    login: { accountId, acr, amr: signInAtIdp.amr, remember: false, ts: Math.floor(Date.now() / 1000) },
+  }, { mergeWithLastSubmission: false });
+  ctx.status = 303;
+  ctx.redirect(returnTo);
+}
+
+function splitClaims(claims: Record<string, unknown>): { email: unknown; identityClaims: Record<string, unknown> } {
+  const identityClaims = { ...claims };
+  for (const name of EXTRA_CLAIMS) delete identityClaims[name];
+  return { email: claims.email, identityClaims };
+}
+
+function isEmail(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value);
+}
