@@ -16,6 +16,9 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const body = (response: Response) => response.json() as Promise<Record<string, any>>;
+
 async function authorize(params: Record<string, string | undefined>): Promise<Response> {
   const url = new URL('/authorize', issuer);
   const defaults: Record<string, string> = {
@@ -36,7 +39,7 @@ function redirectedError(response: Response): { error: string | null; descriptio
 
 describe('discovery and keys', () => {
   test('advertise exactly the supported protocol', async () => {
-    const metadata = await (await fetch(new URL('/.well-known/openid-configuration', issuer))).json();
+    const metadata = await body(await fetch(new URL('/.well-known/openid-configuration', issuer)));
     expect(metadata.issuer).toBe(issuer);
     expect(metadata.code_challenge_methods_supported).toEqual(['S256']);
     expect(metadata.response_types_supported).toEqual(['code']);
@@ -55,7 +58,7 @@ describe('discovery and keys', () => {
   });
 
   test('the JWKS publishes public keys only', async () => {
-    const jwks = await (await fetch(new URL('/jwks', issuer))).json();
+    const jwks = await body(await fetch(new URL('/jwks', issuer)));
     expect(jwks.keys.map((k: { alg: string }) => k.alg).sort()).toEqual(['ES256', 'RS256']);
     for (const key of jwks.keys) expect(key.d).toBeUndefined();
   });
@@ -162,7 +165,7 @@ describe('pushed authorization requests and client authentication', () => {
   test('a request pushed with a valid client assertion gets a request_uri', async () => {
     const response = await push({ client_assertion: await clientAssertion({ clientId: 'parking-nimes', audience: issuer }) });
     expect(response.status).toBe(201);
-    const { request_uri: requestUri, expires_in: expiresIn } = await response.json();
+    const { request_uri: requestUri, expires_in: expiresIn } = await body(response);
     expect(requestUri).toMatch(/^urn:ietf:params:oauth:request_uri:/);
     expect(expiresIn).toBeGreaterThan(0);
     const first = await fetch(new URL(`/authorize?client_id=parking-nimes&request_uri=${encodeURIComponent(requestUri)}`, issuer), { redirect: 'manual' });
@@ -172,7 +175,7 @@ describe('pushed authorization requests and client authentication', () => {
   test('pushed requests get the same checks (nonce)', async () => {
     const response = await push({ nonce: 'short', client_assertion: await clientAssertion({ clientId: 'parking-nimes', audience: issuer }) });
     expect(response.status).toBe(400);
-    expect((await response.json()).error_description).toMatch(/^NONCE_INVALID: /);
+    expect((await body(response)).error_description).toMatch(/^NONCE_INVALID: /);
   });
 
   test.each([
@@ -190,7 +193,7 @@ describe('pushed authorization requests and client authentication', () => {
     }
     const response = await push({ client_assertion: await clientAssertion(options) });
     expect(response.status).toBe(401);
-    expect((await response.json()).error).toBe('invalid_client');
+    expect((await body(response)).error).toBe('invalid_client');
   });
 
   test('a client assertion is accepted only once', async () => {
@@ -198,7 +201,7 @@ describe('pushed authorization requests and client authentication', () => {
     expect((await push({ client_assertion: assertion })).status).toBe(201);
     const replay = await push({ client_assertion: assertion });
     expect(replay.status).toBe(401);
-    expect((await replay.json()).error).toBe('invalid_client');
+    expect((await body(replay)).error).toBe('invalid_client');
   });
 
   test('client_secret_post: right secret accepted, wrong one refused', async () => {
@@ -219,6 +222,6 @@ describe('pushed authorization requests and client authentication', () => {
       client_secret: secret, scope: 'openid ants_vehicules',
     });
     expect(response.status).toBe(400);
-    expect((await response.json()).error).toBe('invalid_scope');
+    expect((await body(response)).error).toBe('invalid_scope');
   });
 });
