@@ -78,8 +78,7 @@ export async function createBroker(
         await next();
       } catch (error) {
         if (error instanceof FormError) {
-          ctx.status = error.status;
-          ctx.body = { error: 'BAD_FORM', message: error.message };
+          pages.error(ctx, { code: 'FORM_INVALID', description: error.message });
           return;
         }
         log.error({ err: error, path: ctx.path }, 'broker page failed');

@@ -119,6 +119,11 @@ export const brokerErrors = defineErrors('broker', {
     description: 'The pivot identity failed validation (INSEE COG codes, dates, gender, unknown claims). details.errors lists the failed claims and codes, never values. The service provider receives access_denied.',
   },
   // --- generic
+  FORM_INVALID: {
+    status: 400,
+    message: { fr: 'Le formulaire envoyé est incorrect.', en: 'The form sent is incorrect.' },
+    description: 'A broker form was posted with the wrong content type or too large a body.',
+  },
   PAGE_NOT_FOUND: {
     status: 404,
     message: { fr: 'Cette page n’existe pas.', en: 'This page does not exist.' },
