@@ -33,7 +33,7 @@ export function interactionRoutes(provider: Provider, definition: SandboxIdpDefi
     ctx.type = 'html';
     ctx.body = renderPage('login', {
       ...page,
-      title: 'Connexion',
+      title: form.error ? 'Erreur de connexion' : 'Connexion',
       uid: details.uid,
       clientName: client?.clientName ?? String(details.params.client_id),
       requestedAcr: details.params.acr_values ? decision.acr : undefined,

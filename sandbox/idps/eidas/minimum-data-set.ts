@@ -46,7 +46,7 @@ export const EIDAS_PEOPLE: Record<string, EidasPerson> = {
   },
   // Born outside her country of nationality, gender not provided by her country.
   'ines.peeters': {
-    PersonIdentifier: 'BE/FR/85073003361',
+    PersonIdentifier: 'BE/FR/85073003427',
     FamilyName: 'Peeters',
     FirstName: 'Inès',
     DateOfBirth: '1985-07-30',
