@@ -63,6 +63,9 @@ export function buildConfiguration(inputs: ConfigurationInputs): Configuration {
     jwks: keys.jwks as Configuration['jwks'],
     cookies: {
       keys: cookieKeys,
+      // Own names: browsers share cookies between ports of one host (the sandbox
+      // IdPs run on localhost too, with oidc-provider's default names).
+      names: { session: 'passerelle_session', interaction: 'passerelle_interaction', resume: 'passerelle_resume' },
       long: { signed: true, httpOnly: true, sameSite: 'lax' },
       short: { signed: true, httpOnly: true, sameSite: 'lax' },
     },

@@ -1,4 +1,5 @@
-import { defineErrors } from '../lib/errors/define.ts';
+import { defineErrors, type ErrorDefinition } from '../lib/errors/define.ts';
+import { pivotErrors } from '../lib/pivot/errors.ts';
 
 /**
  * Every error the broker shows a citizen (error pages) or tells a service
@@ -113,11 +114,6 @@ export const brokerErrors = defineErrors('broker', {
     message: { fr: 'Ce retour du fournisseur d’identité est inconnu, déjà utilisé ou expiré.', en: 'This return from the identity provider is unknown, already used or expired.' },
     description: 'The callback state does not match a pending request of this browser (replayed, forged or expired callback).',
   },
-  PIVOT_IDENTITY_INVALID: {
-    status: 403,
-    message: { fr: 'L’identité transmise par le fournisseur d’identité est invalide ; elle n’a pas été transmise au service.', en: 'The identity sent by the identity provider is invalid; it was not passed on to the service.' },
-    description: 'The pivot identity failed validation (INSEE COG codes, dates, gender, unknown claims). details.errors lists the failed claims and codes, never values. The service provider receives access_denied.',
-  },
   // --- generic
   FORM_INVALID: {
     status: 400,
@@ -141,6 +137,16 @@ export type BrokerErrorCode = keyof typeof brokerErrors.errors;
 /** The name `lib/errors/catalogs.ts` imports every component's catalog under. */
 export { brokerErrors as errors };
 
-export function isBrokerErrorCode(code: unknown): code is BrokerErrorCode {
-  return typeof code === 'string' && Object.hasOwn(brokerErrors.errors, code);
+/**
+ * Codes the broker's pages show: its own, plus the pivot validator's verdict on
+ * an identity (lib/pivot/errors.ts), which the broker reports as is.
+ */
+export const shownErrors: Readonly<Record<BrokerErrorCode | 'PIVOT_IDENTITY_INVALID', ErrorDefinition>> = {
+  ...brokerErrors.errors,
+  PIVOT_IDENTITY_INVALID: pivotErrors.errors.PIVOT_IDENTITY_INVALID,
+};
+export type ShownErrorCode = keyof typeof shownErrors;
+
+export function isShownErrorCode(code: unknown): code is ShownErrorCode {
+  return typeof code === 'string' && Object.hasOwn(shownErrors, code);
 }

@@ -1,12 +1,12 @@
 import type { Context } from 'koa';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { createPageKit, readMessages, type PageKit } from '../lib/web/render.ts';
-import { brokerErrors, isBrokerErrorCode, type BrokerErrorCode } from './errors.ts';
+import { isShownErrorCode, shownErrors, type ShownErrorCode } from './errors.ts';
 
 const messages = { fr: readMessages(new URL('./messages/fr.json', import.meta.url)), en: readMessages(new URL('./messages/en.json', import.meta.url)) };
 
 export interface ErrorPageOptions {
-  code: BrokerErrorCode;
+  code: ShownErrorCode;
   /** Claim-level failures of a refused identity (names and codes only). */
   failures?: Array<{ claim: string; code: string }>;
   /** A technical description safe to show (library-generated, no values). */
@@ -25,7 +25,7 @@ export function createBrokerPages(options: { sandbox: boolean }) {
   const kit: PageKit = createPageKit({ views: new URL('./views/', import.meta.url), messages, sandbox: options.sandbox });
 
   const error = (ctx: Context, page: ErrorPageOptions) => {
-    const definition = brokerErrors.errors[page.code];
+    const definition = shownErrors[page.code];
     const { lang } = kit.translator(ctx);
     kit.render(ctx, 'error', {
       code: page.code, message: definition.message[lang], failures: page.failures ?? [],
@@ -57,9 +57,9 @@ export function createBrokerPages(options: { sandbox: boolean }) {
 export type BrokerPages = ReturnType<typeof createBrokerPages>;
 
 /** Our code for an error oidc-provider renders as a page. */
-function codeForProviderError(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }, cause: Error): BrokerErrorCode {
+function codeForProviderError(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }, cause: Error): ShownErrorCode {
   const tagged = (cause as { passerelleCode?: unknown }).passerelleCode;
-  if (isBrokerErrorCode(tagged)) return tagged;
+  if (isShownErrorCode(tagged)) return tagged;
   const description = out.error_description ?? '';
   if (ctx.oidc?.route === 'end_session' || ctx.oidc?.route === 'end_session_confirm') return 'LOGOUT_REQUEST_INVALID';
   switch (out.error) {

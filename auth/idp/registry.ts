@@ -9,6 +9,9 @@ import { classifyIdpError } from './failures.ts';
  * configurations (discovered lazily, kept once found; a failed discovery is tried
  * again at the next sign-in, so an IdP that comes back needs no restart).
  */
+/** ID token algorithms accepted from IdPs, preferred first; never `none` nor HMAC. */
+const PREFERRED_ID_TOKEN_ALGS = ['ES256', 'PS256', 'RS256'];
+
 export interface IdpRegistry {
   list(): IdentityProvider[];
   get(name: string): IdentityProvider | undefined;
@@ -31,10 +34,15 @@ export function createIdpRegistry(config: Config, brokerUrl: string): IdpRegistr
     }
     const secret = config.secret(idp.clientSecret, `identityProviders[${idp.name}].clientSecret`);
     try {
-      const client = await oidc.discovery(issuer, idp.clientId, undefined, oidc.ClientSecretBasic(secret), {
+      const found = await oidc.discovery(issuer, idp.clientId, undefined, oidc.ClientSecretBasic(secret), {
         timeout,
         ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}),
       });
+      // Expect the strongest ID token algorithm the IdP offers (openid-client assumes RS256).
+      const server = found.serverMetadata();
+      const alg = PREFERRED_ID_TOKEN_ALGS.find((a) => server.id_token_signing_alg_values_supported?.includes(a)) ?? 'RS256';
+      const client = new oidc.Configuration(server, idp.clientId, { id_token_signed_response_alg: alg }, oidc.ClientSecretBasic(secret));
+      if (insecure) oidc.allowInsecureRequests(client);
       client.timeout = timeout;
       return client;
     } catch (error) {

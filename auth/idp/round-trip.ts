@@ -7,8 +7,8 @@ import { satisfies } from '../acr.ts';
 import { classifyIdpError } from './failures.ts';
 import type { IdpRegistry } from './registry.ts';
 
-/** Scopes the broker asks every identity provider for: the pivot identity and email. */
-export const IDP_SCOPES = 'openid given_name family_name birthdate gender birthplace birthcountry email';
+/** Scopes the broker asks every identity provider for: the pivot identity (FranceConnect's `identite_pivot`) and email. */
+export const IDP_SCOPES = 'openid identite_pivot email';
 
 /** Claims every ID token / userinfo carries that are not identity claims. */
 const PROTOCOL_CLAIMS = new Set(['sub', 'iss', 'aud', 'exp', 'iat', 'nbf', 'auth_time', 'nonce', 'acr', 'amr', 'azp', 'at_hash', 'c_hash', 'sid', 'jti']);
@@ -39,7 +39,7 @@ export interface IdpSignIn {
  */
 export function createIdpRoundTrips(pool: Pool, registry: IdpRegistry, ttlSeconds: number) {
   return {
-    async start(idp: IdentityProvider, interactionUid: string, acr: AcrLevel): Promise<URL> {
+    async start(idp: IdentityProvider, interactionUid: string, acr: AcrLevel): Promise<{ url: URL; state: string }> {
       const client = await registry.client(idp);
       const trip: IdpRoundTrip = {
         state: oidc.randomState(), interactionUid, idp: idp.name,
@@ -49,7 +49,7 @@ export function createIdpRoundTrips(pool: Pool, registry: IdpRegistry, ttlSecond
         `INSERT INTO auth.idp_requests (state, interaction_uid, idp, code_verifier, nonce, acr, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7::float8))`,
         [trip.state, trip.interactionUid, trip.idp, trip.codeVerifier, trip.nonce, trip.acr, ttlSeconds]);
-      return oidc.buildAuthorizationUrl(client, {
+      const url = oidc.buildAuthorizationUrl(client, {
         redirect_uri: registry.redirectUri(idp),
         response_type: 'code',
         scope: IDP_SCOPES,
@@ -60,6 +60,7 @@ export function createIdpRoundTrips(pool: Pool, registry: IdpRegistry, ttlSecond
         prompt: 'login',
         acr_values: acr,
       });
+      return { url, state: trip.state };
     },
 
     /** Takes (and deletes: one use) the round trip a callback's `state` names. */

@@ -1,10 +1,10 @@
 import type { Context } from 'koa';
 import { isPasserelleError } from '../../lib/errors/define.ts';
 import { lowest } from '../acr.ts';
-import type { BrokerErrorCode } from '../errors.ts';
+import type { ShownErrorCode } from '../errors.ts';
 import { accountIdFor } from '../pairwise.ts';
 import type { InteractionDeps } from './context.ts';
-import { showSignInError, type PendingSignIn } from './sign-in.ts';
+import { pendingSignIn, showSignInError, tripCookieName } from './sign-in.ts';
 
 /** Claims we ask for besides the pivot identity; validated here, not by the pivot validator. */
 const EXTRA_CLAIMS = ['email', 'email_verified'] as const;
@@ -16,19 +16,23 @@ const EXTRA_CLAIMS = ['email', 'email_verified'] as const;
  * is recorded (claim names and codes only) and never stored; an accepted one
  * becomes the session's account and the sign-in goes on.
  */
-export async function handleIdpCallback(deps: InteractionDeps, ctx: Context, signIn: PendingSignIn, idpName: string): Promise<void> {
+export async function handleIdpCallback(deps: InteractionDeps, ctx: Context, idpName: string): Promise<void> {
   const idp = deps.idps.get(idpName);
+  if (!idp) return deps.pages.error(ctx, { code: 'IDP_UNKNOWN' });
   const state = typeof ctx.query.state === 'string' ? ctx.query.state : undefined;
-  const trip = idp && state ? await deps.trips.take(state, idp.name) : undefined;
-  if (!idp || !trip || trip.interactionUid !== signIn.uid) {
-    return showSignInError(deps, ctx, signIn, idp ? 'IDP_STATE_UNKNOWN' : 'IDP_UNKNOWN');
-  }
+  const expected = ctx.cookies.get(tripCookieName(idp.name), { signed: true });
+  ctx.cookies.set(tripCookieName(idp.name), null, { path: `/idp/${idp.name}/` });
+  const trip = state && state === expected ? await deps.trips.take(state, idp.name) : undefined;
+  if (!trip) return deps.pages.error(ctx, { code: 'IDP_STATE_UNKNOWN' });
+  const interaction = await deps.provider.Interaction.find(trip.interactionUid);
+  if (!interaction) return deps.pages.error(ctx, { code: 'INTERACTION_EXPIRED' });
+  const signIn = pendingSignIn(deps, interaction.uid, interaction.params);
 
   let signInAtIdp;
   try {
     signInAtIdp = await deps.trips.finish(idp, trip, new URL(ctx.href));
   } catch (error) {
-    const code = isPasserelleError(error) ? (error.code as BrokerErrorCode) : 'IDP_RESPONSE_INVALID';
+    const code = isPasserelleError(error) ? (error.code as ShownErrorCode) : 'IDP_RESPONSE_INVALID';
     deps.logger.warn({ err: error, idp: idp.name, code }, 'identity provider sign-in failed');
     await deps.events.record({ kind: 'broker.idp_failure', clientId: signIn.clientId, idp: idp.name, code });
     return showSignInError(deps, ctx, signIn, code);
@@ -58,11 +62,12 @@ export async function handleIdpCallback(deps: InteractionDeps, ctx: Context, sig
   // An IdP is trusted up to its configured level, whatever it claims.
   const acr = lowest([signInAtIdp.acr, idp.maxAcr]);
   await deps.events.record({ kind: 'broker.sign_in', clientId: signIn.clientId, idp: idp.name, accountId, details: { acr } });
-  const returnTo = await deps.provider.interactionResult(ctx.req, ctx.res, {
-    login: { accountId, acr, amr: signInAtIdp.amr, remember: false, ts: Math.floor(Date.now() / 1000) },
-  }, { mergeWithLastSubmission: false });
+  // What provider.interactionResult does, without the interaction cookie (its path
+  // is /interaction/<uid>); the resume step still requires this browser's resume cookie.
+  interaction.result = { login: { accountId, acr, amr: signInAtIdp.amr, remember: false, ts: Math.floor(Date.now() / 1000) } };
+  await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
   ctx.status = 303;
-  ctx.redirect(returnTo);
+  ctx.redirect(interaction.returnTo);
 }
 
 function splitClaims(claims: Record<string, unknown>): { email: unknown; identityClaims: Record<string, unknown> } {

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { readForm } from '../../lib/web/form.ts';
-import { brokerErrors, isBrokerErrorCode } from '../errors.ts';
+import { isShownErrorCode, shownErrors } from '../errors.ts';
 import { handleIdpCallback } from './callback.ts';
 import { grantRequested } from './consent.ts';
 import type { InteractionDeps } from './context.ts';
@@ -18,20 +18,21 @@ export type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails
  *   POST /interaction/:uid/abort      back to the SP with access_denied
  *   GET  /idp/:name/callback          the IdP's answer
  *   GET  /idp/:name/logged-out        after logging out at an IdP
- * Every one needs this browser's interaction cookie (oidc-provider binds it).
+ * The interaction pages need this browser's interaction cookie (oidc-provider binds
+ * it, path /interaction/<uid>); the callback needs the trip cookie set when leaving.
  */
 export function interactionRoutes(deps: InteractionDeps): Router {
   const router = new Router();
 
   /** The interaction of this browser, or an "expired" page (`undefined`). */
-  const load = async (ctx: Context, uid?: string): Promise<{ details: InteractionDetails; signIn: PendingSignIn } | undefined> => {
+  const load = async (ctx: Context, uid: string): Promise<{ details: InteractionDetails; signIn: PendingSignIn } | undefined> => {
     let details: InteractionDetails | undefined;
     try {
       details = await deps.provider.interactionDetails(ctx.req, ctx.res);
     } catch {
       details = undefined;
     }
-    if (!details || (uid !== undefined && details.uid !== uid)) {
+    if (!details || details.uid !== uid) {
       deps.pages.error(ctx, { code: 'INTERACTION_EXPIRED' });
       return undefined;
     }
@@ -39,7 +40,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   };
 
   router.get('/interaction/:uid', async (ctx) => {
-    const found = await load(ctx, ctx.params.uid);
+    const found = await load(ctx, ctx.params.uid!);
     if (!found) return;
     const { details, signIn } = found;
     if (details.prompt.name === 'consent') return grantRequested(deps, ctx, details);
@@ -48,31 +49,29 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   });
 
   router.post('/interaction/:uid/idp', async (ctx) => {
-    const found = await load(ctx, ctx.params.uid);
+    const found = await load(ctx, ctx.params.uid!);
     if (!found) return;
     const form = await readForm(ctx);
     await goToIdp(deps, ctx, found.signIn, form.get('idp') ?? '');
   });
 
   router.post('/interaction/:uid/abort', async (ctx) => {
-    const found = await load(ctx, ctx.params.uid);
+    const found = await load(ctx, ctx.params.uid!);
     if (!found) return;
     const form = await readForm(ctx);
     const reason = form.get('reason');
-    const code = isBrokerErrorCode(reason) ? reason : 'SIGN_IN_CANCELLED';
+    const code = isShownErrorCode(reason) ? reason : 'SIGN_IN_CANCELLED';
     await deps.events.record({ kind: 'broker.sign_in_aborted', clientId: found.signIn.clientId, code });
     const returnTo = await deps.provider.interactionResult(ctx.req, ctx.res, {
       error: 'access_denied',
-      error_description: `${code}: ${brokerErrors.errors[code].message.en}`,
+      error_description: `${code}: ${shownErrors[code].message.en}`,
     }, { mergeWithLastSubmission: false });
     ctx.status = 303;
     ctx.redirect(returnTo);
   });
 
   router.get('/idp/:name/callback', async (ctx) => {
-    const found = await load(ctx);
-    if (!found) return;
-    await handleIdpCallback(deps, ctx, found.signIn, ctx.params.name!);
+    await handleIdpCallback(deps, ctx, ctx.params.name!);
   });
 
   router.get('/idp/:name/logged-out', async (ctx) => {

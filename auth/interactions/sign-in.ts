@@ -4,7 +4,7 @@ import type { IdentityProvider } from '../../lib/config/sections/identity-provid
 import { isPasserelleError } from '../../lib/errors/define.ts';
 import { acrRank, highest } from '../acr.ts';
 import { serviceProviderById } from '../clients.ts';
-import type { BrokerErrorCode } from '../errors.ts';
+import type { ShownErrorCode } from '../errors.ts';
 import type { InteractionDeps } from './context.ts';
 
 /** The sign-in in progress, as the interaction pages see it. */
@@ -34,7 +34,7 @@ export function pendingSignIn(deps: InteractionDeps, uid: string, params: Record
 }
 
 /** Why an IdP cannot be used for this sign-in, if it cannot. */
-export function unavailability(idp: IdentityProvider, acr: AcrLevel): BrokerErrorCode | undefined {
+export function unavailability(idp: IdentityProvider, acr: AcrLevel): ShownErrorCode | undefined {
   if (!idp.enabled) return 'IDP_DISABLED';
   if (acrRank(idp.maxAcr) < acrRank(acr)) return 'IDP_LEVEL_TOO_LOW';
   return undefined;
@@ -64,22 +64,32 @@ export function showChooser(deps: InteractionDeps, ctx: Context, signIn: Pending
  */
 export async function goToIdp(deps: InteractionDeps, ctx: Context, signIn: PendingSignIn, idpName: string): Promise<void> {
   const idp = deps.idps.get(idpName);
-  const refusal: BrokerErrorCode | undefined = idp ? unavailability(idp, signIn.acr) : 'IDP_UNKNOWN';
+  const refusal: ShownErrorCode | undefined = idp ? unavailability(idp, signIn.acr) : 'IDP_UNKNOWN';
   if (refusal || !idp) return showSignInError(deps, ctx, signIn, refusal ?? 'IDP_UNKNOWN');
   try {
-    const url = await deps.trips.start(idp, signIn.uid, highest([signIn.acr, idp.minAcr]));
+    const { url, state } = await deps.trips.start(idp, signIn.uid, highest([signIn.acr, idp.minAcr]));
+    // Binds the IdP's answer to this browser: the callback must come with this cookie.
+    ctx.cookies.set(tripCookieName(idp.name), state, {
+      path: `/idp/${idp.name}/`, httpOnly: true, sameSite: 'lax', signed: true, overwrite: true,
+      maxAge: deps.config.broker.interactionTtlSeconds * 1000,
+    });
     ctx.status = 303;
     ctx.redirect(url.href);
   } catch (error) {
-    const code = isPasserelleError(error) ? (error.code as BrokerErrorCode) : 'IDP_UNAVAILABLE';
+    const code = isPasserelleError(error) ? (error.code as ShownErrorCode) : 'IDP_UNAVAILABLE';
     deps.logger.warn({ err: error, idp: idp.name, code }, 'identity provider unavailable');
     await deps.events.record({ kind: 'broker.idp_failure', clientId: signIn.clientId, idp: idp.name, code });
     showSignInError(deps, ctx, signIn, code);
   }
 }
 
+/** The cookie carrying the state of this browser's trip to an IdP. */
+export function tripCookieName(idpName: string): string {
+  return `_idp_${idpName}_state`;
+}
+
 /** An error page during a live sign-in: the citizen may choose another IdP or go back to the SP. */
-export function showSignInError(deps: InteractionDeps, ctx: Context, signIn: PendingSignIn, code: BrokerErrorCode,
+export function showSignInError(deps: InteractionDeps, ctx: Context, signIn: PendingSignIn, code: ShownErrorCode,
   extra: { failures?: Array<{ claim: string; code: string }> } = {}): void {
   deps.pages.error(ctx, {
     code,

@@ -1,16 +1,19 @@
 /**
- * A minimal browser for protocol tests: keeps cookies (per host name, ignoring
- * port, as browsers do), follows nothing by itself, can re-target a request at
- * another broker process (same issuer, other port) to prove shared state.
+ * A minimal browser for protocol tests: keeps cookies as browsers do (per host
+ * name whatever the port, and per path), follows redirects only when asked, can
+ * re-target a request at another broker process (same issuer, other port).
  */
 export class Agent {
-  private readonly jar = new Map<string, Map<string, string>>();
+  /** host name -> "path name" -> { path, name, value } */
+  private readonly jar = new Map<string, Map<string, { path: string; name: string; value: string }>>();
 
   async fetch(url: string | URL, init: RequestInit & { form?: Record<string, string> } = {}): Promise<Response> {
     const target = new URL(url);
     const headers = new Headers(init.headers);
-    const cookies = this.jar.get(target.hostname);
-    if (cookies?.size) headers.set('cookie', [...cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    const cookies = [...(this.jar.get(target.hostname)?.values() ?? [])]
+      .filter((c) => target.pathname === c.path || target.pathname.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`))
+      .sort((a, b) => b.path.length - a.path.length);
+    if (cookies.length) headers.set('cookie', cookies.map((c) => `${c.name}=${c.value}`).join('; '));
     let body = init.body;
     if (init.form) {
       headers.set('content-type', 'application/x-www-form-urlencoded');
@@ -37,19 +40,21 @@ export class Agent {
     throw new Error('too many redirects');
   }
 
-  cookie(hostname: string, name: string): string | undefined {
-    return this.jar.get(hostname)?.get(name);
+  cookieNames(hostname: string): string[] {
+    return [...(this.jar.get(hostname)?.values() ?? [])].map((c) => c.name);
   }
 
   private store(hostname: string, line: string): void {
-    const [pair = ''] = line.split(';');
+    const [pair = '', ...attributes] = line.split(';');
     const index = pair.indexOf('=');
     const name = pair.slice(0, index).trim();
     const value = pair.slice(index + 1).trim();
-    const cookies = this.jar.get(hostname) ?? new Map<string, string>();
+    const path = attributes.map((a) => a.trim()).find((a) => /^path=/i.test(a))?.slice(5) || '/';
+    const cookies = this.jar.get(hostname) ?? new Map();
     this.jar.set(hostname, cookies);
-    if (!value || /expires=Thu, 01 Jan 1970/i.test(line) || /max-age=0/i.test(line)) cookies.delete(name);
-    else cookies.set(name, value);
+    const key = `${path} ${name}`;
+    if (!value || /expires=Thu, 01 Jan 1970/i.test(line) || /max-age=0/i.test(line)) cookies.delete(key);
+    else cookies.set(key, { path, name, value });
   }
 }
 
