@@ -72,7 +72,9 @@ export function createIdpRoundTrips(pool: Pool, registry: IdpRegistry, ttlSecond
       return row && { state, idp, interactionUid: row.interaction_uid, codeVerifier: row.code_verifier, nonce: row.nonce, acr: row.acr };
     },
 
-    async finish(idp: IdentityProvider, trip: IdpRoundTrip, callbackUrl: URL): Promise<IdpSignIn> {
+    /** `query`: the callback's query string, read against our registered redirect URI (whatever host this process was reached at). */
+    async finish(idp: IdentityProvider, trip: IdpRoundTrip, query: string): Promise<IdpSignIn> {
+      const callbackUrl = new URL(`${registry.redirectUri(idp)}?${query}`);
       let idToken: oidc.IDToken | undefined;
       let userinfo: Record<string, unknown>;
       try {

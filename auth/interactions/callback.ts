@@ -30,10 +30,10 @@ export async function handleIdpCallback(deps: InteractionDeps, ctx: Context, idp
 
   let signInAtIdp;
   try {
-    signInAtIdp = await deps.trips.finish(idp, trip, new URL(ctx.href));
+    signInAtIdp = await deps.trips.finish(idp, trip, ctx.querystring);
   } catch (error) {
     const code = isPasserelleError(error) ? (error.code as ShownErrorCode) : 'IDP_RESPONSE_INVALID';
-    deps.logger.warn({ err: error, idp: idp.name, code }, 'identity provider sign-in failed');
+    deps.logger.warn({ err: error, idp: idp.name, errorCode: code }, 'identity provider sign-in failed');
     await deps.events.record({ kind: 'broker.idp_failure', clientId: signIn.clientId, idp: idp.name, code });
     return showSignInError(deps, ctx, signIn, code);
   }

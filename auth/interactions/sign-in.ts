@@ -77,7 +77,7 @@ export async function goToIdp(deps: InteractionDeps, ctx: Context, signIn: Pendi
     ctx.redirect(url.href);
   } catch (error) {
     const code = isPasserelleError(error) ? (error.code as ShownErrorCode) : 'IDP_UNAVAILABLE';
-    deps.logger.warn({ err: error, idp: idp.name, code }, 'identity provider unavailable');
+    deps.logger.warn({ err: error, idp: idp.name, errorCode: code }, 'identity provider unavailable');
     await deps.events.record({ kind: 'broker.idp_failure', clientId: signIn.clientId, idp: idp.name, code });
     showSignInError(deps, ctx, signIn, code);
   }

@@ -39,8 +39,9 @@ export async function startPlatform(options: { overrides?: Array<[string, unknow
     }
     brokers.push(await startTestBroker({ config, database, validatePivotIdentity, port: brokerPort }));
     // More broker processes: same configuration and issuer, other ports, same database.
+    const sameIssuer = testConfig([...overrides, ...(options.overrides ?? []), ['broker.issuer', brokers[0]!.broker.issuer]]);
     for (let i = 1; i < (options.brokers ?? 1); i++) {
-      brokers.push(await startTestBroker({ config, database, validatePivotIdentity, port: await freePort() }));
+      brokers.push(await startTestBroker({ config: sameIssuer, database, validatePivotIdentity, port: await freePort() }));
     }
   } catch (error) {
     await Promise.all([...brokers, ...idps].map((c) => c.close()));
