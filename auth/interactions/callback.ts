@@ -66,8 +66,11 @@ export async function handleIdpCallback(deps: InteractionDeps, ctx: Context, idp
   // is /interaction/<uid>); the resume step still requires this browser's resume cookie.
   interaction.result = { login: { accountId, acr, amr: signInAtIdp.amr, remember: false, ts: Math.floor(Date.now() / 1000) } };
   await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
-  ctx.status = 303;
-  ctx.redirect(interaction.returnTo);
+  // A page, not a redirect: it ends the navigation that began with the IdP's login
+  // form, whose CSP form-action would otherwise apply to the redirects to the SP.
+  const resume = new URL(interaction.returnTo);
+  const next = `${resume.pathname}${resume.search}`;
+  deps.pages.kit.render(ctx, 'continue', { sp: signIn.sp, next }, (t) => ({ title: t('continue.title'), refreshTo: next }));
 }
 
 function splitClaims(claims: Record<string, unknown>): { email: unknown; identityClaims: Record<string, unknown> } {

@@ -12,6 +12,8 @@ export interface PageOptions {
   title: string;
   /** Other origins this page's forms may lead to (see csp.ts). */
   formAction?: readonly string[];
+  /** Same-origin path the browser moves on to at once (meta refresh: no script needed). */
+  refreshTo?: string;
 }
 
 export type Translate = (key: string, vars?: Record<string, string | number>) => string;
@@ -64,6 +66,7 @@ export function createPageKit(options: { views: string | URL; messages: MessageC
       ctx.body = layoutEngine.render('layout', {
         lang, otherLang, t, body, title: page.title, assets: DSFR_PREFIX,
         switchUrl: urlWithLanguage(ctx, otherLang), sandbox: options.sandbox ?? false,
+        refreshTo: page.refreshTo?.startsWith('/') ? page.refreshTo : undefined,
       });
     },
   };

@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import * as oidc from 'openid-client';
 import { Agent } from './support/agent.ts';
-import { freePort, notReached, startTestBroker, testConfig, type TestBroker } from './support/broker.ts';
+import { freePort, startTestBroker, testConfig, type TestBroker } from './support/broker.ts';
 
 /**
  * The broker's pages up to the trip to an identity provider: chooser, levels,
@@ -33,7 +33,7 @@ beforeAll(async () => {
       idp('off', `http://127.0.0.1:${closedPort}/off`, 'eidas3', { enabled: false }),
     ]],
   ]);
-  t = await startTestBroker({ config, validatePivotIdentity: notReached });
+  t = await startTestBroker({ config });
   issuer = t.broker.issuer;
 });
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import * as oidc from 'openid-client';
-import { clientAssertion, notReached, startTestBroker, testConfig, type TestBroker } from './support/broker.ts';
+import { clientAssertion, startTestBroker, testConfig, type TestBroker } from './support/broker.ts';
 
 /**
  * The OpenID provider's own surface, before any sign-in: discovery, keys,
@@ -11,7 +11,7 @@ const REDIRECT = 'http://localhost:3000/callback';
 const NONCE = 'n'.repeat(32);
 
 beforeAll(async () => {
-  t = await startTestBroker({ validatePivotIdentity: notReached });
+  t = await startTestBroker({});
   issuer = t.broker.issuer;
 });
 afterAll(() => t.close());

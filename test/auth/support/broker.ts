@@ -8,6 +8,7 @@ import { createLogger } from '../../../lib/log.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 import { createBroker, type RunningBroker } from '../../../auth/broker.ts';
 import type { ValidatePivotIdentity } from '../../../auth/interactions/context.ts';
+import { validatePivotIdentity } from '../../../lib/pivot/validate.ts';
 
 export const SANDBOX_KEYS = new URL('../../../sandbox/keys/', import.meta.url);
 
@@ -39,13 +40,13 @@ export function testConfig(overrides: Array<[string, unknown]> = []): Config {
 export async function startTestBroker(options: {
   config?: Config;
   database?: TestDatabase;
-  validatePivotIdentity: ValidatePivotIdentity;
+  validatePivotIdentity?: ValidatePivotIdentity;
   port?: number;
 }): Promise<TestBroker> {
   const config = options.config ?? testConfig();
   const database = options.database ?? await createTestDatabase();
   const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
-  const broker = await createBroker({ config, database, logger }, { port: options.port ?? 0 }, options.validatePivotIdentity);
+  const broker = await createBroker({ config, database, logger }, { port: options.port ?? 0 }, options.validatePivotIdentity ?? validatePivotIdentity);
   return {
     broker,
     config,
@@ -93,7 +94,3 @@ export async function spClient(issuer: string, clientId: string, config: Config)
   return oidc.discovery(new URL(issuer), clientId, metadata, auth, { execute: [oidc.allowInsecureRequests] });
 }
 
-/** Validator for tests that never reach identity validation (requests refused before any sign-in). */
-export const notReached: ValidatePivotIdentity = () => {
-  throw new Error('identity validation is not expected in this test');
-};

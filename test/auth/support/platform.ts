@@ -122,6 +122,11 @@ export async function signIn(platform: TestPlatform, options: SignInOptions): Pr
       form: { login: options.login, password: '123', ...(options.lowerAcrTo ? { sandbox_acr: options.lowerAcrTo } : {}) },
     }));
   }
+  // The broker's "identity verified" page moves on by itself (meta refresh).
+  if (response.status === 200 && url.pathname.startsWith('/idp/')) {
+    const next = /<meta http-equiv="refresh" content="0;url=([^"]+)">/.exec(await response.text())?.[1];
+    if (next) ({ response, url } = await go(new URL(next.replaceAll('&amp;', '&'), url)));
+  }
   return { agent, landed: url, response, checks, client };
 }
 
