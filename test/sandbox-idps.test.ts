@@ -8,7 +8,7 @@ import type { Database } from '../lib/db/database.ts';
 import { createLogger } from '../lib/log.ts';
 import { validatePivotIdentity } from '../lib/pivot/validate.ts';
 import { FRENCH_ACCOUNTS } from '../sandbox/idps/accounts.ts';
-import { PIVOT_SCOPE, SANDBOX_IDP_NAMES, sandboxIdentityProviders, type SandboxIdpName } from '../sandbox/idps/index.ts';
+import { PIVOT_SCOPE, SANDBOX_IDP_NAMES, SANDBOX_IDPS, sandboxIdentityProviders, type SandboxIdpName } from '../sandbox/idps/index.ts';
 import { Browser, type Page } from './helpers/browser.ts';
 
 /**
@@ -100,6 +100,7 @@ describe.each([
   ['impots', 'marie.dupont', 'eidas1'],
   ['laposte', 'anne-sophie.lefevre-roy', 'eidas2'],
   ['ameli', 'camille.petit', 'eidas1'],
+  ['eidas', 'lukas.schneider', 'eidas3'],
 ] as const)('%s', (name, login, acr) => {
   test(`discovery advertises the code flow, PKCE S256, RFC 9207 iss and levels up to ${acr}`, async () => {
     const metadata = (await relyingParty(name)).serverMetadata();
@@ -114,8 +115,8 @@ describe.each([
   test(`${login} signs in at ${acr}: ID token and userinfo carry the account's claims`, async () => {
     const { idToken, userinfo } = await signIn(name, login, { params: { acr_values: acr } });
     expect(idToken).toMatchObject({ iss: idps[name].url, aud: entry(name).clientId, sub: login, acr, amr: ['pwd'] });
-    expect(pick(idToken)).toEqual(FRENCH_ACCOUNTS[login]!.claims);
-    expect(pick(userinfo)).toEqual(FRENCH_ACCOUNTS[login]!.claims);
+    expect(pick(idToken)).toEqual(SANDBOX_IDPS[name].claimsOf(login));
+    expect(pick(userinfo)).toEqual(SANDBOX_IDPS[name].claimsOf(login));
     expect(validatePivotIdentity(userinfo).ok).toBe(true);
   });
 });
@@ -145,6 +146,7 @@ describe('login form', () => {
     expect((await fetch(`${base}/dsfr/fonts/Marianne-Bold.woff2`)).status).toBe(200);
     expect((await fetch(`${base}/dsfr/..%2F..%2F..%2Fpackage.json`)).status).toBe(404);
     expect((await fetch(`${base}/dsfr/dsfr.module.js`)).status).toBe(404);
+    expect((await fetch(`${base}/dsfr/%E0%A4%A`)).status).toBe(404);
   });
 
   test('a wrong password shows the form again with an announced error, and no code', async () => {
@@ -294,6 +296,8 @@ describe('protocol', () => {
     expect(page.status).toBe(400);
     expect(page.url.origin).toBe(idps.impots.url);
     expect(page.html).toContain('redirect_uri');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(page.html).not.toMatch(/<script|fonts\.googleapis/);
   });
 
   test('RP-initiated logout goes back to the broker logged-out URI', async () => {

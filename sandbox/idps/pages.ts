@@ -34,7 +34,13 @@ export function staticFiles(idpName: string) {
     let file: string | undefined;
     if (ctx.path === '/logo.svg') file = resolve(LOGOS, `${idpName}.svg`);
     else if (ctx.path.startsWith('/dsfr/')) {
-      const candidate = resolve(DSFR_DIST, `.${decodeURIComponent(ctx.path.slice('/dsfr'.length))}`);
+      let relative: string;
+      try {
+        relative = decodeURIComponent(ctx.path.slice('/dsfr'.length));
+      } catch {
+        return next();
+      }
+      const candidate = resolve(DSFR_DIST, `.${relative}`);
       if (candidate.startsWith(DSFR_DIST.endsWith(sep) ? DSFR_DIST : DSFR_DIST + sep)) file = candidate;
     }
     const type = file && STATIC_TYPES[extname(file)];
