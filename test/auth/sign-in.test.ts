@@ -3,7 +3,7 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { SANDBOX_IDPS, SANDBOX_IDP_NAMES } from '../../sandbox/idps/index.ts';
 import { Agent } from './support/agent.ts';
-import { clientAssertion, freePort } from './support/broker.ts';
+import { clientAssertion, freePort, spClient } from './support/broker.ts';
 import { redeem, signIn, startPlatform, type TestPlatform } from './support/platform.ts';
 
 /**
@@ -150,6 +150,56 @@ describe('identity validation', () => {
     expect(JSON.stringify(rows[0].data)).not.toMatch(/Invalide|1980/);
     const stored = await pool.query(`SELECT count(*)::int AS n FROM auth.accounts WHERE pivot->>'family_name' = 'Invalide'`);
     expect(stored.rows[0].n).toBe(0);
+  });
+});
+
+describe('the way back from identity providers', () => {
+  /** Runs a sign-in until the IdP sends the browser back to the broker; returns that callback URL. */
+  async function callbackUrl(login = 'marie.dupont', idp = 'impots', cancel = false): Promise<{ agent: Agent; url: URL }> {
+    const agent = new Agent();
+    const isCallback = (u: URL) => u.origin === platform.issuer && u.pathname === `/idp/${idp}/callback`;
+    const client = await spClient(platform.issuer, 'parking-nimes', platform.config);
+    const start = oidc.buildAuthorizationUrl(client, {
+      redirect_uri: 'http://localhost:3000/callback', scope: 'openid', state: oidc.randomState(), nonce: oidc.randomNonce(),
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256', idp_hint: idp,
+    });
+    const { response, url: loginPage } = await agent.follow(start);
+    const html = await response.text();
+    const action = new URL((cancel ? /action="([^"]+\/abort)"/ : /<form method="post" action="([^"]+\/login)"/).exec(html)![1]!, loginPage);
+    const { url } = await agent.follow(action, { init: { form: cancel ? {} : { login, password: '123' } }, stopAt: isCallback });
+    expect(isCallback(url)).toBe(true);
+    return { agent, url };
+  }
+
+  test('an IdP callback is accepted once, from the browser that left for it', async () => {
+    const { agent, url } = await callbackUrl();
+    const stranger = await new Agent().fetch(url);
+    expect(stranger.status).toBe(400);
+    expect(await stranger.text()).toContain('IDP_STATE_UNKNOWN');
+    const first = await agent.fetch(url);
+    expect(first.status).toBe(200);
+    await first.arrayBuffer();
+    const replay = await agent.fetch(url);
+    expect(replay.status).toBe(400);
+    expect(await replay.text()).toContain('IDP_STATE_UNKNOWN');
+  });
+
+  test('a response naming another issuer is refused (mix-up defence)', async () => {
+    const { agent, url } = await callbackUrl();
+    url.searchParams.set('iss', platform.config.identityProviders.find((i) => i.name === 'laposte')!.issuer);
+    const page = await agent.fetch(url);
+    expect(page.status).toBe(502);
+    expect(await page.text()).toContain('IDP_RESPONSE_INVALID');
+  });
+
+  test('a citizen cancelling at the IdP gets a page and can choose another IdP', async () => {
+    const { agent, url } = await callbackUrl('marie.dupont', 'impots', true);
+    expect(url.searchParams.get('error')).toBe('access_denied');
+    const page = await agent.fetch(url);
+    expect(page.status).toBe(400);
+    const html = await page.text();
+    expect(html).toContain('IDP_AUTHENTICATION_FAILED');
+    expect(html).toMatch(/href="\/interaction\/[^"]+\?choose=1"/);
   });
 });
 
