@@ -14,13 +14,15 @@ import { freePort, spClient, startTestBroker, testConfig, type TestBroker } from
  */
 export interface TestPlatform {
   config: Config;
+  /** The configuration overrides the platform was started with (key path, value). */
+  overrides: Array<[string, unknown]>;
   database: TestDatabase;
   brokers: TestBroker[];
   issuer: string;
   close(): Promise<void>;
 }
 
-export async function startPlatform(options: { overrides?: Array<[string, unknown]>; brokers?: number } = {}): Promise<TestPlatform> {
+export async function startPlatform(options: { overrides?: Array<[string, unknown]> } = {}): Promise<TestPlatform> {
   const brokerPort = await freePort();
   const overrides: Array<[string, unknown]> = [['broker.url', `http://localhost:${brokerPort}`]];
   const idpPorts: Record<string, number> = {};
@@ -39,10 +41,6 @@ export async function startPlatform(options: { overrides?: Array<[string, unknow
     }
     brokers.push(await startTestBroker({ config, database, validatePivotIdentity, port: brokerPort }));
     // More broker processes: same configuration and issuer, other ports, same database.
-    const sameIssuer = testConfig([...overrides, ...(options.overrides ?? []), ['broker.issuer', brokers[0]!.broker.issuer]]);
-    for (let i = 1; i < (options.brokers ?? 1); i++) {
-      brokers.push(await startTestBroker({ config: sameIssuer, database, validatePivotIdentity, port: await freePort() }));
-    }
   } catch (error) {
     await Promise.all([...brokers, ...idps].map((c) => c.close()));
     await database.drop();
@@ -50,6 +48,7 @@ export async function startPlatform(options: { overrides?: Array<[string, unknow
   }
   return {
     config,
+    overrides: [...overrides, ...(options.overrides ?? [])],
     database,
     brokers,
     issuer: brokers[0]!.broker.issuer,
