@@ -40,7 +40,6 @@ export async function startPlatform(options: { overrides?: Array<[string, unknow
       idps.push(await sandboxIdentityProvider(name)({ config, database, logger }, { port: idpPorts[name]! }));
     }
     brokers.push(await startTestBroker({ config, database, validatePivotIdentity, port: brokerPort }));
-    // More broker processes: same configuration and issuer, other ports, same database.
   } catch (error) {
     await Promise.all([...brokers, ...idps].map((c) => c.close()));
     await database.drop();
