@@ -49,3 +49,18 @@ function httpStatusIn(error: unknown): number | undefined {
   }
   return undefined;
 }
+
+/**
+ * What to log about a failure: the chain of error messages and codes only.
+ * Never the error objects themselves: openid-client attaches the ID token's
+ * claims (personal data) to some of its validation errors.
+ */
+export function failureSummary(error: unknown): { reasons: string[] } {
+  const reasons: string[] = [];
+  for (const e of causes(error)) {
+    if (!(e instanceof Error)) break;
+    const code = (e as { code?: unknown }).code;
+    reasons.push(typeof code === 'string' ? `${code}: ${e.message}` : e.message);
+  }
+  return { reasons };
+}

@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import { isPasserelleError } from '../../lib/errors/define.ts';
 import { lowest } from '../acr.ts';
 import type { ShownErrorCode } from '../errors.ts';
+import { failureSummary } from '../idp/failures.ts';
 import { accountIdFor } from '../pairwise.ts';
 import type { InteractionDeps } from './context.ts';
 import { pendingSignIn, showSignInError, tripCookieName } from './sign-in.ts';
@@ -33,7 +34,7 @@ export async function handleIdpCallback(deps: InteractionDeps, ctx: Context, idp
     signInAtIdp = await deps.trips.finish(idp, trip, ctx.querystring);
   } catch (error) {
     const code = isPasserelleError(error) ? (error.code as ShownErrorCode) : 'IDP_RESPONSE_INVALID';
-    deps.logger.warn({ err: error, idp: idp.name, errorCode: code }, 'identity provider sign-in failed');
+    deps.logger.warn({ ...failureSummary(error), idp: idp.name, errorCode: code }, 'identity provider sign-in failed');
     await deps.events.record({ kind: 'broker.idp_failure', clientId: signIn.clientId, idp: idp.name, code });
     return showSignInError(deps, ctx, signIn, code);
   }

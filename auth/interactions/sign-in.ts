@@ -5,6 +5,7 @@ import { isPasserelleError } from '../../lib/errors/define.ts';
 import { acrRank, highest } from '../acr.ts';
 import { serviceProviderById } from '../clients.ts';
 import type { ShownErrorCode } from '../errors.ts';
+import { failureSummary } from '../idp/failures.ts';
 import type { InteractionDeps } from './context.ts';
 
 /** The sign-in in progress, as the interaction pages see it. */
@@ -77,7 +78,7 @@ export async function goToIdp(deps: InteractionDeps, ctx: Context, signIn: Pendi
     ctx.redirect(url.href);
   } catch (error) {
     const code = isPasserelleError(error) ? (error.code as ShownErrorCode) : 'IDP_UNAVAILABLE';
-    deps.logger.warn({ err: error, idp: idp.name, errorCode: code }, 'identity provider unavailable');
+    deps.logger.warn({ ...failureSummary(error), idp: idp.name, errorCode: code }, 'identity provider unavailable');
     await deps.events.record({ kind: 'broker.idp_failure', clientId: signIn.clientId, idp: idp.name, code });
     showSignInError(deps, ctx, signIn, code);
   }
