@@ -4,10 +4,14 @@
  *   passerelle start [component...]   start the platform (all components) or some of them
  *   passerelle compose [--out FILE]   compose and lint the federation contract
  *   passerelle seed [--citizens N]    load the sandbox registries (+ N synthetic citizens)
+ *   passerelle token <login> --provider <name>   a development token for one subgraph (sandbox only)
  * Each command lives in bin/commands/<name>.ts and exports `run(args)`.
  */
 const COMMANDS: Record<string, () => Promise<{ run(args: string[]): Promise<number | void> }>> = {
   compose: () => import('./commands/compose.ts'),
+  seed: () => import('./commands/seed.ts'),
+  start: () => import('./commands/start.ts'),
+  token: () => import('./commands/token.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -16,12 +16,16 @@ export interface RequestDatabase {
   readonly queryCount: number;
 }
 
-export function requestDatabase(pool: Pool): RequestDatabase {
+/**
+ * `prepared: false` for the embedded PostgreSQL: its socket server funnels every
+ * connection into one session, where two connections preparing the same name collide.
+ */
+export function requestDatabase(pool: Pool, options: { prepared: boolean }): RequestDatabase {
   let queryCount = 0;
   return {
     async query<Row extends QueryResultRow>(name: string, text: string, values: unknown[]) {
       queryCount++;
-      const result = await pool.query<Row>({ name, text, values });
+      const result = await pool.query<Row>(options.prepared ? { name, text, values } : { text, values });
       return result.rows;
     },
     get queryCount() {

@@ -22,7 +22,7 @@ import { createTokenVerifier, type TokenVerifierOptions } from './token-verifier
 export function subgraphComponent(name: string, overrides: { jwksCooldownMs?: number } = {}): StartComponent {
   return async ({ config, database, logger: rootLogger }, options = {}) => {
     const entry = dataProviderEntry(config, name);
-    const logger = rootLogger.child({ component: `subgraph:${name}` });
+    const logger = rootLogger.child({ provider: name });
     const provider = await loadProviderModule(name);
     const sdl = readFileSync(join(DEFAULT_SCHEMA_DIR, name, 'schema.graphql'), 'utf8');
     const schema = buildProviderSchema(sdl, provider.resolvers as never);
@@ -38,7 +38,7 @@ export function subgraphComponent(name: string, overrides: { jwksCooldownMs?: nu
       logger,
       verifyToken: createTokenVerifier({ ...tokenVerifierOptions(config, entry), ...overrides }),
       createContext(claims, requestId, requestLogger): SubgraphContext {
-        const db = requestDatabase(pool);
+        const db = requestDatabase(pool, { prepared: !database.embedded });
         return { claims, requestId, logger: requestLogger, db, citizens: createCitizenMatcher(db, name), loaders: provider.createLoaders(db) };
       },
       async checkReady() {
