@@ -43,6 +43,7 @@ export async function run(args: string[]): Promise<number> {
       const results = await seedSynthetic(pool, providers, {
         citizens,
         batchHouseholds,
+        parallel: !database.embedded,
         onProgress(progress) {
           if (progress.seconds - lastReport < 5 && progress.citizens < citizens) return;
           lastReport = progress.seconds;

@@ -38,6 +38,12 @@ export interface SyntheticOptions {
   /** Households per transaction. */
   batchHouseholds?: number;
   today?: Date;
+  /**
+   * Load the providers side by side (one generates while another's batch is in
+   * PostgreSQL). Not with the embedded PostgreSQL: its socket server can interleave the
+   * protocol messages of two connections when one sends a large batch.
+   */
+  parallel?: boolean;
   onProgress?(progress: SyntheticProgress): void;
 }
 
@@ -45,8 +51,9 @@ export interface SyntheticProgress { provider: string; households: number; citiz
 
 export async function seedSynthetic(pool: Pool, providers: readonly string[], options: SyntheticOptions): Promise<SyntheticProgress[]> {
   await migrate(pool, SEED_SCHEMA, SEED_MIGRATIONS);
-  // Providers load side by side: one generates while another's batch is in PostgreSQL.
-  const results = await Promise.all(providers.map((name) => seedProvider(pool, name, options)));
+  const results: Array<SyntheticProgress | undefined> = [];
+  if (options.parallel) results.push(...await Promise.all(providers.map((name) => seedProvider(pool, name, options))));
+  else for (const name of providers) results.push(await seedProvider(pool, name, options));
   return results.filter((r): r is SyntheticProgress => r !== undefined);
 }
 
