@@ -9,14 +9,14 @@ import type { RequestDatabase } from '../../lib/subgraph/request-database.ts';
  * "Now" is the database's `current_date`, so every process of a provider agrees.
  */
 export interface QuotientRow { person_id: number; regime: 'CAF' | 'MSA'; month: string; value: number }
-/** `kind` is null for a file with no open benefit (the person is still a beneficiary). */
-export interface BenefitRow { person_id: number; kind: string | null; monthly_amount: number | null; since: string | null }
+export interface Benefit { kind: string; monthly_amount: number; since: string }
+export interface BenefitsRow { person_id: number; benefits: Benefit[] }
 export interface ChildrenRow { person_id: number; dependent_children: number }
 
 // The latest quotient computed up to this month.
-const QUOTIENTS = `SELECT m.person_id, d.regime, to_char(q.month, 'YYYY-MM') AS month, q.value
+const QUOTIENTS = `SELECT m.person_id, to_char(q.month, 'YYYY-MM') AS month, q.value,
+    (SELECT regime FROM cnaf.dossier WHERE id = m.dossier_id) AS regime
   FROM cnaf.dossier_member m
-  JOIN cnaf.dossier d ON d.id = m.dossier_id
   JOIN LATERAL (
     SELECT month, value FROM cnaf.family_quotient
     WHERE dossier_id = m.dossier_id AND month <= current_date
@@ -24,24 +24,26 @@ const QUOTIENTS = `SELECT m.person_id, d.regime, to_char(q.month, 'YYYY-MM') AS 
   ) q ON true
   WHERE m.person_id = ANY ($1::bigint[])`;
 
-// Benefits open today; one row with null kind for a file without any.
-const BENEFITS = `SELECT m.person_id, b.kind, b.monthly_amount, b.since
+// Benefits open today, as one JSON array per person ([] for a file without any).
+// Correlated subqueries keep the plan an index lookup per file whatever the statistics.
+const BENEFITS = `SELECT m.person_id, coalesce((
+    SELECT json_agg(json_build_object('kind', b.kind, 'monthly_amount', b.monthly_amount, 'since', to_char(b.since, 'YYYY-MM-DD'))
+      ORDER BY b.since, b.kind)
+    FROM cnaf.benefit b
+    WHERE b.dossier_id = m.dossier_id AND b.since <= current_date AND (b.until IS NULL OR b.until >= current_date)
+  ), '[]') AS benefits
   FROM cnaf.dossier_member m
-  LEFT JOIN cnaf.benefit b ON b.dossier_id = m.dossier_id
-    AND b.since <= current_date AND (b.until IS NULL OR b.until >= current_date)
-  WHERE m.person_id = ANY ($1::bigint[])
-  ORDER BY m.person_id, b.since, b.kind`;
+  WHERE m.person_id = ANY ($1::bigint[])`;
 
-const CHILDREN = `SELECT m.person_id, count(c.id)::int AS dependent_children
+const CHILDREN = `SELECT m.person_id,
+    (SELECT count(*) FROM cnaf.child c WHERE c.dossier_id = m.dossier_id AND c.dependent)::int AS dependent_children
   FROM cnaf.dossier_member m
-  LEFT JOIN cnaf.child c ON c.dossier_id = m.dossier_id AND c.dependent
-  WHERE m.person_id = ANY ($1::bigint[])
-  GROUP BY m.person_id`;
+  WHERE m.person_id = ANY ($1::bigint[])`;
 
 export interface CnafLoaders {
   quotient: DataLoader<PersonId, QuotientRow | null>;
   /** null: not a beneficiary; []: a beneficiary with no open benefit. */
-  benefits: DataLoader<PersonId, BenefitRow[] | null>;
+  benefits: DataLoader<PersonId, Benefit[] | null>;
   /** null: not a beneficiary. */
   dependentChildren: DataLoader<PersonId, number | null>;
 }
@@ -53,8 +55,8 @@ export function createLoaders(db: RequestDatabase): CnafLoaders {
       return groupByPerson(personIds, rows).map((group) => group[0] ?? null);
     }),
     benefits: new DataLoader(async (personIds) => {
-      const rows = await db.query<BenefitRow>('cnaf_benefits', BENEFITS, [personIds]);
-      return groupByPerson(personIds, rows).map((group) => (group.length ? group.filter((row) => row.kind !== null) : null));
+      const rows = await db.query<BenefitsRow>('cnaf_benefits', BENEFITS, [personIds]);
+      return groupByPerson(personIds, rows).map((group) => group[0]?.benefits ?? null);
     }),
     dependentChildren: new DataLoader(async (personIds) => {
       const rows = await db.query<ChildrenRow>('cnaf_children', CHILDREN, [personIds]);

@@ -1,11 +1,11 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { forMatchedCitizen, type CitizenRef, type SubgraphContext } from '../../lib/subgraph/provider.ts';
-import type { BenefitRow, CnafLoaders } from './loaders.ts';
+import type { Benefit, CnafLoaders } from './loaders.ts';
 
 type Context = SubgraphContext<CnafLoaders>;
 
 /** `Benefit` of schema/cnaf/schema.graphql. */
-function benefit(row: BenefitRow) {
+function benefit(row: Benefit) {
   return { kind: row.kind, monthlyAmount: row.monthly_amount, since: row.since };
 }
 

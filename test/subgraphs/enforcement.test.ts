@@ -104,6 +104,8 @@ describe('one SQL query per entity type per request', () => {
   });
 });
 
+const errorOf = async (response: Response) => ((await response.json()) as { error: string }).error;
+
 describe('the HTTP endpoint', () => {
   const token = () => env.issuer.sign(tokenClaims(env.issuer, 'ants', sandbox('marie.dupont'), 'ants_vehicules'));
 
@@ -123,13 +125,13 @@ describe('the HTTP endpoint', () => {
   test('unknown path, wrong method, wrong media type, bad JSON, oversized body', async () => {
     expect((await fetch(`${env.urls.ants}/nope`)).status).toBe(404);
     const get = await fetch(env.urls.ants!, { headers: { authorization: `Bearer ${await token()}` } });
-    expect([get.status, get.headers.get('allow'), (await get.json()).error]).toEqual([405, 'POST', 'PROVIDER_METHOD_NOT_ALLOWED']);
+    expect([get.status, get.headers.get('allow'), (await errorOf(get))]).toEqual([405, 'POST', 'PROVIDER_METHOD_NOT_ALLOWED']);
     const text = await fetch(env.urls.ants!, { method: 'POST', headers: { authorization: `Bearer ${await token()}`, 'content-type': 'text/plain' }, body: '{}' });
-    expect([text.status, (await text.json()).error]).toEqual([415, 'PROVIDER_UNSUPPORTED_MEDIA_TYPE']);
+    expect([text.status, (await errorOf(text))]).toEqual([415, 'PROVIDER_UNSUPPORTED_MEDIA_TYPE']);
     const bad = await fetch(env.urls.ants!, { method: 'POST', headers: { authorization: `Bearer ${await token()}`, 'content-type': 'application/json' }, body: '{"query":' });
-    expect([bad.status, (await bad.json()).error]).toEqual([400, 'PROVIDER_INVALID_JSON']);
+    expect([bad.status, (await errorOf(bad))]).toEqual([400, 'PROVIDER_INVALID_JSON']);
     const big = await fetch(env.urls.ants!, { method: 'POST', headers: { authorization: `Bearer ${await token()}`, 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ __typename } #${'x'.repeat(1_100_000)}` }) });
-    expect([big.status, (await big.json()).error]).toEqual([413, 'PROVIDER_REQUEST_TOO_LARGE']);
+    expect([big.status, (await errorOf(big))]).toEqual([413, 'PROVIDER_REQUEST_TOO_LARGE']);
   });
 
   test('GraphQL errors keep their codes; no introspection, no stack traces', async () => {
