@@ -13,6 +13,8 @@ import { SANDBOX_IDENTITIES } from '../../sandbox/seed/identities.ts';
  * provider for a sandbox citizen, signed with the sandbox gateway key, and prints it.
  * Refuses any configuration that is not a sandbox one. By default every scope of the
  * provider's catalog is granted.
+ * `passerelle token --public-jwks` prints the sandbox gateway's public keys (what the
+ * gateway publishes at /.well-known/jwks.json), to try the subgraphs without a gateway.
  */
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -24,17 +26,25 @@ export async function run(args: string[]): Promise<number> {
       acr: { type: 'string', default: 'eidas2' },
       sub: { type: 'string' },
       ttl: { type: 'string', default: '120' },
+      'public-jwks': { type: 'boolean', default: false },
     },
   });
-  const login = positionals[0];
-  const usage = `usage: passerelle token <login> --provider <name> [--scope "a b"] [--acr eidas1|eidas2|eidas3] [--sub ID] [--ttl seconds]\nlogins: ${Object.keys(SANDBOX_IDENTITIES).join(', ')}`;
-  if (!login || !values.provider) {
-    console.error(usage);
-    return 2;
-  }
   const config = loadConfig();
   if (!config.sandbox) {
     console.error('passerelle token is a development helper: it only runs with a sandbox configuration ("sandbox": true)');
+    return 2;
+  }
+  const { keys } = config.secretJson<{ keys: JWK[] }>(config.gateway.keys, 'gateway.keys');
+  const signingKeys = keys.filter((k) => k.alg === 'ES256' && (k.use ?? 'sig') === 'sig');
+  if (values['public-jwks']) {
+    // The public members only: never `d`.
+    console.log(JSON.stringify({ keys: signingKeys.map(({ kty, crv, x, y, kid, alg, use }) => ({ kty, crv, x, y, kid, alg, use })) }));
+    return 0;
+  }
+  const login = positionals[0];
+  const usage = `usage: passerelle token <login> --provider <name> [--scope "a b"] [--acr eidas1|eidas2|eidas3] [--sub ID] [--ttl seconds]\n       passerelle token --public-jwks\nlogins: ${Object.keys(SANDBOX_IDENTITIES).join(', ')}`;
+  if (!login || !values.provider) {
+    console.error(usage);
     return 2;
   }
   const pivot = SANDBOX_IDENTITIES[login];
@@ -51,8 +61,7 @@ export async function run(args: string[]): Promise<number> {
   const catalog = loadContract().providers.find((p) => p.name === entry.name)?.catalog;
   const scope = values.scope ?? Object.keys(catalog?.scopes ?? {}).join(' ');
 
-  const { keys } = config.secretJson<{ keys: JWK[] }>(config.gateway.keys, 'gateway.keys');
-  const jwk = keys.find((k) => k.alg === 'ES256' && (k.use ?? 'sig') === 'sig');
+  const jwk = signingKeys[0];
   if (!jwk?.kid) throw new Error('gateway.keys has no ES256 signing key with a kid');
   const { issuer } = tokenVerifierOptions(config, entry);
   const token = await new SignJWT({ pivot, scope, acr: values.acr, client_id: 'passerelle-dev-token', rid: randomUUID() })

@@ -65,7 +65,7 @@ export function createRequestHandler(options: SubgraphHttpOptions): (req: Incomi
     log.jti = claims.jti;
     log.client = claims.clientId;
 
-    if (!/^application\/(graphql-response\+)?json\b/i.test(req.headers['content-type'] ?? '')) {
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
       return sendError(res, subgraphErrors.error('PROVIDER_UNSUPPORTED_MEDIA_TYPE'));
     }
     const raw = await readBody(req, maxBodyBytes);

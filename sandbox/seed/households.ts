@@ -63,9 +63,12 @@ export function syntheticHousehold(index: number): SyntheticHousehold {
 
 const BIRTHPLACE_WEIGHTS = COMMUNES.map((c) => [c.code, c.weight] as const);
 
-/** Picks towards the front of a list: names are listed by rough frequency. */
-function frequent<T>(random: Random, items: readonly T[]): T {
-  return items[Math.floor(items.length * random.next() ** 2)]!;
+/**
+ * Picks towards the front of a list (names are listed by rough frequency), mildly: with
+ * a few hundred names, a steeper bias would make homonyms far more common than in life.
+ */
+function frequent<T>(random: Random, items: readonly T[], bias = 1.2): T {
+  return items[Math.floor(items.length * random.next() ** bias)]!;
 }
 
 function person(random: Random, ref: string, gender: Gender, age: number): SyntheticPerson {
