@@ -6,21 +6,27 @@ import { subgraphComponent } from '../lib/subgraph/start.ts';
  * The runnable parts of the platform, by name, in start order: `passerelle start [name...]`.
  * Each entry loads its code only when started. Data providers come from the
  * configuration (one subgraph per `dataProviders` entry); the other components are
- * listed below — adding one is one line: `name: async () => (await import('...')).start`.
+ * listed below — adding one is one line: `['name', async () => (await import('...')).start]`.
  */
 type LazyComponent = () => Promise<StartComponent>;
 
-const PLATFORM_COMPONENTS: ReadonlyArray<readonly [string, LazyComponent]> = [
-  // Started after the data providers, which the gateway calls:
-  // ['gateway', async () => (await import('../gateway/index.ts')).start],
+/** Platform components, started after the data providers (the gateway calls them). */
+const PLATFORM_COMPONENTS: ReadonlyArray<readonly [string, LazyComponent]> = [];
+
+/** Stand-ins for the outside world, started only with a sandbox configuration. */
+const SANDBOX_COMPONENTS: ReadonlyArray<readonly [string, LazyComponent]> = [
+  ...(['impots', 'laposte', 'ameli', 'eidas'] as const).map((idp) =>
+    [idp, async () => (await import('../sandbox/idps/index.ts')).sandboxIdentityProviders[idp]] as const),
 ];
 
 export function componentRegistry(config: Config): Map<string, LazyComponent> {
   const registry = new Map<string, LazyComponent>();
-  for (const provider of config.dataProviders) registry.set(provider.name, async () => subgraphComponent(provider.name));
-  for (const [name, load] of PLATFORM_COMPONENTS) {
-    if (registry.has(name)) throw new Error(`component name "${name}" is both a data provider and a platform component`);
+  const add = (name: string, load: LazyComponent) => {
+    if (registry.has(name)) throw new Error(`two components are named "${name}"`);
     registry.set(name, load);
-  }
+  };
+  for (const provider of config.dataProviders) add(provider.name, async () => subgraphComponent(provider.name));
+  for (const [name, load] of PLATFORM_COMPONENTS) add(name, load);
+  if (config.sandbox) for (const [name, load] of SANDBOX_COMPONENTS) add(name, load);
   return registry;
 }

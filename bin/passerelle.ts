@@ -5,10 +5,13 @@
  *   passerelle compose [--out FILE]   compose and lint the federation contract
  *   passerelle seed [--citizens N]    load the sandbox registries (+ N synthetic citizens)
  *   passerelle token <login> --provider <name>   a development token for one subgraph (sandbox only)
+ *   passerelle audit verify           check the tamper-evident audit trail
  * Each command lives in bin/commands/<name>.ts and exports `run(args)`.
  */
 const COMMANDS: Record<string, () => Promise<{ run(args: string[]): Promise<number | void> }>> = {
   compose: () => import('./commands/compose.ts'),
+  audit: () => import('./commands/audit.ts'),
+  errors: () => import('./commands/errors.ts'),
   seed: () => import('./commands/seed.ts'),
   start: () => import('./commands/start.ts'),
   token: () => import('./commands/token.ts'),

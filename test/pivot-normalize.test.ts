@@ -138,7 +138,10 @@ describe('the sandbox identities', () => {
     'camille.petit': ['dgfip'],
     'anne-sophie.lefevre-roy': ['dgfip', 'ants', 'cnaf'],
     'identite.invalide': [],
+    'lukas.schneider': [], // EU citizens unknown to French registries
+    'ines.peeters': [],
   };
+  test('every sandbox login is covered', () => expect(Object.keys(SANDBOX_IDENTITIES).sort()).toEqual(Object.keys(expected).sort()));
   test.each(Object.entries(expected))('%s matches exactly one record in %j', (login, providers) => {
     for (const [provider, records] of Object.entries(registries)) {
       const found = records.persons.filter((person) => matches(SANDBOX_IDENTITIES[login]!, person));

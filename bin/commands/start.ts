@@ -43,7 +43,10 @@ export async function run(args: string[]): Promise<number> {
       try {
         running.push(await start({ config, database, logger }));
       } catch (error) {
-        if (error instanceof PortInUseError) throw new Error(`${name}: ${error.message}; stop what uses it, or choose another port (PASSERELLE__dataProviders__${name}__port=... or the component's port key)`);
+        if (error instanceof PortInUseError) {
+          const hint = providers.includes(name) ? `PASSERELLE__dataProviders__${name}__port=<port>` : 'its port or URL in the configuration';
+          throw new Error(`${name}: ${error.message}; stop what uses it, or choose another port (${hint})`);
+        }
         throw error;
       }
     }
@@ -53,7 +56,7 @@ export async function run(args: string[]): Promise<number> {
   }
 
   console.log(`database: ${database.embedded ? `embedded PostgreSQL in ${embeddedDataDir(config.database, config.dir)}` : 'PostgreSQL (database.url / DATABASE_URL)'}`);
-  for (const component of running) console.log(`${component.name.padEnd(10)} ${component.url}`);
+  for (const component of running) console.log(`${component.name.padEnd(12)} ${component.url}`);
   console.log('Ctrl-C to stop');
 
   await new Promise<void>((resolveStop) => {

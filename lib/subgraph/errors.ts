@@ -120,3 +120,6 @@ export const subgraphErrors = defineErrors('subgraph', {
 });
 
 export type SubgraphErrorCode = keyof typeof subgraphErrors.errors;
+
+/** The name `lib/errors/catalogs.ts` collects catalogs by. */
+export { subgraphErrors as errors };

@@ -73,8 +73,10 @@ describe('matching in a registry', () => {
   test('many identities are matched in one query', async () => {
     const database = requestDatabase(pool, { prepared: false });
     const matcher = createCitizenMatcher(database, 'ants');
-    const results = await Promise.all(Object.keys(SANDBOX_IDENTITIES).map((login) => matcher.load(pivot(login))));
-    expect(results.map((id) => id !== null)).toEqual([true, true, true, true, false, true, false]);
+    const logins = Object.keys(SANDBOX_IDENTITIES);
+    const results = await Promise.all(logins.map((login) => matcher.load(pivot(login))));
+    const known = logins.filter((_, i) => results[i] !== null).sort();
+    expect(known).toEqual(['anne-sophie.lefevre-roy', 'jean.martin', 'lucas.bernard', 'marie.dupont', 'sofia.garcia']);
     expect(database.queryCount).toBe(1);
   });
 });
