@@ -72,6 +72,11 @@ export const subgraphErrors = defineErrors('subgraph', {
     message: { fr: 'Donnée non autorisée par le consentement.', en: 'This field needs a scope the citizen did not grant.' },
     description: 'GraphQL error at the path of a field whose `@scope` is not in the token’s `scope`: no value is returned for it (defence in depth behind the gateway). `extensions.scopes` lists the scopes that would allow it.',
   },
+  PROVIDER_ACR_TOO_LOW: {
+    status: 403,
+    message: { fr: 'Niveau d’authentification insuffisant pour cette donnée.', en: 'This field needs a stronger sign-in (eIDAS level).' },
+    description: 'GraphQL error at the path of a field whose granted scope has a `minAcr` (provider catalog) above the token’s `acr`: no value is returned (defence in depth behind the gateway). `extensions.scopes` lists the granted scopes concerned.',
+  },
   PROVIDER_CITIZEN_MISMATCH: {
     status: 403,
     message: { fr: 'Ce citoyen n’est pas celui du jeton.', en: 'This entity reference is not the citizen of the token.' },

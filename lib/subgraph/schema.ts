@@ -1,6 +1,7 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse, type GraphQLSchema } from 'graphql';
+import type { Catalog } from '../federation/catalog.ts';
 import { readScopeMap } from '../federation/scope-map.ts';
 import { subgraphErrors } from './errors.ts';
 import type { CitizenRef, SubgraphContext } from './provider.ts';
@@ -8,9 +9,10 @@ import { guardFieldScopes } from './scope-guard.ts';
 
 /**
  * The executable subgraph schema of a provider: its SDL (`schema/<name>/schema.graphql`),
- * its resolvers, the runtime's `Citizen` reference resolution, and the scope guard.
+ * its resolvers, the runtime's `Citizen` reference resolution, and the scope guard
+ * (with the minimum sign-in levels of its catalog, `schema/<name>/catalog.json`).
  */
-export function buildProviderSchema(sdl: string, resolvers: GraphQLResolverMap<SubgraphContext>): GraphQLSchema {
+export function buildProviderSchema(sdl: string, resolvers: GraphQLResolverMap<SubgraphContext>, catalog?: Catalog): GraphQLSchema {
   const citizenFields = (resolvers.Citizen ?? {}) as Record<string, unknown>;
   const schema = buildSubgraphSchema({
     typeDefs: parse(sdl),
@@ -20,7 +22,8 @@ export function buildProviderSchema(sdl: string, resolvers: GraphQLResolverMap<S
       // buildSubgraphSchema types resolvers for an unknown context; ours is SubgraphContext.
     } as unknown as GraphQLResolverMap<unknown>,
   });
-  guardFieldScopes(schema, readScopeMap(sdl));
+  const minAcr = new Map(Object.entries(catalog?.scopes ?? {}).flatMap(([scope, entry]) => (entry.minAcr ? [[scope, entry.minAcr] as const] : [])));
+  guardFieldScopes(schema, readScopeMap(sdl), minAcr);
   return schema;
 }
 

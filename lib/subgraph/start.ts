@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
 import type { StartComponent } from '../component.ts';
 import type { Config } from '../config/load.ts';
 import { listenPort } from '../config/load.ts';
 import type { DataProvider } from '../config/sections/data-providers.ts';
 import { migrate } from '../db/migrate.ts';
-import { DEFAULT_SCHEMA_DIR } from '../federation/contract.ts';
+import { loadContract } from '../federation/contract.ts';
 import { createApolloServer } from './apollo.ts';
 import { createCitizenMatcher } from './citizen-matcher.ts';
 import { createRequestHandler } from './http.ts';
@@ -19,13 +17,14 @@ import { createTokenVerifier, type TokenVerifierOptions } from './token-verifier
  * The `StartComponent` of data provider `name`: migrates its schema, builds its subgraph
  * from `schema/<name>/schema.graphql` and `subgraphs/<name>/index.ts`, and listens.
  */
-export function subgraphComponent(name: string, overrides: { jwksCooldownMs?: number } = {}): StartComponent {
+export function subgraphComponent(name: string, overrides: { /** tests: refetch on an unknown kid at once */ jwksCooldownMs?: number } = {}): StartComponent {
   return async ({ config, database, logger: rootLogger }, options = {}) => {
     const entry = dataProviderEntry(config, name);
     const logger = rootLogger.child({ provider: name });
     const provider = await loadProviderModule(name);
-    const sdl = readFileSync(join(DEFAULT_SCHEMA_DIR, name, 'schema.graphql'), 'utf8');
-    const schema = buildProviderSchema(sdl, provider.resolvers as never);
+    const contract = loadContract().providers.find((p) => p.name === name);
+    if (!contract) throw new Error(`data provider "${name}" has no contract: create schema/${name}/schema.graphql and catalog.json`);
+    const schema = buildProviderSchema(contract.sdl, provider.resolvers as never, contract.catalog);
 
     const pool = database.pool({ max: entry.poolSize, applicationName: `passerelle-${name}` });
     await migrate(pool, name, provider.migrations);

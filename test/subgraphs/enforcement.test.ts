@@ -9,8 +9,8 @@ let env: TestSubgraphs;
 beforeAll(async () => { env = await startTestSubgraphs(); });
 afterAll(async () => { await env.close(); });
 
-async function ask(provider: string, login: string, scope: string, selection: string, representations?: (sub: string) => unknown[]) {
-  const claims = tokenClaims(env.issuer, provider, sandbox(login), scope);
+async function ask(provider: string, login: string, scope: string, selection: string, representations?: (sub: string) => unknown[], extra: Record<string, unknown> = {}) {
+  const claims = tokenClaims(env.issuer, provider, sandbox(login), scope, extra);
   const response = await post(env.urls[provider]!, await env.issuer.sign(claims), entitiesQuery(selection), {
     representations: representations ? representations(claims.sub!) : [citizen(claims.sub!)],
   });
@@ -52,6 +52,17 @@ describe('field scopes', () => {
     const { entities, body } = await ask('cnaf', 'marie.dupont', 'dgfip_adresse_fiscale ants_vehicules', 'familyQuotient { value } dependentChildren');
     expect(entities[0]).toEqual({ familyQuotient: null, dependentChildren: null });
     expect(body.errors!.map((e) => e.extensions!.code)).toEqual(['FORBIDDEN', 'FORBIDDEN']);
+  });
+
+  test("a scope granted at a sign-in level below the catalog's minAcr opens nothing", async () => {
+    const scope = 'cnaf_prestations cnaf_quotient_familial';
+    const low = await ask('cnaf', 'marie.dupont', scope, 'benefits { kind } familyQuotient { value }', undefined, { acr: 'eidas1' });
+    expect(low.entities[0]).toEqual({ benefits: null, familyQuotient: { value: 540 } });
+    expect(low.body.errors).toEqual([expect.objectContaining({ path: ['_entities', 0, 'benefits'], extensions: { code: 'PROVIDER_ACR_TOO_LOW', scopes: ['cnaf_prestations'] } })]);
+    const none = await ask('cnaf', 'marie.dupont', scope, 'benefits { kind }', undefined, { acr: undefined });
+    expect(none.body.errors![0]!.extensions!.code).toBe('PROVIDER_ACR_TOO_LOW');
+    const enough = await ask('cnaf', 'marie.dupont', scope, 'benefits { kind }', undefined, { acr: 'eidas3' });
+    expect(enough.entities[0]).toEqual({ benefits: [{ kind: 'APL' }, { kind: 'PRIME_ACTIVITE' }] });
   });
 
   test('an ungranted field runs no query: only the citizen is matched', async () => {
