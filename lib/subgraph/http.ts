@@ -34,7 +34,7 @@ export function createRequestHandler(options: SubgraphHttpOptions): (req: Incomi
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const realm = `passerelle-dp:${options.name}`;
 
-  const handle = async (req: IncomingMessage, res: ServerResponse, requestId: string, log: LogEntry): Promise<void> => {
+  const handle = async (req: IncomingMessage, res: ServerResponse, log: LogEntry): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/health/live' || path === '/health/ready') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, subgraphErrors.error('PROVIDER_METHOD_NOT_ALLOWED'), { allow: 'GET' });
@@ -42,7 +42,7 @@ export function createRequestHandler(options: SubgraphHttpOptions): (req: Incomi
         try {
           await options.checkReady();
         } catch (error) {
-          options.logger.warn({ rid: requestId, err: error }, 'readiness check failed');
+          options.logger.warn({ rid: log.rid, err: error }, 'readiness check failed');
           return sendError(res, subgraphErrors.error('PROVIDER_DATABASE_UNAVAILABLE'));
         }
       }
@@ -56,7 +56,7 @@ export function createRequestHandler(options: SubgraphHttpOptions): (req: Incomi
       claims = await options.verifyToken(req.headers.authorization);
     } catch (error) {
       if (!isPasserelleError(error)) throw error;
-      if (error.code === 'PROVIDER_JWKS_UNAVAILABLE') options.logger.error({ rid: requestId, err: error.cause }, 'cannot fetch the gateway JWKS');
+      if (error.code === 'PROVIDER_JWKS_UNAVAILABLE') options.logger.error({ rid: log.rid, err: error.cause }, 'cannot fetch the gateway JWKS');
       const challenge = error.status !== 401 ? undefined
         : error.code === 'PROVIDER_TOKEN_MISSING' ? `Bearer realm="${realm}"`
         : `Bearer realm="${realm}", error="invalid_token", error_description="${error.message}"`;
@@ -64,6 +64,10 @@ export function createRequestHandler(options: SubgraphHttpOptions): (req: Incomi
     }
     log.jti = claims.jti;
     log.client = claims.clientId;
+    if (!log.fromHeader && claims.requestId && REQUEST_ID.test(claims.requestId)) {
+      log.rid = claims.requestId;
+      res.setHeader('x-request-id', log.rid);
+    }
 
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
       return sendError(res, subgraphErrors.error('PROVIDER_UNSUPPORTED_MEDIA_TYPE'));
@@ -77,8 +81,8 @@ export function createRequestHandler(options: SubgraphHttpOptions): (req: Incomi
       return sendError(res, subgraphErrors.error('PROVIDER_INVALID_JSON'));
     }
 
-    const logger = options.logger.child({ rid: requestId });
-    const context: ReportedContext = { ...options.createContext(claims, requestId, logger), report: { errorCodes: [] } };
+    const logger = options.logger.child({ rid: log.rid });
+    const context: ReportedContext = { ...options.createContext(claims, log.rid, logger), report: { errorCodes: [] } };
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -102,24 +106,29 @@ export function createRequestHandler(options: SubgraphHttpOptions): (req: Incomi
   return (req, res) => {
     const started = performance.now();
     const header = req.headers['x-request-id'];
-    const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
-    res.setHeader('x-request-id', requestId);
-    const log: LogEntry = {};
-    handle(req, res, requestId, log)
+    const fromHeader = typeof header === 'string' && REQUEST_ID.test(header);
+    const log: LogEntry = { rid: fromHeader ? header : randomUUID(), fromHeader };
+    res.setHeader('x-request-id', log.rid);
+    handle(req, res, log)
       .catch((error: unknown) => {
-        options.logger.error({ rid: requestId, err: error }, 'request failed');
+        options.logger.error({ rid: log.rid, err: error }, 'request failed');
         if (!res.headersSent) sendError(res, subgraphErrors.error('PROVIDER_INTERNAL_ERROR'));
         else res.destroy();
       })
       .finally(() => {
         const path = (req.url ?? '/').split('?')[0];
         if (path?.startsWith('/health')) return; // probes would drown the log
-        options.logger.info({ rid: requestId, method: req.method, path, status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10, ...log }, 'request');
+        const { fromHeader: _, ...entry } = log;
+        options.logger.info({ method: req.method, path, status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10, ...entry }, 'request');
       });
   };
 }
 
+/** What the request log line says, filled in as the request goes. */
 interface LogEntry {
+  /** The request id: `x-request-id`, else the token's `rid` once verified, else a new one. */
+  rid: string;
+  fromHeader: boolean;
   jti?: string | undefined;
   client?: string | undefined;
   queries?: number;

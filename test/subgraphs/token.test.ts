@@ -41,6 +41,18 @@ test('a valid token is accepted and the request id is echoed and logged', async 
   expect(env.logs.request(response.requestId)).toMatchObject({ status: 200, jti: claims.jti, client: 'test-sp', queries: 2, errors: [] });
 });
 
+test("without x-request-id, the token's rid is the request id", async () => {
+  const claims = valid();
+  const response = await fetch(env.urls.ants!, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${await env.issuer.sign(claims)}` },
+    body: JSON.stringify({ query: QUERY, variables: { representations: [citizen(claims.sub!)] } }),
+  });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('x-request-id')).toBe(claims.rid);
+  expect(env.logs.request(claims.rid as string)).toMatchObject({ status: 200, queries: 2 });
+});
+
 test('no token', async () => {
   const response = await expectRefused(undefined, 'PROVIDER_TOKEN_MISSING');
   expect(response.headers.get('www-authenticate')).toBe('Bearer realm="passerelle-dp:ants"');
