@@ -65,30 +65,23 @@ async function seedProvider(pool: Pool, name: string, options: SyntheticOptions)
   const started = performance.now();
   const batchSize = options.batchHouseholds ?? 4_000;
   const today = options.today ?? new Date();
-  let progress = { households: 0, citizens: 0 };
   for (;;) {
-    const next = await inTransaction(pool, async (client) => {
+    const progress = await inTransaction(pool, async (client) => {
       await lockProvider(client, name);
       const done = await readProgress(client, name);
       if (done.citizens >= options.citizens) return undefined;
       const batch = householdsFrom(done, batchSize, options.citizens);
       await provider.writeRecords(client, seed.syntheticRecords(batch.households, today));
+      const households = batch.households.at(-1)!.index + 1;
       await client.query(`INSERT INTO ${SEED_SCHEMA}.synthetic_progress (provider, households, citizens) VALUES ($1, $2, $3)
         ON CONFLICT (provider) DO UPDATE SET households = EXCLUDED.households, citizens = EXCLUDED.citizens, updated_at = now()`,
-      [name, batch.households.at(-1)!.index + 1, batch.citizens]);
-      return { households: batch.households.at(-1)!.index + 1, citizens: batch.citizens };
+      [name, households, batch.citizens]);
+      return { households, citizens: batch.citizens };
     });
-    if (!next) break;
-    progress = next;
+    if (!progress) break;
     options.onProgress?.({ provider: name, ...progress, seconds: (performance.now() - started) / 1000 });
   }
-  const final = await pool.connect().then(async (client) => {
-    try {
-      return await readProgress(client, name);
-    } finally {
-      client.release();
-    }
-  });
+  const final = await readProgress(pool, name);
   await analyze(pool, name);
   return { provider: name, ...final, seconds: (performance.now() - started) / 1000 };
 }
@@ -106,7 +99,7 @@ function householdsFrom(done: { households: number; citizens: number }, size: nu
   return { households, citizens };
 }
 
-async function readProgress(client: PoolClient, provider: string): Promise<{ households: number; citizens: number }> {
+async function readProgress(client: Pool | PoolClient, provider: string): Promise<{ households: number; citizens: number }> {
   const { rows } = await client.query<{ households: number; citizens: number }>(
     `SELECT households, citizens FROM ${SEED_SCHEMA}.synthetic_progress WHERE provider = $1`, [provider]);
   return rows[0] ?? { households: 0, citizens: 0 };
