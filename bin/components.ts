@@ -4,19 +4,27 @@ import { subgraphComponent } from '../lib/subgraph/start.ts';
 
 /**
  * The runnable parts of the platform, by name, in start order: `passerelle start [name...]`.
- * Each entry loads its code only when started. Data providers come from the
+ * Each entry loads its code only when started. Data providers come first, from the
  * configuration (one subgraph per `dataProviders` entry); the other components are
- * listed below — adding one is one line: `['name', async () => (await import('...')).start]`.
+ * listed below — adding one is one line: `{ name, load: async () => (await import('...')).start }`.
  */
 type LazyComponent = () => Promise<StartComponent>;
 
-/** Platform components, started after the data providers (the gateway calls them). */
-const PLATFORM_COMPONENTS: ReadonlyArray<readonly [string, LazyComponent]> = [];
+interface ComponentEntry {
+  name: string;
+  load: LazyComponent;
+  /** A stand-in for the outside world: started only with a sandbox configuration. */
+  sandboxOnly?: boolean;
+}
 
-/** Stand-ins for the outside world, started only with a sandbox configuration. */
-const SANDBOX_COMPONENTS: ReadonlyArray<readonly [string, LazyComponent]> = [
-  ...(['impots', 'laposte', 'ameli', 'eidas'] as const).map((idp) =>
-    [idp, async () => (await import('../sandbox/idps/index.ts')).sandboxIdentityProviders[idp]] as const),
+const idp = (name: 'impots' | 'laposte' | 'ameli' | 'eidas'): ComponentEntry => ({
+  name, sandboxOnly: true, load: async () => (await import('../sandbox/idps/index.ts')).sandboxIdentityProviders[name],
+});
+
+const COMPONENTS: ComponentEntry[] = [
+  // The identity providers before the broker, which signs citizens in with them.
+  idp('impots'), idp('laposte'), idp('ameli'), idp('eidas'),
+  { name: 'broker', load: async () => (await import('../auth/index.ts')).startBroker },
 ];
 
 export function componentRegistry(config: Config): Map<string, LazyComponent> {
@@ -26,7 +34,6 @@ export function componentRegistry(config: Config): Map<string, LazyComponent> {
     registry.set(name, load);
   };
   for (const provider of config.dataProviders) add(provider.name, async () => subgraphComponent(provider.name));
-  for (const [name, load] of PLATFORM_COMPONENTS) add(name, load);
-  if (config.sandbox) for (const [name, load] of SANDBOX_COMPONENTS) add(name, load);
+  for (const entry of COMPONENTS) if (config.sandbox || !entry.sandboxOnly) add(entry.name, entry.load);
   return registry;
 }
