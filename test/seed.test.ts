@@ -73,7 +73,7 @@ describe('the sandbox registries', () => {
 describe('synthetic registries', () => {
   test('load N citizens per registry, resume, and do nothing when already there', async () => {
     const before = await counts();
-    const first = await seedSynthetic(pool, PROVIDERS, { citizens: 1500, batchHouseholds: 300, parallel: !db.embedded });
+    const first = await seedSynthetic(pool, PROVIDERS, { citizens: 1500, batchHouseholds: 300, parallel: true });
     expect(first.map((r) => [r.provider, r.citizens])).toEqual([['dgfip', 1500], ['ants', 1500], ['cnaf', 1500]]);
     const loaded = await counts();
     expect(loaded['dgfip.person']! - before['dgfip.person']!).toBeGreaterThan(1500 * 0.95);

@@ -43,7 +43,7 @@ export async function run(args: string[]): Promise<number> {
       const results = await seedSynthetic(pool, providers, {
         citizens,
         batchHouseholds,
-        parallel: !database.embedded,
+        parallel: true,
         onProgress(progress) {
           if (progress.seconds - lastReport < 5 && progress.citizens < citizens) return;
           lastReport = progress.seconds;

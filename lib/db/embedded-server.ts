@@ -91,7 +91,7 @@ class SessionLock {
 }
 
 class Connection {
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
   private group: Buffer[] = [];
   private started = false;
   private work: Promise<void> = Promise.resolve();

@@ -38,11 +38,7 @@ export interface SyntheticOptions {
   /** Households per transaction. */
   batchHouseholds?: number;
   today?: Date;
-  /**
-   * Load the providers side by side (one generates while another's batch is in
-   * PostgreSQL). Not with the embedded PostgreSQL: its socket server can interleave the
-   * protocol messages of two connections when one sends a large batch.
-   */
+  /** Load the providers side by side (one generates while another's batch is in PostgreSQL). */
   parallel?: boolean;
   onProgress?(progress: SyntheticProgress): void;
 }
