@@ -5,7 +5,9 @@
  * A vehicle is eligible when the citizen's tax address is in the city and the
  * citizen holds or co-holds it. The monthly price depends on the family quotient
  * (brackets, the last one also for citizens who are not CAF/MSA beneficiaries) and
- * is reduced for the cleanest Crit'Air classes. Amounts are in euro cents.
+ * is reduced for the cleanest Crit'Air classes. Amounts are in euro cents. The
+ * city's figures are data (`parking.tariff` in the configuration), not code; the
+ * sentences explaining a result are in the service's message catalogs.
  */
 export interface Tariff {
   /** INSEE code of the city whose residents get the permit. */
@@ -20,17 +22,7 @@ export interface Tariff {
   reductionRate: number;
 }
 
-/** Nîmes' tariff (DESIGN.md). */
-export const NIMES_TARIFF: Tariff = {
-  cityCode: '30189',
-  cityName: 'Nîmes',
-  brackets: [{ upTo: 700, monthlyCents: 1000 }, { upTo: 1200, monthlyCents: 2000 }],
-  defaultMonthlyCents: 3500,
-  reducedCritAir: [0, 1],
-  reductionRate: 0.5,
-};
-
-/** The data the parking operation reads (its GraphQL result's `me`). */
+/** The data the parking operation reads (its GraphQL result's `me`), as far as pricing needs it. */
 export interface ParkingData {
   taxAddress: { cityCode: string; city: string } | null;
   vehicles: Array<{ registrationNumber: string; holderRole: 'HOLDER' | 'CO_HOLDER'; make?: string; model?: string; critAir: number | null }> | null;
@@ -38,6 +30,12 @@ export interface ParkingData {
 }
 
 export type Ineligibility = 'NO_TAX_ADDRESS' | 'NOT_RESIDENT' | 'NO_VEHICLE';
+
+/** Why this base price: the family quotient's bracket, above the brackets, or no quotient at all. */
+export type BaseReason =
+  | { kind: 'BRACKET'; familyQuotient: number; upTo: number }
+  | { kind: 'ABOVE_BRACKETS'; familyQuotient: number; upTo: number }
+  | { kind: 'NOT_BENEFICIARY' };
 
 export interface VehiclePrice {
   registrationNumber: string;
@@ -49,45 +47,41 @@ export interface VehiclePrice {
 }
 
 export type Quote =
-  | { eligible: true; vehicles: VehiclePrice[]; familyQuotient: number | null; bracketReason: string }
-  | { eligible: false; reason: Ineligibility; explanation: string };
+  | { eligible: true; vehicles: VehiclePrice[]; base: BaseReason }
+  | { eligible: false; reason: Ineligibility; /** the tax address's city, when there is one */ city?: string };
 
-export function quote(data: ParkingData, tariff: Tariff = NIMES_TARIFF): Quote {
-  if (!data.taxAddress) {
-    return { eligible: false, reason: 'NO_TAX_ADDRESS', explanation: "Les impôts ne connaissent pas d'adresse fiscale à votre nom : le tarif résident ne peut pas être calculé." };
-  }
-  if (data.taxAddress.cityCode !== tariff.cityCode) {
-    return { eligible: false, reason: 'NOT_RESIDENT', explanation: `Votre adresse fiscale est à ${data.taxAddress.city}, pas à ${tariff.cityName} : le tarif résident est réservé aux habitants de ${tariff.cityName}.` };
-  }
+export function quote(data: ParkingData, tariff: Tariff): Quote {
+  if (!data.taxAddress) return { eligible: false, reason: 'NO_TAX_ADDRESS' };
+  if (data.taxAddress.cityCode !== tariff.cityCode) return { eligible: false, reason: 'NOT_RESIDENT', city: data.taxAddress.city };
   const vehicles = (data.vehicles ?? []).filter((v) => v.holderRole === 'HOLDER' || v.holderRole === 'CO_HOLDER');
-  if (!vehicles.length) {
-    return { eligible: false, reason: 'NO_VEHICLE', explanation: "Aucun véhicule n'est immatriculé à votre nom (titulaire ou cotitulaire) : il n'y a pas de vignette résident à établir." };
-  }
-  const qf = data.familyQuotient?.value ?? null;
-  const bracket = qf === null ? undefined : tariff.brackets.find((b) => qf <= b.upTo);
-  const base = bracket?.monthlyCents ?? tariff.defaultMonthlyCents;
-  const bracketReason = qf === null
-    ? "vous n'êtes pas allocataire de la CAF ou de la MSA : tarif plein"
-    : bracket ? `quotient familial ${qf} € (≤ ${bracket.upTo} €)` : `quotient familial ${qf} € (au-delà de ${tariff.brackets.at(-1)?.upTo} €) : tarif plein`;
+  if (!vehicles.length) return { eligible: false, reason: 'NO_VEHICLE', city: data.taxAddress.city };
+
+  const { base, monthlyCents } = basePrice(data.familyQuotient?.value ?? null, tariff);
   return {
     eligible: true,
-    familyQuotient: qf,
-    bracketReason,
+    base,
     vehicles: vehicles.map((v) => {
       const reduced = v.critAir !== null && tariff.reducedCritAir.includes(v.critAir);
       return {
         registrationNumber: v.registrationNumber,
         description: [v.make, v.model].filter(Boolean).join(' '),
         critAir: v.critAir,
-        baseMonthlyCents: base,
-        monthlyCents: reduced ? Math.round(base * (1 - tariff.reductionRate)) : base,
+        baseMonthlyCents: monthlyCents,
+        monthlyCents: reduced ? Math.round(monthlyCents * (1 - tariff.reductionRate)) : monthlyCents,
         reduced,
       };
     }),
   };
 }
 
-/** "17,50 €" */
-export function formatEuros(cents: number): string {
-  return new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' }).format(cents / 100);
+function basePrice(familyQuotient: number | null, tariff: Tariff): { base: BaseReason; monthlyCents: number } {
+  if (familyQuotient === null) return { base: { kind: 'NOT_BENEFICIARY' }, monthlyCents: tariff.defaultMonthlyCents };
+  const bracket = tariff.brackets.find((b) => familyQuotient <= b.upTo);
+  if (bracket) return { base: { kind: 'BRACKET', familyQuotient, upTo: bracket.upTo }, monthlyCents: bracket.monthlyCents };
+  return { base: { kind: 'ABOVE_BRACKETS', familyQuotient, upTo: tariff.brackets.at(-1)!.upTo }, monthlyCents: tariff.defaultMonthlyCents };
+}
+
+/** "17,50 €" in French, "€17.50" in English. */
+export function formatEuros(cents: number, lang: 'fr' | 'en' = 'fr'): string {
+  return new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: 'EUR' }).format(cents / 100);
 }
