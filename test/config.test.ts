@@ -48,6 +48,11 @@ describe('configuration', () => {
     expect(config.secret(config.broker.pairwiseSecret, 'broker.pairwiseSecret')).toBe('s3cret');
   });
 
+  test('a list item whose id has a hyphen is addressed with an underscore (shell variable names have none)', () => {
+    const config = loadConfig({ env: { 'PASSERELLE__serviceProviders__parking_nimes__defaultAcr': 'eidas2' } });
+    expect(config.serviceProviders.find((sp) => sp.clientId === 'parking-nimes')!.defaultAcr).toBe('eidas2');
+  });
+
   test('an override naming an unknown list item is refused', () => {
     const path = writeConfig();
     expect(() => loadConfig({ path, env: { PASSERELLE__dataProviders__nope__url: 'http://x' } })).toThrow(/no item "nope" in dataProviders/);

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../lib/config/load.ts';
 import { seedSandbox, seedSynthetic } from '../../sandbox/seed/seed.ts';
-import { openPlatformDatabase } from './start.ts';
+import { openPlatformDatabase } from '../platform.ts';
 
 /**
  * `passerelle seed [--citizens N] [--batch H] [--provider NAME]...`: loads the sandbox

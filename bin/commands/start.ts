@@ -1,88 +1,73 @@
-import { isAbsolute, resolve } from 'node:path';
-import type { RunningComponent } from '../../lib/component.ts';
 import { loadConfig } from '../../lib/config/load.ts';
-import { openDatabase, type Database } from '../../lib/db/database.ts';
 import { createLogger } from '../../lib/log.ts';
-import { PortInUseError } from '../../lib/subgraph/start.ts';
-import { seedSandbox } from '../../sandbox/seed/seed.ts';
-import { componentRegistry } from '../components.ts';
+import { SANDBOX_IDPS } from '../../sandbox/idps/definitions.ts';
+import { embeddedDataDir, openPlatformDatabase, PortTakenError, startPlatform, UnknownComponentError, type RunningPlatform } from '../platform.ts';
+
+/** After a stop signal, the process exits by itself; if a handle keeps it alive, it is ended after this. */
+const EXIT_GRACE_MS = 5_000;
 
 /**
  * `passerelle start [component...]`: opens the database once (DATABASE_URL, else an
  * embedded PostgreSQL in `database.embeddedDataDir`), loads the sandbox registries
  * when the configuration is a sandbox one, starts the components (all by default),
- * prints where they listen, and stops them cleanly on SIGINT / SIGTERM.
+ * prints where they listen (the parking service first: where a visitor starts),
+ * and stops everything cleanly on SIGINT / SIGTERM. One process holds them all.
  */
 export async function run(args: string[]): Promise<number> {
-  const config = loadConfig();
-  const registry = componentRegistry(config);
-  const names = args.length ? args : [...registry.keys()];
-  const unknown = names.filter((n) => !registry.has(n));
-  if (unknown.length) {
-    console.error(`unknown component(s): ${unknown.join(', ')}; known: ${[...registry.keys()].join(', ')}`);
-    return 2;
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log('usage: passerelle start [component...]   (no component: all of them)');
+    return 0;
   }
+  const config = loadConfig();
   const logger = createLogger('passerelle', config.logLevel);
   const database = await openPlatformDatabase(config.database, config.dir);
-  const running: RunningComponent[] = [];
-  const stop = async () => {
-    for (const component of running.reverse()) await component.close().catch((error) => logger.error({ err: error, component: component.name }, 'close failed'));
-    await database.close();
-  };
-
+  let platform: RunningPlatform;
   try {
-    const providers = names.filter((n) => config.dataProviders.some((p) => p.name === n));
-    if (config.sandbox && providers.length) {
-      const pool = database.pool({ max: 2, applicationName: 'passerelle-seed' });
-      const seeded = await seedSandbox(pool, providers);
-      await pool.end();
-      if (seeded.length) console.log(`sandbox data loaded: ${seeded.join(', ')}`);
-    }
-    for (const name of names) {
-      const start = await registry.get(name)!();
-      try {
-        running.push(await start({ config, database, logger }));
-      } catch (error) {
-        if (error instanceof PortInUseError) {
-          const hint = providers.includes(name) ? `PASSERELLE__dataProviders__${name}__port=<port>` : 'its port or URL in the configuration';
-          throw new Error(`${name}: ${error.message}; stop what uses it, or choose another port (${hint})`);
-        }
-        throw error;
-      }
-    }
+    platform = await startPlatform({ config, database, logger }, args);
   } catch (error) {
-    await stop();
+    await database.close();
+    if (error instanceof UnknownComponentError || error instanceof PortTakenError) {
+      console.error(error.message);
+      return error instanceof UnknownComponentError ? 2 : 1;
+    }
     throw error;
   }
 
-  console.log(`database: ${database.embedded ? `embedded PostgreSQL in ${embeddedDataDir(config.database, config.dir)}` : 'PostgreSQL (database.url / DATABASE_URL)'}`);
-  for (const component of running) console.log(`${component.name.padEnd(12)} ${component.url}`);
-  console.log('Ctrl-C to stop');
+  printAddresses(platform, database.embedded ? `embedded PostgreSQL in ${embeddedDataDir(config.database, config.dir)}` : 'PostgreSQL (DATABASE_URL)', config.sandbox);
 
-  await new Promise<void>((resolveStop) => {
-    const onSignal = (signal: NodeJS.Signals) => {
+  const signal = await new Promise<NodeJS.Signals>((resolveStop) => {
+    const onSignal = (received: NodeJS.Signals) => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      logger.info({ signal }, 'stopping');
-      stop().then(resolveStop, (error) => {
-        logger.error({ err: error }, 'stop failed');
-        resolveStop();
-      });
+      // A second Ctrl-C while stopping ends the process at once.
+      process.once('SIGINT', () => process.exit(130));
+      resolveStop(received);
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
+  logger.info({ signal }, 'stopping');
+  await platform.close();
+  await database.close().catch((error: unknown) => logger.error({ err: error }, 'closing the database failed'));
+  setTimeout(() => {
+    logger.warn('a handle kept the process alive after stopping: exiting');
+    process.exit(0);
+  }, EXIT_GRACE_MS).unref();
+  console.log('stopped');
   return 0;
 }
 
-type DatabaseSection = { url?: string | undefined; embeddedDataDir: string };
-
-/** The platform database: `database.url` (DATABASE_URL), else the embedded one. */
-export async function openPlatformDatabase(section: DatabaseSection, configDir: string): Promise<Database> {
-  return openDatabase({ databaseUrl: section.url, embeddedDataDir: embeddedDataDir(section, configDir) });
-}
-
-/** A relative embedded data folder is read from the configuration file's folder. */
-function embeddedDataDir(section: DatabaseSection, configDir: string): string {
-  return isAbsolute(section.embeddedDataDir) ? section.embeddedDataDir : resolve(configDir, section.embeddedDataDir);
+function printAddresses(platform: RunningPlatform, database: string, sandbox: boolean): void {
+  const components = [...platform.components].sort((a, b) => Number(b.name === 'parking') - Number(a.name === 'parking'));
+  const lines = components.map((c) => {
+    const url = c.address.url || c.url;
+    const note = c.name === 'parking' ? '   <- start here' : c.name === 'gateway' ? '   (GraphQL: /graphql)' : '';
+    return `  ${c.name.padEnd(12)} ${url}${note}`;
+  });
+  console.log(['', `Passerelle is running (${database}):`, ...lines, ''].join('\n'));
+  if (sandbox && components.some((c) => c.name === 'parking')) {
+    const logins = [...new Set(Object.values(SANDBOX_IDPS).flatMap((idp) => idp.logins))];
+    console.log(`Sandbox accounts (password 123): ${logins.join(', ')}`);
+  }
+  console.log('Ctrl-C to stop\n');
 }

@@ -24,7 +24,8 @@ export interface Config extends PasserelleConfigData {
  * one), then environment overrides, then validation. Overrides:
  * - `DATABASE_URL` sets `database.url`;
  * - `PASSERELLE__a__b__c=value` sets the key path a.b.c; in a list, an item is
- *   addressed by its `name` or `clientId` (`PASSERELLE__dataProviders__dgfip__url`).
+ *   addressed by its `name` or `clientId` (`PASSERELLE__dataProviders__dgfip__url`), with `_`
+ *   for `-` (`PASSERELLE__serviceProviders__parking_nimes__defaultAcr`).
  *   The value is parsed as JSON when it is valid JSON, else taken as a string.
  * Any invalid key stops here with a message naming it.
  */
@@ -105,7 +106,7 @@ function setPath(root: unknown, keys: string[], value: unknown, source: string):
   keys.forEach((key, i) => {
     const last = i === keys.length - 1;
     if (Array.isArray(node)) {
-      const item = node.find((x) => x && typeof x === 'object' && ((x as Record<string, unknown>).name === key || (x as Record<string, unknown>).clientId === key));
+      const item = node.find((x) => x && typeof x === 'object' && itemIs(x as Record<string, unknown>, key));
       if (!item) throw new ConfigError(`${source}: no item "${key}" in ${keys.slice(0, i).join('.')}`);
       if (last) throw new ConfigError(`${source}: cannot replace the whole item ${keys.join('.')}`);
       node = item as Record<string, unknown>;
@@ -118,6 +119,14 @@ function setPath(root: unknown, keys: string[], value: unknown, source: string):
     if (node[key] === undefined || node[key] === null) node[key] = {};
     node = node[key] as Record<string, unknown>;
   });
+}
+
+/**
+ * A list item is addressed by its `name` or `clientId`; `_` stands for `-` too, since
+ * a shell variable name cannot hold a hyphen (PASSERELLE__serviceProviders__parking_nimes__...).
+ */
+function itemIs(item: Record<string, unknown>, key: string): boolean {
+  return [item.name, item.clientId].some((id) => typeof id === 'string' && (id === key || id.replaceAll('-', '_') === key));
 }
 
 /** `dataProviders[dgfip].url` rather than `dataProviders.0.url`: name the wrong key. */

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { lockDataDir } from './data-dir-lock.ts';
 import { serveEmbedded } from './embedded-server.ts';
 
 /**
@@ -14,15 +15,22 @@ export interface EmbeddedPostgres {
 
 export async function startEmbeddedPostgres(options: { dataDir?: string; port?: number } = {}): Promise<EmbeddedPostgres> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const db = await PGlite.create(options.dataDir ?? 'memory://');
-  // PGlite is a single session: the server multiplexes clients request by request,
-  // keeping each client's transaction whole (embedded-server.ts).
-  const server = await serveEmbedded(db, { host: '127.0.0.1', port: options.port ?? 0 });
-  return {
-    url: `postgres://postgres@127.0.0.1:${server.port}/postgres?sslmode=disable`,
-    async stop() {
-      await server.close();
-      await db.close();
-    },
-  };
+  const unlock = options.dataDir ? lockDataDir(options.dataDir) : () => {};
+  try {
+    const db = await PGlite.create(options.dataDir ?? 'memory://');
+    // PGlite is a single session: the server multiplexes clients request by request,
+    // keeping each client's transaction whole (embedded-server.ts).
+    const server = await serveEmbedded(db, { host: '127.0.0.1', port: options.port ?? 0 });
+    return {
+      url: `postgres://postgres@127.0.0.1:${server.port}/postgres?sslmode=disable`,
+      async stop() {
+        await server.close();
+        await db.close();
+        unlock();
+      },
+    };
+  } catch (error) {
+    unlock();
+    throw error;
+  }
 }

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import * as oidc from 'openid-client';
-import { Agent } from './support/agent.ts';
+import { Agent } from '../../lib/http/agent.ts';
 import { freePort, startTestBroker, testConfig, type TestBroker } from './support/broker.ts';
 
 /**

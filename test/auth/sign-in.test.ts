@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { SANDBOX_IDPS, SANDBOX_IDP_NAMES } from '../../sandbox/idps/index.ts';
-import { Agent } from './support/agent.ts';
+import { Agent } from '../../lib/http/agent.ts';
 import { clientAssertion, freePort, spClient } from './support/broker.ts';
 import { redeem, signIn, startPlatform, type TestPlatform } from './support/platform.ts';
 

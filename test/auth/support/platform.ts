@@ -5,7 +5,7 @@ import { createLogger } from '../../../lib/log.ts';
 import { SANDBOX_IDP_NAMES, sandboxIdentityProvider } from '../../../sandbox/idps/index.ts';
 import { validatePivotIdentity } from '../../../lib/pivot/validate.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
-import { Agent, formAction } from './agent.ts';
+import { Agent, formAction } from '../../../lib/http/agent.ts';
 import { freePort, spClient, startTestBroker, testConfig, type TestBroker } from './broker.ts';
 
 /**

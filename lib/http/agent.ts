@@ -1,7 +1,8 @@
 /**
- * A minimal browser for protocol tests: keeps cookies as browsers do (per host
- * name whatever the port, and per path), follows redirects only when asked, can
- * re-target a request at another broker process (same issuer, other port).
+ * A minimal browser for driving the platform over HTTP (protocol tests, the
+ * demo): keeps cookies as browsers do (per host name whatever the port, and per
+ * path), follows redirects only when asked, can re-target a request at another
+ * broker process (same issuer, other port).
  */
 export class Agent {
   /** host name -> "path name" -> { path, name, value } */

@@ -1,0 +1,98 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { ComponentContext, RunningComponent } from '../lib/component.ts';
+import type { Config } from '../lib/config/load.ts';
+import { openDatabase, type Database } from '../lib/db/database.ts';
+import { PortInUseError } from '../lib/subgraph/start.ts';
+import { seedSandbox } from '../sandbox/seed/seed.ts';
+import { componentRegistry, type ComponentAddress } from './components.ts';
+
+/**
+ * Starting and stopping a set of components in one process — what `passerelle
+ * start` does, and what the end-to-end tests do on their own ports: the sandbox
+ * registries are loaded first (sandbox configuration), then the components start
+ * in the registry's order whatever order they were named in, and stop in reverse.
+ */
+export interface RunningPlatform {
+  /** In start order. */
+  components: Array<RunningComponent & { address: ComponentAddress }>;
+  /** Stops every component (in reverse order); never throws. */
+  close(): Promise<void>;
+}
+
+export class UnknownComponentError extends Error {
+  override name = 'UnknownComponentError';
+}
+
+/** A port a component needs is taken: says which component, which port, and how to move it. */
+export class PortTakenError extends Error {
+  override name = 'PortTakenError';
+  constructor(readonly component: string, readonly port: number, readonly setting: string) {
+    super(`${component} cannot listen on port ${port}: the port is already in use (another program, or a Passerelle still running?). `
+      + `Stop what uses it, or move ${component} to another port: ${envName(setting)}=http://localhost:<port>`);
+  }
+}
+
+export async function startPlatform(context: ComponentContext, names?: readonly string[]): Promise<RunningPlatform> {
+  const { config, database, logger } = context;
+  const registry = componentRegistry(config);
+  const unknown = (names ?? []).filter((n) => !registry.has(n));
+  if (unknown.length) throw new UnknownComponentError(`unknown component(s): ${unknown.join(', ')}; known: ${[...registry.keys()].join(', ')}`);
+  const wanted = [...registry.values()].filter((entry) => !names?.length || names.includes(entry.name));
+
+  for (const entry of wanted) await entry.check?.(config);
+
+  const providers = wanted.map((e) => e.name).filter((n) => config.dataProviders.some((p) => p.name === n));
+  if (config.sandbox && providers.length) {
+    // Idempotent: the sandbox citizens' records are written again, nothing else is touched.
+    const pool = database.pool({ max: 2, applicationName: 'passerelle-seed' });
+    try {
+      const seeded = await seedSandbox(pool, providers);
+      if (seeded.length) logger.info({ providers: seeded }, 'sandbox data loaded');
+    } finally {
+      await pool.end();
+    }
+  }
+
+  const components: RunningPlatform['components'] = [];
+  const close = async () => {
+    for (const component of [...components].reverse()) {
+      await component.close().catch((error: unknown) => logger.error({ err: error, component: component.name }, 'close failed'));
+    }
+    components.length = 0;
+  };
+  try {
+    for (const entry of wanted) {
+      const address = entry.address(config);
+      const start = await entry.load();
+      try {
+        components.push({ ...await start({ config, database, logger }), address });
+      } catch (error) {
+        if (error instanceof PortInUseError || (error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+          throw new PortTakenError(entry.name, address.port, address.setting);
+        }
+        throw error;
+      }
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { components, close };
+}
+
+/** `broker.url` → `PASSERELLE__broker__url`. */
+export function envName(setting: string): string {
+  return `PASSERELLE__${setting.split('.').join('__')}`;
+}
+
+type DatabaseSection = Config['database'];
+
+/** The platform database: `database.url` (DATABASE_URL), else the embedded one. */
+export async function openPlatformDatabase(section: DatabaseSection, configDir: string): Promise<Database> {
+  return openDatabase({ databaseUrl: section.url, embeddedDataDir: embeddedDataDir(section, configDir) });
+}
+
+/** A relative embedded data folder is read from the configuration file's folder. */
+export function embeddedDataDir(section: DatabaseSection, configDir: string): string {
+  return isAbsolute(section.embeddedDataDir) ? section.embeddedDataDir : resolve(configDir, section.embeddedDataDir);
+}

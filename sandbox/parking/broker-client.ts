@@ -1,0 +1,173 @@
+import { createRemoteJWKSet, importJWK, jwtVerify, type CryptoKey } from 'jose';
+import * as oidc from 'openid-client';
+import type { Logger } from '../../lib/log.ts';
+import { parkingErrors } from './errors.ts';
+import { describe, isUnreachable } from './failures.ts';
+import type { ParkingSettings } from './settings.ts';
+
+/** What the service keeps between sending the citizen to the broker and the way back. */
+export interface SignInChecks {
+  pkceCodeVerifier: string;
+  expectedState: string;
+  expectedNonce: string;
+}
+
+export interface SignedIn {
+  /** The pivot token, for the gateway only; used at once, never stored. */
+  accessToken: string;
+  idToken: string;
+  /** The citizen's pairwise subject for this service, and the broker session id. */
+  sub: string;
+  sid: string | undefined;
+}
+
+const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+
+/**
+ * The service as an OpenID client of the broker (openid-client): `private_key_jwt`,
+ * PKCE S256, state and nonce, the authorization request pushed (PAR) with the
+ * `authorization_details` naming the registered parking operation and the gateway
+ * as `resource`. The broker's metadata is discovered on first use (and again after
+ * a failure), so the service starts whether the broker is up or not.
+ */
+export class BrokerClient {
+  private configuration: Promise<oidc.Configuration> | undefined;
+  private logoutKeys: ReturnType<typeof createRemoteJWKSet> | undefined;
+
+  constructor(private readonly settings: ParkingSettings, private readonly logger: Logger) {}
+
+  /** The URL to send the citizen to, and the checks to keep for the way back. */
+  async startSignIn(): Promise<{ url: URL; checks: SignInChecks }> {
+    const client = await this.client();
+    const checks: SignInChecks = {
+      pkceCodeVerifier: oidc.randomPKCECodeVerifier(),
+      expectedState: oidc.randomState(),
+      expectedNonce: oidc.randomNonce(),
+    };
+    const parameters: Record<string, string> = {
+      redirect_uri: this.settings.redirectUri,
+      scope: 'openid',
+      code_challenge: await oidc.calculatePKCECodeChallenge(checks.pkceCodeVerifier),
+      code_challenge_method: 'S256',
+      state: checks.expectedState,
+      nonce: checks.expectedNonce,
+      resource: this.settings.gatewayAudience,
+      authorization_details: JSON.stringify([{
+        type: 'graphql_operation',
+        operation_name: this.settings.operationName,
+        purpose: this.settings.purpose,
+      }]),
+      ...(this.settings.acr ? { acr_values: this.settings.acr } : {}),
+    };
+    const url = await this.call('par', () => oidc.buildAuthorizationUrlWithPAR(client, parameters));
+    return { url, checks };
+  }
+
+  /** The way back: checks the answer, exchanges the code (once) for the tokens. */
+  async finishSignIn(query: string, checks: SignInChecks): Promise<SignedIn> {
+    const client = await this.client();
+    const callback = new URL(this.settings.redirectUri);
+    callback.search = query;
+    if (callback.searchParams.get('state') !== checks.expectedState) throw parkingErrors.error('PARKING_SIGN_IN_EXPIRED');
+    const tokens = await this.call('token', () => oidc.authorizationCodeGrant(client, callback, { ...checks, idTokenExpected: true }));
+    const claims = tokens.claims()!;
+    return {
+      accessToken: tokens.access_token,
+      idToken: tokens.id_token!,
+      sub: claims.sub,
+      sid: typeof claims.sid === 'string' ? claims.sid : undefined,
+    };
+  }
+
+  /** RP-initiated logout at the broker; `undefined` when the broker cannot be reached. */
+  async endSessionUrl(idToken: string): Promise<URL | undefined> {
+    try {
+      return oidc.buildEndSessionUrl(await this.client(), {
+        id_token_hint: idToken,
+        post_logout_redirect_uri: this.settings.postLogoutRedirectUri,
+      });
+    } catch (error) {
+      this.logger.warn({ err: describe(error) }, 'logout at the broker skipped');
+      return undefined;
+    }
+  }
+
+  /** Verifies a back-channel logout token (OpenID Back-Channel Logout 1.0, section 2.6). */
+  async verifyLogoutToken(token: string): Promise<{ sub?: string; sid?: string }> {
+    const client = await this.client();
+    this.logoutKeys ??= createRemoteJWKSet(new URL(client.serverMetadata().jwks_uri!));
+    const { payload } = await jwtVerify(token, this.logoutKeys, {
+      issuer: client.serverMetadata().issuer,
+      audience: this.settings.clientId,
+      algorithms: ['ES256', 'RS256'],
+      maxTokenAge: '2 minutes',
+      requiredClaims: ['iat', 'jti', 'events'],
+    });
+    const events = payload.events as Record<string, unknown> | undefined;
+    if (!events || typeof events[BACKCHANNEL_LOGOUT_EVENT] !== 'object' || 'nonce' in payload) throw new Error('not a logout token');
+    const sub = typeof payload.sub === 'string' ? payload.sub : undefined;
+    const sid = typeof payload.sid === 'string' ? payload.sid : undefined;
+    if (!sub && !sid) throw new Error('a logout token names a sub or a sid');
+    return { ...(sub ? { sub } : {}), ...(sid ? { sid } : {}) };
+  }
+
+  private client(): Promise<oidc.Configuration> {
+    this.configuration ??= this.discover().catch((error: unknown) => {
+      this.configuration = undefined;
+      throw error;
+    });
+    return this.configuration;
+  }
+
+  private async discover(): Promise<oidc.Configuration> {
+    const key = await importJWK(this.settings.signingKey, this.settings.signingKey.alg ?? 'ES256') as CryptoKey;
+    const auth = oidc.PrivateKeyJwt({ key, kid: this.settings.signingKey.kid });
+    const insecure = new URL(this.settings.issuer).protocol === 'http:';
+    return this.call('discovery', () => oidc.discovery(new URL(this.settings.issuer), this.settings.clientId, {}, auth, {
+      timeout: Math.ceil(this.settings.requestTimeoutMs / 1000),
+      ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}),
+    }));
+  }
+
+  /** Runs one exchange with the broker and turns its failures into the service's errors. */
+  private async call<T>(step: string, exchange: () => Promise<T>): Promise<T> {
+    try {
+      return await exchange();
+    } catch (error) {
+      const mapped = signInError(error);
+      this.logger.warn({ step, code: mapped.code, details: mapped.details, err: describe(error) }, 'broker exchange failed');
+      throw mapped;
+    }
+  }
+}
+
+/** The broker puts its own code first in error_description: "IDP_UNAVAILABLE: …". */
+function brokerCode(description: string | undefined): string | undefined {
+  return /^([A-Z][A-Z0-9_]+):/.exec(description ?? '')?.[1];
+}
+
+function signInError(error: unknown) {
+  if (error instanceof oidc.AuthorizationResponseError) {
+    const code = brokerCode(error.error_description);
+    const details = { error: error.error, ...(code ? { brokerCode: code } : {}) };
+    if (error.error === 'access_denied') {
+      if (code === 'SIGN_IN_CANCELLED') return parkingErrors.error('PARKING_SIGN_IN_CANCELLED', details);
+      if (code && /^(IDP_|PIVOT_)/.test(code)) return parkingErrors.error('PARKING_IDENTITY_PROVIDER_FAILED', details);
+      // RFC 6749: the resource owner denied the request — the consent page's "refuse".
+      return parkingErrors.error('PARKING_CONSENT_REFUSED', details);
+    }
+    if (code && /^(IDP_|PIVOT_)/.test(code)) return parkingErrors.error('PARKING_IDENTITY_PROVIDER_FAILED', details);
+    return parkingErrors.error('PARKING_SIGN_IN_FAILED', details);
+  }
+  if (error instanceof oidc.ResponseBodyError) {
+    const code = brokerCode(error.error_description);
+    const details = { error: error.error, ...(code ? { brokerCode: code } : {}) };
+    // A code already used or expired (back button, a second tab): start again.
+    if (error.error === 'invalid_grant') return parkingErrors.error('PARKING_SIGN_IN_EXPIRED', details);
+    if (error.status >= 500) return parkingErrors.error('PARKING_BROKER_UNAVAILABLE', details);
+    return parkingErrors.error('PARKING_SIGN_IN_FAILED', details);
+  }
+  if (isUnreachable(error)) return parkingErrors.error('PARKING_BROKER_UNAVAILABLE');
+  if (error instanceof oidc.ClientError && error.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM') return parkingErrors.error('PARKING_BROKER_UNAVAILABLE');
+  return parkingErrors.error('PARKING_SIGN_IN_FAILED');
+}

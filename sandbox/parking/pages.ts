@@ -1,0 +1,126 @@
+import type { Context } from 'koa';
+import type { PasserelleError } from '../../lib/errors/define.ts';
+import type { Language } from '../../lib/web/i18n.ts';
+import { createPageKit, readMessages, type Translate } from '../../lib/web/render.ts';
+import { parkingErrors, type ParkingErrorCode } from './errors.ts';
+import type { CitizenRecords } from './operation.ts';
+import { formatEuros, type Quote, type Tariff } from './pricing.ts';
+
+const fileMessages = { fr: readMessages(new URL('./messages/fr.json', import.meta.url)), en: readMessages(new URL('./messages/en.json', import.meta.url)) };
+
+/** What the permit page shows: the quote and the records it was computed from. */
+export interface PermitView {
+  quote: Quote;
+  records: CitizenRecords;
+  readAt: Date;
+  csrf: string;
+}
+
+/** Errors that are a citizen's choice or a passing outage rather than a failure. */
+const SEVERITY: Partial<Record<ParkingErrorCode, 'info' | 'warning'>> = {
+  PARKING_CONSENT_REFUSED: 'info',
+  PARKING_SIGN_IN_CANCELLED: 'info',
+  PARKING_SIGN_IN_EXPIRED: 'warning',
+  PARKING_GATEWAY_UNAVAILABLE: 'warning',
+  PARKING_BROKER_UNAVAILABLE: 'warning',
+};
+
+/** Codes after which "start again" makes sense. */
+const NO_RETRY = new Set<ParkingErrorCode>(['PARKING_PAGE_NOT_FOUND', 'PARKING_FORM_INVALID']);
+
+/**
+ * The parking service's pages, on the shared DSFR kit (lib/web): home with the
+ * sign-in button, the permit's price with the data used, error pages, logout.
+ * The city's name and tariff come from the settings, never from the templates.
+ */
+export function createParkingPages(options: { serviceName: string; tariff: Tariff; issuer: string; sandbox: boolean }) {
+  const { tariff } = options;
+  const messages = {
+    fr: { ...fileMessages.fr, 'layout.service.title': options.serviceName },
+    en: { ...fileMessages.en, 'layout.service.title': options.serviceName },
+  };
+  const kit = createPageKit({ views: new URL('./views/', import.meta.url), messages, sandbox: options.sandbox });
+  // Forms that lead to the broker (sign-in, logout): the browser checks the redirect against form-action.
+  const toBroker = { formAction: [options.issuer] };
+
+  const tariffRows = (t: Translate, lang: Language) => [
+    ...tariff.brackets.map((b) => ({ label: t('home.tariff.bracket', { upTo: b.upTo }), price: t('permit.per-month', { price: formatEuros(b.monthlyCents, lang) }) })),
+    { label: t('home.tariff.default', { upTo: tariff.brackets.at(-1)!.upTo }), price: t('permit.per-month', { price: formatEuros(tariff.defaultMonthlyCents, lang) }) },
+  ];
+
+  return {
+    kit,
+
+    home(ctx: Context, page: { signedIn: boolean }) {
+      const { t, lang } = kit.translator(ctx);
+      const reduction = tariff.reducedCritAir.length && tariff.reductionRate > 0
+        ? t('home.tariff.reduction', { rate: Math.round(tariff.reductionRate * 100), classes: tariff.reducedCritAir.join(lang === 'fr' ? ' ou ' : ' or ') })
+        : undefined;
+      kit.render(ctx, 'home', { city: tariff.cityName, signedIn: page.signedIn, tariffRows: tariffRows(t, lang), reduction },
+        { title: t('home.title'), ...toBroker });
+    },
+
+    permit(ctx: Context, view: PermitView) {
+      const { t, lang } = kit.translator(ctx);
+      const euros = (cents: number) => formatEuros(cents, lang);
+      const { quote, records } = view;
+      const critAir = (value: number | null) => (value === null ? t('permit.data.critair.none') : String(value));
+      kit.render(ctx, 'permit', {
+        quote,
+        records,
+        city: tariff.cityName,
+        csrf: view.csrf,
+        readAt: new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(view.readAt),
+        baseSentence: quote.eligible ? baseSentence(t, quote, euros) : undefined,
+        reasonSentence: quote.eligible ? undefined : t(`permit.reason.${quote.reason}`, { city: quote.city ?? '', tariffCity: tariff.cityName }),
+        vehicleRows: quote.eligible ? quote.vehicles.map((v) => ({
+          description: v.description,
+          plate: v.registrationNumber,
+          critAir: critAir(v.critAir),
+          price: t('permit.per-month', { price: euros(v.monthlyCents) }),
+          note: v.reduced ? t('permit.reduced', { price: euros(v.baseMonthlyCents), critAir: critAir(v.critAir) }) : t('permit.not-reduced'),
+        })) : [],
+        vehicleData: (records.vehicles ?? []).map((v) => t('permit.data.vehicle', {
+          plate: v.registrationNumber, description: `${v.make} ${v.model}`, role: t(`permit.data.role.${v.holderRole}`), critAir: critAir(v.critAir),
+        })),
+        quotientData: records.familyQuotient
+          ? t('permit.data.quotient.value', { value: records.familyQuotient.value, regime: records.familyQuotient.regime, month: records.familyQuotient.month })
+          : t('permit.data.quotient.none'),
+      }, { title: t('permit.title'), ...toBroker });
+    },
+
+    /** An error page; `csrf` (a signed-in citizen's) adds the logout button. */
+    error(ctx: Context, error: PasserelleError, page: { csrf?: string | undefined } = {}) {
+      const { t, lang } = kit.translator(ctx);
+      const code = error.code as ParkingErrorCode;
+      const definition = parkingErrors.errors[code] ?? parkingErrors.errors.PARKING_INTERNAL_ERROR;
+      const headingKey = `error.heading.${code}`;
+      const gatewayCodes = error.details.gatewayCodes;
+      kit.render(ctx, 'error', {
+        code,
+        severity: SEVERITY[code] ?? 'error',
+        heading: headingKey in fileMessages[lang] ? t(headingKey) : t('error.heading'),
+        message: definition.message[lang],
+        brokerCode: typeof error.details.brokerCode === 'string' ? error.details.brokerCode : undefined,
+        gatewayCodes: Array.isArray(gatewayCodes) && gatewayCodes.length ? gatewayCodes.join(', ') : undefined,
+        retry: !NO_RETRY.has(code),
+        csrf: page.csrf,
+      }, { status: definition.status, title: t('error.title'), ...toBroker });
+    },
+
+    loggedOut(ctx: Context, page: { local: boolean }) {
+      const { t } = kit.translator(ctx);
+      kit.render(ctx, 'logged-out', { local: page.local }, { title: t('logged-out.title') });
+    },
+  };
+}
+
+export type ParkingPages = ReturnType<typeof createParkingPages>;
+
+function baseSentence(t: Translate, quote: Extract<Quote, { eligible: true }>, euros: (cents: number) => string): string {
+  const price = euros(quote.vehicles[0]!.baseMonthlyCents);
+  const { base } = quote;
+  return base.kind === 'NOT_BENEFICIARY'
+    ? t('permit.base.NOT_BENEFICIARY', { price })
+    : t(`permit.base.${base.kind}`, { price, familyQuotient: base.familyQuotient, upTo: base.upTo });
+}
