@@ -6,11 +6,13 @@
  *   passerelle seed [--citizens N]    load the sandbox registries (+ N synthetic citizens)
  *   passerelle token <login> --provider <name>   a development token for one subgraph (sandbox only)
  *   passerelle audit verify           check the tamper-evident audit trail
+ *   passerelle demo --login <login>   a citizen's visit to the parking service over HTTP (sandbox only)
  * Each command lives in bin/commands/<name>.ts and exports `run(args)`.
  */
 const COMMANDS: Record<string, () => Promise<{ run(args: string[]): Promise<number | void> }>> = {
   compose: () => import('./commands/compose.ts'),
   audit: () => import('./commands/audit.ts'),
+  demo: () => import('./commands/demo.ts'),
   errors: () => import('./commands/errors.ts'),
   seed: () => import('./commands/seed.ts'),
   start: () => import('./commands/start.ts'),

@@ -76,6 +76,7 @@ export function createParkingPages(options: { serviceName: string; tariff: Tarif
         vehicleRows: quote.eligible ? quote.vehicles.map((v) => ({
           description: v.description,
           plate: v.registrationNumber,
+          monthlyCents: v.monthlyCents,
           critAir: critAir(v.critAir),
           price: t('permit.per-month', { price: euros(v.monthlyCents) }),
           note: v.reduced ? t('permit.reduced', { price: euros(v.baseMonthlyCents), critAir: critAir(v.critAir) }) : t('permit.not-reduced'),
