@@ -1,0 +1,202 @@
+import type { KeyObject } from 'node:crypto';
+import { compactDecrypt, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { z } from 'zod';
+import { AcrLevel } from '../lib/config/common.ts';
+import { FRANCE_COG, GENDERS, type PivotIdentity } from '../lib/pivot/identity.ts';
+import { gatewayErrors, type GatewayErrorCode } from './errors.ts';
+
+/**
+ * Verification of pivot tokens (docs/tokens.md): a JWS signed by the broker (ES256,
+ * `typ: at+jwt`) encrypted to the gateway (JWE ECDH-ES / A256GCM, `cty: at+jwt`),
+ * exactly what oidc-provider 9 issues for a resource server with
+ * `accessTokenFormat: 'jwt'` and `jwt.encrypt`. The result is cached by token value
+ * until it expires, so a token used twice is decrypted and verified once.
+ */
+
+/** `authorization_details` type of a consented GraphQL operation. */
+export const GRAPHQL_OPERATION_DETAIL = 'graphql_operation';
+
+export interface ConsentedOperation {
+  hash: string;
+  operationName: string | null;
+  scopes: ReadonlySet<string>;
+}
+
+export interface PivotClaims {
+  /** Pairwise subject of the citizen for this SP: `Citizen.id`. */
+  sub: string;
+  clientId: string;
+  acr: AcrLevel;
+  pivot: PivotIdentity;
+  grantId: string;
+  jti: string | undefined;
+  iat: number;
+  exp: number;
+  operations: readonly ConsentedOperation[];
+}
+
+export interface PivotTokenVerifierOptions {
+  issuer: string;
+  jwksUri: string;
+  audience: string;
+  decryptionKeys: ReadonlyMap<string, KeyObject>;
+  maxLifetimeSeconds: number;
+  clockToleranceSeconds: number;
+  cacheSize: number;
+  /** Minimum delay between two JWKS fetches triggered by unknown `kid`s (jose's cooldown). */
+  jwksCooldownMs?: number;
+  /** For tests: a key resolver instead of the remote JWKS. */
+  keyResolver?: JWTVerifyGetKey;
+}
+
+const PivotIdentitySchema = z.strictObject({
+  given_name: z.string().min(1).max(256),
+  family_name: z.string().min(1).max(256),
+  birthdate: z.string().regex(/^\d{4}-(0[1-9]|1[0-2]|00)-(0[1-9]|[12]\d|3[01]|00)$/),
+  gender: z.enum(GENDERS).optional(),
+  birthcountry: z.string().regex(/^99\d{3}$/),
+  birthplace: z.string().regex(/^[0-9][0-9AB]\d{3}$/).optional(),
+}).refine((p) => (p.birthcountry === FRANCE_COG) === (p.birthplace !== undefined), { message: 'birthplace is required when born in France and absent otherwise', path: ['birthplace'] });
+
+const OperationDetail = z.looseObject({
+  type: z.literal(GRAPHQL_OPERATION_DETAIL),
+  operation_hash: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  operation_name: z.string().min(1).nullable().optional(),
+  scopes: z.array(z.string().min(1)),
+});
+
+const Claims = z.looseObject({
+  sub: z.string().min(1),
+  client_id: z.string().min(1),
+  acr: AcrLevel,
+  pivot: PivotIdentitySchema,
+  grant_id: z.string().min(1),
+  jti: z.string().optional(),
+  iat: z.number().int(),
+  exp: z.number().int(),
+  authorization_details: z.array(z.looseObject({ type: z.string() })).optional(),
+});
+
+const MAX_TOKEN_LENGTH = 16_384;
+
+export class PivotTokenVerifier {
+  private readonly keys: JWTVerifyGetKey;
+  private readonly cache = new Map<string, PivotClaims>();
+
+  constructor(private readonly options: PivotTokenVerifierOptions) {
+    this.keys = options.keyResolver ?? createRemoteJWKSet(new URL(options.jwksUri), { timeoutDuration: 3000, cooldownDuration: options.jwksCooldownMs ?? 30_000, cacheMaxAge: 600_000 });
+  }
+
+  /** The token's claims, or throws a `PasserelleError` with a PIVOT_TOKEN_* code. */
+  async verify(token: string): Promise<PivotClaims> {
+    const now = Math.floor(Date.now() / 1000);
+    const cached = this.cache.get(token);
+    if (cached) {
+      if (cached.exp + this.options.clockToleranceSeconds <= now) {
+        this.cache.delete(token);
+        throw fail('PIVOT_TOKEN_EXPIRED');
+      }
+      return cached;
+    }
+    const claims = await this.verifyUncached(token, now);
+    if (this.options.cacheSize > 0) {
+      if (this.cache.size >= this.options.cacheSize) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(token, claims);
+    }
+    return claims;
+  }
+
+  private async verifyUncached(token: string, now: number): Promise<PivotClaims> {
+    if (token.length > MAX_TOKEN_LENGTH || !/^[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*)*$/.test(token)) throw fail('PIVOT_TOKEN_MALFORMED');
+    const parts = token.split('.');
+    if (parts.length === 3) throw fail('PIVOT_TOKEN_NOT_ENCRYPTED');
+    if (parts.length !== 5) throw fail('PIVOT_TOKEN_MALFORMED');
+
+    const jws = await this.decrypt(token);
+    const header = safely(() => decodeProtectedHeader(jws));
+    if (header.alg !== 'ES256') throw fail('PIVOT_TOKEN_ALG_NOT_ALLOWED', { alg: typeof header.alg === 'string' ? header.alg : null });
+    if (header.typ !== 'at+jwt' && header.typ !== 'application/at+jwt') throw fail('PIVOT_TOKEN_TYPE_INVALID');
+    const unverified = safely(() => decodeJwt(jws));
+    if (unverified.iss !== this.options.issuer) throw fail('PIVOT_TOKEN_ISSUER_UNKNOWN');
+
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(jws, this.keys, {
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        algorithms: ['ES256'],
+        typ: 'at+jwt',
+        clockTolerance: this.options.clockToleranceSeconds,
+        requiredClaims: ['exp', 'iat', 'sub'],
+      }));
+    } catch (error) {
+      throw mapJoseError(error);
+    }
+    return this.readClaims(payload, now);
+  }
+
+  private async decrypt(token: string): Promise<string> {
+    const header = safely(() => decodeProtectedHeader(token));
+    if (header.cty !== 'at+jwt' && header.cty !== 'JWT') throw fail('PIVOT_TOKEN_TYPE_INVALID');
+    const key = typeof header.kid === 'string' ? this.options.decryptionKeys.get(header.kid) : this.options.decryptionKeys.size === 1 ? [...this.options.decryptionKeys.values()][0] : undefined;
+    if (!key) throw fail('PIVOT_TOKEN_UNDECRYPTABLE', { reason: 'unknown key' });
+    try {
+      const { plaintext } = await compactDecrypt(token, key, { keyManagementAlgorithms: ['ECDH-ES'], contentEncryptionAlgorithms: ['A256GCM'] });
+      return new TextDecoder().decode(plaintext);
+    } catch {
+      throw fail('PIVOT_TOKEN_UNDECRYPTABLE');
+    }
+  }
+
+  private readClaims(payload: Record<string, unknown>, now: number): PivotClaims {
+    if (payload.cnf !== undefined) throw fail('PIVOT_TOKEN_SENDER_CONSTRAINED');
+    const parsed = Claims.safeParse(payload);
+    if (!parsed.success) throw fail('PIVOT_TOKEN_CLAIMS_INVALID', { claims: [...new Set(parsed.error.issues.map((i) => i.path.join('.')))] });
+    const claims = parsed.data;
+    const tolerance = this.options.clockToleranceSeconds;
+    if (claims.iat > now + tolerance) throw fail('PIVOT_TOKEN_NOT_YET_VALID');
+    if (claims.exp - claims.iat > this.options.maxLifetimeSeconds) throw fail('PIVOT_TOKEN_CLAIMS_INVALID', { claims: ['exp'], maxLifetimeSeconds: this.options.maxLifetimeSeconds });
+
+    const operations: ConsentedOperation[] = [];
+    for (const [index, detail] of (claims.authorization_details ?? []).entries()) {
+      if (detail.type !== GRAPHQL_OPERATION_DETAIL) continue;
+      const operation = OperationDetail.safeParse(detail);
+      if (!operation.success) throw fail('PIVOT_TOKEN_CLAIMS_INVALID', { claims: [`authorization_details.${index}`] });
+      operations.push({ hash: operation.data.operation_hash, operationName: operation.data.operation_name ?? null, scopes: new Set(operation.data.scopes) });
+    }
+    return {
+      sub: claims.sub, clientId: claims.client_id, acr: claims.acr, pivot: claims.pivot as PivotIdentity, grantId: claims.grant_id,
+      jti: claims.jti, iat: claims.iat, exp: claims.exp, operations,
+    };
+  }
+}
+
+function fail(code: GatewayErrorCode, details?: Record<string, unknown>) {
+  return gatewayErrors.error(code, details);
+}
+
+function safely<T>(read: () => T): T {
+  try {
+    return read();
+  } catch {
+    throw fail('PIVOT_TOKEN_MALFORMED');
+  }
+}
+
+function mapJoseError(error: unknown) {
+  if (error instanceof joseErrors.JWTExpired) return fail('PIVOT_TOKEN_EXPIRED');
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    if (error.claim === 'aud') return fail('PIVOT_TOKEN_AUDIENCE_INVALID');
+    if (error.claim === 'iss') return fail('PIVOT_TOKEN_ISSUER_UNKNOWN');
+    if (error.claim === 'nbf' || error.claim === 'iat') return fail('PIVOT_TOKEN_NOT_YET_VALID');
+    if (error.claim === 'typ') return fail('PIVOT_TOKEN_TYPE_INVALID');
+    return fail('PIVOT_TOKEN_CLAIMS_INVALID', { claims: [error.claim] });
+  }
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed || error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWKSMultipleMatchingKeys) {
+    return fail('PIVOT_TOKEN_SIGNATURE_INVALID');
+  }
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return fail('PIVOT_TOKEN_ALG_NOT_ALLOWED');
+  if (error instanceof joseErrors.JWSInvalid || error instanceof joseErrors.JWTInvalid) return fail('PIVOT_TOKEN_MALFORMED');
+  // The JWKS could not be fetched (timeout, network, invalid JSON): not the token's fault.
+  return gatewayErrors.error('BROKER_KEYS_UNAVAILABLE', {}, error);
+}
