@@ -4,10 +4,13 @@
  *   passerelle start [component...]   start the platform (all components) or some of them
  *   passerelle compose [--out FILE]   compose and lint the federation contract
  *   passerelle seed [--citizens N]    load the sandbox registries (+ N synthetic citizens)
+ *   passerelle audit verify           check the tamper-evident audit trail
  * Each command lives in bin/commands/<name>.ts and exports `run(args)`.
  */
 const COMMANDS: Record<string, () => Promise<{ run(args: string[]): Promise<number | void> }>> = {
   compose: () => import('./commands/compose.ts'),
+  audit: () => import('./commands/audit.ts'),
+  errors: () => import('./commands/errors.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);

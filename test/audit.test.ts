@@ -1,0 +1,143 @@
+import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
+import { inTransaction, type Pool } from '../lib/db/database.ts';
+import { appendEvents, AuditWriter, createCheckpoint, migrateAudit, purgeBefore, verifyChain } from '../lib/audit/index.ts';
+import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
+
+let db: TestDatabase;
+let pool: Pool;
+let key: { privateKey: CryptoKey; kid: string };
+let publicKeys: JWK[];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  pool = db.pool();
+  await migrateAudit(pool);
+  const pair = await generateKeyPair('ES256');
+  key = { privateKey: pair.privateKey, kid: 'broker-1' };
+  publicKeys = [{ ...(await exportJWK(pair.publicKey)), kid: 'broker-1' }];
+});
+afterAll(async () => { await db.drop(); });
+
+/** Runs `sql` as someone with full database rights would: bypassing the append-only triggers. */
+async function tamper(sql: string, params: unknown[] = []): Promise<void> {
+  await inTransaction(pool, async (client) => {
+    await client.query('SET LOCAL session_replication_role = replica');
+    await client.query(sql, params);
+  });
+}
+
+async function reset(): Promise<void> {
+  await tamper('DELETE FROM audit.events');
+  await tamper('DELETE FROM audit.checkpoints');
+  await pool.query("UPDATE audit.chain_head SET seq = 0, hash = repeat('0', 64)");
+  await pool.query("UPDATE audit.chain_anchor SET seq = 0, hash = repeat('0', 64)");
+}
+
+async function appendSome(n: number, kind = 'exchange'): Promise<void> {
+  await inTransaction(pool, (client) => appendEvents(client, Array.from({ length: n }, (_, i) => ({
+    kind, citizenRef: `citizen-${i % 3}`, clientId: 'parking-nimes', data: { fields: ['Citizen.taxAddress'], outcome: 'ok', i },
+  }))));
+}
+
+describe('the audit trail', () => {
+  beforeEach(reset);
+
+  test('an intact chain verifies, with its signed checkpoints', async () => {
+    await appendSome(10);
+    await createCheckpoint(pool, key);
+    await appendSome(5);
+    expect(await verifyChain(pool, publicKeys)).toEqual({ ok: true, events: 15, checkpoints: 1 });
+  });
+
+  test('rows cannot be updated, deleted or truncated through normal access', async () => {
+    await appendSome(2);
+    await expect(pool.query("UPDATE audit.events SET kind = 'x'")).rejects.toThrow(/append-only/);
+    await expect(pool.query('DELETE FROM audit.events')).rejects.toThrow(/append-only/);
+    await expect(pool.query('TRUNCATE audit.events')).rejects.toThrow(/append-only/);
+  });
+
+  test('an altered row is caught', async () => {
+    await appendSome(6);
+    await tamper(`UPDATE audit.events SET data = jsonb_set(data, '{outcome}', '"refused"') WHERE seq = 4`);
+    expect((await verifyChain(pool, publicKeys)).firstBroken).toEqual({ seq: 4, reason: expect.stringMatching(/altered/) });
+  });
+
+  test('a deleted row is caught', async () => {
+    await appendSome(6);
+    await tamper('DELETE FROM audit.events WHERE seq = 3');
+    expect((await verifyChain(pool, publicKeys)).firstBroken).toEqual({ seq: 3, reason: expect.stringMatching(/missing/) });
+  });
+
+  test('reordered rows are caught', async () => {
+    await appendSome(6);
+    await tamper('UPDATE audit.events SET seq = -2 WHERE seq = 2; UPDATE audit.events SET seq = 2 WHERE seq = 5; UPDATE audit.events SET seq = 5 WHERE seq = -2');
+    expect((await verifyChain(pool, publicKeys)).firstBroken?.seq).toBe(2);
+  });
+
+  test('a deleted tail is caught', async () => {
+    await appendSome(6);
+    await tamper('DELETE FROM audit.events WHERE seq > 4');
+    expect((await verifyChain(pool, publicKeys)).firstBroken).toEqual({ seq: 5, reason: expect.stringMatching(/deleted/) });
+  });
+
+  test('a chain rewritten with recomputed hashes is caught by the signed checkpoint', async () => {
+    await appendSome(6);
+    await createCheckpoint(pool, key);
+    // Someone with database access alters row 2 and recomputes every later hash.
+    const { linkHash } = await import('../lib/audit/chain.ts');
+    const { rows } = await pool.query('SELECT * FROM audit.events ORDER BY seq');
+    let prev = '0'.repeat(64);
+    for (const row of rows) {
+      const data = row.seq === 2 ? { ...row.data, outcome: 'refused' } : row.data;
+      const hash = linkHash(prev, { seq: row.seq, occurredAt: row.occurred_at, kind: row.kind, citizenRef: row.citizen_ref, clientId: row.client_id, data });
+      await tamper('UPDATE audit.events SET data = $2, prev_hash = $3, hash = $4 WHERE seq = $1', [row.seq, data, prev, hash]);
+      prev = hash;
+    }
+    await pool.query('UPDATE audit.chain_head SET hash = $1', [prev]);
+    expect((await verifyChain(pool, publicKeys)).firstBroken).toEqual({ seq: 6, reason: expect.stringMatching(/signed checkpoint/) });
+  });
+
+  test('a forged checkpoint is caught', async () => {
+    await appendSome(3);
+    const other = await generateKeyPair('ES256');
+    await createCheckpoint(pool, { privateKey: other.privateKey, kid: 'broker-1' });
+    expect((await verifyChain(pool, publicKeys)).firstBroken?.reason).toMatch(/signature/);
+  });
+
+  test('parallel writers from several pools keep one valid chain and lose no row', async () => {
+    // Three pools stand for three processes (gateways and brokers) on one database.
+    const pools = [db.pool({ max: 4 }), db.pool({ max: 4 }), db.pool({ max: 4 })];
+    const writers = pools.map((p) => new AuditWriter(p));
+    const perWriter = 60;
+    await Promise.all([
+      ...writers.flatMap((w, wi) => Array.from({ length: perWriter }, (_, i) => w.record({ kind: 'exchange', clientId: `sp-${wi}`, data: { i } }))),
+      ...pools.map((p) => Promise.all(Array.from({ length: 20 }, () => inTransaction(p, (c) => appendEvents(c, [{ kind: 'consent', data: {} }, { kind: 'signin', data: {} }]))))),
+    ]);
+    const expected = writers.length * perWriter + pools.length * 20 * 2;
+    const { rows } = await pool.query('SELECT count(*)::int AS n, max(seq)::int AS max FROM audit.events');
+    expect(rows[0]).toEqual({ n: expected, max: expected });
+    expect(await verifyChain(pool, publicKeys)).toMatchObject({ ok: true, events: expected });
+    await Promise.all(pools.map((p) => p.end()));
+  });
+
+  test('an action whose record fails does not happen', async () => {
+    await pool.query('CREATE TABLE IF NOT EXISTS public.grants_demo (id int)');
+    await expect(inTransaction(pool, async (client) => {
+      await client.query('INSERT INTO public.grants_demo VALUES (1)');
+      await appendEvents(client, [{ kind: 'revocation', data: { bad: '\u0000' } }]); // PostgreSQL refuses NUL in jsonb
+    })).rejects.toThrow();
+    expect((await pool.query('SELECT count(*)::int AS n FROM public.grants_demo')).rows[0].n).toBe(0);
+    expect((await pool.query('SELECT seq FROM audit.chain_head')).rows[0].seq).toBe(0);
+  });
+
+  test('purging old events keeps the rest verifiable from a signed anchor', async () => {
+    await inTransaction(pool, (c) => appendEvents(c, Array.from({ length: 5 }, () => ({ kind: 'signin', occurredAt: new Date('2020-01-15T10:00:00Z') }))));
+    await createCheckpoint(pool, key);
+    await appendSome(4);
+    const result = await purgeBefore(pool, new Date('2021-01-01T00:00:00Z'));
+    expect(result).toEqual({ removed: 5, anchorSeq: 5 });
+    expect(await verifyChain(pool, publicKeys)).toMatchObject({ ok: true, events: 4 });
+    await pool.query('UPDATE audit.chain_anchor SET seq = 3'); // a moved anchor is not a signed checkpoint
+    expect((await verifyChain(pool, publicKeys)).firstBroken?.reason).toMatch(/anchor/);
+  });
+});
