@@ -160,3 +160,6 @@ export const gatewayErrors = defineErrors('gateway', {
 });
 
 export type GatewayErrorCode = keyof typeof gatewayErrors.errors;
+
+/** The catalog under the name `lib/errors/catalogs.ts` collects. */
+export { gatewayErrors as errors };

@@ -6,6 +6,9 @@ import type { ComponentCatalog } from './define.ts';
  * document is up to date.
  */
 export async function allCatalogs(): Promise<ComponentCatalog[]> {
-  const modules: Array<Promise<{ errors: ComponentCatalog }>> = [];
+  const modules: Array<Promise<{ errors: ComponentCatalog }>> = [
+    import('../federation/operation-errors.ts'),
+    import('../../gateway/errors.ts'),
+  ];
   return (await Promise.all(modules)).map((m) => m.errors);
 }
