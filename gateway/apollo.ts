@@ -4,7 +4,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from '../lib/log.ts';
 import { CITIZEN_SUBGRAPH } from '../lib/federation/contract.ts';
-import type { ExchangeContext } from './exchange-context.ts';
+import type { CapturedResult, ExchangeContext } from './exchange-context.ts';
 
 /**
  * The Apollo side: `@apollo/gateway` on the supergraph composed ahead of time (never
@@ -53,9 +53,9 @@ const captureResult: ApolloServerPlugin<ExchangeContext> = {
     return {
       async willSendResponse({ response, contextValue }) {
         if (response.body.kind === 'single') {
-          contextValue.result = {
-            data: response.body.singleResult.data as Record<string, unknown> | null | undefined,
-            errors: response.body.singleResult.errors as ExchangeContext['result'] extends infer R ? R extends { errors?: infer E } ? E : never : never,
+          contextValue.captured.result = {
+            data: response.body.singleResult.data as CapturedResult['data'],
+            errors: response.body.singleResult.errors as CapturedResult['errors'],
           };
         }
       },

@@ -152,6 +152,11 @@ export const gatewayErrors = defineErrors('gateway', {
     message: { fr: "La passerelle démarre ; réessayez dans un instant.", en: 'The gateway is starting; retry in a moment.' },
     description: 'The supergraph is not loaded yet.',
   },
+  GATEWAY_ROUTE_NOT_FOUND: {
+    status: 404,
+    message: { fr: "Cette adresse n'existe pas sur la passerelle.", en: 'No such route on the gateway.' },
+    description: 'The gateway serves `/graphql`, `/.well-known/jwks.json`, `/health/live`, `/health/ready` and `/metrics`.',
+  },
   GATEWAY_INTERNAL_ERROR: {
     status: 500,
     message: { fr: 'Erreur interne de la passerelle.', en: 'Internal gateway error.' },

@@ -16,8 +16,16 @@ export interface ExchangeContext extends FetchContext, CitizenContext {
   /** Granted scopes per provider: what each provider's internal token carries. */
   scopesByProvider: ReadonlyMap<string, readonly string[]>;
   providerCalls: ProviderCall[];
-  /** The GraphQL result, captured before serialization (for the exchange log). */
-  result?: { data?: Record<string, unknown> | null; errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }> };
+  /**
+   * Filled in by Apollo (which shallow-clones the context: hence a holder object):
+   * the GraphQL result before serialization, for the exchange log.
+   */
+  captured: { result?: CapturedResult };
+}
+
+export interface CapturedResult {
+  data?: Record<string, unknown> | null;
+  errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }>;
 }
 
 /** Coordinates of the fields that came back with a value (an empty list counts: it says "none"). */

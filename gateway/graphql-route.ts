@@ -108,7 +108,7 @@ async function exchange(ctx: KoaContext, deps: GraphQLRouteDeps, entry: Exchange
   const consent = enforceConsent(analysis, claims, deps.scopes);
 
   const context: ExchangeContext = {
-    requestId: entry.requestId, subject: claims.sub, claims, analysis, scopesByProvider: consent.scopesByProvider, providerCalls: [],
+    requestId: entry.requestId, subject: claims.sub, claims, analysis, scopesByProvider: consent.scopesByProvider, providerCalls: [], captured: {},
   };
   const response = await deps.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: {
@@ -122,9 +122,9 @@ async function exchange(ctx: KoaContext, deps: GraphQLRouteDeps, entry: Exchange
   if (response.body.kind !== 'complete') throw new Error('incremental delivery is not supported');
 
   const status = response.status ?? 200;
-  const errors = context.result?.errors ?? [];
+  const errors = context.captured.result?.errors ?? [];
   entry.providers = [...new Set(context.providerCalls.map((c) => c.provider))].sort();
-  entry.fields = returnedFields(context.result?.data, analysis.fields);
+  entry.fields = returnedFields(context.captured.result?.data, analysis.fields);
   entry.errorCodes = [...new Set(errors.map((e) => String(e.extensions?.code ?? 'GRAPHQL_ERROR')))];
   entry.outcome = outcomeOf(status, errors.length > 0);
   const headers: Record<string, string> = {};

@@ -80,6 +80,7 @@ export async function startPivotIssuer(options: { gatewayJwks: { keys: JWK[] }; 
       subject_type: 'pairwise',
     })),
     clientDefaults: { id_token_signed_response_alg: 'ES256' },
+    ttl: { AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? 60 },
     subjectTypes: ['public', 'pairwise'],
     pairwiseIdentifier: (_ctx, accountId, client) => pairwiseSubject(accountId, client.clientId),
     features: {
