@@ -1,16 +1,19 @@
 import type { KeyObject } from 'node:crypto';
-import { compactDecrypt, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, errors as joseErrors, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { AcrLevel } from '../lib/config/common.ts';
 import { FRANCE_COG, GENDERS, type PivotIdentity } from '../lib/pivot/identity.ts';
 import { gatewayErrors, type GatewayErrorCode } from './errors.ts';
+import { JoseProfileError, decodeJsonPart, decryptEcdhEsA256Gcm, keyObjectOf, verifyEs256 } from './jose-profile.ts';
 
 /**
  * Verification of pivot tokens (docs/tokens.md): a JWS signed by the broker (ES256,
  * `typ: at+jwt`) encrypted to the gateway (JWE ECDH-ES / A256GCM, `cty: at+jwt`),
  * exactly what oidc-provider 9 issues for a resource server with
- * `accessTokenFormat: 'jwt'` and `jwt.encrypt`. The result is cached by token value
- * until it expires, so a token used twice is decrypted and verified once.
+ * `accessTokenFormat: 'jwt'` and `jwt.encrypt`. The broker's keys come from its JWKS
+ * (jose's remote key set: cached, refetched on an unknown `kid`); the cryptography is
+ * `jose-profile.ts`. The result is cached by token value until it expires, so a token
+ * used twice is decrypted and verified once.
  */
 
 /** `authorization_details` type of a consented GraphQL operation. */
@@ -78,6 +81,7 @@ const Claims = z.looseObject({
 });
 
 const MAX_TOKEN_LENGTH = 16_384;
+const COMPACT = /^[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*)*$/;
 
 export class PivotTokenVerifier {
   private readonly keys: JWTVerifyGetKey;
@@ -107,45 +111,54 @@ export class PivotTokenVerifier {
   }
 
   private async verifyUncached(token: string, now: number): Promise<PivotClaims> {
-    if (token.length > MAX_TOKEN_LENGTH || !/^[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*)*$/.test(token)) throw fail('PIVOT_TOKEN_MALFORMED');
+    if (token.length > MAX_TOKEN_LENGTH || !COMPACT.test(token)) throw fail('PIVOT_TOKEN_MALFORMED');
     const parts = token.split('.');
     if (parts.length === 3) throw fail('PIVOT_TOKEN_NOT_ENCRYPTED');
     if (parts.length !== 5) throw fail('PIVOT_TOKEN_MALFORMED');
 
-    const jws = await this.decrypt(token);
-    const header = safely(() => decodeProtectedHeader(jws));
+    const jws = this.decrypt(parts);
+    if (!COMPACT.test(jws)) throw fail('PIVOT_TOKEN_MALFORMED');
+    const jwsParts = jws.split('.');
+    if (jwsParts.length !== 3) throw fail('PIVOT_TOKEN_MALFORMED');
+    const header = readJson(jwsParts[0]!);
     if (header.alg !== 'ES256') throw fail('PIVOT_TOKEN_ALG_NOT_ALLOWED', { alg: typeof header.alg === 'string' ? header.alg : null });
     if (header.typ !== 'at+jwt' && header.typ !== 'application/at+jwt') throw fail('PIVOT_TOKEN_TYPE_INVALID');
-    const unverified = safely(() => decodeJwt(jws));
-    if (unverified.iss !== this.options.issuer) throw fail('PIVOT_TOKEN_ISSUER_UNKNOWN');
+    if (header.crit !== undefined) throw fail('PIVOT_TOKEN_MALFORMED');
+    const payload = readJson(jwsParts[1]!);
+    if (payload.iss !== this.options.issuer) throw fail('PIVOT_TOKEN_ISSUER_UNKNOWN');
 
-    let payload: Record<string, unknown>;
+    let key;
     try {
-      ({ payload } = await jwtVerify(jws, this.keys, {
-        issuer: this.options.issuer,
-        audience: this.options.audience,
-        algorithms: ['ES256'],
-        typ: 'at+jwt',
-        clockTolerance: this.options.clockToleranceSeconds,
-        requiredClaims: ['exp', 'iat', 'sub'],
-      }));
+      key = keyObjectOf(await this.keys(header as never, { payload: jwsParts[1]!, signature: jwsParts[2]! } as never));
     } catch (error) {
-      throw mapJoseError(error);
+      throw mapKeyError(error);
     }
+    if (!verifyEs256(jwsParts, key)) throw fail('PIVOT_TOKEN_SIGNATURE_INVALID');
+    this.checkTimesAndAudience(payload, now);
     return this.readClaims(payload, now);
   }
 
-  private async decrypt(token: string): Promise<string> {
-    const header = safely(() => decodeProtectedHeader(token));
+  /** The nested JWS, decrypted with the gateway key the JWE names. */
+  private decrypt(parts: readonly string[]): string {
+    const header = readJson(parts[0]!);
     if (header.cty !== 'at+jwt' && header.cty !== 'JWT') throw fail('PIVOT_TOKEN_TYPE_INVALID');
-    const key = typeof header.kid === 'string' ? this.options.decryptionKeys.get(header.kid) : this.options.decryptionKeys.size === 1 ? [...this.options.decryptionKeys.values()][0] : undefined;
+    const keys = this.options.decryptionKeys;
+    const key = typeof header.kid === 'string' ? keys.get(header.kid) : keys.size === 1 ? [...keys.values()][0] : undefined;
     if (!key) throw fail('PIVOT_TOKEN_UNDECRYPTABLE', { reason: 'unknown key' });
     try {
-      const { plaintext } = await compactDecrypt(token, key, { keyManagementAlgorithms: ['ECDH-ES'], contentEncryptionAlgorithms: ['A256GCM'] });
-      return new TextDecoder().decode(plaintext);
+      return decryptEcdhEsA256Gcm(parts, header, key).toString('utf8');
     } catch {
       throw fail('PIVOT_TOKEN_UNDECRYPTABLE');
     }
+  }
+
+  private checkTimesAndAudience(payload: Record<string, unknown>, now: number): void {
+    const tolerance = this.options.clockToleranceSeconds;
+    const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    if (!audiences.includes(this.options.audience)) throw fail('PIVOT_TOKEN_AUDIENCE_INVALID');
+    if (typeof payload.exp !== 'number' || typeof payload.iat !== 'number') throw fail('PIVOT_TOKEN_CLAIMS_INVALID', { claims: ['exp', 'iat'].filter((c) => typeof payload[c] !== 'number') });
+    if (payload.exp <= now - tolerance) throw fail('PIVOT_TOKEN_EXPIRED');
+    if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > now + tolerance)) throw fail('PIVOT_TOKEN_NOT_YET_VALID');
   }
 
   private readClaims(payload: Record<string, unknown>, now: number): PivotClaims {
@@ -175,28 +188,19 @@ function fail(code: GatewayErrorCode, details?: Record<string, unknown>) {
   return gatewayErrors.error(code, details);
 }
 
-function safely<T>(read: () => T): T {
+/** Why no key could be found for the signature: unknown kid, or the JWKS could not be fetched. */
+function mapKeyError(error: unknown) {
+  if (error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWKSMultipleMatchingKeys || error instanceof JoseProfileError) {
+    return fail('PIVOT_TOKEN_SIGNATURE_INVALID');
+  }
+  // Timeout, network error, invalid JWKS document: not the token's fault.
+  return gatewayErrors.error('BROKER_KEYS_UNAVAILABLE', {}, error);
+}
+
+function readJson(part: string): Record<string, unknown> {
   try {
-    return read();
+    return decodeJsonPart(part, 'token part');
   } catch {
     throw fail('PIVOT_TOKEN_MALFORMED');
   }
-}
-
-function mapJoseError(error: unknown) {
-  if (error instanceof joseErrors.JWTExpired) return fail('PIVOT_TOKEN_EXPIRED');
-  if (error instanceof joseErrors.JWTClaimValidationFailed) {
-    if (error.claim === 'aud') return fail('PIVOT_TOKEN_AUDIENCE_INVALID');
-    if (error.claim === 'iss') return fail('PIVOT_TOKEN_ISSUER_UNKNOWN');
-    if (error.claim === 'nbf' || error.claim === 'iat') return fail('PIVOT_TOKEN_NOT_YET_VALID');
-    if (error.claim === 'typ') return fail('PIVOT_TOKEN_TYPE_INVALID');
-    return fail('PIVOT_TOKEN_CLAIMS_INVALID', { claims: [error.claim] });
-  }
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed || error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWKSMultipleMatchingKeys) {
-    return fail('PIVOT_TOKEN_SIGNATURE_INVALID');
-  }
-  if (error instanceof joseErrors.JOSEAlgNotAllowed) return fail('PIVOT_TOKEN_ALG_NOT_ALLOWED');
-  if (error instanceof joseErrors.JWSInvalid || error instanceof joseErrors.JWTInvalid) return fail('PIVOT_TOKEN_MALFORMED');
-  // The JWKS could not be fetched (timeout, network, invalid JSON): not the token's fault.
-  return gatewayErrors.error('BROKER_KEYS_UNAVAILABLE', {}, error);
 }
