@@ -79,9 +79,9 @@ export class ProviderDataSource<Context extends FetchContext> extends RemoteGrap
 
 function classify(error: unknown, timeoutMs: number): { code: GatewayErrorCode; details: Record<string, unknown> } {
   const name = (error as Error)?.name;
-  if (name === 'TimeoutError' || name === 'AbortError') return { code: 'PROVIDER_TIMEOUT', details: { timeoutMs } };
+  if (name === 'TimeoutError' || name === 'AbortError') return { code: 'DATA_PROVIDER_TIMEOUT', details: { timeoutMs } };
   const status = (error as { extensions?: { response?: { status?: number } } })?.extensions?.response?.status;
-  if (typeof status === 'number') return { code: 'PROVIDER_ERROR', details: { status } };
-  if (error instanceof SyntaxError || /Expected JSON response body/.test((error as Error)?.message ?? '')) return { code: 'PROVIDER_ERROR', details: { reason: 'unreadable response' } };
-  return { code: 'PROVIDER_UNAVAILABLE', details: {} };
+  if (typeof status === 'number') return { code: 'DATA_PROVIDER_ERROR', details: { status } };
+  if (error instanceof SyntaxError || /Expected JSON response body/.test((error as Error)?.message ?? '')) return { code: 'DATA_PROVIDER_ERROR', details: { reason: 'unreadable response' } };
+  return { code: 'DATA_PROVIDER_UNAVAILABLE', details: {} };
 }

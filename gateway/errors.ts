@@ -126,17 +126,17 @@ export const gatewayErrors = defineErrors('gateway', {
     description: 'Some fields need a higher eIDAS level than the token `acr` (`details.fields` with their `minAcr`). Sign the citizen in again at that level. Nothing was sent to any provider.',
   },
   // --- providers (in GraphQL errors; the rest of the response is served) ---
-  PROVIDER_UNAVAILABLE: {
+  DATA_PROVIDER_UNAVAILABLE: {
     status: 502,
     message: { fr: 'Un fournisseur de données est injoignable.', en: 'A data provider is unreachable.' },
     description: 'The connection to the provider failed; its fields are null and `extensions.provider` names it.',
   },
-  PROVIDER_TIMEOUT: {
+  DATA_PROVIDER_TIMEOUT: {
     status: 504,
     message: { fr: "Un fournisseur de données n'a pas répondu à temps.", en: 'A data provider did not answer in time.' },
     description: 'The provider did not answer within `gateway.providerTimeoutMs`; its fields are null and `extensions.provider` names it.',
   },
-  PROVIDER_ERROR: {
+  DATA_PROVIDER_ERROR: {
     status: 502,
     message: { fr: 'Un fournisseur de données a renvoyé une erreur.', en: 'A data provider answered with an error.' },
     description: 'The provider answered with an HTTP error (`details.status`) or an unreadable body; its fields are null.',

@@ -89,7 +89,7 @@ export const startGateway: StartComponent = async ({ config, database, logger },
   });
 
   const readiness = new Readiness({
-    providers: providers.map(({ name, url }) => ({ name, url })),
+    providers: config.dataProviders.map(({ name, url }) => ({ name, url })),
     supergraphLoaded: () => analyzer.ready,
     revocationListFresh: () => !revocations.isStale(),
   });
@@ -154,6 +154,9 @@ export const startGateway: StartComponent = async ({ config, database, logger },
     },
   };
 };
+
+/** The name `bin/components.ts` loads. */
+export const start = startGateway;
 
 /** The pivot-token verification settings: issuer and keys of the broker, audience of the gateway. */
 export function pivotTokenSettings(config: Config) {

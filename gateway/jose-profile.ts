@@ -1,4 +1,4 @@
-import { KeyObject, createDecipheriv, createHash, createPublicKey, diffieHellman, verify, webcrypto, type JsonWebKey } from 'node:crypto';
+import { KeyObject, createDecipheriv, createHash, createPublicKey, diffieHellman, verify, type webcrypto, type JsonWebKey } from 'node:crypto';
 
 /**
  * The one JOSE profile pivot tokens use, on node:crypto directly: JWE compact with
@@ -110,7 +110,9 @@ export function keyObjectOf(key: unknown): KeyObject {
   if (!key || typeof key !== 'object' || key instanceof Uint8Array) throw new JoseProfileError('not an asymmetric public key');
   let cached = keyObjects.get(key);
   if (!cached) {
-    cached = key instanceof webcrypto.CryptoKey ? KeyObject.from(key) : createPublicKey({ key: key as JsonWebKey, format: 'jwk' });
+    // Duck-typed: a CryptoKey from another realm (test VMs) fails `instanceof`.
+    const isCryptoKey = 'algorithm' in key && 'usages' in key && 'extractable' in key;
+    cached = isCryptoKey ? KeyObject.from(key as webcrypto.CryptoKey) : createPublicKey({ key: key as JsonWebKey, format: 'jwk' });
     if (cached.type !== 'public') throw new JoseProfileError('not a public key');
     keyObjects.set(key, cached);
   }

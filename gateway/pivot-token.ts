@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AcrLevel } from '../lib/config/common.ts';
 import { FRANCE_COG, GENDERS, type PivotIdentity } from '../lib/pivot/identity.ts';
 import { gatewayErrors, type GatewayErrorCode } from './errors.ts';
-import { JoseProfileError, decodeJsonPart, decryptEcdhEsA256Gcm, keyObjectOf, verifyEs256 } from './jose-profile.ts';
+import { decodeJsonPart, decryptEcdhEsA256Gcm, keyObjectOf, verifyEs256 } from './jose-profile.ts';
 
 /**
  * Verification of pivot tokens (docs/tokens.md): a JWS signed by the broker (ES256,
@@ -127,13 +127,13 @@ export class PivotTokenVerifier {
     const payload = readJson(jwsParts[1]!);
     if (payload.iss !== this.options.issuer) throw fail('PIVOT_TOKEN_ISSUER_UNKNOWN');
 
-    let key;
+    let key: unknown;
     try {
-      key = keyObjectOf(await this.keys(header as never, { payload: jwsParts[1]!, signature: jwsParts[2]! } as never));
+      key = await this.keys(header as never, { payload: jwsParts[1]!, signature: jwsParts[2]! } as never);
     } catch (error) {
       throw mapKeyError(error);
     }
-    if (!verifyEs256(jwsParts, key)) throw fail('PIVOT_TOKEN_SIGNATURE_INVALID');
+    if (!verifyEs256(jwsParts, keyObjectOf(key))) throw fail('PIVOT_TOKEN_SIGNATURE_INVALID');
     this.checkTimesAndAudience(payload, now);
     return this.readClaims(payload, now);
   }
@@ -190,7 +190,7 @@ function fail(code: GatewayErrorCode, details?: Record<string, unknown>) {
 
 /** Why no key could be found for the signature: unknown kid, or the JWKS could not be fetched. */
 function mapKeyError(error: unknown) {
-  if (error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWKSMultipleMatchingKeys || error instanceof JoseProfileError) {
+  if (error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWKSMultipleMatchingKeys) {
     return fail('PIVOT_TOKEN_SIGNATURE_INVALID');
   }
   // Timeout, network error, invalid JWKS document: not the token's fault.

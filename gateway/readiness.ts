@@ -1,10 +1,8 @@
 /**
  * `/health/ready`: the gateway can serve exchanges when its supergraph is loaded, its
- * revocation list is fresh and every provider answers. A provider "answers" when its
- * GraphQL endpoint returns any HTTP response below 500 within `timeoutMs` (a GET
- * without a query is a client error for a GraphQL server: it proves the server is up
- * without minting a token or touching a citizen). Results are cached for `cacheMs` so
- * that load balancers probing often do not load the providers.
+ * revocation list is fresh and every provider is ready — its `GET /health/ready`
+ * (relative to its configured URL) answers 200 within `timeoutMs`. Results are
+ * cached for `cacheMs` so that load balancers probing often do not load the providers.
  */
 export interface ReadinessReport {
   ready: boolean;
@@ -12,6 +10,7 @@ export interface ReadinessReport {
 }
 
 export interface ReadinessOptions {
+  /** Each provider's base URL (its `/health/ready` is probed). */
   providers: ReadonlyArray<{ name: string; url: string }>;
   supergraphLoaded(): boolean;
   revocationListFresh(): boolean;
@@ -41,9 +40,9 @@ export class Readiness {
 
   private async probe(url: string): Promise<{ ok: boolean; detail?: string }> {
     try {
-      const response = await fetch(url, { method: 'GET', signal: AbortSignal.timeout(this.options.timeoutMs ?? 1000) });
+      const response = await fetch(new URL('/health/ready', url), { method: 'GET', signal: AbortSignal.timeout(this.options.timeoutMs ?? 1000) });
       await response.body?.cancel();
-      return response.status < 500 ? { ok: true } : { ok: false, detail: `HTTP ${response.status}` };
+      return response.status === 200 ? { ok: true } : { ok: false, detail: `HTTP ${response.status}` };
     } catch (error) {
       return { ok: false, detail: (error as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable' };
     }
