@@ -4,11 +4,13 @@ import { migrate } from '../lib/db/migrate.ts';
 
 /**
  * The exchange log (`gateway.exchange_log`): every request the gateway answers is
- * recorded before its response leaves. Concurrent requests are written together
- * (group commit): while one INSERT is in flight the next rows queue, then go in one
- * multi-row INSERT — one round trip and one commit for many requests, no added delay
- * when idle. `record()` resolves once the row is committed; it rejects when the
- * write fails or is slower than `writeTimeoutMs`, and the caller then withholds the data.
+ * recorded before its response leaves. A durable commit costs one WAL flush (fsync),
+ * so rows are written together (group commit): up to `maxConcurrentWrites` INSERTs are
+ * in flight at once (PostgreSQL flushes concurrent commits together too); the rows
+ * arriving meanwhile queue and go in the next multi-row INSERT. No added delay when
+ * idle, one round trip and one commit for many requests under load. `record()`
+ * resolves once the row is committed; it rejects when the write fails or is slower
+ * than `writeTimeoutMs`, and the caller then withholds the data.
  *
  * This module is the only one that knows the table: a later issue moves all events
  * into one hash-chained audit table, behind the same `record()`.
@@ -52,11 +54,11 @@ interface Pending {
 
 export class ExchangeLog {
   private queue: Pending[] = [];
-  private flushing: Promise<void> | undefined;
+  private readonly writers = new Set<Promise<void>>();
   /** Rows written per INSERT, for the metrics. */
   onBatch: ((size: number, seconds: number) => void) | undefined;
 
-  constructor(private readonly pool: Pool, private readonly options: { maxBatchSize: number; writeTimeoutMs: number }) {}
+  constructor(private readonly pool: Pool, private readonly options: { maxBatchSize: number; writeTimeoutMs: number; maxConcurrentWrites?: number }) {}
 
   /** Applies the gateway migrations and creates the partitions `monthsAhead` months ahead. */
   static async prepare(pool: Pool, monthsAhead: number): Promise<void> {
@@ -77,30 +79,30 @@ export class ExchangeLog {
         resolve: () => { clearTimeout(timer); resolve(); },
         reject: (error) => { clearTimeout(timer); reject(error); },
       });
-      this.flushing ??= this.flush();
+      if (this.writers.size < (this.options.maxConcurrentWrites ?? 1)) {
+        const writer = this.write().finally(() => this.writers.delete(writer));
+        this.writers.add(writer);
+      }
     });
   }
 
   /** Waits for the rows queued so far to be written. */
   async drain(): Promise<void> {
-    while (this.flushing) await this.flushing;
+    while (this.writers.size) await Promise.all(this.writers);
   }
 
-  private async flush(): Promise<void> {
-    try {
-      while (this.queue.length) {
-        const batch = this.queue.splice(0, this.options.maxBatchSize);
-        const started = performance.now();
-        try {
-          await this.pool.query(INSERT, [JSON.stringify(batch.map((p) => p.row))]);
-          this.onBatch?.(batch.length, (performance.now() - started) / 1000);
-          for (const pending of batch) pending.resolve();
-        } catch (error) {
-          for (const pending of batch) pending.reject(error as Error);
-        }
+  /** One writer: INSERTs what is queued, batch after batch, until the queue is empty. */
+  private async write(): Promise<void> {
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, this.options.maxBatchSize);
+      const started = performance.now();
+      try {
+        await this.pool.query(INSERT, [JSON.stringify(batch.map((p) => p.row))]);
+        this.onBatch?.(batch.length, (performance.now() - started) / 1000);
+        for (const pending of batch) pending.resolve();
+      } catch (error) {
+        for (const pending of batch) pending.reject(error as Error);
       }
-    } finally {
-      this.flushing = undefined;
     }
   }
 }

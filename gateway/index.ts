@@ -38,7 +38,7 @@ export const startGateway: StartComponent = async ({ config, database, logger },
 
   const pool = database.pool({ max: settings.exchangeLog.poolSize, applicationName: 'passerelle-gateway' });
   await ExchangeLog.prepare(pool, settings.exchangeLog.partitionsAhead);
-  const exchangeLog = new ExchangeLog(pool, settings.exchangeLog);
+  const exchangeLog = new ExchangeLog(pool, { ...settings.exchangeLog, maxConcurrentWrites: settings.exchangeLog.poolSize });
   exchangeLog.onBatch = (rows, seconds) => {
     metrics.exchangeLogBatch.observe(rows);
     metrics.exchangeLogWrite.observe(seconds);

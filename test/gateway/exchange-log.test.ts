@@ -33,6 +33,14 @@ describe('the exchange log', () => {
     });
   });
 
+  test('with several writers, every row is written once', async () => {
+    const log = new ExchangeLog(pool, { maxBatchSize: 10, writeTimeoutMs: 5000, maxConcurrentWrites: 3 });
+    await Promise.all(Array.from({ length: 60 }, (_, i) => log.record(entry({ requestId: `writers-${i}` }))));
+    await log.drain();
+    const { rows } = await pool.query("SELECT count(DISTINCT request_id)::int AS distinct, count(*)::int AS n FROM gateway.exchange_log WHERE request_id LIKE 'writers-%'");
+    expect(rows[0]).toEqual({ distinct: 60, n: 60 });
+  });
+
   test('records refusals with what is known', async () => {
     const log = new ExchangeLog(pool, { maxBatchSize: 100, writeTimeoutMs: 5000 });
     await log.record(entry({ requestId: 'refused-1', clientId: undefined, subject: undefined, grantId: undefined, acr: undefined, operationHash: undefined, operationName: undefined, providers: [], fields: [], outcome: 'refused', httpStatus: 401, errorCodes: ['PIVOT_TOKEN_MISSING'] }));

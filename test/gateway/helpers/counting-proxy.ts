@@ -13,15 +13,17 @@ export interface CountingProxy {
   /** Requests other than readiness probes (GET). */
   graphqlCalls(): CountingProxy['requests'];
   hang: boolean;
+  /** Where requests are forwarded (may be set after start). */
+  target: string;
   close(): Promise<void>;
 }
 
-export async function startCountingProxy(target: string): Promise<CountingProxy> {
-  const targetUrl = new URL(target);
+export async function startCountingProxy(target = 'http://127.0.0.1:9'): Promise<CountingProxy> {
   const state: CountingProxy = {
     url: '',
     requests: [],
     hang: false,
+    target,
     graphqlCalls: () => state.requests.filter((r) => r.method === 'POST'),
     close: async () => {},
   };
@@ -31,6 +33,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
     const body = Buffer.concat(chunks);
     state.requests.push({ path: req.url ?? '', method: req.method ?? '', headers: req.headers, body: body.toString('utf8') });
     if (state.hang) return; // never answers
+    const targetUrl = new URL(state.target);
     const forward = httpRequest({
       host: targetUrl.hostname, port: targetUrl.port, method: req.method, path: req.url,
       headers: { ...req.headers, host: targetUrl.host },
