@@ -40,7 +40,7 @@ export class Readiness {
 
   private async probe(url: string): Promise<{ ok: boolean; detail?: string }> {
     try {
-      const response = await fetch(new URL('/health/ready', url), { method: 'GET', signal: AbortSignal.timeout(this.options.timeoutMs ?? 1000) });
+      const response = await fetch(new URL('health/ready', url.endsWith('/') ? url : `${url}/`), { method: 'GET', signal: AbortSignal.timeout(this.options.timeoutMs ?? 1000) });
       await response.body?.cancel();
       return response.status === 200 ? { ok: true } : { ok: false, detail: `HTTP ${response.status}` };
     } catch (error) {
