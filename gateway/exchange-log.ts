@@ -58,7 +58,17 @@ export class ExchangeLog {
   /** Rows written per INSERT, for the metrics. */
   onBatch: ((size: number, seconds: number) => void) | undefined;
 
-  constructor(private readonly pool: Pool, private readonly options: { maxBatchSize: number; writeTimeoutMs: number; maxConcurrentWrites?: number }) {}
+  /**
+   * `pool` must be the writer's own: each of its connections gets a `statement_timeout`
+   * of `writeTimeoutMs`, so that PostgreSQL itself cancels a write that is too slow — a
+   * request answered 503 must not be recorded afterwards as a success.
+   */
+  constructor(private readonly pool: Pool, private readonly options: { maxBatchSize: number; writeTimeoutMs: number; maxConcurrentWrites?: number }) {
+    const timeout = Math.round(options.writeTimeoutMs);
+    pool.on('connect', (client) => {
+      client.query(`SET statement_timeout = ${timeout}`).catch(() => {});
+    });
+  }
 
   /** Applies the gateway migrations and creates the partitions `monthsAhead` months ahead. */
   static async prepare(pool: Pool, monthsAhead: number): Promise<void> {
@@ -73,7 +83,8 @@ export class ExchangeLog {
 
   record(entry: ExchangeEntry): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`exchange log write slower than ${this.options.writeTimeoutMs} ms`)), this.options.writeTimeoutMs);
+      // A backstop for a connection that hangs: PostgreSQL's statement_timeout fires first.
+      const timer = setTimeout(() => reject(new Error('exchange log write did not complete')), this.options.writeTimeoutMs + 2000);
       this.queue.push({
         row: toRow(entry),
         resolve: () => { clearTimeout(timer); resolve(); },

@@ -36,9 +36,11 @@ export const startGateway: StartComponent = async ({ config, database, logger },
   const composed = composeContract(contract, Object.fromEntries(providers.map((p) => [p.name, p.url])));
   const metrics = new GatewayMetrics();
 
-  const pool = database.pool({ max: settings.exchangeLog.poolSize, applicationName: 'passerelle-gateway' });
+  // Migrations, partitions and revocation polls; the exchange-log writer has its own pool.
+  const pool = database.pool({ max: 2, applicationName: 'passerelle-gateway' });
   await ExchangeLog.prepare(pool, settings.exchangeLog.partitionsAhead);
-  const exchangeLog = new ExchangeLog(pool, { ...settings.exchangeLog, maxConcurrentWrites: settings.exchangeLog.poolSize });
+  const logPool = database.pool({ max: settings.exchangeLog.poolSize, applicationName: 'passerelle-gateway-log' });
+  const exchangeLog = new ExchangeLog(logPool, { ...settings.exchangeLog, maxConcurrentWrites: settings.exchangeLog.poolSize });
   exchangeLog.onBatch = (rows, seconds) => {
     metrics.exchangeLogBatch.observe(rows);
     metrics.exchangeLogWrite.observe(seconds);

@@ -35,7 +35,7 @@ beforeAll(async () => {
   gw = await startTestGateway({
     database: db,
     providerUrls: Object.fromEntries(Object.entries(proxies).map(([name, p]) => [name, p.url])),
-    overrides: [['gateway.revocation.pollIntervalMs', 100], ['gateway.limits.maxDepth', 3], ['gateway.limits.maxAliases', 2], ['gateway.limits.maxTokens', 200], ['gateway.limits.maxBodyBytes', 4096]],
+    overrides: [['gateway.revocation.pollIntervalMs', 100], ['gateway.limits.maxDepth', 3], ['gateway.limits.maxAliases', 2], ['gateway.limits.maxTokens', 200], ['gateway.limits.maxBodyBytes', 4096], ['gateway.exchangeLog.writeTimeoutMs', 1000]],
   });
 });
 afterAll(async () => {
@@ -181,6 +181,28 @@ describe('what a refusal leaves behind', () => {
     await gw.post({ query: ME }, undefined, { 'x-request-id': requestId });
     const { rows } = await gw.pool.query('SELECT client_id, outcome, http_status, error_codes FROM gateway.exchange_log WHERE request_id = $1', [requestId]);
     expect(rows).toEqual([{ client_id: null, outcome: 'refused', http_status: 401, error_codes: ['PIVOT_TOKEN_MISSING'] }]);
+  });
+});
+
+describe('when the exchange log cannot be written', () => {
+  test('no data leaves (503 EXCHANGE_LOG_UNAVAILABLE), and the cancelled write is not recorded later as a success', async () => {
+    const { token } = await tokenFor(ME);
+    const blocker = await gw.pool.connect();
+    const requestId = `log-down-${Date.now()}`;
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE gateway.exchange_log IN ACCESS EXCLUSIVE MODE');
+      const { status, json } = await gw.post({ query: ME }, token, { 'x-request-id': requestId });
+      expect([status, codeOf(json)]).toEqual([503, 'EXCHANGE_LOG_UNAVAILABLE']);
+      expect(json.data).toBeUndefined();
+      expect(JSON.stringify(json)).not.toContain('"me"');
+    } finally {
+      await blocker.query('ROLLBACK');
+      blocker.release();
+    }
+    const { rows } = await gw.pool.query('SELECT count(*)::int AS n FROM gateway.exchange_log WHERE request_id = $1', [requestId]);
+    expect(rows[0].n).toBe(0);
+    expect((await gw.post({ query: ME }, token)).status).toBe(200);
   });
 });
 
