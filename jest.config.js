@@ -1,6 +1,6 @@
 /** Jest runs in native ESM mode (oidc-provider, openid-client and jose are ESM-only). */
 export default {
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/test/helpers/jest-environment.js',
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', {

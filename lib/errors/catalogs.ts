@@ -8,6 +8,7 @@ import type { ComponentCatalog } from './define.ts';
 export async function allCatalogs(): Promise<ComponentCatalog[]> {
   const modules: Array<Promise<{ errors: ComponentCatalog }>> = [
     import('../pivot/errors.ts'),
+    import('../../auth/errors.ts'),
     import('../federation/operation-errors.ts'),
     import('../../gateway/errors.ts'),
   ];

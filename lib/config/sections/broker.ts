@@ -5,7 +5,7 @@ export const BrokerSection = z.strictObject({
   ...Service,
   /** OpenID issuer identifier; defaults to `url`. */
   issuer: HttpUrl.optional(),
-  /** Private JWKS of the broker (ID token and pivot token signing). */
+  /** Private JWKS of the broker (ID token and pivot token signing); order = rotation state (auth/keys.ts). */
   keys: SecretRef,
   /** Server secret mixed into pairwise subjects. */
   pairwiseSecret: SecretRef,
@@ -13,4 +13,14 @@ export const BrokerSection = z.strictObject({
   cookieKeys: SecretRef,
   /** Lifetime of pivot tokens (access tokens for the gateway). */
   accessTokenTtlSeconds: z.number().int().positive().max(600).default(60),
+  /** Lifetime of authorization codes. */
+  codeTtlSeconds: z.number().int().positive().max(600).default(60),
+  /** Lifetime of ID tokens. */
+  idTokenTtlSeconds: z.number().int().positive().max(3600).default(300),
+  /** Lifetime of a sign-in interaction (chooser, trip to the IdP). */
+  interactionTtlSeconds: z.number().int().positive().max(3600).default(600),
+  /** Lifetime of a broker session (single sign-on between service providers). */
+  sessionTtlSeconds: z.number().int().positive().max(86400).default(1800),
+  /** Timeout of one request to an identity provider (discovery, token, userinfo). */
+  idpTimeoutMs: z.number().int().positive().max(60000).default(5000),
 });

@@ -1,0 +1,132 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Provider from 'oidc-provider';
+import type { ComponentContext, RunningComponent, StartOptions } from '../lib/component.ts';
+import { ConfigError, listenPort } from '../lib/config/load.ts';
+import { migrate } from '../lib/db/migrate.ts';
+import { migrateAudit } from '../lib/audit/index.ts';
+import { loadContract } from '../lib/federation/contract.ts';
+import { dsfrAssets } from '../lib/web/assets.ts';
+import { FormError } from '../lib/web/form.ts';
+import { createAccountStore } from './accounts.ts';
+import { sweepExpired } from './adapter/postgres-adapter.ts';
+import { buildConfiguration } from './configuration.ts';
+import { createEventRecorder } from './events.ts';
+import { createIdpRegistry } from './idp/registry.ts';
+import { createIdpRoundTrips } from './idp/round-trip.ts';
+import type { ValidatePivotIdentity } from './interactions/context.ts';
+import { interactionRoutes } from './interactions/routes.ts';
+import { loadSigningKeys } from './keys.ts';
+import { createBrokerPages } from './pages.ts';
+
+/** How often expired rows (codes, sessions, accounts, IdP round trips) are deleted. */
+const SWEEP_INTERVAL_MS = 60_000;
+
+export interface RunningBroker extends RunningComponent {
+  issuer: string;
+  provider: Provider;
+}
+
+/**
+ * Starts the broker: migrations, then one HTTP server running oidc-provider with
+ * the broker's pages mounted on it. The pivot identity validator is given by the
+ * caller (auth/index.ts wires lib/pivot/validate.ts).
+ */
+export async function createBroker(
+  { config, database, logger }: ComponentContext,
+  options: StartOptions,
+  validatePivotIdentity: ValidatePivotIdentity,
+): Promise<RunningBroker> {
+  const log = logger.child({ component: 'broker' });
+  const pool = database.pool({ applicationName: 'passerelle-broker' });
+  await migrate(pool, 'auth', new URL('./migrations/', import.meta.url));
+  await migrateAudit(pool);
+
+  // Listen first: with port 0 the URL (and so the issuer) is known only now.
+  const server = createServer();
+  const port = options.port ?? listenPort(config.broker);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, config.broker.host, () => resolve());
+  });
+  const actualPort = (server.address() as AddressInfo).port;
+  const url = options.port === undefined ? config.broker.url.replace(/\/$/, '') : `http://localhost:${actualPort}`;
+  const issuer = config.broker.issuer ?? url;
+
+  try {
+    const pages = createBrokerPages({ sandbox: config.sandbox });
+    const accounts = createAccountStore(pool);
+    const dataScopes = loadContract().providers.flatMap((p) => Object.keys(p.catalog.scopes));
+    const provider = new Provider(issuer, buildConfiguration({ config, pool, keys: loadSigningKeys(config), accounts, dataScopes, pages }));
+    await checkClients(provider, config);
+    const idps = createIdpRegistry(config, issuer);
+    const trips = createIdpRoundTrips(pool, idps, config.broker.interactionTtlSeconds);
+    const events = createEventRecorder(pool);
+    const pairwiseSecret = config.secret(config.broker.pairwiseSecret, 'broker.pairwiseSecret');
+    const routes = interactionRoutes({ provider, config, pages, idps, trips, accounts, events, validatePivotIdentity, pairwiseSecret, logger: log });
+
+    for (const event of ['server_error', 'authorization.error', 'grant.error', 'end_session.error', 'backchannel.error', 'pushed_authorization_request.error', 'revocation.error', 'userinfo.error']) {
+      (provider as unknown as { on(name: string, listener: (...args: unknown[]) => void): void }).on(event, (...args: unknown[]) => {
+        const error = args.find((a) => a instanceof Error) as (Error & { error?: string; status?: number }) | undefined;
+        const level = event === 'server_error' || (error?.status ?? 500) >= 500 ? 'error' : 'info';
+        log[level]({ event, error: error?.error, description: (error as { error_description?: string } | undefined)?.error_description, err: level === 'error' ? error : undefined }, 'openid provider error');
+      });
+    }
+
+    provider.use(async (ctx, next) => {
+      try {
+        await next();
+      } catch (error) {
+        if (error instanceof FormError) {
+          pages.error(ctx, { code: 'FORM_INVALID', description: error.message });
+          return;
+        }
+        log.error({ err: error, path: ctx.path }, 'broker page failed');
+        pages.error(ctx, { code: 'BROKER_INTERNAL_ERROR' });
+      }
+      if (ctx.status === 404 && ctx.body === undefined) pages.error(ctx, { code: 'PAGE_NOT_FOUND' });
+    });
+    provider.use(dsfrAssets());
+    provider.use(routes.routes());
+    server.on('request', provider.callback());
+
+    const sweeper = setInterval(() => {
+      sweepExpired(pool).catch((error) => log.warn({ err: error }, 'sweeping expired broker rows failed'));
+    }, SWEEP_INTERVAL_MS);
+    sweeper.unref();
+
+    log.info({ url, issuer }, 'broker listening');
+    return {
+      name: 'broker',
+      url,
+      issuer,
+      provider,
+      async close() {
+        clearInterval(sweeper);
+        await closeServer(server);
+      },
+    };
+  } catch (error) {
+    await closeServer(server);
+    throw error;
+  }
+}
+
+/** oidc-provider validates client metadata lazily: do it now, so a bad SP entry stops start-up. */
+async function checkClients(provider: Provider, config: ComponentContext['config']): Promise<void> {
+  for (const sp of config.serviceProviders) {
+    try {
+      if (!await provider.Client.find(sp.clientId)) throw new Error('not loaded');
+    } catch (error) {
+      const detail = (error as { error_description?: string }).error_description ?? (error as Error).message;
+      throw new ConfigError(`serviceProviders[${sp.clientId}]: invalid client metadata: ${detail}`);
+    }
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,153 @@
+import { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { ACR_LEVELS, type AcrLevel } from '../lib/config/common.ts';
+import type { Config } from '../lib/config/load.ts';
+import type { Pool } from '../lib/db/database.ts';
+import { satisfies } from './acr.ts';
+import type { AccountStore } from './accounts.ts';
+import { PostgresAdapter } from './adapter/postgres-adapter.ts';
+import { allScopes, claimsConfiguration } from './claims.ts';
+import { CLIENT_AUTH_METHODS, clientMetadataFor, serviceProviderById } from './clients.ts';
+import type { SigningKeys } from './keys.ts';
+import { pairwiseSubject } from './pairwise.ts';
+import { authorizationParamValidators } from './request-checks.ts';
+
+/** Clock skew accepted on client assertions and stored model lifetimes. */
+export const CLOCK_TOLERANCE_SECONDS = 5;
+
+export interface ConfigurationInputs {
+  config: Config;
+  pool: Pool;
+  keys: SigningKeys;
+  accounts: AccountStore;
+  dataScopes: string[];
+  /** Page renderers for the pages oidc-provider itself shows (errors, logout). */
+  pages: Pick<Configuration, 'renderError'> & {
+    logoutSource: NonNullable<NonNullable<Configuration['features']>['rpInitiatedLogout']>['logoutSource'];
+    postLogoutSuccessSource: NonNullable<NonNullable<Configuration['features']>['rpInitiatedLogout']>['postLogoutSuccessSource'];
+  };
+}
+
+/**
+ * The OpenID provider's configuration, one place for every protocol choice:
+ * code flow only, PKCE S256 and nonce/state required, pairwise subjects, ES256
+ * ID tokens (RS256 per client), private_key_jwt or client_secret_post, PAR
+ * (requirable per client), revocation, RP-initiated and back-channel logout,
+ * state in PostgreSQL. Anything not listed is off.
+ */
+export function buildConfiguration(inputs: ConfigurationInputs): Configuration {
+  const { config, pool, keys, accounts, dataScopes, pages } = inputs;
+  const broker = config.broker;
+  const pairwiseSecret = config.secret(broker.pairwiseSecret, 'broker.pairwiseSecret');
+  const cookieKeys = config.secretJson<string[]>(broker.cookieKeys, 'broker.cookieKeys');
+  const signingAlgs = ['ES256', 'RS256', 'PS256'] as const;
+
+  return {
+    adapter: PostgresAdapter.factory(pool, CLOCK_TOLERANCE_SECONDS),
+    clients: clientMetadataFor(config),
+    clientDefaults: {
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      id_token_signed_response_alg: 'ES256',
+      token_endpoint_auth_method: 'private_key_jwt',
+      subject_type: 'pairwise',
+    },
+    clientAuthMethods: [...CLIENT_AUTH_METHODS],
+    // No "none" and no HMAC anywhere: only asymmetric signatures are accepted or produced.
+    enabledJWA: {
+      clientAuthSigningAlgValues: [...signingAlgs],
+      idTokenSigningAlgValues: ['ES256', 'RS256'],
+      userinfoSigningAlgValues: ['ES256', 'RS256'],
+      requestObjectSigningAlgValues: [...signingAlgs],
+      authorizationSigningAlgValues: ['ES256', 'RS256'],
+    },
+    jwks: keys.jwks as Configuration['jwks'],
+    cookies: {
+      keys: cookieKeys,
+      // Own names: browsers share cookies between ports of one host (the sandbox
+      // IdPs run on localhost too, with oidc-provider's default names).
+      names: { session: 'passerelle_session', interaction: 'passerelle_interaction', resume: 'passerelle_resume' },
+      long: { signed: true, httpOnly: true, sameSite: 'lax' },
+      short: { signed: true, httpOnly: true, sameSite: 'lax' },
+    },
+    claims: claimsConfiguration(),
+    scopes: allScopes(dataScopes),
+    subjectTypes: ['pairwise'],
+    async pairwiseIdentifier(_ctx, accountId, client) {
+      const sp = serviceProviderById(config, client.clientId);
+      if (!sp) throw new Error(`no sector identifier for client ${client.clientId}`);
+      return pairwiseSubject(accountId, sp.sectorIdentifier, pairwiseSecret);
+    },
+    acrValues: [...ACR_LEVELS],
+    extraParams: authorizationParamValidators(config) as unknown as Configuration['extraParams'],
+    pkce: { required: () => true },
+    responseTypes: ['code'],
+    clockTolerance: CLOCK_TOLERANCE_SECONDS,
+    findAccount: accounts.findAccount,
+    issueRefreshToken: async () => false,
+    interactions: {
+      url: async (_ctx, interaction) => `/interaction/${interaction.uid}`,
+      policy: signInPolicy(),
+    },
+    routes: {
+      authorization: '/authorize',
+      pushed_authorization_request: '/par',
+      token: '/token',
+      userinfo: '/userinfo',
+      jwks: '/jwks',
+      revocation: '/revoke',
+      end_session: '/logout',
+    },
+    ttl: {
+      AccessToken: broker.accessTokenTtlSeconds,
+      AuthorizationCode: broker.codeTtlSeconds,
+      IdToken: broker.idTokenTtlSeconds,
+      Interaction: broker.interactionTtlSeconds,
+      Session: broker.sessionTtlSeconds,
+      Grant: broker.sessionTtlSeconds,
+    },
+    discovery: {
+      ui_locales_supported: ['fr', 'en'],
+      claims_locales_supported: ['fr'],
+    },
+    renderError: pages.renderError,
+    features: {
+      devInteractions: { enabled: false },
+      dPoP: { enabled: false },
+      claimsParameter: { enabled: false },
+      introspection: { enabled: false },
+      // Issue 5 (pivot token for the gateway) turns resource indicators and RAR on.
+      resourceIndicators: { enabled: false },
+      richAuthorizationRequests: { enabled: false },
+      userinfo: { enabled: true },
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
+      revocation: {
+        enabled: true,
+        // A client may only revoke its own tokens.
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+      },
+      backchannelLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: pages.logoutSource,
+        postLogoutSuccessSource: pages.postLogoutSuccessSource,
+      },
+    },
+  } satisfies Configuration;
+}
+
+/**
+ * oidc-provider's default prompts, plus: a session whose level of assurance is
+ * below what this request asks for must sign in again (single sign-on never
+ * upgrades a level).
+ */
+function signInPolicy() {
+  const { Check, base } = interactionPolicy;
+  const policy = base();
+  const login = policy.get('login')!;
+  login.checks.add(new Check('acr_not_satisfied', 'a higher level of assurance is required', 'login_required', (ctx: KoaContextWithOIDC) => {
+    const { session, params } = ctx.oidc;
+    if (!session?.accountId) return Check.NO_NEED_TO_PROMPT;
+    return satisfies(session.acr, (params?.acr_values as AcrLevel | undefined) ?? 'eidas1') ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+  }));
+  return policy;
+}

@@ -1,0 +1,152 @@
+import { defineErrors, type ErrorDefinition } from '../lib/errors/define.ts';
+import { pivotErrors } from '../lib/pivot/errors.ts';
+
+/**
+ * Every error the broker shows a citizen (error pages) or tells a service
+ * provider (in `error_description`, prefixed by the code). OAuth endpoints keep
+ * their standard `error` values; the code says precisely what was wrong.
+ */
+export const brokerErrors = defineErrors('broker', {
+  // --- requests from service providers (OpenID provider side)
+  UNKNOWN_CLIENT: {
+    status: 400,
+    message: { fr: 'Ce service n’est pas reconnu par FranceConnect.', en: 'This service is not known to FranceConnect.' },
+    description: 'The client_id is not a registered service provider. Nothing is redirected.',
+  },
+  REDIRECT_URI_NOT_REGISTERED: {
+    status: 400,
+    message: { fr: 'L’adresse de retour demandée par le service n’est pas enregistrée.', en: 'The return address the service asked for is not registered.' },
+    description: 'The redirect_uri is missing or differs from every registered one (even by one character). The citizen sees an error page and is never redirected.',
+  },
+  AUTHORIZATION_REQUEST_INVALID: {
+    status: 400,
+    message: { fr: 'La demande de connexion du service est incorrecte.', en: 'The service’s sign-in request is incorrect.' },
+    description: 'A parameter of the authorization request is missing or invalid; error_description names it.',
+  },
+  NONCE_INVALID: {
+    status: 400,
+    message: { fr: 'La demande de connexion ne contient pas de nonce valide.', en: 'The sign-in request has no valid nonce.' },
+    description: 'nonce is required and must be at least 22 characters long.',
+  },
+  STATE_REQUIRED: {
+    status: 400,
+    message: { fr: 'La demande de connexion ne contient pas de paramètre state.', en: 'The sign-in request has no state parameter.' },
+    description: 'state is required (CSRF protection of the service provider).',
+  },
+  ACR_VALUES_INVALID: {
+    status: 400,
+    message: { fr: 'Le niveau de garantie demandé n’existe pas.', en: 'The requested level of assurance does not exist.' },
+    description: 'acr_values may only contain eidas1, eidas2, eidas3 (the lowest one listed applies).',
+  },
+  IDP_HINT_UNKNOWN: {
+    status: 400,
+    message: { fr: 'Le fournisseur d’identité demandé n’existe pas.', en: 'The requested identity provider does not exist.' },
+    description: 'idp_hint must be the name of a configured identity provider.',
+  },
+  SCOPE_NOT_ALLOWED: {
+    status: 400,
+    message: { fr: 'Le service demande des données auxquelles il n’a pas droit.', en: 'The service asks for data it is not entitled to.' },
+    description: 'A requested scope is not among the service provider’s entitled scopes (invalid_scope).',
+  },
+  PKCE_REQUIRED: {
+    status: 400,
+    message: { fr: 'La demande de connexion doit utiliser PKCE (S256).', en: 'The sign-in request must use PKCE (S256).' },
+    description: 'code_challenge with code_challenge_method=S256 is required for every client.',
+  },
+  PAR_REQUIRED: {
+    status: 400,
+    message: { fr: 'Ce service doit transmettre sa demande par requête poussée (PAR).', en: 'This service must push its request first (PAR).' },
+    description: 'The service provider is configured with requirePar: the request must come from the pushed authorization request endpoint (request_uri).',
+  },
+  LOGOUT_REQUEST_INVALID: {
+    status: 400,
+    message: { fr: 'La demande de déconnexion est incorrecte.', en: 'The sign-out request is incorrect.' },
+    description: 'The end-session request is invalid (unknown post_logout_redirect_uri, bad id_token_hint...).',
+  },
+  INTERACTION_EXPIRED: {
+    status: 400,
+    message: { fr: 'Votre demande de connexion a expiré. Retournez sur le service pour recommencer.', en: 'Your sign-in request has expired. Go back to the service to start again.' },
+    description: 'The sign-in interaction is unknown, finished or expired (or its cookie is missing).',
+  },
+  SIGN_IN_CANCELLED: {
+    status: 400,
+    message: { fr: 'Vous avez annulé la connexion.', en: 'You cancelled signing in.' },
+    description: 'The citizen left the sign-in from a broker page; the service provider receives access_denied.',
+  },
+  // --- identity providers (relying party side)
+  IDP_UNKNOWN: {
+    status: 404,
+    message: { fr: 'Ce fournisseur d’identité n’existe pas.', en: 'This identity provider does not exist.' },
+    description: 'The chosen identity provider is not configured.',
+  },
+  IDP_DISABLED: {
+    status: 403,
+    message: { fr: 'Ce fournisseur d’identité est momentanément indisponible. Choisissez-en un autre.', en: 'This identity provider is currently unavailable. Please choose another one.' },
+    description: 'The identity provider is disabled in the configuration.',
+  },
+  IDP_LEVEL_TOO_LOW: {
+    status: 403,
+    message: { fr: 'Ce fournisseur d’identité n’offre pas le niveau de garantie demandé par le service.', en: 'This identity provider does not offer the level of assurance the service requires.' },
+    description: 'The identity provider’s maximum eIDAS level is below the level the service provider asked for.',
+  },
+  IDP_UNAVAILABLE: {
+    status: 502,
+    message: { fr: 'Le fournisseur d’identité ne répond pas. Réessayez plus tard ou choisissez-en un autre.', en: 'The identity provider does not answer. Try again later or choose another one.' },
+    description: 'Network error, timeout or server error (5xx) while talking to the identity provider.',
+  },
+  IDP_RESPONSE_INVALID: {
+    status: 502,
+    message: { fr: 'La réponse du fournisseur d’identité est invalide.', en: 'The identity provider’s answer is invalid.' },
+    description: 'The identity provider’s response failed validation: issuer (iss, mix-up defence), signature, audience, nonce, state or format.',
+  },
+  IDP_AUTHENTICATION_FAILED: {
+    status: 400,
+    message: { fr: 'La connexion auprès du fournisseur d’identité n’a pas abouti.', en: 'Signing in at the identity provider did not succeed.' },
+    description: 'The identity provider returned an error (the citizen cancelled, or the provider refused).',
+  },
+  IDP_ACR_TOO_LOW: {
+    status: 403,
+    message: { fr: 'Le fournisseur d’identité a fourni un niveau de garantie inférieur à celui demandé.', en: 'The identity provider gave a lower level of assurance than requested.' },
+    description: 'The ID token acr is missing or below the level the broker asked for (downgrade refused).',
+  },
+  IDP_STATE_UNKNOWN: {
+    status: 400,
+    message: { fr: 'Ce retour du fournisseur d’identité est inconnu, déjà utilisé ou expiré.', en: 'This return from the identity provider is unknown, already used or expired.' },
+    description: 'The callback state does not match a pending request of this browser (replayed, forged or expired callback).',
+  },
+  // --- generic
+  FORM_INVALID: {
+    status: 400,
+    message: { fr: 'Le formulaire envoyé est incorrect.', en: 'The form sent is incorrect.' },
+    description: 'A broker form was posted with the wrong content type or too large a body.',
+  },
+  PAGE_NOT_FOUND: {
+    status: 404,
+    message: { fr: 'Cette page n’existe pas.', en: 'This page does not exist.' },
+    description: 'No broker page at this address.',
+  },
+  BROKER_INTERNAL_ERROR: {
+    status: 500,
+    message: { fr: 'Une erreur technique est survenue. Réessayez plus tard.', en: 'A technical error occurred. Please try again later.' },
+    description: 'Unexpected error; the log has the details under the same request id.',
+  },
+});
+
+export type BrokerErrorCode = keyof typeof brokerErrors.errors;
+
+/** The name `lib/errors/catalogs.ts` imports every component's catalog under. */
+export { brokerErrors as errors };
+
+/**
+ * Codes the broker's pages show: its own, plus the pivot validator's verdict on
+ * an identity (lib/pivot/errors.ts), which the broker reports as is.
+ */
+export const shownErrors: Readonly<Record<BrokerErrorCode | 'PIVOT_IDENTITY_INVALID', ErrorDefinition>> = {
+  ...brokerErrors.errors,
+  PIVOT_IDENTITY_INVALID: pivotErrors.errors.PIVOT_IDENTITY_INVALID,
+};
+export type ShownErrorCode = keyof typeof shownErrors;
+
+export function isShownErrorCode(code: unknown): code is ShownErrorCode {
+  return typeof code === 'string' && Object.hasOwn(shownErrors, code);
+}

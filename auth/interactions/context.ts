@@ -1,0 +1,28 @@
+import type Provider from 'oidc-provider';
+import type { Config } from '../../lib/config/load.ts';
+import type { Logger } from '../../lib/log.ts';
+import type { PivotIdentity } from '../../lib/pivot/identity.ts';
+import type { AccountStore } from '../accounts.ts';
+import type { EventRecorder } from '../events.ts';
+import type { IdpRegistry } from '../idp/registry.ts';
+import type { IdpRoundTrips } from '../idp/round-trip.ts';
+import type { BrokerPages } from '../pages.ts';
+
+/** Validation of the claims an IdP sent (lib/pivot/validate.ts). */
+export type ValidatePivotIdentity = (claims: Record<string, unknown>) =>
+  | { ok: true; identity: PivotIdentity }
+  | { ok: false; errors: Array<{ code: string; claim: string; message: string }> };
+
+/** What the interaction pages need: wired once by auth/index.ts. */
+export interface InteractionDeps {
+  provider: Provider;
+  config: Config;
+  pages: BrokerPages;
+  idps: IdpRegistry;
+  trips: IdpRoundTrips;
+  accounts: AccountStore;
+  events: EventRecorder;
+  validatePivotIdentity: ValidatePivotIdentity;
+  pairwiseSecret: string;
+  logger: Logger;
+}

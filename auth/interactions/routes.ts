@@ -1,0 +1,82 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type Provider from 'oidc-provider';
+import { readForm } from '../../lib/web/form.ts';
+import { isShownErrorCode, shownErrors } from '../errors.ts';
+import { handleIdpCallback } from './callback.ts';
+import { grantRequested } from './consent.ts';
+import type { InteractionDeps } from './context.ts';
+import { goToIdp, pendingSignIn, showChooser, type PendingSignIn } from './sign-in.ts';
+
+export type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+/**
+ * The broker's own pages in a sign-in, between oidc-provider's authorization
+ * endpoint and its resume endpoint:
+ *   GET  /interaction/:uid            chooser (or straight to the `idp_hint` IdP), or consent
+ *   POST /interaction/:uid/idp        the citizen picked an IdP
+ *   POST /interaction/:uid/abort      back to the SP with access_denied
+ *   GET  /idp/:name/callback          the IdP's answer
+ *   GET  /idp/:name/logged-out        after logging out at an IdP
+ * The interaction pages need this browser's interaction cookie (oidc-provider binds
+ * it, path /interaction/<uid>); the callback needs the trip cookie set when leaving.
+ */
+export function interactionRoutes(deps: InteractionDeps): Router {
+  const router = new Router();
+
+  /** The interaction of this browser, or an "expired" page (`undefined`). */
+  const load = async (ctx: Context, uid: string): Promise<{ details: InteractionDetails; signIn: PendingSignIn } | undefined> => {
+    let details: InteractionDetails | undefined;
+    try {
+      details = await deps.provider.interactionDetails(ctx.req, ctx.res);
+    } catch {
+      details = undefined;
+    }
+    if (!details || details.uid !== uid) {
+      deps.pages.error(ctx, { code: 'INTERACTION_EXPIRED' });
+      return undefined;
+    }
+    return { details, signIn: pendingSignIn(deps, details.uid, details.params) };
+  };
+
+  router.get('/interaction/:uid', async (ctx) => {
+    const found = await load(ctx, ctx.params.uid!);
+    if (!found) return;
+    const { details, signIn } = found;
+    if (details.prompt.name === 'consent') return grantRequested(deps, ctx, details);
+    if (signIn.idpHint && ctx.query.choose === undefined) return goToIdp(deps, ctx, signIn, signIn.idpHint);
+    showChooser(deps, ctx, signIn);
+  });
+
+  router.post('/interaction/:uid/idp', async (ctx) => {
+    const found = await load(ctx, ctx.params.uid!);
+    if (!found) return;
+    const form = await readForm(ctx);
+    await goToIdp(deps, ctx, found.signIn, form.get('idp') ?? '');
+  });
+
+  router.post('/interaction/:uid/abort', async (ctx) => {
+    const found = await load(ctx, ctx.params.uid!);
+    if (!found) return;
+    const form = await readForm(ctx);
+    const reason = form.get('reason');
+    const code = isShownErrorCode(reason) ? reason : 'SIGN_IN_CANCELLED';
+    await deps.events.record({ kind: 'broker.sign_in_aborted', clientId: found.signIn.clientId, code });
+    const returnTo = await deps.provider.interactionResult(ctx.req, ctx.res, {
+      error: 'access_denied',
+      error_description: `${code}: ${shownErrors[code].message.en}`,
+    }, { mergeWithLastSubmission: false });
+    ctx.status = 303;
+    ctx.redirect(returnTo);
+  });
+
+  router.get('/idp/:name/callback', async (ctx) => {
+    await handleIdpCallback(deps, ctx, ctx.params.name!);
+  });
+
+  router.get('/idp/:name/logged-out', async (ctx) => {
+    deps.pages.kit.render(ctx, 'logged-out', {}, (t) => ({ title: t('logged-out.title') }));
+  });
+
+  return router;
+}

@@ -1,0 +1,103 @@
+import type { Context } from 'koa';
+import type { AcrLevel } from '../../lib/config/common.ts';
+import type { IdentityProvider } from '../../lib/config/sections/identity-providers.ts';
+import { isPasserelleError } from '../../lib/errors/define.ts';
+import { acrRank, highest } from '../acr.ts';
+import { serviceProviderById } from '../clients.ts';
+import type { ShownErrorCode } from '../errors.ts';
+import { failureSummary } from '../idp/failures.ts';
+import type { InteractionDeps } from './context.ts';
+
+/** The sign-in in progress, as the interaction pages see it. */
+export interface PendingSignIn {
+  uid: string;
+  clientId: string;
+  /** The SP's display name. */
+  sp: string;
+  /** The level this request asks for (already reduced to one value, auth/request-checks.ts). */
+  acr: AcrLevel;
+  idpHint: string | undefined;
+  /** Origins of the SP's redirect URIs: where "go back to the service" forms lead. */
+  spOrigins: string[];
+}
+
+export function pendingSignIn(deps: InteractionDeps, uid: string, params: Record<string, unknown>): PendingSignIn {
+  const clientId = String(params.client_id);
+  const sp = serviceProviderById(deps.config, clientId);
+  return {
+    uid,
+    clientId,
+    sp: sp?.displayName ?? clientId,
+    acr: (params.acr_values as AcrLevel | undefined) ?? sp?.defaultAcr ?? 'eidas1',
+    idpHint: typeof params.idp_hint === 'string' ? params.idp_hint : undefined,
+    spOrigins: sp?.metadata.redirect_uris ?? [],
+  };
+}
+
+/** Why an IdP cannot be used for this sign-in, if it cannot. */
+export function unavailability(idp: IdentityProvider, acr: AcrLevel): ShownErrorCode | undefined {
+  if (!idp.enabled) return 'IDP_DISABLED';
+  if (acrRank(idp.maxAcr) < acrRank(acr)) return 'IDP_LEVEL_TOO_LOW';
+  return undefined;
+}
+
+/** The IdP chooser: every IdP listed, those that cannot serve this request disabled with the reason. */
+export function showChooser(deps: InteractionDeps, ctx: Context, signIn: PendingSignIn): void {
+  const { t } = deps.pages.kit.translator(ctx);
+  const idps = deps.idps.list().map((idp) => {
+    const reason = unavailability(idp, signIn.acr);
+    return {
+      name: idp.name,
+      displayName: idp.displayName,
+      disabled: Boolean(reason),
+      reason: reason === 'IDP_DISABLED' ? t('chooser.disabled.off') : reason ? t('chooser.disabled.level', { level: t(`level.${signIn.acr}`) }) : '',
+    };
+  });
+  const idpOrigins = deps.idps.list().filter((idp) => !unavailability(idp, signIn.acr)).map((idp) => idp.issuer);
+  deps.pages.kit.render(ctx, 'chooser', { uid: signIn.uid, sp: signIn.sp, acr: signIn.acr, idps },
+    (tr) => ({ title: tr('chooser.title'), formAction: [...idpOrigins, ...signIn.spOrigins] }));
+}
+
+/**
+ * Sends the citizen to `idpName`, asking for the higher of the SP's level and
+ * the IdP's minimum; an unknown, disabled, too weak or unreachable IdP gets an
+ * error page from which the citizen can choose another one.
+ */
+export async function goToIdp(deps: InteractionDeps, ctx: Context, signIn: PendingSignIn, idpName: string): Promise<void> {
+  const idp = deps.idps.get(idpName);
+  const refusal: ShownErrorCode | undefined = idp ? unavailability(idp, signIn.acr) : 'IDP_UNKNOWN';
+  if (refusal || !idp) return showSignInError(deps, ctx, signIn, refusal ?? 'IDP_UNKNOWN');
+  try {
+    const { url, state } = await deps.trips.start(idp, signIn.uid, highest([signIn.acr, idp.minAcr]));
+    // Binds the IdP's answer to this browser: the callback must come with this cookie.
+    ctx.cookies.set(tripCookieName(idp.name), state, {
+      path: `/idp/${idp.name}/`, httpOnly: true, sameSite: 'lax', signed: true, overwrite: true,
+      maxAge: deps.config.broker.interactionTtlSeconds * 1000,
+    });
+    ctx.status = 303;
+    ctx.redirect(url.href);
+  } catch (error) {
+    const code = isPasserelleError(error) ? (error.code as ShownErrorCode) : 'IDP_UNAVAILABLE';
+    deps.logger.warn({ ...failureSummary(error), idp: idp.name, errorCode: code }, 'identity provider unavailable');
+    await deps.events.record({ kind: 'broker.idp_failure', clientId: signIn.clientId, idp: idp.name, code });
+    showSignInError(deps, ctx, signIn, code);
+  }
+}
+
+/** The cookie carrying the state of this browser's trip to an IdP. */
+export function tripCookieName(idpName: string): string {
+  return `_idp_${idpName}_state`;
+}
+
+/** An error page during a live sign-in: the citizen may choose another IdP or go back to the SP. */
+export function showSignInError(deps: InteractionDeps, ctx: Context, signIn: PendingSignIn, code: ShownErrorCode,
+  extra: { failures?: Array<{ claim: string; code: string }> } = {}): void {
+  deps.pages.error(ctx, {
+    code,
+    sp: signIn.sp,
+    chooseAgainUrl: `/interaction/${signIn.uid}?choose=1`,
+    abortUrl: `/interaction/${signIn.uid}/abort`,
+    formAction: signIn.spOrigins,
+    ...extra,
+  });
+}

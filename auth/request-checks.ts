@@ -1,0 +1,58 @@
+import { errors, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Config } from '../lib/config/load.ts';
+import { requestedAcr } from './acr.ts';
+import type { BrokerErrorCode } from './errors.ts';
+import { serviceProviderById } from './clients.ts';
+
+/** Shortest nonce accepted (about 128 bits of base64url randomness). */
+export const MIN_NONCE_LENGTH = 22;
+
+/**
+ * An oidc-provider error carrying our code: the SP reads it at the start of
+ * `error_description`, the error page shows it (auth/pages/errors.ts).
+ */
+export function withCode<E extends errors.OIDCProviderError>(error: E, code: BrokerErrorCode): E {
+  Object.assign(error, { passerelleCode: code });
+  error.error_description = `${code}: ${error.error_description ?? error.message}`;
+  return error;
+}
+
+function invalidRequest(code: BrokerErrorCode, description: string): errors.InvalidRequest {
+  return withCode(new errors.InvalidRequest(description), code);
+}
+
+type Validator = (ctx: KoaContextWithOIDC, value: string | undefined, client: unknown) => Promise<void>;
+
+/**
+ * Our rules on authorization requests (and pushed ones), as oidc-provider
+ * `extraParams` validators: they run after the client and redirect_uri are
+ * checked, so a failure here is returned to the SP's redirect_uri.
+ * - `nonce` and `state` are required, nonce at least 22 characters;
+ * - `acr_values`: only eidas1..3; the lowest listed applies and replaces the list;
+ * - `idp_hint`: the name of a configured identity provider.
+ */
+export function authorizationParamValidators(config: Config): Record<string, Validator> {
+  const idps = new Set(config.identityProviders.map((idp) => idp.name));
+  return {
+    async nonce(_ctx, value) {
+      if (typeof value !== 'string' || value.length < MIN_NONCE_LENGTH) {
+        throw invalidRequest('NONCE_INVALID', `nonce is required and must be at least ${MIN_NONCE_LENGTH} characters`);
+      }
+    },
+    async state(_ctx, value) {
+      if (typeof value !== 'string' || value.length === 0) throw invalidRequest('STATE_REQUIRED', 'state is required');
+    },
+    async acr_values(ctx, value, client) {
+      const sp = serviceProviderById(config, (client as { clientId: string }).clientId);
+      const level = requestedAcr(value, sp?.defaultAcr ?? 'eidas1');
+      if (!level) throw invalidRequest('ACR_VALUES_INVALID', 'acr_values may only contain eidas1, eidas2 or eidas3');
+      // From here on the request carries exactly one level: the lowest asked.
+      (ctx.oidc.params as Record<string, unknown>).acr_values = level;
+    },
+    async idp_hint(_ctx, value) {
+      if (value !== undefined && !idps.has(value)) {
+        throw invalidRequest('IDP_HINT_UNKNOWN', 'idp_hint is not a known identity provider');
+      }
+    },
+  };
+}

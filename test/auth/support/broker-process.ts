@@ -1,0 +1,19 @@
+/**
+ * One broker in a process of its own, for the multi-process test: configuration
+ * from the environment (PASSERELLE__… overrides, DATABASE_URL), port from
+ * BROKER_PORT; prints "READY <url>" once listening, stops on SIGTERM.
+ */
+import { loadConfig } from '../../../lib/config/load.ts';
+import { openDatabase } from '../../../lib/db/database.ts';
+import { createLogger } from '../../../lib/log.ts';
+import { startBroker } from '../../../auth/index.ts';
+
+const config = loadConfig();
+const database = await openDatabase({ databaseUrl: config.database.url });
+const broker = await startBroker({ config, database, logger: createLogger('broker-process', config.logLevel) }, { port: Number(process.env.BROKER_PORT ?? 0) });
+process.stdout.write(`READY ${broker.url}\n`);
+process.once('SIGTERM', async () => {
+  await broker.close();
+  await database.close();
+  process.exit(0);
+});

@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { JWK } from 'jose';
+import { importJWK, SignJWT, type CryptoKey } from 'jose';
+import * as oidc from 'openid-client';
+import { loadConfig, type Config } from '../../../lib/config/load.ts';
+import { createLogger } from '../../../lib/log.ts';
+import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
+import { createBroker, type RunningBroker } from '../../../auth/broker.ts';
+import type { ValidatePivotIdentity } from '../../../auth/interactions/context.ts';
+import { validatePivotIdentity } from '../../../lib/pivot/validate.ts';
+
+export const SANDBOX_KEYS = new URL('../../../sandbox/keys/', import.meta.url);
+
+/** A free loopback port (to wire components that must know each other's URL before starting). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TestBroker {
+  broker: RunningBroker;
+  config: Config;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+/** Configuration for tests: the sandbox one with overrides (`key.path`, value). */
+export function testConfig(overrides: Array<[string, unknown]> = []): Config {
+  return loadConfig({ env: {}, overrides: [['logLevel', 'silent'], ...overrides] });
+}
+
+/** Starts a broker on a port of its own, on a database of the test's own (or a shared one). */
+export async function startTestBroker(options: {
+  config?: Config;
+  database?: TestDatabase;
+  validatePivotIdentity?: ValidatePivotIdentity;
+  port?: number;
+}): Promise<TestBroker> {
+  const config = options.config ?? testConfig();
+  const database = options.database ?? await createTestDatabase();
+  const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
+  const broker = await createBroker({ config, database, logger }, { port: options.port ?? 0 }, options.validatePivotIdentity ?? validatePivotIdentity);
+  return {
+    broker,
+    config,
+    database,
+    async close() {
+      await broker.close();
+      if (!options.database) await database.drop();
+    },
+  };
+}
+
+/** The sandbox private key of an SP (sandbox/keys/<clientId>.jwks.json). */
+export function sandboxSpKey(clientId: string): JWK {
+  const set = JSON.parse(readFileSync(new URL(`${clientId}.jwks.json`, SANDBOX_KEYS), 'utf8')) as { keys: JWK[] };
+  return set.keys[0]!;
+}
+
+/** A client assertion (private_key_jwt) with claims and header one may tamper with. */
+export async function clientAssertion(options: {
+  clientId: string;
+  audience: string;
+  key?: JWK;
+  alg?: string;
+  claims?: Record<string, unknown>;
+  expiresIn?: number;
+}): Promise<string> {
+  const jwk = options.key ?? sandboxSpKey(options.clientId);
+  const alg = options.alg ?? (jwk.alg as string);
+  const now = Math.floor(Date.now() / 1000);
+  const payload = { iss: options.clientId, sub: options.clientId, aud: options.audience, jti: crypto.randomUUID(), iat: now, exp: now + (options.expiresIn ?? 60), ...options.claims };
+  if (alg === 'none') {
+    const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    return `${encode({ alg: 'none', typ: 'JWT' })}.${encode(payload)}.`;
+  }
+  return new SignJWT(payload).setProtectedHeader({ alg, kid: jwk.kid as string }).sign(await importJWK(jwk, alg));
+}
+
+/** openid-client as the sandbox SP `clientId` would use it against the broker. */
+export async function spClient(issuer: string, clientId: string, config: Config): Promise<oidc.Configuration> {
+  const sp = config.serviceProviders.find((s) => s.clientId === clientId)!;
+  const auth = sp.metadata.token_endpoint_auth_method === 'client_secret_post'
+    ? oidc.ClientSecretPost(config.secret(sp.clientSecret!, 'test'))
+    : oidc.PrivateKeyJwt(await importJWK(sandboxSpKey(clientId), sandboxSpKey(clientId).alg as string) as CryptoKey);
+  const metadata = sp.metadata.id_token_signed_response_alg ? { id_token_signed_response_alg: String(sp.metadata.id_token_signed_response_alg) } : {};
+  return oidc.discovery(new URL(issuer), clientId, metadata, auth, { execute: [oidc.allowInsecureRequests] });
+}
+
