@@ -4,6 +4,7 @@
  *   passerelle start [component...]   start the platform (all components) or some of them
  *   passerelle compose [--out FILE]   compose and lint the federation contract
  *   passerelle seed [--citizens N]    load the sandbox registries (+ N synthetic citizens)
+ *   passerelle token <login> --provider <name>   a development token for one subgraph (sandbox only)
  *   passerelle audit verify           check the tamper-evident audit trail
  * Each command lives in bin/commands/<name>.ts and exports `run(args)`.
  */
@@ -11,6 +12,9 @@ const COMMANDS: Record<string, () => Promise<{ run(args: string[]): Promise<numb
   compose: () => import('./commands/compose.ts'),
   audit: () => import('./commands/audit.ts'),
   errors: () => import('./commands/errors.ts'),
+  seed: () => import('./commands/seed.ts'),
+  start: () => import('./commands/start.ts'),
+  token: () => import('./commands/token.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);

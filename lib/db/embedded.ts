@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { serveEmbedded } from './embedded-server.ts';
 
 /**
  * An embedded PostgreSQL (PGlite) served on a loopback port, so that the same `pg`
@@ -15,14 +15,13 @@ export interface EmbeddedPostgres {
 export async function startEmbeddedPostgres(options: { dataDir?: string; port?: number } = {}): Promise<EmbeddedPostgres> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const db = await PGlite.create(options.dataDir ?? 'memory://');
-  // PGlite is single-connection: the socket server multiplexes clients and queues
-  // queries, keeping each client's transaction whole.
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: options.port ?? 0, maxConnections: 100 });
-  await server.start();
+  // PGlite is a single session: the server multiplexes clients request by request,
+  // keeping each client's transaction whole (embedded-server.ts).
+  const server = await serveEmbedded(db, { host: '127.0.0.1', port: options.port ?? 0 });
   return {
-    url: `postgres://postgres@${server.getServerConn()}/postgres?sslmode=disable`,
+    url: `postgres://postgres@127.0.0.1:${server.port}/postgres?sslmode=disable`,
     async stop() {
-      await server.stop();
+      await server.close();
       await db.close();
     },
   };

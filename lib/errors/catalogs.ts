@@ -9,6 +9,7 @@ export async function allCatalogs(): Promise<ComponentCatalog[]> {
   const modules: Array<Promise<{ errors: ComponentCatalog }>> = [
     import('../pivot/errors.ts'),
     import('../../auth/errors.ts'),
+    import('../subgraph/errors.ts'),
     import('../federation/operation-errors.ts'),
     import('../../gateway/errors.ts'),
   ];

@@ -7,6 +7,8 @@ export const DataProvider = z.strictObject({
   ...Service,
   /** Audience of the internal tokens the gateway mints for this provider. */
   audience: z.string().optional(),
+  /** Database connections of this provider's subgraph process. */
+  poolSize: z.number().int().positive().max(200).default(10),
 });
 export type DataProvider = z.infer<typeof DataProvider>;
 

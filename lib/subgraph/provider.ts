@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import type DataLoader from 'dataloader';
+import type { PoolClient } from '../db/database.ts';
+import type { Logger } from '../log.ts';
+import type { PivotIdentity } from '../pivot/identity.ts';
+import type { ProviderClaims } from './claims.ts';
+import type { PersonId } from './citizen-matcher.ts';
+import type { RequestDatabase } from './request-database.ts';
+
+/**
+ * A data provider is one folder `subgraphs/<name>/` whose `index.ts` exports `provider`,
+ * plus its contract in `schema/<name>/` and an entry in the configuration's
+ * `dataProviders`. The runtime (lib/subgraph) does everything shared: HTTP, token,
+ * scopes, the entity reference and identity matching; a provider brings its tables,
+ * its loaders and its resolvers.
+ */
+export interface DataProviderModule<Loaders = unknown, Records = unknown> {
+  /** Folder of `NNN_*.sql` migrations of the provider's PostgreSQL schema (named like the provider). */
+  migrations: URL;
+  /** Per-request DataLoaders: one SQL query per entity type per request. */
+  createLoaders(db: RequestDatabase): Loaders;
+  /**
+   * Resolvers of the provider's fields. `Citizen` fields receive a `CitizenRef`; the
+   * runtime resolves the reference itself (a provider must not define `__resolveReference`).
+   */
+  resolvers: GraphQLResolverMap<SubgraphContext<Loaders>>;
+  /** Loads records into the registry (sandbox data, synthetic registries, imports). */
+  writeRecords(client: PoolClient, records: Records, options?: { replace?: boolean }): Promise<void>;
+}
+
+/** The citizen entity as a provider's `Citizen` field resolvers receive it. */
+export interface CitizenRef {
+  /** `Citizen.id`: the token's `sub`. */
+  id: string;
+  /** The matched person in this registry; null when the registry does not know the citizen. */
+  personId: PersonId | null;
+}
+
+/** What resolvers get as GraphQL context, built once the token is verified. */
+export interface SubgraphContext<Loaders = unknown> {
+  claims: ProviderClaims;
+  requestId: string;
+  logger: Logger;
+  db: RequestDatabase;
+  /** Matches pivot identities in the registry (one query per request). */
+  citizens: DataLoader<PivotIdentity, PersonId | null>;
+  loaders: Loaders;
+}
+
+export const SUBGRAPHS_DIR = new URL('../../subgraphs/', import.meta.url);
+
+export class ProviderModuleError extends Error {
+  override name = 'ProviderModuleError';
+}
+
+/** Imports `subgraphs/<name>/index.ts` and checks it exports a provider module. */
+export async function loadProviderModule(name: string, dir: URL = SUBGRAPHS_DIR): Promise<DataProviderModule> {
+  if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new ProviderModuleError(`invalid data provider name "${name}"`);
+  const file = new URL(`${name}/index.ts`, dir);
+  if (!existsSync(fileURLToPath(file))) {
+    throw new ProviderModuleError(`data provider "${name}" has no module: create subgraphs/${name}/index.ts exporting \`provider\``);
+  }
+  const module = (await import(file.href)) as { provider?: Partial<DataProviderModule> };
+  const provider = module.provider;
+  if (!provider || !(provider.migrations instanceof URL) || typeof provider.createLoaders !== 'function'
+    || typeof provider.writeRecords !== 'function' || !provider.resolvers) {
+    throw new ProviderModuleError(`subgraphs/${name}/index.ts must export \`provider\` with migrations, createLoaders, resolvers and writeRecords`);
+  }
+  const citizen = provider.resolvers.Citizen as Record<string, unknown> | undefined;
+  if (citizen && '__resolveReference' in citizen) {
+    throw new ProviderModuleError(`subgraphs/${name}: Citizen.__resolveReference is the runtime's (it checks the token's citizen); remove it`);
+  }
+  return provider as DataProviderModule;
+}
+
+/** For `Citizen` field resolvers: null when the registry does not know the citizen, else `read(personId)`. */
+export function forMatchedCitizen<T>(citizen: CitizenRef, read: (personId: PersonId) => Promise<T>): Promise<T | null> | null {
+  return citizen.personId === null ? null : read(citizen.personId);
+}
+
+/** Groups rows by person, in the order of `personIds`: the usual shape of a DataLoader batch result. */
+export function groupByPerson<Row extends { person_id: number }>(personIds: readonly PersonId[], rows: Row[]): Row[][] {
+  const groups = new Map<number, Row[]>();
+  for (const row of rows) {
+    const group = groups.get(row.person_id);
+    if (group) group.push(row);
+    else groups.set(row.person_id, [row]);
+  }
+  return personIds.map((id) => groups.get(id) ?? []);
+}

@@ -1,0 +1,122 @@
+import { createServer, type Server } from 'node:http';
+import type { StartComponent } from '../component.ts';
+import type { Config } from '../config/load.ts';
+import { listenPort } from '../config/load.ts';
+import type { DataProvider } from '../config/sections/data-providers.ts';
+import { migrate } from '../db/migrate.ts';
+import { loadContract } from '../federation/contract.ts';
+import { createApolloServer } from './apollo.ts';
+import { createCitizenMatcher } from './citizen-matcher.ts';
+import { createRequestHandler } from './http.ts';
+import { loadProviderModule, type SubgraphContext } from './provider.ts';
+import { requestDatabase } from './request-database.ts';
+import { buildProviderSchema } from './schema.ts';
+import { createTokenVerifier, type TokenVerifierOptions } from './token-verifier.ts';
+
+/**
+ * The `StartComponent` of data provider `name`: migrates its schema, builds its subgraph
+ * from `schema/<name>/schema.graphql` and `subgraphs/<name>/index.ts`, and listens.
+ */
+export function subgraphComponent(name: string, overrides: { /** tests: refetch on an unknown kid at once */ jwksCooldownMs?: number } = {}): StartComponent {
+  return async ({ config, database, logger: rootLogger }, options = {}) => {
+    const entry = dataProviderEntry(config, name);
+    const logger = rootLogger.child({ provider: name });
+    const provider = await loadProviderModule(name);
+    const contract = loadContract().providers.find((p) => p.name === name);
+    if (!contract) throw new Error(`data provider "${name}" has no contract: create schema/${name}/schema.graphql and catalog.json`);
+    const schema = buildProviderSchema(contract.sdl, provider.resolvers as never, contract.catalog);
+
+    const pool = database.pool({ max: entry.poolSize, applicationName: `passerelle-${name}` });
+    await migrate(pool, name, provider.migrations);
+    const apollo = createApolloServer(schema);
+    await apollo.start();
+
+    const handler = createRequestHandler({
+      name,
+      apollo,
+      logger,
+      verifyToken: createTokenVerifier({ ...tokenVerifierOptions(config, entry), ...overrides }),
+      createContext(claims, requestId, requestLogger): SubgraphContext {
+        const db = requestDatabase(pool, { prepared: !database.embedded });
+        return { claims, requestId, logger: requestLogger, db, citizens: createCitizenMatcher(db, name), loaders: provider.createLoaders(db) };
+      },
+      async checkReady() {
+        await pool.query('SELECT 1');
+      },
+    });
+    const server = createServer({ keepAliveTimeout: 65_000 }, handler);
+    const host = entry.host;
+    let port: number;
+    try {
+      port = await listen(server, options.port ?? listenPort(entry), host);
+    } catch (error) {
+      await apollo.stop();
+      await pool.end();
+      throw error;
+    }
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    logger.info({ url }, 'subgraph listening');
+    return {
+      name,
+      url,
+      async close() {
+        await closeServer(server);
+        await apollo.stop();
+        await pool.end().catch(() => {});
+      },
+    };
+  };
+}
+
+export function dataProviderEntry(config: Config, name: string): DataProvider {
+  const entry = config.dataProviders.find((p) => p.name === name);
+  if (!entry) throw new Error(`data provider "${name}" is not in the configuration's dataProviders`);
+  return entry;
+}
+
+/** Where the gateway's keys are, who issues the tokens and who they are for (docs/tokens.md). */
+export function tokenVerifierOptions(config: Config, entry: DataProvider): TokenVerifierOptions {
+  return {
+    jwksUri: config.gateway.jwksUri ?? `${config.gateway.url.replace(/\/+$/, '')}/.well-known/jwks.json`,
+    issuer: config.gateway.issuer ?? config.gateway.url,
+    audience: providerAudience(entry),
+  };
+}
+
+export function providerAudience(entry: DataProvider): string {
+  return entry.audience ?? `urn:passerelle:dp:${entry.name}`;
+}
+
+export class PortInUseError extends Error {
+  override name = 'PortInUseError';
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(`port ${port} on ${host} is already in use`) : error);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+/** Stops accepting, lets requests in flight finish (up to 5 s), then drops idle keep-alive sockets. */
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), 5_000);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,38 @@
+import DataLoader from 'dataloader';
+import type { PersonId } from '../../lib/subgraph/citizen-matcher.ts';
+import { groupByPerson } from '../../lib/subgraph/provider.ts';
+import type { RequestDatabase } from '../../lib/subgraph/request-database.ts';
+
+/** The latest tax household a person declares in, with its address. */
+export interface HouseholdRow {
+  person_id: number;
+  income_year: number;
+  reference_tax_income: number;
+  shares: number;
+  family_situation: string;
+  address_lines: string[];
+  postal_code: string;
+  city: string;
+  city_code: string;
+}
+
+// One query for every person of the request (indexes: household_declarant_person_idx, tax_household pkey).
+const HOUSEHOLDS = `SELECT DISTINCT ON (d.person_id) d.person_id, h.income_year, h.reference_tax_income, h.shares,
+    h.family_situation, h.address_lines, h.postal_code, h.city, h.city_code
+  FROM dgfip.household_declarant d
+  JOIN dgfip.tax_household h ON h.id = d.household_id
+  WHERE d.person_id = ANY ($1::bigint[])
+  ORDER BY d.person_id, h.income_year DESC`;
+
+export interface DgfipLoaders {
+  household: DataLoader<PersonId, HouseholdRow | null>;
+}
+
+export function createLoaders(db: RequestDatabase): DgfipLoaders {
+  return {
+    household: new DataLoader(async (personIds) => {
+      const rows = await db.query<HouseholdRow>('dgfip_households', HOUSEHOLDS, [personIds]);
+      return groupByPerson(personIds, rows).map((group) => group[0] ?? null);
+    }),
+  };
+}

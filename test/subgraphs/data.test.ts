@@ -1,0 +1,94 @@
+import { citizen, entitiesQuery, post, sandbox, startTestSubgraphs, tokenClaims, type TestSubgraphs } from './helpers.ts';
+
+/** What each subgraph answers about each sandbox citizen (DESIGN.md), through the real HTTP service. */
+let env: TestSubgraphs;
+beforeAll(async () => { env = await startTestSubgraphs(); });
+afterAll(async () => { await env.close(); });
+
+const ALL_SCOPES: Record<string, string> = {
+  dgfip: 'dgfip_adresse_fiscale dgfip_rfr dgfip_nbpart dgfip_sitfam',
+  ants: 'ants_vehicules ants_caracteristiques ants_critair',
+  cnaf: 'cnaf_quotient_familial cnaf_prestations cnaf_enfants',
+};
+const SELECTIONS: Record<string, string> = {
+  dgfip: 'taxAddress { lines postalCode city cityCode } taxHousehold { taxYear referenceTaxIncome shares familySituation }',
+  ants: 'vehicles { registrationNumber holderRole make model category energy firstRegistrationDate critAir }',
+  cnaf: 'familyQuotient { value month regime } benefits { kind monthlyAmount since } dependentChildren',
+};
+
+/** The citizen's data from one provider, as the gateway would fetch it. */
+async function fetchCitizen(provider: string, login: string) {
+  const claims = tokenClaims(env.issuer, provider, sandbox(login), ALL_SCOPES[provider]!);
+  const response = await post(env.urls[provider]!, await env.issuer.sign(claims), entitiesQuery(SELECTIONS[provider]!), { representations: [citizen(claims.sub!)] });
+  expect(response.status).toBe(200);
+  expect(response.body.errors).toBeUndefined();
+  return (response.body.data!._entities as Array<Record<string, any>>)[0]!;
+}
+
+describe('DGFiP', () => {
+  test.each([
+    ['marie.dupont', '30189', '30000', 'SINGLE', 2],
+    ['jean.martin', '30189', '30900', 'MARRIED', 3],
+    ['sofia.garcia', '30189', '30000', 'SINGLE', 1],
+    ['lucas.bernard', '34172', '34000', 'SINGLE', 1],
+    ['camille.petit', '30189', '30000', 'SINGLE', 1],
+    ['anne-sophie.lefevre-roy', '30189', '30900', 'MARRIED', 3],
+  ])('%s: tax address and household', async (login, cityCode, postalCode, situation, shares) => {
+    const data = await fetchCitizen('dgfip', login);
+    expect(data.taxAddress).toMatchObject({ cityCode, postalCode, city: cityCode === '30189' ? 'Nîmes' : 'Montpellier' });
+    expect(data.taxAddress.lines.length).toBeGreaterThan(0);
+    expect(data.taxHousehold).toMatchObject({ taxYear: 2024, familySituation: situation, shares });
+    expect(data.taxHousehold.referenceTaxIncome).toBeGreaterThan(0);
+  });
+});
+
+describe('ANTS', () => {
+  test.each([
+    ['marie.dupont', [{ registrationNumber: 'GE-512-KL', energy: 'ELECTRIC', make: 'Renault', model: 'Zoé', critAir: 0, holderRole: 'HOLDER' }]],
+    ['jean.martin', [{ energy: 'DIESEL', firstRegistrationDate: '2012-03-15', critAir: 2, holderRole: 'HOLDER' }]],
+    ['sofia.garcia', [{ energy: 'PETROL', critAir: 1, holderRole: 'HOLDER' }]],
+    ['lucas.bernard', [{ registrationNumber: 'EQ-644-RD', holderRole: 'HOLDER' }]],
+    ['anne-sophie.lefevre-roy', [
+      { registrationNumber: 'AG-731-TE', critAir: 3, holderRole: 'HOLDER' },
+      { registrationNumber: 'FV-926-HS', critAir: 1, holderRole: 'CO_HOLDER' },
+    ]],
+  ])('%s: vehicles', async (login, vehicles) => {
+    const data = await fetchCitizen('ants', login);
+    expect(data.vehicles).toHaveLength(vehicles.length);
+    vehicles.forEach((v, i) => expect(data.vehicles[i]).toMatchObject({ category: 'M1', ...v }));
+    for (const v of data.vehicles) expect(v.registrationNumber).toMatch(/^[A-HJ-NP-TV-Z]{2}-\d{3}-[A-HJ-NP-TV-Z]{2}$/);
+  });
+
+  test('camille.petit holds no vehicle: null, not an error', async () => {
+    expect((await fetchCitizen('ants', 'camille.petit')).vehicles).toBeNull();
+  });
+});
+
+describe('CNAF', () => {
+  test.each([
+    ['marie.dupont', 540, 1],
+    ['jean.martin', 1450, 2],
+    ['anne-sophie.lefevre-roy', 900, 2],
+  ])('%s: family quotient %d', async (login, value, children) => {
+    const data = await fetchCitizen('cnaf', login);
+    expect(data.familyQuotient).toMatchObject({ value, regime: 'CAF' });
+    expect(data.familyQuotient.month).toMatch(/^\d{4}-\d{2}$/);
+    expect(data.dependentChildren).toBe(children);
+    expect(data.benefits.length).toBeGreaterThan(0);
+  });
+
+  test.each(['sofia.garcia', 'lucas.bernard', 'camille.petit'])('%s is not a CAF or MSA beneficiary: nulls, no error', async (login) => {
+    expect(await fetchCitizen('cnaf', login)).toEqual({ familyQuotient: null, benefits: null, dependentChildren: null });
+  });
+});
+
+test('a citizen no registry knows gets null everywhere, not an error', async () => {
+  const stranger = { given_name: 'Zéphyrin', family_name: 'Inconnu', birthdate: '1960-02-29', gender: 'male' as const, birthcountry: '99100', birthplace: '30189' };
+  for (const provider of ['dgfip', 'ants', 'cnaf']) {
+    const claims = tokenClaims(env.issuer, provider, stranger, ALL_SCOPES[provider]!);
+    const response = await post(env.urls[provider]!, await env.issuer.sign(claims), entitiesQuery(SELECTIONS[provider]!), { representations: [citizen(claims.sub!)] });
+    expect(response.body.errors).toBeUndefined();
+    const data = (response.body.data!._entities as Array<Record<string, unknown>>)[0]!;
+    expect(Object.values(data).every((v) => v === null)).toBe(true);
+  }
+});
