@@ -10,6 +10,8 @@ export async function allCatalogs(): Promise<ComponentCatalog[]> {
     import('../pivot/errors.ts'),
     import('../../auth/errors.ts'),
     import('../subgraph/errors.ts'),
+    import('../federation/operation-errors.ts'),
+    import('../../gateway/errors.ts'),
     import('../../sandbox/parking/errors.ts'),
   ];
   return (await Promise.all(modules)).map((m) => m.errors);

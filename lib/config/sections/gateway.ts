@@ -1,16 +1,66 @@
 import { z } from 'zod';
 import { Service, SecretRef, HttpUrl } from '../common.ts';
 
+/** Verification of the pivot tokens service providers present (docs/tokens.md). */
+const PivotTokenSettings = z.strictObject({
+  /** Expected `iss`; defaults to the broker's issuer (`broker.issuer`, else `broker.url`). */
+  issuer: HttpUrl.optional(),
+  /** Where the broker publishes its public keys; defaults to `<issuer>/jwks` (oidc-provider's route). */
+  jwksUri: HttpUrl.optional(),
+  /** Longest lifetime (`exp - iat`) accepted, in seconds. */
+  maxLifetimeSeconds: z.number().int().positive().max(3600).default(600),
+  clockToleranceSeconds: z.number().int().min(0).max(60).default(5),
+  /** Verified tokens kept in memory (by token value, until `exp`) so a reused token is not decrypted twice; 0 disables. */
+  cacheSize: z.number().int().min(0).default(10_000),
+}).prefault({});
+
+/** Limits applied to service-provider traffic before anything else. */
+const LimitSettings = z.strictObject({
+  /** HTTP request body, in bytes. */
+  maxBodyBytes: z.number().int().positive().default(32_768),
+  /** GraphQL document, in bytes. */
+  maxDocumentBytes: z.number().int().positive().default(8_192),
+  maxTokens: z.number().int().positive().default(800),
+  maxDepth: z.number().int().positive().default(6),
+  maxAliases: z.number().int().min(0).default(8),
+  maxDirectives: z.number().int().min(0).default(8),
+}).prefault({});
+
+/** How revoked grants reach the gateway (table `gateway.revoked_grants`, docs/tokens.md). */
+const RevocationSettings = z.strictObject({
+  pollIntervalMs: z.number().int().min(100).default(1000),
+  /** Older than this, the revocation list is stale: requests are refused (503) until a poll succeeds. */
+  maxStalenessMs: z.number().int().min(500).default(5000),
+}).prefault({});
+
+const ExchangeLogSettings = z.strictObject({
+  /** Rows written by one INSERT at most (concurrent requests are grouped). */
+  maxBatchSize: z.number().int().positive().max(5000).default(500),
+  /** A write slower than this fails the request (503) rather than hang it. */
+  writeTimeoutMs: z.number().int().positive().default(5000),
+  /** Monthly partitions created ahead of the current month. */
+  partitionsAhead: z.number().int().min(1).max(24).default(3),
+  /** Pool size of the exchange-log writer. */
+  poolSize: z.number().int().positive().max(100).default(4),
+}).prefault({});
+
 export const GatewaySection = z.strictObject({
   ...Service,
   /** `iss` of the internal tokens the gateway mints; defaults to `url`. */
   issuer: HttpUrl.optional(),
+  /** Audience pivot tokens must carry (the RFC 8707 resource indicator of the gateway); defaults to `url`. */
+  audience: z.string().min(1).optional(),
   /** Public JWKS of the gateway that data providers trust; defaults to `<url>/.well-known/jwks.json`. */
   jwksUri: HttpUrl.optional(),
-  /** Private JWKS: ES256 signing keys (internal tokens) and ECDH-ES keys (pivot reference decryption). */
+  /** Private JWKS: ES256 signing keys (internal tokens) and ECDH-ES keys (pivot token decryption). */
   keys: SecretRef,
   /** Timeout of one subgraph fetch, after which that provider's part is null with an error. */
   providerTimeoutMs: z.number().int().positive().default(3000),
   /** Lifetime of the internal per-provider tokens. */
   providerTokenTtlSeconds: z.number().int().positive().max(120).default(30),
+  pivotToken: PivotTokenSettings,
+  limits: LimitSettings,
+  revocation: RevocationSettings,
+  exchangeLog: ExchangeLogSettings,
 });
+export type GatewaySettings = z.output<typeof GatewaySection>;

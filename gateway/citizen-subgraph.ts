@@ -1,0 +1,30 @@
+import { LocalGraphQLDataSource } from '@apollo/gateway';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { parse } from 'graphql';
+import type { Contract } from '../lib/federation/contract.ts';
+
+/**
+ * The gateway's own subgraph `citizen` (schema/citizen.graphql), served in-process:
+ * `Query.me` is the citizen the request is about, `{ id: <subject> }` — the service
+ * provider's pairwise subject, the only identifier it may see. No provider resolves it.
+ */
+export interface CitizenContext {
+  /** The subject of the request (`sub` of the pivot token). */
+  subject: string;
+}
+
+export function citizenDataSource(contract: Contract): LocalGraphQLDataSource<CitizenContext & Record<string, unknown>> {
+  const schema = buildSubgraphSchema([{
+    typeDefs: parse(contract.citizenSdl),
+    resolvers: {
+      Query: {
+        me: (_root: unknown, _args: unknown, context: CitizenContext) => ({ id: context.subject }),
+      },
+      Citizen: {
+        // Only the request's own citizen can be referenced.
+        __resolveReference: (reference: { id: string }, context: CitizenContext) => (reference.id === context.subject ? { id: reference.id } : null),
+      },
+    } as never,
+  }]);
+  return new LocalGraphQLDataSource(schema);
+}

@@ -1,0 +1,150 @@
+import type { ApolloServer } from '@apollo/server';
+import { HeaderMap } from '@apollo/server';
+import type { Context as KoaContext } from 'koa';
+import type { ScopeInfo } from '../lib/federation/compose.ts';
+import type { PasserelleError } from '../lib/errors/define.ts';
+import type { Logger } from '../lib/log.ts';
+import type { OperationAnalyzer } from './analyzer.ts';
+import { enforceConsent } from './consent.ts';
+import { gatewayErrors } from './errors.ts';
+import { returnedFields, type ExchangeContext } from './exchange-context.ts';
+import type { ExchangeEntry, ExchangeLog, ExchangeOutcome } from './exchange-log.ts';
+import { asPasserelleError, bearerToken, errorBody, parseGraphQLBody, readBody, wwwAuthenticate } from './http.ts';
+import type { GatewayMetrics } from './metrics.ts';
+import type { PivotTokenVerifier } from './pivot-token.ts';
+import type { RevocationList } from './revocation.ts';
+
+/**
+ * POST /graphql, in the order the checks cost: method, media type, body size,
+ * batching, pivot token, revocation, document (limits, validation), consent — every
+ * refusal before Apollo, so a refused request reaches no provider. Then Apollo plans
+ * and runs the operation. Whatever the outcome, the exchange is recorded in the
+ * exchange log before the response leaves; if it cannot be, the data is withheld.
+ */
+export interface GraphQLRouteDeps {
+  maxBodyBytes: number;
+  verifier: PivotTokenVerifier;
+  revocations: RevocationList;
+  analyzer: OperationAnalyzer;
+  scopes: ReadonlyMap<string, ScopeInfo>;
+  apollo: ApolloServer<ExchangeContext>;
+  exchangeLog: ExchangeLog;
+  metrics: GatewayMetrics;
+  logger: Logger;
+}
+
+interface Reply {
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+  /** Set when the gateway refused the request itself. */
+  refusedWith?: readonly PasserelleError[];
+}
+
+export function graphqlRoute(deps: GraphQLRouteDeps) {
+  return async (ctx: KoaContext): Promise<void> => {
+    const started = performance.now();
+    const requestId = ctx.state.requestId as string;
+    const entry: ExchangeEntry = {
+      occurredAt: new Date(), requestId, providers: [], fields: [], outcome: 'refused', httpStatus: 0, errorCodes: [], durationMs: 0,
+    };
+
+    let reply: Reply;
+    try {
+      reply = await exchange(ctx, deps, entry);
+    } catch (error) {
+      const failure = asPasserelleError(error);
+      if (failure.code === 'GATEWAY_INTERNAL_ERROR') deps.logger.error({ rid: requestId, err: (error as Error)?.message }, 'unexpected failure');
+      reply = refusal([failure]);
+    }
+    if (reply.refusedWith) {
+      entry.errorCodes = reply.refusedWith.map((e) => e.code);
+      entry.outcome = reply.status >= 500 ? 'failed' : 'refused';
+    }
+
+    entry.httpStatus = reply.status;
+    entry.durationMs = performance.now() - started;
+    try {
+      await deps.exchangeLog.record(entry);
+    } catch (error) {
+      deps.logger.error({ rid: requestId, err: (error as Error).message }, 'exchange log write failed: response withheld');
+      reply = refusal([gatewayErrors.error('EXCHANGE_LOG_UNAVAILABLE')]);
+      entry.outcome = 'failed';
+      entry.errorCodes = ['EXCHANGE_LOG_UNAVAILABLE'];
+    }
+
+    const seconds = (performance.now() - started) / 1000;
+    deps.metrics.requests.inc({ outcome: entry.outcome, status: String(reply.status) });
+    deps.metrics.requestDuration.observe({ outcome: entry.outcome }, seconds);
+    if (entry.outcome === 'refused' || entry.outcome === 'failed') for (const code of entry.errorCodes) deps.metrics.refusals.inc({ code });
+    deps.logger.info({
+      rid: requestId, status: reply.status, outcome: entry.outcome, ms: Math.round(seconds * 1000), client_id: entry.clientId,
+      operation: entry.operationName, providers: entry.providers, codes: entry.errorCodes,
+    }, 'graphql exchange');
+
+    ctx.status = reply.status;
+    ctx.set(reply.headers);
+    ctx.set('x-request-id', requestId);
+    ctx.body = reply.body;
+  };
+}
+
+async function exchange(ctx: KoaContext, deps: GraphQLRouteDeps, entry: ExchangeEntry): Promise<Reply> {
+  if (ctx.method !== 'POST') return refusal([gatewayErrors.error('REQUEST_METHOD_NOT_ALLOWED')], { allow: 'POST' });
+  if (!ctx.is('application/json')) return refusal([gatewayErrors.error('REQUEST_UNSUPPORTED_MEDIA_TYPE')]);
+  const body = parseGraphQLBody(await readBody(ctx.req, deps.maxBodyBytes));
+  entry.operationName = body.operationName;
+
+  const claims = await deps.verifier.verify(bearerToken(ctx.get('authorization') || undefined));
+  Object.assign(entry, { clientId: claims.clientId, subject: claims.sub, grantId: claims.grantId, acr: claims.acr });
+  if (deps.revocations.isStale()) throw gatewayErrors.error('REVOCATION_LIST_STALE');
+  if (deps.revocations.isRevoked(claims.grantId)) throw gatewayErrors.error('GRANT_REVOKED');
+
+  if (!deps.analyzer.ready) throw gatewayErrors.error('GATEWAY_NOT_READY');
+  const analyzed = deps.analyzer.analyze(body.query, body.operationName);
+  if (!analyzed.ok) return refusal(analyzed.errors);
+  const { analysis } = analyzed;
+  Object.assign(entry, { operationHash: analysis.hash, operationName: analysis.operationName });
+  const consent = enforceConsent(analysis, claims, deps.scopes);
+
+  const context: ExchangeContext = {
+    requestId: entry.requestId, subject: claims.sub, claims, analysis, scopesByProvider: consent.scopesByProvider, providerCalls: [], captured: {},
+  };
+  const response = await deps.apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: {
+      method: 'POST',
+      headers: new HeaderMap([['content-type', 'application/json']]),
+      search: '',
+      body: { query: body.query, operationName: body.operationName, variables: body.variables },
+    },
+    context: async () => context,
+  });
+  if (response.body.kind !== 'complete') throw new Error('incremental delivery is not supported');
+
+  const status = response.status ?? 200;
+  const errors = context.captured.result?.errors ?? [];
+  entry.providers = [...new Set(context.providerCalls.map((c) => c.provider))].sort();
+  entry.fields = returnedFields(context.captured.result?.data, analysis.fields);
+  entry.errorCodes = [...new Set(errors.map((e) => String(e.extensions?.code ?? 'GRAPHQL_ERROR')))];
+  entry.outcome = outcomeOf(status, errors.length > 0);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of response.headers) headers[name] = value;
+  return { status, body: response.body.string, headers };
+}
+
+function outcomeOf(status: number, hasErrors: boolean): ExchangeOutcome {
+  if (status >= 500) return 'failed';
+  if (status >= 400) return 'refused';
+  return hasErrors ? 'partial' : 'success';
+}
+
+function refusal(errors: readonly PasserelleError[], extraHeaders: Record<string, string> = {}): Reply {
+  const first = errors[0]!;
+  const challenge = wwwAuthenticate(first);
+  return {
+    status: first.status,
+    body: errorBody(errors),
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...(challenge ? { 'www-authenticate': challenge } : {}), ...extraHeaders },
+    refusedWith: errors,
+  };
+}

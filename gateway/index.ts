@@ -1,0 +1,182 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { StartComponent } from '../lib/component.ts';
+import { listenPort, type Config } from '../lib/config/load.ts';
+import { composeContract } from '../lib/federation/compose.ts';
+import { loadContract } from '../lib/federation/contract.ts';
+import { OperationAnalyzer } from './analyzer.ts';
+import { startApollo } from './apollo.ts';
+import { citizenDataSource } from './citizen-subgraph.ts';
+import { ProviderDataSource } from './data-sources.ts';
+import { gatewayErrors } from './errors.ts';
+import type { ExchangeContext } from './exchange-context.ts';
+import { ExchangeLog } from './exchange-log.ts';
+import { graphqlRoute } from './graphql-route.ts';
+import { errorBody, requestIdOf } from './http.ts';
+import { loadGatewayKeys } from './keys.ts';
+import { GatewayMetrics } from './metrics.ts';
+import { PivotTokenVerifier } from './pivot-token.ts';
+import { ProviderTokenMinter } from './provider-token.ts';
+import { Readiness } from './readiness.ts';
+import { RevocationList } from './revocation.ts';
+
+/**
+ * The data-exchange gateway (DESIGN.md flow 5): `/graphql` for service providers,
+ * `/.well-known/jwks.json` for data providers and the broker, health and metrics.
+ */
+const PARTITION_CHECK_MS = 6 * 3600_000;
+
+export const startGateway: StartComponent = async ({ config, database, logger }, options = {}) => {
+  const settings = config.gateway;
+  const keys = loadGatewayKeys(config);
+  const contract = loadContract();
+  const providers = config.dataProviders.map((p) => ({ name: p.name, url: subgraphEndpoint(p.url), audience: p.audience ?? `urn:passerelle:dp:${p.name}` }));
+  const composed = composeContract(contract, Object.fromEntries(providers.map((p) => [p.name, p.url])));
+  const metrics = new GatewayMetrics();
+
+  // Migrations, partitions and revocation polls; the exchange-log writer has its own pool.
+  const pool = database.pool({ max: 2, applicationName: 'passerelle-gateway' });
+  await ExchangeLog.prepare(pool, settings.exchangeLog.partitionsAhead);
+  const logPool = database.pool({ max: settings.exchangeLog.poolSize, applicationName: 'passerelle-gateway-log' });
+  const exchangeLog = new ExchangeLog(logPool, { ...settings.exchangeLog, maxConcurrentWrites: settings.exchangeLog.poolSize });
+  exchangeLog.onBatch = (rows, seconds) => {
+    metrics.exchangeLogBatch.observe(rows);
+    metrics.exchangeLogWrite.observe(seconds);
+  };
+  const partitionTimer = setInterval(() => {
+    ExchangeLog.ensurePartitions(pool, settings.exchangeLog.partitionsAhead).catch((error: Error) => logger.error({ err: error.message }, 'cannot create exchange log partitions'));
+  }, PARTITION_CHECK_MS).unref();
+
+  const pivot = pivotTokenSettings(config);
+  const revocations = new RevocationList(pool, {
+    pollIntervalMs: settings.revocation.pollIntervalMs,
+    maxStalenessMs: settings.revocation.maxStalenessMs,
+    windowSeconds: pivot.maxLifetimeSeconds + pivot.clockToleranceSeconds,
+  }, logger);
+  await revocations.start();
+  const verifier = new PivotTokenVerifier({ ...pivot, decryptionKeys: keys.decryption });
+
+  const issuer = settings.issuer ?? settings.url;
+  const minter = new ProviderTokenMinter({ issuer, kid: keys.signing.kid, key: keys.signing.key, ttlSeconds: settings.providerTokenTtlSeconds });
+  const audiences = new Map(providers.map((p) => [p.name, p.audience]));
+  const analyzer = new OperationAnalyzer({
+    scopes: composed.scopes,
+    cacheSize: 1000,
+    limits: {
+      maxBytes: settings.limits.maxDocumentBytes, maxTokens: settings.limits.maxTokens, maxDepth: settings.limits.maxDepth,
+      maxAliases: settings.limits.maxAliases, maxDirectives: settings.limits.maxDirectives,
+    },
+  });
+
+  const apollo = await startApollo({
+    supergraphSdl: composed.supergraphSdl,
+    citizen: citizenDataSource(contract),
+    providerSource: (name, url) => new ProviderDataSource<ExchangeContext>({
+      name,
+      url,
+      timeoutMs: settings.providerTimeoutMs,
+      authorize: ({ claims, scopesByProvider, requestId }) => `Bearer ${minter.mint({
+        audience: audiences.get(name)!, sub: claims.sub, pivot: claims.pivot, scopes: scopesByProvider.get(name) ?? [],
+        acr: claims.acr, clientId: claims.clientId, requestId,
+      })}`,
+      onCall: (call) => {
+        metrics.providerDuration.observe({ provider: call.provider, outcome: call.ok ? 'ok' : 'error' }, call.seconds);
+        if (call.code) metrics.providerErrors.inc({ provider: call.provider, code: call.code });
+      },
+    }) as never,
+    onSchema: (apiSchema, sdl) => analyzer.update(apiSchema, sdl),
+    logger,
+  });
+
+  const readiness = new Readiness({
+    providers: config.dataProviders.map(({ name, url }) => ({ name, url })),
+    supergraphLoaded: () => analyzer.ready,
+    revocationListFresh: () => !revocations.isStale(),
+  });
+
+  const router = new Router();
+  const graphql = graphqlRoute({
+    maxBodyBytes: settings.limits.maxBodyBytes, verifier, revocations, analyzer, scopes: composed.scopes,
+    apollo: apollo.server, exchangeLog, metrics, logger,
+  });
+  router.all('/graphql', graphql);
+  router.get('/.well-known/jwks.json', (ctx) => {
+    ctx.set('cache-control', 'public, max-age=300');
+    ctx.type = 'application/jwk-set+json';
+    ctx.body = keys.publicJwks;
+  });
+  router.get('/health/live', (ctx) => { ctx.body = { status: 'live' }; });
+  router.get('/health/ready', async (ctx) => {
+    const report = await readiness.report();
+    ctx.status = report.ready ? 200 : 503;
+    ctx.body = report;
+  });
+  router.get('/metrics', async (ctx) => {
+    metrics.revokedGrants.set(revocations.size);
+    ctx.type = metrics.registry.contentType;
+    ctx.body = await metrics.registry.metrics();
+  });
+
+  const app = new Koa();
+  app.use(async (ctx, next) => {
+    ctx.state.requestId = requestIdOf(ctx.get('x-request-id') || undefined);
+    await next();
+    if (ctx.status === 404 && ctx.body === undefined) {
+      ctx.status = 404;
+      ctx.type = 'application/json';
+      ctx.body = errorBody([gatewayErrors.error('GATEWAY_ROUTE_NOT_FOUND')]);
+    }
+  });
+  app.use(router.routes());
+
+  const server = createServer(app.callback());
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? listenPort(settings), settings.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${settings.host}:${port}`;
+  logger.info({ url, providers: providers.map((p) => p.name) }, 'gateway listening');
+
+  return {
+    name: 'gateway',
+    url,
+    async close() {
+      clearInterval(partitionTimer);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await apollo.server.stop();
+      await revocations.stop();
+      await exchangeLog.drain();
+    },
+  };
+};
+
+/** The name `bin/components.ts` loads. */
+export const start = startGateway;
+
+/** The pivot-token verification settings: issuer and keys of the broker, audience of the gateway. */
+export function pivotTokenSettings(config: Config) {
+  const { gateway, broker } = config;
+  const issuer = gateway.pivotToken.issuer ?? broker.issuer ?? broker.url;
+  return {
+    issuer,
+    jwksUri: gateway.pivotToken.jwksUri ?? `${issuer.replace(/\/$/, '')}/jwks`,
+    audience: gateway.audience ?? gateway.url,
+    maxLifetimeSeconds: gateway.pivotToken.maxLifetimeSeconds,
+    clockToleranceSeconds: gateway.pivotToken.clockToleranceSeconds,
+    cacheSize: gateway.pivotToken.cacheSize,
+  };
+}
+
+/** A provider's GraphQL endpoint: its configured URL, at `/graphql` when the URL has no path. */
+export function subgraphEndpoint(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.pathname === '/' || parsed.pathname === '') parsed.pathname = '/graphql';
+  return parsed.toString();
+}

@@ -1,0 +1,54 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The gateway's Prometheus metrics, on a registry of its own (several gateways may
+ * run in one process: tests, `passerelle start`). Labels carry codes and names,
+ * never subjects, tokens or values.
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+
+  readonly requests = new Counter({
+    name: 'passerelle_gateway_requests_total', help: 'GraphQL requests answered, by outcome and HTTP status.',
+    labelNames: ['outcome', 'status'] as const, registers: [this.registry],
+  });
+
+  readonly requestDuration = new Histogram({
+    name: 'passerelle_gateway_request_duration_seconds', help: 'Time from request to response (including the exchange log write), by outcome.',
+    labelNames: ['outcome'] as const, buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [this.registry],
+  });
+
+  readonly refusals = new Counter({
+    name: 'passerelle_gateway_refusals_total', help: 'Requests refused by the gateway, by error code.',
+    labelNames: ['code'] as const, registers: [this.registry],
+  });
+
+  readonly providerDuration = new Histogram({
+    name: 'passerelle_gateway_provider_duration_seconds', help: 'Subgraph fetch latency, by provider and outcome.',
+    labelNames: ['provider', 'outcome'] as const, buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 3], registers: [this.registry],
+  });
+
+  readonly providerErrors = new Counter({
+    name: 'passerelle_gateway_provider_errors_total', help: 'Failed subgraph fetches, by provider and error code.',
+    labelNames: ['provider', 'code'] as const, registers: [this.registry],
+  });
+
+  readonly exchangeLogBatch = new Histogram({
+    name: 'passerelle_gateway_exchange_log_batch_rows', help: 'Rows per exchange-log INSERT (group commit).',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512], registers: [this.registry],
+  });
+
+  readonly exchangeLogWrite = new Histogram({
+    name: 'passerelle_gateway_exchange_log_write_seconds', help: 'Duration of one exchange-log INSERT.',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1], registers: [this.registry],
+  });
+
+  readonly revokedGrants = new Gauge({
+    name: 'passerelle_gateway_revoked_grants', help: 'Recently revoked grants the gateway refuses (size of the polled list).',
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'passerelle_gateway_' });
+  }
+}

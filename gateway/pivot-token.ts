@@ -1,0 +1,206 @@
+import type { KeyObject } from 'node:crypto';
+import { createRemoteJWKSet, errors as joseErrors, type JWTVerifyGetKey } from 'jose';
+import { z } from 'zod';
+import { AcrLevel } from '../lib/config/common.ts';
+import { FRANCE_COG, GENDERS, type PivotIdentity } from '../lib/pivot/identity.ts';
+import { gatewayErrors, type GatewayErrorCode } from './errors.ts';
+import { decodeJsonPart, decryptEcdhEsA256Gcm, keyObjectOf, verifyEs256 } from './jose-profile.ts';
+
+/**
+ * Verification of pivot tokens (docs/tokens.md): a JWS signed by the broker (ES256,
+ * `typ: at+jwt`) encrypted to the gateway (JWE ECDH-ES / A256GCM, `cty: at+jwt`),
+ * exactly what oidc-provider 9 issues for a resource server with
+ * `accessTokenFormat: 'jwt'` and `jwt.encrypt`. The broker's keys come from its JWKS
+ * (jose's remote key set: cached, refetched on an unknown `kid`); the cryptography is
+ * `jose-profile.ts`. The result is cached by token value until it expires, so a token
+ * used twice is decrypted and verified once.
+ */
+
+/** `authorization_details` type of a consented GraphQL operation. */
+export const GRAPHQL_OPERATION_DETAIL = 'graphql_operation';
+
+export interface ConsentedOperation {
+  hash: string;
+  operationName: string | null;
+  scopes: ReadonlySet<string>;
+}
+
+export interface PivotClaims {
+  /** Pairwise subject of the citizen for this SP: `Citizen.id`. */
+  sub: string;
+  clientId: string;
+  acr: AcrLevel;
+  pivot: PivotIdentity;
+  grantId: string;
+  jti: string | undefined;
+  iat: number;
+  exp: number;
+  operations: readonly ConsentedOperation[];
+}
+
+export interface PivotTokenVerifierOptions {
+  issuer: string;
+  jwksUri: string;
+  audience: string;
+  decryptionKeys: ReadonlyMap<string, KeyObject>;
+  maxLifetimeSeconds: number;
+  clockToleranceSeconds: number;
+  cacheSize: number;
+  /** Minimum delay between two JWKS fetches triggered by unknown `kid`s (jose's cooldown). */
+  jwksCooldownMs?: number;
+  /** For tests: a key resolver instead of the remote JWKS. */
+  keyResolver?: JWTVerifyGetKey;
+}
+
+const PivotIdentitySchema = z.strictObject({
+  given_name: z.string().min(1).max(256),
+  family_name: z.string().min(1).max(256),
+  birthdate: z.string().regex(/^\d{4}-(0[1-9]|1[0-2]|00)-(0[1-9]|[12]\d|3[01]|00)$/),
+  gender: z.enum(GENDERS).optional(),
+  birthcountry: z.string().regex(/^99\d{3}$/),
+  birthplace: z.string().regex(/^[0-9][0-9AB]\d{3}$/).optional(),
+}).refine((p) => (p.birthcountry === FRANCE_COG) === (p.birthplace !== undefined), { message: 'birthplace is required when born in France and absent otherwise', path: ['birthplace'] });
+
+const OperationDetail = z.looseObject({
+  type: z.literal(GRAPHQL_OPERATION_DETAIL),
+  operation_hash: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  operation_name: z.string().min(1).nullable().optional(),
+  scopes: z.array(z.string().min(1)),
+});
+
+const Claims = z.looseObject({
+  sub: z.string().min(1),
+  client_id: z.string().min(1),
+  acr: AcrLevel,
+  pivot: PivotIdentitySchema,
+  grant_id: z.string().min(1),
+  jti: z.string().optional(),
+  iat: z.number().int(),
+  exp: z.number().int(),
+  authorization_details: z.array(z.looseObject({ type: z.string() })).optional(),
+});
+
+const MAX_TOKEN_LENGTH = 16_384;
+const COMPACT = /^[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*)*$/;
+
+export class PivotTokenVerifier {
+  private readonly keys: JWTVerifyGetKey;
+  private readonly cache = new Map<string, PivotClaims>();
+
+  constructor(private readonly options: PivotTokenVerifierOptions) {
+    this.keys = options.keyResolver ?? createRemoteJWKSet(new URL(options.jwksUri), { timeoutDuration: 3000, cooldownDuration: options.jwksCooldownMs ?? 30_000, cacheMaxAge: 600_000 });
+  }
+
+  /** The token's claims, or throws a `PasserelleError` with a PIVOT_TOKEN_* code. */
+  async verify(token: string): Promise<PivotClaims> {
+    const now = Math.floor(Date.now() / 1000);
+    const cached = this.cache.get(token);
+    if (cached) {
+      if (cached.exp + this.options.clockToleranceSeconds <= now) {
+        this.cache.delete(token);
+        throw fail('PIVOT_TOKEN_EXPIRED');
+      }
+      return cached;
+    }
+    const claims = await this.verifyUncached(token, now);
+    if (this.options.cacheSize > 0) {
+      if (this.cache.size >= this.options.cacheSize) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(token, claims);
+    }
+    return claims;
+  }
+
+  private async verifyUncached(token: string, now: number): Promise<PivotClaims> {
+    if (token.length > MAX_TOKEN_LENGTH || !COMPACT.test(token)) throw fail('PIVOT_TOKEN_MALFORMED');
+    const parts = token.split('.');
+    if (parts.length === 3) throw fail('PIVOT_TOKEN_NOT_ENCRYPTED');
+    if (parts.length !== 5) throw fail('PIVOT_TOKEN_MALFORMED');
+
+    const jws = this.decrypt(parts);
+    if (!COMPACT.test(jws)) throw fail('PIVOT_TOKEN_MALFORMED');
+    const jwsParts = jws.split('.');
+    if (jwsParts.length !== 3) throw fail('PIVOT_TOKEN_MALFORMED');
+    const header = readJson(jwsParts[0]!);
+    if (header.alg !== 'ES256') throw fail('PIVOT_TOKEN_ALG_NOT_ALLOWED', { alg: typeof header.alg === 'string' ? header.alg : null });
+    if (header.typ !== 'at+jwt' && header.typ !== 'application/at+jwt') throw fail('PIVOT_TOKEN_TYPE_INVALID');
+    if (header.crit !== undefined) throw fail('PIVOT_TOKEN_MALFORMED');
+    const payload = readJson(jwsParts[1]!);
+    if (payload.iss !== this.options.issuer) throw fail('PIVOT_TOKEN_ISSUER_UNKNOWN');
+
+    let key: unknown;
+    try {
+      key = await this.keys(header as never, { payload: jwsParts[1]!, signature: jwsParts[2]! } as never);
+    } catch (error) {
+      throw mapKeyError(error);
+    }
+    if (!verifyEs256(jwsParts, keyObjectOf(key))) throw fail('PIVOT_TOKEN_SIGNATURE_INVALID');
+    this.checkTimesAndAudience(payload, now);
+    return this.readClaims(payload, now);
+  }
+
+  /** The nested JWS, decrypted with the gateway key the JWE names. */
+  private decrypt(parts: readonly string[]): string {
+    const header = readJson(parts[0]!);
+    if (header.cty !== 'at+jwt' && header.cty !== 'JWT') throw fail('PIVOT_TOKEN_TYPE_INVALID');
+    const keys = this.options.decryptionKeys;
+    const key = typeof header.kid === 'string' ? keys.get(header.kid) : keys.size === 1 ? [...keys.values()][0] : undefined;
+    if (!key) throw fail('PIVOT_TOKEN_UNDECRYPTABLE', { reason: 'unknown key' });
+    try {
+      return decryptEcdhEsA256Gcm(parts, header, key).toString('utf8');
+    } catch {
+      throw fail('PIVOT_TOKEN_UNDECRYPTABLE');
+    }
+  }
+
+  private checkTimesAndAudience(payload: Record<string, unknown>, now: number): void {
+    const tolerance = this.options.clockToleranceSeconds;
+    const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    if (!audiences.includes(this.options.audience)) throw fail('PIVOT_TOKEN_AUDIENCE_INVALID');
+    if (typeof payload.exp !== 'number' || typeof payload.iat !== 'number') throw fail('PIVOT_TOKEN_CLAIMS_INVALID', { claims: ['exp', 'iat'].filter((c) => typeof payload[c] !== 'number') });
+    if (payload.exp <= now - tolerance) throw fail('PIVOT_TOKEN_EXPIRED');
+    if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > now + tolerance)) throw fail('PIVOT_TOKEN_NOT_YET_VALID');
+  }
+
+  private readClaims(payload: Record<string, unknown>, now: number): PivotClaims {
+    if (payload.cnf !== undefined) throw fail('PIVOT_TOKEN_SENDER_CONSTRAINED');
+    const parsed = Claims.safeParse(payload);
+    if (!parsed.success) throw fail('PIVOT_TOKEN_CLAIMS_INVALID', { claims: [...new Set(parsed.error.issues.map((i) => i.path.join('.')))] });
+    const claims = parsed.data;
+    const tolerance = this.options.clockToleranceSeconds;
+    if (claims.iat > now + tolerance) throw fail('PIVOT_TOKEN_NOT_YET_VALID');
+    if (claims.exp - claims.iat > this.options.maxLifetimeSeconds) throw fail('PIVOT_TOKEN_CLAIMS_INVALID', { claims: ['exp'], maxLifetimeSeconds: this.options.maxLifetimeSeconds });
+
+    const operations: ConsentedOperation[] = [];
+    for (const [index, detail] of (claims.authorization_details ?? []).entries()) {
+      if (detail.type !== GRAPHQL_OPERATION_DETAIL) continue;
+      const operation = OperationDetail.safeParse(detail);
+      if (!operation.success) throw fail('PIVOT_TOKEN_CLAIMS_INVALID', { claims: [`authorization_details.${index}`] });
+      operations.push({ hash: operation.data.operation_hash, operationName: operation.data.operation_name ?? null, scopes: new Set(operation.data.scopes) });
+    }
+    return {
+      sub: claims.sub, clientId: claims.client_id, acr: claims.acr, pivot: claims.pivot as PivotIdentity, grantId: claims.grant_id,
+      jti: claims.jti, iat: claims.iat, exp: claims.exp, operations,
+    };
+  }
+}
+
+function fail(code: GatewayErrorCode, details?: Record<string, unknown>) {
+  return gatewayErrors.error(code, details);
+}
+
+/** Why no key could be found for the signature: unknown kid, or the JWKS could not be fetched. */
+function mapKeyError(error: unknown) {
+  if (error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWKSMultipleMatchingKeys) {
+    return fail('PIVOT_TOKEN_SIGNATURE_INVALID');
+  }
+  // Timeout, network error, invalid JWKS document: not the token's fault.
+  return gatewayErrors.error('BROKER_KEYS_UNAVAILABLE', {}, error);
+}
+
+function readJson(part: string): Record<string, unknown> {
+  try {
+    return decodeJsonPart(part, 'token part');
+  } catch {
+    throw fail('PIVOT_TOKEN_MALFORMED');
+  }
+}

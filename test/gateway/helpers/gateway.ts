@@ -1,0 +1,81 @@
+import { Writable } from 'node:stream';
+import type { JWK } from 'jose';
+import { startGateway } from '../../../gateway/index.ts';
+import { loadGatewayKeys } from '../../../gateway/keys.ts';
+import type { RunningComponent } from '../../../lib/component.ts';
+import { loadConfig, type Config } from '../../../lib/config/load.ts';
+import type { Database, Pool } from '../../../lib/db/database.ts';
+import { createLogger } from '../../../lib/log.ts';
+import { startPivotIssuer, type PivotIssuer } from './pivot-issuer.ts';
+
+/**
+ * A gateway started on port 0 with the sandbox configuration, a test pivot-token
+ * issuer in place of the broker, and the given provider URLs. Logs are kept in
+ * memory so tests can check what is (not) in them.
+ */
+export interface TestGateway {
+  url: string;
+  graphqlUrl: string;
+  issuer: PivotIssuer;
+  config: Config;
+  pool: Pool;
+  logs: string[];
+  /** POSTs a GraphQL request with `token` as bearer. */
+  post(body: unknown, token?: string, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; json: any }>;
+  close(): Promise<void>;
+}
+
+export async function startTestGateway(options: { database: Database; providerUrls: Record<string, string>; overrides?: Array<[string, unknown]> }): Promise<TestGateway> {
+  const sandbox = loadConfig({ env: {} });
+  const keys = loadGatewayKeys(sandbox);
+  const audience = 'http://gateway.test';
+  const issuer = await startPivotIssuer({ gatewayJwks: keys.publicJwks as { keys: JWK[] }, audience });
+  const config = loadConfig({
+    env: {},
+    overrides: [
+      ['gateway.audience', audience],
+      ['gateway.pivotToken.issuer', issuer.issuer],
+      ['gateway.pivotToken.jwksUri', issuer.jwksUri],
+      ...Object.entries(options.providerUrls).map(([name, url]) => [`dataProviders.${name}.url`, url] as [string, unknown]),
+      ...(options.overrides ?? []),
+    ],
+  });
+  const logs: string[] = [];
+  const sink = new Writable({ write(chunk, _encoding, done) { logs.push(String(chunk)); done(); } });
+  let running: RunningComponent;
+  try {
+    running = await startGateway({ config, database: options.database, logger: createLogger('gateway', 'info', sink) }, { port: 0 });
+  } catch (error) {
+    await issuer.close();
+    throw error;
+  }
+  const pool = options.database.pool({ max: 2 });
+  const graphqlUrl = `${running.url}/graphql`;
+  return {
+    url: running.url,
+    graphqlUrl,
+    issuer,
+    config,
+    pool,
+    logs,
+    async post(body, token, headers = {}) {
+      const response = await fetch(graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = text;
+      }
+      return { status: response.status, headers: response.headers, json };
+    },
+    async close() {
+      await running.close();
+      await issuer.close();
+    },
+  };
+}

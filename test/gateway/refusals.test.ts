@@ -1,0 +1,244 @@
+import { generateKeyPair, UnsecuredJWT, CompactEncrypt, importJWK } from 'jose';
+import { operationHash } from '../../lib/federation/operation.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { startCountingProxy, type CountingProxy } from './helpers/counting-proxy.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { MARIE } from './helpers/identities.ts';
+
+/**
+ * Everything the gateway refuses before planning, over HTTP: each refusal has its
+ * code and status, is recorded in the exchange log, and reaches no provider (every
+ * provider sits behind a counting proxy).
+ */
+let db: TestDatabase;
+let gw: TestGateway;
+const proxies: Record<string, CountingProxy> = {};
+
+const PARKING = 'query Parking { me { taxAddress { cityCode } vehicles { registrationNumber critAir } familyQuotient { value } } }';
+const PARKING_SCOPES = ['dgfip_adresse_fiscale', 'ants_vehicules', 'ants_critair', 'cnaf_quotient_familial'];
+const ME = 'query Me { me { id } }';
+
+async function tokenFor(query: string, options: { scopes?: string[]; acr?: 'eidas1' | 'eidas2' | 'eidas3'; operationName?: string | null; grantId?: string; accountId?: string } = {}) {
+  return gw.issuer.issue({
+    pivot: MARIE, acr: options.acr ?? 'eidas1', grantId: options.grantId, accountId: options.accountId,
+    operations: [{ hash: operationHash(query), operationName: options.operationName === undefined ? nameOf(query) : options.operationName, scopes: options.scopes ?? [] }],
+  });
+}
+const nameOf = (query: string) => /query (\w+)/.exec(query)?.[1] ?? null;
+const codeOf = (json: any) => json?.errors?.[0]?.extensions?.code;
+const providerCalls = () => Object.values(proxies).reduce((n, p) => n + p.graphqlCalls().length, 0);
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  // No subgraph behind the proxies: any call would be counted (and fail).
+  for (const name of ['dgfip', 'ants', 'cnaf']) proxies[name] = await startCountingProxy('http://127.0.0.1:9');
+  gw = await startTestGateway({
+    database: db,
+    providerUrls: Object.fromEntries(Object.entries(proxies).map(([name, p]) => [name, p.url])),
+    overrides: [['gateway.revocation.pollIntervalMs', 100], ['gateway.limits.maxDepth', 3], ['gateway.limits.maxAliases', 2], ['gateway.limits.maxTokens', 200], ['gateway.limits.maxBodyBytes', 4096], ['gateway.exchangeLog.writeTimeoutMs', 1000]],
+  });
+});
+afterAll(async () => {
+  await gw?.close();
+  for (const proxy of Object.values(proxies)) await proxy.close();
+  await db?.drop();
+});
+afterEach(() => {
+  expect(providerCalls()).toBe(0);
+});
+
+describe('pivot token refusals (401 + WWW-Authenticate)', () => {
+  test('no token', async () => {
+    const { status, headers, json } = await gw.post({ query: ME });
+    expect([status, codeOf(json)]).toEqual([401, 'PIVOT_TOKEN_MISSING']);
+    expect(headers.get('www-authenticate')).toBe('Bearer realm="passerelle"');
+  });
+
+  test.each([
+    ['a bare JWS', 'PIVOT_TOKEN_NOT_ENCRYPTED', async () => gw.issuer.craft(gw.issuer.claimsFor({ pivot: MARIE, operations: [] }), { encrypt: false })],
+    ['a bad signature', 'PIVOT_TOKEN_SIGNATURE_INVALID', async () => gw.issuer.craft(gw.issuer.claimsFor({ pivot: MARIE, operations: [] }), { key: (await generateKeyPair('ES256')).privateKey })],
+    ['alg none', 'PIVOT_TOKEN_ALG_NOT_ALLOWED', async () => {
+      const jwk = ((await (await fetch(`${gw.url}/.well-known/jwks.json`)).json()) as any).keys.find((k: { use: string }) => k.use === 'enc');
+      return new CompactEncrypt(new TextEncoder().encode(new UnsecuredJWT(gw.issuer.claimsFor({ pivot: MARIE, operations: [] })).encode()))
+        .setProtectedHeader({ alg: 'ECDH-ES', enc: 'A256GCM', cty: 'at+jwt', kid: jwk.kid }).encrypt(await importJWK(jwk, 'ECDH-ES'));
+    }],
+    ['an unknown issuer', 'PIVOT_TOKEN_ISSUER_UNKNOWN', async () => gw.issuer.craft({ ...gw.issuer.claimsFor({ pivot: MARIE, operations: [] }), iss: 'http://evil.test' })],
+    ['a wrong audience', 'PIVOT_TOKEN_AUDIENCE_INVALID', async () => gw.issuer.craft({ ...gw.issuer.claimsFor({ pivot: MARIE, operations: [] }), aud: 'http://other.test' })],
+    ['an expired token', 'PIVOT_TOKEN_EXPIRED', async () => gw.issuer.craft({ ...gw.issuer.claimsFor({ pivot: MARIE, operations: [] }), iat: 1_700_000_000, exp: 1_700_000_060 })],
+    ['a token not valid yet', 'PIVOT_TOKEN_NOT_YET_VALID', async () => gw.issuer.craft({ ...gw.issuer.claimsFor({ pivot: MARIE, operations: [] }), nbf: Math.floor(Date.now() / 1000) + 120 })],
+    ['garbage', 'PIVOT_TOKEN_MALFORMED', async () => 'abc.def'],
+  ])('%s', async (_what, code, make) => {
+    const { status, headers, json } = await gw.post({ query: ME }, await make());
+    expect([status, codeOf(json)]).toEqual([401, code]);
+    expect(headers.get('www-authenticate')).toMatch(/^Bearer realm="passerelle", error="invalid_token", error_description="[^"]+"$/);
+  });
+
+  test('a revoked grant stops working within a poll interval', async () => {
+    const { token, grantId } = await tokenFor(ME);
+    expect((await gw.post({ query: ME }, token)).status).toBe(200);
+    await gw.pool.query("INSERT INTO gateway.revoked_grants (grant_id, reason) VALUES ($1, 'citizen')", [grantId]);
+    await new Promise((r) => setTimeout(r, 300));
+    const { status, headers, json } = await gw.post({ query: ME }, token);
+    expect([status, codeOf(json)]).toEqual([401, 'GRANT_REVOKED']);
+    expect(headers.get('www-authenticate')).toContain('error="invalid_token"');
+  });
+});
+
+describe('consent refusals (403, nothing sent to any provider)', () => {
+  test('another document than the consented one', async () => {
+    const { token } = await tokenFor(PARKING, { scopes: PARKING_SCOPES });
+    const other = PARKING.replace('cityCode', 'city');
+    const { status, json } = await gw.post({ query: other }, token);
+    expect([status, codeOf(json)]).toEqual([403, 'CONSENT_REQUIRED']);
+    expect(json.errors[0].extensions).toMatchObject({ reason: 'operation', operationName: 'Parking', operationHash: operationHash(other) });
+  });
+
+  test('the consented document with an extra field is another document', async () => {
+    const { token } = await tokenFor(PARKING, { scopes: PARKING_SCOPES });
+    const { status, json } = await gw.post({ query: PARKING.replace('value', 'value month') }, token);
+    expect([status, codeOf(json)]).toEqual([403, 'CONSENT_REQUIRED']);
+  });
+
+  test('the consented document under another operation name', async () => {
+    const { token } = await tokenFor(PARKING, { scopes: PARKING_SCOPES, operationName: 'Other' });
+    expect(codeOf((await gw.post({ query: PARKING }, token)).json)).toBe('CONSENT_REQUIRED');
+  });
+
+  test('a field whose scope was not granted is listed', async () => {
+    const { token } = await tokenFor(PARKING, { scopes: PARKING_SCOPES.filter((s) => s !== 'ants_critair') });
+    const { status, json } = await gw.post({ query: PARKING }, token);
+    expect([status, codeOf(json)]).toEqual([403, 'CONSENT_REQUIRED']);
+    expect(json.errors[0].extensions.fields).toEqual([{ path: 'me.vehicles.critAir', coordinate: 'Vehicle.critAir', scopes: ['ants_critair'] }]);
+  });
+
+  test('a field needing a higher acr than the token', async () => {
+    const query = 'query Benefits { me { benefits { kind monthlyAmount } } }';
+    const { token } = await tokenFor(query, { scopes: ['cnaf_prestations'], acr: 'eidas1' });
+    const { status, json } = await gw.post({ query }, token);
+    expect([status, codeOf(json)]).toEqual([403, 'CONSENT_ACR_TOO_LOW']);
+    expect(json.errors[0].extensions).toMatchObject({ acr: 'eidas1', fields: expect.arrayContaining([{ path: 'me.benefits', coordinate: 'Citizen.benefits', minAcr: 'eidas2' }]) });
+  });
+});
+
+describe('limits for service-provider traffic', () => {
+  let token: string;
+  beforeAll(async () => { ({ token } = await tokenFor(ME)); });
+
+  test.each([
+    ['too deep (a fragment counts as a level)', '{ me { ...Address } } fragment Address on Citizen { taxAddress { city } }', 'OPERATION_TOO_DEEP'],
+    ['introspection', '{ __schema { queryType { name } } }', 'OPERATION_INTROSPECTION_DISABLED'],
+    ['too many aliases', '{ a: me { id } b: me { id } c: me { id } }', 'OPERATION_TOO_MANY_ALIASES'],
+    ['too many tokens', `{ me { ${'id '.repeat(250)} } }`, 'OPERATION_TOO_MANY_TOKENS'],
+    ['a syntax error', '{ me { id }', 'OPERATION_SYNTAX_ERROR'],
+  ])('%s', async (_what, query, code) => {
+    const { status, json } = await gw.post({ query }, token);
+    expect([status, codeOf(json)]).toEqual([400, code]);
+  });
+
+  test('no field suggestions', async () => {
+    const { status, json } = await gw.post({ query: '{ me { taxAdress { city } } }' }, token);
+    expect([status, codeOf(json)]).toEqual([400, 'OPERATION_INVALID']);
+    expect(JSON.stringify(json)).not.toMatch(/Did you mean|taxAddress/);
+  });
+
+  test('batched requests', async () => {
+    const { status, json } = await gw.post([{ query: ME }, { query: ME }], token);
+    expect([status, codeOf(json)]).toEqual([400, 'REQUEST_BATCHING_NOT_ALLOWED']);
+  });
+
+  test('a body over the size limit', async () => {
+    const { status, json } = await gw.post({ query: `${ME} # ${'x'.repeat(5000)}` }, token);
+    expect([status, codeOf(json)]).toEqual([413, 'REQUEST_BODY_TOO_LARGE']);
+  });
+
+  test('GET, other media types, invalid bodies', async () => {
+    const get = await fetch(`${gw.graphqlUrl}?query=${encodeURIComponent(ME)}`, { headers: { authorization: `Bearer ${token}` } });
+    expect([get.status, get.headers.get('allow'), codeOf(await get.json())]).toEqual([405, 'POST', 'REQUEST_METHOD_NOT_ALLOWED']);
+    expect(codeOf((await gw.post(ME, token, { 'content-type': 'text/plain' })).json)).toBe('REQUEST_UNSUPPORTED_MEDIA_TYPE');
+    expect(codeOf((await gw.post('{not json', token)).json)).toBe('REQUEST_BODY_INVALID');
+    expect(codeOf((await gw.post({ extensions: { persistedQuery: { version: 1, sha256Hash: 'x' } } }, token)).json)).toBe('REQUEST_BODY_INVALID');
+  });
+});
+
+describe('what a refusal leaves behind', () => {
+  test('an exchange-log row, and no token or personal data in the logs', async () => {
+    const { token } = await tokenFor(PARKING, { scopes: PARKING_SCOPES });
+    const requestId = `refusal-${Date.now()}`;
+    await gw.post({ query: PARKING.replace('cityCode', 'city') }, token, { 'x-request-id': requestId });
+    const { rows } = await gw.pool.query('SELECT client_id, subject, operation_name, operation_hash, providers, fields, outcome, http_status, error_codes FROM gateway.exchange_log WHERE request_id = $1', [requestId]);
+    expect(rows).toEqual([{
+      client_id: 'parking-nimes', subject: expect.any(String), operation_name: 'Parking', operation_hash: operationHash(PARKING.replace('cityCode', 'city')),
+      providers: [], fields: [], outcome: 'refused', http_status: 403, error_codes: ['CONSENT_REQUIRED'],
+    }]);
+    const logs = gw.logs.join('\n');
+    expect(logs).toContain(requestId);
+    expect(logs).not.toContain(token.slice(0, 40));
+    expect(logs).not.toContain('Dupont');
+  });
+
+  test('a request without token is logged as refused with what is known', async () => {
+    const requestId = `anonymous-${Date.now()}`;
+    await gw.post({ query: ME }, undefined, { 'x-request-id': requestId });
+    const { rows } = await gw.pool.query('SELECT client_id, outcome, http_status, error_codes FROM gateway.exchange_log WHERE request_id = $1', [requestId]);
+    expect(rows).toEqual([{ client_id: null, outcome: 'refused', http_status: 401, error_codes: ['PIVOT_TOKEN_MISSING'] }]);
+  });
+});
+
+describe('when the exchange log cannot be written', () => {
+  test('no data leaves (503 EXCHANGE_LOG_UNAVAILABLE), and the cancelled write is not recorded later as a success', async () => {
+    const { token } = await tokenFor(ME);
+    const blocker = await gw.pool.connect();
+    const requestId = `log-down-${Date.now()}`;
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE gateway.exchange_log IN ACCESS EXCLUSIVE MODE');
+      const { status, json } = await gw.post({ query: ME }, token, { 'x-request-id': requestId });
+      expect([status, codeOf(json)]).toEqual([503, 'EXCHANGE_LOG_UNAVAILABLE']);
+      expect(json.data).toBeUndefined();
+      expect(JSON.stringify(json)).not.toContain('"me"');
+    } finally {
+      await blocker.query('ROLLBACK');
+      blocker.release();
+    }
+    const { rows } = await gw.pool.query('SELECT count(*)::int AS n FROM gateway.exchange_log WHERE request_id = $1', [requestId]);
+    expect(rows[0].n).toBe(0);
+    expect((await gw.post({ query: ME }, token)).status).toBe(200);
+  });
+});
+
+describe('the local citizen subgraph and the public endpoints', () => {
+  test('Query.me is answered by the gateway itself, with the pairwise subject', async () => {
+    const { token, sub } = await tokenFor(ME, { accountId: 'marie-account' });
+    const { status, json, headers } = await gw.post({ query: ME }, token, { 'x-request-id': 'me-1' });
+    expect([status, json]).toEqual([200, { data: { me: { id: sub } } }]);
+    expect(headers.get('x-request-id')).toBe('me-1');
+    const { rows } = await gw.pool.query("SELECT outcome, providers, fields FROM gateway.exchange_log WHERE request_id = 'me-1'");
+    expect(rows).toEqual([{ outcome: 'success', providers: [], fields: ['Query.me', 'Citizen.id'] }]);
+  });
+
+  test('the JWKS publishes public keys only', async () => {
+    const { keys } = (await (await fetch(`${gw.url}/.well-known/jwks.json`)).json()) as any;
+    expect(keys.map((k: { use: string; alg: string }) => `${k.use}:${k.alg}`).sort()).toEqual(['enc:ECDH-ES', 'sig:ES256']);
+    expect(keys.every((k: { d?: string }) => k.d === undefined)).toBe(true);
+  });
+
+  test('health: live, and not ready while the providers do not answer', async () => {
+    expect((await fetch(`${gw.url}/health/live`)).status).toBe(200);
+    const ready = await fetch(`${gw.url}/health/ready`);
+    const report = (await ready.json()) as any;
+    expect(ready.status).toBe(503);
+    expect(report.checks).toMatchObject({ supergraph: { ok: true }, revocations: { ok: true }, 'provider:dgfip': { ok: false } });
+  });
+
+  test('metrics count requests and refusals by code', async () => {
+    const text = await (await fetch(`${gw.url}/metrics`)).text();
+    expect(text).toMatch(/passerelle_gateway_refusals_total\{code="PIVOT_TOKEN_MISSING"\} \d+/);
+    expect(text).toMatch(/passerelle_gateway_requests_total\{outcome="success",status="200"\} \d+/);
+    expect(text).toContain('passerelle_gateway_request_duration_seconds_bucket');
+  });
+
+  test('unknown routes get a coded 404', async () => {
+    const response = await fetch(`${gw.url}/nope`);
+    expect([response.status, codeOf(await response.json())]).toEqual([404, 'GATEWAY_ROUTE_NOT_FOUND']);
+  });
+});
