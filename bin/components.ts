@@ -49,6 +49,12 @@ const COMPONENTS: ComponentEntry[] = [
     load: async () => (await import('../auth/index.ts')).startBroker,
     address: (config) => ({ port: listenPort(config.broker), setting: 'broker.url', url: config.broker.url }),
   },
+  // The gateway after the broker, whose keys verify the pivot tokens it accepts.
+  {
+    name: 'gateway',
+    load: async () => (await import('../gateway/index.ts')).startGateway,
+    address: (config) => ({ port: listenPort(config.gateway), setting: 'gateway.url', url: `${config.gateway.url.replace(/\/+$/, '')}/graphql` }),
+  },
   // The parking service last: it needs the broker and the gateway to answer.
   {
     name: 'parking',

@@ -40,6 +40,8 @@ export async function startApollo(options: ApolloOptions): Promise<ApolloSetup> 
     hideSchemaDetailsFromClientErrors: true,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    // `passerelle start` stops every component itself; Apollo's own handler would re-raise the signal and kill the process mid-stop.
+    stopOnTerminationSignals: false,
     logger: options.logger,
     plugins: [ApolloServerPluginLandingPageDisabled(), captureResult],
   });

@@ -61,7 +61,7 @@ function printAddresses(platform: RunningPlatform, database: string, sandbox: bo
   const components = [...platform.components].sort((a, b) => Number(b.name === 'parking') - Number(a.name === 'parking'));
   const lines = components.map((c) => {
     const url = c.address.url || c.url;
-    const note = c.name === 'parking' ? '   <- start here' : c.name === 'gateway' ? '   (GraphQL: /graphql)' : '';
+    const note = c.name === 'parking' ? '   <- start here' : '';
     return `  ${c.name.padEnd(12)} ${url}${note}`;
   });
   console.log(['', `Passerelle is running (${database}):`, ...lines, ''].join('\n'));

@@ -26,6 +26,8 @@ export function createApolloServer(schema: GraphQLSchema): ApolloServer<Reported
     persistedQueries: false,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
+    // `passerelle start` stops every component itself; Apollo's own handler would re-raise the signal and kill the process mid-stop.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), reportPlugin],
     formatError,
   });

@@ -57,7 +57,7 @@ export function parkingSettings(config: Config, baseUrl?: string): ParkingSettin
     redirectUri: baseUrl || !section.redirectUri ? `${url}/callback` : section.redirectUri,
     postLogoutRedirectUri: baseUrl || !section.postLogoutRedirectUri ? `${url}/logged-out` : section.postLogoutRedirectUri,
     gatewayEndpoint: section.gatewayUrl ?? `${trim(config.gateway.url)}/graphql`,
-    gatewayAudience: section.gatewayAudience ?? config.gateway.url,
+    gatewayAudience: section.gatewayAudience ?? config.gateway.audience ?? config.gateway.url,
     operationName: section.operationName,
     purpose: section.purpose,
     acr: section.acr,
