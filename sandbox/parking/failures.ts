@@ -1,7 +1,10 @@
-/** A network failure (fetch's "fetch failed" TypeError) or a timeout (an aborted request). */
+/**
+ * A network failure (fetch's "fetch failed" TypeError) or a timeout (an aborted request).
+ * By name, not `instanceof`: fetch's errors may come from another realm (test runners).
+ */
 export function isUnreachable(error: unknown): boolean {
-  const name = (error as { name?: string } | undefined)?.name;
-  return (error instanceof TypeError && error.message === 'fetch failed') || name === 'TimeoutError' || name === 'AbortError';
+  const { name, message } = (error ?? {}) as { name?: string; message?: string };
+  return (name === 'TypeError' && message === 'fetch failed') || name === 'TimeoutError' || name === 'AbortError';
 }
 
 /** An error's message chain only: protocol errors may carry token claims in their other members. */

@@ -82,6 +82,7 @@ export function parkingRoutes(deps: RouteDeps): Router {
     sessions.delete(sessionOf(ctx).id);
     const session: CitizenSession = { sub: signedIn.sub, sid: signedIn.sid, idToken: signedIn.idToken, csrf: randomBytes(24).toString('base64url') };
     ctx.cookies.set(SESSION_COOKIE, sessions.add(session), { path: '/', httpOnly: true, sameSite: 'lax', signed: true, secure, overwrite: true });
+    (ctx.state as { session?: CitizenSession }).session = session;
 
     const records = await readCitizenRecords({ endpoint: settings.gatewayEndpoint, accessToken: signedIn.accessToken, timeoutMs: settings.requestTimeoutMs, logger });
     const result = quote(records, settings.tariff);
@@ -140,9 +141,10 @@ export function parkingRoutes(deps: RouteDeps): Router {
   return router;
 }
 
-/** The CSRF token of the session's forms, for the error page's logout button. */
+/** The CSRF token of the session's forms (one begun by this very request included), for the error page's logout button. */
 export function csrfOf(ctx: Context, sessions: ExpiringStore<CitizenSession>): string | undefined {
-  return sessions.get(ctx.cookies.get(SESSION_COOKIE, { signed: true }))?.csrf;
+  const begun = (ctx.state as { session?: CitizenSession }).session;
+  return (begun ?? sessions.get(ctx.cookies.get(SESSION_COOKIE, { signed: true })))?.csrf;
 }
 
 function sameToken(sent: string | null, expected: string): boolean {

@@ -92,6 +92,36 @@ export async function visitParking(options: VisitOptions): Promise<VisitOutcome>
   throw new Error(`more than ${MAX_STEPS} steps: the visit does not end`);
 }
 
+/**
+ * Signing out from the permit page: the service's logout button, the broker's
+ * confirmation ("Me déconnecter"), back to the service's logged-out page.
+ */
+export async function signOut(outcome: VisitOutcome, options: { parkingUrl: string; onStep?(step: VisitStep): void }): Promise<{ url: URL; status: number; html: string }> {
+  const parking = new URL(options.parkingUrl).origin;
+  const base = new URL('/permit', parking);
+  const logout = formsOf(outcome.html, base).find((f) => f.action.origin === parking && f.action.pathname === '/logout');
+  if (!logout) throw new Error('no logout button on the page');
+  let form: Record<string, string> | undefined = Object.fromEntries(logout.fields);
+  let url = logout.action;
+  for (let steps = 0; steps < MAX_STEPS; steps++) {
+    const response = await outcome.agent.fetch(url, form ? { method: 'POST', form } : {});
+    const location = response.headers.get('location');
+    const html = location ? (await response.arrayBuffer(), '') : await response.text();
+    options.onStep?.({ site: url.origin === parking ? 'parking' : 'broker', method: form ? 'POST' : 'GET', url, status: response.status, note: location ? `→ ${new URL(location, url).pathname}` : titleOf(html) });
+    if (location) {
+      [url, form] = [new URL(location, url), undefined];
+      continue;
+    }
+    if (url.origin === parking) return { url, status: response.status, html };
+    // The broker asks to confirm: its form is filled by the button named "logout".
+    const confirm = formsOf(html, url)[0];
+    const button = /<button[^>]*name="logout" value="([^"]+)"/.exec(html)?.[1];
+    if (!confirm || !button) throw new Error(`stuck on ${url.href} while signing out`);
+    [url, form] = [confirm.action, { ...Object.fromEntries(confirm.fields), logout: button }];
+  }
+  throw new Error('signing out does not end');
+}
+
 interface Form { action: URL; fields: Map<string, string>; body: string; buttons: Array<{ name: string; value: string }> }
 
 /** Every POST form of a page: its action, hidden fields and named submit buttons. */
