@@ -4,10 +4,10 @@ import { z } from 'zod';
 
 /**
  * The one GraphQL operation the parking service runs at the gateway
- * (`parking-permit.graphql`), and the shape its result must have. A result that
+ * (`parking.graphql`), and the shape its result must have. A result that
  * does not fit is refused rather than priced.
  */
-export const PARKING_DOCUMENT = readFileSync(new URL('./parking-permit.graphql', import.meta.url), 'utf8');
+export const PARKING_DOCUMENT = readFileSync(new URL('./parking.graphql', import.meta.url), 'utf8');
 
 export const PARKING_OPERATION_NAME = operationNameOf(PARKING_DOCUMENT);
 
@@ -50,6 +50,6 @@ export function canonicalDocument(document: string): string {
 function operationNameOf(document: string): string {
   const operations = parse(document).definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const name = operations[0]?.name?.value;
-  if (operations.length !== 1 || !name) throw new Error('parking-permit.graphql must hold exactly one named operation');
+  if (operations.length !== 1 || !name) throw new Error('parking.graphql must hold exactly one named operation');
   return name;
 }

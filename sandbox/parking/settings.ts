@@ -93,6 +93,6 @@ function checkRegistration(config: Config, settings: ParkingSettings): void {
   }
   const operation = registered.operations[settings.operationName];
   if (operation !== undefined && canonicalDocument(operation) !== canonicalDocument(PARKING_DOCUMENT)) {
-    throw new ConfigError(`parking: the operation registered as ${where}.operations.${settings.operationName} is not sandbox/parking/parking-permit.graphql; register the same document`);
+    throw new ConfigError(`parking: the operation registered as ${where}.operations.${settings.operationName} is not sandbox/parking/parking.graphql; register the same document`);
   }
 }

@@ -40,7 +40,7 @@ export const ParkingSection = z.strictObject({
   /** The gateway's resource indicator (RFC 8707); defaults to `gateway.audience`, else `gateway.url`. */
   gatewayAudience: z.string().min(1).optional(),
   /** The name under which the service registered its operation (`serviceProviders[].operations`). */
-  operationName: z.string().min(1).default('ParkingPermit'),
+  operationName: z.string().min(1).default('Parking'),
   /** Why the city reads the data: shown to the citizen on the consent page. */
   purpose: z.string().min(1).max(300),
   /** Level of assurance asked for (`acr_values`); none: the broker's default for this service. */
