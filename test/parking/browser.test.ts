@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { startWholePlatform, type WholePlatform } from './support/platform.ts';
 
 /**
  * The full flow in a real browser (Debian's headless Chromium), from the parking
@@ -10,13 +10,13 @@ import { startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
  * screenshot of every page goes to test-output/screenshots/. No CSP violation,
  * no console error, nothing loaded from outside.
  */
-let platform: TestPlatform;
+let platform: WholePlatform;
 let browser: Browser;
 const SCREENSHOTS = new URL('../../test-output/screenshots/', import.meta.url);
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  platform = await startTestPlatform();
+  platform = await startWholePlatform();
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],

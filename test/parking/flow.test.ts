@@ -1,17 +1,17 @@
 import { Agent } from '../../lib/http/agent.ts';
 import { signOut, visitParking, type VisitOutcome } from '../../sandbox/parking/visit.ts';
-import { startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { startWholePlatform, type WholePlatform } from './support/platform.ts';
 
 /**
  * The parking service through the whole platform (subgraphs, sandbox IdPs,
  * broker, gateway, parking), over HTTP as a citizen's browser would go: every
  * sandbox identity's expected outcome (DESIGN.md), and every way it can go wrong.
  */
-let platform: TestPlatform;
+let platform: WholePlatform;
 let parkingUrl: string;
 
 beforeAll(async () => {
-  platform = await startTestPlatform();
+  platform = await startWholePlatform();
   parkingUrl = platform.urls.parking!;
 }, 60000);
 afterAll(async () => {

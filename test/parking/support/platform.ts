@@ -1,9 +1,9 @@
-import type { Config } from '../../lib/config/load.ts';
-import { createLogger } from '../../lib/log.ts';
-import { startPlatform, type RunningPlatform } from '../../bin/platform.ts';
-import { componentRegistry } from '../../bin/components.ts';
-import { freePort, testConfig } from '../auth/support/broker.ts';
-import { createTestDatabase, type TestDatabase } from './database.ts';
+import type { Config } from '../../../lib/config/load.ts';
+import { createLogger } from '../../../lib/log.ts';
+import { startPlatform, type RunningPlatform } from '../../../bin/platform.ts';
+import { componentRegistry } from '../../../bin/components.ts';
+import { freePort, testConfig } from '../../auth/support/broker.ts';
+import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 
 /**
  * The whole platform in the test process, as `passerelle start` runs it (same
@@ -11,7 +11,7 @@ import { createTestDatabase, type TestDatabase } from './database.ts';
  * the three subgraphs, the four sandbox IdPs, the broker, the gateway and the
  * parking service, with the sandbox registries loaded.
  */
-export interface TestPlatform {
+export interface WholePlatform {
   config: Config;
   /** The configuration overrides it was started with (key path, value). */
   overrides: Array<[string, unknown]>;
@@ -24,7 +24,7 @@ export interface TestPlatform {
   close(): Promise<void>;
 }
 
-export async function startTestPlatform(options: { components?: string[]; overrides?: Array<[string, unknown]> } = {}): Promise<TestPlatform> {
+export async function startWholePlatform(options: { components?: string[]; overrides?: Array<[string, unknown]> } = {}): Promise<WholePlatform> {
   const urls: Record<string, string> = {};
   const overrides: Array<[string, unknown]> = [];
   const place = async (name: string, setting: string) => {
