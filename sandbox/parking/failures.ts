@@ -3,8 +3,12 @@
  * By name, not `instanceof`: fetch's errors may come from another realm (test runners).
  */
 export function isUnreachable(error: unknown): boolean {
-  const { name, message } = (error ?? {}) as { name?: string; message?: string };
-  return (name === 'TypeError' && message === 'fetch failed') || name === 'TimeoutError' || name === 'AbortError';
+  // Libraries may wrap it (openid-client does, when the TypeError is not one of its realm).
+  for (let current = error, depth = 0; current && depth < 4; current = (current as { cause?: unknown }).cause, depth++) {
+    const { name, message } = current as { name?: string; message?: string };
+    if ((name === 'TypeError' && message === 'fetch failed') || name === 'TimeoutError' || name === 'AbortError') return true;
+  }
+  return false;
 }
 
 /** An error's message chain only: protocol errors may carry token claims in their other members. */

@@ -136,6 +136,31 @@ describe('signing out', () => {
   });
 });
 
+describe('a logout at the broker', () => {
+  test('ends the service’s session too (back-channel logout)', async () => {
+    const outcome = await visit('camille.petit', 'ameli');
+    expect((await outcome.agent.fetch(`${parkingUrl}/permit`)).status).toBe(200);
+    // The citizen logs out at the broker directly (not through the service).
+    const confirm = await outcome.agent.fetch(`${platform.urls.broker}/logout`);
+    const html = await confirm.text();
+    const action = /<form id="op.logoutForm" method="post" action="([^"]+)"><input type="hidden" name="xsrf" value="([^"]+)"/.exec(html);
+    expect(action).not.toBeNull();
+    const done = await outcome.agent.follow(new URL(action![1]!, platform.urls.broker), { init: { method: 'POST', form: { xsrf: action![2]!, logout: 'yes' } } });
+    expect(done.response.status).toBe(200);
+    // The broker told the service, which forgot the session.
+    const after = await outcome.agent.fetch(`${parkingUrl}/permit`);
+    expect([after.status, after.headers.get('location')]).toEqual([303, '/']);
+  });
+
+  test('a forged logout token is refused', async () => {
+    const response = await fetch(`${parkingUrl}/backchannel-logout`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'logout_token=eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.',
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: 'invalid_request', error_description: 'invalid logout token' });
+  });
+});
+
 describe('the gateway down', () => {
   test('a clear page, the citizen still signed in and able to sign out', async () => {
     await platform.stop('gateway');
@@ -144,5 +169,12 @@ describe('the gateway down', () => {
     expect(outcome.html).toContain('Les administrations ne répondent pas');
     const back = await signOut(outcome, { parkingUrl });
     expect(back.url.pathname).toBe('/logged-out');
+  });
+
+  test('and the broker down: the sign-in button leads to a clear page', async () => {
+    await platform.stop('broker');
+    const response = await fetch(`${parkingUrl}/login`, { method: 'POST', redirect: 'manual' });
+    expect(response.status).toBe(503);
+    expect(await response.text()).toContain('data-error-code="PARKING_BROKER_UNAVAILABLE"');
   });
 });
