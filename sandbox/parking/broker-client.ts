@@ -19,6 +19,8 @@ export interface SignedIn {
   /** The citizen's pairwise subject for this service, and the broker session id. */
   sub: string;
   sid: string | undefined;
+  /** The citizen's name, in whose name the permit is issued (ID token claims). */
+  name: string | undefined;
 }
 
 const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
@@ -46,7 +48,8 @@ export class BrokerClient {
     };
     const parameters: Record<string, string> = {
       redirect_uri: this.settings.redirectUri,
-      scope: 'openid',
+      // The name the permit is issued in; everything else comes from the consented operation.
+      scope: 'openid given_name family_name',
       code_challenge: await oidc.calculatePKCECodeChallenge(checks.pkceCodeVerifier),
       code_challenge_method: 'S256',
       state: checks.expectedState,
@@ -76,6 +79,7 @@ export class BrokerClient {
       idToken: tokens.id_token!,
       sub: claims.sub,
       sid: typeof claims.sid === 'string' ? claims.sid : undefined,
+      name: typeof claims.given_name === 'string' && typeof claims.family_name === 'string' ? `${claims.given_name} ${claims.family_name}` : undefined,
     };
   }
 

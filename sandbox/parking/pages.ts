@@ -13,6 +13,8 @@ export interface PermitView {
   quote: Quote;
   records: CitizenRecords;
   readAt: Date;
+  /** The citizen's name, when the broker gave it. */
+  name: string | undefined;
   csrf: string;
 }
 
@@ -69,6 +71,7 @@ export function createParkingPages(options: { serviceName: string; tariff: Tarif
         quote,
         records,
         city: tariff.cityName,
+        name: view.name,
         csrf: view.csrf,
         readAt: new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(view.readAt),
         baseSentence: quote.eligible ? baseSentence(t, quote, euros) : undefined,

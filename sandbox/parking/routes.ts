@@ -22,6 +22,7 @@ export interface PendingSignIn {
 export interface CitizenSession {
   sub: string;
   sid: string | undefined;
+  name: string | undefined;
   idToken: string;
   /** Anti-forgery token of this session's forms (logout). */
   csrf: string;
@@ -80,7 +81,7 @@ export function parkingRoutes(deps: RouteDeps): Router {
 
     // A session from now on (so the citizen can log out even if the data cannot be read).
     sessions.delete(sessionOf(ctx).id);
-    const session: CitizenSession = { sub: signedIn.sub, sid: signedIn.sid, idToken: signedIn.idToken, csrf: randomBytes(24).toString('base64url') };
+    const session: CitizenSession = { sub: signedIn.sub, sid: signedIn.sid, name: signedIn.name, idToken: signedIn.idToken, csrf: randomBytes(24).toString('base64url') };
     ctx.cookies.set(SESSION_COOKIE, sessions.add(session), { path: '/', httpOnly: true, sameSite: 'lax', signed: true, secure, overwrite: true });
     (ctx.state as { session?: CitizenSession }).session = session;
 
@@ -98,7 +99,7 @@ export function parkingRoutes(deps: RouteDeps): Router {
       ctx.status = 303;
       return ctx.redirect('/');
     }
-    pages.permit(ctx, { ...session.permit, csrf: session.csrf });
+    pages.permit(ctx, { ...session.permit, name: session.name, csrf: session.csrf });
   });
 
   router.post('/logout', async (ctx) => {
