@@ -161,8 +161,16 @@ describe('a logout at the broker', () => {
   });
 });
 
-describe('the gateway down', () => {
-  test('a clear page, the citizen still signed in and able to sign out', async () => {
+describe('the platform failing, one part after the other', () => {
+  test('a data provider down: no price computed from incomplete data', async () => {
+    await platform.stop('cnaf');
+    const outcome = await visit('marie.dupont', 'impots');
+    expect(outcome.kind === 'error' && outcome.code).toBe('PARKING_DATA_INCOMPLETE');
+    expect(outcome.html).toContain('le tarif n’est pas calculé sur des données incomplètes');
+    expect(outcome.html).not.toMatch(/data-monthly-cents/);
+  });
+
+  test('the gateway down: a clear page, the citizen still signed in and able to sign out', async () => {
     await platform.stop('gateway');
     const outcome = await visit('marie.dupont', 'impots');
     expect(outcome.kind === 'error' && outcome.code).toBe('PARKING_GATEWAY_UNAVAILABLE');
@@ -171,7 +179,7 @@ describe('the gateway down', () => {
     expect(back.url.pathname).toBe('/logged-out');
   });
 
-  test('and the broker down: the sign-in button leads to a clear page', async () => {
+  test('the broker down: the sign-in button leads to a clear page', async () => {
     await platform.stop('broker');
     const response = await fetch(`${parkingUrl}/login`, { method: 'POST', redirect: 'manual' });
     expect(response.status).toBe(503);
