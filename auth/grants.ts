@@ -64,7 +64,7 @@ type Known = { accountId?: string | undefined; clientId?: string | undefined };
 export function revocationPropagator(revoker: GrantRevoker, logger: Logger): RevocationPropagator {
   const propagate = (grantId: string, reason: RevocationReason, known?: Known) => {
     revoker.revokeGrant(grantId, reason, known).catch((error: Error) => {
-      logger.error({ err: error, grantId, reason }, 'a revoked grant could not be propagated to the gateways');
+      logger.error({ err: error.message, grantId, reason }, 'a revoked grant could not be propagated to the gateways');
     });
   };
   return {

@@ -57,12 +57,14 @@ export function pivotTokenRevocation(deps: { registry: PivotTokenRegistry; revok
 
 async function rememberIssued(ctx: KoaContextWithOIDC, deps: { registry: PivotTokenRegistry; logger: Logger }): Promise<void> {
   const token = ctx.oidc.entities.AccessToken;
-  const body = ctx.body as { access_token?: unknown } | undefined;
+  const body = ctx.body as { access_token?: unknown; expires_in?: unknown } | undefined;
   if (ctx.status !== 200 || !token?.resourceServer || typeof body?.access_token !== 'string') return;
+  const expiresAt = Math.floor(Date.now() / 1000) + (typeof body.expires_in === 'number' ? body.expires_in : 600);
   try {
-    await deps.registry.remember(body.access_token, { grantId: token.grantId!, clientId: token.clientId!, accountId: token.accountId!, expiresAt: token.exp! });
+    await deps.registry.remember(body.access_token, { grantId: token.grantId!, clientId: token.clientId!, accountId: token.accountId!, expiresAt });
   } catch (error) {
-    deps.logger.error({ err: error }, 'a pivot token could not be registered; it is not handed out');
+    // The message only: a database error's detail may quote the row.
+    deps.logger.error({ err: (error as Error).message }, 'a pivot token could not be registered; it is not handed out');
     ctx.status = 500;
     ctx.body = { error: 'server_error', error_description: 'BROKER_INTERNAL_ERROR: the token could not be issued, try again' };
   }
@@ -80,7 +82,7 @@ async function revokeStructured(ctx: KoaContextWithOIDC, deps: { registry: Pivot
       await deps.revoker.revokeGrant(issued.grantId, 'service_provider', { accountId: issued.accountId, clientId: issued.clientId });
     }
   } catch (error) {
-    deps.logger.error({ err: error }, 'a pivot token could not be revoked');
+    deps.logger.error({ err: (error as Error).message }, 'a pivot token could not be revoked');
     ctx.status = 500;
     ctx.body = { error: 'server_error', error_description: 'BROKER_INTERNAL_ERROR: the token could not be revoked, try again' };
     return;
