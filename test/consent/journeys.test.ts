@@ -87,7 +87,7 @@ describe.each(CITIZENS)('$login signs in at $idp and allows the parking operatio
     expect(platform.providerCalls()).toBeGreaterThan(before);
 
     // The decision is in the audit chain: labels and names, no personal data values.
-    const { rows } = await platform.database.pool({ max: 1 }).query(
+    const { rows } = await platform.pool.query(
       "SELECT client_id, citizen_ref, data FROM audit.events WHERE kind = 'broker.consent_given' AND data->>'sub' = $1", [identity.sub]);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({

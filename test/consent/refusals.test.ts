@@ -90,7 +90,7 @@ test('refusing sends access_denied (CONSENT_REFUSED) to the SP, with no code, an
   expect(back.url.origin).toBe('http://localhost:3000');
   expect(back.url.searchParams.get('code')).toBeNull();
   expect(redirectError(back.url)).toEqual({ error: 'access_denied', description: expect.stringMatching(/^CONSENT_REFUSED: /), state: checks.expectedState });
-  const { rows } = await platform.database.pool({ max: 1 }).query(
+  const { rows } = await platform.pool.query(
     "SELECT client_id, data FROM audit.events WHERE kind = 'broker.consent_refused' AND data->>'purpose' = 'Tarif du stationnement'");
   expect(rows).toEqual([{ client_id: 'parking-nimes', data: expect.objectContaining({ operationName: 'Parking', grantId: null, scopes: expect.any(Array) }) }]);
 });

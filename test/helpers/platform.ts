@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { createBroker, type RunningBroker } from '../../auth/broker.ts';
+import type { Pool } from '../../lib/db/database.ts';
 import { startGateway } from '../../gateway/index.ts';
 import type { RunningComponent } from '../../lib/component.ts';
 import { loadConfig, type Config } from '../../lib/config/load.ts';
@@ -27,6 +28,8 @@ import { createTestDatabase, type TestDatabase } from './database.ts';
 export interface TestPlatform {
   config: Config;
   database: TestDatabase;
+  /** A small pool on the platform's database, for tests to look at what was stored. */
+  pool: Pool;
   broker: RunningBroker;
   /** The broker's issuer (service providers discover it). */
   issuer: string;
@@ -93,9 +96,11 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
     for (const name of SANDBOX_IDP_NAMES) started.push(await sandboxIdentityProvider(name)(context, { port: idpPorts[name]! }));
     const broker = await createBroker(context, { port: ports.broker }, validatePivotIdentity);
     started.push(broker);
+    const testPool = database.pool({ max: 2 });
+    started.push({ close: () => testPool.end() });
 
     return {
-      config, database, broker, logs,
+      config, database, broker, logs, pool: testPool,
       issuer: broker.issuer,
       graphqlUrl: `${gateway.url}/graphql`,
       providers: proxies,
