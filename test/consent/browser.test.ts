@@ -63,7 +63,7 @@ test('a citizen clicks through SP, chooser, IdP and consent, and the SP shows th
   const { page, problems, external, close } = await openPage('fr-FR');
   await reachConsent(page, 'anne-sophie.lefevre-roy', "L'Identité Numérique La Poste");
 
-  expect(await page.title()).toContain('Autorisez-vous la transmission de vos données ?');
+  expect(await page.title()).toMatch(/^Autorisez-vous la transmission de vos données\u00a0\?/);
   expect(await page.locator('html').getAttribute('lang')).toBe('fr');
   expect(await page.evaluate(() => getComputedStyle(document.body).fontFamily)).toContain('Marianne');
   expect(await page.evaluate(() => document.documentElement.hasAttribute('data-fr-js'))).toBe(true);
