@@ -9,8 +9,8 @@ import { dsfrAssets } from '../lib/web/assets.ts';
 import { FormError } from '../lib/web/form.ts';
 import { createAccountStore } from './accounts.ts';
 import { sweepExpired } from './adapter/postgres-adapter.ts';
-import { loadBrokerContract, type BrokerContract } from './authorization-details/operation-schema.ts';
-import { resolveOperationRequest } from './authorization-details/graphql-operation.ts';
+import { loadBrokerContract } from './authorization-details/operation-schema.ts';
+import { checkRegisteredOperations } from './authorization-details/registered-operations.ts';
 import { buildConfiguration } from './configuration.ts';
 import { createEventRecorder } from './events.ts';
 import { createGrantRevoker, revocationPropagator, type GrantRevoker } from './grants.ts';
@@ -64,7 +64,7 @@ export async function createBroker(
     const pages = createBrokerPages({ sandbox: config.sandbox });
     const accounts = createAccountStore(pool);
     const contract = loadBrokerContract(config);
-    checkRegisteredOperations(config, contract);
+    checkRegisteredOperations(config, contract, gatewayAudienceOf(config));
     const grants = createGrantRevoker(pool);
     const revocations = revocationPropagator(grants, log);
     const provider = new Provider(issuer, buildConfiguration({
@@ -137,22 +137,6 @@ async function checkClients(provider: Provider, config: ComponentContext['config
     } catch (error) {
       const detail = (error as { error_description?: string }).error_description ?? (error as Error).message;
       throw new ConfigError(`serviceProviders[${sp.clientId}]: invalid client metadata: ${detail}`);
-    }
-  }
-}
-
-/** Each SP's registered operations must be valid documents it is entitled to read: checked at start-up. */
-function checkRegisteredOperations(config: ComponentContext['config'], contract: BrokerContract): void {
-  for (const sp of config.serviceProviders) {
-    for (const name of Object.keys(sp.operations)) {
-      try {
-        // At the highest level: an operation needing eidas2 is fine, the SP asks for it when it runs it.
-        resolveOperationRequest({ type: 'graphql_operation', operation_name: name, purpose: 'start-up check' },
-          { operations: contract.operations, serviceProvider: sp, acr: 'eidas3', gatewayAudience: gatewayAudienceOf(config) });
-      } catch (error) {
-        const details = (error as { details?: unknown }).details;
-        throw new ConfigError(`serviceProviders[${sp.clientId}].operations.${name}: ${(error as Error).message} ${JSON.stringify(details ?? {})}`);
-      }
     }
   }
 }

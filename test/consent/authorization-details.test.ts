@@ -5,6 +5,7 @@ import { isPasserelleError } from '../../lib/errors/define.ts';
 import { chooseEntitledScopes } from '../../auth/authorization-details/entitled-scopes.ts';
 import { describeRefusal, resolveOperationRequest, type OperationRequestContext } from '../../auth/authorization-details/graphql-operation.ts';
 import { loadBrokerContract } from '../../auth/authorization-details/operation-schema.ts';
+import { checkRegisteredOperations } from '../../auth/authorization-details/registered-operations.ts';
 import { detailsError } from '../../auth/authorization-details/rich-authorization-requests.ts';
 
 /**
@@ -164,4 +165,19 @@ test('error_description keeps to the characters RFC 6749 allows and names the pr
   expect(error.error).toBe('invalid_authorization_details');
   expect(error.error_description).toMatch(/^OPERATION_INVALID: .*shoeSize/);
   expect(error.error_description).toMatch(/^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/);
+});
+
+describe('registered operations are checked at start-up', () => {
+  test('the sandbox ones are valid', () => {
+    expect(() => checkRegisteredOperations(config, contract, AUDIENCE)).not.toThrow();
+  });
+
+  test.each([
+    [{ Extra: 'query Extra { me { benefits { kind } } }' }, /operations\.Extra: AUTHORIZATION_DETAILS_SCOPE_NOT_ALLOWED: .*me\.benefits/],
+    [{ Renamed: parking.operations.Parking! }, /operations\.Renamed: OPERATION_NOT_FOUND/],
+    [{ Broken: 'query Broken { me {' }, /operations\.Broken: OPERATION_SYNTAX_ERROR/],
+  ])('%j stops the broker with a message naming it', (operations, message) => {
+    const bad = loadConfig({ env: {}, overrides: [['serviceProviders.parking-nimes.operations', operations]] });
+    expect(() => checkRegisteredOperations(bad, contract, AUDIENCE)).toThrow(message);
+  });
 });

@@ -120,6 +120,23 @@ test('an inline document, pushed (PAR) because it is large, is consented and run
   expect(result.body.data.me).toMatchObject({ id: tokens.claims()!.sub, taxAddress: { city: 'Nîmes', cityCode: '30189' } });
 });
 
+test('two operations in one request: both shown with their purpose, both granted, each runnable', async () => {
+  const sp = await serviceProvider(platform, 'parking-nimes');
+  const vehicles = 'query Vehicles { me { vehicles { registrationNumber critAir } } }';
+  const { url, checks } = await authorizationUrl(sp, { details: [registered('Parking'), inline(vehicles, 'Afficher vos vignettes', 'Vehicles')] });
+  const citizen = new Citizen(platform);
+  const page = consentPage(await citizen.signIn(url, { login: 'sofia.garcia', idp: 'eidas' }));
+  const text = textOf(page.html);
+  expect(text).toContain('Calculer le tarif de votre abonnement');
+  expect(text).toContain('Afficher vos vignettes');
+  const tokens = await oidc.authorizationCodeGrant(sp.client, (await citizen.decide(page, 'allow')).url, checks);
+  issuedTokens.push(tokens.access_token);
+  expect(tokens.authorization_details!.map((d) => d.operation_name)).toEqual(['Parking', 'Vehicles']);
+  expect((await postGraphQL(platform, tokens.access_token, sp.operation('Parking'), 'Parking')).status).toBe(200);
+  const result = await postGraphQL(platform, tokens.access_token, vehicles, 'Vehicles');
+  expect(result.body.data.me.vehicles).toEqual([{ registrationNumber: 'FK-287-BT', critAir: 1 }]);
+});
+
 test('a service provider with client_secret_post and required PAR reads benefits at eidas2', async () => {
   const sp = await serviceProvider(platform, 'simulateur-caf');
   const { url, checks } = await authorizationUrl(sp, { details: [registered('Benefits', 'Simuler vos aides au logement')], acr: 'eidas2' });
