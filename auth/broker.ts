@@ -13,7 +13,7 @@ import { loadBrokerContract } from './authorization-details/operation-schema.ts'
 import { checkRegisteredOperations } from './authorization-details/registered-operations.ts';
 import { buildConfiguration } from './configuration.ts';
 import { createEventRecorder } from './events.ts';
-import { createGrantRevoker, revocationPropagator, type GrantRevoker } from './grants.ts';
+import { createGrantRevoker, revocationPropagator, warnIfNoRevocationTable, type GrantRevoker } from './grants.ts';
 import { createIdpRegistry } from './idp/registry.ts';
 import { createIdpRoundTrips } from './idp/round-trip.ts';
 import { createConsentForms } from './interactions/consent-forms.ts';
@@ -66,6 +66,7 @@ export async function createBroker(
     const contract = loadBrokerContract(config);
     checkRegisteredOperations(config, contract, gatewayAudienceOf(config));
     const grants = createGrantRevoker(pool);
+    await warnIfNoRevocationTable(pool, log);
     const revocations = revocationPropagator(grants, log);
     const provider = new Provider(issuer, buildConfiguration({
       config, pool, keys: loadSigningKeys(config), accounts, contract, gatewayEncryption: loadGatewayEncryptionKey(config),

@@ -21,29 +21,43 @@ export type RevocationReason = (typeof REVOCATION_REASONS)[number];
 
 export interface GrantRevoker {
   /**
-   * Revokes `grantId`. `known` gives the account and client when the caller knows them
-   * (the grant may already be gone, e.g. deleted by oidc-provider itself). Throws if the
-   * transaction fails: the revocation then did not happen at all.
+   * Revokes `grantId`; false when it was already revoked (nothing done, nothing recorded
+   * again). `known` gives the account and client when the caller knows them (the grant
+   * may already be gone, e.g. deleted by oidc-provider itself). Throws if the transaction
+   * fails: the revocation then did not happen at all.
    */
-  revokeGrant(grantId: string, reason: RevocationReason, known?: { accountId?: string | undefined; clientId?: string | undefined }): Promise<void>;
+  revokeGrant(grantId: string, reason: RevocationReason, known?: { accountId?: string | undefined; clientId?: string | undefined }): Promise<boolean>;
 }
 
 export function createGrantRevoker(pool: Pool): GrantRevoker {
   return {
     async revokeGrant(grantId, reason, known = {}) {
       if (!REVOCATION_REASONS.includes(reason)) throw new TypeError(`unknown revocation reason ${String(reason)}`);
-      await inTransaction(pool, async (client) => {
+      return inTransaction(pool, async (client) => {
         const deleted = await deleteGrantRows(client, grantId);
-        await client.query('INSERT INTO gateway.revoked_grants (grant_id, reason) VALUES ($1, $2) ON CONFLICT (grant_id) DO NOTHING', [grantId, reason]);
+        const { rowCount } = await client.query(
+          'INSERT INTO gateway.revoked_grants (grant_id, reason) VALUES ($1, $2) ON CONFLICT (grant_id) DO NOTHING', [grantId, reason]);
+        if (rowCount === 0 && !deleted) return false;
         await appendEvents(client, [toAuditEvent({
           kind: 'broker.grant_revoked',
           accountId: deleted?.accountId ?? known.accountId,
           clientId: deleted?.clientId ?? known.clientId,
           details: { grantId, reason },
         })]);
+        return true;
       });
     },
   };
+}
+
+/**
+ * `gateway.revoked_grants` is created by the gateway's migrations. A broker started on a
+ * database no gateway has migrated yet says so at start-up: revocations fail (and are
+ * logged) until then.
+ */
+export async function warnIfNoRevocationTable(pool: Pool, logger: Logger): Promise<void> {
+  const { rows } = await pool.query<{ table: string | null }>("SELECT to_regclass('gateway.revoked_grants')::text AS table");
+  if (!rows[0]?.table) logger.warn('gateway.revoked_grants does not exist yet (start the gateway once on this database): grant revocations cannot reach the gateways until then');
 }
 
 /**

@@ -34,7 +34,7 @@ export function richAuthorizationRequests(config: Config, contract: BrokerContra
           }
           if (checked.has(ctx)) return;
           checked.add(ctx);
-          resolveRequestedOperations(config, contract, gatewayAudience, ctx.oidc.params as Record<string, unknown>);
+          resolveRequestedOperations(config, contract, gatewayAudience, ctx.oidc.client!.clientId, ctx.oidc.params as Record<string, unknown>);
         },
       },
     },
@@ -57,9 +57,8 @@ export function richAuthorizationRequests(config: Config, contract: BrokerContra
  * any entry is refused. The consent page calls it again with the same parameters.
  */
 export function resolveRequestedOperations(
-  config: Config, contract: BrokerContract, gatewayAudience: string, params: Record<string, unknown>,
+  config: Config, contract: BrokerContract, gatewayAudience: string, clientId: string, params: Record<string, unknown>,
 ): ConsentedOperation[] {
-  const clientId = String(params.client_id);
   const sp = serviceProviderById(config, clientId);
   if (!sp) throw detailsError('AUTHORIZATION_DETAILS_INVALID', 'unknown service provider');
   const all = parseDetails(params.authorization_details);

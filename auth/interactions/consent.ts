@@ -28,7 +28,7 @@ export async function showConsent(deps: InteractionDeps, ctx: Context, details: 
   if (details.params.authorization_details === undefined) return grantIdentityOnly(deps, ctx, details);
   let operations: ConsentedOperation[];
   try {
-    operations = resolveRequestedOperations(deps.config, deps.consent.contract, deps.consent.gatewayAudience, details.params);
+    operations = resolveRequestedOperations(deps.config, deps.consent.contract, deps.consent.gatewayAudience, signIn.clientId, details.params);
   } catch (error) {
     // The request was valid when it arrived; the configuration changed since.
     if (!(error instanceof errors.InvalidAuthorizationDetails)) throw error;

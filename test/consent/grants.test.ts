@@ -84,8 +84,10 @@ test('revokeGrant (the dashboard\'s call) revokes one consent: the grant, its un
   const pendingGrant = await grantOf(sub, 1);
   const firstGrant = await grantOf(sub, 2);
 
-  await platform.broker.grants.revokeGrant(firstGrant.id, 'citizen');
-  await platform.broker.grants.revokeGrant(pendingGrant.id, 'citizen');
+  expect(await platform.broker.grants.revokeGrant(firstGrant.id, 'citizen')).toBe(true);
+  expect(await platform.broker.grants.revokeGrant(pendingGrant.id, 'citizen')).toBe(true);
+  // Twice: nothing more happens, nothing is recorded again.
+  expect(await platform.broker.grants.revokeGrant(firstGrant.id, 'citizen')).toBe(false);
   expect((await refusedWithin(first.access_token, 3000)).code).toBe('GRANT_REVOKED');
   // The code of a revoked grant cannot be redeemed any more.
   await expect(oidc.authorizationCodeGrant(parking.client, pending.callback, pending.checks)).rejects.toMatchObject({ error: 'invalid_grant' });
