@@ -5,7 +5,7 @@ import { loadBrokerContract } from '../auth/authorization-details/operation-sche
 import { connect, finishSignIn, queryGateway, startSignIn } from '../docs/examples/service-provider.ts';
 import { loadConfig } from '../lib/config/load.ts';
 import { sandboxSpKey } from '../test/auth/support/broker.ts';
-import { Citizen, consentPage } from '../test/consent/support/citizen.ts';
+import { Citizen, consentPage } from '../test/helpers/citizen.ts';
 import { startTestPlatform } from '../test/helpers/platform.ts';
 
 /**

@@ -1,8 +1,8 @@
 import * as oidc from 'openid-client';
 import { Agent } from '../auth/support/agent.ts';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
-import { Citizen, consentPage, textOf, type ConsentPage } from './support/citizen.ts';
-import { authorizationUrl, registered, serviceProvider, type Checks, type ServiceProvider } from './support/service-provider.ts';
+import { Citizen, consentPage, textOf, type ConsentPage } from '../helpers/citizen.ts';
+import { authorizationUrl, registered, serviceProvider, type Checks, type ServiceProvider } from '../helpers/service-provider.ts';
 
 /**
  * The consent form is CSRF-safe: only the citizen's own browser, with the page's

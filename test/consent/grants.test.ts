@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
-import { Citizen, consentPage } from './support/citizen.ts';
-import { authorizationUrl, postGraphQL, registered, serviceProvider, type ServiceProvider } from './support/service-provider.ts';
+import { Citizen, consentPage } from '../helpers/citizen.ts';
+import { authorizationUrl, postGraphQL, registered, serviceProvider, type ServiceProvider } from '../helpers/service-provider.ts';
 
 /**
  * A grant covers the consented operations only, and revoking it stops its tokens at

@@ -5,8 +5,8 @@ import { connect, finishSignIn, queryGateway, startSignIn } from '../../docs/exa
 import { operationHash } from '../../lib/federation/operation.ts';
 import { sandboxSpKey } from '../auth/support/broker.ts';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
-import { Citizen, consentPage, textOf } from './support/citizen.ts';
-import { authorizationUrl, inline, postGraphQL, registered, serviceProvider } from './support/service-provider.ts';
+import { Citizen, consentPage, textOf } from '../helpers/citizen.ts';
+import { authorizationUrl, inline, postGraphQL, registered, serviceProvider } from '../helpers/service-provider.ts';
 
 /**
  * The whole path, as a service provider following the README does it (the README's

@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
-import { Citizen, consentPage } from './support/citizen.ts';
-import { authorizationUrl, inline, postGraphQL, redirectError, registered, serviceProvider, type Checks, type ServiceProvider } from './support/service-provider.ts';
+import { Citizen, consentPage } from '../helpers/citizen.ts';
+import { authorizationUrl, inline, postGraphQL, redirectError, registered, serviceProvider, type Checks, type ServiceProvider } from '../helpers/service-provider.ts';
 
 /**
  * What must not get through, on the running platform: requests the broker refuses

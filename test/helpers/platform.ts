@@ -24,6 +24,9 @@ import { createTestDatabase, type TestDatabase } from './database.ts';
  * Each data provider sits behind a counting proxy (`providers.<name>.graphqlCalls()`):
  * a test proves a refusal reached no provider. Every component logs, as JSON lines,
  * into `logs`: a test can check that no token or personal data was logged.
+ *
+ * Companions: `citizen.ts` (a citizen's browser without a browser: chooser, IdP login,
+ * consent page) and `service-provider.ts` (a sandbox SP with openid-client).
  */
 export interface TestPlatform {
   config: Config;

@@ -1,5 +1,5 @@
-import { Agent, formAction } from '../../auth/support/agent.ts';
-import type { TestPlatform } from '../../helpers/platform.ts';
+import { Agent, formAction } from '../auth/support/agent.ts';
+import type { TestPlatform } from './platform.ts';
 
 /**
  * A citizen's browser, without a browser: follows the broker's redirects, picks an
