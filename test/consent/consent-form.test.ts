@@ -1,5 +1,5 @@
 import * as oidc from 'openid-client';
-import { Agent } from '../auth/support/agent.ts';
+import { Agent } from '../../lib/http/agent.ts';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { Citizen, consentPage, textOf, type ConsentPage } from '../helpers/citizen.ts';
 import { authorizationUrl, registered, serviceProvider, type Checks, type ServiceProvider } from '../helpers/service-provider.ts';
