@@ -60,6 +60,8 @@ test('the parking service refuses to start with addresses its registration at th
     + 'change both together, e.g. PASSERELLE__serviceProviders__parking_nimes__metadata__redirect_uris=\'["http://localhost:3300/callback"]\'');
   const otherDocument = testConfig([['serviceProviders.parking-nimes.operations', { Parking: 'query Parking { me { taxAddress { city } } }' }]]);
   await expect(startPlatform({ config: otherDocument, database, logger }, ['parking'])).rejects.toThrow(/operation registered as serviceProviders\[parking-nimes\]\.operations\.Parking is not sandbox\/parking\/parking\.graphql/);
+  const unregistered = testConfig([['parking.operationName', 'Permit']]);
+  await expect(startPlatform({ config: unregistered, database, logger }, ['parking'])).rejects.toThrow('parking: no operation Permit registered at the broker (serviceProviders[parking-nimes].operations); register sandbox/parking/parking.graphql under that name');
 });
 
 describe('the embedded data folder lock', () => {

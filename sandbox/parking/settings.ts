@@ -92,7 +92,10 @@ function checkRegistration(config: Config, settings: ParkingSettings): void {
     throw mismatch('back-channel logout URI', ownBackchannel, [backchannel], 'backchannel_logout_uri', ownBackchannel);
   }
   const operation = registered.operations[settings.operationName];
-  if (operation !== undefined && canonicalDocument(operation) !== canonicalDocument(PARKING_DOCUMENT)) {
+  if (operation === undefined) {
+    throw new ConfigError(`parking: no operation ${settings.operationName} registered at the broker (${where}.operations); register sandbox/parking/parking.graphql under that name`);
+  }
+  if (canonicalDocument(operation) !== canonicalDocument(PARKING_DOCUMENT)) {
     throw new ConfigError(`parking: the operation registered as ${where}.operations.${settings.operationName} is not sandbox/parking/parking.graphql; register the same document`);
   }
 }
