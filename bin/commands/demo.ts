@@ -47,8 +47,11 @@ export async function run(args: string[]): Promise<number> {
   let count = 0;
   const print = (step: VisitStep) => {
     count++;
-    const path = `${step.url.pathname}${step.url.search.length > 40 ? `${step.url.search.slice(0, 40)}…` : step.url.search}`;
-    console.log(`${String(count).padStart(2)}. ${step.site.padEnd(15)} ${step.method.padEnd(4)} ${path.padEnd(60)} ${step.status}  ${step.note}`);
+    // Parameter names only, long random identifiers shortened: the shape of the flow is what matters.
+    const query = [...step.url.searchParams.keys()].join('&');
+    const path = `${step.url.pathname}${query ? `?${query}` : ''}`.replace(/[A-Za-z0-9_-]{24,}/g, (id) => `${id.slice(0, 8)}…`);
+    const note = step.note.replace(/[A-Za-z0-9_-]{24,}/g, (id) => `${id.slice(0, 8)}…`);
+    console.log(`${String(count).padStart(2)}. ${step.site.padEnd(12)} ${step.method.padEnd(4)} ${path.padEnd(48)} ${step.status}  ${note}`);
   };
   let outcome;
   try {
@@ -65,7 +68,7 @@ export async function run(args: string[]): Promise<number> {
   console.log('');
   switch (outcome.kind) {
     case 'permit':
-      console.log('Resident parking permit, monthly price per vehicle:');
+      console.log(`Resident parking permit: ${outcome.explanation}`);
       for (const v of outcome.vehicles) console.log(`  ${v.plate.padEnd(12)} ${formatEuros(v.monthlyCents)} / mois`);
       return 0;
     case 'ineligible':

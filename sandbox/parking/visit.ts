@@ -33,7 +33,7 @@ export interface VisitStep {
 }
 
 export type VisitOutcome =
-  | { kind: 'permit'; vehicles: Array<{ plate: string; monthlyCents: number }>; html: string; agent: Agent }
+  | { kind: 'permit'; vehicles: Array<{ plate: string; monthlyCents: number }>; explanation: string; html: string; agent: Agent }
   | { kind: 'ineligible'; reason: string; explanation: string; html: string; agent: Agent }
   | { kind: 'error'; code: string; html: string; agent: Agent };
 
@@ -50,6 +50,8 @@ export async function visitParking(options: VisitOptions): Promise<VisitOutcome>
     const location = response.headers.get('location');
     const html = location ? (await response.arrayBuffer(), '') : await response.text();
     const next = location ? new URL(location, url) : undefined;
+    // The sign-in button leads to the broker.
+    if (next && url.origin === parking && url.pathname === '/login') brokerSeen.add(next.origin);
     const note = next ? `→ ${siteOf(next)} ${next.pathname}` : titleOf(html);
     options.onStep?.({ site: siteOf(url), method, url, status: response.status, note });
     return { status: response.status, url, html, next };
@@ -58,8 +60,6 @@ export async function visitParking(options: VisitOptions): Promise<VisitOutcome>
   let page = await go('GET', new URL('/', parking));
   if (!page.html.includes('action="/login"')) throw new Error(`no sign-in button on ${page.url.href}`);
   page = await go('POST', new URL('/login', parking), {});
-  // The broker's authorization endpoint is where the sign-in button led.
-  if (page.next) brokerSeen.add(page.next.origin);
 
   for (let steps = 0; steps < MAX_STEPS; steps++) {
     if (page.next) {
@@ -153,7 +153,8 @@ function outcomeOf(html: string, agent: Agent, url: URL): VisitOutcome {
   const reason = /data-reason="([A-Z_]+)"[^>]*>[\s\S]*?<p>([\s\S]*?)<\/p>/.exec(html);
   if (reason) return { kind: 'ineligible', reason: reason[1]!, explanation: decodeHtml(reason[2]!.trim()), html, agent };
   const vehicles = [...html.matchAll(/data-plate="([^"]+)" data-monthly-cents="(\d+)"/g)].map(([, plate, cents]) => ({ plate: decodeHtml(plate!), monthlyCents: Number(cents) }));
-  if (vehicles.length) return { kind: 'permit', vehicles, html, agent };
+  const explanation = decodeHtml(/fr-alert--success[\s\S]*?<p>([\s\S]*?)<\/p>/.exec(html)?.[1]?.trim() ?? '');
+  if (vehicles.length) return { kind: 'permit', vehicles, explanation, html, agent };
   throw new Error(`the parking service answered ${url.pathname} with neither a price nor an error`);
 }
 
