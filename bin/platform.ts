@@ -65,7 +65,8 @@ export async function startPlatform(context: ComponentContext, names?: readonly 
       const address = entry.address(config);
       const start = await entry.load();
       try {
-        components.push({ ...await start({ config, database, logger }), address });
+        const running = await start({ config, database, logger });
+        components.push({ name: running.name, url: running.url, address, close: () => running.close() });
       } catch (error) {
         if (error instanceof PortInUseError || (error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
           throw new PortTakenError(entry.name, address.port, address.setting);

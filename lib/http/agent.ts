@@ -25,7 +25,7 @@ export class Agent {
     return response;
   }
 
-  /** Follows redirects while they stay on `untilOrigin`'s side of the world; returns the last response and URL. */
+  /** Follows redirects until a page (or until `stopAt` says so); returns the last response and URL. */
   async follow(url: string | URL, options: { stopAt?: (url: URL) => boolean; rewrite?: (url: URL) => URL; init?: RequestInit & { form?: Record<string, string> } } = {}): Promise<{ response: Response; url: URL }> {
     let current = new URL(url);
     let init = options.init;
@@ -59,7 +59,7 @@ export class Agent {
   }
 }
 
-/** The value of the first `name="…" value="…"`-style hidden input or attribute in a page. */
+/** The action of a page's first POST form. */
 export function formAction(html: string): string | undefined {
   return /<form method="post" action="([^"]+)"/.exec(html)?.[1];
 }

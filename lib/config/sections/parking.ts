@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { HttpUrl, SecretRef, Service } from '../common.ts';
+import { AcrLevel, HttpUrl, SecretRef, Service } from '../common.ts';
 
 /** A city's resident parking tariff (sandbox/parking/pricing.ts); amounts in euro cents. */
-export const TariffSection = z.strictObject({
+const TariffSection = z.strictObject({
   /** INSEE code of the city whose residents get the permit. */
   cityCode: z.string().regex(/^(\d{5}|2[AB]\d{3})$/, 'must be an INSEE commune code'),
   cityName: z.string().min(1),
@@ -44,7 +44,7 @@ export const ParkingSection = z.strictObject({
   /** Why the city reads the data: shown to the citizen on the consent page. */
   purpose: z.string().min(1).max(300),
   /** Level of assurance asked for (`acr_values`); none: the broker's default for this service. */
-  acr: z.enum(['eidas1', 'eidas2', 'eidas3']).optional(),
+  acr: AcrLevel.optional(),
   /** Keys signing the service's cookies (a JSON list: the first signs, all verify). */
   cookieKeys: SecretRef,
   /** How long a signed-in citizen's page (and the data it shows) is kept. */
@@ -53,4 +53,3 @@ export const ParkingSection = z.strictObject({
   requestTimeoutMs: z.number().int().positive().max(60000).default(5000),
   tariff: TariffSection,
 });
-export type ParkingSettingsInput = z.output<typeof ParkingSection>;
