@@ -12,7 +12,7 @@ export interface ParkingSettings {
   clientId: string;
   serviceName: string;
   issuer: string;
-  /** The signing key of `private_key_jwt` (first key of the service's JWKS). */
+  /** The signing key of `private_key_jwt` (the first private key of the service's JWKS). */
   signingKey: JWK;
   redirectUri: string;
   postLogoutRedirectUri: string;
