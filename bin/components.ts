@@ -25,6 +25,8 @@ const COMPONENTS: ComponentEntry[] = [
   // The identity providers before the broker, which signs citizens in with them.
   idp('impots'), idp('laposte'), idp('ameli'), idp('eidas'),
   { name: 'broker', load: async () => (await import('../auth/index.ts')).startBroker },
+  // After the data providers, which it calls.
+  { name: 'gateway', load: async () => (await import('../gateway/index.ts')).start },
 ];
 
 export function componentRegistry(config: Config): Map<string, LazyComponent> {

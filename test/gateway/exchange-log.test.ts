@@ -69,6 +69,21 @@ describe('the exchange log', () => {
     expect(await ExchangeLog.ensurePartitions(pool, 4)).toBe(1);
   });
 
+  test('a write slower than its timeout is rejected and never recorded, even once unblocked', async () => {
+    const log = new ExchangeLog(db.pool({ max: 1 }), { maxBatchSize: 10, writeTimeoutMs: 300 });
+    const blocker = await pool.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('LOCK TABLE gateway.exchange_log IN ACCESS EXCLUSIVE MODE');
+    const write = log.record(entry({ requestId: 'late-1' })).then(() => 'written', (error: Error) => error.message);
+    await new Promise((r) => setTimeout(r, 800));
+    await blocker.query('ROLLBACK');
+    blocker.release();
+    expect(await write).not.toBe('written');
+    await log.drain();
+    const { rows } = await pool.query("SELECT count(*)::int AS n FROM gateway.exchange_log WHERE request_id = 'late-1'");
+    expect(rows[0].n).toBe(0);
+  });
+
   test('a failed write rejects every request of its batch', async () => {
     const log = new ExchangeLog(pool, { maxBatchSize: 100, writeTimeoutMs: 5000 });
     // A date outside every partition: the INSERT fails, nothing is half-written.
