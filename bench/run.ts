@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import type { JWK } from 'jose';
@@ -39,6 +41,8 @@ export interface BenchOptions {
   databaseUrl?: string | undefined;
   serverUrl?: string | undefined;
   logDir: string;
+  /** Extra configuration overrides for the full gateway (`--set gateway.exchangeLog.poolSize=2`). */
+  gatewayOverrides?: Array<[string, unknown]>;
 }
 
 export interface BenchReport {
@@ -52,6 +56,10 @@ export interface BenchReport {
   p99Ratio: number;
   exchangeLogRows: number;
   fullRequests: number;
+  /** Exchange-log INSERTs during the full-stack runs: rows per INSERT and mean duration (ms), from the gateway's metrics. */
+  exchangeLogWrites: { inserts: number; rowsPerInsert: number; meanMs: number };
+  /** One-row INSERT + COMMIT on an idle connection before the runs (ms, median of 50): the disk's durable-commit latency. */
+  commitLatencyMs: number;
 }
 
 export async function runBench(options: BenchOptions, log: (line: string) => void): Promise<BenchReport> {
@@ -91,7 +99,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     const gateway = await startServer({
       role: 'gateway', databaseUrl: database.url,
       overrides: [...common, ...providerUrls, ['gateway.audience', GATEWAY_AUDIENCE], ['gateway.pivotToken.issuer', issuer.issuer],
-        ['gateway.pivotToken.jwksUri', issuer.jwksUri], ['gateway.pivotToken.cacheSize', options.tokenCache ? 10_000 : 0]],
+        ['gateway.pivotToken.jwksUri', issuer.jwksUri], ['gateway.pivotToken.cacheSize', options.tokenCache ? 10_000 : 0], ...(options.gatewayOverrides ?? [])],
     }, options.logDir);
     servers.push(gateway);
     const bare = await startServer({
@@ -118,6 +126,8 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     await load('warm-up bare', `${bare.url}/graphql`, bareRequest, options.warmupSeconds);
     await load('warm-up full', `${gateway.url}/graphql`, fullRequest, options.warmupSeconds);
 
+    const commitLatencyMs = await measureCommitLatency(database);
+    const metricsBefore = await (await fetch(`${gateway.url}/metrics`)).text();
     const fullStarted = new Date();
     const rounds: BenchReport['rounds'] = [];
     for (let round = 1; round <= options.rounds; round++) {
@@ -127,6 +137,9 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
       rounds.push({ bare: bareResult, full: fullResult });
     }
     const exchangeLogRows = await countExchanges(database, fullStarted);
+    // The gateway's own view (exchange-log write times, provider latencies), kept with the logs.
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    writeFileSync(join(options.logDir, 'gateway-metrics.txt'), metrics);
 
     log(`direct call to the dgfip subgraph (${options.durationSeconds} s)…`);
     const direct = await directLoad(servers.find((s) => s.role === 'subgraph:dgfip')!.url, keys, citizens, scopesByProvider.dgfip ?? [], load);
@@ -144,6 +157,8 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
       p99Ratio: fullMean.p99 / bareMean.p99,
       exchangeLogRows,
       fullRequests: rounds.reduce((n, r) => n + r.full.requests, 0),
+      exchangeLogWrites: exchangeLogWrites(metricsBefore, metrics),
+      commitLatencyMs,
     };
   } finally {
     for (const server of servers.reverse()) await server.stop();
@@ -210,6 +225,36 @@ async function countExchanges(database: Awaited<ReturnType<typeof openBenchDatab
   } finally {
     await pool.end();
   }
+}
+
+/** The median duration of a durable one-row INSERT on this database server, before the load. */
+async function measureCommitLatency(database: Awaited<ReturnType<typeof openBenchDatabase>>): Promise<number> {
+  const pool = database.pool({ max: 1 });
+  try {
+    await pool.query('CREATE TABLE IF NOT EXISTS public.bench_commit_probe (at timestamptz)');
+    const times: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const started = performance.now();
+      await pool.query('INSERT INTO public.bench_commit_probe VALUES (now())');
+      times.push(performance.now() - started);
+    }
+    await pool.query('DROP TABLE public.bench_commit_probe');
+    return times.sort((a, b) => a - b)[25]!;
+  } finally {
+    await pool.end();
+  }
+}
+
+/** Exchange-log INSERT count, rows and duration between two scrapes of the gateway's metrics. */
+function exchangeLogWrites(before: string, after: string): BenchReport['exchangeLogWrites'] {
+  const read = (text: string, name: string) => Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? 0);
+  const delta = (name: string) => read(after, name) - read(before, name);
+  const inserts = delta('passerelle_gateway_exchange_log_write_seconds_count');
+  return {
+    inserts,
+    rowsPerInsert: inserts ? delta('passerelle_gateway_exchange_log_batch_rows_sum') / inserts : 0,
+    meanMs: inserts ? (delta('passerelle_gateway_exchange_log_write_seconds_sum') * 1000) / inserts : 0,
+  };
 }
 
 function mean(results: LoadResult[], name: string): LoadResult {

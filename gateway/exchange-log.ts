@@ -73,7 +73,13 @@ export class ExchangeLog {
    * of `writeTimeoutMs`, so that PostgreSQL itself cancels a write that is too slow — a
    * request answered 503 must not be recorded afterwards as a success.
    */
-  constructor(private readonly pool: Pool, private readonly options: { maxBatchSize: number; writeTimeoutMs: number; maxConcurrentWrites?: number }) {
+  constructor(private readonly pool: Pool, private readonly options: {
+    maxBatchSize: number;
+    writeTimeoutMs: number;
+    maxConcurrentWrites?: number;
+    /** Named prepared statement (parsed and planned once per connection); off for the embedded database. */
+    prepared?: boolean;
+  }) {
     const timeout = Math.round(options.writeTimeoutMs);
     pool.on('connect', (client) => {
       client.query(`SET statement_timeout = ${timeout}`).catch(() => {});
@@ -118,7 +124,8 @@ export class ExchangeLog {
       const batch = this.queue.splice(0, this.options.maxBatchSize);
       const started = performance.now();
       try {
-        const { rows } = await this.pool.query<{ id: string }>(INSERT, [JSON.stringify(batch.map((p) => p.row))]);
+        const values = [JSON.stringify(batch.map((p) => p.row))];
+        const { rows } = await this.pool.query<{ id: string }>(this.options.prepared ? { name: 'gateway-exchange-log-insert', text: INSERT, values } : { text: INSERT, values });
         this.onBatch?.(rows.length, (performance.now() - started) / 1000);
         const written = new Set(rows.map((r) => r.id));
         for (const pending of batch) {

@@ -7,7 +7,7 @@ import { runBench, type BenchReport } from '../../bench/run.ts';
 
 /**
  * `passerelle bench [--duration S] [--warmup S] [--connections N] [--citizens N]
- * [--sample N] [--rounds N] [--no-token-cache] [--database-url URL]`:
+ * [--sample N] [--rounds N] [--no-token-cache] [--database-url URL] [--set gateway.key=value]…`:
  * full stack vs bare @apollo/gateway on the parking operation (bench/run.ts).
  * Needs a PostgreSQL server (DATABASE_URL) or a prepared database (--database-url).
  */
@@ -25,6 +25,7 @@ export async function run(args: string[]): Promise<number> {
       rounds: { type: 'string', default: '3' },
       'no-token-cache': { type: 'boolean', default: false },
       'database-url': { type: 'string' },
+      set: { type: 'string', multiple: true },
     },
   });
   const number = (name: keyof typeof values) => {
@@ -45,6 +46,16 @@ export async function run(args: string[]): Promise<number> {
     databaseUrl: values['database-url'],
     serverUrl: process.env.DATABASE_URL,
     logDir,
+    gatewayOverrides: (values.set ?? []).map((pair) => {
+      const [key, ...rest] = pair.split('=');
+      const text = rest.join('=');
+      if (!key || !rest.length) throw new Error(`--set expects key=value, got "${pair}"`);
+      try {
+        return [key, JSON.parse(text)] as [string, unknown];
+      } catch {
+        return [key, text] as [string, unknown];
+      }
+    }),
   }, (line) => console.log(line));
 
   console.log(`\n${render(report, values['no-token-cache'] ? 'off' : 'on')}`);
@@ -77,7 +88,8 @@ function render(report: BenchReport, tokenCache: string): string {
     '',
     `full/bare throughput: ${report.throughputRatio.toFixed(2)} (target ≥ ${TARGET.throughput}: ${verdict(report.throughputRatio >= TARGET.throughput)})`,
     `full/bare p99: ${report.p99Ratio.toFixed(2)} (target ≤ ${TARGET.p99}: ${verdict(report.p99Ratio <= TARGET.p99)})`,
-    `exchange log: ${report.exchangeLogRows} rows for ${report.fullRequests} full-stack requests (warm-up excluded)`,
+    `exchange log: ${report.exchangeLogRows} rows for ${report.fullRequests} completed full-stack requests (the difference: requests in flight when a run stopped)`,
+    `exchange-log INSERTs: ${report.exchangeLogWrites.inserts}, ${report.exchangeLogWrites.rowsPerInsert.toFixed(1)} rows each, ${report.exchangeLogWrites.meanMs.toFixed(1)} ms mean (a durable commit on this server, idle: ${report.commitLatencyMs.toFixed(2)} ms)`,
     '',
     'CPU per request, by process (ms):',
     ...[report.bare, report.full, report.direct].map((r) => `  ${r.name}: ${Object.entries(r.cpuPerRequest ?? {}).map(([role, ms]) => `${role} ${ms.toFixed(2)}`).join(', ')}`),

@@ -34,7 +34,7 @@ describe('the exchange log', () => {
   });
 
   test('with several writers, every row is written once', async () => {
-    const log = new ExchangeLog(pool, { maxBatchSize: 10, writeTimeoutMs: 5000, maxConcurrentWrites: 3 });
+    const log = new ExchangeLog(db.pool({ max: 3 }), { maxBatchSize: 10, writeTimeoutMs: 5000, maxConcurrentWrites: 3, prepared: !db.embedded });
     await Promise.all(Array.from({ length: 60 }, (_, i) => log.record(entry({ requestId: `writers-${i}` }))));
     await log.drain();
     const { rows } = await pool.query("SELECT count(DISTINCT request_id)::int AS distinct, count(*)::int AS n FROM gateway.exchange_log WHERE request_id LIKE 'writers-%'");
