@@ -5,19 +5,24 @@ import type { ComponentContext, RunningComponent, StartOptions } from '../lib/co
 import { ConfigError, listenPort } from '../lib/config/load.ts';
 import { migrate } from '../lib/db/migrate.ts';
 import { migrateAudit } from '../lib/audit/index.ts';
-import { loadContract } from '../lib/federation/contract.ts';
 import { dsfrAssets } from '../lib/web/assets.ts';
 import { FormError } from '../lib/web/form.ts';
 import { createAccountStore } from './accounts.ts';
 import { sweepExpired } from './adapter/postgres-adapter.ts';
+import { loadBrokerContract } from './authorization-details/operation-schema.ts';
+import { checkRegisteredOperations } from './authorization-details/registered-operations.ts';
 import { buildConfiguration } from './configuration.ts';
 import { createEventRecorder } from './events.ts';
+import { createGrantRevoker, revocationPropagator, warnIfNoRevocationTable, type GrantRevoker } from './grants.ts';
 import { createIdpRegistry } from './idp/registry.ts';
 import { createIdpRoundTrips } from './idp/round-trip.ts';
+import { createConsentForms } from './interactions/consent-forms.ts';
 import type { ValidatePivotIdentity } from './interactions/context.ts';
 import { interactionRoutes } from './interactions/routes.ts';
 import { loadSigningKeys } from './keys.ts';
 import { createBrokerPages } from './pages.ts';
+import { gatewayAudienceOf, loadGatewayEncryptionKey } from './pivot-token.ts';
+import { createPivotTokenRegistry, pivotTokenRevocation } from './token-revocation.ts';
 
 /** How often expired rows (codes, sessions, accounts, IdP round trips) are deleted. */
 const SWEEP_INTERVAL_MS = 60_000;
@@ -25,6 +30,8 @@ const SWEEP_INTERVAL_MS = 60_000;
 export interface RunningBroker extends RunningComponent {
   issuer: string;
   provider: Provider;
+  /** Revokes a grant everywhere (the citizen's dashboard calls it; auth/grants.ts). */
+  grants: GrantRevoker;
 }
 
 /**
@@ -56,14 +63,23 @@ export async function createBroker(
   try {
     const pages = createBrokerPages({ sandbox: config.sandbox });
     const accounts = createAccountStore(pool);
-    const dataScopes = loadContract().providers.flatMap((p) => Object.keys(p.catalog.scopes));
-    const provider = new Provider(issuer, buildConfiguration({ config, pool, keys: loadSigningKeys(config), accounts, dataScopes, pages }));
+    const contract = loadBrokerContract(config);
+    checkRegisteredOperations(config, contract, gatewayAudienceOf(config));
+    const grants = createGrantRevoker(pool);
+    await warnIfNoRevocationTable(pool, log);
+    const revocations = revocationPropagator(grants, log);
+    const provider = new Provider(issuer, buildConfiguration({
+      config, pool, keys: loadSigningKeys(config), accounts, contract, gatewayEncryption: loadGatewayEncryptionKey(config),
+      onGrantRevoked: revocations.adapterRevoked, pages,
+    }));
     await checkClients(provider, config);
+    revocations.listen(provider);
     const idps = createIdpRegistry(config, issuer);
     const trips = createIdpRoundTrips(pool, idps, config.broker.interactionTtlSeconds);
     const events = createEventRecorder(pool);
     const pairwiseSecret = config.secret(config.broker.pairwiseSecret, 'broker.pairwiseSecret');
-    const routes = interactionRoutes({ provider, config, pages, idps, trips, accounts, events, validatePivotIdentity, pairwiseSecret, logger: log });
+    const consent = { contract, forms: createConsentForms(pool), gatewayAudience: gatewayAudienceOf(config) };
+    const routes = interactionRoutes({ provider, config, pages, idps, trips, accounts, events, validatePivotIdentity, pairwiseSecret, logger: log, consent });
 
     for (const event of ['server_error', 'authorization.error', 'grant.error', 'end_session.error', 'backchannel.error', 'pushed_authorization_request.error', 'revocation.error', 'userinfo.error']) {
       (provider as unknown as { on(name: string, listener: (...args: unknown[]) => void): void }).on(event, (...args: unknown[]) => {
@@ -86,6 +102,7 @@ export async function createBroker(
       }
       if (ctx.status === 404 && ctx.body === undefined) pages.error(ctx, { code: 'PAGE_NOT_FOUND' });
     });
+    provider.use(pivotTokenRevocation({ registry: createPivotTokenRegistry(pool), revoker: grants, logger: log }));
     provider.use(dsfrAssets());
     provider.use(routes.routes());
     server.on('request', provider.callback());
@@ -101,6 +118,7 @@ export async function createBroker(
       url,
       issuer,
       provider,
+      grants,
       async close() {
         clearInterval(sweeper);
         await closeServer(server);

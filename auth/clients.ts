@@ -9,7 +9,7 @@ import { publicJwks, type Jwks } from '../lib/keys.ts';
 export const CLIENT_AUTH_METHODS = ['private_key_jwt', 'client_secret_post'] as const;
 
 /** Metadata the configuration file must not set directly (they have their own keys, or are forbidden). */
-const RESERVED_METADATA = ['client_id', 'client_secret', 'scope', 'require_pushed_authorization_requests', 'subject_type'];
+const RESERVED_METADATA = ['client_id', 'client_secret', 'scope', 'require_pushed_authorization_requests', 'subject_type', 'authorization_details_types'];
 
 
 /**
@@ -44,6 +44,8 @@ function toClientMetadata(sp: ServiceProvider, config: Config): ClientMetadata {
     scope: [...new Set(['openid', ...sp.scopes])].join(' '),
     require_pushed_authorization_requests: sp.requirePar,
     subject_type: 'pairwise',
+    // Data is asked for as GraphQL operations (auth/authorization-details/).
+    authorization_details_types: ['graphql_operation'],
   };
   if (method === 'client_secret_post') {
     if (!sp.clientSecret) throw new ConfigError(`${where}.clientSecret: required for client_secret_post`);

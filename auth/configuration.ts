@@ -5,10 +5,13 @@ import type { Pool } from '../lib/db/database.ts';
 import { satisfies } from './acr.ts';
 import type { AccountStore } from './accounts.ts';
 import { PostgresAdapter } from './adapter/postgres-adapter.ts';
+import type { BrokerContract } from './authorization-details/operation-schema.ts';
+import { richAuthorizationRequests } from './authorization-details/rich-authorization-requests.ts';
 import { allScopes, claimsConfiguration } from './claims.ts';
 import { CLIENT_AUTH_METHODS, clientMetadataFor, serviceProviderById } from './clients.ts';
 import type { SigningKeys } from './keys.ts';
 import { pairwiseSubject } from './pairwise.ts';
+import { gatewayAudienceOf, gatewayResourceIndicators, pivotTokenClaims, type GatewayEncryptionKey } from './pivot-token.ts';
 import { authorizationParamValidators } from './request-checks.ts';
 
 /** Clock skew accepted on client assertions and stored model lifetimes. */
@@ -19,7 +22,12 @@ export interface ConfigurationInputs {
   pool: Pool;
   keys: SigningKeys;
   accounts: AccountStore;
-  dataScopes: string[];
+  /** The federation contract: operations are checked against it, its scopes are the data scopes. */
+  contract: BrokerContract;
+  /** The gateway's public key pivot tokens are encrypted to. */
+  gatewayEncryption: GatewayEncryptionKey;
+  /** Told when the adapter revokes a grant by itself (auth/grants.ts propagates it). */
+  onGrantRevoked?: (grantId: string) => void;
   /** Page renderers for the pages oidc-provider itself shows (errors, logout). */
   pages: Pick<Configuration, 'renderError'> & {
     logoutSource: NonNullable<NonNullable<Configuration['features']>['rpInitiatedLogout']>['logoutSource'];
@@ -32,17 +40,20 @@ export interface ConfigurationInputs {
  * code flow only, PKCE S256 and nonce/state required, pairwise subjects, ES256
  * ID tokens (RS256 per client), private_key_jwt or client_secret_post, PAR
  * (requirable per client), revocation, RP-initiated and back-channel logout,
- * state in PostgreSQL. Anything not listed is off.
+ * state in PostgreSQL; rich authorization requests (`graphql_operation`) and the
+ * gateway as the one resource server, whose access tokens are pivot tokens
+ * (auth/pivot-token.ts, docs/tokens.md). Anything not listed is off.
  */
 export function buildConfiguration(inputs: ConfigurationInputs): Configuration {
-  const { config, pool, keys, accounts, dataScopes, pages } = inputs;
+  const { config, pool, keys, accounts, contract, gatewayEncryption, pages } = inputs;
+  const dataScopes = new Set(contract.scopes.keys());
   const broker = config.broker;
   const pairwiseSecret = config.secret(broker.pairwiseSecret, 'broker.pairwiseSecret');
   const cookieKeys = config.secretJson<string[]>(broker.cookieKeys, 'broker.cookieKeys');
   const signingAlgs = ['ES256', 'RS256', 'PS256'] as const;
 
   return {
-    adapter: PostgresAdapter.factory(pool, CLOCK_TOLERANCE_SECONDS),
+    adapter: PostgresAdapter.factory(pool, CLOCK_TOLERANCE_SECONDS, inputs.onGrantRevoked),
     clients: clientMetadataFor(config),
     clientDefaults: {
       grant_types: ['authorization_code'],
@@ -84,6 +95,7 @@ export function buildConfiguration(inputs: ConfigurationInputs): Configuration {
     clockTolerance: CLOCK_TOLERANCE_SECONDS,
     findAccount: accounts.findAccount,
     issueRefreshToken: async () => false,
+    extraTokenClaims: pivotTokenClaims(config, accounts),
     interactions: {
       url: async (_ctx, interaction) => `/interaction/${interaction.uid}`,
       policy: signInPolicy(),
@@ -115,9 +127,8 @@ export function buildConfiguration(inputs: ConfigurationInputs): Configuration {
       dPoP: { enabled: false },
       claimsParameter: { enabled: false },
       introspection: { enabled: false },
-      // Issue 5 (pivot token for the gateway) turns resource indicators and RAR on.
-      resourceIndicators: { enabled: false },
-      richAuthorizationRequests: { enabled: false },
+      resourceIndicators: gatewayResourceIndicators(config, dataScopes, gatewayEncryption),
+      richAuthorizationRequests: richAuthorizationRequests(config, contract, gatewayAudienceOf(config)),
       userinfo: { enabled: true },
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
       revocation: {

@@ -73,6 +73,52 @@ export const brokerErrors = defineErrors('broker', {
     message: { fr: 'Vous avez annulé la connexion.', en: 'You cancelled signing in.' },
     description: 'The citizen left the sign-in from a broker page; the service provider receives access_denied.',
   },
+  // --- data requests (authorization_details) and consent
+  AUTHORIZATION_DETAILS_INVALID: {
+    status: 400,
+    message: { fr: 'La demande d’accès aux données du service est incorrecte.', en: 'The service’s data access request is incorrect.' },
+    description: 'An `authorization_details` entry of type `graphql_operation` is malformed: it needs a `purpose` (3 to 300 characters) and either an inline `document` or the `operation_name` of a registered operation, and no other member (`locations` may name the gateway). At most 4 operations per request, each once. `authorization_details` is fixed by the authorization request: it may not be sent again to the token endpoint.',
+  },
+  AUTHORIZATION_DETAILS_OPERATION_UNKNOWN: {
+    status: 400,
+    message: { fr: 'Le service demande une opération qu’il n’a pas enregistrée.', en: 'The service asks for an operation it has not registered.' },
+    description: 'An entry without `document` names, in `operation_name`, an operation that is not in the service provider’s `operations` (configuration). Register it, or send the document inline.',
+  },
+  AUTHORIZATION_DETAILS_NO_DATA: {
+    status: 400,
+    message: { fr: 'La demande d’accès ne porte sur aucune donnée.', en: 'The data access request reads no data.' },
+    description: 'The operation reads no field that needs consent (only `me { id }`): there is nothing to consent to. Sign in without `authorization_details` instead.',
+  },
+  AUTHORIZATION_DETAILS_SCOPE_NOT_ALLOWED: {
+    status: 400,
+    message: { fr: 'Le service demande des données auxquelles il n’a pas droit.', en: 'The service asks for data it is not entitled to.' },
+    description: 'The operation reads fields whose scopes are not among the service provider’s entitled `scopes`; `error_description` lists the fields and the scopes that would allow them.',
+  },
+  AUTHORIZATION_DETAILS_ACR_TOO_LOW: {
+    status: 400,
+    message: { fr: 'Ces données exigent un niveau de garantie plus élevé que celui demandé par le service.', en: 'This data needs a higher level of assurance than the service asked for.' },
+    description: 'A scope the operation needs has a `minAcr` (catalog) above the request’s level (`acr_values`, else the SP’s `defaultAcr`). Ask for that level.',
+  },
+  RESOURCE_NOT_ALLOWED: {
+    status: 400,
+    message: { fr: 'La ressource demandée par le service n’est pas disponible.', en: 'The resource the service asked for is not available.' },
+    description: 'The `resource` indicator is not the gateway audience, or an access token for the gateway was asked without consented `authorization_details` (the gateway serves consented operations only).',
+  },
+  CONSENT_REFUSED: {
+    status: 403,
+    message: { fr: 'Vous avez refusé de transmettre vos données.', en: 'You refused to share your data.' },
+    description: 'The citizen refused on the consent page; the service provider receives `access_denied` with this code. The refusal is recorded.',
+  },
+  CONSENT_FORM_INVALID: {
+    status: 403,
+    message: { fr: 'Ce formulaire de consentement n’est pas valide. Retournez sur le service pour recommencer.', en: 'This consent form is not valid. Go back to the service to start again.' },
+    description: 'The consent form was posted without the one-time token of this page, with a wrong or expired one, or from another origin (forged request). Nothing is granted.',
+  },
+  CONSENT_ALREADY_DECIDED: {
+    status: 409,
+    message: { fr: 'Vous avez déjà répondu à cette demande.', en: 'You have already answered this request.' },
+    description: 'The consent form of this interaction was already submitted (a replayed or double-submitted form). The first decision stands.',
+  },
   // --- identity providers (relying party side)
   IDP_UNKNOWN: {
     status: 404,

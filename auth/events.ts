@@ -1,12 +1,15 @@
-import { AuditWriter } from '../lib/audit/index.ts';
+import { AuditWriter, type AuditEvent } from '../lib/audit/index.ts';
 import type { Pool } from '../lib/db/database.ts';
 
 /**
- * What the broker records about sign-ins, in the platform's audit chain: event
- * kind, service provider, identity provider, pseudonymous account id, error code
- * and claim NAMES — never personal data values. Only this module writes events.
+ * What the broker records in the platform's audit chain: sign-ins, consent decisions,
+ * grant revocations — event kind, service provider, identity provider, pseudonymous
+ * account id, error code, claim and scope NAMES and labels — never personal data
+ * values. Only this module shapes broker events.
  */
-export type BrokerEventKind = 'broker.sign_in' | 'broker.identity_refused' | 'broker.idp_failure' | 'broker.sign_in_aborted';
+export type BrokerEventKind =
+  | 'broker.sign_in' | 'broker.identity_refused' | 'broker.idp_failure' | 'broker.sign_in_aborted'
+  | 'broker.consent_given' | 'broker.consent_refused' | 'broker.grant_revoked';
 
 export interface BrokerEvent {
   kind: BrokerEventKind;
@@ -14,7 +17,7 @@ export interface BrokerEvent {
   idp?: string | undefined;
   accountId?: string | undefined;
   code?: string | undefined;
-  /** Names and codes only (e.g. the claims that failed validation). */
+  /** Names, labels and codes only (e.g. the claims that failed validation, the scopes consented). */
   details?: Record<string, string | number | boolean | string[] | null>;
 }
 
@@ -23,20 +26,25 @@ export interface EventRecorder {
   record(event: BrokerEvent): Promise<void>;
 }
 
+/** The audit-chain form of a broker event (for `appendEvents` inside a caller's transaction). */
+export function toAuditEvent(event: BrokerEvent): AuditEvent {
+  return {
+    kind: event.kind,
+    citizenRef: event.accountId ?? null,
+    clientId: event.clientId ?? null,
+    data: {
+      ...(event.idp ? { idp: event.idp } : {}),
+      ...(event.code ? { code: event.code } : {}),
+      ...(event.details ?? {}),
+    },
+  };
+}
+
 export function createEventRecorder(pool: Pool): EventRecorder {
   const writer = new AuditWriter(pool);
   return {
     async record(event) {
-      await writer.record({
-        kind: event.kind,
-        citizenRef: event.accountId ?? null,
-        clientId: event.clientId ?? null,
-        data: {
-          ...(event.idp ? { idp: event.idp } : {}),
-          ...(event.code ? { code: event.code } : {}),
-          ...(event.details ?? {}),
-        },
-      });
+      await writer.record(toAuditEvent(event));
     },
   };
 }

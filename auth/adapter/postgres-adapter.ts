@@ -1,5 +1,5 @@
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
-import type { Pool } from '../../lib/db/database.ts';
+import type { Pool, PoolClient } from '../../lib/db/database.ts';
 
 /**
  * oidc-provider's storage in PostgreSQL (table `auth.oidc_payloads`), so any
@@ -19,11 +19,13 @@ export class PostgresAdapter implements Adapter {
     private readonly pool: Pool,
     private readonly model: string,
     private readonly clockToleranceSeconds = 0,
+    /** Told when this adapter revokes a grant by itself (a code redeemed twice at once). */
+    private readonly onGrantRevoked: (grantId: string) => void = () => {},
   ) {}
 
   /** The factory oidc-provider's `adapter` option takes: one adapter per model name. */
-  static factory(pool: Pool, clockToleranceSeconds = 0): (model: string) => Adapter {
-    return (model) => new PostgresAdapter(pool, model, clockToleranceSeconds);
+  static factory(pool: Pool, clockToleranceSeconds = 0, onGrantRevoked?: (grantId: string) => void): (model: string) => Adapter {
+    return (model) => new PostgresAdapter(pool, model, clockToleranceSeconds, onGrantRevoked);
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
@@ -71,7 +73,10 @@ export class PostgresAdapter implements Adapter {
     const row = rows[0];
     if (row?.consumed) {
       // Another request consumed it in between: treat as reuse, as the library does.
-      if (row.grant_id) await this.revokeGrantEverywhere(row.grant_id);
+      if (row.grant_id) {
+        await deleteGrantRows(this.pool, row.grant_id);
+        this.onGrantRevoked(row.grant_id);
+      }
       throw new errors.InvalidGrant('grant already consumed');
     }
   }
@@ -82,12 +87,6 @@ export class PostgresAdapter implements Adapter {
 
   async revokeByGrantId(grantId: string): Promise<void> {
     await this.pool.query('DELETE FROM auth.oidc_payloads WHERE model = $1 AND grant_id = $2', [this.model, grantId]);
-  }
-
-  private async revokeGrantEverywhere(grantId: string): Promise<void> {
-    await this.pool.query(
-      `DELETE FROM auth.oidc_payloads WHERE (grant_id = $1 AND model <> 'Interaction' AND model <> 'Session') OR (model = 'Grant' AND id = $1)`,
-      [grantId]);
   }
 
   private async findWhere(condition: string, value: string): Promise<AdapterPayload | undefined> {
@@ -101,10 +100,24 @@ export class PostgresAdapter implements Adapter {
   }
 }
 
+/**
+ * Deletes a grant and everything issued from it (codes, tokens), not the sessions or
+ * interactions that refer to it. Returns the grant's account and client when it still
+ * existed. `db` may be a client inside the caller's transaction.
+ */
+export async function deleteGrantRows(db: Pool | PoolClient, grantId: string): Promise<{ accountId?: string; clientId?: string } | undefined> {
+  const { rows } = await db.query<{ model: string; account_id: string | null; client_id: string | null }>(
+    `DELETE FROM auth.oidc_payloads WHERE (grant_id = $1 AND model <> 'Interaction' AND model <> 'Session') OR (model = 'Grant' AND id = $1)
+     RETURNING model, payload->>'accountId' AS account_id, payload->>'clientId' AS client_id`,
+    [grantId]);
+  const grant = rows.find((r) => r.model === 'Grant');
+  return grant ? { accountId: grant.account_id ?? undefined, clientId: grant.client_id ?? undefined } : undefined;
+}
+
 /** Deletes what has expired (oidc rows, accounts, IdP round trips); run now and then. */
 export async function sweepExpired(pool: Pool): Promise<number> {
   let removed = 0;
-  for (const table of ['oidc_payloads', 'accounts', 'idp_requests']) {
+  for (const table of ['oidc_payloads', 'accounts', 'idp_requests', 'consent_forms', 'pivot_tokens']) {
     const { rowCount } = await pool.query(`DELETE FROM auth.${table} WHERE expires_at <= now()`);
     removed += rowCount ?? 0;
   }

@@ -3,10 +3,12 @@ import type { Config } from '../../lib/config/load.ts';
 import type { Logger } from '../../lib/log.ts';
 import type { PivotIdentity } from '../../lib/pivot/identity.ts';
 import type { AccountStore } from '../accounts.ts';
+import type { BrokerContract } from '../authorization-details/operation-schema.ts';
 import type { EventRecorder } from '../events.ts';
 import type { IdpRegistry } from '../idp/registry.ts';
 import type { IdpRoundTrips } from '../idp/round-trip.ts';
 import type { BrokerPages } from '../pages.ts';
+import type { ConsentForms } from './consent-forms.ts';
 
 /** Validation of the claims an IdP sent (lib/pivot/validate.ts). */
 export type ValidatePivotIdentity = (claims: Record<string, unknown>) =>
@@ -25,4 +27,10 @@ export interface InteractionDeps {
   validatePivotIdentity: ValidatePivotIdentity;
   pairwiseSecret: string;
   logger: Logger;
+  consent: {
+    contract: BrokerContract;
+    forms: ConsentForms;
+    /** The gateway's audience (resource indicator of pivot tokens). */
+    gatewayAudience: string;
+  };
 }

@@ -4,7 +4,7 @@ import type Provider from 'oidc-provider';
 import { readForm } from '../../lib/web/form.ts';
 import { isShownErrorCode, shownErrors } from '../errors.ts';
 import { handleIdpCallback } from './callback.ts';
-import { grantRequested } from './consent.ts';
+import { decideConsent, showConsent } from './consent.ts';
 import type { InteractionDeps } from './context.ts';
 import { goToIdp, pendingSignIn, showChooser, type PendingSignIn } from './sign-in.ts';
 
@@ -15,6 +15,7 @@ export type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails
  * endpoint and its resume endpoint:
  *   GET  /interaction/:uid            chooser (or straight to the `idp_hint` IdP), or consent
  *   POST /interaction/:uid/idp        the citizen picked an IdP
+ *   POST /interaction/:uid/consent    the citizen allowed or refused (consent.ts)
  *   POST /interaction/:uid/abort      back to the SP with access_denied
  *   GET  /idp/:name/callback          the IdP's answer
  *   GET  /idp/:name/logged-out        after logging out at an IdP
@@ -43,7 +44,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     const found = await load(ctx, ctx.params.uid!);
     if (!found) return;
     const { details, signIn } = found;
-    if (details.prompt.name === 'consent') return grantRequested(deps, ctx, details);
+    if (details.prompt.name === 'consent') return showConsent(deps, ctx, details, signIn);
     if (signIn.idpHint && ctx.query.choose === undefined) return goToIdp(deps, ctx, signIn, signIn.idpHint);
     showChooser(deps, ctx, signIn);
   });
@@ -53,6 +54,13 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     if (!found) return;
     const form = await readForm(ctx);
     await goToIdp(deps, ctx, found.signIn, form.get('idp') ?? '');
+  });
+
+  router.post('/interaction/:uid/consent', async (ctx) => {
+    const found = await load(ctx, ctx.params.uid!);
+    if (!found) return;
+    if (found.details.prompt.name !== 'consent') return deps.pages.error(ctx, { code: 'CONSENT_FORM_INVALID' });
+    await decideConsent(deps, ctx, found.details, found.signIn);
   });
 
   router.post('/interaction/:uid/abort', async (ctx) => {

@@ -21,6 +21,12 @@ export const BrokerSection = z.strictObject({
   interactionTtlSeconds: z.number().int().positive().max(3600).default(600),
   /** Lifetime of a broker session (single sign-on between service providers). */
   sessionTtlSeconds: z.number().int().positive().max(86400).default(1800),
+  /**
+   * The gateway's public JWKS (a file reference): pivot tokens are encrypted to its
+   * first `use: "enc"`, `alg: "ECDH-ES"` key (docs/tokens.md). Private members, if the
+   * file holds any (the sandbox pair), are dropped.
+   */
+  gatewayEncryptionKeys: SecretRef,
   /** Timeout of one request to an identity provider (discovery, token, userinfo). */
   idpTimeoutMs: z.number().int().positive().max(60000).default(5000),
 });

@@ -1,0 +1,91 @@
+import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import type { JWK } from 'jose';
+import { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Config } from '../lib/config/load.ts';
+import { ConfigError } from '../lib/config/load.ts';
+import { publicJwks } from '../lib/keys.ts';
+import type { AccountStore } from './accounts.ts';
+import { serviceProviderById } from './clients.ts';
+import { withCode } from './request-checks.ts';
+
+type ResourceIndicators = NonNullable<NonNullable<Configuration['features']>['resourceIndicators']>;
+
+/**
+ * The pivot token (docs/tokens.md): the access token for the gateway, issued by
+ * oidc-provider itself as a resource-server JWT — signed with the broker's ES256 key
+ * (`typ: at+jwt`), then encrypted to the gateway's ECDH-ES key — with the consented
+ * operations (`authorization_details`) and `extraTokenClaims`: `acr`, `pivot`,
+ * `grant_id`, `citizen_ref`. The gateway is the only resource server; a token for it
+ * is issued only for a code that carries consented operations. A sign-in without
+ * operations gets an opaque access token for `/userinfo`, as before.
+ */
+export function gatewayAudienceOf(config: Config): string {
+  return config.gateway.audience ?? config.gateway.url;
+}
+
+export interface GatewayEncryptionKey {
+  key: KeyObject;
+  kid: string;
+}
+
+/** The gateway's public `enc` key, from `broker.gatewayEncryptionKeys` (private members dropped). */
+export function loadGatewayEncryptionKey(config: Config): GatewayEncryptionKey {
+  const where = 'broker.gatewayEncryptionKeys';
+  const set = config.secretJson<{ keys?: JWK[] }>(config.broker.gatewayEncryptionKeys, where);
+  if (!Array.isArray(set?.keys)) throw new ConfigError(`${where}: expected a JWKS`);
+  const jwk = publicJwks({ keys: set.keys }).keys.find((k) => k.use === 'enc' && k.alg === 'ECDH-ES');
+  if (!jwk?.kid) throw new ConfigError(`${where}: needs an ECDH-ES key with use "enc" and a kid (the gateway's published encryption key)`);
+  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256') throw new ConfigError(`${where}: the ECDH-ES key must be an EC P-256 key`);
+  return { key: createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }), kid: jwk.kid };
+}
+
+/** oidc-provider's `resourceIndicators` feature: the gateway, pivot-token format. */
+export function gatewayResourceIndicators(config: Config, dataScopes: ReadonlySet<string>, encryption: GatewayEncryptionKey): ResourceIndicators {
+  const audience = gatewayAudienceOf(config);
+  return {
+    enabled: true,
+    // Only a request for data involves the gateway; a plain sign-in stays with /userinfo.
+    defaultResource: (ctx: KoaContextWithOIDC) => (ctx.oidc.params?.authorization_details ? audience : undefined) as string,
+    // The code's resource is used when it carries consented operations.
+    useGrantedResource: (_ctx, model) => Boolean((model as { rar?: unknown[] }).rar?.length),
+    getResourceServerInfo(ctx, resource, client) {
+      if (resource !== audience) throw withCode(new errors.InvalidTarget('the only resource is the gateway'), 'RESOURCE_NOT_ALLOWED');
+      if (ctx.oidc.route === 'token' && !ctx.oidc.entities.AuthorizationCode?.rar?.length) {
+        throw withCode(new errors.InvalidTarget('an access token for the gateway needs consented authorization_details'), 'RESOURCE_NOT_ALLOWED');
+      }
+      const entitled = serviceProviderById(config, client.clientId)?.scopes.filter((s) => dataScopes.has(s)) ?? [];
+      return {
+        // Informational in the token (`scope`); the per-operation scopes are what the gateway enforces.
+        scope: entitled.join(' '),
+        audience,
+        accessTokenTTL: config.broker.accessTokenTtlSeconds,
+        accessTokenFormat: 'jwt',
+        jwt: {
+          sign: { alg: 'ES256' },
+          encrypt: { alg: 'ECDH-ES', enc: 'A256GCM', key: encryption.key, kid: encryption.kid },
+        },
+      };
+    },
+  } as ResourceIndicators;
+}
+
+/**
+ * Claims added to pivot tokens (and only to them): the level of the sign-in that led
+ * to the code, the validated pivot identity, the grant (revocation) and the broker's
+ * account id (`citizen_ref`: the gateway files exchanges in the citizen's history).
+ */
+export function pivotTokenClaims(config: Config, accounts: AccountStore): NonNullable<Configuration['extraTokenClaims']> {
+  const audience = gatewayAudienceOf(config);
+  return async (ctx, token) => {
+    const { resourceServer, accountId, grantId } = token as { resourceServer?: { audience?: string }; accountId?: string; grantId?: string };
+    if (resourceServer?.audience !== audience || !accountId) return undefined;
+    const account = await accounts.find(accountId);
+    if (!account) throw new errors.InvalidGrant('the citizen’s sign-in is no longer available; sign in again');
+    return {
+      acr: ctx.oidc.entities.AuthorizationCode?.acr,
+      pivot: account.pivot,
+      grant_id: grantId,
+      citizen_ref: accountId,
+    };
+  };
+}
