@@ -22,6 +22,8 @@ export interface ExchangeEntry {
   requestId: string;
   clientId?: string | undefined;
   subject?: string | undefined;
+  /** The broker's account id for the citizen (the history key). */
+  citizenRef?: string | undefined;
   grantId?: string | undefined;
   acr?: string | undefined;
   operationHash?: string | undefined;
@@ -44,11 +46,11 @@ export const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
  * the embedded database); the deadline leaves 2 s before the caller gives up.
  */
 const INSERT = `
-  INSERT INTO gateway.exchange_log (id, occurred_at, request_id, client_id, subject, grant_id, acr, operation_hash, operation_name,
+  INSERT INTO gateway.exchange_log (id, occurred_at, request_id, client_id, subject, citizen_ref, grant_id, acr, operation_hash, operation_name,
                                     providers, fields, outcome, http_status, error_codes, duration_ms)
-  SELECT id, occurred_at, request_id, client_id, subject, grant_id, acr, operation_hash, operation_name,
+  SELECT id, occurred_at, request_id, client_id, subject, citizen_ref, grant_id, acr, operation_hash, operation_name,
          providers, fields, outcome, http_status, error_codes, duration_ms
-  FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, occurred_at timestamptz, request_id text, client_id text, subject text, grant_id text,
+  FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, occurred_at timestamptz, request_id text, client_id text, subject text, citizen_ref text, grant_id text,
        acr text, operation_hash text, operation_name text, providers text[], fields text[], outcome text, http_status smallint,
        error_codes text[], duration_ms integer, deadline timestamptz)
   WHERE r.deadline > clock_timestamp()
@@ -146,6 +148,7 @@ function toRow(entry: ExchangeEntry): Record<string, unknown> {
     request_id: entry.requestId,
     client_id: entry.clientId ?? null,
     subject: entry.subject ?? null,
+    citizen_ref: entry.citizenRef ?? null,
     grant_id: entry.grantId ?? null,
     acr: entry.acr ?? null,
     operation_hash: entry.operationHash ?? null,

@@ -106,6 +106,8 @@ describe('what the providers receive', () => {
       const { payload } = await jwtVerify(internal, jwks, { audience: `urn:passerelle:dp:${provider}`, issuer: 'http://localhost:4001', typ: 'passerelle-dp+jwt', algorithms: ['ES256'] });
       expect(payload).toMatchObject({ sub, pivot: SANDBOX_IDENTITIES['marie.dupont'], scope: expectedScopes[provider], acr: 'eidas1', client_id: 'parking-nimes', rid: requestId });
       expect(payload.exp! - payload.iat!).toBe(30);
+      // The broker's citizen reference stays at the gateway.
+      expect(payload.citizen_ref).toBeUndefined();
       // The pivot token itself never reaches a provider.
       expect(JSON.stringify(received[0]!.headers)).not.toContain(token.slice(0, 30));
     }
@@ -131,7 +133,7 @@ describe('the exchange log', () => {
     const { rows } = await gw.pool.query('SELECT * FROM gateway.exchange_log WHERE request_id = $1', [requestId]);
     expect(rows).toHaveLength(1);
     const row = rows[0];
-    expect(row).toMatchObject({ client_id: 'parking-nimes', subject: sub, operation_name: 'Parking', operation_hash: operationHash(PARKING), outcome: 'success', http_status: 200, error_codes: [], providers: ['ants', 'cnaf', 'dgfip'] });
+    expect(row).toMatchObject({ client_id: 'parking-nimes', subject: sub, citizen_ref: 'camille.petit', operation_name: 'Parking', operation_hash: operationHash(PARKING), outcome: 'success', http_status: 200, error_codes: [], providers: ['ants', 'cnaf', 'dgfip'] });
     // Camille: a tax address; unknown to the vehicle registry (null), so no vehicle field was returned.
     expect(row.fields).toEqual(expect.arrayContaining(['Query.me', 'Citizen.taxAddress', 'TaxAddress.cityCode', 'TaxAddress.city']));
     expect(row.fields.filter((f: string) => f.startsWith('Vehicle.') || f === 'Citizen.vehicles')).toEqual([]);

@@ -6,7 +6,7 @@ let db: TestDatabase;
 let pool: Pool;
 
 const entry = (over: Partial<ExchangeEntry> = {}): ExchangeEntry => ({
-  occurredAt: new Date(), requestId: 'req-1', clientId: 'parking-nimes', subject: 'sub-1', grantId: 'grant-1', acr: 'eidas1',
+  occurredAt: new Date(), requestId: 'req-1', clientId: 'parking-nimes', subject: 'sub-1', citizenRef: 'citizen-1', grantId: 'grant-1', acr: 'eidas1',
   operationHash: 'h'.repeat(43), operationName: 'Parking', providers: ['ants', 'dgfip'], fields: ['Citizen.taxAddress', 'TaxAddress.city'],
   outcome: 'success', httpStatus: 200, errorCodes: [], durationMs: 12.4, ...over,
 });
@@ -28,7 +28,7 @@ describe('the exchange log', () => {
     expect(batches.length).toBeLessThan(25);
     const { rows } = await pool.query("SELECT * FROM gateway.exchange_log WHERE request_id LIKE 'batch-%' ORDER BY request_id LIMIT 1");
     expect(rows[0]).toMatchObject({
-      client_id: 'parking-nimes', subject: 'sub-1', grant_id: 'grant-1', acr: 'eidas1', operation_name: 'Parking',
+      client_id: 'parking-nimes', subject: 'sub-1', citizen_ref: 'citizen-1', grant_id: 'grant-1', acr: 'eidas1', operation_name: 'Parking',
       providers: ['ants', 'dgfip'], fields: ['Citizen.taxAddress', 'TaxAddress.city'], outcome: 'success', http_status: 200, error_codes: [], duration_ms: 12,
     });
   });
