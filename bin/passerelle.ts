@@ -7,6 +7,7 @@
  *   passerelle token <login> --provider <name>   a development token for one subgraph (sandbox only)
  *   passerelle audit verify           check the tamper-evident audit trail
  *   passerelle demo --login <login>   a citizen's visit to the parking service over HTTP (sandbox only)
+ *   passerelle bench [--duration S] …   full stack vs bare gateway on the parking query (bench/)
  * Each command lives in bin/commands/<name>.ts and exports `run(args)`.
  */
 const COMMANDS: Record<string, () => Promise<{ run(args: string[]): Promise<number | void> }>> = {
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<{ run(args: string[]): Promise<numb
   seed: () => import('./commands/seed.ts'),
   start: () => import('./commands/start.ts'),
   token: () => import('./commands/token.ts'),
+  bench: () => import('./commands/bench.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);

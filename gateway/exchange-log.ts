@@ -22,6 +22,8 @@ export interface ExchangeEntry {
   requestId: string;
   clientId?: string | undefined;
   subject?: string | undefined;
+  /** The broker's account id for the citizen (the history key). */
+  citizenRef?: string | undefined;
   grantId?: string | undefined;
   acr?: string | undefined;
   operationHash?: string | undefined;
@@ -37,14 +39,24 @@ export interface ExchangeEntry {
 export const EXCHANGE_LOG_SCHEMA = 'gateway';
 export const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 
+/**
+ * A row whose `deadline` has passed when the INSERT runs is not written: its request was
+ * (or is about to be) answered 503, and must not be recorded as served. This holds even
+ * when the statement waited outside PostgreSQL's statement_timeout (a queue in front of
+ * the embedded database); the deadline leaves 2 s before the caller gives up.
+ */
 const INSERT = `
-  INSERT INTO gateway.exchange_log (id, occurred_at, request_id, client_id, subject, grant_id, acr, operation_hash, operation_name,
+  INSERT INTO gateway.exchange_log (id, occurred_at, request_id, client_id, subject, citizen_ref, grant_id, acr, operation_hash, operation_name,
                                     providers, fields, outcome, http_status, error_codes, duration_ms)
-  SELECT id, occurred_at, request_id, client_id, subject, grant_id, acr, operation_hash, operation_name,
+  SELECT id, occurred_at, request_id, client_id, subject, citizen_ref, grant_id, acr, operation_hash, operation_name,
          providers, fields, outcome, http_status, error_codes, duration_ms
-  FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, occurred_at timestamptz, request_id text, client_id text, subject text, grant_id text,
+  FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, occurred_at timestamptz, request_id text, client_id text, subject text, citizen_ref text, grant_id text,
        acr text, operation_hash text, operation_name text, providers text[], fields text[], outcome text, http_status smallint,
-       error_codes text[], duration_ms integer)`;
+       error_codes text[], duration_ms integer, deadline timestamptz)
+  WHERE r.deadline > clock_timestamp()
+  RETURNING id`;
+
+const GIVE_UP_MARGIN_MS = 2000;
 
 interface Pending {
   row: Record<string, unknown>;
@@ -63,7 +75,13 @@ export class ExchangeLog {
    * of `writeTimeoutMs`, so that PostgreSQL itself cancels a write that is too slow — a
    * request answered 503 must not be recorded afterwards as a success.
    */
-  constructor(private readonly pool: Pool, private readonly options: { maxBatchSize: number; writeTimeoutMs: number; maxConcurrentWrites?: number }) {
+  constructor(private readonly pool: Pool, private readonly options: {
+    maxBatchSize: number;
+    writeTimeoutMs: number;
+    maxConcurrentWrites?: number;
+    /** Named prepared statement (parsed and planned once per connection); off for the embedded database. */
+    prepared?: boolean;
+  }) {
     const timeout = Math.round(options.writeTimeoutMs);
     pool.on('connect', (client) => {
       client.query(`SET statement_timeout = ${timeout}`).catch(() => {});
@@ -83,10 +101,10 @@ export class ExchangeLog {
 
   record(entry: ExchangeEntry): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      // A backstop for a connection that hangs: PostgreSQL's statement_timeout fires first.
-      const timer = setTimeout(() => reject(new Error('exchange log write did not complete')), this.options.writeTimeoutMs + 2000);
+      // A backstop for a connection that hangs: the statement_timeout and the row's deadline come first.
+      const timer = setTimeout(() => reject(new Error('exchange log write did not complete')), this.options.writeTimeoutMs + GIVE_UP_MARGIN_MS);
       this.queue.push({
-        row: toRow(entry),
+        row: { ...toRow(entry), deadline: new Date(Date.now() + this.options.writeTimeoutMs).toISOString() },
         resolve: () => { clearTimeout(timer); resolve(); },
         reject: (error) => { clearTimeout(timer); reject(error); },
       });
@@ -108,9 +126,14 @@ export class ExchangeLog {
       const batch = this.queue.splice(0, this.options.maxBatchSize);
       const started = performance.now();
       try {
-        await this.pool.query(INSERT, [JSON.stringify(batch.map((p) => p.row))]);
-        this.onBatch?.(batch.length, (performance.now() - started) / 1000);
-        for (const pending of batch) pending.resolve();
+        const values = [JSON.stringify(batch.map((p) => p.row))];
+        const { rows } = await this.pool.query<{ id: string }>(this.options.prepared ? { name: 'gateway-exchange-log-insert', text: INSERT, values } : { text: INSERT, values });
+        this.onBatch?.(rows.length, (performance.now() - started) / 1000);
+        const written = new Set(rows.map((r) => r.id));
+        for (const pending of batch) {
+          if (written.has(pending.row.id as string)) pending.resolve();
+          else pending.reject(new Error('exchange log write too late: not recorded'));
+        }
       } catch (error) {
         for (const pending of batch) pending.reject(error as Error);
       }
@@ -125,6 +148,7 @@ function toRow(entry: ExchangeEntry): Record<string, unknown> {
     request_id: entry.requestId,
     client_id: entry.clientId ?? null,
     subject: entry.subject ?? null,
+    citizen_ref: entry.citizenRef ?? null,
     grant_id: entry.grantId ?? null,
     acr: entry.acr ?? null,
     operation_hash: entry.operationHash ?? null,

@@ -96,7 +96,7 @@ async function exchange(ctx: KoaContext, deps: GraphQLRouteDeps, entry: Exchange
   entry.operationName = body.operationName;
 
   const claims = await deps.verifier.verify(bearerToken(ctx.get('authorization') || undefined));
-  Object.assign(entry, { clientId: claims.clientId, subject: claims.sub, grantId: claims.grantId, acr: claims.acr });
+  Object.assign(entry, { clientId: claims.clientId, subject: claims.sub, citizenRef: claims.citizenRef, grantId: claims.grantId, acr: claims.acr });
   if (deps.revocations.isStale()) throw gatewayErrors.error('REVOCATION_LIST_STALE');
   if (deps.revocations.isRevoked(claims.grantId)) throw gatewayErrors.error('GRANT_REVOKED');
 

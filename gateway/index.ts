@@ -40,7 +40,7 @@ export const startGateway: StartComponent = async ({ config, database, logger },
   const pool = database.pool({ max: 2, applicationName: 'passerelle-gateway' });
   await ExchangeLog.prepare(pool, settings.exchangeLog.partitionsAhead);
   const logPool = database.pool({ max: settings.exchangeLog.poolSize, applicationName: 'passerelle-gateway-log' });
-  const exchangeLog = new ExchangeLog(logPool, { ...settings.exchangeLog, maxConcurrentWrites: settings.exchangeLog.poolSize });
+  const exchangeLog = new ExchangeLog(logPool, { ...settings.exchangeLog, maxConcurrentWrites: settings.exchangeLog.poolSize, prepared: !database.embedded });
   exchangeLog.onBatch = (rows, seconds) => {
     metrics.exchangeLogBatch.observe(rows);
     metrics.exchangeLogWrite.observe(seconds);

@@ -32,6 +32,8 @@ export interface PivotClaims {
   acr: AcrLevel;
   pivot: PivotIdentity;
   grantId: string;
+  /** The broker's account id for the citizen, the same for every SP (for the exchange log only; never sent to a provider). */
+  citizenRef: string | undefined;
   jti: string | undefined;
   iat: number;
   exp: number;
@@ -74,6 +76,7 @@ const Claims = z.looseObject({
   acr: AcrLevel,
   pivot: PivotIdentitySchema,
   grant_id: z.string().min(1),
+  citizen_ref: z.string().min(1).max(256).optional(),
   jti: z.string().optional(),
   iat: z.number().int(),
   exp: z.number().int(),
@@ -179,7 +182,7 @@ export class PivotTokenVerifier {
     }
     return {
       sub: claims.sub, clientId: claims.client_id, acr: claims.acr, pivot: claims.pivot as PivotIdentity, grantId: claims.grant_id,
-      jti: claims.jti, iat: claims.iat, exp: claims.exp, operations,
+      citizenRef: claims.citizen_ref, jti: claims.jti, iat: claims.iat, exp: claims.exp, operations,
     };
   }
 }

@@ -6,7 +6,7 @@ let db: TestDatabase;
 let pool: Pool;
 
 const entry = (over: Partial<ExchangeEntry> = {}): ExchangeEntry => ({
-  occurredAt: new Date(), requestId: 'req-1', clientId: 'parking-nimes', subject: 'sub-1', grantId: 'grant-1', acr: 'eidas1',
+  occurredAt: new Date(), requestId: 'req-1', clientId: 'parking-nimes', subject: 'sub-1', citizenRef: 'citizen-1', grantId: 'grant-1', acr: 'eidas1',
   operationHash: 'h'.repeat(43), operationName: 'Parking', providers: ['ants', 'dgfip'], fields: ['Citizen.taxAddress', 'TaxAddress.city'],
   outcome: 'success', httpStatus: 200, errorCodes: [], durationMs: 12.4, ...over,
 });
@@ -28,13 +28,13 @@ describe('the exchange log', () => {
     expect(batches.length).toBeLessThan(25);
     const { rows } = await pool.query("SELECT * FROM gateway.exchange_log WHERE request_id LIKE 'batch-%' ORDER BY request_id LIMIT 1");
     expect(rows[0]).toMatchObject({
-      client_id: 'parking-nimes', subject: 'sub-1', grant_id: 'grant-1', acr: 'eidas1', operation_name: 'Parking',
+      client_id: 'parking-nimes', subject: 'sub-1', citizen_ref: 'citizen-1', grant_id: 'grant-1', acr: 'eidas1', operation_name: 'Parking',
       providers: ['ants', 'dgfip'], fields: ['Citizen.taxAddress', 'TaxAddress.city'], outcome: 'success', http_status: 200, error_codes: [], duration_ms: 12,
     });
   });
 
   test('with several writers, every row is written once', async () => {
-    const log = new ExchangeLog(pool, { maxBatchSize: 10, writeTimeoutMs: 5000, maxConcurrentWrites: 3 });
+    const log = new ExchangeLog(db.pool({ max: 3 }), { maxBatchSize: 10, writeTimeoutMs: 5000, maxConcurrentWrites: 3, prepared: !db.embedded });
     await Promise.all(Array.from({ length: 60 }, (_, i) => log.record(entry({ requestId: `writers-${i}` }))));
     await log.drain();
     const { rows } = await pool.query("SELECT count(DISTINCT request_id)::int AS distinct, count(*)::int AS n FROM gateway.exchange_log WHERE request_id LIKE 'writers-%'");
@@ -67,6 +67,21 @@ describe('the exchange log', () => {
     expect(rows.map((r) => r.name)).toEqual([month(0), month(1), month(2), month(3)]);
     expect(await ExchangeLog.ensurePartitions(pool, 3)).toBe(0);
     expect(await ExchangeLog.ensurePartitions(pool, 4)).toBe(1);
+  });
+
+  test('a write slower than its timeout is rejected and never recorded, even once unblocked', async () => {
+    const log = new ExchangeLog(db.pool({ max: 1 }), { maxBatchSize: 10, writeTimeoutMs: 300 });
+    const blocker = await pool.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('LOCK TABLE gateway.exchange_log IN ACCESS EXCLUSIVE MODE');
+    const write = log.record(entry({ requestId: 'late-1' })).then(() => 'written', (error: Error) => error.message);
+    await new Promise((r) => setTimeout(r, 800));
+    await blocker.query('ROLLBACK');
+    blocker.release();
+    expect(await write).not.toBe('written');
+    await log.drain();
+    const { rows } = await pool.query("SELECT count(*)::int AS n FROM gateway.exchange_log WHERE request_id = 'late-1'");
+    expect(rows[0].n).toBe(0);
   });
 
   test('a failed write rejects every request of its batch', async () => {

@@ -40,7 +40,7 @@ describe('pivot token verification', () => {
     const { token, grantId, sub } = await issuer.issue({ ...consent, accountId: 'marie' });
     expect(token.split('.')).toHaveLength(5);
     const claims = await verifier.verify(token);
-    expect(claims).toMatchObject({ sub, clientId: 'parking-nimes', acr: 'eidas2', grantId, pivot: MARIE });
+    expect(claims).toMatchObject({ sub, clientId: 'parking-nimes', acr: 'eidas2', grantId, pivot: MARIE, citizenRef: 'marie' });
     expect(sub).toBe(issuer.pairwiseSubject('marie'));
     expect(claims.exp - claims.iat).toBe(60);
     expect(claims.operations).toEqual([{ hash: 'h'.repeat(43), operationName: 'Parking', scopes: new Set(['dgfip_adresse_fiscale', 'ants_vehicules']) }]);

@@ -107,7 +107,7 @@ export async function startPivotIssuer(options: { gatewayJwks: { keys: JWK[] }; 
     extraTokenClaims: (_ctx, token) => {
       const account = accounts.get((token as { accountId: string }).accountId);
       const grantId = (token as { grantId: string }).grantId;
-      return { acr: acrByGrant.get(grantId), pivot: account?.pivot, grant_id: grantId };
+      return { acr: acrByGrant.get(grantId), pivot: account?.pivot, grant_id: grantId, citizen_ref: (token as { accountId: string }).accountId };
     },
   };
   const provider = new Provider(issuer, configuration);
@@ -126,6 +126,7 @@ export async function startPivotIssuer(options: { gatewayJwks: { keys: JWK[] }; 
       iss: issuer, aud: options.audience, sub: pairwiseSubject(input.accountId ?? 'account-1', clientId), client_id: clientId,
       iat: now, exp: now + (input.ttlSeconds ?? 60), jti: randomUUID(), scope: 'passerelle',
       authorization_details: detailsFor(input), acr: input.acr ?? 'eidas1', pivot: input.pivot, grant_id: input.grantId ?? randomUUID(),
+      citizen_ref: input.accountId ?? 'account-1',
     };
   };
 

@@ -1,0 +1,194 @@
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
+import type { RunningComponent } from '../../lib/component.ts';
+import { loadConfig } from '../../lib/config/load.ts';
+import { operationHash } from '../../lib/federation/operation.ts';
+import { createLogger } from '../../lib/log.ts';
+import { subgraphComponent } from '../../lib/subgraph/start.ts';
+import { formatEuros, quote, type ParkingData } from '../../sandbox/parking/pricing.ts';
+import { SANDBOX_IDENTITIES } from '../../sandbox/seed/identities.ts';
+import { seedSandbox } from '../../sandbox/seed/seed.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { startCountingProxy, type CountingProxy } from './helpers/counting-proxy.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+
+/**
+ * The gateway in front of the real subgraphs (in-process, port 0, on a test database
+ * loaded with the sandbox citizens), each behind a counting proxy; pivot tokens from
+ * the test issuer configured as the broker. Covers the full parking query for every
+ * sandbox identity, the per-provider tokens, a provider down, and the exchange log.
+ */
+const PARKING = 'query Parking { me { taxAddress { cityCode city } vehicles { registrationNumber holderRole make model critAir } familyQuotient { value regime } } }';
+const PARKING_SCOPES = ['ants_caracteristiques', 'ants_critair', 'ants_vehicules', 'cnaf_quotient_familial', 'dgfip_adresse_fiscale'];
+const PROVIDERS = ['dgfip', 'ants', 'cnaf'];
+
+let db: TestDatabase;
+let gw: TestGateway;
+const proxies: Record<string, CountingProxy> = {};
+const subgraphs: RunningComponent[] = [];
+
+const parkingToken = (login: string, acr: 'eidas1' | 'eidas2' = 'eidas1') => gw.issuer.issue({
+  accountId: login, pivot: SANDBOX_IDENTITIES[login]!, acr,
+  operations: [{ hash: operationHash(PARKING), operationName: 'Parking', scopes: PARKING_SCOPES }],
+});
+const calls = () => Object.fromEntries(PROVIDERS.map((p) => [p, proxies[p]!.graphqlCalls().length]));
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const seedPool = db.pool({ max: 2 });
+  await seedSandbox(seedPool, PROVIDERS);
+  await seedPool.end();
+  for (const name of PROVIDERS) proxies[name] = await startCountingProxy();
+  gw = await startTestGateway({
+    database: db,
+    providerUrls: Object.fromEntries(PROVIDERS.map((p) => [p, proxies[p]!.url])),
+    overrides: [['gateway.providerTimeoutMs', 1500]],
+  });
+  // The subgraphs trust the gateway's JWKS, as in production.
+  const config = loadConfig({ env: {}, overrides: [['gateway.jwksUri', `${gw.url}/.well-known/jwks.json`]] });
+  const logger = createLogger('subgraphs', 'silent');
+  for (const name of PROVIDERS) {
+    const subgraph = await subgraphComponent(name, { jwksCooldownMs: 0 })({ config, database: db, logger }, { port: 0 });
+    subgraphs.push(subgraph);
+    proxies[name]!.target = subgraph.url;
+  }
+});
+afterAll(async () => {
+  await gw?.close();
+  for (const s of subgraphs) await s.close();
+  for (const p of Object.values(proxies)) await p.close();
+  await db?.drop();
+});
+
+describe('the parking query for each sandbox identity', () => {
+  // The city's tariff is data of the sandbox configuration (`parking.tariff`).
+  const tariff = loadConfig({ env: {} }).parking!.tariff;
+  test.each([
+    ['marie.dupont', ['5,00 €']],
+    ['jean.martin', ['35,00 €']],
+    ['sofia.garcia', ['17,50 €']],
+    ['anne-sophie.lefevre-roy', ['20,00 €', '10,00 €']],
+  ])('%s: eligible, %j per month', async (login, prices) => {
+    const { token } = await parkingToken(login);
+    const { status, json } = await gw.post({ query: PARKING, operationName: 'Parking' }, token);
+    expect(status).toBe(200);
+    expect(json.errors).toBeUndefined();
+    const result = quote(json.data.me as ParkingData, tariff);
+    expect(result.eligible && result.vehicles.map((v) => formatEuros(v.monthlyCents)).sort()).toEqual([...prices].sort().map((p) => p.replace(' ', '\u00a0')));
+  });
+
+  test.each([
+    ['lucas.bernard', 'NOT_RESIDENT'],
+    ['camille.petit', 'NO_VEHICLE'],
+  ])('%s: not eligible (%s)', async (login, reason) => {
+    const { token } = await parkingToken(login);
+    const { status, json } = await gw.post({ query: PARKING }, token);
+    expect([status, json.errors]).toEqual([200, undefined]);
+    expect(quote(json.data.me as ParkingData, tariff)).toMatchObject({ eligible: false, reason });
+  });
+});
+
+describe('what the providers receive', () => {
+  test('the gateway is ready when the supergraph, the revocation list and every provider are', async () => {
+    const ready = await fetch(`${gw.url}/health/ready`);
+    expect([ready.status, ((await ready.json()) as any).ready]).toEqual([200, true]);
+  });
+
+  test('one fresh token per provider: its audience, only its scopes, the pivot identity, the request id', async () => {
+    const { token, sub } = await parkingToken('marie.dupont');
+    const before = Object.fromEntries(PROVIDERS.map((p) => [p, proxies[p]!.requests.length]));
+    const requestId = `e2e-tokens-${Date.now()}`;
+    expect((await gw.post({ query: PARKING }, token, { 'x-request-id': requestId })).status).toBe(200);
+    const jwks = createLocalJWKSet(await (await fetch(`${gw.url}/.well-known/jwks.json`)).json() as JSONWebKeySet);
+    const expectedScopes: Record<string, string> = { dgfip: 'dgfip_adresse_fiscale', ants: 'ants_caracteristiques ants_critair ants_vehicules', cnaf: 'cnaf_quotient_familial' };
+    for (const provider of PROVIDERS) {
+      const received = proxies[provider]!.requests.slice(before[provider]).filter((r) => r.method === 'POST');
+      expect(received).toHaveLength(1);
+      const internal = /^Bearer (.+)$/.exec(received[0]!.headers.authorization!)![1]!;
+      expect(received[0]!.headers['x-request-id']).toBe(requestId);
+      const { payload } = await jwtVerify(internal, jwks, { audience: `urn:passerelle:dp:${provider}`, issuer: 'http://localhost:4001', typ: 'passerelle-dp+jwt', algorithms: ['ES256'] });
+      expect(payload).toMatchObject({ sub, pivot: SANDBOX_IDENTITIES['marie.dupont'], scope: expectedScopes[provider], acr: 'eidas1', client_id: 'parking-nimes', rid: requestId });
+      expect(payload.exp! - payload.iat!).toBe(30);
+      // The broker's citizen reference stays at the gateway.
+      expect(payload.citizen_ref).toBeUndefined();
+      // The pivot token itself never reaches a provider.
+      expect(JSON.stringify(received[0]!.headers)).not.toContain(token.slice(0, 30));
+    }
+  });
+
+  test('a refused request reaches no provider', async () => {
+    const before = calls();
+    const { token } = await parkingToken('marie.dupont');
+    expect((await gw.post({ query: PARKING.replace('value regime', 'value regime month') }, token)).status).toBe(403);
+    expect((await gw.post({ query: PARKING })).status).toBe(401);
+    const benefits = 'query B { me { benefits { kind } } }';
+    const low = await gw.issuer.issue({ pivot: SANDBOX_IDENTITIES['marie.dupont']!, acr: 'eidas1', operations: [{ hash: operationHash(benefits), operationName: 'B', scopes: ['cnaf_prestations'] }] });
+    expect((await gw.post({ query: benefits }, low.token)).status).toBe(403);
+    expect(calls()).toEqual(before);
+  });
+});
+
+describe('the exchange log', () => {
+  test('a success lists the providers called and the fields returned, never values', async () => {
+    const { token, sub } = await parkingToken('camille.petit');
+    const requestId = `e2e-log-${Date.now()}`;
+    await gw.post({ query: PARKING }, token, { 'x-request-id': requestId });
+    const { rows } = await gw.pool.query('SELECT * FROM gateway.exchange_log WHERE request_id = $1', [requestId]);
+    expect(rows).toHaveLength(1);
+    const row = rows[0];
+    expect(row).toMatchObject({ client_id: 'parking-nimes', subject: sub, citizen_ref: 'camille.petit', operation_name: 'Parking', operation_hash: operationHash(PARKING), outcome: 'success', http_status: 200, error_codes: [], providers: ['ants', 'cnaf', 'dgfip'] });
+    // Camille: a tax address; unknown to the vehicle registry (null), so no vehicle field was returned.
+    expect(row.fields).toEqual(expect.arrayContaining(['Query.me', 'Citizen.taxAddress', 'TaxAddress.cityCode', 'TaxAddress.city']));
+    expect(row.fields.filter((f: string) => f.startsWith('Vehicle.') || f === 'Citizen.vehicles')).toEqual([]);
+    expect(JSON.stringify(row)).not.toMatch(/Petit|Pointe|97120|Nîmes/);
+  });
+});
+
+describe('a provider down', () => {
+  test('slow: the others still answer, its part is null with an error naming it, nothing hangs', async () => {
+    proxies.cnaf!.hang = true;
+    try {
+      const { token } = await parkingToken('marie.dupont');
+      const requestId = `e2e-slow-${Date.now()}`;
+      const started = Date.now();
+      const { status, json } = await gw.post({ query: PARKING }, token, { 'x-request-id': requestId });
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(status).toBe(200);
+      expect(json.data.me.taxAddress.cityCode).toBe('30189');
+      expect(json.data.me.vehicles.length).toBeGreaterThan(0);
+      expect(json.data.me.familyQuotient).toBeNull();
+      expect(json.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'DATA_PROVIDER_TIMEOUT', provider: 'cnaf' }) })]);
+      expect(json.errors[0].message).toContain('cnaf');
+      const { rows } = await gw.pool.query('SELECT outcome, error_codes, fields FROM gateway.exchange_log WHERE request_id = $1', [requestId]);
+      expect(rows[0]).toMatchObject({ outcome: 'partial', error_codes: ['DATA_PROVIDER_TIMEOUT'] });
+      expect(rows[0].fields).not.toContain('Citizen.familyQuotient');
+    } finally {
+      proxies.cnaf!.hang = false;
+    }
+  });
+
+  test('stopped: its part is null with DATA_PROVIDER_UNAVAILABLE, readiness fails, the others answer', async () => {
+    const ants = proxies.ants!;
+    await ants.close();
+    try {
+      const { token } = await parkingToken('jean.martin');
+      const { status, json } = await gw.post({ query: PARKING }, token);
+      expect(status).toBe(200);
+      expect(json.data.me.vehicles).toBeNull();
+      expect(json.data.me.familyQuotient.value).toBe(1450);
+      expect(json.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'DATA_PROVIDER_UNAVAILABLE', provider: 'ants' }) })]);
+      await new Promise((r) => setTimeout(r, 2100)); // past the readiness cache
+      const ready = await fetch(`${gw.url}/health/ready`);
+      expect(ready.status).toBe(503);
+      expect(((await ready.json()) as any).checks['provider:ants']).toEqual({ ok: false, detail: 'unreachable' });
+    } finally {
+      // ants stays down: nothing after this test needs it.
+    }
+  });
+});
+
+test('metrics: per-provider latency and errors', async () => {
+  const text = await (await fetch(`${gw.url}/metrics`)).text();
+  expect(text).toMatch(/passerelle_gateway_provider_duration_seconds_count\{provider="dgfip",outcome="ok"\} \d+/);
+  expect(text).toMatch(/passerelle_gateway_provider_errors_total\{provider="cnaf",code="DATA_PROVIDER_TIMEOUT"\} 1/);
+  expect(text).toMatch(/passerelle_gateway_provider_errors_total\{provider="ants",code="DATA_PROVIDER_UNAVAILABLE"\} 1/);
+});
