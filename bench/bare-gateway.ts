@@ -43,13 +43,13 @@ export async function startBareGateway(options: {
 }): Promise<RunningComponent> {
   const minter = new ProviderTokenMinter({ issuer: options.issuer, kid: options.keys.signing.kid, key: options.keys.signing.key, ttlSeconds: 120 });
   let tokens = new Map<string, string[]>();
-  const mintAll = () => {
-    tokens = new Map(options.providers.map((p) => [p.name, options.citizens.map((c, i) => `Bearer ${minter.mint({
+  const mintAll = async () => {
+    tokens = new Map(await Promise.all(options.providers.map(async (p) => [p.name, await Promise.all(options.citizens.map(async (c, i) => `Bearer ${await minter.mint({
       audience: p.audience, sub: c.sub, pivot: c.pivot, scopes: options.scopes.get(p.name) ?? [], acr: 'eidas1', clientId: 'bench-bare', requestId: `bare-${i}`,
-    })}`)]));
+    })}`))] as const)));
   };
-  mintAll();
-  const refresh = setInterval(mintAll, 60_000);
+  await mintAll();
+  const refresh = setInterval(() => void mintAll(), 60_000);
   refresh.unref();
 
   const citizenSchema = buildSubgraphSchema([{

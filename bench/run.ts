@@ -212,9 +212,9 @@ async function checkSameAnswers(fullUrl: string, bareUrl: string, full: (i: numb
 
 async function directLoad(url: string, keys: ReturnType<typeof loadGatewayKeys>, citizens: readonly SampledCitizen[], scopes: string[], load: (name: string, url: string, next: (i: number) => { headers: Record<string, string>; body: string }) => Promise<LoadResult>): Promise<LoadResult> {
   const minter = new ProviderTokenMinter({ issuer: GATEWAY_ISSUER, kid: keys.signing.kid, key: keys.signing.key, ttlSeconds: 120 });
-  const mint = () => citizens.map((c, i) => minter.mint({ audience: 'urn:passerelle:dp:dgfip', sub: c.sub, pivot: c.pivot, scopes, acr: 'eidas1', clientId: 'bench-direct', requestId: `direct-${i}` }));
-  let tokens = mint();
-  const refresh = setInterval(() => { tokens = mint(); }, 60_000);
+  const mint = () => Promise.all(citizens.map((c, i) => minter.mint({ audience: 'urn:passerelle:dp:dgfip', sub: c.sub, pivot: c.pivot, scopes, acr: 'eidas1', clientId: 'bench-direct', requestId: `direct-${i}` })));
+  let tokens = await mint();
+  const refresh = setInterval(() => { void mint().then((fresh) => { tokens = fresh; }); }, 60_000);
   try {
     const query = 'query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Citizen { taxAddress { cityCode } } } }';
     return await load('direct subgraph (dgfip)', `${url}/graphql`, (i) => ({

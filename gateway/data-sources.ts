@@ -29,7 +29,7 @@ export interface ProviderDataSourceOptions<Context extends FetchContext> {
   url: string;
   timeoutMs: number;
   /** The `Authorization` header value for this provider and request. */
-  authorize(context: Context): string;
+  authorize(context: Context): Promise<string>;
   onCall?(call: ProviderCall): void;
 }
 
@@ -46,9 +46,9 @@ export class ProviderDataSource<Context extends FetchContext> extends RemoteGrap
     this.options = options;
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<Context>): void {
+  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<Context>): Promise<void> {
     const fetchContext = context as Context;
-    request.http!.headers.set('authorization', this.options.authorize(fetchContext));
+    request.http!.headers.set('authorization', await this.options.authorize(fetchContext));
     request.http!.headers.set('x-request-id', fetchContext.requestId);
   }
 

@@ -77,7 +77,7 @@ export const startGateway: StartComponent = async ({ config, database, logger },
       name,
       url,
       timeoutMs: settings.providerTimeoutMs,
-      authorize: ({ claims, scopesByProvider, requestId }) => `Bearer ${minter.mint({
+      authorize: async ({ claims, scopesByProvider, requestId }) => `Bearer ${await minter.mint({
         audience: audiences.get(name)!, sub: claims.sub, pivot: claims.pivot, scopes: scopesByProvider.get(name) ?? [],
         acr: claims.acr, clientId: claims.clientId, requestId,
       })}`,

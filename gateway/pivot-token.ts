@@ -1,19 +1,18 @@
 import type { KeyObject } from 'node:crypto';
-import { createRemoteJWKSet, errors as joseErrors, type JWTVerifyGetKey } from 'jose';
+import { compactDecrypt, compactVerify, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors as joseErrors, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { AcrLevel } from '../lib/config/common.ts';
 import { FRANCE_COG, GENDERS, type PivotIdentity } from '../lib/pivot/identity.ts';
 import { gatewayErrors, type GatewayErrorCode } from './errors.ts';
-import { decodeJsonPart, decryptEcdhEsA256Gcm, keyObjectOf, verifyEs256 } from './jose-profile.ts';
 
 /**
  * Verification of pivot tokens (docs/tokens.md): a JWS signed by the broker (ES256,
  * `typ: at+jwt`) encrypted to the gateway (JWE ECDH-ES / A256GCM, `cty: at+jwt`),
  * exactly what oidc-provider 9 issues for a resource server with
  * `accessTokenFormat: 'jwt'` and `jwt.encrypt`. The broker's keys come from its JWKS
- * (jose's remote key set: cached, refetched on an unknown `kid`); the cryptography is
- * `jose-profile.ts`. The result is cached by token value until it expires, so a token
- * used twice is decrypted and verified once.
+ * (jose's remote key set: cached, refetched on an unknown `kid`); decryption and
+ * signature checks are jose's, restricted to this one profile. The result is cached by
+ * token value until it expires, so a token used twice is decrypted and verified once.
  */
 
 /** `authorization_details` type of a consented GraphQL operation. */
@@ -119,37 +118,36 @@ export class PivotTokenVerifier {
     if (parts.length === 3) throw fail('PIVOT_TOKEN_NOT_ENCRYPTED');
     if (parts.length !== 5) throw fail('PIVOT_TOKEN_MALFORMED');
 
-    const jws = this.decrypt(parts);
-    if (!COMPACT.test(jws)) throw fail('PIVOT_TOKEN_MALFORMED');
-    const jwsParts = jws.split('.');
-    if (jwsParts.length !== 3) throw fail('PIVOT_TOKEN_MALFORMED');
-    const header = readJson(jwsParts[0]!);
+    const jws = await this.decrypt(token);
+    if (!COMPACT.test(jws) || jws.split('.').length !== 3) throw fail('PIVOT_TOKEN_MALFORMED');
+    // Cheap checks on the still unverified header and claims first, so that each
+    // refusal gets its own code (a foreign issuer is not a "bad signature").
+    const header = readJson(() => decodeProtectedHeader(jws));
     if (header.alg !== 'ES256') throw fail('PIVOT_TOKEN_ALG_NOT_ALLOWED', { alg: typeof header.alg === 'string' ? header.alg : null });
     if (header.typ !== 'at+jwt' && header.typ !== 'application/at+jwt') throw fail('PIVOT_TOKEN_TYPE_INVALID');
     if (header.crit !== undefined) throw fail('PIVOT_TOKEN_MALFORMED');
-    const payload = readJson(jwsParts[1]!);
+    const payload = readJson(() => decodeJwt(jws));
     if (payload.iss !== this.options.issuer) throw fail('PIVOT_TOKEN_ISSUER_UNKNOWN');
 
-    let key: unknown;
     try {
-      key = await this.keys(header as never, { payload: jwsParts[1]!, signature: jwsParts[2]! } as never);
+      await compactVerify(jws, this.keys, { algorithms: ['ES256'] });
     } catch (error) {
-      throw mapKeyError(error);
+      throw mapVerifyError(error);
     }
-    if (!verifyEs256(jwsParts, keyObjectOf(key))) throw fail('PIVOT_TOKEN_SIGNATURE_INVALID');
     this.checkTimesAndAudience(payload, now);
     return this.readClaims(payload, now);
   }
 
-  /** The nested JWS, decrypted with the gateway key the JWE names. */
-  private decrypt(parts: readonly string[]): string {
-    const header = readJson(parts[0]!);
+  /** The nested JWS, decrypted with the gateway key the JWE names (ECDH-ES / A256GCM only). */
+  private async decrypt(token: string): Promise<string> {
+    const header = readJson(() => decodeProtectedHeader(token));
     if (header.cty !== 'at+jwt' && header.cty !== 'JWT') throw fail('PIVOT_TOKEN_TYPE_INVALID');
     const keys = this.options.decryptionKeys;
     const key = typeof header.kid === 'string' ? keys.get(header.kid) : keys.size === 1 ? [...keys.values()][0] : undefined;
     if (!key) throw fail('PIVOT_TOKEN_UNDECRYPTABLE', { reason: 'unknown key' });
     try {
-      return decryptEcdhEsA256Gcm(parts, header, key).toString('utf8');
+      const { plaintext } = await compactDecrypt(token, key, { keyManagementAlgorithms: ['ECDH-ES'], contentEncryptionAlgorithms: ['A256GCM'] });
+      return new TextDecoder().decode(plaintext);
     } catch {
       throw fail('PIVOT_TOKEN_UNDECRYPTABLE');
     }
@@ -191,18 +189,20 @@ function fail(code: GatewayErrorCode, details?: Record<string, unknown>) {
   return gatewayErrors.error(code, details);
 }
 
-/** Why no key could be found for the signature: unknown kid, or the JWKS could not be fetched. */
-function mapKeyError(error: unknown) {
-  if (error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWKSMultipleMatchingKeys) {
+/** A bad signature or an unknown key is the token's fault; an unreachable JWKS is not. */
+function mapVerifyError(error: unknown) {
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed || error instanceof joseErrors.JWKSNoMatchingKey
+    || error instanceof joseErrors.JWKSMultipleMatchingKeys || error instanceof joseErrors.JWSInvalid || error instanceof joseErrors.JOSEAlgNotAllowed) {
     return fail('PIVOT_TOKEN_SIGNATURE_INVALID');
   }
-  // Timeout, network error, invalid JWKS document: not the token's fault.
+  // Timeout, network error, invalid JWKS document.
   return gatewayErrors.error('BROKER_KEYS_UNAVAILABLE', {}, error);
 }
 
-function readJson(part: string): Record<string, unknown> {
+/** A decoded (not yet verified) header or payload, or PIVOT_TOKEN_MALFORMED. */
+function readJson(decode: () => object): Record<string, unknown> {
   try {
-    return decodeJsonPart(part, 'token part');
+    return decode() as Record<string, unknown>;
   } catch {
     throw fail('PIVOT_TOKEN_MALFORMED');
   }

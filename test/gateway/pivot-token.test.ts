@@ -125,6 +125,20 @@ describe('pivot token verification', () => {
     expect(await refusal('e30.e30.e30.e30.e30')).toBe('PIVOT_TOKEN_TYPE_INVALID');
   });
 
+  test('refuses any other encryption profile than ECDH-ES / A256GCM', async () => {
+    const { token } = await issuer.issue(consent);
+    const [, gatewayKey] = [...keys.decryption][0]!;
+    const kid = [...keys.decryption.keys()][0]!;
+    const publicKey = createPublicKey(gatewayKey);
+    // The same signed token, re-encrypted to the gateway key with other algorithms.
+    const jws = new TextEncoder().encode(await issuer.craft(issuer.claimsFor(consent), { encrypt: false }));
+    for (const [alg, enc] of [['ECDH-ES+A256KW', 'A256GCM'], ['ECDH-ES', 'A128GCM'], ['ECDH-ES', 'A256CBC-HS512']]) {
+      const jwe = await new CompactEncrypt(jws).setProtectedHeader({ alg: alg!, enc: enc!, kid, cty: 'at+jwt' }).encrypt(publicKey);
+      expect(await refusal(jwe)).toBe('PIVOT_TOKEN_UNDECRYPTABLE');
+    }
+    expect(await refusal(token)).toBe('accepted');
+  });
+
   test('refetches the broker keys on an unknown kid (key rotation without restart)', async () => {
     const v = makeVerifier({ jwksCooldownMs: 0 });
     expect(await refusal((await issuer.issue(consent)).token, v)).toBe('accepted');

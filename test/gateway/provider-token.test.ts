@@ -11,7 +11,7 @@ describe('internal provider tokens', () => {
   const minter = new ProviderTokenMinter({ issuer: 'http://localhost:4001', kid: keys.signing.kid, key: keys.signing.key, ttlSeconds: 30 });
 
   test('verifies with the published JWKS and carries exactly the specified claims', async () => {
-    const token = minter.mint({ audience: 'urn:passerelle:dp:dgfip', sub: 'pairwise-1', pivot: MARIE, scopes: ['dgfip_adresse_fiscale', 'dgfip_rfr'], acr: 'eidas2', clientId: 'parking-nimes', requestId: 'req-42' });
+    const token = await minter.mint({ audience: 'urn:passerelle:dp:dgfip', sub: 'pairwise-1', pivot: MARIE, scopes: ['dgfip_adresse_fiscale', 'dgfip_rfr'], acr: 'eidas2', clientId: 'parking-nimes', requestId: 'req-42' });
     const { payload, protectedHeader } = await jwtVerify(token, jwks, { issuer: 'http://localhost:4001', audience: 'urn:passerelle:dp:dgfip', algorithms: ['ES256'], typ: PROVIDER_TOKEN_TYPE, maxTokenAge: '120s' });
     expect(protectedHeader).toEqual({ alg: 'ES256', kid: keys.signing.kid, typ: 'passerelle-dp+jwt' });
     expect(Object.keys(payload).sort()).toEqual(['acr', 'aud', 'client_id', 'exp', 'iat', 'iss', 'jti', 'pivot', 'rid', 'scope', 'sub']);
@@ -21,9 +21,9 @@ describe('internal provider tokens', () => {
 
   test('every token is fresh (its own jti) and bound to one audience', async () => {
     const claims = { audience: 'urn:passerelle:dp:ants', sub: 's', pivot: MARIE, scopes: [], acr: 'eidas1' as const, clientId: 'c', requestId: 'r' };
-    const [a, b] = [minter.mint(claims), minter.mint(claims)];
+    const [a, b] = await Promise.all([minter.mint(claims), minter.mint(claims)]);
     const [pa, pb] = await Promise.all([a, b].map(async (t) => (await jwtVerify(t, jwks)).payload));
     expect(pa!.jti).not.toBe(pb!.jti);
-    await expect(jwtVerify(a, jwks, { audience: 'urn:passerelle:dp:dgfip' })).rejects.toThrow(/aud/);
+    await expect(jwtVerify(a!, jwks, { audience: 'urn:passerelle:dp:dgfip' })).rejects.toThrow(/aud/);
   });
 });
