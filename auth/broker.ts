@@ -4,7 +4,8 @@ import Provider from 'oidc-provider';
 import type { ComponentContext, RunningComponent, StartOptions } from '../lib/component.ts';
 import { ConfigError, listenPort } from '../lib/config/load.ts';
 import { migrate } from '../lib/db/migrate.ts';
-import { migrateAudit } from '../lib/audit/index.ts';
+import { CheckpointSigner, checkpointKey, migrateAudit } from '../lib/audit/index.ts';
+import type { Jwks } from '../lib/keys.ts';
 import { dsfrAssets } from '../lib/web/assets.ts';
 import { FormError } from '../lib/web/form.ts';
 import { createAccountStore } from './accounts.ts';
@@ -47,7 +48,7 @@ export async function createBroker(
   const log = logger.child({ component: 'broker' });
   const pool = database.pool({ applicationName: 'passerelle-broker' });
   await migrate(pool, 'auth', new URL('./migrations/', import.meta.url));
-  await migrateAudit(pool);
+  await migrateAudit(pool, config.audit.partitionsAhead);
 
   // Listen first: with port 0 the URL (and so the issuer) is known only now.
   const server = createServer();
@@ -111,6 +112,11 @@ export async function createBroker(
       sweepExpired(pool).catch((error) => log.warn({ err: error }, 'sweeping expired broker rows failed'));
     }, SWEEP_INTERVAL_MS);
     sweeper.unref();
+    // Signed checkpoints of the audit chain, one broker at a time (lib/audit/checkpoint-signer.ts).
+    const checkpoints = new CheckpointSigner(pool, await checkpointKey(config.secretJson<Jwks>(config.broker.keys, 'broker.keys')), {
+      intervalSeconds: config.audit.checkpointIntervalSeconds, logger: log,
+    });
+    checkpoints.start();
 
     log.info({ url, issuer }, 'broker listening');
     return {
@@ -121,6 +127,7 @@ export async function createBroker(
       grants,
       async close() {
         clearInterval(sweeper);
+        await checkpoints.stop();
         await closeServer(server);
       },
     };

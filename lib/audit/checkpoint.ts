@@ -1,5 +1,6 @@
 import { CompactSign, compactVerify, type CryptoKey, type JWK, type KeyObject } from 'jose';
-import type { Pool } from '../db/database.ts';
+import type { Pool, PoolClient } from '../db/database.ts';
+import { importFirstKey, type Jwks } from '../keys.ts';
 
 /**
  * Signed checkpoints: from time to time the broker signs the chain head (seq, hash)
@@ -9,14 +10,23 @@ import type { Pool } from '../db/database.ts';
  */
 export interface Checkpoint { seq: number; hash: string; signedAt: Date; jws: string }
 
-export async function createCheckpoint(pool: Pool, key: { privateKey: CryptoKey | KeyObject; kid: string }): Promise<Checkpoint | null> {
-  const { rows } = await pool.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit.chain_head WHERE id = 1');
+export interface SigningKey { privateKey: CryptoKey | KeyObject; kid: string }
+
+/** The key checkpoints are signed with: the broker's first ES256 key, the one signing its tokens now (auth/keys.ts). */
+export async function checkpointKey(brokerKeys: Jwks): Promise<SigningKey> {
+  const { key, kid } = await importFirstKey(brokerKeys, 'ES256');
+  return { privateKey: key, kid };
+}
+
+/** Signs the committed chain head (on `db`: a pool, or a client inside a transaction); null when the chain is empty. */
+export async function createCheckpoint(db: Pool | PoolClient, key: SigningKey): Promise<Checkpoint | null> {
+  const { rows } = await db.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit.chain_head WHERE id = 1');
   const { seq, hash } = rows[0]!;
   if (seq === 0) return null;
   const signedAt = new Date();
   const payload = new TextEncoder().encode(JSON.stringify({ seq, hash, iat: Math.floor(signedAt.getTime() / 1000) }));
   const jws = await new CompactSign(payload).setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'passerelle-audit-checkpoint+jws' }).sign(key.privateKey);
-  await pool.query('INSERT INTO audit.checkpoints (seq, hash, signed_at, jws) VALUES ($1, $2, $3, $4) ON CONFLICT (seq) DO NOTHING', [seq, hash, signedAt, jws]);
+  await db.query('INSERT INTO audit.checkpoints (seq, hash, signed_at, jws) VALUES ($1, $2, $3, $4) ON CONFLICT (seq) DO NOTHING', [seq, hash, signedAt, jws]);
   return { seq, hash, signedAt, jws };
 }
 

@@ -9,7 +9,8 @@ import { migrate } from '../db/migrate.ts';
  */
 export { appendEvents, type AuditEvent, type RecordedEvent } from './append.ts';
 export { AuditWriter, AuditWriteTooLate, type AuditWriterOptions } from './writer.ts';
-export { createCheckpoint } from './checkpoint.ts';
+export { checkpointKey, createCheckpoint, type Checkpoint, type SigningKey } from './checkpoint.ts';
+export { CheckpointSigner } from './checkpoint-signer.ts';
 export { verifyChain, type Verification } from './verify.ts';
 export { purgeBefore } from './purge.ts';
 

@@ -1,0 +1,142 @@
+import { loadConfig } from '../lib/config/load.ts';
+import { inTransaction, type Pool } from '../lib/db/database.ts';
+import { appendEvents, CheckpointSigner, checkpointKey, ensurePartitions, migrateAudit, type SigningKey } from '../lib/audit/index.ts';
+import type { Jwks } from '../lib/keys.ts';
+import { purgeCutoff, run as auditCommand } from '../bin/commands/audit.ts';
+import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
+
+/** Periodic signed checkpoints, partitions, and `passerelle audit` on the configured retention. */
+let db: TestDatabase;
+let pool: Pool;
+let key: SigningKey;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  pool = db.pool();
+  await migrateAudit(pool);
+  // The sandbox broker's key: `passerelle audit verify` checks with the configured broker keys.
+  const config = loadConfig({ env: {} });
+  key = await checkpointKey(config.secretJson<Jwks>(config.broker.keys, 'broker.keys'));
+});
+afterAll(() => db.drop());
+
+async function reset(): Promise<void> {
+  await inTransaction(pool, async (client) => {
+    await client.query('SET LOCAL session_replication_role = replica');
+    await client.query('DELETE FROM audit.events');
+    await client.query('DELETE FROM audit.checkpoints');
+    await client.query("UPDATE audit.chain_head SET seq = 0, hash = repeat('0', 64)");
+    await client.query("UPDATE audit.chain_anchor SET seq = 0, hash = repeat('0', 64)");
+  });
+}
+
+const append = (n: number, occurredAt?: Date) => inTransaction(pool, (c) => appendEvents(c, Array.from({ length: n }, (_, i) => ({ kind: 'test.event', data: { i }, ...(occurredAt ? { occurredAt } : {}) }))));
+const checkpointSeqs = async () => (await pool.query<{ seq: number }>('SELECT seq FROM audit.checkpoints ORDER BY seq')).rows.map((r) => r.seq);
+
+/** Runs `passerelle audit …` against the test database; returns its exit code and output. */
+async function cli(args: string[]): Promise<{ code: number; out: string }> {
+  const lines: string[] = [];
+  const { log, error } = console;
+  console.log = console.error = (line: string) => { lines.push(line); };
+  const saved = process.env.DATABASE_URL;
+  process.env.DATABASE_URL = db.url;
+  try {
+    return { code: await auditCommand(args), out: lines.join('\n') };
+  } finally {
+    if (saved === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = saved;
+    Object.assign(console, { log, error });
+  }
+}
+
+describe('periodic signed checkpoints', () => {
+  beforeEach(reset);
+
+  test('one when the chain moved and the last is old enough; none while idle or too recent', async () => {
+    const signer = new CheckpointSigner(pool, key, { intervalSeconds: 3600 });
+    expect(await signer.tick()).toBeNull(); // empty chain
+    await append(3);
+    expect(await signer.tick()).toMatchObject({ seq: 3 });
+    expect(await signer.tick()).toBeNull(); // unchanged
+    await append(2);
+    expect(await signer.tick()).toBeNull(); // moved, but the last checkpoint is not an hour old
+    expect(await new CheckpointSigner(pool, key, { intervalSeconds: 0 }).tick()).toMatchObject({ seq: 5 });
+    expect(await checkpointSeqs()).toEqual([3, 5]);
+  });
+
+  test('several brokers: one signer at a time (advisory lock), one checkpoint per round', async () => {
+    await append(4);
+    // (On the embedded database every connection shares one session, whose transactions run one
+    // after the other: a held transaction blocks everyone, and that serialization is the exclusion.)
+    if (!db.embedded) {
+      const holder = await pool.connect();
+      try {
+        await holder.query('BEGIN');
+        await holder.query("SELECT pg_advisory_xact_lock(hashtext('passerelle.audit.checkpoint'))");
+        // Another broker is signing: this one skips its round.
+        expect(await new CheckpointSigner(pool, key, { intervalSeconds: 0 }).tick()).toBeNull();
+      } finally {
+        await holder.query('ROLLBACK');
+        holder.release();
+      }
+    }
+    const brokers = Array.from({ length: 4 }, () => new CheckpointSigner(db.pool({ max: 1 }), key, { intervalSeconds: 0 }));
+    const signed = (await Promise.all(brokers.map((b) => b.tick()))).filter(Boolean);
+    expect(signed).toHaveLength(1);
+    expect(await checkpointSeqs()).toEqual([4]);
+  });
+
+  test('the timer signs while running and stops cleanly', async () => {
+    const signer = new CheckpointSigner(pool, key, { intervalSeconds: 1 });
+    signer.start();
+    try {
+      await append(2);
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(await checkpointSeqs()).toEqual([2]);
+    } finally {
+      await signer.stop();
+    }
+    const { code, out } = await cli(['verify']);
+    expect([code, out]).toEqual([0, 'audit chain OK: 2 events, 1 signed checkpoints']);
+  });
+});
+
+describe('retention with passerelle audit purge', () => {
+  beforeEach(reset);
+
+  test('without --before, the configured retention period is the cutoff', () => {
+    const now = new Date('2026-11-25T12:00:00Z');
+    expect(purgeCutoff(undefined, 365, now)).toEqual(new Date('2025-11-25T12:00:00Z'));
+    expect(purgeCutoff('2026-01-01', 365, now)).toEqual(new Date('2026-01-01T00:00:00Z'));
+    expect(purgeCutoff('last year', 365, now)).toBeNull();
+    expect(loadConfig({ env: {} }).audit).toEqual({ checkpointIntervalSeconds: 300, retentionDays: 365, partitionsAhead: 3 });
+  });
+
+  test('purges up to the last signed checkpoint older than the retention, and the rest still verifies', async () => {
+    const old = new Date(Date.now() - 400 * 86_400_000);
+    await append(5, old);
+    await new CheckpointSigner(pool, key, { intervalSeconds: 0 }).tick();
+    await append(2, old); // older than the retention, but after the last checkpoint: kept
+    await append(3);
+    const purge = await cli(['purge']);
+    expect(purge).toEqual({ code: 0, out: expect.stringMatching(/\(audit\.retentionDays: 365\): 5 removed; the chain now starts after signed checkpoint 5$/) });
+    expect(await cli(['verify'])).toEqual({ code: 0, out: 'audit chain OK: 5 events, 1 signed checkpoints' });
+    expect(await cli(['purge', '--before', 'soon'])).toMatchObject({ code: 2 });
+  });
+});
+
+test('monthly partitions on UTC months, created ahead idempotently, each refusing TRUNCATE', async () => {
+  const month = (offset: number) => {
+    const now = new Date();
+    const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1));
+    return `events_${d.getUTCFullYear()}_${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+  };
+  const partitions = async () => (await pool.query<{ name: string }>(
+    "SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'audit.events'::regclass ORDER BY 1")).rows.map((r) => r.name);
+  expect(await partitions()).toEqual(expect.arrayContaining([month(0), month(1), month(2), month(3), 'events_default']));
+  expect(await ensurePartitions(pool, 3)).toBe(0);
+  expect(await Promise.all([ensurePartitions(db.pool({ max: 1 }), 4), ensurePartitions(db.pool({ max: 1 }), 4)])).toEqual(expect.arrayContaining([0, 1]));
+  expect(await partitions()).toContain(month(4));
+  await expect(pool.query(`TRUNCATE audit.${month(0)}`)).rejects.toThrow(/append-only/);
+  await expect(pool.query(`DELETE FROM audit.${month(0)}`)).rejects.toThrow(/append-only/);
+});
