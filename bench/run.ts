@@ -19,7 +19,7 @@ import { startServer, type ServerProcess } from './processes.ts';
 /**
  * `npm run bench`: the parking operation (tax address + vehicles + family quotient)
  * through the full stack (pivot token, consent, per-provider tokens, three subgraphs
- * on PostgreSQL, exchange log) and through a bare @apollo/gateway on the same
+ * on PostgreSQL, audit chain) and through a bare @apollo/gateway on the same
  * subgraphs (bench/bare-gateway.ts), alternately, at the same fixed concurrency; then
  * one subgraph called directly. Every component runs in its own process; the load
  * generator (autocannon) runs here. 127.0.0.1 only, bounded in time.
@@ -54,10 +54,10 @@ export interface BenchReport {
   rounds: Array<{ bare: LoadResult; full: LoadResult }>;
   throughputRatio: number;
   p99Ratio: number;
-  exchangeLogRows: number;
+  exchangeEvents: number;
   fullRequests: number;
-  /** Exchange-log INSERTs during the full-stack runs: rows per INSERT and mean duration (ms), from the gateway's metrics. */
-  exchangeLogWrites: { inserts: number; rowsPerInsert: number; meanMs: number };
+  /** Audit-chain transactions of the gateway during the full-stack runs: events per transaction and mean duration (ms), from its metrics. */
+  auditWrites: { inserts: number; rowsPerInsert: number; meanMs: number };
   /** One-row INSERT + COMMIT on an idle connection before the runs (ms, median of 50): the disk's durable-commit latency. */
   commitLatencyMs: number;
 }
@@ -137,8 +137,8 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
       const fullResult = await load('full stack', `${gateway.url}/graphql`, fullRequest);
       rounds.push({ bare: bareResult, full: fullResult });
     }
-    const exchangeLogRows = await countExchanges(database, fullStarted);
-    // The gateway's own view (exchange-log write times, provider latencies), kept with the logs.
+    const exchangeEvents = await countExchanges(database, fullStarted);
+    // The gateway's own view (audit write times, provider latencies), kept with the logs.
     const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
     writeFileSync(join(options.logDir, 'gateway-metrics.txt'), metrics);
 
@@ -156,9 +156,9 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
       rounds,
       throughputRatio: fullMean.requestsPerSecond / bareMean.requestsPerSecond,
       p99Ratio: fullMean.p99 / bareMean.p99,
-      exchangeLogRows,
+      exchangeEvents,
       fullRequests: rounds.reduce((n, r) => n + r.full.requests, 0),
-      exchangeLogWrites: exchangeLogWrites(metricsBefore, metrics),
+      auditWrites: auditWrites(metricsBefore, metrics),
       commitLatencyMs,
     };
   } finally {
@@ -254,8 +254,8 @@ async function measureCommitLatency(database: Awaited<ReturnType<typeof openBenc
   }
 }
 
-/** Exchange-log INSERT count, rows and duration between two scrapes of the gateway's metrics. */
-function exchangeLogWrites(before: string, after: string): BenchReport['exchangeLogWrites'] {
+/** Audit-chain transactions, events and duration between two scrapes of the gateway's metrics. */
+function auditWrites(before: string, after: string): BenchReport['auditWrites'] {
   const read = (text: string, name: string) => Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? 0);
   const delta = (name: string) => read(after, name) - read(before, name);
   const inserts = delta('passerelle_gateway_audit_write_seconds_count');

@@ -2,13 +2,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { renderAuditAppend, runAuditAppendBench, type AuditAppendReport } from '../../bench/audit-append.ts';
 import type { LoadResult } from '../../bench/load.ts';
 import { runBench, type BenchReport } from '../../bench/run.ts';
 
 /**
  * `passerelle bench [--duration S] [--warmup S] [--connections N] [--citizens N]
- * [--sample N] [--rounds N] [--no-token-cache] [--database-url URL] [--set gateway.key=value]…`:
- * full stack vs bare @apollo/gateway on the parking operation (bench/run.ts).
+ * [--sample N] [--rounds N] [--no-token-cache] [--database-url URL] [--set gateway.key=value]…
+ * [--audit-appends N] [--audit-callers N] [--only gateway|audit]`:
+ * full stack vs bare @apollo/gateway on the parking operation (bench/run.ts), then the
+ * cost of one audit-chain append against a plain INSERT (bench/audit-append.ts).
  * Needs a PostgreSQL server (DATABASE_URL) or a prepared database (--database-url).
  */
 const TARGET = { throughput: 0.85, p99: 1.3 };
@@ -26,8 +29,12 @@ export async function run(args: string[]): Promise<number> {
       'no-token-cache': { type: 'boolean', default: false },
       'database-url': { type: 'string' },
       set: { type: 'string', multiple: true },
+      'audit-appends': { type: 'string', default: '2000' },
+      'audit-callers': { type: 'string', default: '32' },
+      only: { type: 'string' },
     },
   });
+  if (values.only !== undefined && !['gateway', 'audit'].includes(values.only)) throw new Error('--only must be gateway or audit');
   const number = (name: keyof typeof values) => {
     const value = Number(String(values[name]).replace(/_/g, ''));
     if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`--${name} must be a positive whole number`);
@@ -35,7 +42,7 @@ export async function run(args: string[]): Promise<number> {
   };
   const logDir = fileURLToPath(new URL('../../.data/bench/', import.meta.url));
   const started = Date.now();
-  const report = await runBench({
+  const gateway = values.only === 'audit' ? undefined : await runBench({
     durationSeconds: number('duration'),
     warmupSeconds: number('warmup'),
     connections: number('connections'),
@@ -57,13 +64,21 @@ export async function run(args: string[]): Promise<number> {
       }
     }),
   }, (line) => console.log(line));
+  if (gateway) console.log(`\n${render(gateway, values['no-token-cache'] ? 'off' : 'on')}`);
 
-  console.log(`\n${render(report, values['no-token-cache'] ? 'off' : 'on')}`);
+  let audit: AuditAppendReport | undefined;
+  if (values.only !== 'gateway') {
+    const serverUrl = values['database-url'] ?? process.env.DATABASE_URL;
+    if (!serverUrl) throw new Error('the audit section needs a PostgreSQL server: set DATABASE_URL or --database-url');
+    audit = await runAuditAppendBench(serverUrl, { appends: number('audit-appends'), callers: number('audit-callers') }, (line) => console.log(line));
+    console.log(`\n${renderAuditAppend(audit)}`);
+  }
+
   mkdirSync(logDir, { recursive: true });
   const file = join(logDir, `result-${new Date(started).toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify(report, null, 2));
-  console.log(`\nfull report: ${file} (server logs in ${logDir})`);
-  const failures = [report.bare, report.full, report.direct].filter((r) => r.non2xx || r.errors || r.timeouts);
+  writeFileSync(file, JSON.stringify({ ...gateway, audit }, null, 2));
+  console.log(`\nfull report: ${file}${gateway ? ` (server logs in ${logDir})` : ''}`);
+  const failures = gateway ? [gateway.bare, gateway.full, gateway.direct].filter((r) => r.non2xx || r.errors || r.timeouts) : [];
   if (failures.length) {
     console.error(`invalid run: failed requests in ${failures.map((r) => r.name).join(', ')}`);
     return 1;
@@ -88,8 +103,8 @@ function render(report: BenchReport, tokenCache: string): string {
     '',
     `full/bare throughput: ${report.throughputRatio.toFixed(3)} (target ≥ ${TARGET.throughput}: ${verdict(report.throughputRatio >= TARGET.throughput)})`,
     `full/bare p99: ${report.p99Ratio.toFixed(3)} (target ≤ ${TARGET.p99}: ${verdict(report.p99Ratio <= TARGET.p99)})`,
-    `exchange log: ${report.exchangeLogRows} rows for ${report.fullRequests} completed full-stack requests (the difference: requests in flight when a run stopped)`,
-    `exchange-log INSERTs: ${report.exchangeLogWrites.inserts}, ${report.exchangeLogWrites.rowsPerInsert.toFixed(1)} rows each, ${report.exchangeLogWrites.meanMs.toFixed(1)} ms mean (a durable commit on this server, idle: ${report.commitLatencyMs.toFixed(2)} ms)`,
+    `exchange events in the audit chain: ${report.exchangeEvents} for ${report.fullRequests} completed full-stack requests (the difference: requests in flight when a run stopped)`,
+    `audit-chain transactions: ${report.auditWrites.inserts}, ${report.auditWrites.rowsPerInsert.toFixed(1)} events each, ${report.auditWrites.meanMs.toFixed(1)} ms mean (a durable commit on this server, idle: ${report.commitLatencyMs.toFixed(2)} ms)`,
     '',
     'CPU per request, by process (ms):',
     ...[report.bare, report.full, report.direct].map((r) => `  ${r.name}: ${Object.entries(r.cpuPerRequest ?? {}).map(([role, ms]) => `${role} ${ms.toFixed(2)}`).join(', ')}`),
