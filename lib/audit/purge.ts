@@ -4,8 +4,8 @@ import { inTransaction, type Pool } from '../db/database.ts';
  * Retention: removes the events recorded before `cutoff`, but only up to the latest
  * signed checkpoint they reach, and moves the chain anchor to that checkpoint, so the
  * remaining chain still verifies from a signed starting point. Returns what was removed.
- * (In production, checkpoints are taken at each month's end and whole monthly
- * partitions are detached and dropped the same way.)
+ * `passerelle audit purge` runs it with `audit.retentionDays`; a monthly partition it
+ * empties can then be dropped.
  */
 export async function purgeBefore(pool: Pool, cutoff: Date): Promise<{ removed: number; anchorSeq: number }> {
   return inTransaction(pool, async (client) => {
