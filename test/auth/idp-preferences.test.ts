@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
-import { mkdirSync } from 'node:fs';
 import * as oidc from 'openid-client';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, testOutputDir, watchPage } from '../helpers/chromium.ts';
 import type { Pool } from '../../lib/db/database.ts';
 import { Agent, formAction } from '../../lib/http/agent.ts';
 import type { IdpPreferenceStore } from '../../auth/idp-preferences.ts';
@@ -20,17 +20,13 @@ let pool: Pool;
 let preferences: IdpPreferenceStore;
 let browser: Browser;
 const SP_ORIGIN = 'http://localhost:3000';
-const OUTPUT = new URL('../../test-output/', import.meta.url);
+const OUTPUT = testOutputDir();
 
 beforeAll(async () => {
-  mkdirSync(OUTPUT, { recursive: true });
   platform = await startPlatform();
   pool = platform.database.pool();
   preferences = platform.brokers[0]!.broker.idpPreferences;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 60000);
 afterAll(async () => {
   await browser?.close();
@@ -182,9 +178,7 @@ describe('the refusal page in a browser', () => {
     });
     const context = await browser.newContext({ locale });
     const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()); });
-    page.on('pageerror', (error) => problems.push(error.message));
+    const problems = watchPage(page);
     await page.goto(start.href);
     await page.locator('#login').fill('jean.martin');
     await page.locator('#password').fill('123');
@@ -203,6 +197,15 @@ describe('the refusal page in a browser', () => {
     expect(alert).toContain('/mon-compte');
     await page.screenshot({ path: new URL('broker-idp-blocked-fr.png', OUTPUT).pathname, fullPage: true });
     expect(await page.getByRole('button', { name: /Revenir sur/ }).isVisible()).toBe(true);
+
+    // The language switch shows the same refusal again (the IdP's callback cannot be replayed).
+    await page.getByRole('link', { name: 'English' }).click();
+    await page.waitForLoadState('networkidle');
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    expect(await page.getByRole('alert').textContent()).toContain('You blocked this identity provider for your identity');
+    await page.getByRole('link', { name: 'Français' }).click();
+    await page.waitForLoadState('networkidle');
+    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
 
     await page.getByRole('link', { name: 'Choisir un autre compte' }).click();
     await page.waitForLoadState('networkidle');
