@@ -15,6 +15,7 @@ import { buildConfiguration } from './configuration.ts';
 import { createDashboard, dashboardClientMetadata } from './dashboard/index.ts';
 import { createEventRecorder } from './events.ts';
 import { createGrantRevoker, revocationPropagator, warnIfNoRevocationTable, type GrantRevoker } from './grants.ts';
+import { createIdpPreferenceStore, type IdpPreferenceStore } from './idp-preferences.ts';
 import { createIdpRegistry } from './idp/registry.ts';
 import { createIdpRoundTrips } from './idp/round-trip.ts';
 import { createConsentForms } from './interactions/consent-forms.ts';
@@ -33,6 +34,8 @@ export interface RunningBroker extends RunningComponent {
   provider: Provider;
   /** Revokes a grant everywhere (the citizen's dashboard calls it; auth/grants.ts). */
   grants: GrantRevoker;
+  /** The citizen's IdP preferences (the dashboard changes them; auth/idp-preferences.ts). */
+  idpPreferences: IdpPreferenceStore;
 }
 
 /**
@@ -78,9 +81,10 @@ export async function createBroker(
     const idps = createIdpRegistry(config, issuer);
     const trips = createIdpRoundTrips(pool, idps, config.broker.interactionTtlSeconds);
     const events = createEventRecorder(pool);
+    const idpPreferences = createIdpPreferenceStore(pool, idps.list().map((idp) => idp.name));
     const pairwiseSecret = config.secret(config.broker.pairwiseSecret, 'broker.pairwiseSecret');
     const consent = { contract, forms: createConsentForms(pool), gatewayAudience: gatewayAudienceOf(config) };
-    const routes = interactionRoutes({ provider, config, pages, idps, trips, accounts, events, validatePivotIdentity, pairwiseSecret, logger: log, consent });
+    const routes = interactionRoutes({ provider, config, pages, idps, trips, accounts, events, idpPreferences, validatePivotIdentity, pairwiseSecret, logger: log, consent });
 
     for (const event of ['server_error', 'authorization.error', 'grant.error', 'end_session.error', 'backchannel.error', 'pushed_authorization_request.error', 'revocation.error', 'userinfo.error']) {
       (provider as unknown as { on(name: string, listener: (...args: unknown[]) => void): void }).on(event, (...args: unknown[]) => {
@@ -122,6 +126,7 @@ export async function createBroker(
       issuer,
       provider,
       grants,
+      idpPreferences,
       async close() {
         clearInterval(sweeper);
         await closeServer(server);

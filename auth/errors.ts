@@ -155,6 +155,30 @@ export const brokerErrors = defineErrors('broker', {
     message: { fr: 'Le fournisseur d’identité a fourni un niveau de garantie inférieur à celui demandé.', en: 'The identity provider gave a lower level of assurance than requested.' },
     description: 'The ID token acr is missing or below the level the broker asked for (downgrade refused).',
   },
+  IDP_BLOCKED_BY_CITIZEN: {
+    status: 403,
+    message: {
+      fr: 'Vous avez bloqué ce fournisseur d’identité pour votre identité : il ne peut plus vous connecter. Choisissez un autre compte. Pour le débloquer, connectez-vous avec un autre compte à votre espace FranceConnect (/mon-compte).',
+      en: 'You blocked this identity provider for your identity: it can no longer sign you in. Choose another account. To unblock it, sign in with another account to your FranceConnect space (/mon-compte).',
+    },
+    description: 'The citizen blocked this identity provider in their preferences (dashboard `/mon-compte`). The sign-in is refused and recorded (`broker.sign_in_refused`); nothing is stored about it. The citizen can choose another identity provider, or go back to the service provider, which receives `access_denied` with this code.',
+  },
+  IDP_NEW_NOT_ALLOWED: {
+    status: 403,
+    message: {
+      fr: 'Vous n’autorisez que les fournisseurs d’identité que vous avez déjà utilisés, et vous ne vous êtes jamais connecté avec celui-ci. Choisissez un compte déjà utilisé. Pour changer ce choix, connectez-vous avec un autre compte à votre espace FranceConnect (/mon-compte).',
+      en: 'You only allow identity providers you have already used, and you have never signed in with this one. Choose an account you have already used. To change this, sign in with another account to your FranceConnect space (/mon-compte).',
+    },
+    description: 'The citizen does not allow new identity providers (preference "allow future identity providers" off) and has never signed in through this one. Refused and recorded like `IDP_BLOCKED_BY_CITIZEN`.',
+  },
+  IDP_BLOCK_CURRENT_REFUSED: {
+    status: 409,
+    message: {
+      fr: 'Vous ne pouvez pas bloquer le fournisseur d’identité avec lequel vous êtes connecté : vous ne pourriez plus vous connecter avec lui.',
+      en: 'You cannot block the identity provider you are signed in with: you could no longer sign in with it.',
+    },
+    description: 'A preference change tried to block the identity provider of the citizen’s current session. Sign in with another identity provider first. Nothing is changed.',
+  },
   IDP_STATE_UNKNOWN: {
     status: 400,
     message: { fr: 'Ce retour du fournisseur d’identité est inconnu, déjà utilisé ou expiré.', en: 'This return from the identity provider is unknown, already used or expired.' },
