@@ -110,7 +110,7 @@ export async function createBroker(
     provider.use(pivotTokenRevocation({ registry: createPivotTokenRegistry(pool), revoker: grants, logger: log }));
     provider.use(dsfrAssets());
     provider.use(routes.routes());
-    const dashboard = createDashboard({ config, pool, pages, contract, grants, preferences: undefined, issuer, url, logger: log });
+    const dashboard = createDashboard({ config, pool, pages, contract, grants, preferences: idpPreferences, issuer, url, logger: log });
     provider.use(dashboard.routes());
     server.on('request', provider.callback());
 

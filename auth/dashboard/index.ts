@@ -8,7 +8,7 @@ import type { BrokerPages } from '../pages.ts';
 import { createConsents } from './consents.ts';
 import { createVocabulary } from './event-view.ts';
 import { createHistory } from './history.ts';
-import type { IdpPreferenceStore } from './preferences.ts';
+import type { IdpPreferenceStore } from '../idp-preferences.ts';
 import { dashboardRoutes } from './routes.ts';
 import { createSessionStore } from './session.ts';
 import { createDashboardSignIn } from './sign-in.ts';
@@ -22,7 +22,7 @@ export function createDashboard(inputs: {
   pages: BrokerPages;
   contract: BrokerContract;
   grants: GrantRevoker;
-  preferences: IdpPreferenceStore | undefined;
+  preferences: IdpPreferenceStore;
   issuer: string;
   url: string;
   logger: Logger;

@@ -2,18 +2,8 @@ import type { Config } from '../../lib/config/load.ts';
 import type { Language } from '../../lib/web/i18n.ts';
 import type { Translate } from '../../lib/web/render.ts';
 import { brokerErrors } from '../errors.ts';
+import type { IdpPreferenceStore } from '../idp-preferences.ts';
 import { formatTime, type Vocabulary } from './event-view.ts';
-
-/**
- * The citizen's identity-provider preferences, as the IdP-preferences store keeps
- * and enforces them at sign-in (auth/idp-preferences.ts). The dashboard only shows
- * and changes them.
- */
-export interface IdpPreferenceStore {
-  get(accountId: string): Promise<{ blocked: string[]; allowNewIdps: boolean; used: Array<{ idp: string; firstUsedAt: Date; lastUsedAt: Date }> }>;
-  setBlocked(accountId: string, idp: string, blocked: boolean, options: { currentIdp?: string | undefined }): Promise<unknown>;
-  setAllowNewIdps(accountId: string, allow: boolean): Promise<unknown>;
-}
 
 export interface PreferencesView {
   idps: Array<{ name: string; displayName: string; blocked: boolean; current: boolean; lastUsed: string | undefined }>;
@@ -39,10 +29,11 @@ export async function preferencesView(store: IdpPreferenceStore, config: Config,
 }
 
 /**
- * A preferences form: `action` = block | unblock (with `idp`) or allow-new | refuse-new.
+ * The identity-provider preferences page shows and changes what auth/idp-preferences.ts
+ * keeps and enforces at sign-in. A preferences form: `action` = block | unblock (with `idp`) or allow-new | refuse-new.
  * Blocking the IdP of this very session is refused by the store (its own code).
  */
-export async function applyPreference(store: IdpPreferenceStore, config: Config, accountId: string, currentIdp: string | undefined, form: URLSearchParams): Promise<string> {
+export async function applyPreference(store: IdpPreferenceStore, config: Config, accountId: string, currentIdp: string, form: URLSearchParams): Promise<string> {
   const action = form.get('action');
   if (action === 'allow-new' || action === 'refuse-new') {
     await store.setAllowNewIdps(accountId, action === 'allow-new');

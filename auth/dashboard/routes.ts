@@ -12,7 +12,8 @@ import type { Consents } from './consents.ts';
 import { eventView, formatTime, type Vocabulary } from './event-view.ts';
 import { exportCsv, exportJson } from './export.ts';
 import type { History } from './history.ts';
-import { applyPreference, preferenceNotice, preferencesView, type IdpPreferenceStore } from './preferences.ts';
+import type { IdpPreferenceStore } from '../idp-preferences.ts';
+import { applyPreference, preferenceNotice, preferencesView } from './preferences.ts';
 import { csrfMatches, DASHBOARD_PATH, sessionIdOf, setSessionCookie, type DashboardSession, type SessionStore } from './session.ts';
 import { latestDashboardIdp, type DashboardSignIn } from './sign-in.ts';
 
@@ -26,8 +27,8 @@ export interface DashboardDeps {
   history: History;
   consents: Consents;
   words: Vocabulary;
-  /** The IdP-preferences store (auth/idp-preferences.ts); absent, the page says preferences are unavailable. */
-  preferences: IdpPreferenceStore | undefined;
+  /** The IdP-preferences store (auth/idp-preferences.ts): enforced at sign-in, changed here. */
+  preferences: IdpPreferenceStore;
   /** The broker's origin: forms posted from anywhere else are forgeries. */
   origin: string;
   logger: Logger;
@@ -160,9 +161,7 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
     const current = await session(ctx);
     if (!current) return;
     const { lang, t } = pages.kit.translator(ctx);
-    const view = deps.preferences
-      ? await preferencesView(deps.preferences, config, deps.words, current.accountId, current.idp, lang)
-      : undefined;
+    const view = await preferencesView(deps.preferences, config, deps.words, current.accountId, current.idp, lang);
     render(ctx, 'preferences', 'dashboard-preferences', {
       view, notice: preferenceNotice(ctx.query.fait, t), csrf: current.csrfToken,
     }, 'dashboard.preferences.title');
@@ -171,8 +170,7 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
   router.post('/fournisseurs-identite', guarded(async (ctx) => {
     const posted = await postSession(ctx);
     if (!posted) return;
-    if (!deps.preferences) return pages.error(ctx, { code: 'PAGE_NOT_FOUND' });
-    const done = await applyPreference(deps.preferences, config, posted.session.accountId, posted.session.idp, posted.form);
+    const done = await applyPreference(deps.preferences, config, posted.session.accountId, posted.session.idp ?? '', posted.form);
     ctx.status = 303;
     ctx.redirect(`${DASHBOARD_PATH}/fournisseurs-identite?fait=${done}`);
   }));
