@@ -3,6 +3,7 @@ import type { Language } from '../../lib/web/i18n.ts';
 import type { Translate } from '../../lib/web/render.ts';
 import type { BrokerContract } from '../authorization-details/operation-schema.ts';
 import { clientDisplayName } from '../clients.ts';
+import { gatewayErrors } from '../../gateway/errors.ts';
 import { isShownErrorCode, shownErrors } from '../errors.ts';
 import { EXCHANGE_KIND, type HistoryEvent } from './history.ts';
 
@@ -97,8 +98,13 @@ export function eventView(event: HistoryEvent, words: Vocabulary, lang: Language
       const providers = list('providers');
       if (providers.length) view.lines.push({ label: t('dashboard.field.providers'), value: providers.map((p) => words.provider(p, lang)).join(', ') });
       view.data = words.byProvider(list('scopes'), lang);
-      const outcome = text('outcome') ?? 'failed';
-      view.outcome = { label: t(`dashboard.exchange.${outcome in OUTCOME_SEVERITY ? outcome : 'failed'}`), severity: OUTCOME_SEVERITY[outcome] ?? 'error' };
+      const outcome = text('outcome') && text('outcome')! in OUTCOME_SEVERITY ? text('outcome')! : 'failed';
+      view.outcome = { label: t(`dashboard.exchange.${outcome}`), severity: OUTCOME_SEVERITY[outcome]! };
+      if (outcome === 'refused' || outcome === 'failed') {
+        view.title = t(`dashboard.event.gateway.exchange.${outcome}`, { service });
+        const reasons = list('errorCodes').map((code) => errorMessage(code, lang));
+        if (reasons.length) view.lines.push({ label: t('dashboard.field.reason'), value: [...new Set(reasons)].join(' ; ') });
+      }
       break;
     }
     case 'broker.idp_preference_changed':
@@ -109,7 +115,7 @@ export function eventView(event: HistoryEvent, words: Vocabulary, lang: Language
     case 'broker.sign_in_refused': {
       if (idp) view.lines.push({ label: t('dashboard.field.idp'), value: words.idp(idp) });
       const code = text('code');
-      if (code) view.lines.push({ label: t('dashboard.field.reason'), value: isShownErrorCode(code) ? shownErrors[code].message[lang] : code });
+      if (code) view.lines.push({ label: t('dashboard.field.reason'), value: errorMessage(code, lang) });
       view.outcome = { label: t('dashboard.outcome.blocked'), severity: 'error' };
       break;
     }
@@ -117,6 +123,13 @@ export function eventView(event: HistoryEvent, words: Vocabulary, lang: Language
       break;
   }
   return view;
+}
+
+/** The message of a broker or gateway code, else the code itself. */
+function errorMessage(code: string, lang: Language): string {
+  if (isShownErrorCode(code)) return shownErrors[code].message[lang];
+  const gateway = (gatewayErrors.errors as Record<string, { message: Record<Language, string> }>)[code];
+  return gateway ? gateway.message[lang] : code;
 }
 
 export function formatTime(date: Date, lang: Language): string {

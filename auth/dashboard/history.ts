@@ -1,3 +1,4 @@
+import { EXCHANGE_EVENT_KIND } from '../../gateway/exchange-events.ts';
 import type { Pool } from '../../lib/db/database.ts';
 import { brokerErrors } from '../errors.ts';
 import type { BrokerContract } from '../authorization-details/operation-schema.ts';
@@ -34,7 +35,7 @@ export interface History {
 }
 
 /** The exchange events written by the gateway (other kinds are the broker's). */
-export const EXCHANGE_KIND = 'gateway.exchange';
+export const EXCHANGE_KIND = EXCHANGE_EVENT_KIND;
 
 /**
  * A citizen's history, read from the audit chain by `citizen_ref` (the broker's

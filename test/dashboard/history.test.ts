@@ -83,6 +83,15 @@ test('Marie sees her sign-ins, consents and refusal across two SPs and two IdPs,
   expect(caf).toContain('Finalité : Estimer vos aides au logement');
   expect(caf).toContain('Quotient familial');
   expect(caf).not.toContain('Adresse fiscale');
+  // The data exchanges: SP, providers queried, data read (labels), outcome.
+  const exchanges = rows.filter((r) => r.startsWith('gateway.exchange |'));
+  expect(exchanges).toHaveLength(2);
+  expect(exchanges[1]).toContain('Données transmises à Stationnement résidentiel — Ville de Nîmes Transmises');
+  expect(exchanges[1]).toMatch(/Administrations interrogées : [^|]*Direction générale des Finances publiques \(DGFiP\)/);
+  for (const label of ['Adresse fiscale', "Classe Crit'Air de vos véhicules", 'Liste de vos véhicules', 'Quotient familial']) expect(exchanges[1]).toContain(label);
+  expect(exchanges[0]).toContain('Données transmises à Simulateur d’aides au logement (CAF) Transmises');
+  expect(exchanges[0]).toContain('Quotient familial');
+  expect(exchanges[0]).not.toContain('Adresse fiscale');
   const refused = rows.find((r) => r.startsWith('broker.consent_refused'))!;
   expect(refused).toContain('Consentement refusé à Simulateur d’aides au logement (CAF) Refusé');
   // Labels for citizens, never scope names or field paths.
@@ -102,6 +111,7 @@ test('Lucas sees only his own events, and not Marie’s services', async () => {
   const { rows } = await allRows(lucas, '/mon-compte');
   expect(rows.map((r) => r.split(' | ')[0])).toEqual(['broker.sign_in', 'broker.consent_given', 'broker.sign_in']);
   expect(rows.join('\n')).toContain('Tarif de Lucas');
+  expect(rows.join('\n')).not.toContain('Données transmises');
   expect(rows.join('\n')).not.toMatch(/Simulateur|vignette|impots/);
   const page = await lucas.get('/mon-compte');
   expect(page.html).not.toContain('value="simulateur-caf"');
@@ -109,19 +119,19 @@ test('Lucas sees only his own events, and not Marie’s services', async () => {
 
 test('filters: by service and by data provider', async () => {
   const caf = (await allRows(marie, '/mon-compte?service=simulateur-caf')).rows;
-  expect(caf.map((r) => r.split(' | ')[0])).toEqual(['broker.consent_refused', 'broker.sign_in', 'broker.consent_given', 'broker.sign_in']);
+  expect(caf.map((r) => r.split(' | ')[0])).toEqual(['broker.consent_refused', 'broker.sign_in', 'gateway.exchange', 'broker.consent_given', 'broker.sign_in']);
   expect(caf.every((r) => r.includes('Simulateur'))).toBe(true);
 
-  // DGFiP: only the parking consent reads its data (the CAF operation does not).
+  // DGFiP: only the parking consent and exchange read its data (the CAF operation does not).
   const dgfip = (await allRows(marie, '/mon-compte?provider=dgfip')).rows;
-  expect(dgfip.map((r) => r.split(' | ')[0])).toEqual(['broker.consent_given']);
-  expect(dgfip[0]).toContain('Stationnement');
-  // CNAF: both consents and the refusal read the family quotient.
+  expect(dgfip.map((r) => r.split(' | ')[0])).toEqual(['gateway.exchange', 'broker.consent_given']);
+  expect(dgfip.every((r) => r.includes('Stationnement'))).toBe(true);
+  // CNAF: both consents, both exchanges and the refusal concern the family quotient.
   const cnaf = (await allRows(marie, '/mon-compte?provider=cnaf')).rows;
-  expect(cnaf.map((r) => r.split(' | ')[0])).toEqual(['broker.consent_refused', 'broker.consent_given', 'broker.consent_given']);
+  expect(cnaf.map((r) => r.split(' | ')[0])).toEqual(['broker.consent_refused', 'gateway.exchange', 'broker.consent_given', 'gateway.exchange', 'broker.consent_given']);
   // Both filters at once.
   const both = (await allRows(marie, '/mon-compte?provider=cnaf&service=parking-nimes')).rows;
-  expect(both).toHaveLength(1);
+  expect(both.map((r) => r.split(' | ')[0])).toEqual(['gateway.exchange', 'broker.consent_given']);
   // Another citizen's service filter shows nothing of theirs.
   expect(historyRows((await lucas.get('/mon-compte?service=simulateur-caf')).html)).toEqual([]);
 });
