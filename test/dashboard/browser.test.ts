@@ -72,6 +72,8 @@ test('Marie signs in to /mon-compte, reads her history, withdraws a consent, blo
   expect(await page.locator('#history').textContent()).toContain('Données transmises à Stationnement résidentiel — Ville de Nîmes');
   expect(await page.locator('[aria-current="page"]').textContent()).toBe('Mon historique');
   await shot(page, 'dashboard-history-fr.png');
+  // The README's picture (docs/images/dashboard.png): the first screen only.
+  await page.screenshot({ path: new URL('dashboard-history-fr-top.png', OUTPUT).pathname });
 
   // Filter by data provider with the form (keyboard-reachable labels and selects).
   await page.getByLabel('Administration détentrice des données').selectOption('dgfip');
