@@ -12,6 +12,7 @@ import { sweepExpired } from './adapter/postgres-adapter.ts';
 import { loadBrokerContract } from './authorization-details/operation-schema.ts';
 import { checkRegisteredOperations } from './authorization-details/registered-operations.ts';
 import { buildConfiguration } from './configuration.ts';
+import { createDashboard, dashboardClientMetadata } from './dashboard/index.ts';
 import { createEventRecorder } from './events.ts';
 import { createGrantRevoker, revocationPropagator, warnIfNoRevocationTable, type GrantRevoker } from './grants.ts';
 import { createIdpPreferenceStore, type IdpPreferenceStore } from './idp-preferences.ts';
@@ -73,7 +74,7 @@ export async function createBroker(
     const revocations = revocationPropagator(grants, log);
     const provider = new Provider(issuer, buildConfiguration({
       config, pool, keys: loadSigningKeys(config), accounts, contract, gatewayEncryption: loadGatewayEncryptionKey(config),
-      onGrantRevoked: revocations.adapterRevoked, pages,
+      onGrantRevoked: revocations.adapterRevoked, pages, firstPartyClients: [dashboardClientMetadata(config, url)],
     }));
     await checkClients(provider, config);
     revocations.listen(provider);
@@ -109,6 +110,8 @@ export async function createBroker(
     provider.use(pivotTokenRevocation({ registry: createPivotTokenRegistry(pool), revoker: grants, logger: log }));
     provider.use(dsfrAssets());
     provider.use(routes.routes());
+    const dashboard = createDashboard({ config, pool, pages, contract, grants, preferences: idpPreferences, issuer, url, logger: log });
+    provider.use(dashboard.routes());
     server.on('request', provider.callback());
 
     const sweeper = setInterval(() => {

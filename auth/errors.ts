@@ -184,6 +184,37 @@ export const brokerErrors = defineErrors('broker', {
     message: { fr: 'Ce retour du fournisseur d’identité est inconnu, déjà utilisé ou expiré.', en: 'This return from the identity provider is unknown, already used or expired.' },
     description: 'The callback state does not match a pending request of this browser (replayed, forged or expired callback).',
   },
+  // --- the citizen's dashboard (/mon-compte)
+  DASHBOARD_SIGN_IN_FAILED: {
+    status: 400,
+    message: { fr: 'La connexion à votre espace n’a pas abouti. Vous pouvez recommencer.', en: 'Signing in to your account did not succeed. You can start again.' },
+    description: 'The dashboard’s own sign-in ended without an identity: cancelled or refused at the broker (the reason is logged), no pending sign-in in this browser, or a code that could not be exchanged.',
+  },
+  DASHBOARD_SESSION_EXPIRED: {
+    status: 401,
+    message: { fr: 'Votre session a expiré. Reconnectez-vous pour continuer.', en: 'Your session has expired. Sign in again to continue.' },
+    description: 'A dashboard form was posted without a live dashboard session (idle timeout `broker.dashboard.sessionIdleSeconds`, or signed out). Nothing was changed.',
+  },
+  DASHBOARD_CSRF_INVALID: {
+    status: 403,
+    message: { fr: 'Ce formulaire n’est pas valide. Rechargez la page et recommencez.', en: 'This form is not valid. Reload the page and try again.' },
+    description: 'A dashboard form was posted without the session’s CSRF token, with a wrong one, or from another origin (forged request). Nothing was changed.',
+  },
+  DASHBOARD_CONSENT_NOT_FOUND: {
+    status: 404,
+    message: { fr: 'Ce consentement n’existe pas ou a déjà été retiré.', en: 'This consent does not exist or was already withdrawn.' },
+    description: 'The grant to revoke is not an active consent of the signed-in citizen (unknown, expired, already revoked, or another citizen’s). Nothing was revoked.',
+  },
+  DASHBOARD_FILTER_INVALID: {
+    status: 400,
+    message: { fr: 'Ce filtre ou cette page de l’historique n’existe pas.', en: 'This filter or history page does not exist.' },
+    description: 'The history was asked with an unknown data provider, a malformed page cursor, or an unknown export format.',
+  },
+  DASHBOARD_PREFERENCE_INVALID: {
+    status: 400,
+    message: { fr: 'Ce choix de fournisseur d’identité n’est pas valide.', en: 'This identity provider choice is not valid.' },
+    description: 'The preferences form named an unknown identity provider or an unknown action.',
+  },
   // --- generic
   FORM_INVALID: {
     status: 400,

@@ -41,7 +41,7 @@ export interface BenchOptions {
   databaseUrl?: string | undefined;
   serverUrl?: string | undefined;
   logDir: string;
-  /** Extra configuration overrides for the full gateway (`--set gateway.exchangeLog.poolSize=2`). */
+  /** Extra configuration overrides for the full gateway (`--set gateway.audit.maxBatchSize=100`). */
   gatewayOverrides?: Array<[string, unknown]>;
 }
 
@@ -229,7 +229,7 @@ async function directLoad(url: string, keys: ReturnType<typeof loadGatewayKeys>,
 async function countExchanges(database: Awaited<ReturnType<typeof openBenchDatabase>>, since: Date): Promise<number> {
   const pool = database.pool({ max: 1 });
   try {
-    const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM gateway.exchange_log WHERE occurred_at >= $1 AND client_id = 'parking-nimes'", [since]);
+    const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM audit.events WHERE kind = 'gateway.exchange' AND occurred_at >= $1 AND client_id = 'parking-nimes'", [since]);
     return rows[0]!.n;
   } finally {
     await pool.end();
@@ -258,11 +258,11 @@ async function measureCommitLatency(database: Awaited<ReturnType<typeof openBenc
 function exchangeLogWrites(before: string, after: string): BenchReport['exchangeLogWrites'] {
   const read = (text: string, name: string) => Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? 0);
   const delta = (name: string) => read(after, name) - read(before, name);
-  const inserts = delta('passerelle_gateway_exchange_log_write_seconds_count');
+  const inserts = delta('passerelle_gateway_audit_write_seconds_count');
   return {
     inserts,
-    rowsPerInsert: inserts ? delta('passerelle_gateway_exchange_log_batch_rows_sum') / inserts : 0,
-    meanMs: inserts ? (delta('passerelle_gateway_exchange_log_write_seconds_sum') * 1000) / inserts : 0,
+    rowsPerInsert: inserts ? delta('passerelle_gateway_audit_batch_events_sum') / inserts : 0,
+    meanMs: inserts ? (delta('passerelle_gateway_audit_write_seconds_sum') * 1000) / inserts : 0,
   };
 }
 

@@ -5,7 +5,7 @@ import type { PivotClaims } from './pivot-token.ts';
 
 /**
  * What one exchange carries through Apollo (its context value) and back to the
- * exchange log: who asks, what was consented, which providers were called and what
+ * audit chain: who asks, what was consented, which providers were called and what
  * came out. Built by the GraphQL route once the token and the consent are checked.
  */
 export interface ExchangeContext extends FetchContext, CitizenContext {
@@ -18,7 +18,7 @@ export interface ExchangeContext extends FetchContext, CitizenContext {
   providerCalls: ProviderCall[];
   /**
    * Filled in by Apollo (which shallow-clones the context: hence a holder object):
-   * the GraphQL result before serialization, for the exchange log.
+   * the GraphQL result before serialization, for the exchange's audit event.
    */
   captured: { result?: CapturedResult };
 }
@@ -33,6 +33,18 @@ export function returnedFields(data: unknown, fields: readonly FieldRead[]): str
   const returned = new Set<string>();
   for (const field of fields) if (hasValue(data, field.path, 0)) returned.add(field.coordinate);
   return [...returned];
+}
+
+/** The granted scopes under which the returned fields were read (a field readable under several granted ones lists each), sorted. */
+export function returnedScopes(fields: readonly FieldRead[], returned: readonly string[], scopesByProvider: ReadonlyMap<string, readonly string[]>): string[] {
+  const granted = new Set([...scopesByProvider.values()].flat());
+  const coordinates = new Set(returned);
+  const scopes = new Set<string>();
+  for (const field of fields) {
+    if (!coordinates.has(field.coordinate)) continue;
+    for (const scope of field.anyOf) if (granted.has(scope)) scopes.add(scope);
+  }
+  return [...scopes].sort();
 }
 
 function hasValue(node: unknown, path: readonly string[], index: number): boolean {

@@ -7,8 +7,8 @@ import type { Logger } from '../lib/log.ts';
 import type { OperationAnalyzer } from './analyzer.ts';
 import { enforceConsent } from './consent.ts';
 import { gatewayErrors } from './errors.ts';
-import { returnedFields, type ExchangeContext } from './exchange-context.ts';
-import type { ExchangeEntry, ExchangeLog, ExchangeOutcome } from './exchange-log.ts';
+import { returnedFields, returnedScopes, type ExchangeContext } from './exchange-context.ts';
+import type { ExchangeEntry, ExchangeOutcome, ExchangeRecorder } from './exchange-events.ts';
 import { asPasserelleError, bearerToken, errorBody, parseGraphQLBody, readBody, wwwAuthenticate } from './http.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import type { PivotTokenVerifier } from './pivot-token.ts';
@@ -19,7 +19,7 @@ import type { RevocationList } from './revocation.ts';
  * batching, pivot token, revocation, document (limits, validation), consent — every
  * refusal before Apollo, so a refused request reaches no provider. Then Apollo plans
  * and runs the operation. Whatever the outcome, the exchange is recorded in the
- * exchange log before the response leaves; if it cannot be, the data is withheld.
+ * audit chain before the response leaves; if it cannot be, the data is withheld.
  */
 export interface GraphQLRouteDeps {
   maxBodyBytes: number;
@@ -28,7 +28,7 @@ export interface GraphQLRouteDeps {
   analyzer: OperationAnalyzer;
   scopes: ReadonlyMap<string, ScopeInfo>;
   apollo: ApolloServer<ExchangeContext>;
-  exchangeLog: ExchangeLog;
+  exchanges: ExchangeRecorder;
   metrics: GatewayMetrics;
   logger: Logger;
 }
@@ -46,7 +46,7 @@ export function graphqlRoute(deps: GraphQLRouteDeps) {
     const started = performance.now();
     const requestId = ctx.state.requestId as string;
     const entry: ExchangeEntry = {
-      occurredAt: new Date(), requestId, providers: [], fields: [], outcome: 'refused', httpStatus: 0, errorCodes: [], durationMs: 0,
+      occurredAt: new Date(), requestId, providers: [], fields: [], scopes: [], outcome: 'refused', httpStatus: 0, errorCodes: [], durationMs: 0,
     };
 
     let reply: Reply;
@@ -65,9 +65,9 @@ export function graphqlRoute(deps: GraphQLRouteDeps) {
     entry.httpStatus = reply.status;
     entry.durationMs = performance.now() - started;
     try {
-      await deps.exchangeLog.record(entry);
+      await deps.exchanges.record(entry);
     } catch (error) {
-      deps.logger.error({ rid: requestId, err: (error as Error).message }, 'exchange log write failed: response withheld');
+      deps.logger.error({ rid: requestId, err: (error as Error).message }, 'exchange not recorded in the audit chain: response withheld');
       reply = refusal([gatewayErrors.error('EXCHANGE_LOG_UNAVAILABLE')]);
       entry.outcome = 'failed';
       entry.errorCodes = ['EXCHANGE_LOG_UNAVAILABLE'];
@@ -96,7 +96,7 @@ async function exchange(ctx: KoaContext, deps: GraphQLRouteDeps, entry: Exchange
   entry.operationName = body.operationName;
 
   const claims = await deps.verifier.verify(bearerToken(ctx.get('authorization') || undefined));
-  Object.assign(entry, { clientId: claims.clientId, subject: claims.sub, citizenRef: claims.citizenRef, grantId: claims.grantId, acr: claims.acr });
+  Object.assign(entry, { clientId: claims.clientId, sub: claims.sub, citizenRef: claims.citizenRef, grantId: claims.grantId, acr: claims.acr });
   if (deps.revocations.isStale()) throw gatewayErrors.error('REVOCATION_LIST_STALE');
   if (deps.revocations.isRevoked(claims.grantId)) throw gatewayErrors.error('GRANT_REVOKED');
 
@@ -125,6 +125,7 @@ async function exchange(ctx: KoaContext, deps: GraphQLRouteDeps, entry: Exchange
   const errors = context.captured.result?.errors ?? [];
   entry.providers = [...new Set(context.providerCalls.map((c) => c.provider))].sort();
   entry.fields = returnedFields(context.captured.result?.data, analysis.fields);
+  entry.scopes = returnedScopes(analysis.fields, entry.fields, consent.scopesByProvider);
   entry.errorCodes = [...new Set(errors.map((e) => String(e.extensions?.code ?? 'GRAPHQL_ERROR')))];
   entry.outcome = outcomeOf(status, errors.length > 0);
   const headers: Record<string, string> = {};

@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { StartComponent } from '../lib/component.ts';
+import { ensurePartitions, migrateAudit } from '../lib/audit/index.ts';
 import { listenPort, type Config } from '../lib/config/load.ts';
+import { migrate } from '../lib/db/migrate.ts';
 import { composeContract } from '../lib/federation/compose.ts';
 import { loadContract } from '../lib/federation/contract.ts';
 import { OperationAnalyzer } from './analyzer.ts';
@@ -12,7 +14,7 @@ import { citizenDataSource } from './citizen-subgraph.ts';
 import { ProviderDataSource } from './data-sources.ts';
 import { gatewayErrors } from './errors.ts';
 import type { ExchangeContext } from './exchange-context.ts';
-import { ExchangeLog } from './exchange-log.ts';
+import { ExchangeRecorder } from './exchange-events.ts';
 import { graphqlRoute } from './graphql-route.ts';
 import { errorBody, requestIdOf } from './http.ts';
 import { loadGatewayKeys } from './keys.ts';
@@ -27,6 +29,7 @@ import { RevocationList } from './revocation.ts';
  * `/.well-known/jwks.json` for data providers and the broker, health and metrics.
  */
 const PARTITION_CHECK_MS = 6 * 3600_000;
+const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 
 export const startGateway: StartComponent = async ({ config, database, logger }, options = {}) => {
   const settings = config.gateway;
@@ -36,17 +39,21 @@ export const startGateway: StartComponent = async ({ config, database, logger },
   const composed = composeContract(contract, Object.fromEntries(providers.map((p) => [p.name, p.url])));
   const metrics = new GatewayMetrics();
 
-  // Migrations, partitions and revocation polls; the exchange-log writer has its own pool.
+  // Migrations, partitions and revocation polls; the exchange recorder has its own connection.
   const pool = database.pool({ max: 2, applicationName: 'passerelle-gateway' });
-  await ExchangeLog.prepare(pool, settings.exchangeLog.partitionsAhead);
-  const logPool = database.pool({ max: settings.exchangeLog.poolSize, applicationName: 'passerelle-gateway-log' });
-  const exchangeLog = new ExchangeLog(logPool, { ...settings.exchangeLog, maxConcurrentWrites: settings.exchangeLog.poolSize, prepared: !database.embedded });
-  exchangeLog.onBatch = (rows, seconds) => {
-    metrics.exchangeLogBatch.observe(rows);
-    metrics.exchangeLogWrite.observe(seconds);
-  };
+  await migrate(pool, 'gateway', MIGRATIONS_DIR);
+  await migrateAudit(pool, config.audit.partitionsAhead);
+  const auditPool = database.pool({ max: 1, applicationName: 'passerelle-gateway-audit' });
+  const exchanges = new ExchangeRecorder(auditPool, {
+    ...settings.audit,
+    prepared: !database.embedded,
+    onBatch: (events, seconds) => {
+      metrics.auditBatch.observe(events);
+      metrics.auditWrite.observe(seconds);
+    },
+  });
   const partitionTimer = setInterval(() => {
-    ExchangeLog.ensurePartitions(pool, settings.exchangeLog.partitionsAhead).catch((error: Error) => logger.error({ err: error.message }, 'cannot create exchange log partitions'));
+    ensurePartitions(pool, config.audit.partitionsAhead).catch((error: Error) => logger.error({ err: error.message }, 'cannot create audit partitions'));
   }, PARTITION_CHECK_MS).unref();
 
   const pivot = pivotTokenSettings(config);
@@ -99,7 +106,7 @@ export const startGateway: StartComponent = async ({ config, database, logger },
   const router = new Router();
   const graphql = graphqlRoute({
     maxBodyBytes: settings.limits.maxBodyBytes, verifier, revocations, analyzer, scopes: composed.scopes,
-    apollo: apollo.server, exchangeLog, metrics, logger,
+    apollo: apollo.server, exchanges, metrics, logger,
   });
   router.all('/graphql', graphql);
   router.get('/.well-known/jwks.json', (ctx) => {
@@ -152,7 +159,7 @@ export const startGateway: StartComponent = async ({ config, database, logger },
       });
       await apollo.server.stop();
       await revocations.stop();
-      await exchangeLog.drain();
+      await exchanges.drain();
     },
   };
 };

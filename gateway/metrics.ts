@@ -14,7 +14,7 @@ export class GatewayMetrics {
   });
 
   readonly requestDuration = new Histogram({
-    name: 'passerelle_gateway_request_duration_seconds', help: 'Time from request to response (including the exchange log write), by outcome.',
+    name: 'passerelle_gateway_request_duration_seconds', help: 'Time from request to response (including the audit-chain write), by outcome.',
     labelNames: ['outcome'] as const, buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [this.registry],
   });
 
@@ -33,13 +33,13 @@ export class GatewayMetrics {
     labelNames: ['provider', 'code'] as const, registers: [this.registry],
   });
 
-  readonly exchangeLogBatch = new Histogram({
-    name: 'passerelle_gateway_exchange_log_batch_rows', help: 'Rows per exchange-log INSERT (group commit).',
+  readonly auditBatch = new Histogram({
+    name: 'passerelle_gateway_audit_batch_events', help: 'Exchange events per audit-chain transaction (group commit).',
     buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512], registers: [this.registry],
   });
 
-  readonly exchangeLogWrite = new Histogram({
-    name: 'passerelle_gateway_exchange_log_write_seconds', help: 'Duration of one exchange-log INSERT.',
+  readonly auditWrite = new Histogram({
+    name: 'passerelle_gateway_audit_write_seconds', help: 'Duration of one audit-chain transaction (BEGIN to COMMIT, chain-head lock wait included).',
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1], registers: [this.registry],
   });
 

@@ -3,7 +3,7 @@ import type { AcrLevel } from '../../lib/config/common.ts';
 import type { IdentityProvider } from '../../lib/config/sections/identity-providers.ts';
 import { isPasserelleError } from '../../lib/errors/define.ts';
 import { acrRank, highest } from '../acr.ts';
-import { serviceProviderById } from '../clients.ts';
+import { clientDisplayName, serviceProviderById } from '../clients.ts';
 import type { ShownErrorCode } from '../errors.ts';
 import { failureSummary } from '../idp/failures.ts';
 import type { InteractionDeps } from './context.ts';
@@ -27,7 +27,7 @@ export function pendingSignIn(deps: InteractionDeps, uid: string, params: Record
   return {
     uid,
     clientId,
-    sp: sp?.displayName ?? clientId,
+    sp: clientDisplayName(deps.config, clientId),
     acr: (params.acr_values as AcrLevel | undefined) ?? sp?.defaultAcr ?? 'eidas1',
     idpHint: typeof params.idp_hint === 'string' ? params.idp_hint : undefined,
     spOrigins: sp?.metadata.redirect_uris ?? [],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AuditSection } from './sections/audit.ts';
 import { BrokerSection } from './sections/broker.ts';
 import { DataProvidersSection } from './sections/data-providers.ts';
 import { DatabaseSection } from './sections/database.ts';
@@ -14,6 +15,7 @@ export const PasserelleConfig = z.strictObject({
   sandbox: z.boolean().default(false),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   database: DatabaseSection,
+  audit: AuditSection,
   broker: BrokerSection,
   gateway: GatewaySection,
   dataProviders: DataProvidersSection,

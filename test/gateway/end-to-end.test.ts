@@ -127,19 +127,22 @@ describe('what the providers receive', () => {
   });
 });
 
-describe('the exchange log', () => {
-  test('a success lists the providers called and the fields returned, never values', async () => {
+describe('the exchange in the audit chain', () => {
+  test('a success lists the providers called, the fields returned and their scopes, never values', async () => {
     const { token, sub } = await parkingToken('camille.petit');
     const requestId = `e2e-log-${Date.now()}`;
     await gw.post({ query: PARKING }, token, { 'x-request-id': requestId });
-    const { rows } = await gw.pool.query('SELECT * FROM gateway.exchange_log WHERE request_id = $1', [requestId]);
-    expect(rows).toHaveLength(1);
-    const row = rows[0];
-    expect(row).toMatchObject({ client_id: 'parking-nimes', subject: sub, citizen_ref: 'camille.petit', operation_name: 'Parking', operation_hash: operationHash(PARKING), outcome: 'success', http_status: 200, error_codes: [], providers: ['ants', 'cnaf', 'dgfip'] });
-    // Camille: a tax address; unknown to the vehicle registry (null), so no vehicle field was returned.
-    expect(row.fields).toEqual(expect.arrayContaining(['Query.me', 'Citizen.taxAddress', 'TaxAddress.cityCode', 'TaxAddress.city']));
-    expect(row.fields.filter((f: string) => f.startsWith('Vehicle.') || f === 'Citizen.vehicles')).toEqual([]);
-    expect(JSON.stringify(row)).not.toMatch(/Petit|Pointe|97120|Nîmes/);
+    const events = await gw.exchangeEvents(requestId);
+    expect(events).toHaveLength(1);
+    const { citizenRef, clientId, data } = events[0]!;
+    expect([citizenRef, clientId]).toEqual(['camille.petit', 'parking-nimes']);
+    expect(data).toMatchObject({ sub, operationName: 'Parking', operationHash: operationHash(PARKING), outcome: 'success', httpStatus: 200, errorCodes: [], providers: ['ants', 'cnaf', 'dgfip'] });
+    // Camille: a tax address; unknown to the vehicle registry (null), so no vehicle field was returned, nor its scopes.
+    expect(data.fields).toEqual(expect.arrayContaining(['Query.me', 'Citizen.taxAddress', 'TaxAddress.cityCode', 'TaxAddress.city']));
+    expect(data.fields.filter((f: string) => f.startsWith('Vehicle.') || f === 'Citizen.vehicles')).toEqual([]);
+    expect(data.scopes).toContain('dgfip_adresse_fiscale');
+    expect(data.scopes.filter((s: string) => s.startsWith('ants_'))).toEqual([]);
+    expect(JSON.stringify(events[0])).not.toMatch(/Petit|Pointe|97120|Nîmes/);
   });
 });
 
@@ -158,9 +161,10 @@ describe('a provider down', () => {
       expect(json.data.me.familyQuotient).toBeNull();
       expect(json.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'DATA_PROVIDER_TIMEOUT', provider: 'cnaf' }) })]);
       expect(json.errors[0].message).toContain('cnaf');
-      const { rows } = await gw.pool.query('SELECT outcome, error_codes, fields FROM gateway.exchange_log WHERE request_id = $1', [requestId]);
-      expect(rows[0]).toMatchObject({ outcome: 'partial', error_codes: ['DATA_PROVIDER_TIMEOUT'] });
-      expect(rows[0].fields).not.toContain('Citizen.familyQuotient');
+      const [event] = await gw.exchangeEvents(requestId);
+      expect(event!.data).toMatchObject({ outcome: 'partial', errorCodes: ['DATA_PROVIDER_TIMEOUT'] });
+      expect(event!.data.fields).not.toContain('Citizen.familyQuotient');
+      expect(event!.data.scopes).not.toContain('cnaf_quotient_familial');
     } finally {
       proxies.cnaf!.hang = false;
     }

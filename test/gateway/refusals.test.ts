@@ -7,7 +7,7 @@ import { MARIE } from './helpers/identities.ts';
 
 /**
  * Everything the gateway refuses before planning, over HTTP: each refusal has its
- * code and status, is recorded in the exchange log, and reaches no provider (every
+ * code and status, is recorded in the audit chain, and reaches no provider (every
  * provider sits behind a counting proxy).
  */
 let db: TestDatabase;
@@ -35,7 +35,7 @@ beforeAll(async () => {
   gw = await startTestGateway({
     database: db,
     providerUrls: Object.fromEntries(Object.entries(proxies).map(([name, p]) => [name, p.url])),
-    overrides: [['gateway.revocation.pollIntervalMs', 100], ['gateway.limits.maxDepth', 3], ['gateway.limits.maxAliases', 2], ['gateway.limits.maxTokens', 200], ['gateway.limits.maxBodyBytes', 4096], ['gateway.exchangeLog.writeTimeoutMs', 1000]],
+    overrides: [['gateway.revocation.pollIntervalMs', 100], ['gateway.limits.maxDepth', 3], ['gateway.limits.maxAliases', 2], ['gateway.limits.maxTokens', 200], ['gateway.limits.maxBodyBytes', 4096], ['gateway.audit.writeTimeoutMs', 1000]],
   });
 });
 afterAll(async () => {
@@ -161,14 +161,16 @@ describe('limits for service-provider traffic', () => {
 });
 
 describe('what a refusal leaves behind', () => {
-  test('an exchange-log row, and no token or personal data in the logs', async () => {
+  test('an exchange event in the audit chain, and no token or personal data in the logs', async () => {
     const { token } = await tokenFor(PARKING, { scopes: PARKING_SCOPES });
     const requestId = `refusal-${Date.now()}`;
     await gw.post({ query: PARKING.replace('cityCode', 'city') }, token, { 'x-request-id': requestId });
-    const { rows } = await gw.pool.query('SELECT client_id, subject, operation_name, operation_hash, providers, fields, outcome, http_status, error_codes FROM gateway.exchange_log WHERE request_id = $1', [requestId]);
-    expect(rows).toEqual([{
-      client_id: 'parking-nimes', subject: expect.any(String), operation_name: 'Parking', operation_hash: operationHash(PARKING.replace('cityCode', 'city')),
-      providers: [], fields: [], outcome: 'refused', http_status: 403, error_codes: ['CONSENT_REQUIRED'],
+    expect(await gw.exchangeEvents(requestId)).toEqual([{
+      citizenRef: expect.any(String), clientId: 'parking-nimes',
+      data: {
+        requestId, sub: expect.any(String), grantId: expect.any(String), acr: 'eidas1', operationName: 'Parking', operationHash: operationHash(PARKING.replace('cityCode', 'city')),
+        providers: [], fields: [], scopes: [], outcome: 'refused', httpStatus: 403, errorCodes: ['CONSENT_REQUIRED'], durationMs: expect.any(Number),
+      },
     }]);
     const logs = gw.logs.join('\n');
     expect(logs).toContain(requestId);
@@ -179,19 +181,25 @@ describe('what a refusal leaves behind', () => {
   test('a request without token is logged as refused with what is known', async () => {
     const requestId = `anonymous-${Date.now()}`;
     await gw.post({ query: ME }, undefined, { 'x-request-id': requestId });
-    const { rows } = await gw.pool.query('SELECT client_id, outcome, http_status, error_codes FROM gateway.exchange_log WHERE request_id = $1', [requestId]);
-    expect(rows).toEqual([{ client_id: null, outcome: 'refused', http_status: 401, error_codes: ['PIVOT_TOKEN_MISSING'] }]);
+    expect(await gw.exchangeEvents(requestId)).toEqual([{
+      citizenRef: null, clientId: null,
+      data: {
+        requestId, sub: null, grantId: null, acr: null, operationName: null, operationHash: null,
+        providers: [], fields: [], scopes: [], outcome: 'refused', httpStatus: 401, errorCodes: ['PIVOT_TOKEN_MISSING'], durationMs: expect.any(Number),
+      },
+    }]);
   });
 });
 
-describe('when the exchange log cannot be written', () => {
+describe('when the exchange cannot be recorded in the audit chain', () => {
   test('no data leaves (503 EXCHANGE_LOG_UNAVAILABLE), and the cancelled write is not recorded later as a success', async () => {
     const { token } = await tokenFor(ME);
     const blocker = await gw.pool.connect();
     const requestId = `log-down-${Date.now()}`;
     try {
       await blocker.query('BEGIN');
-      await blocker.query('LOCK TABLE gateway.exchange_log IN ACCESS EXCLUSIVE MODE');
+      // Another appender holding the chain head past the write timeout.
+      await blocker.query('SELECT 1 FROM audit.chain_head WHERE id = 1 FOR UPDATE');
       const { status, json } = await gw.post({ query: ME }, token, { 'x-request-id': requestId });
       expect([status, codeOf(json)]).toEqual([503, 'EXCHANGE_LOG_UNAVAILABLE']);
       expect(json.data).toBeUndefined();
@@ -200,9 +208,11 @@ describe('when the exchange log cannot be written', () => {
       await blocker.query('ROLLBACK');
       blocker.release();
     }
-    const { rows } = await gw.pool.query('SELECT count(*)::int AS n FROM gateway.exchange_log WHERE request_id = $1', [requestId]);
-    expect(rows[0].n).toBe(0);
+    expect(await gw.exchangeEvents(requestId)).toEqual([]);
     expect((await gw.post({ query: ME }, token)).status).toBe(200);
+    const text = await (await fetch(`${gw.url}/metrics`)).text();
+    expect(text).toMatch(/passerelle_gateway_refusals_total\{code="EXCHANGE_LOG_UNAVAILABLE"\} 1/);
+    expect(text).toMatch(/passerelle_gateway_audit_batch_events_count \d+/);
   });
 });
 
@@ -212,8 +222,9 @@ describe('the local citizen subgraph and the public endpoints', () => {
     const { status, json, headers } = await gw.post({ query: ME }, token, { 'x-request-id': 'me-1' });
     expect([status, json]).toEqual([200, { data: { me: { id: sub } } }]);
     expect(headers.get('x-request-id')).toBe('me-1');
-    const { rows } = await gw.pool.query("SELECT outcome, providers, fields FROM gateway.exchange_log WHERE request_id = 'me-1'");
-    expect(rows).toEqual([{ outcome: 'success', providers: [], fields: ['Query.me', 'Citizen.id'] }]);
+    expect(await gw.exchangeEvents('me-1')).toEqual([{
+      citizenRef: 'marie-account', clientId: 'parking-nimes', data: expect.objectContaining({ sub, outcome: 'success', providers: [], fields: ['Query.me', 'Citizen.id'], scopes: [] }),
+    }]);
   });
 
   test('the JWKS publishes public keys only', async () => {

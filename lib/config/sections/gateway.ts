@@ -33,15 +33,12 @@ const RevocationSettings = z.strictObject({
   maxStalenessMs: z.number().int().min(500).default(5000),
 }).prefault({});
 
-const ExchangeLogSettings = z.strictObject({
-  /** Rows written by one INSERT at most (concurrent requests are grouped). */
+/** How the gateway records each exchange in the audit chain (group commit, gateway/exchange-events.ts). */
+const AuditWriterSettings = z.strictObject({
+  /** Events committed by one transaction at most (concurrent requests are grouped). */
   maxBatchSize: z.number().int().positive().max(5000).default(500),
-  /** A write slower than this fails the request (503) rather than hang it. */
+  /** A write slower than this fails the request (503, no data) and is never committed. */
   writeTimeoutMs: z.number().int().positive().default(5000),
-  /** Monthly partitions created ahead of the current month. */
-  partitionsAhead: z.number().int().min(1).max(24).default(3),
-  /** Pool size of the exchange-log writer. */
-  poolSize: z.number().int().positive().max(100).default(4),
 }).prefault({});
 
 export const GatewaySection = z.strictObject({
@@ -61,6 +58,6 @@ export const GatewaySection = z.strictObject({
   pivotToken: PivotTokenSettings,
   limits: LimitSettings,
   revocation: RevocationSettings,
-  exchangeLog: ExchangeLogSettings,
+  audit: AuditWriterSettings,
 });
 export type GatewaySettings = z.output<typeof GatewaySection>;

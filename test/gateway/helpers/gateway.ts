@@ -20,6 +20,8 @@ export interface TestGateway {
   config: Config;
   pool: Pool;
   logs: string[];
+  /** The `gateway.exchange` events of the audit chain for a request id: citizen and SP columns, and the event's data. */
+  exchangeEvents(requestId: string): Promise<Array<{ citizenRef: string | null; clientId: string | null; data: any }>>;
   /** POSTs a GraphQL request with `token` as bearer. */
   post(body: unknown, token?: string, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; json: any }>;
   close(): Promise<void>;
@@ -58,6 +60,12 @@ export async function startTestGateway(options: { database: Database; providerUr
     config,
     pool,
     logs,
+    async exchangeEvents(requestId) {
+      const { rows } = await pool.query(
+        "SELECT citizen_ref AS \"citizenRef\", client_id AS \"clientId\", data FROM audit.events WHERE kind = 'gateway.exchange' AND data->>'requestId' = $1 ORDER BY seq",
+        [requestId]);
+      return rows;
+    },
     async post(body, token, headers = {}) {
       const response = await fetch(graphqlUrl, {
         method: 'POST',
