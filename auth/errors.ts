@@ -10,7 +10,7 @@ export const brokerErrors = defineErrors('broker', {
   // --- requests from service providers (OpenID provider side)
   UNKNOWN_CLIENT: {
     status: 400,
-    message: { fr: 'Ce service n’est pas reconnu par FranceConnect.', en: 'This service is not known to FranceConnect.' },
+    message: { fr: 'Ce service n’est pas reconnu par Passerelle.', en: 'This service is not known to Passerelle.' },
     description: 'The client_id is not a registered service provider. Nothing is redirected.',
   },
   REDIRECT_URI_NOT_REGISTERED: {
@@ -158,16 +158,16 @@ export const brokerErrors = defineErrors('broker', {
   IDP_BLOCKED_BY_CITIZEN: {
     status: 403,
     message: {
-      fr: 'Vous avez bloqué ce fournisseur d’identité pour votre identité : il ne peut plus vous connecter. Choisissez un autre compte. Pour le débloquer, connectez-vous avec un autre compte à votre espace FranceConnect (/mon-compte).',
-      en: 'You blocked this identity provider for your identity: it can no longer sign you in. Choose another account. To unblock it, sign in with another account to your FranceConnect space (/mon-compte).',
+      fr: 'Vous avez bloqué ce fournisseur d’identité pour votre identité : il ne peut plus vous connecter. Choisissez un autre compte. Pour le débloquer, connectez-vous avec un autre compte à votre espace Passerelle (/mon-compte).',
+      en: 'You blocked this identity provider for your identity: it can no longer sign you in. Choose another account. To unblock it, sign in with another account to your Passerelle space (/mon-compte).',
     },
     description: 'The citizen blocked this identity provider in their preferences (dashboard `/mon-compte`). The sign-in is refused and recorded (`broker.sign_in_refused`); nothing is stored about it. The citizen can choose another identity provider, or go back to the service provider, which receives `access_denied` with this code.',
   },
   IDP_NEW_NOT_ALLOWED: {
     status: 403,
     message: {
-      fr: 'Vous n’autorisez que les fournisseurs d’identité que vous avez déjà utilisés, et vous ne vous êtes jamais connecté avec celui-ci. Choisissez un compte déjà utilisé. Pour changer ce choix, connectez-vous avec un autre compte à votre espace FranceConnect (/mon-compte).',
-      en: 'You only allow identity providers you have already used, and you have never signed in with this one. Choose an account you have already used. To change this, sign in with another account to your FranceConnect space (/mon-compte).',
+      fr: 'Vous n’autorisez que les fournisseurs d’identité que vous avez déjà utilisés, et vous ne vous êtes jamais connecté avec celui-ci. Choisissez un compte déjà utilisé. Pour changer ce choix, connectez-vous avec un autre compte à votre espace Passerelle (/mon-compte).',
+      en: 'You only allow identity providers you have already used, and you have never signed in with this one. Choose an account you have already used. To change this, sign in with another account to your Passerelle space (/mon-compte).',
     },
     description: 'The citizen does not allow new identity providers (preference "allow future identity providers" off) and has never signed in through this one. Refused and recorded like `IDP_BLOCKED_BY_CITIZEN`.',
   },

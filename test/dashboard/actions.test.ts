@@ -165,7 +165,7 @@ test('sign-out ends the dashboard session and goes through the broker’s logout
   await user.signIn(MARIE_LAPOSTE);
   const out = await user.post('/mon-compte/deconnexion');
   expect(out.url.pathname).toBe('/logout');
-  expect(textOf(out.html)).toContain('Voulez-vous vous déconnecter de FranceConnect');
+  expect(textOf(out.html)).toContain('Voulez-vous vous déconnecter de Passerelle');
   const after = await user.get('/mon-compte');
   expect(textOf(after.html)).toContain('Me connecter à mon compte');
   expect(historyRows(after.html)).toEqual([]);

@@ -40,7 +40,7 @@ const shot = (page: Page, name: string) => page.screenshot({ path: new URL(name,
 test('Marie signs in to /mon-compte, reads her history, withdraws a consent, blocks an IdP, and reads it in English', async () => {
   const { page, problems, close } = await openPage('fr-FR');
   await page.goto(new URL('/mon-compte', platform.issuer).href);
-  expect(await page.locator('h1').textContent()).toBe('Mon compte FranceConnect');
+  expect(await page.locator('h1').textContent()).toBe('Mon compte Passerelle');
   await shot(page, 'dashboard-welcome-fr.png');
   await page.getByRole('link', { name: 'Me connecter à mon compte' }).click();
   await page.getByRole('button', { name: "L'Identité Numérique La Poste" }).click();
@@ -51,13 +51,13 @@ test('Marie signs in to /mon-compte, reads her history, withdraws a consent, blo
   await page.waitForLoadState('networkidle');
 
   // The history: DSFR applied, one h1, a table with a header row and the events.
-  expect(await page.title()).toBe('Mon historique - FranceConnect');
+  expect(await page.title()).toBe('Mon historique - Passerelle');
   expect(await page.evaluate(() => getComputedStyle(document.body).fontFamily)).toContain('Marianne');
   expect(await page.evaluate(() => document.documentElement.hasAttribute('data-fr-js'))).toBe(true);
   expect(await page.locator('h1').count()).toBe(1);
   const rows = page.locator('#history tbody tr');
   expect(await rows.count()).toBe(6);
-  expect(await rows.first().locator('strong').first().textContent()).toBe('Connexion à Mon compte FranceConnect');
+  expect(await rows.first().locator('strong').first().textContent()).toBe('Connexion à Mon compte Passerelle');
   expect(await page.locator('#history').textContent()).toContain('Données transmises à Stationnement résidentiel — Ville de Nîmes');
   expect(await page.locator('[aria-current="page"]').textContent()).toBe('Mon historique');
   await shot(page, 'dashboard-history-fr.png');

@@ -69,7 +69,7 @@ test('Marie sees her sign-ins, consents and refusal across two SPs and two IdPs,
 
   const signIns = rows.filter((r) => r.startsWith('broker.sign_in |'));
   expect(signIns.map((r) => r.replace(/^.*?(Connexion à)/, '$1'))).toEqual([
-    'Connexion à Mon compte FranceConnect Compte utilisé : L\'Identité Numérique La Poste Niveau de garantie : faible (eidas1)',
+    'Connexion à Mon compte Passerelle Compte utilisé : L\'Identité Numérique La Poste Niveau de garantie : faible (eidas1)',
     'Connexion à Simulateur d’aides au logement (CAF) Compte utilisé : impots.gouv.fr (DGFiP) Niveau de garantie : faible (eidas1)',
     'Connexion à Simulateur d’aides au logement (CAF) Compte utilisé : L\'Identité Numérique La Poste Niveau de garantie : faible (eidas1)',
     'Connexion à Stationnement résidentiel — Ville de Nîmes Compte utilisé : impots.gouv.fr (DGFiP) Niveau de garantie : faible (eidas1)',
@@ -102,7 +102,7 @@ test('in English, the same history uses the English labels', async () => {
   const page = await marie.get('/mon-compte?lang=en');
   expect(page.html).toContain('<html lang="en"');
   const text = historyRows(page.html).join('\n');
-  expect(text).toContain('Signed in to Mon compte FranceConnect');
+  expect(text).toContain('Signed in to Mon compte Passerelle');
   expect(text).toContain('Level of assurance');
   await marie.get('/mon-compte?lang=fr');
 });
