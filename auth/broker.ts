@@ -13,8 +13,10 @@ import { sweepExpired } from './adapter/postgres-adapter.ts';
 import { loadBrokerContract } from './authorization-details/operation-schema.ts';
 import { checkRegisteredOperations } from './authorization-details/registered-operations.ts';
 import { buildConfiguration } from './configuration.ts';
+import { createDashboard, dashboardClientMetadata } from './dashboard/index.ts';
 import { createEventRecorder } from './events.ts';
 import { createGrantRevoker, revocationPropagator, warnIfNoRevocationTable, type GrantRevoker } from './grants.ts';
+import { createIdpPreferenceStore, type IdpPreferenceStore } from './idp-preferences.ts';
 import { createIdpRegistry } from './idp/registry.ts';
 import { createIdpRoundTrips } from './idp/round-trip.ts';
 import { createConsentForms } from './interactions/consent-forms.ts';
@@ -33,6 +35,8 @@ export interface RunningBroker extends RunningComponent {
   provider: Provider;
   /** Revokes a grant everywhere (the citizen's dashboard calls it; auth/grants.ts). */
   grants: GrantRevoker;
+  /** The citizen's IdP preferences (the dashboard changes them; auth/idp-preferences.ts). */
+  idpPreferences: IdpPreferenceStore;
 }
 
 /**
@@ -71,16 +75,17 @@ export async function createBroker(
     const revocations = revocationPropagator(grants, log);
     const provider = new Provider(issuer, buildConfiguration({
       config, pool, keys: loadSigningKeys(config), accounts, contract, gatewayEncryption: loadGatewayEncryptionKey(config),
-      onGrantRevoked: revocations.adapterRevoked, pages,
+      onGrantRevoked: revocations.adapterRevoked, pages, firstPartyClients: [dashboardClientMetadata(config, url)],
     }));
     await checkClients(provider, config);
     revocations.listen(provider);
     const idps = createIdpRegistry(config, issuer);
     const trips = createIdpRoundTrips(pool, idps, config.broker.interactionTtlSeconds);
     const events = createEventRecorder(pool);
+    const idpPreferences = createIdpPreferenceStore(pool, idps.list().map((idp) => idp.name));
     const pairwiseSecret = config.secret(config.broker.pairwiseSecret, 'broker.pairwiseSecret');
     const consent = { contract, forms: createConsentForms(pool), gatewayAudience: gatewayAudienceOf(config) };
-    const routes = interactionRoutes({ provider, config, pages, idps, trips, accounts, events, validatePivotIdentity, pairwiseSecret, logger: log, consent });
+    const routes = interactionRoutes({ provider, config, pages, idps, trips, accounts, events, idpPreferences, validatePivotIdentity, pairwiseSecret, logger: log, consent });
 
     for (const event of ['server_error', 'authorization.error', 'grant.error', 'end_session.error', 'backchannel.error', 'pushed_authorization_request.error', 'revocation.error', 'userinfo.error']) {
       (provider as unknown as { on(name: string, listener: (...args: unknown[]) => void): void }).on(event, (...args: unknown[]) => {
@@ -106,6 +111,8 @@ export async function createBroker(
     provider.use(pivotTokenRevocation({ registry: createPivotTokenRegistry(pool), revoker: grants, logger: log }));
     provider.use(dsfrAssets());
     provider.use(routes.routes());
+    const dashboard = createDashboard({ config, pool, pages, contract, grants, preferences: idpPreferences, issuer, url, logger: log });
+    provider.use(dashboard.routes());
     server.on('request', provider.callback());
 
     const sweeper = setInterval(() => {
@@ -125,6 +132,7 @@ export async function createBroker(
       issuer,
       provider,
       grants,
+      idpPreferences,
       async close() {
         clearInterval(sweeper);
         await checkpoints.stop();

@@ -22,8 +22,21 @@ export function clientMetadataFor(config: Config): ClientMetadata[] {
   return config.serviceProviders.map((sp) => toClientMetadata(sp, config));
 }
 
+/**
+ * The broker's own first-party client: the citizen's dashboard (auth/dashboard/). It is
+ * no service provider: the configuration cannot declare it, and no SP may take its id.
+ */
+export const DASHBOARD_CLIENT = { clientId: 'passerelle-mon-compte', displayName: 'Mon compte Passerelle' } as const;
+
+/** What citizens read for a client id: the SP's display name, the dashboard's, else the id itself. */
+export function clientDisplayName(config: Config, clientId: string): string {
+  if (clientId === DASHBOARD_CLIENT.clientId) return DASHBOARD_CLIENT.displayName;
+  return serviceProviderById(config, clientId)?.displayName ?? clientId;
+}
+
 function toClientMetadata(sp: ServiceProvider, config: Config): ClientMetadata {
   const where = `serviceProviders[${sp.clientId}]`;
+  if (sp.clientId === DASHBOARD_CLIENT.clientId) throw new ConfigError(`${where}: this client id is the broker's own dashboard; choose another one`);
   for (const key of RESERVED_METADATA) {
     if (key in sp.metadata) throw new ConfigError(`${where}.metadata.${key}: set it with the service provider's own key, not in metadata`);
   }

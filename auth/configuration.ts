@@ -1,4 +1,4 @@
-import { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { interactionPolicy, type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { ACR_LEVELS, type AcrLevel } from '../lib/config/common.ts';
 import type { Config } from '../lib/config/load.ts';
 import type { Pool } from '../lib/db/database.ts';
@@ -28,6 +28,11 @@ export interface ConfigurationInputs {
   gatewayEncryption: GatewayEncryptionKey;
   /** Told when the adapter revokes a grant by itself (auth/grants.ts propagates it). */
   onGrantRevoked?: (grantId: string) => void;
+  /**
+   * The broker's own clients (the citizen's dashboard): not service providers. Their
+   * subject is the account id itself, which never leaves the broker.
+   */
+  firstPartyClients?: ClientMetadata[];
   /** Page renderers for the pages oidc-provider itself shows (errors, logout). */
   pages: Pick<Configuration, 'renderError'> & {
     logoutSource: NonNullable<NonNullable<Configuration['features']>['rpInitiatedLogout']>['logoutSource'];
@@ -51,10 +56,12 @@ export function buildConfiguration(inputs: ConfigurationInputs): Configuration {
   const pairwiseSecret = config.secret(broker.pairwiseSecret, 'broker.pairwiseSecret');
   const cookieKeys = config.secretJson<string[]>(broker.cookieKeys, 'broker.cookieKeys');
   const signingAlgs = ['ES256', 'RS256', 'PS256'] as const;
+  const firstPartyClients = inputs.firstPartyClients ?? [];
+  const firstPartyIds = new Set(firstPartyClients.map((c) => c.client_id));
 
   return {
     adapter: PostgresAdapter.factory(pool, CLOCK_TOLERANCE_SECONDS, inputs.onGrantRevoked),
-    clients: clientMetadataFor(config),
+    clients: [...clientMetadataFor(config), ...firstPartyClients],
     clientDefaults: {
       grant_types: ['authorization_code'],
       response_types: ['code'],
@@ -84,6 +91,7 @@ export function buildConfiguration(inputs: ConfigurationInputs): Configuration {
     scopes: allScopes(dataScopes),
     subjectTypes: ['pairwise'],
     async pairwiseIdentifier(_ctx, accountId, client) {
+      if (firstPartyIds.has(client.clientId)) return accountId;
       const sp = serviceProviderById(config, client.clientId);
       if (!sp) throw new Error(`no sector identifier for client ${client.clientId}`);
       return pairwiseSubject(accountId, sp.sectorIdentifier, pairwiseSecret);

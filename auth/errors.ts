@@ -10,7 +10,7 @@ export const brokerErrors = defineErrors('broker', {
   // --- requests from service providers (OpenID provider side)
   UNKNOWN_CLIENT: {
     status: 400,
-    message: { fr: 'Ce service n’est pas reconnu par FranceConnect.', en: 'This service is not known to FranceConnect.' },
+    message: { fr: 'Ce service n’est pas reconnu par Passerelle.', en: 'This service is not known to Passerelle.' },
     description: 'The client_id is not a registered service provider. Nothing is redirected.',
   },
   REDIRECT_URI_NOT_REGISTERED: {
@@ -155,10 +155,65 @@ export const brokerErrors = defineErrors('broker', {
     message: { fr: 'Le fournisseur d’identité a fourni un niveau de garantie inférieur à celui demandé.', en: 'The identity provider gave a lower level of assurance than requested.' },
     description: 'The ID token acr is missing or below the level the broker asked for (downgrade refused).',
   },
+  IDP_BLOCKED_BY_CITIZEN: {
+    status: 403,
+    message: {
+      fr: 'Vous avez bloqué ce fournisseur d’identité pour votre identité : il ne peut plus vous connecter. Choisissez un autre compte. Pour le débloquer, connectez-vous avec un autre compte à votre espace Passerelle (/mon-compte).',
+      en: 'You blocked this identity provider for your identity: it can no longer sign you in. Choose another account. To unblock it, sign in with another account to your Passerelle space (/mon-compte).',
+    },
+    description: 'The citizen blocked this identity provider in their preferences (dashboard `/mon-compte`). The sign-in is refused and recorded (`broker.sign_in_refused`); nothing is stored about it. The citizen can choose another identity provider, or go back to the service provider, which receives `access_denied` with this code.',
+  },
+  IDP_NEW_NOT_ALLOWED: {
+    status: 403,
+    message: {
+      fr: 'Vous n’autorisez que les fournisseurs d’identité que vous avez déjà utilisés, et vous ne vous êtes jamais connecté avec celui-ci. Choisissez un compte déjà utilisé. Pour changer ce choix, connectez-vous avec un autre compte à votre espace Passerelle (/mon-compte).',
+      en: 'You only allow identity providers you have already used, and you have never signed in with this one. Choose an account you have already used. To change this, sign in with another account to your Passerelle space (/mon-compte).',
+    },
+    description: 'The citizen does not allow new identity providers (preference "allow future identity providers" off) and has never signed in through this one. Refused and recorded like `IDP_BLOCKED_BY_CITIZEN`.',
+  },
+  IDP_BLOCK_CURRENT_REFUSED: {
+    status: 409,
+    message: {
+      fr: 'Vous ne pouvez pas bloquer le fournisseur d’identité avec lequel vous êtes connecté : vous ne pourriez plus vous connecter avec lui.',
+      en: 'You cannot block the identity provider you are signed in with: you could no longer sign in with it.',
+    },
+    description: 'A preference change tried to block the identity provider of the citizen’s current session. Sign in with another identity provider first. Nothing is changed.',
+  },
   IDP_STATE_UNKNOWN: {
     status: 400,
     message: { fr: 'Ce retour du fournisseur d’identité est inconnu, déjà utilisé ou expiré.', en: 'This return from the identity provider is unknown, already used or expired.' },
     description: 'The callback state does not match a pending request of this browser (replayed, forged or expired callback).',
+  },
+  // --- the citizen's dashboard (/mon-compte)
+  DASHBOARD_SIGN_IN_FAILED: {
+    status: 400,
+    message: { fr: 'La connexion à votre espace n’a pas abouti. Vous pouvez recommencer.', en: 'Signing in to your account did not succeed. You can start again.' },
+    description: 'The dashboard’s own sign-in ended without an identity: cancelled or refused at the broker (the reason is logged), no pending sign-in in this browser, or a code that could not be exchanged.',
+  },
+  DASHBOARD_SESSION_EXPIRED: {
+    status: 401,
+    message: { fr: 'Votre session a expiré. Reconnectez-vous pour continuer.', en: 'Your session has expired. Sign in again to continue.' },
+    description: 'A dashboard form was posted without a live dashboard session (idle timeout `broker.dashboard.sessionIdleSeconds`, or signed out). Nothing was changed.',
+  },
+  DASHBOARD_CSRF_INVALID: {
+    status: 403,
+    message: { fr: 'Ce formulaire n’est pas valide. Rechargez la page et recommencez.', en: 'This form is not valid. Reload the page and try again.' },
+    description: 'A dashboard form was posted without the session’s CSRF token, with a wrong one, or from another origin (forged request). Nothing was changed.',
+  },
+  DASHBOARD_CONSENT_NOT_FOUND: {
+    status: 404,
+    message: { fr: 'Ce consentement n’existe pas ou a déjà été retiré.', en: 'This consent does not exist or was already withdrawn.' },
+    description: 'The grant to revoke is not an active consent of the signed-in citizen (unknown, expired, already revoked, or another citizen’s). Nothing was revoked.',
+  },
+  DASHBOARD_FILTER_INVALID: {
+    status: 400,
+    message: { fr: 'Ce filtre ou cette page de l’historique n’existe pas.', en: 'This filter or history page does not exist.' },
+    description: 'The history was asked with an unknown data provider, a malformed page cursor, or an unknown export format.',
+  },
+  DASHBOARD_PREFERENCE_INVALID: {
+    status: 400,
+    message: { fr: 'Ce choix de fournisseur d’identité n’est pas valide.', en: 'This identity provider choice is not valid.' },
+    description: 'The preferences form named an unknown identity provider or an unknown action.',
   },
   // --- generic
   FORM_INVALID: {

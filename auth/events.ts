@@ -2,14 +2,16 @@ import { AuditWriter, type AuditEvent } from '../lib/audit/index.ts';
 import type { Pool } from '../lib/db/database.ts';
 
 /**
- * What the broker records in the platform's audit chain: sign-ins, consent decisions,
- * grant revocations — event kind, service provider, identity provider, pseudonymous
+ * What the broker records in the platform's audit chain: sign-ins (and those the
+ * citizen's IdP preferences refused), consent decisions, grant revocations, IdP
+ * preference changes — event kind, service provider, identity provider, pseudonymous
  * account id, error code, claim and scope NAMES and labels — never personal data
  * values. Only this module shapes broker events.
  */
 export type BrokerEventKind =
   | 'broker.sign_in' | 'broker.identity_refused' | 'broker.idp_failure' | 'broker.sign_in_aborted'
-  | 'broker.consent_given' | 'broker.consent_refused' | 'broker.grant_revoked';
+  | 'broker.consent_given' | 'broker.consent_refused' | 'broker.grant_revoked'
+  | 'broker.idp_preference_changed' | 'broker.sign_in_refused';
 
 export interface BrokerEvent {
   kind: BrokerEventKind;

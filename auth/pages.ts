@@ -18,6 +18,8 @@ export interface ErrorPageOptions {
   sp?: string | undefined;
   /** Origins the "go back" form leads to (the SP's redirect URIs). */
   formAction?: readonly string[];
+  /** A path showing this error again (the language switch of a page that cannot be reloaded). */
+  languageSwitchPath?: string | undefined;
 }
 
 /** The broker's pages: chooser, error pages with codes, logout confirmation. */
@@ -30,7 +32,7 @@ export function createBrokerPages(options: { sandbox: boolean }) {
     kit.render(ctx, 'error', {
       code: page.code, message: definition.message[lang], failures: page.failures ?? [],
       description: page.description, chooseAgainUrl: page.chooseAgainUrl, abortUrl: page.abortUrl, sp: page.sp,
-    }, (t) => ({ status: definition.status, title: t('error.title'), formAction: page.formAction ?? [] }));
+    }, (t) => ({ status: definition.status, title: t('error.title'), formAction: page.formAction ?? [], languageSwitchPath: page.languageSwitchPath }));
   };
 
   return {

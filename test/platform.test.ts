@@ -8,7 +8,8 @@ import { PortTakenError, startPlatform, UnknownComponentError } from '../bin/pla
 import { loadConfig } from '../lib/config/load.ts';
 import { lockDataDir } from '../lib/db/data-dir-lock.ts';
 import { createLogger } from '../lib/log.ts';
-import { freePort, testConfig } from './auth/support/broker.ts';
+import { testConfig } from './auth/support/broker.ts';
+import { freePort } from './helpers/ports.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
 
 /** `passerelle start`'s machinery: order, names, a taken port, the parking service's settings, the data folder lock. */

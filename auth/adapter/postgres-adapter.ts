@@ -117,7 +117,7 @@ export async function deleteGrantRows(db: Pool | PoolClient, grantId: string): P
 /** Deletes what has expired (oidc rows, accounts, IdP round trips); run now and then. */
 export async function sweepExpired(pool: Pool): Promise<number> {
   let removed = 0;
-  for (const table of ['oidc_payloads', 'accounts', 'idp_requests', 'consent_forms', 'pivot_tokens']) {
+  for (const table of ['oidc_payloads', 'accounts', 'idp_requests', 'consent_forms', 'pivot_tokens', 'dashboard_sessions']) {
     const { rowCount } = await pool.query(`DELETE FROM auth.${table} WHERE expires_at <= now()`);
     removed += rowCount ?? 0;
   }

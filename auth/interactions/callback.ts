@@ -14,8 +14,9 @@ const EXTRA_CLAIMS = ['email', 'email_verified'] as const;
  * The way back from an IdP: the round trip named by `state` must belong to
  * this browser's interaction; then the IdP's answer is checked
  * (auth/idp/round-trip.ts) and the pivot identity validated. A refused identity
- * is recorded (claim names and codes only) and never stored; an accepted one
- * becomes the session's account and the sign-in goes on.
+ * is recorded (claim names and codes only) and never stored; so is one the citizen's
+ * IdP preferences refuse (auth/idp-preferences.ts); an accepted one becomes the
+ * session's account and the sign-in goes on.
  */
 export async function handleIdpCallback(deps: InteractionDeps, ctx: Context, idpName: string): Promise<void> {
   const idp = deps.idps.get(idpName);
@@ -57,12 +58,19 @@ export async function handleIdpCallback(deps: InteractionDeps, ctx: Context, idp
 
   const identity = validation.identity;
   const accountId = accountIdFor(identity, deps.pairwiseSecret);
+  // An IdP is trusted up to its configured level, whatever it claims.
+  const acr = lowest([signInAtIdp.acr, idp.maxAcr]);
+  // The citizen's own IdP preferences come before anything is stored: a refused sign-in
+  // leaves only its audit event. An accepted one records the IdP as used and the
+  // `broker.sign_in` event together.
+  const check = await deps.idpPreferences.checkSignIn(accountId, idp.name, signIn.clientId, { acr });
+  if (!check.ok) {
+    deps.logger.info({ idp: idp.name, errorCode: check.code }, 'sign-in refused by the citizen’s identity-provider preferences');
+    return showSignInError(deps, ctx, signIn, check.code);
+  }
   const broker = deps.config.broker;
   await deps.accounts.save({ accountId, pivot: identity, email: typeof email === 'string' ? email : undefined },
     broker.sessionTtlSeconds + broker.accessTokenTtlSeconds);
-  // An IdP is trusted up to its configured level, whatever it claims.
-  const acr = lowest([signInAtIdp.acr, idp.maxAcr]);
-  await deps.events.record({ kind: 'broker.sign_in', clientId: signIn.clientId, idp: idp.name, accountId, details: { acr } });
   // What provider.interactionResult does, without the interaction cookie (its path
   // is /interaction/<uid>); the resume step still requires this browser's resume cookie.
   interaction.result = { login: { accountId, acr, amr: signInAtIdp.amr, remember: false, ts: Math.floor(Date.now() / 1000) } };

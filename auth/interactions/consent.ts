@@ -11,7 +11,7 @@ import { ConsentAlreadyDecided, type Decision } from './consent-forms.ts';
 import { consentView, requestedIdentityClaims, requestedIdentityScopes, scopeLabels } from './consent-view.ts';
 import type { InteractionDeps } from './context.ts';
 import type { InteractionDetails } from './routes.ts';
-import type { PendingSignIn } from './sign-in.ts';
+import { signInErrorPath, type PendingSignIn } from './sign-in.ts';
 
 /**
  * The consent step, after sign-in:
@@ -139,5 +139,5 @@ function missingResourceScopes(details: InteractionDetails): Record<string, stri
 }
 
 function consentError(deps: InteractionDeps, ctx: Context, signIn: PendingSignIn, code: ShownErrorCode): void {
-  deps.pages.error(ctx, { code, sp: signIn.sp, abortUrl: `/interaction/${signIn.uid}/abort`, formAction: signIn.spOrigins });
+  deps.pages.error(ctx, { code, sp: signIn.sp, abortUrl: `/interaction/${signIn.uid}/abort`, formAction: signIn.spOrigins, languageSwitchPath: signInErrorPath(signIn.uid, code) });
 }

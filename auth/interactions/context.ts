@@ -5,6 +5,7 @@ import type { PivotIdentity } from '../../lib/pivot/identity.ts';
 import type { AccountStore } from '../accounts.ts';
 import type { BrokerContract } from '../authorization-details/operation-schema.ts';
 import type { EventRecorder } from '../events.ts';
+import type { IdpPreferenceStore } from '../idp-preferences.ts';
 import type { IdpRegistry } from '../idp/registry.ts';
 import type { IdpRoundTrips } from '../idp/round-trip.ts';
 import type { BrokerPages } from '../pages.ts';
@@ -24,6 +25,8 @@ export interface InteractionDeps {
   trips: IdpRoundTrips;
   accounts: AccountStore;
   events: EventRecorder;
+  /** The citizen's IdP preferences, enforced at sign-in (auth/idp-preferences.ts). */
+  idpPreferences: IdpPreferenceStore;
   validatePivotIdentity: ValidatePivotIdentity;
   pairwiseSecret: string;
   logger: Logger;

@@ -6,7 +6,7 @@ import { isShownErrorCode, shownErrors } from '../errors.ts';
 import { handleIdpCallback } from './callback.ts';
 import { decideConsent, showConsent } from './consent.ts';
 import type { InteractionDeps } from './context.ts';
-import { goToIdp, pendingSignIn, showChooser, type PendingSignIn } from './sign-in.ts';
+import { goToIdp, parseFailures, pendingSignIn, showChooser, showSignInError, type PendingSignIn } from './sign-in.ts';
 
 export type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
 
@@ -17,6 +17,7 @@ export type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails
  *   POST /interaction/:uid/idp        the citizen picked an IdP
  *   POST /interaction/:uid/consent    the citizen allowed or refused (consent.ts)
  *   POST /interaction/:uid/abort      back to the SP with access_denied
+ *   GET  /interaction/:uid/erreur/:code  a sign-in error page again (its language switch)
  *   GET  /idp/:name/callback          the IdP's answer
  *   GET  /idp/:name/logged-out        after logging out at an IdP
  * The interaction pages need this browser's interaction cookie (oidc-provider binds
@@ -61,6 +62,14 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     if (!found) return;
     if (found.details.prompt.name !== 'consent') return deps.pages.error(ctx, { code: 'CONSENT_FORM_INVALID' });
     await decideConsent(deps, ctx, found.details, found.signIn);
+  });
+
+  router.get('/interaction/:uid/erreur/:code', async (ctx) => {
+    const found = await load(ctx, ctx.params.uid!);
+    if (!found) return;
+    const code = ctx.params.code;
+    if (!isShownErrorCode(code)) return deps.pages.error(ctx, { code: 'PAGE_NOT_FOUND' });
+    showSignInError(deps, ctx, found.signIn, code, { failures: parseFailures(ctx.query.echecs) });
   });
 
   router.post('/interaction/:uid/abort', async (ctx) => {

@@ -3,7 +3,7 @@ import type { AcrLevel } from '../../lib/config/common.ts';
 import type { IdentityProvider } from '../../lib/config/sections/identity-providers.ts';
 import { isPasserelleError } from '../../lib/errors/define.ts';
 import { acrRank, highest } from '../acr.ts';
-import { serviceProviderById } from '../clients.ts';
+import { clientDisplayName, serviceProviderById } from '../clients.ts';
 import type { ShownErrorCode } from '../errors.ts';
 import { failureSummary } from '../idp/failures.ts';
 import type { InteractionDeps } from './context.ts';
@@ -27,7 +27,7 @@ export function pendingSignIn(deps: InteractionDeps, uid: string, params: Record
   return {
     uid,
     clientId,
-    sp: sp?.displayName ?? clientId,
+    sp: clientDisplayName(deps.config, clientId),
     acr: (params.acr_values as AcrLevel | undefined) ?? sp?.defaultAcr ?? 'eidas1',
     idpHint: typeof params.idp_hint === 'string' ? params.idp_hint : undefined,
     spOrigins: sp?.metadata.redirect_uris ?? [],
@@ -89,7 +89,11 @@ export function tripCookieName(idpName: string): string {
   return `_idp_${idpName}_state`;
 }
 
-/** An error page during a live sign-in: the citizen may choose another IdP or go back to the SP. */
+/**
+ * An error page during a live sign-in: the citizen may choose another IdP or go back to
+ * the SP. Its language switch leads to `signInErrorPath`, which shows it again: the
+ * request that led here (a POST, an IdP's one-time callback) cannot be repeated.
+ */
 export function showSignInError(deps: InteractionDeps, ctx: Context, signIn: PendingSignIn, code: ShownErrorCode,
   extra: { failures?: Array<{ claim: string; code: string }> } = {}): void {
   deps.pages.error(ctx, {
@@ -98,6 +102,22 @@ export function showSignInError(deps: InteractionDeps, ctx: Context, signIn: Pen
     chooseAgainUrl: `/interaction/${signIn.uid}?choose=1`,
     abortUrl: `/interaction/${signIn.uid}/abort`,
     formAction: signIn.spOrigins,
+    languageSwitchPath: signInErrorPath(signIn.uid, code, extra.failures),
     ...extra,
   });
+}
+
+/** `/interaction/<uid>/erreur/<code>[?echecs=claim:CODE,…]`: a sign-in error shown again (names and codes only). */
+export function signInErrorPath(uid: string, code: ShownErrorCode, failures: Array<{ claim: string; code: string }> = []): string {
+  const path = `/interaction/${encodeURIComponent(uid)}/erreur/${code}`;
+  return failures.length ? `${path}?echecs=${encodeURIComponent(failures.map((f) => `${f.claim}:${f.code}`).join(','))}` : path;
+}
+
+/** The failures of `?echecs=` (as written by signInErrorPath); anything else is dropped. */
+export function parseFailures(value: unknown): Array<{ claim: string; code: string }> {
+  if (typeof value !== 'string' || value.length > 1000) return [];
+  return value.split(',').flatMap((pair) => {
+    const match = /^([a-z_]{1,40}):([A-Z0-9_]{1,60})$/.exec(pair);
+    return match ? [{ claim: match[1]!, code: match[2]! }] : [];
+  }).slice(0, 20);
 }

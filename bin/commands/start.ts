@@ -62,7 +62,9 @@ function printAddresses(platform: RunningPlatform, database: string, sandbox: bo
   const lines = components.map((c) => {
     const url = c.address.url || c.url;
     const note = c.name === 'parking' ? '   <- start here' : '';
-    return `  ${c.name.padEnd(12)} ${url}${note}`;
+    const line = `  ${c.name.padEnd(12)} ${url}${note}`;
+    // The citizen's own account is served by the broker.
+    return c.name === 'broker' ? `${line}\n  ${'mon-compte'.padEnd(12)} ${url.replace(/\/$/, '')}/mon-compte   <- the citizen's history, consents, identity providers` : line;
   });
   console.log(['', `Passerelle is running (${database}):`, ...lines, ''].join('\n'));
   if (sandbox && components.some((c) => c.name === 'parking')) {

@@ -46,9 +46,10 @@ export function createTranslator(catalogs: MessageCatalogs[]): (lang: Language, 
   };
 }
 
-/** The current URL with another language: the switch link. */
-export function urlWithLanguage(ctx: Context, lang: Language): string {
-  const params = new URLSearchParams(ctx.querystring);
+/** The current URL (or `path`, which may carry a query) with another language: the switch link. */
+export function urlWithLanguage(ctx: Context, lang: Language, path?: string): string {
+  const [pathname, query] = path === undefined ? [ctx.path, ctx.querystring] : [path.split('?')[0]!, path.split('?')[1] ?? ''];
+  const params = new URLSearchParams(query);
   params.set('lang', lang);
-  return `${ctx.path}?${params.toString()}`;
+  return `${pathname}?${params.toString()}`;
 }

@@ -14,6 +14,12 @@ export interface PageOptions {
   formAction?: readonly string[];
   /** Same-origin path the browser moves on to at once (meta refresh: no script needed). */
   refreshTo?: string;
+  /**
+   * Where the language switch leads (a same-origin path that shows this page again),
+   * for a page answering a request that cannot be repeated: a POST, or a one-time
+   * callback. Default: the current URL.
+   */
+  languageSwitchPath?: string;
 }
 
 export type Translate = (key: string, vars?: Record<string, string | number>) => string;
@@ -65,7 +71,7 @@ export function createPageKit(options: { views: string | URL; messages: MessageC
       ctx.set('Content-Language', lang);
       ctx.body = layoutEngine.render('layout', {
         lang, otherLang, t, body, title: page.title, assets: DSFR_PREFIX,
-        switchUrl: urlWithLanguage(ctx, otherLang), sandbox: options.sandbox ?? false,
+        switchUrl: urlWithLanguage(ctx, otherLang, page.languageSwitchPath?.startsWith('/') ? page.languageSwitchPath : undefined), sandbox: options.sandbox ?? false,
         refreshTo: page.refreshTo?.startsWith('/') ? page.refreshTo : undefined,
       });
     },

@@ -1,7 +1,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import * as oidc from 'openid-client';
 import { Agent } from '../../lib/http/agent.ts';
-import { freePort, startTestBroker, testConfig, type TestBroker } from './support/broker.ts';
+import { freePort } from '../helpers/ports.ts';
+import { startTestBroker, testConfig, type TestBroker } from './support/broker.ts';
 
 /**
  * The broker's pages up to the trip to an identity provider: chooser, levels,

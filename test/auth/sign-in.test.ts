@@ -3,7 +3,8 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { SANDBOX_IDPS, SANDBOX_IDP_NAMES } from '../../sandbox/idps/index.ts';
 import { Agent } from '../../lib/http/agent.ts';
-import { clientAssertion, freePort, spClient } from './support/broker.ts';
+import { freePort } from '../helpers/ports.ts';
+import { clientAssertion, spClient } from './support/broker.ts';
 import { redeem, signIn, startPlatform, type TestPlatform } from './support/platform.ts';
 
 /**
@@ -136,6 +137,15 @@ describe('identity validation', () => {
     expect(html).toContain('PIVOT_IDENTITY_INVALID');
     expect(html).toContain('birthplace');
     expect(html).not.toContain('1980-05-17');
+    // The language switch shows the same refusal (failures included) without replaying the callback.
+    const switchUrl = /href="(\/interaction\/[^"]+\/erreur\/PIVOT_IDENTITY_INVALID\?echecs=[^"]+lang=en)"/.exec(html);
+    expect(switchUrl).not.toBeNull();
+    const english = await result.agent.follow(new URL(switchUrl![1]!.replaceAll('&amp;', '&'), platform.issuer));
+    expect(english.response.status).toBe(502);
+    const englishHtml = await english.response.text();
+    expect(englishHtml).toContain('<html lang="en"');
+    expect(englishHtml).toContain('PIVOT_IDENTITY_INVALID');
+    expect(englishHtml).toContain('birthplace');
     const abort = /<form method="post" action="(\/interaction\/[^"]+\/abort)">\s*<input type="hidden" name="reason" value="PIVOT_IDENTITY_INVALID">/.exec(html);
     expect(abort).not.toBeNull();
     const { url } = await result.agent.follow(new URL(abort![1]!, platform.issuer), {

@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { freePort } from './ports.ts';
 import { Writable } from 'node:stream';
 import { createBroker, type RunningBroker } from '../../auth/broker.ts';
 import type { Pool } from '../../lib/db/database.ts';
@@ -125,14 +125,3 @@ async function closeAll(components: Array<{ close(): Promise<void> }>): Promise<
   for (const component of [...components].reverse()) await component.close().catch(() => {});
 }
 
-/** A free loopback port (components that must know each other's URL before starting). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
-import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, testOutputDir, watchPage } from '../helpers/chromium.ts';
 import { startWholePlatform, type WholePlatform } from './support/platform.ts';
 
 /**
@@ -12,32 +12,16 @@ import { startWholePlatform, type WholePlatform } from './support/platform.ts';
  */
 let platform: WholePlatform;
 let browser: Browser;
-const SCREENSHOTS = new URL('../../test-output/screenshots/', import.meta.url);
+const SCREENSHOTS = testOutputDir('screenshots');
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   platform = await startWholePlatform();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 60000);
 afterAll(async () => {
   await browser?.close();
   await platform?.close();
 });
-
-/** Watches a page for console errors, CSP violations and requests leaving the machine. */
-function watch(page: Page) {
-  const problems: string[] = [];
-  page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()); });
-  page.on('pageerror', (error) => problems.push(error.message));
-  page.on('request', (request) => {
-    const { hostname } = new URL(request.url());
-    if (hostname !== 'localhost' && hostname !== '127.0.0.1') problems.push(`external request ${request.url()}`);
-  });
-  return problems;
-}
 
 /** Signs in from the parking page as `login` at `idp` and answers the consent page; a screenshot of each page. */
 async function signIn(page: Page, login: string, idp: string): Promise<void> {
@@ -84,7 +68,7 @@ test.each([
 ])('%s sees the price of her permit (through %s)', async (login, idp, expected) => {
   const context = await browser.newContext({ locale: 'fr-FR' });
   const page = await context.newPage();
-  const problems = watch(page);
+  const problems = watchPage(page);
   await signIn(page, login, idp);
   const prices = await page.locator('.permit-price').allTextContents();
   expect(prices.map((p) => p.replace(/\s/g, ' '))).toEqual(expected);
@@ -98,7 +82,7 @@ test.each([
 test('lucas.bernard is told why he is not eligible, and signs out', async () => {
   const context = await browser.newContext({ locale: 'fr-FR' });
   const page = await context.newPage();
-  const problems = watch(page);
+  const problems = watchPage(page);
   await signIn(page, 'lucas.bernard', 'impots');
   expect(await page.locator('#ineligible').textContent()).toContain('Votre adresse fiscale est à Montpellier, pas à Nîmes');
   expect(await page.locator('.permit-price').count()).toBe(0);

@@ -29,4 +29,18 @@ export const BrokerSection = z.strictObject({
   gatewayEncryptionKeys: SecretRef,
   /** Timeout of one request to an identity provider (discovery, token, userinfo). */
   idpTimeoutMs: z.number().int().positive().max(60000).default(5000),
+  /** The citizen's dashboard (`/mon-compte`, auth/dashboard/). */
+  dashboard: z.strictObject({
+    /**
+     * Secret of the dashboard's own OpenID client at the broker. Absent: derived from
+     * `pairwiseSecret` (HMAC), so no extra secret has to be managed.
+     */
+    clientSecret: SecretRef.optional(),
+    /** A dashboard session ends after this long without a request. */
+    sessionIdleSeconds: z.number().int().min(60).max(3600).default(900),
+    /** A dashboard session ends this long after sign-in, whatever the activity. */
+    sessionMaxSeconds: z.number().int().min(300).max(86400).default(7200),
+    /** Events per history page. */
+    pageSize: z.number().int().min(5).max(100).default(20),
+  }).prefault({}),
 });

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import type { JWK } from 'jose';
 import { importJWK, SignJWT, type CryptoKey } from 'jose';
 import * as oidc from 'openid-client';
@@ -12,17 +11,6 @@ import { validatePivotIdentity } from '../../../lib/pivot/validate.ts';
 
 export const SANDBOX_KEYS = new URL('../../../sandbox/keys/', import.meta.url);
 
-/** A free loopback port (to wire components that must know each other's URL before starting). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface TestBroker {
   broker: RunningBroker;

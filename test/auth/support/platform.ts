@@ -6,7 +6,8 @@ import { SANDBOX_IDP_NAMES, sandboxIdentityProvider } from '../../../sandbox/idp
 import { validatePivotIdentity } from '../../../lib/pivot/validate.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 import { Agent, formAction } from '../../../lib/http/agent.ts';
-import { freePort, spClient, startTestBroker, testConfig, type TestBroker } from './broker.ts';
+import { freePort } from '../../helpers/ports.ts';
+import { spClient, startTestBroker, testConfig, type TestBroker } from './broker.ts';
 
 /**
  * The broker with the four real sandbox identity providers, on ports chosen

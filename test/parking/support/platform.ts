@@ -2,7 +2,8 @@ import type { Config } from '../../../lib/config/load.ts';
 import { createLogger } from '../../../lib/log.ts';
 import { startPlatform, type RunningPlatform } from '../../../bin/platform.ts';
 import { componentRegistry } from '../../../bin/components.ts';
-import { freePort, testConfig } from '../../auth/support/broker.ts';
+import { testConfig } from '../../auth/support/broker.ts';
+import { freePort } from '../../helpers/ports.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 
 /**

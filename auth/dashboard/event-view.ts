@@ -1,0 +1,143 @@
+import type { Config } from '../../lib/config/load.ts';
+import type { Language } from '../../lib/web/i18n.ts';
+import type { Translate } from '../../lib/web/render.ts';
+import type { BrokerContract } from '../authorization-details/operation-schema.ts';
+import { clientDisplayName } from '../clients.ts';
+import { gatewayErrors } from '../../gateway/errors.ts';
+import { isShownErrorCode, shownErrors } from '../errors.ts';
+import { EXCHANGE_KIND, type HistoryEvent } from './history.ts';
+
+/** An event as the citizen reads it: names and labels in their language, never ids or field paths. */
+export interface EventView {
+  /** ISO time (the `<time datetime>`), and the same for people (Paris time). */
+  datetime: string;
+  when: string;
+  kind: string;
+  title: string;
+  service: string;
+  lines: Array<{ label: string; value: string }>;
+  /** Data read or consented, grouped by data provider. */
+  data: Array<{ provider: string; items: string[] }>;
+  outcome: { label: string; severity: 'success' | 'warning' | 'error' | 'info' } | undefined;
+}
+
+/** Labels for the dashboard: SPs, IdPs, data providers and scopes from configuration and catalogs. */
+export interface Vocabulary {
+  service(clientId: string | null): string;
+  idp(name: string): string;
+  provider(name: string, lang: Language): string;
+  scope(name: string, lang: Language): string;
+  /** Scopes grouped by provider, in the catalogs' order. */
+  byProvider(scopes: readonly string[], lang: Language): Array<{ provider: string; items: string[] }>;
+}
+
+export function createVocabulary(config: Config, contract: BrokerContract): Vocabulary {
+  const providerOrder = [...contract.catalogs.keys()];
+  const vocabulary: Vocabulary = {
+    service: (clientId) => (clientId ? clientDisplayName(config, clientId) : '—'),
+    idp: (name) => config.identityProviders.find((idp) => idp.name === name)?.displayName ?? name,
+    provider: (name, lang) => contract.catalogs.get(name)?.provider.label[lang] ?? name,
+    scope: (name, lang) => contract.scopes.get(name)?.label[lang] ?? name,
+    byProvider(scopes, lang) {
+      const groups = new Map<string, string[]>();
+      for (const scope of scopes) {
+        const provider = contract.scopes.get(scope)?.provider ?? '';
+        groups.set(provider, [...(groups.get(provider) ?? []), scope]);
+      }
+      return [...groups].sort(([a], [b]) => rank(a) - rank(b)).map(([provider, items]) => {
+        const order = Object.keys(contract.catalogs.get(provider)?.scopes ?? {});
+        items.sort((x, y) => order.indexOf(x) - order.indexOf(y));
+        return { provider: provider ? vocabulary.provider(provider, lang) : '—', items: items.map((s) => vocabulary.scope(s, lang)) };
+      });
+    },
+  };
+  const rank = (provider: string) => (providerOrder.includes(provider) ? providerOrder.indexOf(provider) : providerOrder.length);
+  return vocabulary;
+}
+
+const OUTCOME_SEVERITY: Record<string, NonNullable<EventView['outcome']>['severity']> = {
+  success: 'success', partial: 'warning', refused: 'error', failed: 'error',
+};
+
+/** What one audit event says to the citizen. */
+export function eventView(event: HistoryEvent, words: Vocabulary, lang: Language, t: Translate): EventView {
+  const data = event.data;
+  const text = (key: string) => (typeof data[key] === 'string' ? data[key] as string : undefined);
+  const list = (key: string) => (Array.isArray(data[key]) ? (data[key] as unknown[]).filter((v): v is string => typeof v === 'string') : []);
+  const service = words.service(event.clientId);
+  const view: EventView = {
+    datetime: event.occurredAt.toISOString(),
+    when: formatTime(event.occurredAt, lang),
+    kind: event.kind,
+    title: (KNOWN_KINDS as readonly string[]).includes(event.kind) ? t(`dashboard.event.${event.kind}`, { service }) : t('dashboard.event.other', { service }),
+    service,
+    lines: [],
+    data: [],
+    outcome: undefined,
+  };
+  const idp = text('idp');
+  switch (event.kind) {
+    case 'broker.sign_in':
+      if (idp) view.lines.push({ label: t('dashboard.field.idp'), value: words.idp(idp) });
+      if (text('acr')) view.lines.push({ label: t('dashboard.field.level'), value: t(`level.${text('acr')}`) });
+      break;
+    case 'broker.consent_given':
+    case 'broker.consent_refused':
+      if (text('purpose')) view.lines.push({ label: t('dashboard.field.purpose'), value: text('purpose')! });
+      view.data = words.byProvider(list('scopes'), lang);
+      view.outcome = event.kind === 'broker.consent_given'
+        ? { label: t('dashboard.outcome.given'), severity: 'success' }
+        : { label: t('dashboard.outcome.refused'), severity: 'info' };
+      break;
+    case 'broker.grant_revoked': {
+      const reason = text('reason') ?? 'broker';
+      view.lines.push({ label: t('dashboard.field.reason'), value: t(`dashboard.revoked.${reason}`) });
+      break;
+    }
+    case EXCHANGE_KIND: {
+      const providers = list('providers');
+      if (providers.length) view.lines.push({ label: t('dashboard.field.providers'), value: providers.map((p) => words.provider(p, lang)).join(', ') });
+      view.data = words.byProvider(list('scopes'), lang);
+      const outcome = text('outcome') && text('outcome')! in OUTCOME_SEVERITY ? text('outcome')! : 'failed';
+      view.outcome = { label: t(`dashboard.exchange.${outcome}`), severity: OUTCOME_SEVERITY[outcome]! };
+      if (outcome === 'refused' || outcome === 'failed') {
+        view.title = t(`dashboard.event.gateway.exchange.${outcome}`, { service });
+        const reasons = list('errorCodes').map((code) => errorMessage(code, lang));
+        if (reasons.length) view.lines.push({ label: t('dashboard.field.reason'), value: [...new Set(reasons)].join(' ; ') });
+      }
+      break;
+    }
+    case 'broker.idp_preference_changed':
+      if (idp) view.lines.push({ label: t('dashboard.field.idp'), value: words.idp(idp) });
+      if (typeof data.blocked === 'boolean') view.lines.push({ label: t('dashboard.field.change'), value: t(data.blocked ? 'dashboard.preference.blocked' : 'dashboard.preference.unblocked') });
+      if (typeof data.allowNewIdps === 'boolean') view.lines.push({ label: t('dashboard.field.change'), value: t(data.allowNewIdps ? 'dashboard.preference.new.allowed' : 'dashboard.preference.new.refused') });
+      break;
+    case 'broker.sign_in_refused': {
+      if (idp) view.lines.push({ label: t('dashboard.field.idp'), value: words.idp(idp) });
+      const code = text('code');
+      if (code) view.lines.push({ label: t('dashboard.field.reason'), value: errorMessage(code, lang) });
+      view.outcome = { label: t('dashboard.outcome.blocked'), severity: 'error' };
+      break;
+    }
+    default:
+      break;
+  }
+  return view;
+}
+
+/** The message of a broker or gateway code, else the code itself. */
+function errorMessage(code: string, lang: Language): string {
+  if (isShownErrorCode(code)) return shownErrors[code].message[lang];
+  const gateway = (gatewayErrors.errors as Record<string, { message: Record<Language, string> }>)[code];
+  return gateway ? gateway.message[lang] : code;
+}
+
+export function formatTime(date: Date, lang: Language): string {
+  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeStyle: 'medium', timeZone: 'Europe/Paris' }).format(date);
+}
+
+/** Kinds the dashboard knows how to title; others are shown under a generic title. */
+export const KNOWN_KINDS = [
+  'broker.sign_in', 'broker.consent_given', 'broker.consent_refused', 'broker.grant_revoked',
+  'broker.idp_preference_changed', 'broker.sign_in_refused', EXCHANGE_KIND,
+] as const;
