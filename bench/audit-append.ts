@@ -80,7 +80,7 @@ export async function runAuditAppendBench(serverUrl: string, options: AuditAppen
     };
     const batches: number[] = [];
     const writerAppend = (pool: Pool) => {
-      const writer = new AuditWriter(pool, { maxBatch: 500, timeoutMs: 5000, prepared: true, onBatch: (events) => batches.push(events) });
+      const writer = new AuditWriter(pool, { maxBatch: 500, timeoutMs: 5000, onBatch: (events) => batches.push(events) });
       return async (i: number) => { await writer.record(exchangeEvent(i)); };
     };
     const transactionAppend = (pool: Pool) => async (i: number) => {
@@ -92,7 +92,7 @@ export async function runAuditAppendBench(serverUrl: string, options: AuditAppen
       const pool = database.pool({ max: name.startsWith('AuditWriter') ? 1 : callers, applicationName: 'passerelle-bench-audit' });
       await Promise.all(Array.from({ length: Math.min(callers, 4) }, () => pool.query('SELECT 1'))); // connections open before timing
       const append = make(pool);
-      for (let i = 0; i < 50; i++) await append(-i); // warm-up: prepared statements, caches
+      for (let i = 0; i < 50; i++) await append(-i); // warm-up: connections, caches
       log(`  ${name}, ${callers} caller${callers > 1 ? 's' : ''}: ${options.appends} appends…`);
       batches.length = 0;
       const latencies: number[] = [];

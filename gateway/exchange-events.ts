@@ -67,17 +67,18 @@ export interface ExchangeRecorderOptions {
   maxBatchSize: number;
   /** A write slower than this (from `record()`) is rejected and never committed. */
   writeTimeoutMs: number;
-  prepared?: boolean;
+  /** Transactions in flight at once; `pool` must allow as many connections. Default 1. */
+  concurrency?: number;
   onBatch?: AuditWriterOptions['onBatch'];
 }
 
-/** Records exchanges; `pool` is the recorder's own (one connection is enough: one transaction at a time). */
+/** Records exchanges; `pool` is the recorder's own, with `concurrency` connections. */
 export class ExchangeRecorder {
   private readonly writer: AuditWriter;
 
   constructor(pool: Pool, options: ExchangeRecorderOptions) {
     this.writer = new AuditWriter(pool, {
-      maxBatch: options.maxBatchSize, timeoutMs: options.writeTimeoutMs, prepared: options.prepared, onBatch: options.onBatch,
+      maxBatch: options.maxBatchSize, timeoutMs: options.writeTimeoutMs, concurrency: options.concurrency, onBatch: options.onBatch,
     });
   }
 

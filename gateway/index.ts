@@ -39,14 +39,13 @@ export const startGateway: StartComponent = async ({ config, database, logger },
   const composed = composeContract(contract, Object.fromEntries(providers.map((p) => [p.name, p.url])));
   const metrics = new GatewayMetrics();
 
-  // Migrations, partitions and revocation polls; the exchange recorder has its own connection.
+  // Migrations, partitions and revocation polls; the exchange recorder has its own connections.
   const pool = database.pool({ max: 2, applicationName: 'passerelle-gateway' });
   await migrate(pool, 'gateway', MIGRATIONS_DIR);
   await migrateAudit(pool, config.audit.partitionsAhead);
-  const auditPool = database.pool({ max: 1, applicationName: 'passerelle-gateway-audit' });
+  const auditPool = database.pool({ max: settings.audit.concurrency, applicationName: 'passerelle-gateway-audit' });
   const exchanges = new ExchangeRecorder(auditPool, {
     ...settings.audit,
-    prepared: !database.embedded,
     onBatch: (events, seconds) => {
       metrics.auditBatch.observe(events);
       metrics.auditWrite.observe(seconds);

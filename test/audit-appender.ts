@@ -9,7 +9,7 @@ import pg from 'pg';
  * transactions at once) appending to the shared database. It connects, says `ready`,
  * appends on `go`, reports what was committed and exits.
  *
- * env: AUDIT_DATABASE_URL, AUDIT_ROLE (gateway|broker), AUDIT_ID, AUDIT_COUNT, AUDIT_PREPARED
+ * env: AUDIT_DATABASE_URL, AUDIT_ROLE (gateway|broker), AUDIT_ID, AUDIT_COUNT
  */
 const role = process.env.AUDIT_ROLE!;
 const id = process.env.AUDIT_ID!;
@@ -23,7 +23,7 @@ await new Promise<void>((resolve) => process.once('message', () => resolve()));
 let committed = 0;
 let failed = 0;
 if (role === 'gateway') {
-  const recorder = new ExchangeRecorder(pool, { maxBatchSize: 500, writeTimeoutMs: 60_000, prepared: process.env.AUDIT_PREPARED === '1' });
+  const recorder = new ExchangeRecorder(pool, { maxBatchSize: 500, writeTimeoutMs: 60_000 });
   // Requests arrive in bursts, as under load.
   for (let burst = 0; burst < count; burst += 25) {
     const results = await Promise.allSettled(Array.from({ length: Math.min(25, count - burst) }, (_, i) => recorder.record({

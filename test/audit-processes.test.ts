@@ -27,7 +27,7 @@ afterAll(() => db.drop());
 function start(role: 'gateway' | 'broker', id: string): { child: ChildProcess; ready: Promise<void>; done: Promise<{ committed: number; failed: number }> } {
   const child = fork(APPENDER, [], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, AUDIT_DATABASE_URL: db.url, AUDIT_ROLE: role, AUDIT_ID: id, AUDIT_COUNT: String(PER_PROCESS), AUDIT_PREPARED: db.embedded ? '0' : '1' },
+    env: { ...process.env, AUDIT_DATABASE_URL: db.url, AUDIT_ROLE: role, AUDIT_ID: id, AUDIT_COUNT: String(PER_PROCESS) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const messages: Array<(m: any) => void> = [];

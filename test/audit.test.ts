@@ -1,6 +1,7 @@
 import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { inTransaction, type Pool } from '../lib/db/database.ts';
-import { appendEvents, AuditWriter, createCheckpoint, migrateAudit, purgeBefore, verifyChain } from '../lib/audit/index.ts';
+import { appendEvents, AuditWriter, createCheckpoint, migrateAudit, purgeBefore, verifyChain, type AuditEvent } from '../lib/audit/index.ts';
+import { GENESIS_HASH, linkHash } from '../lib/audit/chain.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
 
 let db: TestDatabase;
@@ -47,6 +48,28 @@ describe('the audit trail', () => {
     await createCheckpoint(pool, key);
     await appendSome(5);
     expect(await verifyChain(pool, publicKeys)).toEqual({ ok: true, events: 15, checkpoints: 1 });
+  });
+
+  test('the hashes PostgreSQL computes are those the application verifies, whatever the text', async () => {
+    // audit.append completes each event's JCS body with its seq and hashes it in the database.
+    const tricky: AuditEvent[] = [
+      { kind: 'k', data: { purpose: 'Quotient familial — « aides » 2026\n"quoted" \\ back\\slash \u00e9\u0301 \ud83d\ude97', n: 1.5, big: 1e21, small: 1e-7, neg: -0, t: true, z: null } },
+      { kind: 'k', citizenRef: 'ref', clientId: 'c', data: { nested: { b: [1, 'two', { c: 'ü' }], a: {} }, '€': 'key', 'a"b': 'x' } },
+      { kind: 'k', data: {} },
+    ];
+    const inTx = await inTransaction(pool, (client) => appendEvents(client, tricky));
+    const writer = new AuditWriter(pool, { timeoutMs: 10_000 });
+    const viaWriter = await Promise.all(tricky.map((e) => writer.record(e)));
+    expect([...inTx, ...viaWriter].map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    const { rows } = await pool.query('SELECT seq, occurred_at, kind, citizen_ref, client_id, data, prev_hash, hash FROM audit.events ORDER BY seq');
+    let previous = GENESIS_HASH;
+    for (const row of rows) {
+      expect(row.prev_hash).toBe(previous);
+      expect(row.hash).toBe(linkHash(previous, { seq: Number(row.seq), occurredAt: row.occurred_at, kind: row.kind, citizenRef: row.citizen_ref, clientId: row.client_id, data: row.data }));
+      previous = row.hash;
+    }
+    expect(rows.map((r) => r.data)).toEqual([...tricky, ...tricky].map((e) => JSON.parse(JSON.stringify(e.data))));
+    expect(await verifyChain(pool, publicKeys)).toEqual({ ok: true, events: 6, checkpoints: 0 });
   });
 
   test('rows cannot be updated, deleted or truncated through normal access', async () => {
@@ -107,7 +130,8 @@ describe('the audit trail', () => {
   test('parallel writers from several pools keep one valid chain and lose no row', async () => {
     // Three pools stand for three processes (gateways and brokers) on one database.
     const pools = [db.pool({ max: 4 }), db.pool({ max: 4 }), db.pool({ max: 4 })];
-    const writers = pools.map((p) => new AuditWriter(p));
+    // Each writer keeps up to 3 transactions in flight (the gateway's `concurrency`).
+    const writers = pools.map((p) => new AuditWriter(p, { concurrency: 3, maxBatch: 7 }));
     const perWriter = 60;
     await Promise.all([
       ...writers.flatMap((w, wi) => Array.from({ length: perWriter }, (_, i) => w.record({ kind: 'exchange', clientId: `sp-${wi}`, data: { i } }))),

@@ -34,3 +34,19 @@ export function linkHash(prevHash: string, event: ChainedFields): string {
   });
   return createHash('sha256').update(prevHash).update('\n').update(body ?? '').digest('hex');
 }
+
+/**
+ * The JCS of an event's chained fields but `seq`, which only the appending transaction
+ * knows: PostgreSQL completes and hashes it (`audit.append`, migration 003). "seq" sorts
+ * after every other key, so `body` without its last brace, then `,"seq":<n>}`, is the
+ * JCS `linkHash` hashes.
+ */
+export function chainBody(event: Omit<ChainedFields, 'seq'>): string {
+  return canonicalize({
+    occurredAt: event.occurredAt.toISOString(),
+    kind: event.kind,
+    citizenRef: event.citizenRef,
+    clientId: event.clientId,
+    data: event.data,
+  }) ?? '';
+}

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Pool } from '../db/database.ts';
-import { appendAfter, LOCK_HEAD, type AuditEvent, type LockedHead, type RecordedEvent } from './append.ts';
+import { toAppendInput, type AppendedRow, type AuditEvent, type RecordedEvent } from './append.ts';
 
 /**
  * Group commit for high-rate appenders (the gateway records every exchange): events
@@ -19,16 +19,22 @@ import { appendAfter, LOCK_HEAD, type AuditEvent, type LockedHead, type Recorded
  *   (a connection that hangs). Only there could a commit still land after the caller
  *   gave up; gateway and database clocks must agree within a second or so (NTP).
  *
- * Three round trips per batch: BEGIN + SET LOCAL + head lock (one simple query), the
- * INSERT with the head update, COMMIT.
+ * One round trip per batch: BEGIN, SET LOCAL, `audit.append` (which locks the head,
+ * chains and writes in the database) and COMMIT go as one simple query, so the head lock
+ * is never held while this process's event loop is busy elsewhere.
  */
 export interface AuditWriterOptions {
   /** Events per transaction at most. */
   maxBatch?: number;
   /** Time allowed from `record()` to commit (ms); none when undefined. */
   timeoutMs?: number;
-  /** Named prepared statement for the INSERT; not on the embedded database (its connections share one session). */
-  prepared?: boolean;
+  /**
+   * Batches in flight at once (each on its own connection; the pool must allow as
+   * many). The database orders them at the head lock, held only for its own work: a
+   * second batch goes out while the first one's answer travels back, instead of
+   * waiting for it. Default 1.
+   */
+  concurrency?: number;
   /** Called after each committed batch: events in it, seconds from BEGIN to COMMIT. */
   onBatch?: (events: number, seconds: number) => void;
 }
@@ -49,7 +55,7 @@ interface Pending {
 
 export class AuditWriter {
   private queue: Pending[] = [];
-  private flushing: Promise<void> | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly options: AuditWriterOptions;
 
   constructor(private readonly pool: Pool, options: AuditWriterOptions = {}) {
@@ -67,18 +73,25 @@ export class AuditWriter {
         resolve: (recorded) => { clearTimeout(timer); resolve(recorded); },
         reject: (error) => { clearTimeout(timer); reject(error); },
       });
-      if (!this.flushing) this.flushing = this.flush();
+      this.pump();
     });
   }
 
   /** Resolves when everything queued so far is committed (or failed). */
   async drain(): Promise<void> {
-    while (this.flushing) await this.flushing;
+    while (this.inFlight.size) await Promise.all(this.inFlight);
   }
 
-  private async flush(): Promise<void> {
-    while (this.queue.length) await this.commit(this.queue.splice(0, this.options.maxBatch ?? 500));
-    this.flushing = null;
+  /** Sends what is queued as batches, up to `concurrency` in flight; each one's end sends the next. */
+  private pump(): void {
+    while (this.queue.length && this.inFlight.size < (this.options.concurrency ?? 1)) {
+      const batch = this.queue.splice(0, this.options.maxBatch ?? 500);
+      const sent: Promise<void> = this.commit(batch).finally(() => {
+        this.inFlight.delete(sent);
+        this.pump();
+      });
+      this.inFlight.add(sent);
+    }
   }
 
   /** One transaction for `batch`; settles every promise of it. */
@@ -88,30 +101,27 @@ export class AuditWriter {
     let broken = false;
     try {
       client = await this.pool.connect();
-      const head = await this.begin(client);
-      const live = batch.filter((p) => p.deadline > head.now.getTime());
-      for (const late of batch.filter((p) => !live.includes(p))) late.reject(new AuditWriteTooLate('audit write too late: not recorded'));
-      if (!live.length) {
-        await client.query('ROLLBACK');
-        return;
-      }
-      const recorded = await appendAfter(client, head, live.map((p) => p.event), this.options.prepared ? 'passerelle-audit-append' : undefined);
-      await client.query('COMMIT');
-      this.options.onBatch?.(live.length, (performance.now() - started) / 1000);
-      live.forEach((p, i) => p.resolve(recorded[i]!));
+      const input = JSON.stringify(batch.map((p) => toAppendInput(p.event, p.deadline)));
+      const timeout = this.options.timeoutMs === undefined ? '' : `SET LOCAL statement_timeout = ${Math.max(1, Math.round(this.options.timeoutMs))};`;
+      // Literal, not a parameter: a simple query may hold several statements, an extended one may not.
+      const results = (await client.query(
+        `BEGIN; ${timeout} SELECT idx, event_seq, event_hash FROM audit.append(${client.escapeLiteral(input)}::jsonb); COMMIT;`,
+      )) as unknown as pg.QueryResult<AppendedRow>[];
+      const rows = results.find((r) => r.command === 'SELECT')!.rows;
+      const written = new Map(rows.map((row) => [row.idx, { seq: Number(row.event_seq), hash: row.event_hash }]));
+      if (written.size) this.options.onBatch?.(written.size, (performance.now() - started) / 1000);
+      batch.forEach((p, i) => {
+        const recorded = written.get(i);
+        if (recorded) p.resolve(recorded);
+        else p.reject(new AuditWriteTooLate('audit write too late: not recorded'));
+      });
     } catch (error) {
+      // The failed statement aborted the transaction (the rest of the query was skipped).
       if (client) await client.query('ROLLBACK').catch(() => { broken = true; });
       for (const pending of batch) pending.reject(error);
     } finally {
       // A connection that could not even roll back is discarded, not reused.
       client?.release(broken || undefined);
     }
-  }
-
-  /** BEGIN, the statement timeout and the head lock in one round trip. */
-  private async begin(client: pg.PoolClient): Promise<LockedHead> {
-    const timeout = this.options.timeoutMs === undefined ? '' : `SET LOCAL statement_timeout = ${Math.max(1, Math.round(this.options.timeoutMs))};`;
-    const results = (await client.query(`BEGIN; ${timeout} ${LOCK_HEAD}`)) as unknown as pg.QueryResult<LockedHead>[];
-    return results[results.length - 1]!.rows[0]!;
   }
 }

@@ -73,7 +73,7 @@ describe('exchanges in the audit chain', () => {
   });
 
   test('several recorders on their own pools (gateway processes) write every event once, in one chain', async () => {
-    const recorders = Array.from({ length: 3 }, () => new ExchangeRecorder(db.pool({ max: 1 }), { maxBatchSize: 10, writeTimeoutMs: 10_000, prepared: !db.embedded }));
+    const recorders = Array.from({ length: 3 }, () => new ExchangeRecorder(db.pool({ max: 1 }), { maxBatchSize: 10, writeTimeoutMs: 10_000 }));
     await Promise.all(Array.from({ length: 90 }, (_, i) => recorders[i % 3]!.record(entry({ requestId: `writers-${i}` }))));
     const rows = await eventsOf('writers-%');
     expect(new Set(rows.map((r) => r.data.requestId)).size).toBe(90);

@@ -39,6 +39,8 @@ const AuditWriterSettings = z.strictObject({
   maxBatchSize: z.number().int().positive().max(5000).default(500),
   /** A write slower than this fails the request (503, no data) and is never committed. */
   writeTimeoutMs: z.number().int().positive().default(5000),
+  /** Transactions in flight at once (connections of the gateway's audit pool). */
+  concurrency: z.number().int().positive().max(16).default(2),
 }).prefault({});
 
 export const GatewaySection = z.strictObject({
