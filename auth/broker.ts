@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listen } from '../lib/http/server.ts';
+import { createServer } from 'node:http';
 import Provider from 'oidc-provider';
 import type { ComponentContext, RunningComponent, StartOptions } from '../lib/component.ts';
 import { ConfigError, listenPort } from '../lib/config/load.ts';
@@ -57,11 +57,7 @@ export async function createBroker(
   // Listen first: with port 0 the URL (and so the issuer) is known only now.
   const server = createServer();
   const port = options.port ?? listenPort(config.broker);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, config.broker.host, () => resolve());
-  });
-  const actualPort = (server.address() as AddressInfo).port;
+  const actualPort = await listen(server, port, config.broker.host);
   const url = options.port === undefined ? config.broker.url.replace(/\/$/, '') : `http://localhost:${actualPort}`;
   const issuer = config.broker.issuer ?? url;
 
@@ -157,9 +153,3 @@ async function checkClients(provider: Provider, config: ComponentContext['config
   }
 }
 
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-}

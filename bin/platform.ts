@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { ComponentContext, RunningComponent } from '../lib/component.ts';
 import type { Config } from '../lib/config/load.ts';
 import { openDatabase, type Database } from '../lib/db/database.ts';
-import { PortInUseError } from '../lib/subgraph/start.ts';
+import { PortInUseError } from '../lib/http/server.ts';
 import { seedSandbox } from '../sandbox/seed/seed.ts';
 import { componentRegistry, type ComponentAddress } from './components.ts';
 

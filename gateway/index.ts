@@ -1,5 +1,5 @@
+import { closeServer, listen } from '../lib/http/server.ts';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { StartComponent } from '../lib/component.ts';
@@ -139,11 +139,7 @@ export const startGateway: StartComponent = async ({ config, database, logger },
 
   const server = createServer(app.callback());
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? listenPort(settings), settings.host, resolve);
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, options.port ?? listenPort(settings), settings.host);
   const url = `http://${settings.host}:${port}`;
   logger.info({ url, providers: providers.map((p) => p.name) }, 'gateway listening');
 
@@ -152,10 +148,7 @@ export const startGateway: StartComponent = async ({ config, database, logger },
     url,
     async close() {
       clearInterval(partitionTimer);
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      await closeServer(server);
       await apollo.server.stop();
       await revocations.stop();
       await exchanges.drain();

@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { closeServer, listen } from '../http/server.ts';
+import { createServer } from 'node:http';
 import type { StartComponent } from '../component.ts';
 import type { Config } from '../config/load.ts';
 import { listenPort } from '../config/load.ts';
@@ -87,36 +88,5 @@ export function providerAudience(entry: DataProvider): string {
   return entry.audience ?? `urn:passerelle:dp:${entry.name}`;
 }
 
-export class PortInUseError extends Error {
-  override name = 'PortInUseError';
-}
 
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => {
-      server.off('listening', onListening);
-      reject(error.code === 'EADDRINUSE' ? new PortInUseError(`port ${port} on ${host} is already in use`) : error);
-    };
-    const onListening = () => {
-      server.off('error', onError);
-      const address = server.address();
-      resolve(typeof address === 'object' && address ? address.port : port);
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(port, host);
-  });
-}
 
-/** Stops accepting, lets requests in flight finish (up to 5 s), then drops idle keep-alive sockets. */
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    const force = setTimeout(() => server.closeAllConnections(), 5_000);
-    force.unref();
-    server.close(() => {
-      clearTimeout(force);
-      resolve();
-    });
-    server.closeIdleConnections();
-  });
-}

@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { closeServer, listen } from '../../lib/http/server.ts';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context, Next } from 'koa';
 import type { StartComponent } from '../../lib/component.ts';
@@ -41,11 +42,11 @@ export function sandboxIdentityProvider(name: SandboxIdpName): StartComponent {
       provider.use(interactionRoutes(provider, definition, logger));
       server.on('request', provider.callback());
     } catch (error) {
-      await close(server);
+      await closeServer(server);
       throw error;
     }
     logger.info({ issuer, maxAcr: definition.maxAcr }, 'sandbox identity provider listening');
-    return { name: `idp-${name}`, url: issuer, close: () => close(server) };
+    return { name: `idp-${name}`, url: issuer, close: () => closeServer(server) };
   };
 }
 
@@ -69,19 +70,4 @@ function pageErrors(page: { idpName: string; displayName: string }, logger: { wa
   };
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
 
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-}

@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { closeServer, listen } from '../../lib/http/server.ts';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import type { StartComponent } from '../../lib/component.ts';
@@ -58,25 +59,10 @@ export const startParking: StartComponent = async ({ config, logger: rootLogger 
   server.on('request', app.callback());
 
   logger.info({ url: settings.url, issuer: settings.issuer, gateway: settings.gatewayEndpoint }, 'parking service listening');
-  return { name: 'parking', url: settings.url, close: () => close(server) };
+  return { name: 'parking', url: settings.url, close: () => closeServer(server) };
 };
 
 /** The name `bin/components.ts` loads. */
 export const start = startParking;
 
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
 
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-}
