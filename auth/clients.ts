@@ -26,11 +26,11 @@ export function clientMetadataFor(config: Config): ClientMetadata[] {
  * The broker's own first-party client: the citizen's dashboard (auth/dashboard/). It is
  * no service provider: the configuration cannot declare it, and no SP may take its id.
  */
-export const DASHBOARD_CLIENT = { clientId: 'passerelle-mon-compte', displayName: 'Mon compte Passerelle' } as const;
+export const DASHBOARD_CLIENT = { clientId: 'passerelle-mon-compte', displayName: { fr: 'Mon compte Passerelle', en: 'My Passerelle account' } } as const;
 
 /** What citizens read for a client id: the SP's display name, the dashboard's, else the id itself. */
-export function clientDisplayName(config: Config, clientId: string): string {
-  if (clientId === DASHBOARD_CLIENT.clientId) return DASHBOARD_CLIENT.displayName;
+export function clientDisplayName(config: Config, clientId: string, lang: 'fr' | 'en' = 'fr'): string {
+  if (clientId === DASHBOARD_CLIENT.clientId) return DASHBOARD_CLIENT.displayName[lang];
   return serviceProviderById(config, clientId)?.displayName ?? clientId;
 }
 

@@ -23,7 +23,8 @@ export interface EventView {
 
 /** Labels for the dashboard: SPs, IdPs, data providers and scopes from configuration and catalogs. */
 export interface Vocabulary {
-  service(clientId: string | null): string;
+  /** The service's name (the dashboard's own in `lang`; SPs' names are their own). */
+  service(clientId: string | null, lang?: Language): string;
   idp(name: string): string;
   provider(name: string, lang: Language): string;
   scope(name: string, lang: Language): string;
@@ -34,7 +35,7 @@ export interface Vocabulary {
 export function createVocabulary(config: Config, contract: BrokerContract): Vocabulary {
   const providerOrder = [...contract.catalogs.keys()];
   const vocabulary: Vocabulary = {
-    service: (clientId) => (clientId ? clientDisplayName(config, clientId) : '—'),
+    service: (clientId, lang) => (clientId ? clientDisplayName(config, clientId, lang) : '—'),
     idp: (name) => config.identityProviders.find((idp) => idp.name === name)?.displayName ?? name,
     provider: (name, lang) => contract.catalogs.get(name)?.provider.label[lang] ?? name,
     scope: (name, lang) => contract.scopes.get(name)?.label[lang] ?? name,
@@ -64,7 +65,7 @@ export function eventView(event: HistoryEvent, words: Vocabulary, lang: Language
   const data = event.data;
   const text = (key: string) => (typeof data[key] === 'string' ? data[key] as string : undefined);
   const list = (key: string) => (Array.isArray(data[key]) ? (data[key] as unknown[]).filter((v): v is string => typeof v === 'string') : []);
-  const service = words.service(event.clientId);
+  const service = words.service(event.clientId, lang);
   const view: EventView = {
     datetime: event.occurredAt.toISOString(),
     when: formatTime(event.occurredAt, lang),

@@ -41,7 +41,7 @@ export function exportCsv(events: readonly HistoryEvent[], words: Vocabulary, la
       occurred_at: event.occurredAt.toISOString(),
       event: event.kind,
       service_id: event.clientId ?? '',
-      service: event.clientId ? words.service(event.clientId) : '',
+      service: event.clientId ? words.service(event.clientId, lang) : '',
       identity_provider: text('idp') ? words.idp(text('idp')) : '',
       level: text('acr'),
       purpose: text('purpose'),

@@ -19,7 +19,7 @@ const PENDING_COOKIE = 'passerelle_mon_compte_login';
 export function dashboardClientMetadata(config: Config, brokerUrl: string): ClientMetadata {
   return {
     client_id: DASHBOARD_CLIENT.clientId,
-    client_name: DASHBOARD_CLIENT.displayName,
+    client_name: DASHBOARD_CLIENT.displayName.fr,
     client_secret: dashboardClientSecret(config),
     token_endpoint_auth_method: 'client_secret_post',
     grant_types: ['authorization_code'],

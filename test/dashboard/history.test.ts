@@ -102,7 +102,7 @@ test('in English, the same history uses the English labels', async () => {
   const page = await marie.get('/mon-compte?lang=en');
   expect(page.html).toContain('<html lang="en"');
   const text = historyRows(page.html).join('\n');
-  expect(text).toContain('Signed in to Mon compte Passerelle');
+  expect(text).toContain('Signed in to My Passerelle account');
   expect(text).toContain('Level of assurance');
   await marie.get('/mon-compte?lang=fr');
 });
