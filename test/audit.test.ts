@@ -72,6 +72,16 @@ describe('the audit trail', () => {
     expect(await verifyChain(pool, publicKeys)).toEqual({ ok: true, events: 6, checkpoints: 0 });
   });
 
+  test('signing an unchanged head again keeps the first checkpoint', async () => {
+    await appendSome(3);
+    const first = await createCheckpoint(pool, key);
+    const again = await createCheckpoint(pool, key);
+    expect(first).toMatchObject({ seq: 3, created: true });
+    expect(again).toMatchObject({ seq: 3, created: false, jws: first!.jws });
+    const { rows } = await pool.query('SELECT count(*)::int AS n FROM audit.checkpoints');
+    expect(rows[0].n).toBe(1);
+  });
+
   test('rows cannot be updated, deleted or truncated through normal access', async () => {
     await appendSome(2);
     await expect(pool.query("UPDATE audit.events SET kind = 'x'")).rejects.toThrow(/append-only/);

@@ -39,7 +39,9 @@ export async function run(args: string[]): Promise<number> {
     }
     if (action === 'checkpoint') {
       const checkpoint = await createCheckpoint(pool, await checkpointKey(brokerKeys));
-      console.log(checkpoint ? `checkpoint signed at event ${checkpoint.seq}` : 'nothing to sign: the chain is empty');
+      console.log(!checkpoint ? 'nothing to sign: the chain is empty'
+        : checkpoint.created ? `checkpoint signed at event ${checkpoint.seq}`
+          : `the chain head (event ${checkpoint.seq}) was already signed at ${checkpoint.signedAt.toISOString()}: nothing new to sign`);
       return 0;
     }
     const before = purgeCutoff(values.before, config.audit.retentionDays);

@@ -8,7 +8,14 @@ import { importFirstKey, type Jwks } from '../keys.ts';
  * the chain up to that point is the one the platform had — and a deleted tail or a
  * rewritten chain (hashes recomputed by someone without the key) no longer matches.
  */
-export interface Checkpoint { seq: number; hash: string; signedAt: Date; jws: string }
+export interface Checkpoint {
+  seq: number;
+  hash: string;
+  signedAt: Date;
+  jws: string;
+  /** false when that head was already signed (the stored checkpoint is returned). */
+  created: boolean;
+}
 
 export interface SigningKey { privateKey: CryptoKey | KeyObject; kid: string }
 
@@ -26,8 +33,10 @@ export async function createCheckpoint(db: Pool | PoolClient, key: SigningKey): 
   const signedAt = new Date();
   const payload = new TextEncoder().encode(JSON.stringify({ seq, hash, iat: Math.floor(signedAt.getTime() / 1000) }));
   const jws = await new CompactSign(payload).setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'passerelle-audit-checkpoint+jws' }).sign(key.privateKey);
-  await db.query('INSERT INTO audit.checkpoints (seq, hash, signed_at, jws) VALUES ($1, $2, $3, $4) ON CONFLICT (seq) DO NOTHING', [seq, hash, signedAt, jws]);
-  return { seq, hash, signedAt, jws };
+  const inserted = await db.query('INSERT INTO audit.checkpoints (seq, hash, signed_at, jws) VALUES ($1, $2, $3, $4) ON CONFLICT (seq) DO NOTHING', [seq, hash, signedAt, jws]);
+  if (inserted.rowCount) return { seq, hash, signedAt, jws, created: true };
+  const existing = await db.query<{ signed_at: Date; jws: string }>('SELECT signed_at, jws FROM audit.checkpoints WHERE seq = $1', [seq]);
+  return { seq, hash, signedAt: existing.rows[0]!.signed_at, jws: existing.rows[0]!.jws, created: false };
 }
 
 /** Checks a checkpoint's signature against public keys; returns the signed (seq, hash). */
