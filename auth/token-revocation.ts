@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Pool } from '../lib/db/database.ts';
 import type { Logger } from '../lib/log.ts';
 import type { GrantRevoker } from './grants.ts';
+import { storedHash } from './stored-hash.ts';
 
 /**
  * Revoking a pivot token at the revocation endpoint (RFC 7009). oidc-provider refuses to
@@ -25,11 +25,11 @@ export function createPivotTokenRegistry(pool: Pool): PivotTokenRegistry {
       await pool.query(
         `INSERT INTO auth.pivot_tokens (token_hash, grant_id, client_id, account_id, expires_at)
          VALUES ($1, $2, $3, $4, to_timestamp($5)) ON CONFLICT (token_hash) DO NOTHING`,
-        [hashOf(token), issued.grantId, issued.clientId, issued.accountId, issued.expiresAt]);
+        [storedHash(token), issued.grantId, issued.clientId, issued.accountId, issued.expiresAt]);
     },
     async find(token) {
       const { rows } = await pool.query<{ grant_id: string; client_id: string; account_id: string }>(
-        'SELECT grant_id, client_id, account_id FROM auth.pivot_tokens WHERE token_hash = $1', [hashOf(token)]);
+        'SELECT grant_id, client_id, account_id FROM auth.pivot_tokens WHERE token_hash = $1', [storedHash(token)]);
       const row = rows[0];
       return row ? { grantId: row.grant_id, clientId: row.client_id, accountId: row.account_id } : undefined;
     },
@@ -89,8 +89,4 @@ async function revokeStructured(ctx: KoaContextWithOIDC, deps: { registry: Pivot
   }
   ctx.status = 200;
   ctx.body = '';
-}
-
-function hashOf(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
 }

@@ -1,6 +1,7 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
 import type { Pool } from '../../lib/db/database.ts';
+import { storedHash } from '../stored-hash.ts';
 
 /** The dashboard's session cookie: httpOnly, SameSite=Lax, only sent to /mon-compte. */
 export const SESSION_COOKIE = 'passerelle_mon_compte';
@@ -33,7 +34,7 @@ export function createSessionStore(pool: Pool, lifetimes: { idleSeconds: number;
       await pool.query(
         `INSERT INTO auth.dashboard_sessions (id_hash, account_id, idp, csrf_token, idle_expires_at, expires_at)
          VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5::float8), now() + make_interval(secs => $6::float8))`,
-        [hashOf(id), accountId, idp ?? null, randomBytes(32).toString('base64url'), lifetimes.idleSeconds, lifetimes.maxSeconds]);
+        [storedHash(id), accountId, idp ?? null, randomBytes(32).toString('base64url'), lifetimes.idleSeconds, lifetimes.maxSeconds]);
       return id;
     },
     async touch(id) {
@@ -41,12 +42,12 @@ export function createSessionStore(pool: Pool, lifetimes: { idleSeconds: number;
         `UPDATE auth.dashboard_sessions SET idle_expires_at = LEAST(expires_at, now() + make_interval(secs => $2::float8))
          WHERE id_hash = $1 AND idle_expires_at > now() AND expires_at > now()
          RETURNING account_id, idp, csrf_token`,
-        [hashOf(id), lifetimes.idleSeconds]);
+        [storedHash(id), lifetimes.idleSeconds]);
       const row = rows[0];
       return row ? { accountId: row.account_id, idp: row.idp ?? undefined, csrfToken: row.csrf_token } : undefined;
     },
     async destroy(id) {
-      await pool.query('DELETE FROM auth.dashboard_sessions WHERE id_hash = $1', [hashOf(id)]);
+      await pool.query('DELETE FROM auth.dashboard_sessions WHERE id_hash = $1', [storedHash(id)]);
     },
   };
 }
@@ -70,8 +71,4 @@ export function csrfMatches(session: DashboardSession, sent: string | null): boo
   const expected = Buffer.from(session.csrfToken);
   const actual = Buffer.from(sent);
   return expected.length === actual.length && timingSafeEqual(expected, actual);
-}
-
-function hashOf(id: string): string {
-  return createHash('sha256').update(id).digest('base64url');
 }

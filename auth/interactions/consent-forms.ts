@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Pool } from '../../lib/db/database.ts';
 import type { ConsentedOperation } from '../authorization-details/graphql-operation.ts';
+import { storedHash } from '../stored-hash.ts';
 
 /**
  * The consent form's protection against forgery and replay: each rendering of the
@@ -34,7 +35,7 @@ export function createConsentForms(pool: Pool): ConsentForms {
          VALUES ($1, $2, $3::jsonb, now() + make_interval(secs => $4::float8))
          ON CONFLICT (interaction_uid) DO UPDATE SET token_hash = EXCLUDED.token_hash, shown = EXCLUDED.shown, expires_at = EXCLUDED.expires_at
          WHERE auth.consent_forms.decided_at IS NULL`,
-        [interactionUid, hashOf(token), JSON.stringify(shown), ttlSeconds]);
+        [interactionUid, storedHash(token), JSON.stringify(shown), ttlSeconds]);
       if (rowCount === 0) throw new ConsentAlreadyDecided();
       return token;
     },
@@ -43,7 +44,7 @@ export function createConsentForms(pool: Pool): ConsentForms {
         `UPDATE auth.consent_forms SET decided_at = now(), decision = $3
          WHERE interaction_uid = $1 AND token_hash = $2 AND decided_at IS NULL AND expires_at > now()
          RETURNING shown`,
-        [interactionUid, hashOf(token), decision]);
+        [interactionUid, storedHash(token), decision]);
       if (rows[0]) return { ok: true, shown: rows[0].shown };
       return { ok: false, reason: await this.decided(interactionUid) ? 'decided' : 'invalid' };
     },
@@ -57,8 +58,4 @@ export function createConsentForms(pool: Pool): ConsentForms {
 /** Thrown by `issue` when the interaction's consent was already answered. */
 export class ConsentAlreadyDecided extends Error {
   override name = 'ConsentAlreadyDecided';
-}
-
-function hashOf(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
 }

@@ -37,7 +37,14 @@ export function toAppendInput(event: AuditEvent, deadline?: number): Record<stri
 /** `audit.append`'s rows: the index in the batch of each event written, its seq and hash. */
 export interface AppendedRow { idx: number; event_seq: string | number; event_hash: string }
 
-export const APPEND = 'SELECT idx, event_seq, event_hash FROM audit.append($1::jsonb)';
+/** The call to `audit.append` on `batch` (a parameter like `$1`, or an escaped literal). */
+export function appendCall(batch: string): string {
+  return `SELECT idx, event_seq, event_hash FROM audit.append(${batch}::jsonb)`;
+}
+
+export function recordedOf(row: AppendedRow): RecordedEvent {
+  return { seq: Number(row.event_seq), hash: row.event_hash };
+}
 
 /**
  * Appends events to the chain inside the caller's transaction (`client` must be in
@@ -47,6 +54,6 @@ export const APPEND = 'SELECT idx, event_seq, event_hash FROM audit.append($1::j
  */
 export async function appendEvents(client: PoolClient, events: readonly AuditEvent[]): Promise<RecordedEvent[]> {
   if (!events.length) return [];
-  const { rows } = await client.query<AppendedRow>(APPEND, [JSON.stringify(events.map((e) => toAppendInput(e)))]);
-  return rows.map((row) => ({ seq: Number(row.event_seq), hash: row.event_hash }));
+  const { rows } = await client.query<AppendedRow>(appendCall('$1'), [JSON.stringify(events.map((e) => toAppendInput(e)))]);
+  return rows.map(recordedOf);
 }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Pool } from '../db/database.ts';
-import { toAppendInput, type AppendedRow, type AuditEvent, type RecordedEvent } from './append.ts';
+import { appendCall, recordedOf, toAppendInput, type AppendedRow, type AuditEvent, type RecordedEvent } from './append.ts';
 
 /**
  * Group commit for high-rate appenders (the gateway records every exchange): events
@@ -105,10 +105,10 @@ export class AuditWriter {
       const timeout = this.options.timeoutMs === undefined ? '' : `SET LOCAL statement_timeout = ${Math.max(1, Math.round(this.options.timeoutMs))};`;
       // Literal, not a parameter: a simple query may hold several statements, an extended one may not.
       const results = (await client.query(
-        `BEGIN; ${timeout} SELECT idx, event_seq, event_hash FROM audit.append(${client.escapeLiteral(input)}::jsonb); COMMIT;`,
+        `BEGIN; ${timeout} ${appendCall(client.escapeLiteral(input))}; COMMIT;`,
       )) as unknown as pg.QueryResult<AppendedRow>[];
       const rows = results.find((r) => r.command === 'SELECT')!.rows;
-      const written = new Map(rows.map((row) => [row.idx, { seq: Number(row.event_seq), hash: row.event_hash }]));
+      const written = new Map(rows.map((row) => [row.idx, recordedOf(row)]));
       if (written.size) this.options.onBatch?.(written.size, (performance.now() - started) / 1000);
       batch.forEach((p, i) => {
         const recorded = written.get(i);
