@@ -12,7 +12,7 @@ import { startTestPlatform } from '../test/helpers/platform.ts';
  * What consent per query costs, on this machine, with the whole platform in one process
  * (embedded PostgreSQL unless DATABASE_URL is set):
  * - the broker's check of a requested operation (analysis + entitlement), per request;
- * - one citizen journey, phase by phase, as the README's service provider runs it
+ * - one citizen journey, phase by phase, as the service provider of docs/service-providers.md runs it
  *   (PAR + sign-in at an IdP + consent page; decision; code exchange; gateway query);
  * - how long after a revocation at /revoke the gateway refuses the token.
  * Run: npx tsx bench/consent-journey.ts [journeys=20]

@@ -9,7 +9,7 @@ import { Citizen, consentPage, textOf } from '../helpers/citizen.ts';
 import { authorizationUrl, inline, postGraphQL, registered, serviceProvider } from '../helpers/service-provider.ts';
 
 /**
- * The whole path, as a service provider following the README does it (the README's
+ * The whole path, as a service provider following docs/service-providers.md does it (its
  * example code, docs/examples/service-provider.ts): openid-client against the running
  * broker, each sandbox citizen signing in at a sandbox identity provider, the consent
  * page, the code exchange, one POST to the gateway, data from the real subgraphs.
@@ -36,10 +36,10 @@ const CITIZENS = [
   { login: 'anne-sophie.lefevre-roy', idp: 'laposte', given: 'Anne-Sophie Hélène', family: 'Lefèvre-Roy', cityCode: '30189', critAir: [1, 3], quotient: 900 },
 ] as const;
 
-test('the README shows the example code this test runs, verbatim', () => {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+test('docs/service-providers.md shows the example code this test runs, verbatim', () => {
+  const guide = readFileSync(new URL('../../docs/service-providers.md', import.meta.url), 'utf8');
   const example = readFileSync(new URL('../../docs/examples/service-provider.ts', import.meta.url), 'utf8');
-  expect(readme).toContain(example.trim());
+  expect(guide).toContain(example.trim());
 });
 
 describe.each(CITIZENS)('$login signs in at $idp and allows the parking operation', (person) => {

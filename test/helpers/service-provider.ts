@@ -6,7 +6,7 @@ import type { TestPlatform } from './platform.ts';
  * A sandbox service provider as a test drives it: openid-client against the running
  * broker (private_key_jwt for parking-nimes, client_secret_post and PAR for
  * simulateur-caf, as configured), with any authorization parameters a test needs.
- * The README's example (docs/examples/service-provider.ts) is the happy path; this
+ * The example of docs/service-providers.md (docs/examples/service-provider.ts) is the happy path; this
  * is for requests the example would never send.
  */
 export interface ServiceProvider {

@@ -6,7 +6,7 @@ import { connect, finishSignIn, queryGateway, startSignIn } from '../../../docs/
 import { sandboxSpKey } from '../../auth/support/broker.ts';
 
 /**
- * The smallest service provider a browser can use, built on the README's example
+ * The smallest service provider a browser can use, built on the example of docs/service-providers.md
  * (docs/examples/service-provider.ts): `/` sends the citizen to the broker for the
  * Parking operation, `/callback` exchanges the code, runs the operation at the gateway
  * and shows the result as a page. It listens before the platform starts (its redirect
