@@ -4,6 +4,6 @@ import { createBroker } from './broker.ts';
 
 /**
  * The broker (FranceConnect): OpenID provider for service providers, relying
- * party of identity providers. See README "Broker".
+ * party of identity providers. See docs/broker.md.
  */
 export const startBroker: StartComponent = (context, options = {}) => createBroker(context, options, validatePivotIdentity);

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { PivotIdentity } from '../lib/pivot/identity.ts';
 
 /**
- * Citizen identifiers (README "Pairwise subject"):
+ * Citizen identifiers (docs/broker.md "Pairwise subject"):
  *
  *   canonical  = JSON array of the normalized pivot identity (see `canonicalPivot`)
  *   accountId  = base64url(HMAC-SHA256(pairwiseSecret, "passerelle:account\n" + canonical))

@@ -9,7 +9,7 @@ export const MIN_NONCE_LENGTH = 22;
 
 /**
  * An oidc-provider error carrying our code: the SP reads it at the start of
- * `error_description`, the error page shows it (auth/pages/errors.ts).
+ * `error_description`, the error page shows it (auth/pages.ts).
  */
 export function withCode<E extends errors.OIDCProviderError>(error: E, code: BrokerErrorCode): E {
   Object.assign(error, { passerelleCode: code });

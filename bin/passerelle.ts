@@ -6,6 +6,7 @@
  *   passerelle seed [--citizens N]    load the sandbox registries (+ N synthetic citizens)
  *   passerelle token <login> --provider <name>   a development token for one subgraph (sandbox only)
  *   passerelle audit verify           check the tamper-evident audit trail
+ *   passerelle config doc             regenerate docs/configuration.md from the configuration schema
  *   passerelle demo --login <login>   a citizen's visit to the parking service over HTTP (sandbox only)
  *   passerelle bench [--duration S] …   full stack vs bare gateway on the parking query (bench/)
  * Each command lives in bin/commands/<name>.ts and exports `run(args)`.
@@ -13,6 +14,7 @@
 const COMMANDS: Record<string, () => Promise<{ run(args: string[]): Promise<number | void> }>> = {
   compose: () => import('./commands/compose.ts'),
   audit: () => import('./commands/audit.ts'),
+  config: () => import('./commands/config.ts'),
   demo: () => import('./commands/demo.ts'),
   errors: () => import('./commands/errors.ts'),
   seed: () => import('./commands/seed.ts'),

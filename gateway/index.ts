@@ -25,7 +25,7 @@ import { Readiness } from './readiness.ts';
 import { RevocationList } from './revocation.ts';
 
 /**
- * The data-exchange gateway (DESIGN.md flow 5): `/graphql` for service providers,
+ * The data-exchange gateway (docs/architecture.md#flows, flow 5): `/graphql` for service providers,
  * `/.well-known/jwks.json` for data providers and the broker, health and metrics.
  */
 const PARTITION_CHECK_MS = 6 * 3600_000;

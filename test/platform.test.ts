@@ -92,7 +92,7 @@ describe('the embedded data folder lock', () => {
   });
 });
 
-test('the sandbox configuration holds the parking service the README describes', () => {
+test('the sandbox configuration holds the parking service docs/parking.md describes', () => {
   const parking = loadConfig({ env: {} }).parking!;
   expect([parking.url, parking.clientId, parking.operationName, parking.tariff.cityCode]).toEqual(['http://localhost:3000', 'parking-nimes', 'Parking', '30189']);
 });

@@ -37,8 +37,7 @@ export interface DashboardDeps {
 type Section = 'history' | 'consents' | 'preferences';
 
 /**
- * The citizen's dashboard, served by the broker under /mon-compte (README "Citizen
- * dashboard"): sign-in through the broker itself, history (filters, pages), active
+ * The citizen's dashboard, served by the broker under /mon-compte (docs/dashboard.md): sign-in through the broker itself, history (filters, pages), active
  * consents and their withdrawal, IdP preferences, export, sign-out. Every page needs
  * a dashboard session; every POST its CSRF token.
  */

@@ -13,7 +13,7 @@ export interface AuditEvent {
 export interface RecordedEvent { seq: number; hash: string }
 
 /**
- * One event as `audit.append` (lib/audit/migrations/003) takes it: its columns, its
+ * One event as `audit.append` (lib/audit/migrations/003_append_in_database.sql) takes it: its columns, its
  * chain body (chain.ts `chainBody`), and for writers that answer within a time limit a
  * deadline past which it must not be written.
  */

@@ -5,7 +5,7 @@ export const ACR_LEVELS = ['eidas1', 'eidas2', 'eidas3'] as const;
 export type AcrLevel = (typeof ACR_LEVELS)[number];
 export const AcrLevel = z.enum(ACR_LEVELS);
 
-export const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+export const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).meta({ title: 'http(s) URL' });
 
 /**
  * A secret or key: `{ "env": "VAR" }`, `{ "file": "path" }` (relative to the
@@ -16,12 +16,12 @@ export const SecretRef = z.union([
   z.string().min(1),
   z.strictObject({ env: z.string().min(1) }),
   z.strictObject({ file: z.string().min(1) }),
-]);
+]).meta({ title: 'secret reference' });
 export type SecretRef = z.infer<typeof SecretRef>;
 
 /** Where a component is reached (`url`) and where it listens (`port` defaults to the URL's). */
 export const Service = {
-  url: HttpUrl,
-  port: z.number().int().min(0).max(65535).optional(),
-  host: z.string().default('127.0.0.1'),
+  url: HttpUrl.describe('Where the component is reached (its public base URL).'),
+  port: z.number().int().min(0).max(65535).optional().describe("Port it listens on; default: the URL's port."),
+  host: z.string().default('127.0.0.1').describe('Address it listens on.'),
 };

@@ -8,12 +8,16 @@ import { IdentityProvidersSection } from './sections/identity-providers.ts';
 import { ParkingSection } from './sections/parking.ts';
 import { ServiceProvidersSection } from './sections/service-providers.ts';
 
-/** The federation, as one configuration file describes it. */
+/**
+ * The federation, as one configuration file describes it. Every key carries its
+ * description (`.describe()`): docs/configuration.md is generated from them
+ * (`npm run config:doc`, lib/config/document.ts).
+ */
 export const PasserelleConfig = z.strictObject({
-  $schema: z.string().optional(),
-  /** A sandbox configuration may carry inline secrets; a real one may not. */
-  sandbox: z.boolean().default(false),
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  $schema: z.string().optional().describe('Ignored: lets an editor attach a JSON Schema to the file.'),
+  sandbox: z.boolean().default(false).describe(
+    'A sandbox configuration may carry inline secrets and starts the sandbox stand-ins (identity providers, parking service, seed data); a real one may not.'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Lowest level of the log lines written (pino).'),
   database: DatabaseSection,
   audit: AuditSection,
   broker: BrokerSection,
@@ -21,7 +25,6 @@ export const PasserelleConfig = z.strictObject({
   dataProviders: DataProvidersSection,
   identityProviders: IdentityProvidersSection,
   serviceProviders: ServiceProvidersSection,
-  /** The sandbox parking service (sandbox configurations only). */
   parking: ParkingSection.optional(),
 });
 export type PasserelleConfigInput = z.input<typeof PasserelleConfig>;

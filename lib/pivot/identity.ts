@@ -1,6 +1,6 @@
 /**
  * The pivot identity: the claims that identify a citizen across the federation
- * (DESIGN.md flow 2). The broker validates it from an identity provider's claims
+ * (docs/pivot-identity.md; flow 2 of docs/architecture.md#flows). The broker validates it from an identity provider's claims
  * (`lib/pivot/validate.ts`); data providers match their registries on its
  * normalized form (`lib/pivot/normalize.ts`).
  */

@@ -6,7 +6,7 @@ import { FRANCE_COG, GENDERS, PIVOT_CLAIMS, type Gender, type PivotIdentity } fr
 
 /**
  * Validates the claims an identity provider returned (ID token + userinfo) as a
- * pivot identity (DESIGN.md flow 2). Every problem is reported, each with a
+ * pivot identity (docs/pivot-identity.md). Every problem is reported, each with a
  * stable code from `pivotErrors`; the messages never carry claim values.
  *
  * - Standard OpenID protocol claims (PROTOCOL_CLAIMS) are ignored; any other

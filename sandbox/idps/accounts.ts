@@ -1,5 +1,5 @@
 /**
- * Sandbox test accounts (DESIGN.md "Sandbox"): what each sandbox identity
+ * Sandbox test accounts (docs/sandbox.md "Sandbox citizens"): what each sandbox identity
  * provider knows about a person. Password `123` for every account.
  * The claims are sent as-is — an identity provider does not validate the pivot
  * identity, the broker does — so `identite.invalide` (born in France, no

@@ -3,7 +3,7 @@ import type { AccountClaims } from '../idps/accounts.ts';
 import { SANDBOX_IDPS } from '../idps/definitions.ts';
 
 /**
- * The sandbox citizens of DESIGN.md, by login, with the pivot identity their sandbox
+ * The sandbox citizens (docs/sandbox.md "Sandbox citizens"), by login, with the pivot identity their sandbox
  * identity provider asserts (`sandbox/idps/`): the registries are seeded for exactly
  * what the IdPs send. Registries spell names their own way (upper case, no accents,
  * spaces for hyphens...): matching them is the normalization's job.

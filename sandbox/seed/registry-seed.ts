@@ -6,7 +6,7 @@ import type { SyntheticHousehold } from './households.ts';
 
 /**
  * What the seeder needs per data provider, in `sandbox/seed/registries/<name>.ts`: the
- * sandbox records (exactly DESIGN.md's data) and the records of synthetic households,
+ * sandbox records (exactly those of docs/sandbox.md) and the records of synthetic households,
  * in the shape the provider's `writeRecords` loads. A provider without such a file
  * simply gets no seed data.
  */

@@ -6,7 +6,7 @@ import { loadRegistrySeed } from './registry-seed.ts';
 
 /**
  * Loading the sandbox registries:
- * - `seedSandbox`: the sandbox citizens of DESIGN.md, written again on every call
+ * - `seedSandbox`: the sandbox citizens (docs/sandbox.md), written again on every call
  *   (replacing the same records), so it is idempotent and cheap (`passerelle start`
  *   runs it on a sandbox configuration);
  * - `seedSynthetic`: synthetic households up to N citizens per registry, in batches of

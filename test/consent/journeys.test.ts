@@ -26,7 +26,7 @@ afterAll(async () => {
 
 const PURPOSE = 'Calculer le tarif de votre abonnement de stationnement résident';
 
-/** What DESIGN.md says the providers hold about each sandbox citizen. */
+/** What the providers hold about each sandbox citizen (docs/sandbox.md "Sandbox citizens"). */
 const CITIZENS = [
   { login: 'marie.dupont', idp: 'impots', given: 'Marie', family: 'Dupont', cityCode: '30189', critAir: [0], quotient: 540 },
   { login: 'jean.martin', idp: 'ameli', given: 'Jean', family: 'Martin', cityCode: '30189', critAir: [2], quotient: 1450 },

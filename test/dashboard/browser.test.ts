@@ -61,7 +61,7 @@ test('Marie signs in to /mon-compte, reads her history, withdraws a consent, blo
   expect(await page.locator('#history').textContent()).toContain('Données transmises à Stationnement résidentiel — Ville de Nîmes');
   expect(await page.locator('[aria-current="page"]').textContent()).toBe('Mon historique');
   await shot(page, 'dashboard-history-fr.png');
-  // The README's picture (docs/images/dashboard.png): the first screen only.
+  // The picture of docs/dashboard.md (docs/images/dashboard.png): the first screen only.
   await page.screenshot({ path: new URL('dashboard-history-fr-top.png', OUTPUT).pathname });
 
   // Filter by data provider with the form (keyboard-reachable labels and selects).

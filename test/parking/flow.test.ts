@@ -5,7 +5,7 @@ import { startWholePlatform, type WholePlatform } from './support/platform.ts';
 /**
  * The parking service through the whole platform (subgraphs, sandbox IdPs,
  * broker, gateway, parking), over HTTP as a citizen's browser would go: every
- * sandbox identity's expected outcome (DESIGN.md), and every way it can go wrong.
+ * sandbox identity's expected outcome (docs/parking.md "Expected outcomes"), and every way it can go wrong.
  */
 let platform: WholePlatform;
 let parkingUrl: string;
@@ -21,7 +21,7 @@ afterAll(async () => {
 const visit = (login: string, idp: string, extra: Partial<Parameters<typeof visitParking>[0]> = {}) => visitParking({ parkingUrl, login, idp, ...extra });
 const prices = (outcome: VisitOutcome) => (outcome.kind === 'permit' ? outcome.vehicles : outcome.kind === 'ineligible' ? outcome.reason : `error ${outcome.code}`);
 
-describe('every sandbox identity gets the outcome DESIGN.md gives', () => {
+describe('every sandbox identity gets the outcome docs/parking.md gives', () => {
   test.each([
     ['marie.dupont', 'impots', [{ plate: 'GE-512-KL', monthlyCents: 500 }]],
     ['jean.martin', 'ameli', [{ plate: 'CH-318-XN', monthlyCents: 3500 }]],

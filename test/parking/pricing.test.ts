@@ -10,7 +10,7 @@ const prices = (data: ParkingData, tariff: Tariff = NIMES) => {
   return q.eligible ? q.vehicles.map((v) => v.monthlyCents) : q.reason;
 };
 
-describe('resident parking pricing (DESIGN.md rules)', () => {
+describe('resident parking pricing (docs/parking.md "Pricing rules")', () => {
   test('the sandbox citizens get the expected prices', () => {
     expect(prices({ taxAddress: nimes, vehicles: [car(0)], familyQuotient: { value: 540, regime: 'CAF' } })).toEqual([500]); // Marie
     expect(prices({ taxAddress: nimes, vehicles: [car(2)], familyQuotient: { value: 1450, regime: 'CAF' } })).toEqual([3500]); // Jean

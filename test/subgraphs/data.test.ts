@@ -1,6 +1,6 @@
 import { citizen, entitiesQuery, post, sandbox, startTestSubgraphs, tokenClaims, type TestSubgraphs } from './helpers.ts';
 
-/** What each subgraph answers about each sandbox citizen (DESIGN.md), through the real HTTP service. */
+/** What each subgraph answers about each sandbox citizen (docs/sandbox.md), through the real HTTP service. */
 let env: TestSubgraphs;
 beforeAll(async () => { env = await startTestSubgraphs(); });
 afterAll(async () => { await env.close(); });

@@ -3,44 +3,24 @@ import { Service, SecretRef, HttpUrl } from '../common.ts';
 
 export const BrokerSection = z.strictObject({
   ...Service,
-  /** OpenID issuer identifier; defaults to `url`. */
-  issuer: HttpUrl.optional(),
-  /** Private JWKS of the broker (ID token and pivot token signing); order = rotation state (auth/keys.ts). */
-  keys: SecretRef,
-  /** Server secret mixed into pairwise subjects. */
-  pairwiseSecret: SecretRef,
-  /** Keys signing the broker's cookies (first one signs, all verify). */
-  cookieKeys: SecretRef,
-  /** Lifetime of pivot tokens (access tokens for the gateway). */
-  accessTokenTtlSeconds: z.number().int().positive().max(600).default(60),
-  /** Lifetime of authorization codes. */
-  codeTtlSeconds: z.number().int().positive().max(600).default(60),
-  /** Lifetime of ID tokens. */
-  idTokenTtlSeconds: z.number().int().positive().max(3600).default(300),
-  /** Lifetime of a sign-in interaction (chooser, trip to the IdP). */
-  interactionTtlSeconds: z.number().int().positive().max(3600).default(600),
-  /** Lifetime of a broker session (single sign-on between service providers). */
-  sessionTtlSeconds: z.number().int().positive().max(86400).default(1800),
-  /**
-   * The gateway's public JWKS (a file reference): pivot tokens are encrypted to its
-   * first `use: "enc"`, `alg: "ECDH-ES"` key (docs/tokens.md). Private members, if the
-   * file holds any (the sandbox pair), are dropped.
-   */
-  gatewayEncryptionKeys: SecretRef,
-  /** Timeout of one request to an identity provider (discovery, token, userinfo). */
-  idpTimeoutMs: z.number().int().positive().max(60000).default(5000),
-  /** The citizen's dashboard (`/mon-compte`, auth/dashboard/). */
+  issuer: HttpUrl.optional().describe('OpenID issuer identifier; default: `url`.'),
+  keys: SecretRef.describe('Private JWKS of the broker (ID token, pivot token and audit checkpoint signing); order = rotation state (auth/keys.ts, docs/broker.md).'),
+  pairwiseSecret: SecretRef.describe('Server secret mixed into pairwise subjects and account ids (auth/pairwise.ts); changing it changes every `sub`.'),
+  cookieKeys: SecretRef.describe('Keys signing the broker\'s cookies, as a JSON list (the first one signs, all verify).'),
+  accessTokenTtlSeconds: z.number().int().positive().max(600).default(60).describe('Lifetime of pivot tokens (the access tokens for the gateway).'),
+  codeTtlSeconds: z.number().int().positive().max(600).default(60).describe('Lifetime of authorization codes.'),
+  idTokenTtlSeconds: z.number().int().positive().max(3600).default(300).describe('Lifetime of ID tokens.'),
+  interactionTtlSeconds: z.number().int().positive().max(3600).default(600).describe('Lifetime of a sign-in interaction (chooser, trip to the IdP).'),
+  sessionTtlSeconds: z.number().int().positive().max(86400).default(1800).describe('Lifetime of a broker session (single sign-on between service providers).'),
+  gatewayEncryptionKeys: SecretRef.describe(
+    'The gateway\'s public JWKS (a file reference): pivot tokens are encrypted to its first `use: "enc"`, `alg: "ECDH-ES"` key '
+    + '(docs/tokens.md). Private members, if the file holds any (the sandbox pair), are dropped.'),
+  idpTimeoutMs: z.number().int().positive().max(60000).default(5000).describe('Timeout of one request to an identity provider (discovery, token, userinfo).'),
   dashboard: z.strictObject({
-    /**
-     * Secret of the dashboard's own OpenID client at the broker. Absent: derived from
-     * `pairwiseSecret` (HMAC), so no extra secret has to be managed.
-     */
-    clientSecret: SecretRef.optional(),
-    /** A dashboard session ends after this long without a request. */
-    sessionIdleSeconds: z.number().int().min(60).max(3600).default(900),
-    /** A dashboard session ends this long after sign-in, whatever the activity. */
-    sessionMaxSeconds: z.number().int().min(300).max(86400).default(7200),
-    /** Events per history page. */
-    pageSize: z.number().int().min(5).max(100).default(20),
-  }).prefault({}),
-});
+    clientSecret: SecretRef.optional().describe(
+      'Secret of the dashboard\'s own OpenID client at the broker. Absent: derived from `pairwiseSecret` (HMAC), so no extra secret has to be managed.'),
+    sessionIdleSeconds: z.number().int().min(60).max(3600).default(900).describe('A dashboard session ends after this long without a request.'),
+    sessionMaxSeconds: z.number().int().min(300).max(86400).default(7200).describe('A dashboard session ends this long after sign-in, whatever the activity.'),
+    pageSize: z.number().int().min(5).max(100).default(20).describe('Events per history page.'),
+  }).prefault({}).describe('The citizen\'s dashboard (`/mon-compte`, auth/dashboard/, docs/dashboard.md).'),
+}).describe('The broker (auth/): OpenID provider of the service providers, relying party of the identity providers (docs/broker.md).');

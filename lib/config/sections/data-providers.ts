@@ -3,14 +3,14 @@ import { Service } from '../common.ts';
 
 /** A data provider: one subgraph, one folder in `subgraphs/` and one in `schema/`. */
 export const DataProvider = z.strictObject({
-  name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be lower-case letters, digits or _'),
+  name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be lower-case letters, digits or _')
+    .describe('The provider\'s name: its folders `subgraphs/<name>/` and `schema/<name>/`, its PostgreSQL schema, its component name.'),
   ...Service,
-  /** Audience of the internal tokens the gateway mints for this provider. */
-  audience: z.string().optional(),
-  /** Database connections of this provider's subgraph process. */
-  poolSize: z.number().int().positive().max(200).default(10),
+  audience: z.string().optional().describe('Audience of the internal tokens the gateway mints for this provider; default: `urn:passerelle:dp:<name>`.'),
+  poolSize: z.number().int().positive().max(200).default(10).describe('Database connections of this provider\'s subgraph process.'),
 });
 export type DataProvider = z.infer<typeof DataProvider>;
 
 export const DataProvidersSection = z.array(DataProvider).min(1)
-  .refine((list) => new Set(list.map((p) => p.name)).size === list.length, 'data provider names must be unique');
+  .refine((list) => new Set(list.map((p) => p.name)).size === list.length, 'data provider names must be unique')
+  .describe('The data providers, one Apollo subgraph each (docs/data-providers.md); at least one, names unique. A provider\'s GraphQL endpoint is its `url` (at `/graphql` when the URL has no path).');

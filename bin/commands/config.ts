@@ -1,0 +1,17 @@
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { renderConfigurationDocument } from '../../lib/config/document.ts';
+import { PasserelleConfig } from '../../lib/config/schema.ts';
+
+export const CONFIGURATION_DOC = fileURLToPath(new URL('../../docs/configuration.md', import.meta.url));
+
+/** `passerelle config doc`: regenerates docs/configuration.md from the configuration schema. */
+export async function run(args: string[]): Promise<number> {
+  if (args[0] !== 'doc' || args.length > 1) {
+    console.error('usage: passerelle config doc   (writes docs/configuration.md)');
+    return 2;
+  }
+  writeFileSync(CONFIGURATION_DOC, renderConfigurationDocument(PasserelleConfig));
+  console.log(`wrote ${CONFIGURATION_DOC}`);
+  return 0;
+}
