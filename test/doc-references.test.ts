@@ -49,12 +49,12 @@ describe('the reference matcher', () => {
       '# Links', '',
       '[ok](broker.md) [ok](broker.md#signing-keys-and-rotation) [ok](#links) [ok](../README.md#where-to-read-next)',
       '[missing](brokers.md) [bad anchor](broker.md#nothing) [web](https://example.org/x.md)', '',
-      '```sh', 'npx tsx auth/not-there.ts   # commands in fenced blocks are not checked', '```', '',
+      '```sh', 'npx tsx auth/not-there.ts   # commands in code blocks are checked too', '```', '',
       '| file | what |', '|---|---|', '| `auth/missing.ts` | a table cell is checked |',
     ].join('\n');
     const local = new MemoryRepository();
     (local.files as Set<string>).add('docs/links.md');
-    expect(checkMarkdown(local, 'docs/links.md').map((p) => `${p.line} ${p.text}`)).toEqual(['4 brokers.md', '4 broker.md#nothing', '12 auth/missing.ts']);
+    expect(checkMarkdown(local, 'docs/links.md').map((p) => `${p.line} ${p.text}`)).toEqual(['4 brokers.md', '4 broker.md#nothing', '7 auth/not-there.ts', '12 auth/missing.ts']);
   });
 
   test('reads comments only, not strings', () => {

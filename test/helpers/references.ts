@@ -10,9 +10,9 @@ import ts from 'typescript';
  * comment names, and says which do not resolve. What counts as a path, so that the check
  * is strict without false positives:
  * - a word starting with one of the repository's top-level folders and a slash
- *   (`auth/broker.ts`, `docs/tokens.md#revocation`, `lib/web/`), in Markdown prose, in
- *   Markdown code spans and in code comments — not inside URLs, not as the tail of another
- *   path (`@apollo/gateway`, `../lib/x.ts`), not in fenced code blocks (commands);
+ *   (`auth/broker.ts`, `docs/tokens.md#revocation`, `lib/web/`), in Markdown prose, code
+ *   spans and code blocks, and in code comments — not inside URLs, not as the tail of
+ *   another path (`@apollo/gateway`, `../lib/x.ts`);
  * - a root document name in capitals, like `README.md`;
  * - a Markdown link or image target, relative to the Markdown file (schemes skipped);
  * - a quoted heading after a document name (`docs/tokens.md, "Revocation"`,
@@ -167,7 +167,10 @@ export function checkMarkdown(repo: Repository, file: string): Reference[] {
   const visit = (list: readonly Token[], line: number): void => {
     for (const token of list) {
       const here = token.raw ? Math.max(line, lineAt(token.raw)) : line;
-      if (token.type === 'code') continue; // commands and examples
+      if (token.type === 'code') {
+        problems.push(...checkText(repo, (token as Tokens.Code).text, file, here + 1));
+        continue;
+      }
       if (token.type === 'link' || token.type === 'image') {
         problems.push(...checkLink(repo, file, (token as Tokens.Link).href, here));
       } else if (token.type === 'codespan' || ((token.type === 'text' || token.type === 'escape') && !('tokens' in token && token.tokens))) {
