@@ -18,7 +18,7 @@ export interface BrokerContract {
 }
 
 export function loadBrokerContract(config: Config): BrokerContract {
-  const composed = composeContract(loadContract());
+  const composed = composeContract(loadContract(config));
   const limits = config.gateway.limits;
   const operations = operationSchemaFromSupergraph(composed.supergraphSdl, composed.scopes, {
     maxBytes: limits.maxDocumentBytes, maxTokens: limits.maxTokens, maxDepth: limits.maxDepth,
