@@ -65,7 +65,7 @@ test('registries loaded by the old code keep their data and are seeded again by 
     const seed = (await loadRegistrySeed(folder))!;
     await inTransaction(pool, (client) => provider.writeRecords(client, seed.sandboxRecords(new Date()), { replace: true }));
   }
-  const people = Object.fromEntries(await Promise.all(BEFORE.map(async (name) => [name, await count(`${name}.person`)])));
+  const people: Record<string, number> = Object.fromEntries(await Promise.all(BEFORE.map(async (name) => [name, await count(`${name}.person`)])));
   expect(Object.values(people).every((n) => n > 0)).toBe(true);
 
   expect(await seedSandbox(pool, folders)).toEqual(BEFORE);
