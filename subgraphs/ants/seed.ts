@@ -1,9 +1,9 @@
-import { critAirClass, type Energy } from './crit-air.ts';
-import type { AntsRecords, VehicleRecord } from './records.ts';
 import type { SyntheticHousehold } from '../../sandbox/seed/households.ts';
 import { SANDBOX_IDENTITIES as who, SANDBOX_RELATIVES as relative } from '../../sandbox/seed/identities.ts';
 import type { Random } from '../../sandbox/seed/random.ts';
 import { registryPerson, SPELLINGS, type RegistrySeed } from '../../sandbox/seed/registry-seed.ts';
+import { critAirClass, type Energy } from './crit-air.ts';
+import type { AntsRecords, VehicleRecord } from './records.ts';
 
 /** ANTS seed data: the SIV keeps names as the civil status spells them. */
 const spelling = SPELLINGS.civilStatus;

@@ -1,7 +1,7 @@
-import type { DgfipRecords, FamilySituation, TaxHouseholdRecord } from './records.ts';
 import type { SyntheticHousehold } from '../../sandbox/seed/households.ts';
 import { SANDBOX_IDENTITIES as who, SANDBOX_RELATIVES as relative } from '../../sandbox/seed/identities.ts';
 import { registryPerson, SPELLINGS, type RegistrySeed } from '../../sandbox/seed/registry-seed.ts';
+import type { DgfipRecords, FamilySituation, TaxHouseholdRecord } from './records.ts';
 
 /**
  * DGFiP seed data. The tax registry writes names in upper case without accents.
