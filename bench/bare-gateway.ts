@@ -7,7 +7,7 @@ import { parse } from 'graphql';
 import { timeoutFetcher } from '../gateway/data-sources.ts';
 import { ProviderTokenMinter } from '../gateway/provider-token.ts';
 import type { RunningComponent } from '../lib/component.ts';
-import { CITIZEN_SUBGRAPH, loadContract } from '../lib/federation/contract.ts';
+import { CITIZEN_SDL, CITIZEN_SUBGRAPH } from '../lib/federation/contract.ts';
 import type { PivotIdentity } from '../lib/pivot/identity.ts';
 import type { GatewayKeys } from '../gateway/keys.ts';
 
@@ -53,7 +53,7 @@ export async function startBareGateway(options: {
   refresh.unref();
 
   const citizenSchema = buildSubgraphSchema([{
-    typeDefs: parse(loadContract().citizenSdl),
+    typeDefs: parse(CITIZEN_SDL),
     resolvers: {
       Query: { me: (_root: unknown, _args: unknown, context: BareContext) => ({ id: options.citizens[context.citizen]!.sub }) },
       Citizen: { __resolveReference: (reference: { id: string }) => reference },

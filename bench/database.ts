@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { openDatabase, type Database } from '../lib/db/database.ts';
+import type { ProviderFolder } from '../lib/federation/provider-folders.ts';
 import { seedSandbox, seedSynthetic, syntheticProgress } from '../sandbox/seed/seed.ts';
 
 /**
@@ -35,11 +36,11 @@ export interface SeedReport {
   seconds: number;
 }
 
-export async function ensureRegistries(database: Database, providers: readonly string[], citizens: number, log: (line: string) => void): Promise<SeedReport> {
+export async function ensureRegistries(database: Database, providers: readonly ProviderFolder[], citizens: number, log: (line: string) => void): Promise<SeedReport> {
   const pool = database.pool({ max: providers.length + 1, applicationName: 'passerelle-bench-seed' });
   try {
     const before = await syntheticProgress(pool);
-    const ready = providers.every((p) => (before.find((r) => r.provider === p)?.citizens ?? 0) >= citizens);
+    const ready = providers.every((p) => (before.find((r) => r.provider === p.name)?.citizens ?? 0) >= citizens);
     if (ready) return { registries: before, seconds: 0 };
     log(`seeding the registries up to ${citizens.toLocaleString('en')} synthetic citizens each (once; later runs reuse them)…`);
     const started = performance.now();

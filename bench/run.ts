@@ -8,6 +8,8 @@ import { loadGatewayKeys } from '../gateway/keys.ts';
 import { ProviderTokenMinter } from '../gateway/provider-token.ts';
 import { loadConfig } from '../lib/config/load.ts';
 import { composeContract } from '../lib/federation/compose.ts';
+import { loadContract } from '../lib/federation/contract.ts';
+import { providerFolders } from '../lib/federation/provider-folders.ts';
 import { analyzeOperation, operationHash, operationSchemaFromSupergraph } from '../lib/federation/operation.ts';
 import { syntheticHousehold } from '../sandbox/seed/households.ts';
 import { startPivotIssuer, type PivotIssuer } from '../test/gateway/helpers/pivot-issuer.ts';
@@ -70,7 +72,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
   try {
     const config = loadConfig({ env: {} });
     const providers = config.dataProviders.map((p) => p.name);
-    const seed = await ensureRegistries(database, providers, options.citizens, log);
+    const seed = await ensureRegistries(database, providerFolders(config), options.citizens, log);
     const households = Math.min(...providers.map((p) => seed.registries.find((r) => r.provider === p)?.households ?? 0));
     if (!households) throw new Error('the registries hold no synthetic household');
 
@@ -79,7 +81,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     const jwksUri = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/.well-known/jwks.json`;
     issuer = await startPivotIssuer({ gatewayJwks: keys.publicJwks as { keys: JWK[] }, audience: GATEWAY_AUDIENCE });
 
-    const composed = composeContract();
+    const composed = composeContract(loadContract(config));
     const analyzed = analyzeOperation(PARKING_OPERATION, 'Parking', operationSchemaFromSupergraph(composed.supergraphSdl, composed.scopes));
     if (!analyzed.ok) throw new Error('the parking operation does not analyse');
     const scopes = [...analyzed.analysis.neededScopes];

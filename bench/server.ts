@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   } else if (spec.role === 'bare') {
     const providers = config.dataProviders.map((p) => ({ name: p.name, url: subgraphEndpoint(p.url), audience: p.audience ?? `urn:passerelle:dp:${p.name}` }));
     running = await startBareGateway({
-      supergraphSdl: composeContract(loadContract(), Object.fromEntries(providers.map((p) => [p.name, p.url]))).supergraphSdl,
+      supergraphSdl: composeContract(loadContract(config), Object.fromEntries(providers.map((p) => [p.name, p.url]))).supergraphSdl,
       providers,
       citizens: spec.citizens ?? [],
       keys: loadGatewayKeys(config),

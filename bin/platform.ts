@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { ComponentContext, RunningComponent } from '../lib/component.ts';
 import type { Config } from '../lib/config/load.ts';
 import { openDatabase, type Database } from '../lib/db/database.ts';
+import { providerFolders } from '../lib/federation/provider-folders.ts';
 import { PortInUseError } from '../lib/http/server.ts';
 import { seedSandbox } from '../sandbox/seed/seed.ts';
 import { componentRegistry, type ComponentAddress } from './components.ts';
@@ -39,9 +40,10 @@ export async function startPlatform(context: ComponentContext, names?: readonly 
   if (unknown.length) throw new UnknownComponentError(`unknown component(s): ${unknown.join(', ')}; known: ${[...registry.keys()].join(', ')}`);
   const wanted = [...registry.values()].filter((entry) => !names?.length || names.includes(entry.name));
 
+  // Every data provider folder has its configuration entry and every entry its folder, before anything starts.
+  const providers = providerFolders(config, wanted.map((e) => e.name).filter((n) => config.dataProviders.some((p) => p.name === n)));
   for (const entry of wanted) await entry.check?.(config);
 
-  const providers = wanted.map((e) => e.name).filter((n) => config.dataProviders.some((p) => p.name === n));
   if (config.sandbox && providers.length) {
     // Idempotent: the sandbox citizens' records are written again, nothing else is touched.
     const pool = database.pool({ max: 2, applicationName: 'passerelle-seed' });

@@ -4,7 +4,7 @@ import { parse } from 'graphql';
 import type { Contract } from '../lib/federation/contract.ts';
 
 /**
- * The gateway's own subgraph `citizen` (schema/citizen.graphql), served in-process:
+ * The gateway's own subgraph `citizen` (lib/federation/citizen.graphql), served in-process:
  * `Query.me` is the citizen the request is about, `{ id: <subject> }` — the service
  * provider's pairwise subject, the only identifier it may see. No provider resolves it.
  */

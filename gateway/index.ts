@@ -34,7 +34,7 @@ const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 export const startGateway: StartComponent = async ({ config, database, logger }, options = {}) => {
   const settings = config.gateway;
   const keys = loadGatewayKeys(config);
-  const contract = loadContract();
+  const contract = loadContract(config);
   const providers = config.dataProviders.map((p) => ({ name: p.name, url: subgraphEndpoint(p.url), audience: p.audience ?? `urn:passerelle:dp:${p.name}` }));
   const composed = composeContract(contract, Object.fromEntries(providers.map((p) => [p.name, p.url])));
   const metrics = new GatewayMetrics();

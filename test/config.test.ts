@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, listenPort } from '../lib/config/load.ts';
+import { providerFolders } from '../lib/federation/provider-folders.ts';
 
 function writeConfig(mutate: (c: any) => void = () => {}): string {
   const base = JSON.parse(JSON.stringify(loadConfig({ env: {} }), (k, v) => (typeof v === 'function' || k === 'dir' ? undefined : v)));
@@ -17,7 +18,8 @@ describe('configuration', () => {
   test('the committed sandbox configuration is valid', () => {
     const config = loadConfig({ env: {} });
     expect(config.sandbox).toBe(true);
-    expect(config.dataProviders.map((p) => p.name)).toEqual(['dgfip', 'ants', 'cnaf']);
+    // One folder per data provider entry, no folder without one.
+    expect(providerFolders(config).map((f) => f.name)).toEqual(config.dataProviders.map((p) => p.name));
     expect(listenPort(config.gateway)).toBe(4001);
     expect(config.secretJson<{ keys: unknown[] }>(config.gateway.keys, 'gateway.keys').keys.length).toBeGreaterThan(0);
   });

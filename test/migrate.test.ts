@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,5 +54,27 @@ describe('migrations', () => {
 
   test('badly named files are refused', async () => {
     await expect(migrate(pool, 'mig_e', folder({ 'create.sql': 'select 1' }))).rejects.toThrow(/NNN_description/);
+  });
+
+  test('an edited migration naming the checksum of the text that was applied is accepted, and not run again', async () => {
+    const first = 'CREATE TABLE t (id int); CREATE TABLE u (id int);';
+    const dir = folder({ '001_create.sql': first });
+    await migrate(pool, 'mig_f', dir);
+    const sha = createHash('sha256').update(first).digest('hex');
+    writeFileSync(join(dir, '001_create.sql'), `-- u moved to another folder's migrations\n-- replaces checksum ${sha}\nCREATE TABLE t (id int);`);
+    expect(await migrate(pool, 'mig_f', dir)).toEqual({ applied: [] });
+    writeFileSync(join(dir, '001_create.sql'), `-- replaces checksum ${'0'.repeat(64)}\nCREATE TABLE t (id int);`);
+    await expect(migrate(pool, 'mig_f', dir)).rejects.toThrow(/mig_f\/1_create was changed after it was applied/);
+  });
+
+  test('two folders migrate one schema, each with its own history', async () => {
+    const shared = folder({ '001_shared.sql': 'CREATE TABLE shared (id int PRIMARY KEY);' });
+    const own = folder({ '001_own.sql': 'CREATE TABLE own (shared_id int REFERENCES shared (id));' });
+    expect(await migrate(pool, 'mig_g', shared, { history: 'shared_migrations' })).toEqual({ applied: ['1_shared'] });
+    expect(await migrate(pool, 'mig_g', own)).toEqual({ applied: ['1_own'] });
+    expect(await migrate(pool, 'mig_g', shared, { history: 'shared_migrations' })).toEqual({ applied: [] });
+    expect((await pool.query('SELECT name FROM mig_g.shared_migrations')).rows).toEqual([{ name: 'shared' }]);
+    expect((await pool.query('SELECT name FROM mig_g.schema_migrations')).rows).toEqual([{ name: 'own' }]);
+    await expect(migrate(pool, 'mig_g', shared, { history: 'bad-name' })).rejects.toThrow(/invalid history table name/);
   });
 });

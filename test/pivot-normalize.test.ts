@@ -4,9 +4,9 @@ import {
   PivotNormalizationError, registryMatchKeys, type RegistryIdentity,
 } from '../lib/pivot/normalize.ts';
 import { SANDBOX_IDENTITIES } from '../sandbox/seed/identities.ts';
-import { registrySeed as ants } from '../sandbox/seed/registries/ants.ts';
-import { registrySeed as cnaf } from '../sandbox/seed/registries/cnaf.ts';
-import { registrySeed as dgfip } from '../sandbox/seed/registries/dgfip.ts';
+import { registrySeed as ants } from '../subgraphs/ants/seed.ts';
+import { registrySeed as cnaf } from '../subgraphs/cnaf/seed.ts';
+import { registrySeed as dgfip } from '../subgraphs/dgfip/seed.ts';
 
 describe('name normalization', () => {
   test.each([

@@ -10,6 +10,7 @@ import { lockDataDir } from '../lib/db/data-dir-lock.ts';
 import { createLogger } from '../lib/log.ts';
 import { testConfig } from './auth/support/broker.ts';
 import { freePort } from './helpers/ports.ts';
+import { PROVIDERS } from './helpers/providers.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
 
 /** `passerelle start`'s machinery: order, names, a taken port, the parking service's settings, the data folder lock. */
@@ -24,14 +25,14 @@ afterAll(async () => {
 });
 
 test('the registry starts providers and IdPs first, then the broker, the gateway, the parking service', () => {
-  expect([...componentRegistry(testConfig()).keys()]).toEqual(['dgfip', 'ants', 'cnaf', 'impots', 'laposte', 'ameli', 'eidas', 'broker', 'gateway', 'parking']);
+  expect([...componentRegistry(testConfig()).keys()]).toEqual([...PROVIDERS, 'impots', 'laposte', 'ameli', 'eidas', 'broker', 'gateway', 'parking']);
   // Sandbox stand-ins only with a sandbox configuration.
-  expect([...componentRegistry(testConfig([['sandbox', false]])).keys()]).toEqual(['dgfip', 'ants', 'cnaf', 'broker', 'gateway']);
+  expect([...componentRegistry(testConfig([['sandbox', false]])).keys()]).toEqual([...PROVIDERS, 'broker', 'gateway']);
 });
 
 test('an unknown component is refused before anything starts', async () => {
   await expect(startPlatform({ config: testConfig(), database, logger }, ['brokr'])).rejects.toThrow(UnknownComponentError);
-  await expect(startPlatform({ config: testConfig(), database, logger }, ['brokr'])).rejects.toThrow(/unknown component\(s\): brokr; known: dgfip, .*parking/);
+  await expect(startPlatform({ config: testConfig(), database, logger }, ['brokr'])).rejects.toThrow(new RegExp(`unknown component\\(s\\): brokr; known: ${PROVIDERS[0]}, .*parking`));
 });
 
 test('a taken port names the component, the port and the setting that moves it; what started is stopped', async () => {

@@ -1,20 +1,20 @@
 import type { Pool } from '../lib/db/database.ts';
-import { critAirClass } from '../subgraphs/ants/index.ts';
+import { critAirClass } from '../subgraphs/ants/crit-air.ts';
 import { PivotClaim } from '../lib/subgraph/claims.ts';
 import { registryMatchKeys } from '../lib/pivot/normalize.ts';
 import { syntheticHousehold } from '../sandbox/seed/households.ts';
-import { registrySeed as antsSeed, syntheticPlate, vehicleNumberOfPlate, MAX_VEHICLES_PER_HOUSEHOLD } from '../sandbox/seed/registries/ants.ts';
-import { registrySeed as cnafSeed } from '../sandbox/seed/registries/cnaf.ts';
-import { registrySeed as dgfipSeed } from '../sandbox/seed/registries/dgfip.ts';
+import { registrySeed as antsSeed, syntheticPlate, vehicleNumberOfPlate, MAX_VEHICLES_PER_HOUSEHOLD } from '../subgraphs/ants/seed.ts';
+import { registrySeed as cnafSeed } from '../subgraphs/cnaf/seed.ts';
+import { registrySeed as dgfipSeed } from '../subgraphs/dgfip/seed.ts';
 import { seedSandbox, seedSynthetic, syntheticProgress } from '../sandbox/seed/seed.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
+import { PROVIDERS, providerFoldersOf } from './helpers/providers.ts';
 
 let db: TestDatabase;
 let pool: Pool;
 beforeAll(async () => { db = await createTestDatabase(); pool = db.pool({ max: 4 }); });
 afterAll(async () => { await db.drop(); });
 
-const PROVIDERS = ['dgfip', 'ants', 'cnaf'];
 const count = async (table: string) => (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
 const TABLES = ['dgfip.person', 'dgfip.tax_household', 'dgfip.household_declarant', 'ants.person', 'ants.vehicle', 'ants.vehicle_holder',
   'cnaf.person', 'cnaf.dossier', 'cnaf.dossier_member', 'cnaf.family_quotient', 'cnaf.benefit', 'cnaf.child'];
@@ -22,14 +22,14 @@ const counts = async () => Object.fromEntries(await Promise.all(TABLES.map(async
 
 describe('the sandbox registries', () => {
   test('hold exactly the sandbox data, and seeding again changes nothing', async () => {
-    await seedSandbox(pool, PROVIDERS);
+    await seedSandbox(pool, providerFoldersOf());
     const first = await counts();
     expect(first).toEqual({
       'dgfip.person': 8, 'dgfip.tax_household': 6, 'dgfip.household_declarant': 8,
       'ants.person': 6, 'ants.vehicle': 6, 'ants.vehicle_holder': 7,
       'cnaf.person': 5, 'cnaf.dossier': 3, 'cnaf.dossier_member': 5, 'cnaf.family_quotient': 36, 'cnaf.benefit': 4, 'cnaf.child': 5,
     });
-    await seedSandbox(pool, PROVIDERS);
+    await seedSandbox(pool, providerFoldersOf());
     expect(await counts()).toEqual(first);
 
     const vehicles = await pool.query(`SELECT v.registration_number, v.energy, v.crit_air, h.role, p.family_name
@@ -73,22 +73,22 @@ describe('the sandbox registries', () => {
 describe('synthetic registries', () => {
   test('load N citizens per registry, resume, and do nothing when already there', async () => {
     const before = await counts();
-    const first = await seedSynthetic(pool, PROVIDERS, { citizens: 1500, batchHouseholds: 300, parallel: true });
-    expect(first.map((r) => [r.provider, r.citizens])).toEqual([['dgfip', 1500], ['ants', 1500], ['cnaf', 1500]]);
+    const first = await seedSynthetic(pool, providerFoldersOf(), { citizens: 1500, batchHouseholds: 300, parallel: true });
+    expect(first.map((r) => [r.provider, r.citizens])).toEqual(PROVIDERS.map((p) => [p, 1500]));
     const loaded = await counts();
     expect(loaded['dgfip.person']! - before['dgfip.person']!).toBeGreaterThan(1500 * 0.95);
     expect(loaded['dgfip.person']! - before['dgfip.person']!).toBeLessThanOrEqual(1500);
     expect(loaded['ants.vehicle']! - before['ants.vehicle']!).toBeGreaterThan(1000);
     expect(loaded['cnaf.dossier']! - before['cnaf.dossier']!).toBeGreaterThan(200);
 
-    await seedSynthetic(pool, PROVIDERS, { citizens: 1500 });
+    await seedSynthetic(pool, providerFoldersOf(), { citizens: 1500 });
     expect(await counts()).toEqual(loaded);
 
-    await seedSynthetic(pool, ['dgfip'], { citizens: 2000, batchHouseholds: 300 });
+    await seedSynthetic(pool, providerFoldersOf(['dgfip']), { citizens: 2000, batchHouseholds: 300 });
     const grown = await counts();
     expect(grown['dgfip.person']! - loaded['dgfip.person']!).toBeGreaterThan(450);
     expect(grown['ants.person']).toBe(loaded['ants.person']);
-    expect((await syntheticProgress(pool)).map((p) => [p.provider, p.citizens])).toEqual([['ants', 1500], ['cnaf', 1500], ['dgfip', 2000]]);
+    expect((await syntheticProgress(pool)).map((p) => [p.provider, p.citizens])).toEqual([...PROVIDERS].sort().map((p) => [p, p === 'dgfip' ? 2000 : 1500]));
     // Sandbox people are still there, untouched.
     expect((await pool.query("SELECT count(*)::int AS n FROM ants.vehicle WHERE registration_number = 'GE-512-KL'")).rows[0].n).toBe(1);
   });

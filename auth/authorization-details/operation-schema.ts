@@ -5,7 +5,7 @@ import { operationSchemaFromSupergraph, type OperationSchema } from '../../lib/f
 
 /**
  * What the broker checks requested operations against: the supergraph composed
- * from `schema/` (as the gateway composes it) with the gateway's own limits, so
+ * from the data providers' contracts (as the gateway composes it) with the gateway's own limits, so
  * that the broker never asks a citizen to consent to a document the gateway
  * would refuse. Built once at start-up.
  */
@@ -18,7 +18,7 @@ export interface BrokerContract {
 }
 
 export function loadBrokerContract(config: Config): BrokerContract {
-  const composed = composeContract(loadContract());
+  const composed = composeContract(loadContract(config));
   const limits = config.gateway.limits;
   const operations = operationSchemaFromSupergraph(composed.supergraphSdl, composed.scopes, {
     maxBytes: limits.maxDocumentBytes, maxTokens: limits.maxTokens, maxDepth: limits.maxDepth,

@@ -4,12 +4,16 @@ import { loadConfig } from '../../lib/config/load.ts';
 import { composeContract } from '../../lib/federation/compose.ts';
 import { loadContract } from '../../lib/federation/contract.ts';
 
-/** `passerelle compose`: lint + compose `schema/`, print a summary, optionally write the supergraph. */
+/**
+ * `passerelle compose`: checks that the data provider folders (`dataProvidersDir`) and
+ * the configuration's `dataProviders` match, lints and composes their contracts,
+ * prints a summary, optionally writes the supergraph.
+ */
 export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { out: { type: 'string' }, schema: { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
   const config = loadConfig();
   const urls = Object.fromEntries(config.dataProviders.map((p) => [p.name, p.url]));
-  const composed = composeContract(loadContract(values.schema), urls);
+  const composed = composeContract(loadContract(config), urls);
   for (const [provider, catalog] of composed.catalogs) {
     const fields = [...composed.scopeMap].filter(([, scopes]) => scopes.some((s) => catalog.scopes[s])).length;
     console.log(`${provider}: ${Object.keys(catalog.scopes).length} scopes, ${fields} scoped fields`);

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../lib/config/load.ts';
+import { providerFolders } from '../../lib/federation/provider-folders.ts';
 import { seedSandbox, seedSynthetic } from '../../sandbox/seed/seed.ts';
 import { openPlatformDatabase } from '../platform.ts';
 
@@ -26,12 +27,12 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const known = config.dataProviders.map((p) => p.name);
-  const providers = values.provider ?? known;
-  const unknown = providers.filter((p) => !known.includes(p));
+  const unknown = (values.provider ?? []).filter((p) => !known.includes(p));
   if (unknown.length) {
     console.error(`unknown data provider(s): ${unknown.join(', ')}; known: ${known.join(', ')}`);
     return 2;
   }
+  const providers = providerFolders(config, values.provider);
 
   const database = await openPlatformDatabase(config.database, config.dir);
   try {

@@ -58,7 +58,7 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const entry = dataProviderEntry(config, values.provider);
-  const catalog = loadContract().providers.find((p) => p.name === entry.name)?.catalog;
+  const catalog = loadContract(config).providers.find((p) => p.name === entry.name)?.catalog;
   const scope = values.scope ?? Object.keys(catalog?.scopes ?? {}).join(' ');
 
   const jwk = signingKeys[0];

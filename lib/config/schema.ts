@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AuditSection } from './sections/audit.ts';
 import { BrokerSection } from './sections/broker.ts';
-import { DataProvidersSection } from './sections/data-providers.ts';
+import { DataProvidersDir, DataProvidersSection } from './sections/data-providers.ts';
 import { DatabaseSection } from './sections/database.ts';
 import { GatewaySection } from './sections/gateway.ts';
 import { IdentityProvidersSection } from './sections/identity-providers.ts';
@@ -22,6 +22,7 @@ export const PasserelleConfig = z.strictObject({
   audit: AuditSection,
   broker: BrokerSection,
   gateway: GatewaySection,
+  dataProvidersDir: DataProvidersDir,
   dataProviders: DataProvidersSection,
   identityProviders: IdentityProvidersSection,
   serviceProviders: ServiceProvidersSection,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AcrLevel } from '../config/common.ts';
 
-/** A data provider's scope catalog (`schema/<provider>/catalog.json`): what the consent page shows. */
+/** A data provider's scope catalog (`catalog.json` in its folder): what the consent page shows. */
 const Text = z.strictObject({ fr: z.string().min(1), en: z.string().min(1) });
 
 export const ScopeEntry = z.strictObject({

@@ -2,7 +2,7 @@ import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 import type { AcrLevel } from '../config/common.ts';
 import type { Catalog, ScopeEntry } from './catalog.ts';
-import { CITIZEN_SUBGRAPH, ContractError, loadContract, type Contract } from './contract.ts';
+import { CITIZEN_SUBGRAPH, ContractError, type Contract } from './contract.ts';
 import { lintContract } from './lint.ts';
 import { readScopeMap, type ScopeMap } from './scope-map.ts';
 
@@ -29,16 +29,19 @@ export const ACR_ORDER: Record<AcrLevel, number> = { eidas1: 1, eidas2: 2, eidas
 
 /**
  * Composes the contract ahead of time with `@apollo/composition`, after linting it.
- * `urls` gives each provider's subgraph URL (from the configuration); the gateway's
- * own `citizen` subgraph is served in-process. Throws `ContractError` listing every problem.
+ * `urls` gives each provider's subgraph URL (from the configuration), one for every
+ * provider; without `urls` the supergraph is for reading only (the broker checks
+ * operations against it) and routes nowhere. The gateway's own `citizen` subgraph is
+ * served in-process. Throws `ContractError` listing every problem.
  */
-export function composeContract(contract: Contract = loadContract(), urls: Record<string, string> = {}): ComposedContract {
+export function composeContract(contract: Contract, urls?: Readonly<Record<string, string>>): ComposedContract {
   const problems = lintContract(contract.providers);
+  if (urls) problems.push(...contract.providers.filter((p) => !urls[p.name]).map((p) => `${p.name}: no subgraph URL (dataProviders[${p.name}].url)`));
   if (problems.length) throw new ContractError(problems);
 
   const result = composeServices([
     { name: CITIZEN_SUBGRAPH, url: `local://${CITIZEN_SUBGRAPH}`, typeDefs: parse(contract.citizenSdl) },
-    ...contract.providers.map((p) => ({ name: p.name, url: urls[p.name] ?? `http://${p.name}.invalid/graphql`, typeDefs: parse(p.sdl) })),
+    ...contract.providers.map((p) => ({ name: p.name, url: urls?.[p.name] ?? `unrouted://${p.name}`, typeDefs: parse(p.sdl) })),
   ]);
   if (result.errors) throw new ContractError(result.errors.map((e) => `composition: ${e.message}`));
 

@@ -1,14 +1,14 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Catalog } from './catalog.ts';
+import { providerFolders, type DataProviderFolders, type ProviderFolder } from './provider-folders.ts';
 
 /**
- * The federation contract, as `schema/` holds it: the gateway's own `citizen.graphql`
- * (`Query.me`, the `Citizen` key) and one folder per data provider with its
+ * The federation contract: the gateway's own `citizen.graphql` (`Query.me`, the
+ * `Citizen` key, here beside this module) and, in each data provider's folder, its
  * Federation 2 SDL (`schema.graphql`) and its scope catalog (`catalog.json`).
  */
-export const DEFAULT_SCHEMA_DIR = fileURLToPath(new URL('../../schema/', import.meta.url));
+export const CITIZEN_SDL = readFileSync(new URL('./citizen.graphql', import.meta.url), 'utf8');
 
 /** Name of the gateway's local subgraph (it resolves `Query.me`). */
 export const CITIZEN_SUBGRAPH = 'citizen';
@@ -31,35 +31,42 @@ export class ContractError extends Error {
   }
 }
 
-export function loadContract(dir: string = DEFAULT_SCHEMA_DIR): Contract {
+/**
+ * The contract of the configured data providers: one folder per `dataProviders` entry
+ * in `dataProvidersDir`, and no folder without an entry (`providerFolders`).
+ */
+export function loadContract(config: DataProviderFolders): Contract {
+  return readContract(providerFolders(config));
+}
+
+/** Reads each folder's SDL and catalog; every problem of every folder is reported at once. */
+export function readContract(folders: readonly ProviderFolder[]): Contract {
   const problems: string[] = [];
-  const citizenSdl = readFileSync(join(dir, 'citizen.graphql'), 'utf8');
   const providers: ProviderContract[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
-    const folder = join(dir, entry.name);
-    const sdlPath = join(folder, 'schema.graphql');
-    const catalogPath = join(folder, 'catalog.json');
+  for (const { name, path, label } of [...folders].sort((a, b) => a.name.localeCompare(b.name))) {
+    const sdlPath = join(path, 'schema.graphql');
+    const catalogPath = join(path, 'catalog.json');
     if (!existsSync(sdlPath) || !existsSync(catalogPath)) {
-      problems.push(`schema/${entry.name}: a provider folder needs schema.graphql and catalog.json`);
+      problems.push(`${label}: a data provider folder needs schema.graphql and catalog.json`);
       continue;
     }
     let json: unknown;
     try {
       json = JSON.parse(readFileSync(catalogPath, 'utf8'));
     } catch (error) {
-      problems.push(`schema/${entry.name}/catalog.json: ${(error as Error).message}`);
+      problems.push(`${label}/catalog.json: ${(error as Error).message}`);
       continue;
     }
     const parsed = Catalog.safeParse(json);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push(`schema/${entry.name}/catalog.json: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      for (const issue of parsed.error.issues) problems.push(`${label}/catalog.json: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
       continue;
     }
-    if (parsed.data.provider.name !== entry.name) {
-      problems.push(`schema/${entry.name}/catalog.json: provider.name is "${parsed.data.provider.name}", expected "${entry.name}"`);
+    if (parsed.data.provider.name !== name) {
+      problems.push(`${label}/catalog.json: provider.name is "${parsed.data.provider.name}", expected "${name}"`);
     }
-    providers.push({ name: entry.name, sdl: readFileSync(sdlPath, 'utf8'), catalog: parsed.data });
+    providers.push({ name, sdl: readFileSync(sdlPath, 'utf8'), catalog: parsed.data });
   }
   if (problems.length) throw new ContractError(problems);
-  return { citizenSdl, providers };
+  return { citizenSdl: CITIZEN_SDL, providers };
 }

@@ -43,7 +43,7 @@ export const operationErrors = defineErrors('federation', {
   OPERATION_INTROSPECTION_DISABLED: {
     status: 400,
     message: { fr: "L'introspection du schéma n'est pas ouverte aux fournisseurs de service.", en: 'Schema introspection is not available to service providers.' },
-    description: 'The document reads `__schema` or `__type`. The schema is published in the repository (`schema/`), not by introspection.',
+    description: 'The document reads `__schema` or `__type`. The schema is published in the repository (each data provider’s `subgraphs/<name>/schema.graphql`; `npm run compose -- --out FILE` writes the supergraph), not by introspection.',
   },
   OPERATION_NAME_REQUIRED: {
     status: 400,

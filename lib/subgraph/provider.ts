@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type DataLoader from 'dataloader';
 import type { PoolClient } from '../db/database.ts';
+import type { ProviderFolder } from '../federation/provider-folders.ts';
 import type { Logger } from '../log.ts';
 import type { PivotIdentity } from '../pivot/identity.ts';
 import type { ProviderClaims } from './claims.ts';
@@ -10,14 +12,18 @@ import type { PersonId } from './citizen-matcher.ts';
 import type { RequestDatabase } from './request-database.ts';
 
 /**
- * A data provider is one folder `subgraphs/<name>/` whose `index.ts` exports `provider`,
- * plus its contract in `schema/<name>/` and an entry in the configuration's
+ * A data provider is one folder (lib/federation/provider-folders.ts): its contract
+ * (`schema.graphql`, `catalog.json`), its `index.ts` exporting `provider`, its
+ * `migrations/` and its sandbox `seed.ts`, plus an entry in the configuration's
  * `dataProviders`. The runtime (lib/subgraph) does everything shared: HTTP, token,
- * scopes, the entity reference and identity matching; a provider brings its tables,
- * its loaders and its resolvers.
+ * scopes, the entity reference, identity matching and the `person` table; a provider
+ * brings its own tables, its loaders and its resolvers.
  */
 export interface DataProviderModule<Loaders = unknown, Records = unknown> {
-  /** Folder of `NNN_*.sql` migrations of the provider's PostgreSQL schema (named like the provider). */
+  /**
+   * Folder of `NNN_*.sql` migrations of the provider's own tables, in its PostgreSQL schema (named like
+   * the provider), applied after the runtime's (the `person` table they may refer to).
+   */
   migrations: URL;
   /** Per-request DataLoaders: one SQL query per entity type per request. */
   createLoaders(db: RequestDatabase): Loaders;
@@ -49,28 +55,27 @@ export interface SubgraphContext<Loaders = unknown> {
   loaders: Loaders;
 }
 
-export const SUBGRAPHS_DIR = new URL('../../subgraphs/', import.meta.url);
-
 export class ProviderModuleError extends Error {
   override name = 'ProviderModuleError';
 }
 
-/** Imports `subgraphs/<name>/index.ts` and checks it exports a provider module. */
-export async function loadProviderModule(name: string, dir: URL = SUBGRAPHS_DIR): Promise<DataProviderModule> {
+/** Imports the provider's `index.ts` and checks it exports a provider module. */
+export async function loadProviderModule(folder: ProviderFolder): Promise<DataProviderModule> {
+  const { name, path, label } = folder;
   if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new ProviderModuleError(`invalid data provider name "${name}"`);
-  const file = new URL(`${name}/index.ts`, dir);
-  if (!existsSync(fileURLToPath(file))) {
-    throw new ProviderModuleError(`data provider "${name}" has no module: create subgraphs/${name}/index.ts exporting \`provider\``);
+  const file = join(path, 'index.ts');
+  if (!existsSync(file)) {
+    throw new ProviderModuleError(`data provider "${name}" has no module: create ${label}/index.ts exporting \`provider\``);
   }
-  const module = (await import(file.href)) as { provider?: Partial<DataProviderModule> };
+  const module = (await import(pathToFileURL(file).href)) as { provider?: Partial<DataProviderModule> };
   const provider = module.provider;
   if (!provider || !(provider.migrations instanceof URL) || typeof provider.createLoaders !== 'function'
     || typeof provider.writeRecords !== 'function' || !provider.resolvers) {
-    throw new ProviderModuleError(`subgraphs/${name}/index.ts must export \`provider\` with migrations, createLoaders, resolvers and writeRecords`);
+    throw new ProviderModuleError(`${label}/index.ts must export \`provider\` with migrations, createLoaders, resolvers and writeRecords`);
   }
   const citizen = provider.resolvers.Citizen as Record<string, unknown> | undefined;
   if (citizen && '__resolveReference' in citizen) {
-    throw new ProviderModuleError(`subgraphs/${name}: Citizen.__resolveReference is the runtime's (it checks the token's citizen); remove it`);
+    throw new ProviderModuleError(`${label}: Citizen.__resolveReference is the runtime's (it checks the token's citizen); remove it`);
   }
   return provider as DataProviderModule;
 }

@@ -8,9 +8,9 @@ import type { CitizenRef, SubgraphContext } from './provider.ts';
 import { guardFieldScopes } from './scope-guard.ts';
 
 /**
- * The executable subgraph schema of a provider: its SDL (`schema/<name>/schema.graphql`),
+ * The executable subgraph schema of a provider: its SDL (`schema.graphql` of its folder),
  * its resolvers, the runtime's `Citizen` reference resolution, and the scope guard
- * (with the minimum sign-in levels of its catalog, `schema/<name>/catalog.json`).
+ * (with the minimum sign-in levels of its catalog, `catalog.json`).
  */
 export function buildProviderSchema(sdl: string, resolvers: GraphQLResolverMap<SubgraphContext>, catalog?: Catalog): GraphQLSchema {
   const citizenFields = (resolvers.Citizen ?? {}) as Record<string, unknown>;

@@ -4,31 +4,32 @@ import type { StartComponent } from '../component.ts';
 import type { Config } from '../config/load.ts';
 import { listenPort } from '../config/load.ts';
 import type { DataProvider } from '../config/sections/data-providers.ts';
-import { migrate } from '../db/migrate.ts';
-import { loadContract } from '../federation/contract.ts';
+import { readContract, type ProviderContract } from '../federation/contract.ts';
+import { providerFolder } from '../federation/provider-folders.ts';
 import { createApolloServer } from './apollo.ts';
 import { createCitizenMatcher } from './citizen-matcher.ts';
 import { createRequestHandler } from './http.ts';
 import { loadProviderModule, type SubgraphContext } from './provider.ts';
+import { migrateRegistry } from './registry-schema.ts';
 import { requestDatabase } from './request-database.ts';
 import { buildProviderSchema } from './schema.ts';
 import { createTokenVerifier, type TokenVerifierOptions } from './token-verifier.ts';
 
 /**
  * The `StartComponent` of data provider `name`: migrates its schema, builds its subgraph
- * from `schema/<name>/schema.graphql` and `subgraphs/<name>/index.ts`, and listens.
+ * from its folder's `schema.graphql`, `catalog.json` and `index.ts`, and listens.
  */
 export function subgraphComponent(name: string, overrides: { /** tests: refetch on an unknown kid at once */ jwksCooldownMs?: number } = {}): StartComponent {
   return async ({ config, database, logger: rootLogger }, options = {}) => {
     const entry = dataProviderEntry(config, name);
     const logger = rootLogger.child({ provider: name });
-    const provider = await loadProviderModule(name);
-    const contract = loadContract().providers.find((p) => p.name === name);
-    if (!contract) throw new Error(`data provider "${name}" has no contract: create schema/${name}/schema.graphql and catalog.json`);
+    const folder = providerFolder(config, name);
+    const provider = await loadProviderModule(folder);
+    const [contract] = readContract([folder]).providers as [ProviderContract];
     const schema = buildProviderSchema(contract.sdl, provider.resolvers as never, contract.catalog);
 
     const pool = database.pool({ max: entry.poolSize, applicationName: `passerelle-${name}` });
-    await migrate(pool, name, provider.migrations);
+    await migrateRegistry(pool, name, provider);
     const apollo = createApolloServer(schema);
     await apollo.start();
 

@@ -1,25 +1,28 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ProviderFolder } from '../../lib/federation/provider-folders.ts';
 import type { PivotIdentity } from '../../lib/pivot/identity.ts';
 import type { RegistryPerson } from '../../lib/subgraph/registry-writer.ts';
 import type { SyntheticHousehold } from './households.ts';
 
 /**
- * What the seeder needs per data provider, in `sandbox/seed/registries/<name>.ts`: the
- * sandbox records (exactly those of docs/sandbox.md) and the records of synthetic households,
- * in the shape the provider's `writeRecords` loads. A provider without such a file
- * simply gets no seed data.
+ * What the seeder needs per data provider, in the provider's folder as `seed.ts`
+ * exporting `registrySeed`: the records of the sandbox citizens (./identities.ts) and
+ * those of synthetic households (./households.ts), in the shape the provider's
+ * `writeRecords` loads. A provider without `seed.ts` simply gets no seed data.
+ * Only the seeder loads it: a provider's subgraph never imports sandbox data.
  */
 export interface RegistrySeed<Records = unknown> {
   sandboxRecords(today: Date): Records;
   syntheticRecords(households: SyntheticHousehold[], today: Date): Records;
 }
 
-export async function loadRegistrySeed(name: string): Promise<RegistrySeed | undefined> {
-  const file = new URL(`./registries/${name}.ts`, import.meta.url);
-  if (!existsSync(fileURLToPath(file))) return undefined;
-  const module = (await import(file.href)) as { registrySeed?: RegistrySeed };
-  if (!module.registrySeed) throw new Error(`sandbox/seed/registries/${name}.ts must export registrySeed`);
+export async function loadRegistrySeed(folder: ProviderFolder): Promise<RegistrySeed | undefined> {
+  const file = join(folder.path, 'seed.ts');
+  if (!existsSync(file)) return undefined;
+  const module = (await import(pathToFileURL(file).href)) as { registrySeed?: RegistrySeed };
+  if (!module.registrySeed) throw new Error(`${folder.label}/seed.ts must export registrySeed`);
   return module.registrySeed;
 }
 

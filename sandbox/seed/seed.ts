@@ -1,12 +1,15 @@
 import { inTransaction, type Pool, type PoolClient } from '../../lib/db/database.ts';
 import { migrate } from '../../lib/db/migrate.ts';
+import type { ProviderFolder } from '../../lib/federation/provider-folders.ts';
 import { loadProviderModule } from '../../lib/subgraph/provider.ts';
+import { migrateRegistry } from '../../lib/subgraph/registry-schema.ts';
 import { syntheticHousehold, type SyntheticHousehold } from './households.ts';
 import { loadRegistrySeed } from './registry-seed.ts';
 
 /**
- * Loading the sandbox registries:
- * - `seedSandbox`: the sandbox citizens (docs/sandbox.md), written again on every call
+ * Loading the sandbox registries, each from the `seed.ts` of its provider's folder
+ * (./registry-seed.ts), for the providers' folders given (`providerFolders(config)`):
+ * - `seedSandbox`: the sandbox citizens (./identities.ts), written again on every call
  *   (replacing the same records), so it is idempotent and cheap (`passerelle start`
  *   runs it on a sandbox configuration);
  * - `seedSynthetic`: synthetic households up to N citizens per registry, in batches of
@@ -16,13 +19,14 @@ import { loadRegistrySeed } from './registry-seed.ts';
 export const SEED_SCHEMA = 'sandbox_seed';
 const SEED_MIGRATIONS = new URL('./migrations/', import.meta.url);
 
-export async function seedSandbox(pool: Pool, providers: readonly string[], today: Date = new Date()): Promise<string[]> {
+export async function seedSandbox(pool: Pool, providers: readonly ProviderFolder[], today: Date = new Date()): Promise<string[]> {
   const seeded: string[] = [];
-  for (const name of providers) {
-    const seed = await loadRegistrySeed(name);
+  for (const folder of providers) {
+    const { name } = folder;
+    const seed = await loadRegistrySeed(folder);
     if (!seed) continue;
-    const provider = await loadProviderModule(name);
-    await migrate(pool, name, provider.migrations);
+    const provider = await loadProviderModule(folder);
+    await migrateRegistry(pool, name, provider);
     await inTransaction(pool, async (client) => {
       await lockProvider(client, name);
       await provider.writeRecords(client, seed.sandboxRecords(today), { replace: true });
@@ -45,19 +49,20 @@ export interface SyntheticOptions {
 
 export interface SyntheticProgress { provider: string; households: number; citizens: number; seconds: number }
 
-export async function seedSynthetic(pool: Pool, providers: readonly string[], options: SyntheticOptions): Promise<SyntheticProgress[]> {
+export async function seedSynthetic(pool: Pool, providers: readonly ProviderFolder[], options: SyntheticOptions): Promise<SyntheticProgress[]> {
   await migrate(pool, SEED_SCHEMA, SEED_MIGRATIONS);
   const results: Array<SyntheticProgress | undefined> = [];
-  if (options.parallel) results.push(...await Promise.all(providers.map((name) => seedProvider(pool, name, options))));
-  else for (const name of providers) results.push(await seedProvider(pool, name, options));
+  if (options.parallel) results.push(...await Promise.all(providers.map((folder) => seedProvider(pool, folder, options))));
+  else for (const folder of providers) results.push(await seedProvider(pool, folder, options));
   return results.filter((r): r is SyntheticProgress => r !== undefined);
 }
 
-async function seedProvider(pool: Pool, name: string, options: SyntheticOptions): Promise<SyntheticProgress | undefined> {
-  const seed = await loadRegistrySeed(name);
+async function seedProvider(pool: Pool, folder: ProviderFolder, options: SyntheticOptions): Promise<SyntheticProgress | undefined> {
+  const { name } = folder;
+  const seed = await loadRegistrySeed(folder);
   if (!seed) return undefined;
-  const provider = await loadProviderModule(name);
-  await migrate(pool, name, provider.migrations);
+  const provider = await loadProviderModule(folder);
+  await migrateRegistry(pool, name, provider);
   const started = performance.now();
   const batchSize = options.batchHouseholds ?? 4_000;
   const today = options.today ?? new Date();

@@ -5,7 +5,8 @@ import { resolvers } from './resolvers.ts';
 
 /**
  * ANTS — Agence nationale des titres sécurisés, vehicle registry (SIV): the vehicles
- * the citizen holds or co-holds and their Crit'Air class. Contract: schema/ants/.
+ * the citizen holds or co-holds and their Crit'Air class. Contract: ./schema.graphql and
+ * ./catalog.json; sandbox records: ./seed.ts.
  */
 export const provider: DataProviderModule<AntsLoaders, AntsRecords> = {
   migrations: new URL('./migrations/', import.meta.url),
@@ -13,6 +14,3 @@ export const provider: DataProviderModule<AntsLoaders, AntsRecords> = {
   resolvers,
   writeRecords,
 };
-
-export type { AntsRecords, VehicleRecord } from './records.ts';
-export { critAirClass, type Energy } from './crit-air.ts';

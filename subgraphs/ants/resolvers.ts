@@ -4,7 +4,7 @@ import type { AntsLoaders, VehicleRow } from './loaders.ts';
 
 type Context = SubgraphContext<AntsLoaders>;
 
-/** `Vehicle` of schema/ants/schema.graphql. */
+/** `Vehicle` of ./schema.graphql. */
 function vehicle(row: VehicleRow) {
   return {
     registrationNumber: row.registration_number,

@@ -5,7 +5,8 @@ import { resolvers } from './resolvers.ts';
 
 /**
  * CNAF — Caisse nationale des allocations familiales, with the MSA's farming scheme:
- * family quotient of the month, benefits paid and dependent children. Contract: schema/cnaf/.
+ * family quotient of the month, benefits paid and dependent children. Contract: ./schema.graphql and
+ * ./catalog.json; sandbox records: ./seed.ts.
  */
 export const provider: DataProviderModule<CnafLoaders, CnafRecords> = {
   migrations: new URL('./migrations/', import.meta.url),
@@ -13,5 +14,3 @@ export const provider: DataProviderModule<CnafLoaders, CnafRecords> = {
   resolvers,
   writeRecords,
 };
-
-export type { CnafRecords, DossierRecord, BenefitKind } from './records.ts';

@@ -4,7 +4,7 @@ import type { Benefit, CnafLoaders } from './loaders.ts';
 
 type Context = SubgraphContext<CnafLoaders>;
 
-/** `Benefit` of schema/cnaf/schema.graphql. */
+/** `Benefit` of ./schema.graphql. */
 function benefit(row: Benefit) {
   return { kind: row.kind, monthlyAmount: row.monthly_amount, since: row.since };
 }

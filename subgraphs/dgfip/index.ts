@@ -5,7 +5,8 @@ import { resolvers } from './resolvers.ts';
 
 /**
  * DGFiP — Direction générale des Finances publiques: the tax address and the tax
- * household (foyer fiscal) of the citizen's latest return. Contract: schema/dgfip/.
+ * household (foyer fiscal) of the citizen's latest return. Contract: ./schema.graphql and
+ * ./catalog.json; sandbox records: ./seed.ts.
  */
 export const provider: DataProviderModule<DgfipLoaders, DgfipRecords> = {
   migrations: new URL('./migrations/', import.meta.url),
@@ -13,5 +14,3 @@ export const provider: DataProviderModule<DgfipLoaders, DgfipRecords> = {
   resolvers,
   writeRecords,
 };
-
-export type { DgfipRecords, TaxHouseholdRecord, FamilySituation } from './records.ts';

@@ -4,12 +4,12 @@ import type { DgfipLoaders, HouseholdRow } from './loaders.ts';
 
 type Context = SubgraphContext<DgfipLoaders>;
 
-/** `TaxAddress` of schema/dgfip/schema.graphql. */
+/** `TaxAddress` of ./schema.graphql. */
 function taxAddress(row: HouseholdRow) {
   return { lines: row.address_lines, postalCode: row.postal_code, city: row.city, cityCode: row.city_code };
 }
 
-/** `TaxHousehold` of schema/dgfip/schema.graphql. */
+/** `TaxHousehold` of ./schema.graphql. */
 function taxHousehold(row: HouseholdRow) {
   return {
     taxYear: row.income_year,

@@ -8,6 +8,7 @@ import { formatEuros, quote, type ParkingData } from '../../sandbox/parking/pric
 import { SANDBOX_IDENTITIES } from '../../sandbox/seed/identities.ts';
 import { seedSandbox } from '../../sandbox/seed/seed.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { PROVIDERS, providerFoldersOf } from '../helpers/providers.ts';
 import { startCountingProxy, type CountingProxy } from './helpers/counting-proxy.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
@@ -19,7 +20,6 @@ import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
  */
 const PARKING = 'query Parking { me { taxAddress { cityCode city } vehicles { registrationNumber holderRole make model critAir } familyQuotient { value regime } } }';
 const PARKING_SCOPES = ['ants_caracteristiques', 'ants_critair', 'ants_vehicules', 'cnaf_quotient_familial', 'dgfip_adresse_fiscale'];
-const PROVIDERS = ['dgfip', 'ants', 'cnaf'];
 
 let db: TestDatabase;
 let gw: TestGateway;
@@ -35,7 +35,7 @@ const calls = () => Object.fromEntries(PROVIDERS.map((p) => [p, proxies[p]!.grap
 beforeAll(async () => {
   db = await createTestDatabase();
   const seedPool = db.pool({ max: 2 });
-  await seedSandbox(seedPool, PROVIDERS);
+  await seedSandbox(seedPool, providerFoldersOf());
   await seedPool.end();
   for (const name of PROVIDERS) proxies[name] = await startCountingProxy();
   gw = await startTestGateway({
@@ -99,8 +99,9 @@ describe('what the providers receive', () => {
     const requestId = `e2e-tokens-${Date.now()}`;
     expect((await gw.post({ query: PARKING }, token, { 'x-request-id': requestId })).status).toBe(200);
     const jwks = createLocalJWKSet(await (await fetch(`${gw.url}/.well-known/jwks.json`)).json() as JSONWebKeySet);
+    // The providers the parking query reads, each with only its own scopes.
     const expectedScopes: Record<string, string> = { dgfip: 'dgfip_adresse_fiscale', ants: 'ants_caracteristiques ants_critair ants_vehicules', cnaf: 'cnaf_quotient_familial' };
-    for (const provider of PROVIDERS) {
+    for (const provider of Object.keys(expectedScopes)) {
       const received = proxies[provider]!.requests.slice(before[provider]).filter((r) => r.method === 'POST');
       expect(received).toHaveLength(1);
       const internal = /^Bearer (.+)$/.exec(received[0]!.headers.authorization!)![1]!;

@@ -1,7 +1,9 @@
+import { loadConfig } from '../../lib/config/load.ts';
 import { composeContract } from '../../lib/federation/compose.ts';
+import { loadContract } from '../../lib/federation/contract.ts';
 import { analyzeOperation, checkGrant, operationHash, operationSchemaFromSupergraph, type AnalysisResult, type OperationAnalysis } from '../../lib/federation/operation.ts';
 
-const composed = composeContract();
+const composed = composeContract(loadContract(loadConfig({ env: {} })));
 const context = operationSchemaFromSupergraph(composed.supergraphSdl, composed.scopes);
 
 const PARKING = /* GraphQL */ `

@@ -1,6 +1,7 @@
 import { generateKeyPair, UnsecuredJWT, CompactEncrypt, importJWK } from 'jose';
 import { operationHash } from '../../lib/federation/operation.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { PROVIDERS } from '../helpers/providers.ts';
 import { startCountingProxy, type CountingProxy } from './helpers/counting-proxy.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { MARIE } from './helpers/identities.ts';
@@ -31,7 +32,7 @@ const providerCalls = () => Object.values(proxies).reduce((n, p) => n + p.graphq
 beforeAll(async () => {
   db = await createTestDatabase();
   // No subgraph behind the proxies: any call would be counted (and fail).
-  for (const name of ['dgfip', 'ants', 'cnaf']) proxies[name] = await startCountingProxy('http://127.0.0.1:9');
+  for (const name of PROVIDERS) proxies[name] = await startCountingProxy('http://127.0.0.1:9');
   gw = await startTestGateway({
     database: db,
     providerUrls: Object.fromEntries(Object.entries(proxies).map(([name, p]) => [name, p.url])),

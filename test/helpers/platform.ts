@@ -12,6 +12,7 @@ import { SANDBOX_IDP_NAMES, sandboxIdentityProvider } from '../../sandbox/idps/i
 import { seedSandbox } from '../../sandbox/seed/seed.ts';
 import { startCountingProxy, type CountingProxy } from '../gateway/helpers/counting-proxy.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
+import { providerFolders } from '../../lib/federation/provider-folders.ts';
 
 /**
  * The whole platform in this process, for end-to-end tests: the four sandbox identity
@@ -87,7 +88,7 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
     const context = { config, database, logger };
 
     const pool = database.pool({ max: 2 });
-    await seedSandbox(pool, providerNames);
+    await seedSandbox(pool, providerFolders(config, providerNames));
     await pool.end();
     for (const name of providerNames) {
       const subgraph = await subgraphComponent(name, { jwksCooldownMs: 0 })(context, { port: 0 });

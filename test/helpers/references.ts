@@ -154,11 +154,17 @@ function checkTarget(repo: Repository, path: string, anchor: string | undefined,
   return [];
 }
 
-/** Every problem in one Markdown file: links, anchors, and the paths its prose and code spans name. */
-export function checkMarkdown(repo: Repository, file: string): Reference[] {
-  const source = repo.read(file);
+/**
+ * Every problem in one Markdown file: links, anchors, and the paths its prose and code spans name.
+ * A file the document shows in full (a heading that is only its path, followed by a code block,
+ * as docs/adding-a-data-provider.md does for the files a reader creates) counts as existing there.
+ */
+export function checkMarkdown(whole: Repository, file: string): Reference[] {
+  const source = whole.read(file);
   const problems: Reference[] = [];
   const tokens = marked.lexer(source);
+  const shown = filesShown(tokens);
+  const repo = shown.length ? new Repository(whole.root, [...whole.files, ...shown]) : whole;
   let offset = 0;
   const lineAt = (raw: string): number => {
     const at = source.indexOf(raw, offset);
@@ -184,6 +190,14 @@ export function checkMarkdown(repo: Repository, file: string): Reference[] {
     offset = Math.max(offset, source.indexOf(token.raw, offset) + token.raw.length);
   }
   return problems;
+}
+
+function filesShown(tokens: readonly Token[]): string[] {
+  const blocks = tokens.filter((token) => token.type !== 'space');
+  return blocks.flatMap((token, i) => {
+    const path = token.type === 'heading' ? plainText(token as Tokens.Heading).trim() : '';
+    return path.includes('/') && !/\s/.test(path) && blocks[i + 1]?.type === 'code' ? [path] : [];
+  });
 }
 
 function childrenOf(token: Token): Token[][] {

@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { Writable } from 'node:stream';
+import { Kind, parse, type ObjectTypeDefinitionNode, type ObjectTypeExtensionNode, type TypeNode } from 'graphql';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import type { RunningComponent } from '../../lib/component.ts';
 import { loadConfig, type Config } from '../../lib/config/load.ts';
+import type { ProviderContract } from '../../lib/federation/contract.ts';
 import { createLogger } from '../../lib/log.ts';
 import type { PivotIdentity } from '../../lib/pivot/identity.ts';
 import { subgraphComponent } from '../../lib/subgraph/start.ts';
 import { SANDBOX_IDENTITIES } from '../../sandbox/seed/identities.ts';
 import { seedSandbox } from '../../sandbox/seed/seed.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { PROVIDERS, providerFoldersOf } from '../helpers/providers.ts';
 
 /**
  * A stand-in for the gateway's key publication: a real HTTP server on a free port
@@ -93,14 +96,14 @@ export interface TestSubgraphs {
 }
 
 /** The real subgraphs on free ports, over a fresh database loaded with the sandbox citizens. */
-export async function startTestSubgraphs(names: string[] = ['dgfip', 'ants', 'cnaf']): Promise<TestSubgraphs> {
+export async function startTestSubgraphs(names: readonly string[] = PROVIDERS): Promise<TestSubgraphs> {
   const issuer = await startTestIssuer();
   const database = await createTestDatabase();
   const config = loadConfig({ env: {}, overrides: [['gateway.url', issuer.url]] });
   const logs = new LogCapture();
   const logger = createLogger('test', 'info', logs);
   const pool = database.pool({ max: 2 });
-  await seedSandbox(pool, names);
+  await seedSandbox(pool, providerFoldersOf(names));
   await pool.end();
   const components: RunningComponent[] = [];
   for (const name of names) {
@@ -141,4 +144,15 @@ export function entitiesQuery(selection: string): string {
 }
 
 export const citizen = (id: string) => ({ __typename: 'Citizen', id });
+
+/** Every `Citizen` field a provider serves (objects read through `__typename`): what a test about any provider selects. */
+export function citizenSelection(contract: ProviderContract): string {
+  const document = parse(contract.sdl);
+  const objects = new Set(document.definitions.filter((d) => d.kind === Kind.OBJECT_TYPE_DEFINITION).map((d) => (d as ObjectTypeDefinitionNode).name.value));
+  const citizenType = document.definitions.find((d): d is ObjectTypeDefinitionNode | ObjectTypeExtensionNode =>
+    (d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION) && d.name.value === 'Citizen');
+  const namedType = (type: TypeNode): string => (type.kind === Kind.NAMED_TYPE ? type.name.value : namedType(type.type));
+  return (citizenType?.fields ?? []).filter((f) => f.name.value !== 'id')
+    .map((f) => (objects.has(namedType(f.type)) ? `${f.name.value} { __typename }` : f.name.value)).join(' ');
+}
 export const sandbox = (login: string): PivotIdentity => SANDBOX_IDENTITIES[login]!;

@@ -7,6 +7,7 @@ import { requestDatabase, type RequestDatabase } from '../../lib/subgraph/reques
 import { seedSandbox, seedSynthetic } from '../../sandbox/seed/seed.ts';
 import { SANDBOX_IDENTITIES } from '../../sandbox/seed/identities.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { PROVIDERS, providerFoldersOf } from '../helpers/providers.ts';
 
 /**
  * Matching citizens in a registry through the index, never a scan: variants of the
@@ -15,14 +16,13 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
  */
 let db: TestDatabase;
 let pool: Pool;
-const PROVIDERS = ['dgfip', 'ants', 'cnaf'];
 
 beforeAll(async () => {
   db = await createTestDatabase();
   pool = db.pool({ max: 4 });
-  await seedSandbox(pool, PROVIDERS);
-  await seedSynthetic(pool, PROVIDERS, { citizens: 6000, batchHouseholds: 1000, parallel: !db.embedded });
-  const dgfip = await loadProviderModule('dgfip');
+  await seedSandbox(pool, providerFoldersOf());
+  await seedSynthetic(pool, providerFoldersOf(), { citizens: 6000, batchHouseholds: 1000, parallel: !db.embedded });
+  const dgfip = await loadProviderModule(providerFoldersOf(['dgfip'])[0]!);
   const near = (ref: string, givenNames: string, familyName: string, birthPlace: string) =>
     ({ ref, givenNames, familyName, birthdate: '1985-04-12', gender: 'female' as const, birthCountry: '99100', birthPlace });
   await inTransaction(pool, (client) => dgfip.writeRecords(client, {
@@ -127,7 +127,7 @@ describe('query plans: indexes, never a scan of a registry table', () => {
   });
 
   test.each(PROVIDERS)('%s: every statement of a full request uses indexes', async (schema) => {
-    const provider = await loadProviderModule(schema);
+    const provider = await loadProviderModule(providerFoldersOf([schema])[0]!);
     const database = recording();
     const loaders = provider.createLoaders(database) as Record<string, { load(id: number): Promise<unknown> }>;
     const personId = await createCitizenMatcher(database, schema).load(pivot('anne-sophie.lefevre-roy'));

@@ -1,7 +1,7 @@
-import type { BenefitKind, CnafRecords, DossierRecord } from '../../../subgraphs/cnaf/index.ts';
-import { REFERENCE_YEAR, type SyntheticHousehold } from '../households.ts';
-import { SANDBOX_IDENTITIES as who, SANDBOX_RELATIVES as relative } from '../identities.ts';
-import { departementOf, lastMonths, registryPerson, SPELLINGS, type RegistrySeed } from '../registry-seed.ts';
+import { REFERENCE_YEAR, type SyntheticHousehold } from '../../sandbox/seed/households.ts';
+import { SANDBOX_IDENTITIES as who, SANDBOX_RELATIVES as relative } from '../../sandbox/seed/identities.ts';
+import { departementOf, lastMonths, registryPerson, SPELLINGS, type RegistrySeed } from '../../sandbox/seed/registry-seed.ts';
+import type { BenefitKind, CnafRecords, DossierRecord } from './records.ts';
 
 /**
  * CNAF seed data: names in upper case, family names with spaces for hyphens. The

@@ -1,7 +1,7 @@
-import type { DgfipRecords, FamilySituation, TaxHouseholdRecord } from '../../../subgraphs/dgfip/index.ts';
-import type { SyntheticHousehold } from '../households.ts';
-import { SANDBOX_IDENTITIES as who, SANDBOX_RELATIVES as relative } from '../identities.ts';
-import { registryPerson, SPELLINGS, type RegistrySeed } from '../registry-seed.ts';
+import type { SyntheticHousehold } from '../../sandbox/seed/households.ts';
+import { SANDBOX_IDENTITIES as who, SANDBOX_RELATIVES as relative } from '../../sandbox/seed/identities.ts';
+import { registryPerson, SPELLINGS, type RegistrySeed } from '../../sandbox/seed/registry-seed.ts';
+import type { DgfipRecords, FamilySituation, TaxHouseholdRecord } from './records.ts';
 
 /**
  * DGFiP seed data. The tax registry writes names in upper case without accents.

@@ -1,8 +1,9 @@
-import { critAirClass, type AntsRecords, type Energy, type VehicleRecord } from '../../../subgraphs/ants/index.ts';
-import type { SyntheticHousehold } from '../households.ts';
-import { SANDBOX_IDENTITIES as who, SANDBOX_RELATIVES as relative } from '../identities.ts';
-import type { Random } from '../random.ts';
-import { registryPerson, SPELLINGS, type RegistrySeed } from '../registry-seed.ts';
+import type { SyntheticHousehold } from '../../sandbox/seed/households.ts';
+import { SANDBOX_IDENTITIES as who, SANDBOX_RELATIVES as relative } from '../../sandbox/seed/identities.ts';
+import type { Random } from '../../sandbox/seed/random.ts';
+import { registryPerson, SPELLINGS, type RegistrySeed } from '../../sandbox/seed/registry-seed.ts';
+import { critAirClass, type Energy } from './crit-air.ts';
+import type { AntsRecords, VehicleRecord } from './records.ts';
 
 /** ANTS seed data: the SIV keeps names as the civil status spells them. */
 const spelling = SPELLINGS.civilStatus;
