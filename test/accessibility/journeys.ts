@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import type { Page } from 'playwright-core';
 import type { WholePlatform } from '../parking/support/platform.ts';
+import { AXE_VERSION } from './axe.ts';
 
 /**
  * THE list of what the accessibility suite walks: every page a citizen can see, reached
@@ -9,16 +10,19 @@ import type { WholePlatform } from '../parking/support/platform.ts';
  * check of page-checks.ts there (axe-core, languages, reflow, zoom, screenshots).
  *
  * To check a new page: add a `check('…')` where a journey shows it, or a journey that
- * reaches it. Pages that exist in French only (the sandbox IdPs, imitations of other
- * services) are checked with `{ lang: 'fr' }`.
+ * reaches it. The sandbox IdPs' pages (imitations of other services, French only,
+ * without the platform's footer) are checked with `{ sandboxIdp: true }`.
  */
 export interface Walk {
   page: Page;
   /** The language the browser asks for (Accept-Language) and the broker's pages are in. */
   lang: 'fr' | 'en';
   platform: WholePlatform;
-  /** Runs every page check on the page now shown (in the journey's tab, or `page`). */
-  check(name: string, options?: { lang?: 'fr' | 'en'; page?: Page }): Promise<void>;
+  /**
+   * Runs every page check on the page now shown (in the journey's tab, or `page`).
+   * `sandboxIdp`: a sandbox IdP's page — French only, and no footer of ours.
+   */
+  check(name: string, options?: { sandboxIdp?: boolean; page?: Page }): Promise<void>;
 }
 
 export interface Journey {
@@ -44,10 +48,10 @@ export const JOURNEYS: Journey[] = [
       await w.check('broker-chooser');
       await page.click('button[name="idp"][value="impots"]');
       await page.waitForSelector('#login');
-      await w.check('idp-login', { lang: 'fr' });
+      await w.check('idp-login', { sandboxIdp: true });
       await logInAtIdp(page, { login: 'marie.dupont', idp: 'impots' }, 'wrong-password');
       await page.waitForSelector('#erreur-connexion');
-      await w.check('idp-login-error', { lang: 'fr' });
+      await w.check('idp-login-error', { sandboxIdp: true });
       const verified = await heldResponse(page, '*/idp/impots/callback*');
       await logInAtIdp(page, { login: 'marie.dupont', idp: 'impots' });
       await page.waitForSelector('button[name="decision"][value="allow"]');
@@ -186,14 +190,23 @@ export const JOURNEYS: Journey[] = [
       await page.goto(`${w.platform.urls.parking}/nulle-part`);
       await w.check('parking-not-found');
       await page.goto(`${w.platform.urls.impots}/interaction/expiree`);
-      await w.check('idp-error', { lang: 'fr' });
+      await w.check('idp-error', { sandboxIdp: true });
     },
   },
   {
+    // The statement, reached as every page offers it: the footer link (here from the parking service).
     name: 'accessibility-statement',
     async walk(w) {
-      await w.page.goto(`${w.platform.urls.broker}/accessibilite`);
+      await w.page.goto(w.platform.urls.parking!);
+      await w.page.click('footer a.fr-footer__bottom-link[href*="/accessibilite"]');
+      await onBroker(w, '/accessibilite');
       await w.check('broker-accessibility-statement');
+      // It states the results of this very suite: the axe-core it runs, no errors, and the status.
+      const text = (await w.page.locator('main').textContent())!.replace(/\s+/g, ' ');
+      const axe = `axe-core ${AXE_VERSION.split('.').slice(0, 2).join('.')}`;
+      for (const claim of [axe, w.lang === 'fr' ? 'aucune erreur' : 'no errors', w.lang === 'fr' ? 'non conforme' : 'non-compliant']) {
+        if (!text.includes(claim)) throw new Error(`the accessibility statement does not say "${claim}"`);
+      }
     },
   },
 ];

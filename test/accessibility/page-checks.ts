@@ -109,8 +109,8 @@ function phrasesInWrongLanguage(page: Page, phrases: readonly Phrase[]): Promise
         if (lang !== phrase.lang) wrong.push(`"${phrase.text}" is in lang="${lang}", expected lang="${phrase.lang}" (in <${node.parentElement?.tagName.toLowerCase()}>)`);
       }
     }
-    // Links to the page in another language say so, in that language.
-    for (const link of document.querySelectorAll('a[hreflang]')) {
+    // The language switch names the other language in that language.
+    for (const link of document.querySelectorAll('header a[hreflang]')) {
       if (link.getAttribute('lang') !== link.getAttribute('hreflang')) wrong.push(`link "${link.textContent?.trim()}" to hreflang="${link.getAttribute('hreflang')}" has lang="${link.getAttribute('lang')}"`);
     }
     return wrong;

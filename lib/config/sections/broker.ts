@@ -43,4 +43,12 @@ export const BrokerSection = z.strictObject({
     /** Events per history page. */
     pageSize: z.number().int().min(5).max(100).default(20),
   }).prefault({}),
+  /** Who answers for this instance in its accessibility statement (`/accessibilite`, RGAA; docs/accessibility.md). */
+  accessibility: z.strictObject({
+    /** The public body operating this instance, named in the statement. */
+    entity: z.string().min(1).max(200).optional(),
+    /** Where citizens report an accessibility problem: an e-mail address or an https:// page. */
+    contact: z.string().max(300).refine((value) => /^https:\/\/\S+$/.test(value) || /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(value),
+      'an e-mail address or an https:// URL').optional(),
+  }).prefault({}),
 });
