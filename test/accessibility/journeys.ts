@@ -80,6 +80,21 @@ export const JOURNEYS: Journey[] = [
     },
   },
   {
+    // A service asks for a higher level of assurance (eIDAS substantial): the IdPs that cannot give it are disabled, with the reason.
+    name: 'higher-level',
+    async walk(w) {
+      const authorize = new URL('/authorize', w.platform.urls.broker);
+      authorize.search = new URLSearchParams({
+        client_id: 'parking-nimes', redirect_uri: `${w.platform.urls.parking}/callback`, response_type: 'code', scope: 'openid',
+        acr_values: 'eidas2', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256',
+        state: 'accessibility-state-0123456789', nonce: 'accessibility-nonce-0123456789',
+      }).toString();
+      await w.page.goto(authorize.href);
+      await w.page.waitForSelector('button[name="idp"][disabled]');
+      await w.check('broker-chooser-unavailable-idps');
+    },
+  },
+  {
     // Every way a sign-in can fail or be refused, each page on its own.
     name: 'refusals',
     async walk(w) {
@@ -246,13 +261,11 @@ export async function logInAtIdp(page: Page, account: Account, password: 'right'
 export async function onBroker(w: Walk, path: string, options: { exact?: boolean } = {}): Promise<void> {
   const origin = new URL(w.platform.urls.broker!).origin;
   await w.page.waitForURL((url) => url.origin === origin && (options.exact ? url.pathname === path : url.pathname.startsWith(path)), { timeout: 20000 });
-  await w.page.waitForLoadState('networkidle');
 }
 
 export async function atParking(w: Walk, path: string): Promise<void> {
   const origin = new URL(w.platform.urls.parking!).origin;
   await w.page.waitForURL((url) => url.origin === origin && url.pathname === path, { timeout: 20000 });
-  await w.page.waitForLoadState('networkidle');
 }
 
 export interface HeldResponse {

@@ -55,7 +55,7 @@ export async function checkPage(page: Page, name: string, lang: string, phrases:
 
   for (const layout of LAYOUTS) {
     await page.setViewportSize(layout.viewport);
-    await settle(page);
+    await settle(page, false);
     for (const issue of await reflowIssues(page, desktopControls)) problem(`${layout.name}: ${issue}`);
     if (layout.name === '320px') report.violations.push(...(await axeViolations(page)).map((v) => ({ ...v, layout: layout.name })));
     await shoot(page, name, layout.name);
@@ -63,11 +63,11 @@ export async function checkPage(page: Page, name: string, lang: string, phrases:
   await page.setViewportSize(DESKTOP);
 
   await page.evaluate(() => { document.documentElement.style.fontSize = '200%'; });
-  await settle(page);
+  await settle(page, false);
   for (const issue of await reflowIssues(page, [])) problem(`text 200 %: ${issue}`);
   await shoot(page, name, 'text200');
   await page.evaluate(() => { document.documentElement.style.removeProperty('font-size'); });
-  await settle(page);
+  await settle(page, false);
   return report;
 }
 
@@ -84,9 +84,12 @@ async function shoot(page: Page, name: string, layout: string): Promise<void> {
   await page.screenshot({ path: new URL(`${name}-${layout}.png`, SCREENSHOTS).pathname, fullPage: true });
 }
 
-/** The page loaded, the DSFR's script done with it (when it has one), two frames laid out. */
-export async function settle(page: Page): Promise<void> {
-  await page.waitForLoadState('networkidle');
+/**
+ * The page loaded (`load`: once after a navigation), the DSFR's script done with it
+ * (when it has one), fonts ready, two frames laid out.
+ */
+export async function settle(page: Page, load = true): Promise<void> {
+  if (load) await page.waitForLoadState('load');
   await page.evaluate(async () => {
     if (document.querySelector('script[src*="dsfr.module"]')) {
       for (let i = 0; i < 50 && !document.documentElement.hasAttribute('data-fr-js'); i++) await new Promise((r) => setTimeout(r, 20));
