@@ -17,7 +17,8 @@ let platform: WholePlatform;
 let browser: Browser;
 
 beforeAll(async () => {
-  platform = await startWholePlatform();
+  // The operator named in the accessibility statement, with a contact (broker.accessibility).
+  platform = await startWholePlatform({ overrides: [['broker.accessibility', { entity: OPERATOR, contact: 'accessibilite@passerelle.example' }]] });
   browser = await launchChromium();
 }, 90000);
 afterAll(async () => {
@@ -25,6 +26,7 @@ afterAll(async () => {
   await platform?.close();
 });
 
+const OPERATOR = 'Ville de Nîmes (démonstration)';
 const STATEMENT_LINK = { fr: 'Accessibilité : non conforme', en: 'Accessibility: non-compliant' };
 
 /** Names the configuration gives in French: on an English page they must carry lang="fr". */
@@ -35,7 +37,7 @@ function frenchPhrases(): Phrase[] {
     ...config.identityProviders.map((idp) => idp.displayName),
     ...(config.parking ? [config.parking.serviceName, config.parking.purpose] : []),
     'République', // the DSFR's logo: "République française" on every page
-    'Défenseur des droits', // in the accessibility statement
+    'Défenseur des droits', OPERATOR, // in the accessibility statement
   ])].map((text) => ({ text, lang: 'fr' }));
 }
 
