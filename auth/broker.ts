@@ -8,6 +8,7 @@ import { CheckpointSigner, checkpointKey, migrateAudit } from '../lib/audit/inde
 import type { Jwks } from '../lib/keys.ts';
 import { dsfrAssets } from '../lib/web/assets.ts';
 import { FormError } from '../lib/web/form.ts';
+import { accessibilityStatementRoutes } from './accessibility-statement.ts';
 import { createAccountStore } from './accounts.ts';
 import { sweepExpired } from './adapter/postgres-adapter.ts';
 import { loadBrokerContract } from './authorization-details/operation-schema.ts';
@@ -109,6 +110,7 @@ export async function createBroker(
     provider.use(routes.routes());
     const dashboard = createDashboard({ config, pool, pages, contract, grants, preferences: idpPreferences, issuer, url, logger: log });
     provider.use(dashboard.routes());
+    provider.use(accessibilityStatementRoutes({ config, pages }).routes());
     server.on('request', provider.callback());
 
     const sweeper = setInterval(() => {

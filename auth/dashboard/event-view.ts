@@ -1,8 +1,9 @@
 import type { Config } from '../../lib/config/load.ts';
 import type { Language } from '../../lib/web/i18n.ts';
+import { inLanguage, Markup, messageHtml } from '../../lib/web/markup.ts';
 import type { Translate } from '../../lib/web/render.ts';
 import type { BrokerContract } from '../authorization-details/operation-schema.ts';
-import { clientDisplayName } from '../clients.ts';
+import { clientDisplayName, DASHBOARD_CLIENT } from '../clients.ts';
 import { gatewayErrors } from '../../gateway/errors.ts';
 import { isShownErrorCode, shownErrors } from '../errors.ts';
 import { EXCHANGE_KIND, type HistoryEvent } from './history.ts';
@@ -13,9 +14,10 @@ export interface EventView {
   datetime: string;
   when: string;
   kind: string;
-  title: string;
+  /** HTML: names held in French carry lang="fr" on an English page. */
+  title: Markup;
   service: string;
-  lines: Array<{ label: string; value: string }>;
+  lines: Array<{ label: string; value: string | Markup }>;
   /** Data read or consented, grouped by data provider. */
   data: Array<{ provider: string; items: string[] }>;
   outcome: { label: string; severity: 'success' | 'warning' | 'error' | 'info' } | undefined;
@@ -25,6 +27,10 @@ export interface EventView {
 export interface Vocabulary {
   /** The service's name (the dashboard's own in `lang`; SPs' names are their own). */
   service(clientId: string | null, lang?: Language): string;
+  /** The language the service's name is written in: SPs' names are French, the dashboard's is translated. */
+  serviceLang(clientId: string | null, lang: Language): Language;
+  /** The service's name as HTML for a page in `lang` (its own `lang` when it differs). */
+  serviceName(clientId: string | null, lang: Language): Markup;
   idp(name: string): string;
   provider(name: string, lang: Language): string;
   scope(name: string, lang: Language): string;
@@ -36,6 +42,8 @@ export function createVocabulary(config: Config, contract: BrokerContract): Voca
   const providerOrder = [...contract.catalogs.keys()];
   const vocabulary: Vocabulary = {
     service: (clientId, lang) => (clientId ? clientDisplayName(config, clientId, lang) : '—'),
+    serviceLang: (clientId, lang) => (clientId && clientId !== DASHBOARD_CLIENT.clientId ? 'fr' : lang),
+    serviceName: (clientId, lang) => inLanguage(vocabulary.service(clientId, lang), vocabulary.serviceLang(clientId, lang), lang),
     idp: (name) => config.identityProviders.find((idp) => idp.name === name)?.displayName ?? name,
     provider: (name, lang) => contract.catalogs.get(name)?.provider.label[lang] ?? name,
     scope: (name, lang) => contract.scopes.get(name)?.label[lang] ?? name,
@@ -66,11 +74,15 @@ export function eventView(event: HistoryEvent, words: Vocabulary, lang: Language
   const text = (key: string) => (typeof data[key] === 'string' ? data[key] as string : undefined);
   const list = (key: string) => (Array.isArray(data[key]) ? (data[key] as unknown[]).filter((v): v is string => typeof v === 'string') : []);
   const service = words.service(event.clientId, lang);
+  const serviceName = words.serviceName(event.clientId, lang);
+  // Configured names (IdPs) and the SPs' purposes are written in French.
+  const french = (value: string) => inLanguage(value, 'fr', lang);
+  const title = (key: string) => new Markup(messageHtml(t(key), { service: serviceName }));
   const view: EventView = {
     datetime: event.occurredAt.toISOString(),
     when: formatTime(event.occurredAt, lang),
     kind: event.kind,
-    title: (KNOWN_KINDS as readonly string[]).includes(event.kind) ? t(`dashboard.event.${event.kind}`, { service }) : t('dashboard.event.other', { service }),
+    title: title((KNOWN_KINDS as readonly string[]).includes(event.kind) ? `dashboard.event.${event.kind}` : 'dashboard.event.other'),
     service,
     lines: [],
     data: [],
@@ -79,12 +91,12 @@ export function eventView(event: HistoryEvent, words: Vocabulary, lang: Language
   const idp = text('idp');
   switch (event.kind) {
     case 'broker.sign_in':
-      if (idp) view.lines.push({ label: t('dashboard.field.idp'), value: words.idp(idp) });
+      if (idp) view.lines.push({ label: t('dashboard.field.idp'), value: french(words.idp(idp)) });
       if (text('acr')) view.lines.push({ label: t('dashboard.field.level'), value: t(`level.${text('acr')}`) });
       break;
     case 'broker.consent_given':
     case 'broker.consent_refused':
-      if (text('purpose')) view.lines.push({ label: t('dashboard.field.purpose'), value: text('purpose')! });
+      if (text('purpose')) view.lines.push({ label: t('dashboard.field.purpose'), value: french(text('purpose')!) });
       view.data = words.byProvider(list('scopes'), lang);
       view.outcome = event.kind === 'broker.consent_given'
         ? { label: t('dashboard.outcome.given'), severity: 'success' }
@@ -102,19 +114,19 @@ export function eventView(event: HistoryEvent, words: Vocabulary, lang: Language
       const outcome = text('outcome') && text('outcome')! in OUTCOME_SEVERITY ? text('outcome')! : 'failed';
       view.outcome = { label: t(`dashboard.exchange.${outcome}`), severity: OUTCOME_SEVERITY[outcome]! };
       if (outcome === 'refused' || outcome === 'failed') {
-        view.title = t(`dashboard.event.gateway.exchange.${outcome}`, { service });
+        view.title = title(`dashboard.event.gateway.exchange.${outcome}`);
         const reasons = list('errorCodes').map((code) => errorMessage(code, lang));
         if (reasons.length) view.lines.push({ label: t('dashboard.field.reason'), value: [...new Set(reasons)].join(' ; ') });
       }
       break;
     }
     case 'broker.idp_preference_changed':
-      if (idp) view.lines.push({ label: t('dashboard.field.idp'), value: words.idp(idp) });
+      if (idp) view.lines.push({ label: t('dashboard.field.idp'), value: french(words.idp(idp)) });
       if (typeof data.blocked === 'boolean') view.lines.push({ label: t('dashboard.field.change'), value: t(data.blocked ? 'dashboard.preference.blocked' : 'dashboard.preference.unblocked') });
       if (typeof data.allowNewIdps === 'boolean') view.lines.push({ label: t('dashboard.field.change'), value: t(data.allowNewIdps ? 'dashboard.preference.new.allowed' : 'dashboard.preference.new.refused') });
       break;
     case 'broker.sign_in_refused': {
-      if (idp) view.lines.push({ label: t('dashboard.field.idp'), value: words.idp(idp) });
+      if (idp) view.lines.push({ label: t('dashboard.field.idp'), value: french(words.idp(idp)) });
       const code = text('code');
       if (code) view.lines.push({ label: t('dashboard.field.reason'), value: errorMessage(code, lang) });
       view.outcome = { label: t('dashboard.outcome.blocked'), severity: 'error' };

@@ -101,7 +101,7 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
     if (page.next) nextParams.set('page', page.next);
     render(ctx, 'history', 'dashboard-history', {
       events: page.events.map((event) => eventView(event, deps.words, lang, t)),
-      services: services.map((id) => ({ id, name: deps.words.service(id, lang), selected: id === service })),
+      services: services.map((id) => ({ id, name: deps.words.service(id, lang), nameLang: deps.words.serviceLang(id, lang), selected: id === service })),
       providers: [...deps.contract.catalogs.keys()].map((name) => ({ name, label: deps.words.provider(name, lang), selected: name === provider })),
       filtered: Boolean(service || provider),
       paged: Boolean(cursor),
@@ -139,6 +139,7 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
       consents: consents.map((consent) => ({
         grantId: consent.grantId,
         service: deps.words.service(consent.clientId, lang),
+        serviceName: deps.words.serviceName(consent.clientId, lang),
         grantedAt: formatTime(consent.grantedAt, lang),
         datetime: consent.grantedAt.toISOString(),
         operations: consent.operations.map((operation) => ({ purpose: operation.purpose, data: deps.words.byProvider(operation.scopes, lang) })),

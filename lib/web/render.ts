@@ -2,8 +2,10 @@ import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
 import type { Context } from 'koa';
 import { contentSecurityPolicy, PAGE_HEADERS } from './csp.ts';
+import { ACCESSIBILITY_STATEMENT_PATH, CONFORMITY } from './accessibility.ts';
 import { DSFR_PREFIX } from './assets.ts';
 import { createTranslator, negotiateLanguage, urlWithLanguage, type Language, type MessageCatalogs } from './i18n.ts';
+import { inLanguage, messageHtml, type Markup } from './markup.ts';
 import { readFileSync } from 'node:fs';
 
 export interface PageOptions {
@@ -23,6 +25,20 @@ export interface PageOptions {
 }
 
 export type Translate = (key: string, vars?: Record<string, string | number>) => string;
+
+/**
+ * What every template gets besides its data: `lang`, `t` (a message as text), and for
+ * phrases in another language than the page (WCAG 3.1.2), `french(text)` — a text held
+ * in French only (names and purposes from the configuration or from a service) — and
+ * `th(key, vars)`, a message as HTML whose variables may be such phrases:
+ * `<%~ it.th('chooser.lead', { sp: it.french(it.sp) }) %>`.
+ */
+export interface TemplateHelpers {
+  lang: Language;
+  t: Translate;
+  th: (key: string, vars?: Record<string, string | number | Markup>) => string;
+  french: (text: string) => Markup;
+}
 
 export interface PageKit {
   /** Renders `view` of the component into the DSFR layout and sends it with the page headers. */
@@ -45,7 +61,16 @@ const layoutEngine = new Eta({ views: fileURLToPath(new URL('./views', import.me
  * views folder and message catalogs; every page gets the DSFR layout, the
  * language negotiation and switch, autoescaped templates and a strict CSP.
  */
-export function createPageKit(options: { views: string | URL; messages: MessageCatalogs; sandbox?: boolean }): PageKit {
+export function createPageKit(options: {
+  views: string | URL;
+  messages: MessageCatalogs;
+  sandbox?: boolean;
+  /** The language of `layout.service.title` when it is a configured name, not a translated message. */
+  serviceTitleLang?: Language;
+  /** The broker's accessibility statement, for a component on another origin (default: this one's path). */
+  accessibilityStatementUrl?: string;
+}): PageKit {
+  const accessibilityStatement = options.accessibilityStatementUrl ?? ACCESSIBILITY_STATEMENT_PATH;
   const views = options.views instanceof URL ? fileURLToPath(options.views) : options.views;
   const engine = new Eta({ views, autoEscape: true, cache: true });
   const translate = createTranslator([kitMessages, options.messages]);
@@ -62,7 +87,12 @@ export function createPageKit(options: { views: string | URL; messages: MessageC
     render(ctx, view, data, pageOptions) {
       const { lang, t } = translator(ctx);
       const page = typeof pageOptions === 'function' ? pageOptions(t) : pageOptions;
-      const body = engine.render(view, { ...data, lang, t });
+      const helpers: TemplateHelpers = {
+        lang, t,
+        th: (key, vars = {}) => messageHtml(translate(lang, key), vars),
+        french: (text) => inLanguage(text, 'fr', lang),
+      };
+      const body = engine.render(view, { ...data, ...helpers });
       const otherLang: Language = lang === 'fr' ? 'en' : 'fr';
       ctx.status = page.status ?? 200;
       ctx.type = 'text/html; charset=utf-8';
@@ -70,7 +100,9 @@ export function createPageKit(options: { views: string | URL; messages: MessageC
       ctx.set('Content-Security-Policy', contentSecurityPolicy({ formAction: page.formAction ?? [] }));
       ctx.set('Content-Language', lang);
       ctx.body = layoutEngine.render('layout', {
-        lang, otherLang, t, body, title: page.title, assets: DSFR_PREFIX,
+        ...helpers, otherLang, body, title: page.title, assets: DSFR_PREFIX,
+        serviceTitle: inLanguage(t('layout.service.title'), options.serviceTitleLang ?? lang, lang),
+        accessibilityUrl: `${accessibilityStatement}?lang=${lang}`, conformity: CONFORMITY,
         switchUrl: urlWithLanguage(ctx, otherLang, page.languageSwitchPath?.startsWith('/') ? page.languageSwitchPath : undefined), sandbox: options.sandbox ?? false,
         refreshTo: page.refreshTo?.startsWith('/') ? page.refreshTo : undefined,
       });

@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import type { PasserelleError } from '../../lib/errors/define.ts';
+import { ACCESSIBILITY_STATEMENT_PATH } from '../../lib/web/accessibility.ts';
 import type { Language } from '../../lib/web/i18n.ts';
 import { createPageKit, readMessages, type Translate } from '../../lib/web/render.ts';
 import { parkingErrors, type ParkingErrorCode } from './errors.ts';
@@ -41,7 +42,12 @@ export function createParkingPages(options: { serviceName: string; tariff: Tarif
     fr: { ...fileMessages.fr, 'layout.service.title': options.serviceName },
     en: { ...fileMessages.en, 'layout.service.title': options.serviceName },
   };
-  const kit = createPageKit({ views: new URL('./views/', import.meta.url), messages, sandbox: options.sandbox });
+  const kit = createPageKit({
+    views: new URL('./views/', import.meta.url), messages, sandbox: options.sandbox,
+    // The service's name is configured in French; its statement is the platform's, on the broker.
+    serviceTitleLang: 'fr',
+    accessibilityStatementUrl: new URL(ACCESSIBILITY_STATEMENT_PATH, options.issuer).href,
+  });
   // Forms that lead to the broker (sign-in, logout): the browser checks the redirect against form-action.
   const toBroker = { formAction: [options.issuer] };
 

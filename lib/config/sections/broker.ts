@@ -23,4 +23,9 @@ export const BrokerSection = z.strictObject({
     sessionMaxSeconds: z.number().int().min(300).max(86400).default(7200).describe('A dashboard session ends this long after sign-in, whatever the activity.'),
     pageSize: z.number().int().min(5).max(100).default(20).describe('Events per history page.'),
   }).prefault({}).describe('The citizen\'s dashboard (`/mon-compte`, auth/dashboard/, docs/dashboard.md).'),
+  accessibility: z.strictObject({
+    entity: z.string().min(1).max(200).optional().describe('The public body operating this instance, named in the accessibility statement.'),
+    contact: z.string().max(300).refine((value) => /^https:\/\/\S+$/.test(value) || /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(value),
+      'an e-mail address or an https:// URL').optional().describe('Where citizens report an accessibility problem: an e-mail address or an https:// page.'),
+  }).prefault({}).describe('Who answers for this instance in its accessibility statement (`/accessibilite`, RGAA; docs/accessibility.md).'),
 }).describe('The broker (auth/): OpenID provider of the service providers, relying party of the identity providers (docs/broker.md).');
