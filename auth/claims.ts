@@ -1,4 +1,4 @@
-import { PIVOT_CLAIMS } from '../lib/pivot/identity.ts';
+import { PIVOT_CLAIMS } from '../lib/contracts/pivot-identity.ts';
 
 /**
  * Identity scopes and the claims each releases (oidc-provider's `claims` option).

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { PivotIdentity } from '../lib/pivot/identity.ts';
+import type { PivotIdentity } from '../lib/contracts/pivot-identity.ts';
 
 /**
  * Citizen identifiers (README "Pairwise subject"):

@@ -1,4 +1,5 @@
-import { ACR_ORDER, type ScopeInfo } from '../lib/federation/compose.ts';
+import { reachesAcr } from '../lib/contracts/eidas.ts';
+import type { ScopeInfo } from '../lib/federation/compose.ts';
 import { checkGrant, type OperationAnalysis } from '../lib/federation/operation.ts';
 import { gatewayErrors } from './errors.ts';
 import type { ConsentedOperation, PivotClaims } from './pivot-token.ts';
@@ -36,7 +37,7 @@ export function enforceConsent(analysis: OperationAnalysis, claims: PivotClaims,
   for (const scope of [...operation.scopes].sort()) {
     const info = scopes.get(scope);
     // A scope the token's level does not reach is not passed on either (defence in depth).
-    if (!info || ACR_ORDER[info.minAcr ?? 'eidas1'] > ACR_ORDER[claims.acr]) continue;
+    if (!info || !reachesAcr(claims.acr, info.minAcr)) continue;
     const provider = info.provider;
     scopesByProvider.set(provider, [...(scopesByProvider.get(provider) ?? []), scope]);
   }

@@ -1,8 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import { compactDecrypt, compactVerify, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors as joseErrors, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
-import { AcrLevel } from '../lib/config/common.ts';
-import { FRANCE_COG, GENDERS, type PivotIdentity } from '../lib/pivot/identity.ts';
+import { AcrLevel } from '../lib/contracts/eidas.ts';
+import { FRANCE_COG, GENDERS, type PivotIdentity } from '../lib/contracts/pivot-identity.ts';
 import { gatewayErrors, type GatewayErrorCode } from './errors.ts';
 
 /**

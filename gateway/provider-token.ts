@@ -1,7 +1,7 @@
 import { randomUUID, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
-import type { AcrLevel } from '../lib/config/common.ts';
-import type { PivotIdentity } from '../lib/pivot/identity.ts';
+import type { AcrLevel } from '../lib/contracts/eidas.ts';
+import type { PivotIdentity } from '../lib/contracts/pivot-identity.ts';
 
 /**
  * Mints the internal token of one subgraph fetch (docs/tokens.md, "internal provider

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import type { AcrLevel } from '../../lib/config/common.ts';
+import { reachesAcr, type AcrLevel } from '../../lib/contracts/eidas.ts';
 import type { ServiceProvider } from '../../lib/config/sections/service-providers.ts';
 import type { PasserelleError } from '../../lib/errors/define.ts';
-import { ACR_ORDER } from '../../lib/federation/compose.ts';
 import { analyzeOperation, type OperationSchema } from '../../lib/federation/operation.ts';
 import { brokerErrors } from '../errors.ts';
 import { chooseEntitledScopes } from './entitled-scopes.ts';
@@ -96,7 +95,7 @@ export function resolveOperationRequest(raw: unknown, context: OperationRequestC
   }
   const tooHigh = choice.scopes
     .map((scope) => ({ scope, minAcr: context.operations.scopes.get(scope)?.minAcr ?? 'eidas1' }))
-    .filter((s) => ACR_ORDER[s.minAcr] > ACR_ORDER[context.acr]);
+    .filter((s) => !reachesAcr(context.acr, s.minAcr));
   if (tooHigh.length) throw refuse('AUTHORIZATION_DETAILS_ACR_TOO_LOW', { acr: context.acr, scopes: tooHigh });
 
   return {

@@ -1,9 +1,8 @@
 import * as oidc from 'openid-client';
-import type { AcrLevel } from '../../lib/config/common.ts';
+import { reachesAcr, type AcrLevel } from '../../lib/contracts/eidas.ts';
 import type { IdentityProvider } from '../../lib/config/sections/identity-providers.ts';
 import type { Pool } from '../../lib/db/database.ts';
 import { brokerErrors } from '../errors.ts';
-import { satisfies } from '../acr.ts';
 import { classifyIdpError } from './failures.ts';
 import type { IdpRegistry } from './registry.ts';
 
@@ -87,7 +86,7 @@ export function createIdpRoundTrips(pool: Pool, registry: IdpRegistry, ttlSecond
         });
         idToken = tokens.claims();
         if (!idToken) throw brokerErrors.error('IDP_RESPONSE_INVALID', { idp: idp.name, check: 'id_token missing' });
-        if (!satisfies(idToken.acr, trip.acr)) {
+        if (!reachesAcr(idToken.acr, trip.acr)) {
           throw brokerErrors.error('IDP_ACR_TOO_LOW', { idp: idp.name, asked: trip.acr, received: typeof idToken.acr === 'string' ? idToken.acr : null });
         }
         userinfo = await oidc.fetchUserInfo(client, tokens.access_token, idToken.sub);

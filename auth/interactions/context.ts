@@ -1,7 +1,7 @@
 import type Provider from 'oidc-provider';
 import type { Config } from '../../lib/config/load.ts';
 import type { Logger } from '../../lib/log.ts';
-import type { PivotIdentity } from '../../lib/pivot/identity.ts';
+import type { PivotIdentity } from '../../lib/contracts/pivot-identity.ts';
 import type { AccountStore } from '../accounts.ts';
 import type { BrokerContract } from '../authorization-details/operation-schema.ts';
 import type { EventRecorder } from '../events.ts';

@@ -7,8 +7,8 @@ import {
   type DocumentNode, type FieldNode, type GraphQLCompositeType, type GraphQLObjectType, type GraphQLOutputType, type GraphQLSchema, type OperationDefinitionNode,
   type SelectionSetNode, type ValidationContext, type ValidationRule,
 } from 'graphql';
-import type { AcrLevel } from '../config/common.ts';
-import { ACR_ORDER, type ScopeInfo } from './compose.ts';
+import { compareAcr, highestAcr, reachesAcr, type AcrLevel } from '../contracts/eidas.ts';
+import type { ScopeInfo } from './compose.ts';
 import { operationErrors, type OperationErrorCode } from './operation-errors.ts';
 import { readScopeMap, type ScopeMap } from './scope-map.ts';
 import type { PasserelleError } from '../errors/define.ts';
@@ -121,7 +121,7 @@ export function analyzeOperation(text: string, operationName: string | null | un
 
   const fields = collectFields(document, operation, context);
   const neededScopes = chooseNeededScopes(fields);
-  const minAcr = highestAcr(neededScopes.map((s) => context.scopes.get(s)?.minAcr));
+  const minAcr = highestNeededAcr(neededScopes.map((s) => context.scopes.get(s)?.minAcr));
   const providers = [...new Set(fields.flatMap((f) => (f.provider ? [f.provider] : [])))].sort();
   return {
     ok: true,
@@ -151,8 +151,8 @@ export function checkGrant(analysis: OperationAnalysis, granted: ReadonlySet<str
       continue;
     }
     const levels = grantedHere.map((s) => scopes.get(s)?.minAcr ?? 'eidas1');
-    if (!levels.some((level) => ACR_ORDER[level] <= ACR_ORDER[acr])) {
-      result.acrTooLow.push({ ...field, minAcr: levels.reduce((a, b) => (ACR_ORDER[a] <= ACR_ORDER[b] ? a : b)) });
+    if (!levels.some((level) => reachesAcr(acr, level))) {
+      result.acrTooLow.push({ ...field, minAcr: levels.reduce((a, b) => (compareAcr(a, b) <= 0 ? a : b)) });
     }
   }
   return result;
@@ -263,8 +263,7 @@ function chooseNeededScopes(fields: readonly FieldRead[]): string[] {
   return [...needed].sort();
 }
 
-function highestAcr(levels: ReadonlyArray<AcrLevel | undefined>): AcrLevel | undefined {
-  let highest: AcrLevel | undefined;
-  for (const level of levels) if (level && (!highest || ACR_ORDER[level] > ACR_ORDER[highest])) highest = level;
-  return highest;
+function highestNeededAcr(levels: ReadonlyArray<AcrLevel | undefined>): AcrLevel | undefined {
+  const known = levels.filter((level) => level !== undefined);
+  return known.length ? highestAcr(known) : undefined;
 }

@@ -1,4 +1,4 @@
-import { FRANCE_COG, type Gender, type PivotIdentity } from './identity.ts';
+import { FRANCE_COG, type Gender, type PivotIdentity } from '../contracts/pivot-identity.ts';
 
 /**
  * Normalization of pivot identities, so that a data provider finds a citizen in its

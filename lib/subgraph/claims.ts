@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ACR_LEVELS } from '../config/common.ts';
-import { FRANCE_COG, GENDERS, type PivotIdentity } from '../pivot/identity.ts';
+import { ACR_LEVELS } from '../contracts/eidas.ts';
+import { FRANCE_COG, GENDERS, type PivotIdentity } from '../contracts/pivot-identity.ts';
 
 /**
  * The claims of an internal provider token (docs/tokens.md) that a data provider

@@ -1,4 +1,4 @@
-import type { AcrLevel } from '../../lib/config/common.ts';
+import type { AcrLevel } from '../../lib/contracts/eidas.ts';
 import { FRENCH_ACCOUNTS, type AccountClaims } from './accounts.ts';
 import { EIDAS_PEOPLE } from './eidas/minimum-data-set.ts';
 import { eidasToPivotClaims } from './eidas/to-pivot.ts';

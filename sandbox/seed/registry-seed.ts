@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { PivotIdentity } from '../../lib/pivot/identity.ts';
+import type { PivotIdentity } from '../../lib/contracts/pivot-identity.ts';
 import type { RegistryPerson } from '../../lib/subgraph/registry-writer.ts';
 import type { SyntheticHousehold } from './households.ts';
 

@@ -5,7 +5,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWT
 import type { RunningComponent } from '../../lib/component.ts';
 import { loadConfig, type Config } from '../../lib/config/load.ts';
 import { createLogger } from '../../lib/log.ts';
-import type { PivotIdentity } from '../../lib/pivot/identity.ts';
+import type { PivotIdentity } from '../../lib/contracts/pivot-identity.ts';
 import { subgraphComponent } from '../../lib/subgraph/start.ts';
 import { SANDBOX_IDENTITIES } from '../../sandbox/seed/identities.ts';
 import { seedSandbox } from '../../sandbox/seed/seed.ts';

@@ -1,6 +1,6 @@
 import type { Pool } from '../../lib/db/database.ts';
 import { inTransaction } from '../../lib/db/database.ts';
-import type { PivotIdentity } from '../../lib/pivot/identity.ts';
+import type { PivotIdentity } from '../../lib/contracts/pivot-identity.ts';
 import { createCitizenMatcher, matchQuery } from '../../lib/subgraph/citizen-matcher.ts';
 import { loadProviderModule } from '../../lib/subgraph/provider.ts';
 import { requestDatabase, type RequestDatabase } from '../../lib/subgraph/request-database.ts';

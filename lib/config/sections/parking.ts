@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { AcrLevel, HttpUrl, SecretRef, Service } from '../common.ts';
+import { AcrLevel } from '../../contracts/eidas.ts';
+import { HttpUrl, SecretRef, Service } from '../common.ts';
 
 /** A city's resident parking tariff (sandbox/parking/pricing.ts); amounts in euro cents. */
 const TariffSection = z.strictObject({

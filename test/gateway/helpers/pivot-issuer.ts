@@ -3,8 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CompactEncrypt, SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import Provider, { type Configuration } from 'oidc-provider';
-import type { AcrLevel } from '../../../lib/config/common.ts';
-import type { PivotIdentity } from '../../../lib/pivot/identity.ts';
+import type { AcrLevel } from '../../../lib/contracts/eidas.ts';
+import type { PivotIdentity } from '../../../lib/contracts/pivot-identity.ts';
 import { GRAPHQL_OPERATION_DETAIL } from '../../../gateway/pivot-token.ts';
 
 /**
