@@ -20,11 +20,10 @@ import { createIdpPreferenceStore, type IdpPreferenceStore } from './idp-prefere
 import { createIdpRegistry } from './idp/registry.ts';
 import { createIdpRoundTrips } from './idp/round-trip.ts';
 import { createConsentForms } from './interactions/consent-forms.ts';
-import type { ValidatePivotIdentity } from './interactions/context.ts';
 import { interactionRoutes } from './interactions/routes.ts';
 import { loadSigningKeys } from './keys.ts';
 import { createBrokerPages } from './pages.ts';
-import { gatewayAudienceOf, loadGatewayEncryptionKey } from './pivot-token.ts';
+import { loadGatewayEncryptionKey } from './pivot-token.ts';
 import { createPivotTokenRegistry, pivotTokenRevocation } from './token-revocation.ts';
 
 /** How often expired rows (codes, sessions, accounts, IdP round trips) are deleted. */
@@ -41,31 +40,26 @@ export interface RunningBroker extends RunningComponent {
 
 /**
  * Starts the broker: migrations, then one HTTP server running oidc-provider with
- * the broker's pages mounted on it. The pivot identity validator is given by the
- * caller (auth/index.ts wires lib/pivot/validate.ts).
+ * the broker's pages mounted on it.
  */
-export async function createBroker(
-  { config, database, logger }: ComponentContext,
-  options: StartOptions,
-  validatePivotIdentity: ValidatePivotIdentity,
-): Promise<RunningBroker> {
+export async function startBroker({ config, database, logger }: ComponentContext, options: StartOptions = {}): Promise<RunningBroker> {
   const log = logger.child({ component: 'broker' });
   const pool = database.pool({ applicationName: 'passerelle-broker' });
   await migrate(pool, 'auth', new URL('./migrations/', import.meta.url));
   await migrateAudit(pool, config.audit.partitionsAhead);
 
-  // Listen first: with port 0 the URL (and so the issuer) is known only now.
+  // Listen first: with a port override (tests: 0) the URL, and so the issuer, is known only now.
   const server = createServer();
   const port = options.port ?? listenPort(config.broker);
   const actualPort = await listen(server, port, config.broker.host);
   const url = options.port === undefined ? config.broker.url.replace(/\/$/, '') : `http://localhost:${actualPort}`;
-  const issuer = config.broker.issuer ?? url;
+  const issuer = options.port === undefined ? config.broker.issuer : url;
 
   try {
     const pages = createBrokerPages({ sandbox: config.sandbox });
     const accounts = createAccountStore(pool);
     const contract = loadBrokerContract(config);
-    checkRegisteredOperations(config, contract, gatewayAudienceOf(config));
+    checkRegisteredOperations(config, contract);
     const grants = createGrantRevoker(pool);
     await warnIfNoRevocationTable(pool, log);
     const revocations = revocationPropagator(grants, log);
@@ -80,8 +74,8 @@ export async function createBroker(
     const events = createEventRecorder(pool);
     const idpPreferences = createIdpPreferenceStore(pool, idps.list().map((idp) => idp.name));
     const pairwiseSecret = config.secret(config.broker.pairwiseSecret, 'broker.pairwiseSecret');
-    const consent = { contract, forms: createConsentForms(pool), gatewayAudience: gatewayAudienceOf(config) };
-    const routes = interactionRoutes({ provider, config, pages, idps, trips, accounts, events, idpPreferences, validatePivotIdentity, pairwiseSecret, logger: log, consent });
+    const consent = { contract, forms: createConsentForms(pool) };
+    const routes = interactionRoutes({ provider, config, pages, idps, trips, accounts, events, idpPreferences, pairwiseSecret, logger: log, consent });
 
     for (const event of ['server_error', 'authorization.error', 'grant.error', 'end_session.error', 'backchannel.error', 'pushed_authorization_request.error', 'revocation.error', 'userinfo.error']) {
       (provider as unknown as { on(name: string, listener: (...args: unknown[]) => void): void }).on(event, (...args: unknown[]) => {

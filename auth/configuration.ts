@@ -10,7 +10,7 @@ import { allScopes, claimsConfiguration } from './claims.ts';
 import { CLIENT_AUTH_METHODS, clientMetadataFor, serviceProviderById } from './clients.ts';
 import type { SigningKeys } from './keys.ts';
 import { pairwiseSubject } from './pairwise.ts';
-import { gatewayAudienceOf, gatewayResourceIndicators, pivotTokenClaims, type GatewayEncryptionKey } from './pivot-token.ts';
+import { gatewayResourceIndicators, pivotTokenClaims, type GatewayEncryptionKey } from './pivot-token.ts';
 import { authorizationParamValidators } from './request-checks.ts';
 
 /** Clock skew accepted on client assertions and stored model lifetimes. */
@@ -135,7 +135,7 @@ export function buildConfiguration(inputs: ConfigurationInputs): Configuration {
       claimsParameter: { enabled: false },
       introspection: { enabled: false },
       resourceIndicators: gatewayResourceIndicators(config, dataScopes, gatewayEncryption),
-      richAuthorizationRequests: richAuthorizationRequests(config, contract, gatewayAudienceOf(config)),
+      richAuthorizationRequests: richAuthorizationRequests(config, contract),
       userinfo: { enabled: true },
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
       revocation: {

@@ -5,6 +5,7 @@ import { openDatabase, type Database } from '../lib/db/database.ts';
 import { PortInUseError } from '../lib/http/server.ts';
 import { seedSandbox } from '../sandbox/seed/seed.ts';
 import { componentRegistry, type ComponentAddress } from './components.ts';
+import type { PlatformConfig } from './config.ts';
 
 /**
  * Starting and stopping a set of components in one process — what `passerelle
@@ -32,7 +33,7 @@ export class PortTakenError extends Error {
   }
 }
 
-export async function startPlatform(context: ComponentContext, names?: readonly string[]): Promise<RunningPlatform> {
+export async function startPlatform(context: ComponentContext & { config: PlatformConfig }, names?: readonly string[]): Promise<RunningPlatform> {
   const { config, database, logger } = context;
   const registry = componentRegistry(config);
   const unknown = (names ?? []).filter((n) => !registry.has(n));

@@ -2,7 +2,8 @@ import { reachesAcr } from '../lib/contracts/eidas.ts';
 import type { ScopeInfo } from '../lib/federation/compose.ts';
 import { checkGrant, type OperationAnalysis } from '../lib/federation/operation.ts';
 import { gatewayErrors } from './errors.ts';
-import type { ConsentedOperation, PivotClaims } from './pivot-token.ts';
+import type { ConsentedOperation } from '../lib/contracts/pivot-token.ts';
+import type { PivotClaims } from './pivot-token.ts';
 
 /**
  * The consent check, before any provider is called: the document must be one the
@@ -16,11 +17,11 @@ export interface ConsentDecision {
 }
 
 export function enforceConsent(analysis: OperationAnalysis, claims: PivotClaims, scopes: ReadonlyMap<string, ScopeInfo>): ConsentDecision {
-  const operation = claims.operations.find((o) => o.hash === analysis.hash && o.operationName === analysis.operationName);
+  const operation = claims.operations.find((o) => o.operation_hash === analysis.hash && o.operation_name === analysis.operationName);
   if (!operation) {
     throw gatewayErrors.error('CONSENT_REQUIRED', { reason: 'operation', operationName: analysis.operationName, operationHash: analysis.hash });
   }
-  const check = checkGrant(analysis, operation.scopes, claims.acr, scopes);
+  const check = checkGrant(analysis, new Set(operation.scopes), claims.acr, scopes);
   if (check.notConsented.length) {
     throw gatewayErrors.error('CONSENT_REQUIRED', {
       reason: 'fields',

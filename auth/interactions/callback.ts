@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import { isPasserelleError } from '../../lib/errors/define.ts';
+import { validatePivotIdentity } from '../../lib/pivot/validate.ts';
 import { lowestAcr } from '../../lib/contracts/eidas.ts';
 import type { ShownErrorCode } from '../errors.ts';
 import { failureSummary } from '../idp/failures.ts';
@@ -41,7 +42,7 @@ export async function handleIdpCallback(deps: InteractionDeps, ctx: Context, idp
   }
 
   const { email, identityClaims } = splitClaims(signInAtIdp.claims);
-  const validation = deps.validatePivotIdentity(identityClaims);
+  const validation = validatePivotIdentity(identityClaims);
   const emailInvalid = email !== undefined && !isEmail(email);
   if (!validation.ok || emailInvalid) {
     const failures = [

@@ -1,13 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../lib/config/load.ts';
+import { loadPlatformConfig } from '../config.ts';
 import { composeContract } from '../../lib/federation/compose.ts';
 import { loadContract } from '../../lib/federation/contract.ts';
 
 /** `passerelle compose`: lint + compose `schema/`, print a summary, optionally write the supergraph. */
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { out: { type: 'string' }, schema: { type: 'string' } } });
-  const config = loadConfig();
+  const config = loadPlatformConfig();
   const urls = Object.fromEntries(config.dataProviders.map((p) => [p.name, p.url]));
   const composed = composeContract(loadContract(values.schema), urls);
   for (const [provider, catalog] of composed.catalogs) {

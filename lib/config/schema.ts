@@ -5,7 +5,6 @@ import { DataProvidersSection } from './sections/data-providers.ts';
 import { DatabaseSection } from './sections/database.ts';
 import { GatewaySection } from './sections/gateway.ts';
 import { IdentityProvidersSection } from './sections/identity-providers.ts';
-import { ParkingSection } from './sections/parking.ts';
 import { ServiceProvidersSection } from './sections/service-providers.ts';
 
 /** The federation, as one configuration file describes it. */
@@ -21,8 +20,6 @@ export const PasserelleConfig = z.strictObject({
   dataProviders: DataProvidersSection,
   identityProviders: IdentityProvidersSection,
   serviceProviders: ServiceProvidersSection,
-  /** The sandbox parking service (sandbox configurations only). */
-  parking: ParkingSection.optional(),
 });
 export type PasserelleConfigInput = z.input<typeof PasserelleConfig>;
 export type PasserelleConfigData = z.output<typeof PasserelleConfig>;

@@ -8,6 +8,7 @@ import {
   type SelectionSetNode, type ValidationContext, type ValidationRule,
 } from 'graphql';
 import { compareAcr, highestAcr, reachesAcr, type AcrLevel } from '../contracts/eidas.ts';
+import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from '../contracts/operation-limits.ts';
 import type { ScopeInfo } from './compose.ts';
 import { operationErrors, type OperationErrorCode } from './operation-errors.ts';
 import { readScopeMap, type ScopeMap } from './scope-map.ts';
@@ -20,19 +21,6 @@ import type { PasserelleError } from '../errors/define.ts';
  * analysis out. The gateway enforces consent with it (and caches it per document);
  * the broker builds the consent page from it.
  */
-
-export interface OperationLimits {
-  /** Size of the document text, in UTF-8 bytes. */
-  maxBytes: number;
-  /** Lexical tokens the parser reads before giving up. */
-  maxTokens: number;
-  /** Selection depth (`me { taxAddress { city } }` is 3). */
-  maxDepth: number;
-  maxAliases: number;
-  maxDirectives: number;
-}
-
-export const DEFAULT_OPERATION_LIMITS: OperationLimits = { maxBytes: 8192, maxTokens: 800, maxDepth: 6, maxAliases: 8, maxDirectives: 8 };
 
 /** What operations are analysed against: built once per supergraph. */
 export interface OperationSchema {
@@ -96,7 +84,7 @@ export function operationHash(document: string | DocumentNode): string {
 export function analyzeOperation(text: string, operationName: string | null | undefined, context: OperationSchema): AnalysisResult {
   const { limits } = context;
   const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > limits.maxBytes) return refuse('OPERATION_TOO_LARGE', { bytes, maxBytes: limits.maxBytes });
+  if (bytes > limits.maxDocumentBytes) return refuse('OPERATION_TOO_LARGE', { bytes, maxBytes: limits.maxDocumentBytes });
 
   let document: DocumentNode;
   try {

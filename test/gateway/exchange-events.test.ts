@@ -2,7 +2,7 @@ import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { ExchangeRecorder, type ExchangeEntry } from '../../gateway/exchange-events.ts';
 import { migrateAudit, verifyChain } from '../../lib/audit/index.ts';
 import type { Pool } from '../../lib/db/database.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
 
 /** Exchanges recorded as `gateway.exchange` events of the audit chain (group commit, deadline). */
 let db: TestDatabase;

@@ -93,7 +93,7 @@ describe('operation analysis', () => {
   });
 
   test('enforces the limits with their own codes', () => {
-    const small = operationSchemaFromSupergraph(composed.supergraphSdl, composed.scopes, { maxDepth: 2, maxAliases: 1, maxDirectives: 1, maxTokens: 30, maxBytes: 200 });
+    const small = operationSchemaFromSupergraph(composed.supergraphSdl, composed.scopes, { maxDepth: 2, maxAliases: 1, maxDirectives: 1, maxTokens: 30, maxDocumentBytes: 200 });
     expect(codes(analyzeOperation('{ me { taxAddress { city } } }', undefined, small))).toEqual(['OPERATION_TOO_DEEP']);
     expect(codes(analyzeOperation('{ a: me { id } b: me { id } }', undefined, small))).toEqual(['OPERATION_TOO_MANY_ALIASES']);
     expect(codes(analyzeOperation('{ me { id @skip(if: false) @include(if: true) } }', undefined, small))).toEqual(['OPERATION_TOO_MANY_DIRECTIVES']);

@@ -1,13 +1,13 @@
 import { createPublicKey } from 'node:crypto';
 import { generateKeyPair, UnsecuredJWT, CompactEncrypt, type JWK } from 'jose';
-import { loadConfig } from '../../lib/config/load.ts';
+import { loadPlatformConfig } from '../../bin/config.ts';
 import { loadGatewayKeys } from '../../gateway/keys.ts';
 import { PivotTokenVerifier, type PivotTokenVerifierOptions } from '../../gateway/pivot-token.ts';
 import { isPasserelleError } from '../../lib/errors/define.ts';
-import { startPivotIssuer, type IssueInput, type PivotIssuer } from './helpers/pivot-issuer.ts';
+import { startPivotIssuer, type IssueInput, type PivotIssuer } from '../../harness/pivot-issuer.ts';
 import { MARIE } from './helpers/identities.ts';
 
-const keys = loadGatewayKeys(loadConfig({ env: {} }));
+const keys = loadGatewayKeys(loadPlatformConfig({ env: {} }));
 const AUDIENCE = 'http://gateway.test';
 let issuer: PivotIssuer;
 let verifier: PivotTokenVerifier;

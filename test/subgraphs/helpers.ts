@@ -3,13 +3,14 @@ import { createServer, type Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import type { RunningComponent } from '../../lib/component.ts';
-import { loadConfig, type Config } from '../../lib/config/load.ts';
+import type { Config } from '../../lib/config/load.ts';
+import { loadPlatformConfig } from '../../bin/config.ts';
 import { createLogger } from '../../lib/log.ts';
 import type { PivotIdentity } from '../../lib/contracts/pivot-identity.ts';
 import { subgraphComponent } from '../../lib/subgraph/start.ts';
 import { SANDBOX_IDENTITIES } from '../../sandbox/seed/identities.ts';
 import { seedSandbox } from '../../sandbox/seed/seed.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
 
 /**
  * A stand-in for the gateway's key publication: a real HTTP server on a free port
@@ -96,7 +97,7 @@ export interface TestSubgraphs {
 export async function startTestSubgraphs(names: string[] = ['dgfip', 'ants', 'cnaf']): Promise<TestSubgraphs> {
   const issuer = await startTestIssuer();
   const database = await createTestDatabase();
-  const config = loadConfig({ env: {}, overrides: [['gateway.url', issuer.url]] });
+  const config = loadPlatformConfig({ env: {}, overrides: [['gateway.url', issuer.url]] });
   const logs = new LogCapture();
   const logger = createLogger('test', 'info', logs);
   const pool = database.pool({ max: 2 });

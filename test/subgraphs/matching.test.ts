@@ -6,7 +6,7 @@ import { loadProviderModule } from '../../lib/subgraph/provider.ts';
 import { requestDatabase, type RequestDatabase } from '../../lib/subgraph/request-database.ts';
 import { seedSandbox, seedSynthetic } from '../../sandbox/seed/seed.ts';
 import { SANDBOX_IDENTITIES } from '../../sandbox/seed/identities.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
 
 /**
  * Matching citizens in a registry through the index, never a scan: variants of the

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DEFAULT_OPERATION_LIMITS as DEFAULTS } from '../../contracts/operation-limits.ts';
+import { PROVIDER_TOKEN_MAX_LIFETIME_SECONDS } from '../../contracts/provider-token.ts';
 import { Service, SecretRef, HttpUrl } from '../common.ts';
 
 /** Verification of the pivot tokens service providers present (docs/tokens.md). */
@@ -14,16 +16,16 @@ const PivotTokenSettings = z.strictObject({
   cacheSize: z.number().int().min(0).default(10_000),
 }).prefault({});
 
-/** Limits applied to service-provider traffic before anything else. */
+/** Limits applied to service-provider traffic before anything else; all but the body's are `OperationLimits` (the broker applies them too). */
 const LimitSettings = z.strictObject({
   /** HTTP request body, in bytes. */
   maxBodyBytes: z.number().int().positive().default(32_768),
   /** GraphQL document, in bytes. */
-  maxDocumentBytes: z.number().int().positive().default(8_192),
-  maxTokens: z.number().int().positive().default(800),
-  maxDepth: z.number().int().positive().default(6),
-  maxAliases: z.number().int().min(0).default(8),
-  maxDirectives: z.number().int().min(0).default(8),
+  maxDocumentBytes: z.number().int().positive().default(DEFAULTS.maxDocumentBytes),
+  maxTokens: z.number().int().positive().default(DEFAULTS.maxTokens),
+  maxDepth: z.number().int().positive().default(DEFAULTS.maxDepth),
+  maxAliases: z.number().int().min(0).default(DEFAULTS.maxAliases),
+  maxDirectives: z.number().int().min(0).default(DEFAULTS.maxDirectives),
 }).prefault({});
 
 /** How revoked grants reach the gateway (table `gateway.revoked_grants`, docs/tokens.md). */
@@ -56,7 +58,7 @@ export const GatewaySection = z.strictObject({
   /** Timeout of one subgraph fetch, after which that provider's part is null with an error. */
   providerTimeoutMs: z.number().int().positive().default(3000),
   /** Lifetime of the internal per-provider tokens. */
-  providerTokenTtlSeconds: z.number().int().positive().max(120).default(30),
+  providerTokenTtlSeconds: z.number().int().positive().max(PROVIDER_TOKEN_MAX_LIFETIME_SECONDS).default(30),
   pivotToken: PivotTokenSettings,
   limits: LimitSettings,
   revocation: RevocationSettings,
