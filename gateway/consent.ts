@@ -1,7 +1,7 @@
 import { reachesAcr } from '../lib/contracts/eidas.ts';
 import type { ScopeInfo } from '../lib/federation/compose.ts';
 import { checkGrant, type OperationAnalysis } from '../lib/federation/operation.ts';
-import { gatewayErrors } from './errors.ts';
+import { gatewayErrors } from '../lib/contracts/gateway-errors.ts';
 import type { ConsentedOperation } from '../lib/contracts/pivot-token.ts';
 import type { PivotClaims } from './pivot-token.ts';
 

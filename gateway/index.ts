@@ -12,7 +12,7 @@ import { OperationAnalyzer } from './analyzer.ts';
 import { startApollo } from './apollo.ts';
 import { citizenDataSource } from './citizen-subgraph.ts';
 import { ProviderDataSource } from './data-sources.ts';
-import { gatewayErrors } from './errors.ts';
+import { gatewayErrors } from '../lib/contracts/gateway-errors.ts';
 import type { ExchangeContext } from './exchange-context.ts';
 import { ExchangeRecorder } from './exchange-events.ts';
 import { graphqlRoute } from './graphql-route.ts';

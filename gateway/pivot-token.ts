@@ -6,7 +6,7 @@ import {
   ConsentedOperationSchema, GRAPHQL_OPERATION, PIVOT_TOKEN_CONTENT_ENCRYPTION, PIVOT_TOKEN_KEY_MANAGEMENT_ALG, PIVOT_TOKEN_SIGNING_ALG,
   PIVOT_TOKEN_TYPE, PivotTokenClaimsSchema, type ConsentedOperation,
 } from '../lib/contracts/pivot-token.ts';
-import { gatewayErrors, type GatewayErrorCode } from './errors.ts';
+import { gatewayErrors, type GatewayErrorCode } from '../lib/contracts/gateway-errors.ts';
 
 /**
  * Verification of pivot tokens (docs/tokens.md, lib/contracts/pivot-token.ts): a JWS

@@ -59,7 +59,7 @@ describe('configuration', () => {
     expect(() => loadPlatformConfig({ path, env: { PASSERELLE__dataProviders__nope__url: 'http://x' } })).toThrow(/no item "nope" in dataProviders/);
   });
 
-  test('the platform's loader knows no default file: the composition root names it (bin/config.ts)', () => {
+  test('the platform loader knows no default file: the composition root names it (bin/config.ts)', () => {
     expect(() => loadConfig({ env: {} })).toThrow(/no configuration file: set PASSERELLE_CONFIG/);
   });
 

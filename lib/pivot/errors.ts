@@ -107,6 +107,3 @@ export const pivotErrors = defineErrors('pivot', {
 });
 
 export type PivotErrorCode = keyof typeof pivotErrors.errors;
-
-/** The name `lib/errors/catalogs.ts` collects every component's catalog by. */
-export { pivotErrors as errors };

@@ -43,7 +43,7 @@ describe('pivot token verification', () => {
     expect(claims).toMatchObject({ sub, clientId: 'parking-nimes', acr: 'eidas2', grantId, pivot: MARIE, citizenRef: 'marie' });
     expect(sub).toBe(issuer.pairwiseSubject('marie'));
     expect(claims.exp - claims.iat).toBe(60);
-    expect(claims.operations).toEqual([{ hash: 'h'.repeat(43), operationName: 'Parking', scopes: new Set(['dgfip_adresse_fiscale', 'ants_vehicules']) }]);
+    expect(claims.operations).toEqual([{ type: 'graphql_operation', operation_hash: 'h'.repeat(43), operation_name: 'Parking', scopes: ['dgfip_adresse_fiscale', 'ants_vehicules'], purpose: 'test' }]);
   });
 
   test('the service provider cannot read the pivot identity: the token is encrypted', async () => {
