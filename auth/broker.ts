@@ -39,8 +39,26 @@ export interface RunningBroker extends RunningComponent {
 }
 
 /**
- * Starts the broker: migrations, then one HTTP server running oidc-provider with
- * the broker's pages mounted on it.
+ * The broker (FranceConnect): OpenID provider of the service providers, relying party of
+ * the identity providers. Starts with its migrations, then one HTTP server running
+ * oidc-provider with the broker's pages mounted on it.
+ *
+ * A sign-in with data, step by step — oidc-provider drives the order; each step's code:
+ *  1. authorization request, at `/authorize` or pushed first at `/par` (oidc-provider,
+ *     configuration.ts): client and redirect_uri (clients.ts), PAR when the SP's
+ *     `requirePar` says so (clients.ts), PKCE S256, entitled scopes (clients.ts), then
+ *     nonce, state, acr_values, idp_hint (request-checks.ts) and `authorization_details`
+ *     (authorization-details/rich-authorization-requests.ts). A refusal goes back to the
+ *     SP with our code, or is a page (pages.ts `codeForProviderError`).
+ *  2. sign-in interaction (interactions/routes.ts, the pages in order): the IdP chooser or
+ *     `idp_hint` (interactions/sign-in.ts), the round trip to the IdP (idp/round-trip.ts),
+ *     its answer (interactions/callback.ts: acr, pivot identity lib/pivot/validate.ts,
+ *     the citizen's IdP preferences idp-preferences.ts, the account accounts.ts).
+ *  3. consent (interactions/consent.ts): the operations resolved again, shown, decided;
+ *     a new grant for exactly what was allowed; the decision in the audit chain (events.ts).
+ *  4. code, then token (oidc-provider): the pivot token (pivot-token.ts), remembered so
+ *     that the SP can revoke it (token-revocation.ts); revocations reach the gateways
+ *     through the revocation list (grants.ts, lib/contracts/revoked-grants.ts).
  */
 export async function startBroker({ config, database, logger }: ComponentContext, options: StartOptions = {}): Promise<RunningBroker> {
   const log = logger.child({ component: 'broker' });

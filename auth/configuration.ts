@@ -14,7 +14,7 @@ import { gatewayResourceIndicators, pivotTokenClaims, type GatewayEncryptionKey 
 import { authorizationParamValidators } from './request-checks.ts';
 
 /** Clock skew accepted on client assertions and stored model lifetimes. */
-export const CLOCK_TOLERANCE_SECONDS = 5;
+const CLOCK_TOLERANCE_SECONDS = 5;
 
 export interface ConfigurationInputs {
   config: Config;

@@ -28,7 +28,7 @@ export function canonicalPivot(identity: PivotIdentity): string {
  * Upper case, no accents, words separated by one space: "Lefèvre-Roy" and
  * "LEFEVRE ROY" are one name, as identity providers spell names differently.
  */
-export function normalizeName(name: string): string {
+function normalizeName(name: string): string {
   return name
     .normalize('NFD')
     .replace(/\p{M}/gu, '')

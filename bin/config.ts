@@ -7,7 +7,7 @@ import { ParkingSection } from '../sandbox/parking/config.ts';
  * the platform's core does not know — the file read when `PASSERELLE_CONFIG` names none
  * (the sandbox one), and the sections of the stand-ins (the sandbox parking service).
  */
-export const SANDBOX_CONFIG_PATH = fileURLToPath(new URL('../sandbox/passerelle.json', import.meta.url));
+const SANDBOX_CONFIG_PATH = fileURLToPath(new URL('../sandbox/passerelle.json', import.meta.url));
 
 export const PLATFORM_SECTIONS = { parking: ParkingSection.optional() };
 

@@ -83,7 +83,7 @@ export async function startPlatform(context: ComponentContext & { config: Platfo
 }
 
 /** `broker.url` → `PASSERELLE__broker__url`. */
-export function envName(setting: string): string {
+function envName(setting: string): string {
   return `PASSERELLE__${setting.split('.').join('__')}`;
 }
 

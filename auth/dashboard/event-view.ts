@@ -140,7 +140,7 @@ export function formatTime(date: Date, lang: Language): string {
 }
 
 /** Kinds the dashboard knows how to title; others are shown under a generic title. */
-export const KNOWN_KINDS = [
+const KNOWN_KINDS = [
   'broker.sign_in', 'broker.consent_given', 'broker.consent_refused', 'broker.grant_revoked',
   'broker.idp_preference_changed', 'broker.sign_in_refused', EXCHANGE_EVENT_KIND,
 ] as const;

@@ -90,11 +90,11 @@ function toEvent(row: EventRow): HistoryEvent {
 }
 
 /** Cursor: base64url of "<ISO time>|<seq>" of the last event shown (events are stored to the millisecond). */
-export function encodeCursor(event: Pick<HistoryEvent, 'occurredAt' | 'seq'>): string {
+function encodeCursor(event: Pick<HistoryEvent, 'occurredAt' | 'seq'>): string {
   return Buffer.from(`${event.occurredAt.toISOString()}|${event.seq}`).toString('base64url');
 }
 
-export function decodeCursor(cursor: string): { occurredAt: Date; seq: number } {
+function decodeCursor(cursor: string): { occurredAt: Date; seq: number } {
   const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)\|(\d{1,18})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   const occurredAt = match ? new Date(match[1]!) : undefined;
   if (!match || !occurredAt || Number.isNaN(occurredAt.getTime())) throw brokerErrors.error('DASHBOARD_FILTER_INVALID', { filter: 'cursor' });

@@ -9,8 +9,7 @@ import type { BrokerEventKind } from '../events.ts';
 import { pairwiseSubject } from '../pairwise.ts';
 import { ConsentAlreadyDecided, type Decision } from './consent-forms.ts';
 import { consentView, requestedIdentityClaims, requestedIdentityScopes, scopeLabels } from './consent-view.ts';
-import type { InteractionDeps } from './context.ts';
-import type { InteractionDetails } from './routes.ts';
+import type { InteractionDeps, InteractionDetails } from './context.ts';
 import { signInErrorPath, type PendingSignIn } from './sign-in.ts';
 
 /**

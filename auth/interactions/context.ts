@@ -10,6 +10,9 @@ import type { IdpRoundTrips } from '../idp/round-trip.ts';
 import type { BrokerPages } from '../pages.ts';
 import type { ConsentForms } from './consent-forms.ts';
 
+/** An interaction as oidc-provider describes it (its prompt, the request's parameters, the session). */
+export type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
+
 /** What the interaction pages need: wired once by auth/broker.ts. */
 export interface InteractionDeps {
   provider: Provider;

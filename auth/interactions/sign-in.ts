@@ -34,7 +34,7 @@ export function pendingSignIn(deps: InteractionDeps, uid: string, params: Record
 }
 
 /** Why an IdP cannot be used for this sign-in, if it cannot. */
-export function unavailability(idp: IdentityProvider, acr: AcrLevel): ShownErrorCode | undefined {
+function unavailability(idp: IdentityProvider, acr: AcrLevel): ShownErrorCode | undefined {
   if (!idp.enabled) return 'IDP_DISABLED';
   if (!reachesAcr(idp.maxAcr, acr)) return 'IDP_LEVEL_TOO_LOW';
   return undefined;

@@ -33,7 +33,7 @@ export interface PivotIdentity {
 export const PIVOT_CLAIMS = ['given_name', 'family_name', 'birthdate', 'gender', 'birthplace', 'birthcountry'] as const;
 
 /** Longest name, in Unicode code points. */
-export const MAX_NAME_LENGTH = 256;
+const MAX_NAME_LENGTH = 256;
 /** Letters and combining marks of any script, space, hyphen, apostrophes, period. */
 const NAME_CHARACTERS = /^[\p{L}\p{M} '’.-]+$/u;
 /** Control, format, separator (line, paragraph) and surrogate characters: never in a name. */

@@ -105,7 +105,7 @@ export function identityKey(identity: { family_name: string; birthdate: string; 
 }
 
 /** Registries record only a known gender; `unspecified` and absent are unknown. */
-export function genderKey(gender: Gender | string | null | undefined): 'female' | 'male' | null {
+function genderKey(gender: Gender | string | null | undefined): 'female' | 'male' | null {
   return gender === 'female' || gender === 'male' ? gender : null;
 }
 

@@ -75,7 +75,7 @@ export function dataProviderEntry(config: Config, name: string): Config['dataPro
 }
 
 /** Where the gateway's keys are, who issues the tokens and who they are for (docs/tokens.md). */
-export function tokenVerifierOptions(config: Config, entry: Config['dataProviders'][number]): TokenVerifierOptions {
+function tokenVerifierOptions(config: Config, entry: Config['dataProviders'][number]): TokenVerifierOptions {
   return { jwksUri: config.gateway.jwksUri, issuer: config.gateway.issuer, audience: entry.audience };
 }
 

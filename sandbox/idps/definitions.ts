@@ -42,7 +42,3 @@ export const SANDBOX_IDPS: Record<SandboxIdpName, SandboxIdpDefinition> = {
     claimsOf: (login) => eidasToPivotClaims(EIDAS_PEOPLE[login]!),
   },
 };
-
-export function isSandboxIdpName(name: string): name is SandboxIdpName {
-  return (SANDBOX_IDP_NAMES as readonly string[]).includes(name);
-}
