@@ -70,8 +70,9 @@ export async function startBroker({ config, database, logger }: ComponentContext
   const server = createServer();
   const port = options.port ?? listenPort(config.broker);
   const actualPort = await listen(server, port, config.broker.host);
-  const url = options.port === undefined ? config.broker.url.replace(/\/$/, '') : `http://localhost:${actualPort}`;
-  const issuer = options.port === undefined ? config.broker.issuer : url;
+  const url = options.port === undefined ? config.broker.url.replace(/\/+$/, '') : `http://localhost:${actualPort}`;
+  // A derived issuer (the broker's URL) moves with a port override; a configured one stays.
+  const issuer = options.port !== undefined && config.isDerived('broker.issuer') ? url : config.broker.issuer;
 
   try {
     const pages = createBrokerPages({ sandbox: config.sandbox });

@@ -73,6 +73,7 @@ describe('configuration', () => {
     expect(config.dataProviders.map((p) => p.audience)).toEqual(config.dataProviders.map((p) => `urn:passerelle:dp:${p.name}`));
     const explicit = loadPlatformConfig({ env: {}, overrides: [['gateway.audience', 'urn:gateway'], ['dataProviders.dgfip.audience', 'urn:dgfip']] });
     expect(explicit.gateway.audience).toBe('urn:gateway');
+    expect([config.isDerived('gateway.audience'), explicit.isDerived('gateway.audience'), explicit.isDerived('gateway.issuer')]).toEqual([true, false, true]);
     expect(explicit.dataProviders.find((p) => p.name === 'dgfip')!.audience).toBe('urn:dgfip');
   });
 

@@ -34,6 +34,8 @@ export interface Config extends ResolvedConfigData {
   secret(ref: SecretRef, key: string): string;
   /** A secret holding JSON (a JWKS, a list of keys). */
   secretJson<T = unknown>(ref: SecretRef, key: string): T;
+  /** Whether the value at `keyPath` (`broker.issuer`) was derived from other settings rather than set. */
+  isDerived(keyPath: string): boolean;
 }
 
 export interface LoadOptions<Sections extends z.ZodRawShape> {
@@ -85,7 +87,7 @@ export function loadConfig<Sections extends z.ZodRawShape = Record<never, never>
     const lines = parsed.error.issues.map((issue) => `  - ${formatPath(raw, issue.path)}: ${issue.message}`);
     throw new ConfigError(`invalid configuration ${path}:\n${lines.join('\n')}`);
   }
-  const data = resolveDerivedDefaults(parsed.data as Data);
+  const { data, derived } = resolveDerivedDefaults(parsed.data as Data);
   const dir = dirname(path);
   const secret = (ref: SecretRef, key: string): string => readSecret(ref, key, dir, data.sandbox, env);
   return {
@@ -93,6 +95,7 @@ export function loadConfig<Sections extends z.ZodRawShape = Record<never, never>
     ...data,
     dir,
     secret,
+    isDerived: (keyPath) => derived.has(keyPath),
     secretJson<T>(ref: SecretRef, key: string): T {
       const text = secret(ref, key);
       try {
@@ -113,12 +116,21 @@ export function loadConfig<Sections extends z.ZodRawShape = Record<never, never>
  * - `gateway.pivotToken.issuer`: the broker's issuer; its `jwksUri`: `<issuer>/jwks`;
  * - `dataProviders[].audience`: `urn:passerelle:dp:<name>` (lib/contracts/provider-token.ts).
  */
-function resolveDerivedDefaults(data: Data): ResolvedConfigData {
+function resolveDerivedDefaults(data: Data): { data: ResolvedConfigData; derived: ReadonlySet<string> } {
   const trim = (url: string) => url.replace(/\/+$/, '');
   const brokerIssuer = data.broker.issuer ?? trim(data.broker.url);
   const { gateway } = data;
   const pivotTokenIssuer = gateway.pivotToken.issuer ?? brokerIssuer;
-  return {
+  const derived = new Set(Object.entries({
+    'broker.issuer': data.broker.issuer,
+    'gateway.issuer': gateway.issuer,
+    'gateway.audience': gateway.audience,
+    'gateway.jwksUri': gateway.jwksUri,
+    'gateway.pivotToken.issuer': gateway.pivotToken.issuer,
+    'gateway.pivotToken.jwksUri': gateway.pivotToken.jwksUri,
+    ...Object.fromEntries(data.dataProviders.map((p) => [`dataProviders.${p.name}.audience`, p.audience])),
+  }).filter(([, value]) => value === undefined).map(([keyPath]) => keyPath));
+  const resolved: ResolvedConfigData = {
     ...data,
     broker: { ...data.broker, issuer: brokerIssuer },
     gateway: {
@@ -130,6 +142,7 @@ function resolveDerivedDefaults(data: Data): ResolvedConfigData {
     },
     dataProviders: data.dataProviders.map((provider) => ({ ...provider, audience: provider.audience ?? defaultProviderAudience(provider.name) })),
   };
+  return { data: resolved, derived };
 }
 
 /** The port a component listens on: its explicit `port`, else its URL's. */
