@@ -1,7 +1,7 @@
 import type { Account, FindAccount } from 'oidc-provider';
 import type { Pool } from '../lib/db/database.ts';
-import type { PivotIdentity } from '../lib/pivot/identity.ts';
-import { PIVOT_CLAIMS } from '../lib/pivot/identity.ts';
+import type { PivotIdentity } from '../lib/contracts/pivot-identity.ts';
+import { PIVOT_CLAIMS } from '../lib/contracts/pivot-identity.ts';
 
 /**
  * Signed-in citizens, as oidc-provider sees them: the account id (an HMAC of the

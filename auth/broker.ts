@@ -21,11 +21,10 @@ import { createIdpPreferenceStore, type IdpPreferenceStore } from './idp-prefere
 import { createIdpRegistry } from './idp/registry.ts';
 import { createIdpRoundTrips } from './idp/round-trip.ts';
 import { createConsentForms } from './interactions/consent-forms.ts';
-import type { ValidatePivotIdentity } from './interactions/context.ts';
 import { interactionRoutes } from './interactions/routes.ts';
 import { loadSigningKeys } from './keys.ts';
 import { createBrokerPages } from './pages.ts';
-import { gatewayAudienceOf, loadGatewayEncryptionKey } from './pivot-token.ts';
+import { loadGatewayEncryptionKey } from './pivot-token.ts';
 import { createPivotTokenRegistry, pivotTokenRevocation } from './token-revocation.ts';
 
 /** How often expired rows (codes, sessions, accounts, IdP round trips) are deleted. */
@@ -41,32 +40,46 @@ export interface RunningBroker extends RunningComponent {
 }
 
 /**
- * Starts the broker: migrations, then one HTTP server running oidc-provider with
- * the broker's pages mounted on it. The pivot identity validator is given by the
- * caller (auth/index.ts wires lib/pivot/validate.ts).
+ * The broker (FranceConnect): OpenID provider of the service providers, relying party of
+ * the identity providers. Starts with its migrations, then one HTTP server running
+ * oidc-provider with the broker's pages mounted on it.
+ *
+ * A sign-in with data, step by step — oidc-provider drives the order; each step's code:
+ *  1. authorization request, at `/authorize` or pushed first at `/par` (oidc-provider,
+ *     configuration.ts): client and redirect_uri (clients.ts), PAR when the SP's
+ *     `requirePar` says so (clients.ts), PKCE S256, entitled scopes (clients.ts), then
+ *     nonce, state, acr_values, idp_hint (request-checks.ts) and `authorization_details`
+ *     (authorization-details/rich-authorization-requests.ts). A refusal goes back to the
+ *     SP with our code, or is a page (pages.ts `codeForProviderError`).
+ *  2. sign-in interaction (interactions/routes.ts, the pages in order): the IdP chooser or
+ *     `idp_hint` (interactions/sign-in.ts), the round trip to the IdP (idp/round-trip.ts),
+ *     its answer (interactions/callback.ts: acr, pivot identity lib/pivot/validate.ts,
+ *     the citizen's IdP preferences idp-preferences.ts, the account accounts.ts).
+ *  3. consent (interactions/consent.ts): the operations resolved again, shown, decided;
+ *     a new grant for exactly what was allowed; the decision in the audit chain (events.ts).
+ *  4. code, then token (oidc-provider): the pivot token (pivot-token.ts), remembered so
+ *     that the SP can revoke it (token-revocation.ts); revocations reach the gateways
+ *     through the revocation list (grants.ts, lib/contracts/revoked-grants.ts).
  */
-export async function createBroker(
-  { config, database, logger }: ComponentContext,
-  options: StartOptions,
-  validatePivotIdentity: ValidatePivotIdentity,
-): Promise<RunningBroker> {
+export async function startBroker({ config, database, logger }: ComponentContext, options: StartOptions = {}): Promise<RunningBroker> {
   const log = logger.child({ component: 'broker' });
   const pool = database.pool({ applicationName: 'passerelle-broker' });
   await migrate(pool, 'auth', new URL('./migrations/', import.meta.url));
   await migrateAudit(pool, config.audit.partitionsAhead);
 
-  // Listen first: with port 0 the URL (and so the issuer) is known only now.
+  // Listen first: with a port override (tests: 0) the URL, and so the issuer, is known only now.
   const server = createServer();
   const port = options.port ?? listenPort(config.broker);
   const actualPort = await listen(server, port, config.broker.host);
-  const url = options.port === undefined ? config.broker.url.replace(/\/$/, '') : `http://localhost:${actualPort}`;
-  const issuer = config.broker.issuer ?? url;
+  const url = options.port === undefined ? config.broker.url.replace(/\/+$/, '') : `http://localhost:${actualPort}`;
+  // A derived issuer (the broker's URL) moves with a port override; a configured one stays.
+  const issuer = options.port !== undefined && config.isDerived('broker.issuer') ? url : config.broker.issuer;
 
   try {
     const pages = createBrokerPages({ sandbox: config.sandbox });
     const accounts = createAccountStore(pool);
     const contract = loadBrokerContract(config);
-    checkRegisteredOperations(config, contract, gatewayAudienceOf(config));
+    checkRegisteredOperations(config, contract);
     const grants = createGrantRevoker(pool);
     await warnIfNoRevocationTable(pool, log);
     const revocations = revocationPropagator(grants, log);
@@ -81,8 +94,8 @@ export async function createBroker(
     const events = createEventRecorder(pool);
     const idpPreferences = createIdpPreferenceStore(pool, idps.list().map((idp) => idp.name));
     const pairwiseSecret = config.secret(config.broker.pairwiseSecret, 'broker.pairwiseSecret');
-    const consent = { contract, forms: createConsentForms(pool), gatewayAudience: gatewayAudienceOf(config) };
-    const routes = interactionRoutes({ provider, config, pages, idps, trips, accounts, events, idpPreferences, validatePivotIdentity, pairwiseSecret, logger: log, consent });
+    const consent = { contract, forms: createConsentForms(pool) };
+    const routes = interactionRoutes({ provider, config, pages, idps, trips, accounts, events, idpPreferences, pairwiseSecret, logger: log, consent });
 
     for (const event of ['server_error', 'authorization.error', 'grant.error', 'end_session.error', 'backchannel.error', 'pushed_authorization_request.error', 'revocation.error', 'userinfo.error']) {
       (provider as unknown as { on(name: string, listener: (...args: unknown[]) => void): void }).on(event, (...args: unknown[]) => {

@@ -1,4 +1,4 @@
-import { PIVOT_CLAIMS } from '../lib/pivot/identity.ts';
+import { PIVOT_CLAIMS } from '../lib/contracts/pivot-identity.ts';
 
 /**
  * Identity scopes and the claims each releases (oidc-provider's `claims` option).
@@ -17,12 +17,12 @@ export const IDENTITY_SCOPES: Record<string, readonly string[]> = {
   identite_pivot: PIVOT_CLAIMS,
 };
 
-/** Claims of the ID token's own (standard, always present or library-managed). */
-const PROTOCOL_CLAIMS = { acr: null, auth_time: null, sid: null, iss: null } as const;
+/** Claims released without any scope: the ID token's own (standard, always present or managed by oidc-provider). */
+const CLAIMS_WITHOUT_SCOPE = { acr: null, auth_time: null, sid: null, iss: null } as const;
 
 export function claimsConfiguration(): Record<string, null | string[]> {
   return {
-    ...PROTOCOL_CLAIMS,
+    ...CLAIMS_WITHOUT_SCOPE,
     ...Object.fromEntries(Object.entries(IDENTITY_SCOPES).map(([scope, claims]) => [scope, [...claims]])),
   };
 }

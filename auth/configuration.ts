@@ -1,8 +1,7 @@
 import { interactionPolicy, type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
-import { ACR_LEVELS, type AcrLevel } from '../lib/config/common.ts';
+import { ACR_LEVELS, reachesAcr, type AcrLevel } from '../lib/contracts/eidas.ts';
 import type { Config } from '../lib/config/load.ts';
 import type { Pool } from '../lib/db/database.ts';
-import { satisfies } from './acr.ts';
 import type { AccountStore } from './accounts.ts';
 import { PostgresAdapter } from './adapter/postgres-adapter.ts';
 import type { BrokerContract } from './authorization-details/operation-schema.ts';
@@ -11,11 +10,11 @@ import { allScopes, claimsConfiguration } from './claims.ts';
 import { CLIENT_AUTH_METHODS, clientMetadataFor, serviceProviderById } from './clients.ts';
 import type { SigningKeys } from './keys.ts';
 import { pairwiseSubject } from './pairwise.ts';
-import { gatewayAudienceOf, gatewayResourceIndicators, pivotTokenClaims, type GatewayEncryptionKey } from './pivot-token.ts';
+import { gatewayResourceIndicators, pivotTokenClaims, type GatewayEncryptionKey } from './pivot-token.ts';
 import { authorizationParamValidators } from './request-checks.ts';
 
 /** Clock skew accepted on client assertions and stored model lifetimes. */
-export const CLOCK_TOLERANCE_SECONDS = 5;
+const CLOCK_TOLERANCE_SECONDS = 5;
 
 export interface ConfigurationInputs {
   config: Config;
@@ -136,7 +135,7 @@ export function buildConfiguration(inputs: ConfigurationInputs): Configuration {
       claimsParameter: { enabled: false },
       introspection: { enabled: false },
       resourceIndicators: gatewayResourceIndicators(config, dataScopes, gatewayEncryption),
-      richAuthorizationRequests: richAuthorizationRequests(config, contract, gatewayAudienceOf(config)),
+      richAuthorizationRequests: richAuthorizationRequests(config, contract),
       userinfo: { enabled: true },
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
       revocation: {
@@ -166,7 +165,7 @@ function signInPolicy() {
   login.checks.add(new Check('acr_not_satisfied', 'a higher level of assurance is required', 'login_required', (ctx: KoaContextWithOIDC) => {
     const { session, params } = ctx.oidc;
     if (!session?.accountId) return Check.NO_NEED_TO_PROMPT;
-    return satisfies(session.acr, (params?.acr_values as AcrLevel | undefined) ?? 'eidas1') ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+    return reachesAcr(session.acr, (params?.acr_values as AcrLevel | undefined) ?? 'eidas1') ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
   }));
   return policy;
 }

@@ -235,8 +235,6 @@ export const brokerErrors = defineErrors('broker', {
 
 export type BrokerErrorCode = keyof typeof brokerErrors.errors;
 
-/** The name `lib/errors/catalogs.ts` imports every component's catalog under. */
-export { brokerErrors as errors };
 
 /**
  * Codes the broker's pages show: its own, plus the pivot validator's verdict on

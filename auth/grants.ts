@@ -1,6 +1,9 @@
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { appendEvents } from '../lib/audit/index.ts';
+import {
+  REVOCATION_REASONS, REVOKED_GRANTS_TABLE, publishRevokedGrant, revokedGrantsTableExists, type RevocationReason,
+} from '../lib/contracts/revoked-grants.ts';
 import { inTransaction, type Pool } from '../lib/db/database.ts';
 import type { Logger } from '../lib/log.ts';
 import { deleteGrantRows } from './adapter/postgres-adapter.ts';
@@ -8,16 +11,15 @@ import { toAuditEvent } from './events.ts';
 
 /**
  * Revoking a grant (docs/tokens.md, "Revocation"): the oidc-provider grant and what was
- * issued from it are deleted (no new token can come from it), a row in
- * `gateway.revoked_grants` tells every gateway to refuse its pivot tokens (within about
- * a second), and the revocation is recorded in the audit chain — in ONE transaction, so
- * none of the three happens without the others.
+ * issued from it are deleted (no new token can come from it), a row in the gateway's
+ * revocation list (lib/contracts/revoked-grants.ts) tells every gateway to refuse its
+ * pivot tokens (within about a second), and the revocation is recorded in the audit
+ * chain — in ONE transaction, so none of the three happens without the others.
  *
- * Reasons are short codes, never personal data: `citizen` (dashboard), `service_provider`
- * (revocation endpoint), `code_replay` (a code used twice), `logout`, `admin`.
+ * Reasons (REVOCATION_REASONS) are short codes, never personal data: `citizen`
+ * (dashboard), `service_provider` (revocation endpoint), `code_replay` (a code used
+ * twice), `logout`, `admin`, `broker`.
  */
-export const REVOCATION_REASONS = ['citizen', 'service_provider', 'code_replay', 'logout', 'admin', 'broker'] as const;
-export type RevocationReason = (typeof REVOCATION_REASONS)[number];
 
 export interface GrantRevoker {
   /**
@@ -35,9 +37,8 @@ export function createGrantRevoker(pool: Pool): GrantRevoker {
       if (!REVOCATION_REASONS.includes(reason)) throw new TypeError(`unknown revocation reason ${String(reason)}`);
       return inTransaction(pool, async (client) => {
         const deleted = await deleteGrantRows(client, grantId);
-        const { rowCount } = await client.query(
-          'INSERT INTO gateway.revoked_grants (grant_id, reason) VALUES ($1, $2) ON CONFLICT (grant_id) DO NOTHING', [grantId, reason]);
-        if (rowCount === 0 && !deleted) return false;
+        const published = await publishRevokedGrant(client, grantId, reason);
+        if (!published && !deleted) return false;
         await appendEvents(client, [toAuditEvent({
           kind: 'broker.grant_revoked',
           accountId: deleted?.accountId ?? known.accountId,
@@ -51,13 +52,14 @@ export function createGrantRevoker(pool: Pool): GrantRevoker {
 }
 
 /**
- * `gateway.revoked_grants` is created by the gateway's migrations. A broker started on a
- * database no gateway has migrated yet says so at start-up: revocations fail (and are
- * logged) until then.
+ * The revocation list belongs to the gateway, whose migrations create it. A broker
+ * started on a database no gateway has migrated yet says so at start-up: revocations
+ * fail (and are logged) until then.
  */
 export async function warnIfNoRevocationTable(pool: Pool, logger: Logger): Promise<void> {
-  const { rows } = await pool.query<{ table: string | null }>("SELECT to_regclass('gateway.revoked_grants')::text AS table");
-  if (!rows[0]?.table) logger.warn('gateway.revoked_grants does not exist yet (start the gateway once on this database): grant revocations cannot reach the gateways until then');
+  if (!await revokedGrantsTableExists(pool)) {
+    logger.warn(`${REVOKED_GRANTS_TABLE} does not exist yet (start the gateway once on this database): grant revocations cannot reach the gateways until then`);
+  }
 }
 
 /**

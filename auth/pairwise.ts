@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { PivotIdentity } from '../lib/pivot/identity.ts';
+import type { PivotIdentity } from '../lib/contracts/pivot-identity.ts';
 
 /**
  * Citizen identifiers (docs/broker.md "Pairwise subject"):
@@ -28,7 +28,7 @@ export function canonicalPivot(identity: PivotIdentity): string {
  * Upper case, no accents, words separated by one space: "Lefèvre-Roy" and
  * "LEFEVRE ROY" are one name, as identity providers spell names differently.
  */
-export function normalizeName(name: string): string {
+function normalizeName(name: string): string {
   return name
     .normalize('NFD')
     .replace(/\p{M}/gu, '')

@@ -5,7 +5,7 @@ import type { BrokerErrorCode } from './errors.ts';
 import { serviceProviderById } from './clients.ts';
 
 /** Shortest nonce accepted (about 128 bits of base64url randomness). */
-export const MIN_NONCE_LENGTH = 22;
+const MIN_NONCE_LENGTH = 22;
 
 /**
  * An oidc-provider error carrying our code: the SP reads it at the start of

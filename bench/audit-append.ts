@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { toAuditEvent, type ExchangeEntry } from '../gateway/exchange-events.ts';
+import { exchangeAuditEvent, type ExchangeEntry } from '../lib/contracts/exchange-event.ts';
 import { appendEvents, AuditWriter, migrateAudit } from '../lib/audit/index.ts';
 import { inTransaction, openDatabase, type Database, type Pool } from '../lib/db/database.ts';
 
@@ -55,7 +55,7 @@ const EXCHANGE: ExchangeEntry = {
     'Vehicle.make', 'Vehicle.model', 'Vehicle.critAir', 'Citizen.familyQuotient', 'FamilyQuotient.value', 'FamilyQuotient.regime'],
   scopes: ['ants_critair', 'ants_vehicules', 'cnaf_quotient_familial', 'dgfip_adresse_fiscale'], outcome: 'success', httpStatus: 200, errorCodes: [], durationMs: 118,
 };
-const exchangeEvent = (i: number) => toAuditEvent({ ...EXCHANGE, occurredAt: new Date(), requestId: `bench-${i}-${randomBytes(4).toString('hex')}` });
+const exchangeEvent = (i: number) => exchangeAuditEvent({ ...EXCHANGE, occurredAt: new Date(), requestId: `bench-${i}-${randomBytes(4).toString('hex')}` });
 
 export async function runAuditAppendBench(serverUrl: string, options: AuditAppendOptions, log: (line: string) => void): Promise<AuditAppendReport> {
   const database = await createScratchDatabase(serverUrl);

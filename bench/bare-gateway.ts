@@ -8,7 +8,7 @@ import { timeoutFetcher } from '../gateway/data-sources.ts';
 import { ProviderTokenMinter } from '../gateway/provider-token.ts';
 import type { RunningComponent } from '../lib/component.ts';
 import { CITIZEN_SDL, CITIZEN_SUBGRAPH } from '../lib/federation/contract.ts';
-import type { PivotIdentity } from '../lib/pivot/identity.ts';
+import type { PivotIdentity } from '../lib/contracts/pivot-identity.ts';
 import type { GatewayKeys } from '../gateway/keys.ts';
 
 /**

@@ -3,10 +3,10 @@ import * as oidc from 'openid-client';
 import { resolveOperationRequest } from '../auth/authorization-details/graphql-operation.ts';
 import { loadBrokerContract } from '../auth/authorization-details/operation-schema.ts';
 import { connect, finishSignIn, queryGateway, startSignIn } from '../docs/examples/service-provider.ts';
-import { loadConfig } from '../lib/config/load.ts';
-import { sandboxSpKey } from '../test/auth/support/broker.ts';
-import { Citizen, consentPage } from '../test/helpers/citizen.ts';
-import { startTestPlatform } from '../test/helpers/platform.ts';
+import { loadPlatformConfig } from '../bin/config.ts';
+import { sandboxSpKey } from '../harness/sandbox-keys.ts';
+import { Citizen, consentPage } from '../harness/citizen.ts';
+import { startTestPlatform } from '../harness/platform.ts';
 
 /**
  * What consent per query costs, on this machine, with the whole platform in one process
@@ -20,7 +20,7 @@ import { startTestPlatform } from '../test/helpers/platform.ts';
 const journeys = Number(process.argv[2] ?? 20);
 const PURPOSE = 'Calculer le tarif de votre abonnement';
 
-const config = loadConfig({ env: {} });
+const config = loadPlatformConfig({ env: {} });
 const contract = loadBrokerContract(config);
 const parking = config.serviceProviders.find((sp) => sp.clientId === 'parking-nimes')!;
 const checkIterations = 2000;

@@ -6,13 +6,13 @@ import os from 'node:os';
 import type { JWK } from 'jose';
 import { loadGatewayKeys } from '../gateway/keys.ts';
 import { ProviderTokenMinter } from '../gateway/provider-token.ts';
-import { loadConfig } from '../lib/config/load.ts';
+import { loadPlatformConfig } from '../bin/config.ts';
 import { composeContract } from '../lib/federation/compose.ts';
 import { loadContract } from '../lib/federation/contract.ts';
 import { providerFolders } from '../lib/federation/provider-folders.ts';
 import { analyzeOperation, operationHash, operationSchemaFromSupergraph } from '../lib/federation/operation.ts';
 import { syntheticHousehold } from '../sandbox/seed/households.ts';
-import { startPivotIssuer, type PivotIssuer } from '../test/gateway/helpers/pivot-issuer.ts';
+import { startPivotIssuer, type PivotIssuer } from '../harness/pivot-issuer.ts';
 import type { BenchCitizen } from './bare-gateway.ts';
 import { ensureRegistries, openBenchDatabase, type SeedReport } from './database.ts';
 import { runLoad, type LoadResult } from './load.ts';
@@ -70,7 +70,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
   let jwksServer: Server | undefined;
   let issuer: PivotIssuer | undefined;
   try {
-    const config = loadConfig({ env: {} });
+    const config = loadPlatformConfig({ env: {} });
     const providers = config.dataProviders.map((p) => p.name);
     const seed = await ensureRegistries(database, providerFolders(config), options.citizens, log);
     const households = Math.min(...providers.map((p) => seed.registries.find((r) => r.provider === p)?.households ?? 0));

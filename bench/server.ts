@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { startGateway, subgraphEndpoint } from '../gateway/index.ts';
 import { loadGatewayKeys } from '../gateway/keys.ts';
 import type { RunningComponent } from '../lib/component.ts';
-import { loadConfig } from '../lib/config/load.ts';
+import { loadPlatformConfig } from '../bin/config.ts';
 import { openDatabase } from '../lib/db/database.ts';
 import { composeContract } from '../lib/federation/compose.ts';
 import { loadContract } from '../lib/federation/contract.ts';
@@ -28,7 +28,7 @@ export interface ServerSpec {
 
 async function main(): Promise<void> {
   const spec = JSON.parse(readFileSync(process.env.BENCH_SPEC_FILE!, 'utf8')) as ServerSpec;
-  const config = loadConfig({ env: {}, overrides: spec.overrides });
+  const config = loadPlatformConfig({ env: {}, overrides: spec.overrides });
   // Buffered, asynchronous log writes, for every server alike (a write per line costs
   // ~0.3 ms on this machine's disk); flushed on exit.
   const destination = pino.destination({ dest: 1, sync: false, minLength: 8192 });
@@ -40,13 +40,13 @@ async function main(): Promise<void> {
   } else if (spec.role === 'gateway') {
     running = await startGateway({ config, database, logger }, { port: 0 });
   } else if (spec.role === 'bare') {
-    const providers = config.dataProviders.map((p) => ({ name: p.name, url: subgraphEndpoint(p.url), audience: p.audience ?? `urn:passerelle:dp:${p.name}` }));
+    const providers = config.dataProviders.map((p) => ({ name: p.name, url: subgraphEndpoint(p.url), audience: p.audience }));
     running = await startBareGateway({
       supergraphSdl: composeContract(loadContract(config), Object.fromEntries(providers.map((p) => [p.name, p.url]))).supergraphSdl,
       providers,
       citizens: spec.citizens ?? [],
       keys: loadGatewayKeys(config),
-      issuer: config.gateway.issuer ?? config.gateway.url,
+      issuer: config.gateway.issuer,
       scopes: new Map(Object.entries(spec.scopes ?? {})),
       timeoutMs: config.gateway.providerTimeoutMs,
     });

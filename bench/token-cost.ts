@@ -2,8 +2,8 @@ import type { JWK } from 'jose';
 import { loadGatewayKeys } from '../gateway/keys.ts';
 import { PivotTokenVerifier } from '../gateway/pivot-token.ts';
 import { ProviderTokenMinter } from '../gateway/provider-token.ts';
-import { loadConfig } from '../lib/config/load.ts';
-import { startPivotIssuer } from '../test/gateway/helpers/pivot-issuer.ts';
+import { loadPlatformConfig } from '../bin/config.ts';
+import { startPivotIssuer } from '../harness/pivot-issuer.ts';
 
 /**
  * The per-request cryptographic cost of the gateway, measured in-process:
@@ -14,7 +14,7 @@ import { startPivotIssuer } from '../test/gateway/helpers/pivot-issuer.ts';
 const PIVOT = { given_name: 'Marie', family_name: 'Dupont', birthdate: '1985-04-12', gender: 'female', birthcountry: '99100', birthplace: '30189' } as const;
 
 export async function measureTokenCost(iterations = 2000): Promise<Record<string, number>> {
-  const keys = loadGatewayKeys(loadConfig({ env: {} }));
+  const keys = loadGatewayKeys(loadPlatformConfig({ env: {} }));
   const issuer = await startPivotIssuer({ gatewayJwks: keys.publicJwks as { keys: JWK[] }, audience: 'http://gateway.bench' });
   try {
     const tokens = await Promise.all(Array.from({ length: iterations }, () => issuer.issue({ pivot: PIVOT, operations: [{ hash: 'h'.repeat(43), operationName: 'Parking', scopes: ['dgfip_adresse_fiscale', 'ants_vehicules', 'ants_critair', 'cnaf_quotient_familial'] }] })));

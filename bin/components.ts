@@ -1,5 +1,6 @@
 import type { StartComponent } from '../lib/component.ts';
-import { listenPort, type Config } from '../lib/config/load.ts';
+import { listenPort } from '../lib/config/load.ts';
+import type { PlatformConfig } from './config.ts';
 import { subgraphComponent } from '../lib/subgraph/start.ts';
 
 /**
@@ -22,11 +23,11 @@ export interface ComponentAddress {
 export interface ComponentEntry {
   name: string;
   load: LazyComponent;
-  address(config: Config): ComponentAddress;
+  address(config: PlatformConfig): ComponentAddress;
   /** A stand-in for the outside world: started only with a sandbox configuration. */
   sandboxOnly?: boolean;
   /** Checks its settings before anything starts (a wrong setting fails fast, not after the others started). */
-  check?(config: Config): Promise<void>;
+  check?(config: PlatformConfig): Promise<void>;
 }
 
 const IDP_NAMES = ['impots', 'laposte', 'ameli', 'eidas'] as const;
@@ -46,7 +47,7 @@ const COMPONENTS: ComponentEntry[] = [
   ...IDP_NAMES.map(idp),
   {
     name: 'broker',
-    load: async () => (await import('../auth/index.ts')).startBroker,
+    load: async () => (await import('../auth/broker.ts')).startBroker,
     address: (config) => ({ port: listenPort(config.broker), setting: 'broker.url', url: config.broker.url }),
   },
   // The gateway after the broker, whose keys verify the pivot tokens it accepts.
@@ -66,7 +67,7 @@ const COMPONENTS: ComponentEntry[] = [
 ];
 
 /** The components this configuration can run, in start order. */
-export function componentRegistry(config: Config): Map<string, ComponentEntry> {
+export function componentRegistry(config: PlatformConfig): Map<string, ComponentEntry> {
   const registry = new Map<string, ComponentEntry>();
   const add = (entry: ComponentEntry) => {
     if (registry.has(entry.name)) throw new Error(`two components are named "${entry.name}"`);

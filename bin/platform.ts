@@ -6,6 +6,7 @@ import { providerFolders } from '../lib/federation/provider-folders.ts';
 import { PortInUseError } from '../lib/http/server.ts';
 import { seedSandbox } from '../sandbox/seed/seed.ts';
 import { componentRegistry, type ComponentAddress } from './components.ts';
+import type { PlatformConfig } from './config.ts';
 
 /**
  * Starting and stopping a set of components in one process — what `passerelle
@@ -33,7 +34,7 @@ export class PortTakenError extends Error {
   }
 }
 
-export async function startPlatform(context: ComponentContext, names?: readonly string[]): Promise<RunningPlatform> {
+export async function startPlatform(context: ComponentContext & { config: PlatformConfig }, names?: readonly string[]): Promise<RunningPlatform> {
   const { config, database, logger } = context;
   const registry = componentRegistry(config);
   const unknown = (names ?? []).filter((n) => !registry.has(n));
@@ -84,7 +85,7 @@ export async function startPlatform(context: ComponentContext, names?: readonly 
 }
 
 /** `broker.url` → `PASSERELLE__broker__url`. */
-export function envName(setting: string): string {
+function envName(setting: string): string {
   return `PASSERELLE__${setting.split('.').join('__')}`;
 }
 

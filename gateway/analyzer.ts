@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { GraphQLSchema } from 'graphql';
 import type { ScopeInfo } from '../lib/federation/compose.ts';
-import { analyzeOperation, createOperationSchema, type AnalysisResult, type OperationLimits, type OperationSchema } from '../lib/federation/operation.ts';
+import type { OperationLimits } from '../lib/contracts/operation-limits.ts';
+import { analyzeOperation, createOperationSchema, type AnalysisResult, type OperationSchema } from '../lib/federation/operation.ts';
 import { readScopeMap } from '../lib/federation/scope-map.ts';
 
 /**

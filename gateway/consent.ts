@@ -1,7 +1,9 @@
-import { ACR_ORDER, type ScopeInfo } from '../lib/federation/compose.ts';
+import { reachesAcr } from '../lib/contracts/eidas.ts';
+import type { ScopeInfo } from '../lib/federation/compose.ts';
 import { checkGrant, type OperationAnalysis } from '../lib/federation/operation.ts';
-import { gatewayErrors } from './errors.ts';
-import type { ConsentedOperation, PivotClaims } from './pivot-token.ts';
+import { gatewayErrors } from '../lib/contracts/gateway-errors.ts';
+import type { ConsentedOperation } from '../lib/contracts/pivot-token.ts';
+import type { PivotClaims } from './pivot-token.ts';
 
 /**
  * The consent check, before any provider is called: the document must be one the
@@ -15,11 +17,11 @@ export interface ConsentDecision {
 }
 
 export function enforceConsent(analysis: OperationAnalysis, claims: PivotClaims, scopes: ReadonlyMap<string, ScopeInfo>): ConsentDecision {
-  const operation = claims.operations.find((o) => o.hash === analysis.hash && o.operationName === analysis.operationName);
+  const operation = claims.operations.find((o) => o.operation_hash === analysis.hash && o.operation_name === analysis.operationName);
   if (!operation) {
     throw gatewayErrors.error('CONSENT_REQUIRED', { reason: 'operation', operationName: analysis.operationName, operationHash: analysis.hash });
   }
-  const check = checkGrant(analysis, operation.scopes, claims.acr, scopes);
+  const check = checkGrant(analysis, new Set(operation.scopes), claims.acr, scopes);
   if (check.notConsented.length) {
     throw gatewayErrors.error('CONSENT_REQUIRED', {
       reason: 'fields',
@@ -36,7 +38,7 @@ export function enforceConsent(analysis: OperationAnalysis, claims: PivotClaims,
   for (const scope of [...operation.scopes].sort()) {
     const info = scopes.get(scope);
     // A scope the token's level does not reach is not passed on either (defence in depth).
-    if (!info || ACR_ORDER[info.minAcr ?? 'eidas1'] > ACR_ORDER[claims.acr]) continue;
+    if (!info || !reachesAcr(claims.acr, info.minAcr)) continue;
     const provider = info.provider;
     scopesByProvider.set(provider, [...(scopesByProvider.get(provider) ?? []), scope]);
   }

@@ -1,5 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { gatewayErrors, type GatewayErrorCode } from './errors.ts';
+import { gatewayErrors, type GatewayErrorCode } from '../lib/contracts/gateway-errors.ts';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;

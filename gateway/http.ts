@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { gatewayErrors } from './errors.ts';
+import { gatewayErrors } from '../lib/contracts/gateway-errors.ts';
 import { isPasserelleError, type PasserelleError } from '../lib/errors/define.ts';
 
 /** Small HTTP pieces of the GraphQL endpoint: request id, body, bearer token, error bodies. */

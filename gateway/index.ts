@@ -4,7 +4,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { StartComponent } from '../lib/component.ts';
 import { ensurePartitions, migrateAudit } from '../lib/audit/index.ts';
-import { listenPort, type Config } from '../lib/config/load.ts';
+import { listenPort } from '../lib/config/load.ts';
 import { migrate } from '../lib/db/migrate.ts';
 import { composeContract } from '../lib/federation/compose.ts';
 import { loadContract } from '../lib/federation/contract.ts';
@@ -12,7 +12,7 @@ import { OperationAnalyzer } from './analyzer.ts';
 import { startApollo } from './apollo.ts';
 import { citizenDataSource } from './citizen-subgraph.ts';
 import { ProviderDataSource } from './data-sources.ts';
-import { gatewayErrors } from './errors.ts';
+import { gatewayErrors } from '../lib/contracts/gateway-errors.ts';
 import type { ExchangeContext } from './exchange-context.ts';
 import { ExchangeRecorder } from './exchange-events.ts';
 import { graphqlRoute } from './graphql-route.ts';
@@ -35,7 +35,7 @@ export const startGateway: StartComponent = async ({ config, database, logger },
   const settings = config.gateway;
   const keys = loadGatewayKeys(config);
   const contract = loadContract(config);
-  const providers = config.dataProviders.map((p) => ({ name: p.name, url: subgraphEndpoint(p.url), audience: p.audience ?? `urn:passerelle:dp:${p.name}` }));
+  const providers = config.dataProviders.map((p) => ({ name: p.name, url: subgraphEndpoint(p.url), audience: p.audience }));
   const composed = composeContract(contract, Object.fromEntries(providers.map((p) => [p.name, p.url])));
   const metrics = new GatewayMetrics();
 
@@ -55,25 +55,21 @@ export const startGateway: StartComponent = async ({ config, database, logger },
     ensurePartitions(pool, config.audit.partitionsAhead).catch((error: Error) => logger.error({ err: error.message }, 'cannot create audit partitions'));
   }, PARTITION_CHECK_MS).unref();
 
-  const pivot = pivotTokenSettings(config);
+  const pivot = settings.pivotToken;
   const revocations = new RevocationList(pool, {
     pollIntervalMs: settings.revocation.pollIntervalMs,
     maxStalenessMs: settings.revocation.maxStalenessMs,
     windowSeconds: pivot.maxLifetimeSeconds + pivot.clockToleranceSeconds,
   }, logger);
   await revocations.start();
-  const verifier = new PivotTokenVerifier({ ...pivot, decryptionKeys: keys.decryption });
+  const verifier = new PivotTokenVerifier({ ...pivot, audience: settings.audience, decryptionKeys: keys.decryption });
 
-  const issuer = settings.issuer ?? settings.url;
-  const minter = new ProviderTokenMinter({ issuer, kid: keys.signing.kid, key: keys.signing.key, ttlSeconds: settings.providerTokenTtlSeconds });
+  const minter = new ProviderTokenMinter({ issuer: settings.issuer, kid: keys.signing.kid, key: keys.signing.key, ttlSeconds: settings.providerTokenTtlSeconds });
   const audiences = new Map(providers.map((p) => [p.name, p.audience]));
   const analyzer = new OperationAnalyzer({
     scopes: composed.scopes,
     cacheSize: 1000,
-    limits: {
-      maxBytes: settings.limits.maxDocumentBytes, maxTokens: settings.limits.maxTokens, maxDepth: settings.limits.maxDepth,
-      maxAliases: settings.limits.maxAliases, maxDirectives: settings.limits.maxDirectives,
-    },
+    limits: settings.limits,
   });
 
   const apollo = await startApollo({
@@ -155,23 +151,6 @@ export const startGateway: StartComponent = async ({ config, database, logger },
     },
   };
 };
-
-/** The name `bin/components.ts` loads. */
-export const start = startGateway;
-
-/** The pivot-token verification settings: issuer and keys of the broker, audience of the gateway. */
-export function pivotTokenSettings(config: Config) {
-  const { gateway, broker } = config;
-  const issuer = gateway.pivotToken.issuer ?? broker.issuer ?? broker.url;
-  return {
-    issuer,
-    jwksUri: gateway.pivotToken.jwksUri ?? `${issuer.replace(/\/$/, '')}/jwks`,
-    audience: gateway.audience ?? gateway.url,
-    maxLifetimeSeconds: gateway.pivotToken.maxLifetimeSeconds,
-    clockToleranceSeconds: gateway.pivotToken.clockToleranceSeconds,
-    cacheSize: gateway.pivotToken.cacheSize,
-  };
-}
 
 /** A provider's GraphQL endpoint: its configured URL, at `/graphql` when the URL has no path. */
 export function subgraphEndpoint(url: string): string {

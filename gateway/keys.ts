@@ -24,7 +24,7 @@ export function loadGatewayKeys(config: Config): GatewayKeys {
   return gatewayKeysFromJwks(keys);
 }
 
-export function gatewayKeysFromJwks(keys: readonly JWK[]): GatewayKeys {
+function gatewayKeysFromJwks(keys: readonly JWK[]): GatewayKeys {
   const sig = keys.filter((k) => k.use === 'sig' && k.alg === 'ES256');
   const enc = keys.filter((k) => k.use === 'enc' && k.alg === 'ECDH-ES');
   const first = sig[0];

@@ -1,28 +1,22 @@
 import type { KeyObject } from 'node:crypto';
 import { compactDecrypt, compactVerify, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors as joseErrors, type JWTVerifyGetKey } from 'jose';
-import { z } from 'zod';
-import { AcrLevel } from '../lib/config/common.ts';
-import { FRANCE_COG, GENDERS, type PivotIdentity } from '../lib/pivot/identity.ts';
-import { gatewayErrors, type GatewayErrorCode } from './errors.ts';
+import type { AcrLevel } from '../lib/contracts/eidas.ts';
+import type { PivotIdentity } from '../lib/contracts/pivot-identity.ts';
+import {
+  ConsentedOperationSchema, GRAPHQL_OPERATION, PIVOT_TOKEN_CONTENT_ENCRYPTION, PIVOT_TOKEN_KEY_MANAGEMENT_ALG, PIVOT_TOKEN_SIGNING_ALG,
+  PIVOT_TOKEN_TYPE, PivotTokenClaimsSchema, type ConsentedOperation,
+} from '../lib/contracts/pivot-token.ts';
+import { gatewayErrors, type GatewayErrorCode } from '../lib/contracts/gateway-errors.ts';
 
 /**
- * Verification of pivot tokens (docs/tokens.md): a JWS signed by the broker (ES256,
- * `typ: at+jwt`) encrypted to the gateway (JWE ECDH-ES / A256GCM, `cty: at+jwt`),
- * exactly what oidc-provider 9 issues for a resource server with
- * `accessTokenFormat: 'jwt'` and `jwt.encrypt`. The broker's keys come from its JWKS
+ * Verification of pivot tokens (docs/tokens.md, lib/contracts/pivot-token.ts): a JWS
+ * signed by the broker (ES256, `typ: at+jwt`) encrypted to the gateway (JWE ECDH-ES /
+ * A256GCM, `cty: at+jwt`), exactly what oidc-provider 9 issues for a resource server with
+ * `accessTokenFormat: 'jwt'` and `jwt.encrypt` (auth/pivot-token.ts). The broker's keys come from its JWKS
  * (jose's remote key set: cached, refetched on an unknown `kid`); decryption and
  * signature checks are jose's, restricted to this one profile. The result is cached by
  * token value until it expires, so a token used twice is decrypted and verified once.
  */
-
-/** `authorization_details` type of a consented GraphQL operation. */
-export const GRAPHQL_OPERATION_DETAIL = 'graphql_operation';
-
-export interface ConsentedOperation {
-  hash: string;
-  operationName: string | null;
-  scopes: ReadonlySet<string>;
-}
 
 export interface PivotClaims {
   /** Pairwise subject of the citizen for this SP: `Citizen.id`. */
@@ -52,35 +46,6 @@ export interface PivotTokenVerifierOptions {
   /** For tests: a key resolver instead of the remote JWKS. */
   keyResolver?: JWTVerifyGetKey;
 }
-
-const PivotIdentitySchema = z.strictObject({
-  given_name: z.string().min(1).max(256),
-  family_name: z.string().min(1).max(256),
-  birthdate: z.string().regex(/^\d{4}-(0[1-9]|1[0-2]|00)-(0[1-9]|[12]\d|3[01]|00)$/),
-  gender: z.enum(GENDERS).optional(),
-  birthcountry: z.string().regex(/^99\d{3}$/),
-  birthplace: z.string().regex(/^[0-9][0-9AB]\d{3}$/).optional(),
-}).refine((p) => (p.birthcountry === FRANCE_COG) === (p.birthplace !== undefined), { message: 'birthplace is required when born in France and absent otherwise', path: ['birthplace'] });
-
-const OperationDetail = z.looseObject({
-  type: z.literal(GRAPHQL_OPERATION_DETAIL),
-  operation_hash: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
-  operation_name: z.string().min(1).nullable().optional(),
-  scopes: z.array(z.string().min(1)),
-});
-
-const Claims = z.looseObject({
-  sub: z.string().min(1),
-  client_id: z.string().min(1),
-  acr: AcrLevel,
-  pivot: PivotIdentitySchema,
-  grant_id: z.string().min(1),
-  citizen_ref: z.string().min(1).max(256).optional(),
-  jti: z.string().optional(),
-  iat: z.number().int(),
-  exp: z.number().int(),
-  authorization_details: z.array(z.looseObject({ type: z.string() })).optional(),
-});
 
 const MAX_TOKEN_LENGTH = 16_384;
 const COMPACT = /^[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*)*$/;
@@ -123,14 +88,14 @@ export class PivotTokenVerifier {
     // Cheap checks on the still unverified header and claims first, so that each
     // refusal gets its own code (a foreign issuer is not a "bad signature").
     const header = readJson(() => decodeProtectedHeader(jws));
-    if (header.alg !== 'ES256') throw fail('PIVOT_TOKEN_ALG_NOT_ALLOWED', { alg: typeof header.alg === 'string' ? header.alg : null });
-    if (header.typ !== 'at+jwt' && header.typ !== 'application/at+jwt') throw fail('PIVOT_TOKEN_TYPE_INVALID');
+    if (header.alg !== PIVOT_TOKEN_SIGNING_ALG) throw fail('PIVOT_TOKEN_ALG_NOT_ALLOWED', { alg: typeof header.alg === 'string' ? header.alg : null });
+    if (header.typ !== PIVOT_TOKEN_TYPE && header.typ !== `application/${PIVOT_TOKEN_TYPE}`) throw fail('PIVOT_TOKEN_TYPE_INVALID');
     if (header.crit !== undefined) throw fail('PIVOT_TOKEN_MALFORMED');
     const payload = readJson(() => decodeJwt(jws));
     if (payload.iss !== this.options.issuer) throw fail('PIVOT_TOKEN_ISSUER_UNKNOWN');
 
     try {
-      await compactVerify(jws, this.keys, { algorithms: ['ES256'] });
+      await compactVerify(jws, this.keys, { algorithms: [PIVOT_TOKEN_SIGNING_ALG] });
     } catch (error) {
       throw mapVerifyError(error);
     }
@@ -141,12 +106,12 @@ export class PivotTokenVerifier {
   /** The nested JWS, decrypted with the gateway key the JWE names (ECDH-ES / A256GCM only). */
   private async decrypt(token: string): Promise<string> {
     const header = readJson(() => decodeProtectedHeader(token));
-    if (header.cty !== 'at+jwt' && header.cty !== 'JWT') throw fail('PIVOT_TOKEN_TYPE_INVALID');
+    if (header.cty !== PIVOT_TOKEN_TYPE && header.cty !== 'JWT') throw fail('PIVOT_TOKEN_TYPE_INVALID');
     const keys = this.options.decryptionKeys;
     const key = typeof header.kid === 'string' ? keys.get(header.kid) : keys.size === 1 ? [...keys.values()][0] : undefined;
     if (!key) throw fail('PIVOT_TOKEN_UNDECRYPTABLE', { reason: 'unknown key' });
     try {
-      const { plaintext } = await compactDecrypt(token, key, { keyManagementAlgorithms: ['ECDH-ES'], contentEncryptionAlgorithms: ['A256GCM'] });
+      const { plaintext } = await compactDecrypt(token, key, { keyManagementAlgorithms: [PIVOT_TOKEN_KEY_MANAGEMENT_ALG], contentEncryptionAlgorithms: [PIVOT_TOKEN_CONTENT_ENCRYPTION] });
       return new TextDecoder().decode(plaintext);
     } catch {
       throw fail('PIVOT_TOKEN_UNDECRYPTABLE');
@@ -164,7 +129,7 @@ export class PivotTokenVerifier {
 
   private readClaims(payload: Record<string, unknown>, now: number): PivotClaims {
     if (payload.cnf !== undefined) throw fail('PIVOT_TOKEN_SENDER_CONSTRAINED');
-    const parsed = Claims.safeParse(payload);
+    const parsed = PivotTokenClaimsSchema.safeParse(payload);
     if (!parsed.success) throw fail('PIVOT_TOKEN_CLAIMS_INVALID', { claims: [...new Set(parsed.error.issues.map((i) => i.path.join('.')))] });
     const claims = parsed.data;
     const tolerance = this.options.clockToleranceSeconds;
@@ -173,13 +138,13 @@ export class PivotTokenVerifier {
 
     const operations: ConsentedOperation[] = [];
     for (const [index, detail] of (claims.authorization_details ?? []).entries()) {
-      if (detail.type !== GRAPHQL_OPERATION_DETAIL) continue;
-      const operation = OperationDetail.safeParse(detail);
+      if (detail.type !== GRAPHQL_OPERATION) continue;
+      const operation = ConsentedOperationSchema.safeParse(detail);
       if (!operation.success) throw fail('PIVOT_TOKEN_CLAIMS_INVALID', { claims: [`authorization_details.${index}`] });
-      operations.push({ hash: operation.data.operation_hash, operationName: operation.data.operation_name ?? null, scopes: new Set(operation.data.scopes) });
+      operations.push(operation.data);
     }
     return {
-      sub: claims.sub, clientId: claims.client_id, acr: claims.acr, pivot: claims.pivot as PivotIdentity, grantId: claims.grant_id,
+      sub: claims.sub, clientId: claims.client_id, acr: claims.acr, pivot: claims.pivot, grantId: claims.grant_id,
       citizenRef: claims.citizen_ref, jti: claims.jti, iat: claims.iat, exp: claims.exp, operations,
     };
   }

@@ -1,16 +1,15 @@
 import { randomUUID, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
-import type { AcrLevel } from '../lib/config/common.ts';
-import type { PivotIdentity } from '../lib/pivot/identity.ts';
+import type { AcrLevel } from '../lib/contracts/eidas.ts';
+import type { PivotIdentity } from '../lib/contracts/pivot-identity.ts';
+import { PROVIDER_TOKEN_SIGNING_ALG, PROVIDER_TOKEN_TYPE, type ProviderTokenClaims } from '../lib/contracts/provider-token.ts';
 
 /**
  * Mints the internal token of one subgraph fetch (docs/tokens.md, "internal provider
- * token"): ES256, audience that provider only, that provider's granted scopes only.
- * One ECDSA signature per fetch (~0.1 ms with jose).
+ * token", lib/contracts/provider-token.ts): ES256, audience that provider only, that
+ * provider's granted scopes only. One ECDSA signature per fetch (~0.1 ms with jose).
  */
-export const PROVIDER_TOKEN_TYPE = 'passerelle-dp+jwt';
-
-export interface ProviderTokenClaims {
+export interface ProviderTokenRequest {
   audience: string;
   sub: string;
   pivot: PivotIdentity;
@@ -23,18 +22,19 @@ export interface ProviderTokenClaims {
 export class ProviderTokenMinter {
   constructor(private readonly options: { issuer: string; kid: string; key: KeyObject; ttlSeconds: number }) {}
 
-  mint(claims: ProviderTokenClaims, now: number = Math.floor(Date.now() / 1000)): Promise<string> {
-    return new SignJWT({
-      pivot: claims.pivot,
-      scope: claims.scopes.join(' '),
-      acr: claims.acr,
-      client_id: claims.clientId,
-      rid: claims.requestId,
-    })
-      .setProtectedHeader({ alg: 'ES256', kid: this.options.kid, typ: PROVIDER_TOKEN_TYPE })
+  mint(request: ProviderTokenRequest, now: number = Math.floor(Date.now() / 1000)): Promise<string> {
+    const claims: Omit<ProviderTokenClaims, 'sub' | 'jti'> = {
+      pivot: request.pivot,
+      scope: request.scopes.join(' '),
+      acr: request.acr,
+      client_id: request.clientId,
+      rid: request.requestId,
+    };
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: PROVIDER_TOKEN_SIGNING_ALG, kid: this.options.kid, typ: PROVIDER_TOKEN_TYPE })
       .setIssuer(this.options.issuer)
-      .setAudience(claims.audience)
-      .setSubject(claims.sub)
+      .setAudience(request.audience)
+      .setSubject(request.sub)
       .setIssuedAt(now)
       .setExpirationTime(now + this.options.ttlSeconds)
       .setJti(randomUUID())

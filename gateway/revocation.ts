@@ -1,9 +1,10 @@
 import type { Pool } from '../lib/db/database.ts';
+import { REVOKED_GRANTS_TABLE } from '../lib/contracts/revoked-grants.ts';
 import type { Logger } from '../lib/log.ts';
 
 /**
- * The grants revoked recently, polled from `gateway.revoked_grants` (written by the
- * broker, docs/tokens.md) every `pollIntervalMs`. A revoked grant's tokens are
+ * The grants revoked recently, polled every `pollIntervalMs` from the revocation list
+ * the gateway owns (lib/contracts/revoked-grants.ts; the broker appends to it). A revoked grant's tokens are
  * refused within one poll interval. Only revocations younger than the longest token
  * lifetime (plus clock tolerance) can matter — older ones concern expired tokens only
  * — so each poll reads a small, bounded set, and the gateway purges older rows.
@@ -57,12 +58,12 @@ export class RevocationList {
   /** Reads the recent revocations now (also used by tests to avoid waiting a period). */
   async poll(): Promise<void> {
     const { rows } = await this.pool.query<{ grant_id: string }>(
-      'SELECT grant_id FROM gateway.revoked_grants WHERE revoked_at > now() - make_interval(secs => $1)', [this.options.windowSeconds]);
+      `SELECT grant_id FROM ${REVOKED_GRANTS_TABLE} WHERE revoked_at > now() - make_interval(secs => $1)`, [this.options.windowSeconds]);
     this.revoked = new Set(rows.map((r) => r.grant_id));
     this.lastSuccess = Date.now();
     if (++this.polls % PURGE_EVERY_POLLS === 0) {
       // Twice the window: a safe margin against clock differences between processes.
-      await this.pool.query('DELETE FROM gateway.revoked_grants WHERE revoked_at < now() - make_interval(secs => $1)', [this.options.windowSeconds * 2]);
+      await this.pool.query(`DELETE FROM ${REVOKED_GRANTS_TABLE} WHERE revoked_at < now() - make_interval(secs => $1)`, [this.options.windowSeconds * 2]);
     }
   }
 }

@@ -1,9 +1,9 @@
-import { loadConfig } from '../lib/config/load.ts';
+import { loadPlatformConfig } from '../bin/config.ts';
 import { inTransaction, type Pool } from '../lib/db/database.ts';
 import { appendEvents, CheckpointSigner, checkpointKey, ensurePartitions, migrateAudit, type SigningKey } from '../lib/audit/index.ts';
 import type { Jwks } from '../lib/keys.ts';
 import { purgeCutoff, run as auditCommand } from '../bin/commands/audit.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
+import { createTestDatabase, type TestDatabase } from '../harness/database.ts';
 
 /** Periodic signed checkpoints, partitions, and `passerelle audit` on the configured retention. */
 let db: TestDatabase;
@@ -15,7 +15,7 @@ beforeAll(async () => {
   pool = db.pool();
   await migrateAudit(pool);
   // The sandbox broker's key: `passerelle audit verify` checks with the configured broker keys.
-  const config = loadConfig({ env: {} });
+  const config = loadPlatformConfig({ env: {} });
   key = await checkpointKey(config.secretJson<Jwks>(config.broker.keys, 'broker.keys'));
 });
 afterAll(() => db.drop());
@@ -109,7 +109,7 @@ describe('retention with passerelle audit purge', () => {
     expect(purgeCutoff(undefined, 365, now)).toEqual(new Date('2025-11-25T12:00:00Z'));
     expect(purgeCutoff('2026-01-01', 365, now)).toEqual(new Date('2026-01-01T00:00:00Z'));
     expect(purgeCutoff('last year', 365, now)).toBeNull();
-    expect(loadConfig({ env: {} }).audit).toEqual({ checkpointIntervalSeconds: 300, retentionDays: 365, partitionsAhead: 3 });
+    expect(loadPlatformConfig({ env: {} }).audit).toEqual({ checkpointIntervalSeconds: 300, retentionDays: 365, partitionsAhead: 3 });
   });
 
   test('purges up to the last signed checkpoint older than the retention, and the rest still verifies', async () => {

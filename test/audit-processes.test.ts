@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { migrateAudit, verifyChain } from '../lib/audit/index.ts';
 import type { Pool } from '../lib/db/database.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
+import { createTestDatabase, type TestDatabase } from '../harness/database.ts';
 
 /**
  * Several OS processes append to one database at once — gateways through their

@@ -2,7 +2,7 @@ import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { inTransaction, type Pool } from '../lib/db/database.ts';
 import { appendEvents, AuditWriter, createCheckpoint, migrateAudit, purgeBefore, verifyChain, type AuditEvent } from '../lib/audit/index.ts';
 import { GENESIS_HASH, linkHash } from '../lib/audit/chain.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
+import { createTestDatabase, type TestDatabase } from '../harness/database.ts';
 
 let db: TestDatabase;
 let pool: Pool;

@@ -1,16 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { CONFIGURATION_DOC } from '../bin/commands/config.ts';
+import { CONFIGURATION_DOC, PLATFORM_CONFIG_SCHEMA } from '../bin/commands/config.ts';
 import { configurationKeys, renderConfigurationDocument, UndocumentedKeyError } from '../lib/config/document.ts';
-import { loadConfig } from '../lib/config/load.ts';
-import { PasserelleConfig } from '../lib/config/schema.ts';
+import { loadPlatformConfig } from '../bin/config.ts';
 
 const SANDBOX_CONFIG = fileURLToPath(new URL('../sandbox/passerelle.json', import.meta.url));
 
 describe('the configuration reference', () => {
   test('docs/configuration.md is generated from the schema (run `npm run config:doc` after changing lib/config/)', () => {
-    expect(readFileSync(CONFIGURATION_DOC, 'utf8')).toBe(renderConfigurationDocument(PasserelleConfig));
+    expect(readFileSync(CONFIGURATION_DOC, 'utf8')).toBe(renderConfigurationDocument(PLATFORM_CONFIG_SCHEMA));
   });
 
   test('a key without a description is refused, by name', () => {
@@ -23,7 +22,7 @@ describe('the configuration reference', () => {
   });
 
   test('each key says its type, default and whether it is required', () => {
-    const byPath = new Map(configurationKeys(PasserelleConfig).map((k) => [k.path, k]));
+    const byPath = new Map(configurationKeys(PLATFORM_CONFIG_SCHEMA).map((k) => [k.path, k]));
     expect(byPath.get('gateway.limits.maxDepth')).toMatchObject({ type: 'integer ≥ 1', default: '6', required: false, env: 'PASSERELLE__gateway__limits__maxDepth' });
     expect(byPath.get('broker.keys')).toMatchObject({ type: 'secret reference', required: true });
     expect(byPath.get('dataProviders[].url')).toMatchObject({ type: 'http(s) URL', required: true, env: 'PASSERELLE__dataProviders__<name>__url' });
@@ -34,8 +33,8 @@ describe('the configuration reference', () => {
   // Each documented variable, its placeholders replaced by an item of the sandbox
   // configuration, must address the key it documents: given a value no key accepts,
   // loading fails naming that key.
-  const sandbox = loadConfig({ path: SANDBOX_CONFIG, env: {} });
-  const settable = configurationKeys(PasserelleConfig).flatMap((key) => {
+  const sandbox = loadPlatformConfig({ path: SANDBOX_CONFIG, env: {} });
+  const settable = configurationKeys(PLATFORM_CONFIG_SCHEMA).flatMap((key) => {
     const concrete = key.env === undefined ? undefined : concretize(key.path, sandbox);
     return concrete ? [{ key, ...concrete }] : [];
   });
@@ -46,7 +45,7 @@ describe('the configuration reference', () => {
 
   test.each(settable.map((x) => [x.key.path, x] as const))('%s: its environment variable sets it', (_path, { key, env, documented, shown }) => {
     expect(key.env).toBe(documented);
-    expect(() => loadConfig({ path: SANDBOX_CONFIG, env: { [env]: '{"probe":1}' } })).toThrow(`  - ${shown}`);
+    expect(() => loadPlatformConfig({ path: SANDBOX_CONFIG, env: { [env]: '{"probe":1}' } })).toThrow(`  - ${shown}`);
   });
 });
 

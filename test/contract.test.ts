@@ -1,20 +1,21 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, type Config } from '../lib/config/load.ts';
+import { type Config } from '../lib/config/load.ts';
+import { loadPlatformConfig } from '../bin/config.ts';
 import { composeContract } from '../lib/federation/compose.ts';
 import { ContractError, loadContract } from '../lib/federation/contract.ts';
 import { dataProvidersDir } from '../lib/federation/provider-folders.ts';
 import { PROVIDERS } from './helpers/providers.ts';
 
-const sandbox = loadConfig({ env: {} });
+const sandbox = loadPlatformConfig({ env: {} });
 
 /** The sandbox configuration over a copy of the data provider folders that a test may break. */
 function providersCopy(edit: (dir: string) => void): Config {
   const dir = mkdtempSync(join(tmpdir(), 'passerelle-providers-'));
   cpSync(dataProvidersDir(sandbox), dir, { recursive: true });
   edit(dir);
-  return loadConfig({ env: {}, overrides: [['dataProvidersDir', dir]] });
+  return loadPlatformConfig({ env: {}, overrides: [['dataProvidersDir', dir]] });
 }
 const editFile = (path: string, change: (text: string) => string) => writeFileSync(path, change(readFileSync(path, 'utf8')));
 function problemsOf(config: Config): string[] {

@@ -4,7 +4,7 @@ import type { Pool } from '../lib/db/database.ts';
 import { migrate } from '../lib/db/migrate.ts';
 import { isPasserelleError } from '../lib/errors/define.ts';
 import { createIdpPreferenceStore, type IdpPreferenceStore } from '../auth/idp-preferences.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
+import { createTestDatabase, type TestDatabase } from '../harness/database.ts';
 
 /**
  * The IdP preference store on a real PostgreSQL (server or embedded): rules, audit

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrate, MigrationError } from '../lib/db/migrate.ts';
 import type { Pool } from '../lib/db/database.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
+import { createTestDatabase, type TestDatabase } from '../harness/database.ts';
 
 let db: TestDatabase;
 let pool: Pool;

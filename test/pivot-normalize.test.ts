@@ -1,4 +1,4 @@
-import type { PivotIdentity } from '../lib/pivot/identity.ts';
+import type { PivotIdentity } from '../lib/contracts/pivot-identity.ts';
 import {
   birthLocationKey, compactName, givenNameKeys, identityKey, matches, normalizeBirthdate, normalizeName, pivotMatchKeys,
   PivotNormalizationError, registryMatchKeys, type RegistryIdentity,

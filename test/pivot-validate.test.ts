@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, test } from '@jest/globals';
+import { PivotIdentitySchema } from '../lib/contracts/pivot-identity.ts';
 import { communeValidDuring, findCommune } from '../lib/pivot/cog/communes.ts';
 import { cogFromIso, findCountry } from '../lib/pivot/cog/countries.ts';
 import { pivotErrors } from '../lib/pivot/errors.ts';
@@ -14,7 +15,12 @@ const MARIE = {
 };
 const NOW = new Date('2026-03-15T12:00:00Z');
 
-const validate = (claims: Record<string, unknown>): PivotValidation => validatePivotIdentity(claims, { now: NOW });
+/** Every identity the broker accepts must be one the rest of the federation reads too (the wire schema of lib/contracts/pivot-identity.ts). */
+const validate = (claims: Record<string, unknown>): PivotValidation => {
+  const result = validatePivotIdentity(claims, { now: NOW });
+  if (result.ok) expect(PivotIdentitySchema.safeParse(result.identity).error?.issues ?? []).toEqual([]);
+  return result;
+};
 const codes = (result: PivotValidation): Array<[string, string]> => (result.ok ? [] : result.errors.map((e) => [e.code, e.claim]));
 const withClaims = (changes: Record<string, unknown>): Record<string, unknown> => {
   const claims: Record<string, unknown> = { ...MARIE, ...changes };
@@ -25,7 +31,7 @@ const withClaims = (changes: Record<string, unknown>): Record<string, unknown> =
 describe('sandbox identities', () => {
   test.each(Object.keys(FRENCH_ACCOUNTS).filter((login) => login !== 'identite.invalide'))('%s is valid', (login) => {
     const { email: _email, ...claims } = FRENCH_ACCOUNTS[login]!.claims;
-    const result = validatePivotIdentity({ ...claims, sub: 'abc', email: FRENCH_ACCOUNTS[login]!.claims.email });
+    const result = validate({ ...claims, sub: 'abc', email: FRENCH_ACCOUNTS[login]!.claims.email });
     expect(result).toEqual({ ok: true, identity: claims });
   });
 
@@ -34,7 +40,7 @@ describe('sandbox identities', () => {
   });
 
   test.each(Object.keys(EIDAS_PEOPLE))('eIDAS citizen %s maps to a valid identity with no birthplace', (login) => {
-    const result = validatePivotIdentity(eidasToPivotClaims(EIDAS_PEOPLE[login]!));
+    const result = validate(eidasToPivotClaims(EIDAS_PEOPLE[login]!));
     expect(result.ok).toBe(true);
     if (result.ok) expect(result.identity.birthplace).toBeUndefined();
   });
@@ -320,5 +326,22 @@ describe('COG data files', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'lib/pivot/cog/build.ts', '--check'], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
+  });
+});
+
+describe('the wire schema (lib/contracts/pivot-identity.ts)', () => {
+  const wire = (identity: Record<string, unknown>) => PivotIdentitySchema.safeParse(identity).success;
+
+  test('refuses what the broker would never issue', () => {
+    expect(wire(MARIE)).toBe(true);
+    expect(wire({ ...MARIE, given_name: ' Marie' })).toBe(false);
+    expect(wire({ ...MARIE, family_name: 'Du  pont' })).toBe(false);
+    expect(wire({ ...MARIE, family_name: 'Dupont2' })).toBe(false);
+    expect(wire({ ...MARIE, birthdate: '1985-02-30' })).toBe(false);
+    expect(wire({ ...MARIE, birthdate: '1899-12-31' })).toBe(false);
+    expect(wire({ ...MARIE, birthplace: '1A189' })).toBe(false);
+    expect(wire({ ...MARIE, birthplace: undefined })).toBe(false);
+    expect(wire({ ...MARIE, birthcountry: '99134' })).toBe(false);
+    expect(wire({ ...MARIE, email: 'marie@example.org' })).toBe(false);
   });
 });

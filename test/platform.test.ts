@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { componentRegistry } from '../bin/components.ts';
 import { PortTakenError, startPlatform, UnknownComponentError } from '../bin/platform.ts';
-import { loadConfig } from '../lib/config/load.ts';
+import { loadPlatformConfig } from '../bin/config.ts';
 import { lockDataDir } from '../lib/db/data-dir-lock.ts';
 import { createLogger } from '../lib/log.ts';
 import { testConfig } from './auth/support/broker.ts';
-import { freePort } from './helpers/ports.ts';
+import { freePort } from '../harness/ports.ts';
 import { PROVIDERS } from './helpers/providers.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
+import { createTestDatabase, type TestDatabase } from '../harness/database.ts';
 
 /** `passerelle start`'s machinery: order, names, a taken port, the parking service's settings, the data folder lock. */
 let database: TestDatabase;
@@ -94,6 +94,6 @@ describe('the embedded data folder lock', () => {
 });
 
 test('the sandbox configuration holds the parking service docs/parking.md describes', () => {
-  const parking = loadConfig({ env: {} }).parking!;
+  const parking = loadPlatformConfig({ env: {} }).parking!;
   expect([parking.url, parking.clientId, parking.operationName, parking.tariff.cityCode]).toEqual(['http://localhost:3000', 'parking-nimes', 'Parking', '30189']);
 });

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import * as oidc from 'openid-client';
 import type { RunningComponent } from '../lib/component.ts';
-import { loadConfig, type Config } from '../lib/config/load.ts';
+import type { Config } from '../lib/config/load.ts';
+import { loadPlatformConfig } from '../bin/config.ts';
 import type { Database } from '../lib/db/database.ts';
 import { createLogger } from '../lib/log.ts';
 import { validatePivotIdentity } from '../lib/pivot/validate.ts';
@@ -27,7 +28,7 @@ beforeAll(async () => {
   callbackServer = createServer((_req, res) => res.end('callback reached'));
   await new Promise<void>((resolve) => callbackServer.listen(0, '127.0.0.1', resolve));
   brokerUrl = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}`;
-  config = loadConfig({
+  config = loadPlatformConfig({
     env: {},
     overrides: [
       ['broker.url', brokerUrl],

@@ -1,13 +1,13 @@
 import type { Pool } from '../lib/db/database.ts';
 import { critAirClass } from '../subgraphs/ants/crit-air.ts';
-import { PivotClaim } from '../lib/subgraph/claims.ts';
+import { PivotIdentitySchema } from '../lib/contracts/pivot-identity.ts';
 import { registryMatchKeys } from '../lib/pivot/normalize.ts';
 import { syntheticHousehold } from '../sandbox/seed/households.ts';
 import { registrySeed as antsSeed, syntheticPlate, vehicleNumberOfPlate, MAX_VEHICLES_PER_HOUSEHOLD } from '../subgraphs/ants/seed.ts';
 import { registrySeed as cnafSeed } from '../subgraphs/cnaf/seed.ts';
 import { registrySeed as dgfipSeed } from '../subgraphs/dgfip/seed.ts';
 import { seedSandbox, seedSynthetic, syntheticProgress } from '../sandbox/seed/seed.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
+import { createTestDatabase, type TestDatabase } from '../harness/database.ts';
 import { PROVIDERS, providerFoldersOf } from './helpers/providers.ts';
 
 let db: TestDatabase;
@@ -107,7 +107,7 @@ describe('synthetic households (generator)', () => {
 
   test('every identity is a valid pivot identity the registries can key', () => {
     for (const { pivot } of adults) {
-      expect(PivotClaim.safeParse(pivot).success).toBe(true);
+      expect(PivotIdentitySchema.safeParse(pivot).success).toBe(true);
       expect(registryMatchKeys({ givenNames: pivot.given_name, familyName: pivot.family_name, birthdate: pivot.birthdate, birthCountry: pivot.birthcountry, birthPlace: pivot.birthplace }).givenNameKeys.length).toBeGreaterThan(0);
     }
   });

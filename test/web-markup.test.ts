@@ -1,4 +1,4 @@
-import { loadConfig } from '../lib/config/load.ts';
+import { loadPlatformConfig } from '../bin/config.ts';
 import { escapeHtml, inLanguage, Markup, messageHtml } from '../lib/web/markup.ts';
 
 test('a phrase in another language than the page gets its own lang; in the same language, none', () => {
@@ -16,7 +16,7 @@ test('a message as HTML escapes the message and plain variables, keeps markup va
 });
 
 test('the accessibility contact is an e-mail address or an https page', () => {
-  const contact = (value: string) => () => loadConfig({ env: {}, overrides: [['broker.accessibility.contact', value]] });
+  const contact = (value: string) => () => loadPlatformConfig({ env: {}, overrides: [['broker.accessibility.contact', value]] });
   expect(contact('accessibilite@ville.example')().broker.accessibility.contact).toBe('accessibilite@ville.example');
   expect(contact('https://ville.example/accessibilite')().broker.accessibility.contact).toBe('https://ville.example/accessibilite');
   expect(contact('javascript:alert(1)')).toThrow(/an e-mail address or an https:\/\/ URL/);

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { AcrLevel } from '../../lib/config/common.ts';
+import { reachesAcr, type AcrLevel } from '../../lib/contracts/eidas.ts';
 import type { ServiceProvider } from '../../lib/config/sections/service-providers.ts';
 import type { PasserelleError } from '../../lib/errors/define.ts';
-import { ACR_ORDER } from '../../lib/federation/compose.ts';
 import { analyzeOperation, type OperationSchema } from '../../lib/federation/operation.ts';
+import { GRAPHQL_OPERATION, type ConsentedOperation } from '../../lib/contracts/pivot-token.ts';
 import { brokerErrors } from '../errors.ts';
 import { chooseEntitledScopes } from './entitled-scopes.ts';
 
@@ -16,11 +16,9 @@ import { chooseEntitledScopes } from './entitled-scopes.ts';
  *   { "type": "graphql_operation", "document": "query X { … }", "operation_name"?: "X",
  *     "purpose": "…" }                                                                      an inline document
  *
- * Consent (what the citizen is shown, the grant keeps and the pivot token carries,
- * docs/tokens.md): type, operation_name, operation_hash, scopes, purpose — never the
- * document itself.
+ * Consent (what the citizen is shown, the grant keeps and the pivot token carries):
+ * `ConsentedOperation` of lib/contracts/pivot-token.ts — never the document itself.
  */
-export const GRAPHQL_OPERATION = 'graphql_operation';
 
 /** Most operations one authorization request may ask for. */
 export const MAX_OPERATIONS_PER_REQUEST = 4;
@@ -34,17 +32,6 @@ const OperationRequest = z.strictObject({
   // RFC 9396 common member: where the token will be used; only the gateway.
   locations: z.array(z.string()).min(1).optional(),
 });
-
-export interface ConsentedOperation {
-  type: typeof GRAPHQL_OPERATION;
-  /** The operation's name in the document (null for an anonymous one). */
-  operation_name: string | null;
-  /** `operationHash(document)`: what the gateway compares. */
-  operation_hash: string;
-  /** Scopes granted for this operation, sorted. */
-  scopes: string[];
-  purpose: string;
-}
 
 export interface OperationRequestContext {
   operations: OperationSchema;
@@ -96,7 +83,7 @@ export function resolveOperationRequest(raw: unknown, context: OperationRequestC
   }
   const tooHigh = choice.scopes
     .map((scope) => ({ scope, minAcr: context.operations.scopes.get(scope)?.minAcr ?? 'eidas1' }))
-    .filter((s) => ACR_ORDER[s.minAcr] > ACR_ORDER[context.acr]);
+    .filter((s) => !reachesAcr(context.acr, s.minAcr));
   if (tooHigh.length) throw refuse('AUTHORIZATION_DETAILS_ACR_TOO_LOW', { acr: context.acr, scopes: tooHigh });
 
   return {

@@ -19,10 +19,6 @@ export interface BrokerContract {
 
 export function loadBrokerContract(config: Config): BrokerContract {
   const composed = composeContract(loadContract(config));
-  const limits = config.gateway.limits;
-  const operations = operationSchemaFromSupergraph(composed.supergraphSdl, composed.scopes, {
-    maxBytes: limits.maxDocumentBytes, maxTokens: limits.maxTokens, maxDepth: limits.maxDepth,
-    maxAliases: limits.maxAliases, maxDirectives: limits.maxDirectives,
-  });
+  const operations = operationSchemaFromSupergraph(composed.supergraphSdl, composed.scopes, config.gateway.limits);
   return { operations, catalogs: composed.catalogs, scopes: composed.scopes };
 }

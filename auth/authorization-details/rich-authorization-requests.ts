@@ -3,10 +3,8 @@ import type { Config } from '../../lib/config/load.ts';
 import { isPasserelleError } from '../../lib/errors/define.ts';
 import { requestedAcr } from '../acr.ts';
 import { serviceProviderById } from '../clients.ts';
-import {
-  GRAPHQL_OPERATION, MAX_OPERATIONS_PER_REQUEST, consentedOperations, describeRefusal, resolveOperationRequest,
-  type ConsentedOperation,
-} from './graphql-operation.ts';
+import { GRAPHQL_OPERATION, type ConsentedOperation } from '../../lib/contracts/pivot-token.ts';
+import { MAX_OPERATIONS_PER_REQUEST, consentedOperations, describeRefusal, resolveOperationRequest } from './graphql-operation.ts';
 import type { BrokerContract } from './operation-schema.ts';
 
 type RarFeature = RichAuthorizationRequestsActiveConfiguration;
@@ -20,7 +18,7 @@ type RarFeature = RichAuthorizationRequestsActiveConfiguration;
  * - `authorizationDetailsForGrantSource`: the code carries the grant's consented entries;
  * - `authorizationDetailsForAccessToken`: the pivot token carries exactly those.
  */
-export function richAuthorizationRequests(config: Config, contract: BrokerContract, gatewayAudience: string): RarFeature {
+export function richAuthorizationRequests(config: Config, contract: BrokerContract): RarFeature {
   // oidc-provider validates entry by entry; the whole request is checked at the first one
   // (the count, duplicates and the level concern all entries together).
   const checked = new WeakSet<object>();
@@ -34,7 +32,7 @@ export function richAuthorizationRequests(config: Config, contract: BrokerContra
           }
           if (checked.has(ctx)) return;
           checked.add(ctx);
-          resolveRequestedOperations(config, contract, gatewayAudience, ctx.oidc.client!.clientId, ctx.oidc.params as Record<string, unknown>);
+          resolveRequestedOperations(config, contract, ctx.oidc.client!.clientId, ctx.oidc.params as Record<string, unknown>);
         },
       },
     },
@@ -57,7 +55,7 @@ export function richAuthorizationRequests(config: Config, contract: BrokerContra
  * any entry is refused. The consent page calls it again with the same parameters.
  */
 export function resolveRequestedOperations(
-  config: Config, contract: BrokerContract, gatewayAudience: string, clientId: string, params: Record<string, unknown>,
+  config: Config, contract: BrokerContract, clientId: string, params: Record<string, unknown>,
 ): ConsentedOperation[] {
   const sp = serviceProviderById(config, clientId);
   if (!sp) throw detailsError('AUTHORIZATION_DETAILS_INVALID', 'unknown service provider');
@@ -67,7 +65,7 @@ export function resolveRequestedOperations(
   }
   // An unknown acr_values is refused by its own check (request-checks.ts); meanwhile the SP's default applies.
   const acr = requestedAcr(params.acr_values as string | undefined, sp.defaultAcr) ?? sp.defaultAcr;
-  const context = { operations: contract.operations, serviceProvider: sp, acr, gatewayAudience };
+  const context = { operations: contract.operations, serviceProvider: sp, acr, gatewayAudience: config.gateway.audience };
   const resolved = all.map((entry, index) => {
     try {
       return resolveOperationRequest(entry, context);

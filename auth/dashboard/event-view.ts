@@ -4,9 +4,10 @@ import { inLanguage, Markup, messageHtml } from '../../lib/web/markup.ts';
 import type { Translate } from '../../lib/web/render.ts';
 import type { BrokerContract } from '../authorization-details/operation-schema.ts';
 import { clientDisplayName, DASHBOARD_CLIENT } from '../clients.ts';
-import { gatewayErrors } from '../../gateway/errors.ts';
+import { EXCHANGE_EVENT_KIND, EXCHANGE_OUTCOMES, type ExchangeOutcome } from '../../lib/contracts/exchange-event.ts';
+import { gatewayErrors } from '../../lib/contracts/gateway-errors.ts';
 import { isShownErrorCode, shownErrors } from '../errors.ts';
-import { EXCHANGE_KIND, type HistoryEvent } from './history.ts';
+import type { HistoryEvent } from './history.ts';
 
 /** An event as the citizen reads it: names and labels in their language, never ids or field paths. */
 export interface EventView {
@@ -64,7 +65,7 @@ export function createVocabulary(config: Config, contract: BrokerContract): Voca
   return vocabulary;
 }
 
-const OUTCOME_SEVERITY: Record<string, NonNullable<EventView['outcome']>['severity']> = {
+const OUTCOME_SEVERITY: Record<ExchangeOutcome, NonNullable<EventView['outcome']>['severity']> = {
   success: 'success', partial: 'warning', refused: 'error', failed: 'error',
 };
 
@@ -107,12 +108,13 @@ export function eventView(event: HistoryEvent, words: Vocabulary, lang: Language
       view.lines.push({ label: t('dashboard.field.reason'), value: t(`dashboard.revoked.${reason}`) });
       break;
     }
-    case EXCHANGE_KIND: {
+    case EXCHANGE_EVENT_KIND: {
       const providers = list('providers');
       if (providers.length) view.lines.push({ label: t('dashboard.field.providers'), value: providers.map((p) => words.provider(p, lang)).join(', ') });
       view.data = words.byProvider(list('scopes'), lang);
-      const outcome = text('outcome') && text('outcome')! in OUTCOME_SEVERITY ? text('outcome')! : 'failed';
-      view.outcome = { label: t(`dashboard.exchange.${outcome}`), severity: OUTCOME_SEVERITY[outcome]! };
+      const recorded = text('outcome');
+      const outcome: ExchangeOutcome = (EXCHANGE_OUTCOMES as readonly unknown[]).includes(recorded) ? recorded as ExchangeOutcome : 'failed';
+      view.outcome = { label: t(`dashboard.exchange.${outcome}`), severity: OUTCOME_SEVERITY[outcome] };
       if (outcome === 'refused' || outcome === 'failed') {
         view.title = title(`dashboard.event.gateway.exchange.${outcome}`);
         const reasons = list('errorCodes').map((code) => errorMessage(code, lang));
@@ -150,7 +152,7 @@ export function formatTime(date: Date, lang: Language): string {
 }
 
 /** Kinds the dashboard knows how to title; others are shown under a generic title. */
-export const KNOWN_KINDS = [
+const KNOWN_KINDS = [
   'broker.sign_in', 'broker.consent_given', 'broker.consent_refused', 'broker.grant_revoked',
-  'broker.idp_preference_changed', 'broker.sign_in_refused', EXCHANGE_KIND,
+  'broker.idp_preference_changed', 'broker.sign_in_refused', EXCHANGE_EVENT_KIND,
 ] as const;

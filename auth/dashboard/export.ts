@@ -61,7 +61,7 @@ export function exportCsv(events: readonly HistoryEvent[], words: Vocabulary, la
  * = + - @, tab or carriage return) is neutralized with a leading apostrophe: a
  * purpose is written by a service provider and must not run in the citizen's sheet.
  */
-export function csvCell(value: string): string {
+function csvCell(value: string): string {
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }

@@ -1,4 +1,4 @@
-import { EXCHANGE_EVENT_KIND } from '../../gateway/exchange-events.ts';
+import { EXCHANGE_EVENT_KIND } from '../../lib/contracts/exchange-event.ts';
 import type { Pool } from '../../lib/db/database.ts';
 import { brokerErrors } from '../errors.ts';
 import type { BrokerContract } from '../authorization-details/operation-schema.ts';
@@ -34,9 +34,6 @@ export interface History {
   services(accountId: string): Promise<string[]>;
 }
 
-/** The exchange events written by the gateway (other kinds are the broker's). */
-export const EXCHANGE_KIND = EXCHANGE_EVENT_KIND;
-
 /**
  * A citizen's history, read from the audit chain by `citizen_ref` (the broker's
  * account id: the same whatever the IdP or the SP), on its index
@@ -64,7 +61,7 @@ export function createHistory(pool: Pool, contract: BrokerContract): History {
            AND ($6::timestamptz IS NULL OR (occurred_at, seq) < ($6::timestamptz, $7::bigint))
          ORDER BY occurred_at DESC, seq DESC
          LIMIT $8`,
-        [accountId, filter.service ?? null, filter.provider ?? null, EXCHANGE_KIND, scopes,
+        [accountId, filter.service ?? null, filter.provider ?? null, EXCHANGE_EVENT_KIND, scopes,
           after?.occurredAt ?? null, after?.seq ?? null, limit + 1]);
       const events = rows.slice(0, limit).map(toEvent);
       const last = events.at(-1);
@@ -93,11 +90,11 @@ function toEvent(row: EventRow): HistoryEvent {
 }
 
 /** Cursor: base64url of "<ISO time>|<seq>" of the last event shown (events are stored to the millisecond). */
-export function encodeCursor(event: Pick<HistoryEvent, 'occurredAt' | 'seq'>): string {
+function encodeCursor(event: Pick<HistoryEvent, 'occurredAt' | 'seq'>): string {
   return Buffer.from(`${event.occurredAt.toISOString()}|${event.seq}`).toString('base64url');
 }
 
-export function decodeCursor(cursor: string): { occurredAt: Date; seq: number } {
+function decodeCursor(cursor: string): { occurredAt: Date; seq: number } {
   const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)\|(\d{1,18})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   const occurredAt = match ? new Date(match[1]!) : undefined;
   if (!match || !occurredAt || Number.isNaN(occurredAt.getTime())) throw brokerErrors.error('DASHBOARD_FILTER_INVALID', { filter: 'cursor' });

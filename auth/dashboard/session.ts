@@ -4,7 +4,7 @@ import type { Pool } from '../../lib/db/database.ts';
 import { storedHash } from '../stored-hash.ts';
 
 /** The dashboard's session cookie: httpOnly, SameSite=Lax, only sent to /mon-compte. */
-export const SESSION_COOKIE = 'passerelle_mon_compte';
+const SESSION_COOKIE = 'passerelle_mon_compte';
 export const DASHBOARD_PATH = '/mon-compte';
 
 export interface DashboardSession {

@@ -33,7 +33,7 @@ export function dashboardClientMetadata(config: Config, brokerUrl: string): Clie
 }
 
 /** The configured secret, else one derived from the pairwise secret (never a constant). */
-export function dashboardClientSecret(config: Config): string {
+function dashboardClientSecret(config: Config): string {
   const configured = config.broker.dashboard.clientSecret;
   if (configured) return config.secret(configured, 'broker.dashboard.clientSecret');
   const base = config.secret(config.broker.pairwiseSecret, 'broker.pairwiseSecret');

@@ -1,17 +1,15 @@
 import * as oidc from 'openid-client';
-import type { AcrLevel } from '../../lib/config/common.ts';
+import { reachesAcr, type AcrLevel } from '../../lib/contracts/eidas.ts';
+import { OPENID_PROTOCOL_CLAIMS } from '../../lib/contracts/pivot-identity.ts';
 import type { IdentityProvider } from '../../lib/config/sections/identity-providers.ts';
 import type { Pool } from '../../lib/db/database.ts';
 import { brokerErrors } from '../errors.ts';
-import { satisfies } from '../acr.ts';
 import { classifyIdpError } from './failures.ts';
 import type { IdpRegistry } from './registry.ts';
 
 /** Scopes the broker asks every identity provider for: the pivot identity (FranceConnect's `identite_pivot`) and email. */
-export const IDP_SCOPES = 'openid identite_pivot email';
+const IDP_SCOPES = 'openid identite_pivot email';
 
-/** Claims every ID token / userinfo carries that are not identity claims. */
-const PROTOCOL_CLAIMS = new Set(['sub', 'iss', 'aud', 'exp', 'iat', 'nbf', 'auth_time', 'nonce', 'acr', 'amr', 'azp', 'at_hash', 'c_hash', 'sid', 'jti']);
 
 export interface IdpRoundTrip {
   state: string;
@@ -87,14 +85,14 @@ export function createIdpRoundTrips(pool: Pool, registry: IdpRegistry, ttlSecond
         });
         idToken = tokens.claims();
         if (!idToken) throw brokerErrors.error('IDP_RESPONSE_INVALID', { idp: idp.name, check: 'id_token missing' });
-        if (!satisfies(idToken.acr, trip.acr)) {
+        if (!reachesAcr(idToken.acr, trip.acr)) {
           throw brokerErrors.error('IDP_ACR_TOO_LOW', { idp: idp.name, asked: trip.acr, received: typeof idToken.acr === 'string' ? idToken.acr : null });
         }
         userinfo = await oidc.fetchUserInfo(client, tokens.access_token, idToken.sub);
       } catch (error) {
         throw classifyIdpError(error, idp.name);
       }
-      const claims = Object.fromEntries(Object.entries(userinfo).filter(([name]) => !PROTOCOL_CLAIMS.has(name)));
+      const claims = Object.fromEntries(Object.entries(userinfo).filter(([name]) => !OPENID_PROTOCOL_CLAIMS.has(name)));
       const amr = Array.isArray(idToken.amr) ? idToken.amr.filter((x): x is string => typeof x === 'string') : undefined;
       return { acr: idToken.acr as AcrLevel, amr, claims };
     },

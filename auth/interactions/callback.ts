@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import { isPasserelleError } from '../../lib/errors/define.ts';
-import { lowest } from '../acr.ts';
+import { validatePivotIdentity } from '../../lib/pivot/validate.ts';
+import { lowestAcr } from '../../lib/contracts/eidas.ts';
 import type { ShownErrorCode } from '../errors.ts';
 import { failureSummary } from '../idp/failures.ts';
 import { accountIdFor } from '../pairwise.ts';
@@ -41,7 +42,7 @@ export async function handleIdpCallback(deps: InteractionDeps, ctx: Context, idp
   }
 
   const { email, identityClaims } = splitClaims(signInAtIdp.claims);
-  const validation = deps.validatePivotIdentity(identityClaims);
+  const validation = validatePivotIdentity(identityClaims);
   const emailInvalid = email !== undefined && !isEmail(email);
   if (!validation.ok || emailInvalid) {
     const failures = [
@@ -59,7 +60,7 @@ export async function handleIdpCallback(deps: InteractionDeps, ctx: Context, idp
   const identity = validation.identity;
   const accountId = accountIdFor(identity, deps.pairwiseSecret);
   // An IdP is trusted up to its configured level, whatever it claims.
-  const acr = lowest([signInAtIdp.acr, idp.maxAcr]);
+  const acr = lowestAcr([signInAtIdp.acr, idp.maxAcr]);
   // The citizen's own IdP preferences come before anything is stored: a refused sign-in
   // leaves only its audit event. An accepted one records the IdP as used and the
   // `broker.sign_in` event together.

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Pool } from '../../lib/db/database.ts';
-import type { ConsentedOperation } from '../authorization-details/graphql-operation.ts';
+import type { ConsentedOperation } from '../../lib/contracts/pivot-token.ts';
 import { storedHash } from '../stored-hash.ts';
 
 /**

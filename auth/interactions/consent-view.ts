@@ -1,5 +1,5 @@
 import type { Language } from '../../lib/web/i18n.ts';
-import type { ConsentedOperation } from '../authorization-details/graphql-operation.ts';
+import type { ConsentedOperation } from '../../lib/contracts/pivot-token.ts';
 import type { BrokerContract } from '../authorization-details/operation-schema.ts';
 import { IDENTITY_SCOPES } from '../claims.ts';
 

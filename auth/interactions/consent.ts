@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import { errors } from 'oidc-provider';
 import { FormError, readForm } from '../../lib/web/form.ts';
-import type { ConsentedOperation } from '../authorization-details/graphql-operation.ts';
+import type { ConsentedOperation } from '../../lib/contracts/pivot-token.ts';
 import { resolveRequestedOperations } from '../authorization-details/rich-authorization-requests.ts';
 import { serviceProviderById } from '../clients.ts';
 import { shownErrors, type ShownErrorCode } from '../errors.ts';
@@ -9,8 +9,7 @@ import type { BrokerEventKind } from '../events.ts';
 import { pairwiseSubject } from '../pairwise.ts';
 import { ConsentAlreadyDecided, type Decision } from './consent-forms.ts';
 import { consentView, requestedIdentityClaims, requestedIdentityScopes, scopeLabels } from './consent-view.ts';
-import type { InteractionDeps } from './context.ts';
-import type { InteractionDetails } from './routes.ts';
+import type { InteractionDeps, InteractionDetails } from './context.ts';
 import { signInErrorPath, type PendingSignIn } from './sign-in.ts';
 
 /**
@@ -28,7 +27,7 @@ export async function showConsent(deps: InteractionDeps, ctx: Context, details: 
   if (details.params.authorization_details === undefined) return grantIdentityOnly(deps, ctx, details);
   let operations: ConsentedOperation[];
   try {
-    operations = resolveRequestedOperations(deps.config, deps.consent.contract, deps.consent.gatewayAudience, signIn.clientId, details.params);
+    operations = resolveRequestedOperations(deps.config, deps.consent.contract, signIn.clientId, details.params);
   } catch (error) {
     // The request was valid when it arrived; the configuration changed since.
     if (!(error instanceof errors.InvalidAuthorizationDetails)) throw error;
@@ -92,8 +91,8 @@ async function createGrant(deps: InteractionDeps, details: InteractionDetails, a
   const asked = (typeof details.params.scope === 'string' ? details.params.scope.split(' ') : []).filter((s) => deps.consent.contract.scopes.has(s));
   const granted = asked.filter((s) => consented.has(s));
   const rejected = asked.filter((s) => !consented.has(s));
-  if (granted.length) grant.addResourceScope(deps.consent.gatewayAudience, granted);
-  if (rejected.length) grant.rejectResourceScope(deps.consent.gatewayAudience, rejected);
+  if (granted.length) grant.addResourceScope(deps.config.gateway.audience, granted);
+  if (rejected.length) grant.rejectResourceScope(deps.config.gateway.audience, rejected);
   return grant.save();
 }
 

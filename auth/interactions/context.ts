@@ -1,7 +1,6 @@
 import type Provider from 'oidc-provider';
 import type { Config } from '../../lib/config/load.ts';
 import type { Logger } from '../../lib/log.ts';
-import type { PivotIdentity } from '../../lib/pivot/identity.ts';
 import type { AccountStore } from '../accounts.ts';
 import type { BrokerContract } from '../authorization-details/operation-schema.ts';
 import type { EventRecorder } from '../events.ts';
@@ -11,12 +10,10 @@ import type { IdpRoundTrips } from '../idp/round-trip.ts';
 import type { BrokerPages } from '../pages.ts';
 import type { ConsentForms } from './consent-forms.ts';
 
-/** Validation of the claims an IdP sent (lib/pivot/validate.ts). */
-export type ValidatePivotIdentity = (claims: Record<string, unknown>) =>
-  | { ok: true; identity: PivotIdentity }
-  | { ok: false; errors: Array<{ code: string; claim: string; message: string }> };
+/** An interaction as oidc-provider describes it (its prompt, the request's parameters, the session). */
+export type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
 
-/** What the interaction pages need: wired once by auth/index.ts. */
+/** What the interaction pages need: wired once by auth/broker.ts. */
 export interface InteractionDeps {
   provider: Provider;
   config: Config;
@@ -27,13 +24,10 @@ export interface InteractionDeps {
   events: EventRecorder;
   /** The citizen's IdP preferences, enforced at sign-in (auth/idp-preferences.ts). */
   idpPreferences: IdpPreferenceStore;
-  validatePivotIdentity: ValidatePivotIdentity;
   pairwiseSecret: string;
   logger: Logger;
   consent: {
     contract: BrokerContract;
     forms: ConsentForms;
-    /** The gateway's audience (resource indicator of pivot tokens). */
-    gatewayAudience: string;
   };
 }

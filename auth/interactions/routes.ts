@@ -1,14 +1,11 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import type Provider from 'oidc-provider';
 import { readForm } from '../../lib/web/form.ts';
 import { isShownErrorCode, shownErrors } from '../errors.ts';
 import { handleIdpCallback } from './callback.ts';
 import { decideConsent, showConsent } from './consent.ts';
-import type { InteractionDeps } from './context.ts';
+import type { InteractionDeps, InteractionDetails } from './context.ts';
 import { goToIdp, parseFailures, pendingSignIn, showChooser, showSignInError, type PendingSignIn } from './sign-in.ts';
-
-export type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
 
 /**
  * The broker's own pages in a sign-in, between oidc-provider's authorization

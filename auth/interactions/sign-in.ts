@@ -1,8 +1,7 @@
 import type { Context } from 'koa';
-import type { AcrLevel } from '../../lib/config/common.ts';
+import { highestAcr, reachesAcr, type AcrLevel } from '../../lib/contracts/eidas.ts';
 import type { IdentityProvider } from '../../lib/config/sections/identity-providers.ts';
 import { isPasserelleError } from '../../lib/errors/define.ts';
-import { acrRank, highest } from '../acr.ts';
 import { clientDisplayName, serviceProviderById } from '../clients.ts';
 import type { ShownErrorCode } from '../errors.ts';
 import { failureSummary } from '../idp/failures.ts';
@@ -35,9 +34,9 @@ export function pendingSignIn(deps: InteractionDeps, uid: string, params: Record
 }
 
 /** Why an IdP cannot be used for this sign-in, if it cannot. */
-export function unavailability(idp: IdentityProvider, acr: AcrLevel): ShownErrorCode | undefined {
+function unavailability(idp: IdentityProvider, acr: AcrLevel): ShownErrorCode | undefined {
   if (!idp.enabled) return 'IDP_DISABLED';
-  if (acrRank(idp.maxAcr) < acrRank(acr)) return 'IDP_LEVEL_TOO_LOW';
+  if (!reachesAcr(idp.maxAcr, acr)) return 'IDP_LEVEL_TOO_LOW';
   return undefined;
 }
 
@@ -68,7 +67,7 @@ export async function goToIdp(deps: InteractionDeps, ctx: Context, signIn: Pendi
   const refusal: ShownErrorCode | undefined = idp ? unavailability(idp, signIn.acr) : 'IDP_UNKNOWN';
   if (refusal || !idp) return showSignInError(deps, ctx, signIn, refusal ?? 'IDP_UNKNOWN');
   try {
-    const { url, state } = await deps.trips.start(idp, signIn.uid, highest([signIn.acr, idp.minAcr]));
+    const { url, state } = await deps.trips.start(idp, signIn.uid, highestAcr([signIn.acr, idp.minAcr]));
     // Binds the IdP's answer to this browser: the callback must come with this cookie.
     ctx.cookies.set(tripCookieName(idp.name), state, {
       path: `/idp/${idp.name}/`, httpOnly: true, sameSite: 'lax', signed: true, overwrite: true,

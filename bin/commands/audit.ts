@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../lib/config/load.ts';
+import { loadPlatformConfig } from '../config.ts';
 import { openDatabase } from '../../lib/db/database.ts';
 import { checkpointKey, createCheckpoint, migrateAudit, purgeBefore, verifyChain } from '../../lib/audit/index.ts';
 import { publicJwks, type Jwks } from '../../lib/keys.ts';
@@ -22,7 +22,7 @@ export async function run(args: string[]): Promise<number> {
     console.error('--before only applies to purge');
     return 2;
   }
-  const config = loadConfig();
+  const config = loadPlatformConfig();
   const brokerKeys = config.secretJson<Jwks>(config.broker.keys, 'broker.keys');
   const database = await openDatabase({ databaseUrl: config.database.url, embeddedDataDir: config.database.url ? undefined : `${config.dir}/${config.database.embeddedDataDir}` });
   const pool = database.pool({ max: 2, applicationName: 'passerelle-audit' });

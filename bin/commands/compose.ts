@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../lib/config/load.ts';
+import { loadPlatformConfig } from '../config.ts';
 import { composeContract } from '../../lib/federation/compose.ts';
 import { loadContract } from '../../lib/federation/contract.ts';
 
@@ -11,7 +11,7 @@ import { loadContract } from '../../lib/federation/contract.ts';
  */
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
-  const config = loadConfig();
+  const config = loadPlatformConfig();
   const urls = Object.fromEntries(config.dataProviders.map((p) => [p.name, p.url]));
   const composed = composeContract(loadContract(config), urls);
   for (const [provider, catalog] of composed.catalogs) {

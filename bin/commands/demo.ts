@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../lib/config/load.ts';
+import { loadPlatformConfig } from '../config.ts';
 import { SANDBOX_IDPS } from '../../sandbox/idps/definitions.ts';
 import { formatEuros } from '../../sandbox/parking/pricing.ts';
 import { visitParking, type VisitStep } from '../../sandbox/parking/visit.ts';
@@ -28,7 +28,7 @@ export async function run(args: string[]): Promise<number> {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
-  const config = loadConfig();
+  const config = loadPlatformConfig();
   if (!config.sandbox || !config.parking) {
     console.error('passerelle demo runs only against a sandbox configuration with the parking service ("sandbox": true and a "parking" section)');
     return 2;

@@ -1,13 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { allCatalogs } from '../../lib/errors/catalogs.ts';
+import { ERROR_CATALOGS } from '../error-catalogs.ts';
 import { duplicateCodes, renderErrorsDocument } from '../../lib/errors/document.ts';
 
 export const ERRORS_DOC = fileURLToPath(new URL('../../docs/errors.md', import.meta.url));
 
 /** `passerelle errors`: regenerates docs/errors.md from every component's catalog. */
 export async function run(): Promise<number> {
-  const catalogs = await allCatalogs();
+  const catalogs = ERROR_CATALOGS;
   const duplicates = duplicateCodes(catalogs);
   if (duplicates.length) {
     console.error(`error codes declared twice: ${duplicates.join(', ')}`);

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../lib/config/load.ts';
 import { providerFolders } from '../../lib/federation/provider-folders.ts';
+import { loadPlatformConfig } from '../config.ts';
 import { seedSandbox, seedSynthetic } from '../../sandbox/seed/seed.ts';
 import { openPlatformDatabase } from '../platform.ts';
 
@@ -21,7 +21,7 @@ export async function run(args: string[]): Promise<number> {
   });
   const citizens = values.citizens === undefined ? 0 : positiveInteger(values.citizens, '--citizens');
   const batchHouseholds = values.batch === undefined ? undefined : positiveInteger(values.batch, '--batch');
-  const config = loadConfig();
+  const config = loadPlatformConfig();
   if (!config.sandbox) {
     console.error('passerelle seed writes sandbox and synthetic people into the registries: it runs only with a sandbox configuration ("sandbox": true)');
     return 2;

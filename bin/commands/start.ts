@@ -1,4 +1,4 @@
-import { loadConfig } from '../../lib/config/load.ts';
+import { loadPlatformConfig } from '../config.ts';
 import { createLogger } from '../../lib/log.ts';
 import { SANDBOX_IDPS } from '../../sandbox/idps/definitions.ts';
 import { embeddedDataDir, openPlatformDatabase, PortTakenError, startPlatform, UnknownComponentError, type RunningPlatform } from '../platform.ts';
@@ -18,7 +18,7 @@ export async function run(args: string[]): Promise<number> {
     console.log('usage: passerelle start [component...]   (no component: all of them)');
     return 0;
   }
-  const config = loadConfig();
+  const config = loadPlatformConfig();
   const logger = createLogger('passerelle', config.logLevel);
   const database = await openPlatformDatabase(config.database, config.dir);
   let platform: RunningPlatform;

@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { importJWK, SignJWT, type JWK } from 'jose';
-import { loadConfig } from '../../lib/config/load.ts';
+import type { JWK } from 'jose';
+import { loadGatewayKeys } from '../../gateway/keys.ts';
+import { ProviderTokenMinter } from '../../gateway/provider-token.ts';
+import { isAcrLevel } from '../../lib/contracts/eidas.ts';
+import { PROVIDER_TOKEN_MAX_LIFETIME_SECONDS } from '../../lib/contracts/provider-token.ts';
+import { loadPlatformConfig } from '../config.ts';
 import { loadContract } from '../../lib/federation/contract.ts';
-import { PROVIDER_TOKEN_TYPE } from '../../lib/subgraph/token-verifier.ts';
-import { dataProviderEntry, providerAudience, tokenVerifierOptions } from '../../lib/subgraph/start.ts';
+import { dataProviderEntry } from '../../lib/subgraph/start.ts';
 import { SANDBOX_IDENTITIES } from '../../sandbox/seed/identities.ts';
 
 /**
  * `passerelle token <login> --provider <name> [--scope "a b"] [--acr eidas2] [--sub ID] [--ttl S]`
  * DEVELOPMENT ONLY: mints the internal token the gateway would send to one data
- * provider for a sandbox citizen, signed with the sandbox gateway key, and prints it.
+ * provider for a sandbox citizen — with the gateway's own minter and sandbox key — and prints it.
  * Refuses any configuration that is not a sandbox one. By default every scope of the
  * provider's catalog is granted.
  * `passerelle token --public-jwks` prints the sandbox gateway's public keys (what the
@@ -29,7 +32,7 @@ export async function run(args: string[]): Promise<number> {
       'public-jwks': { type: 'boolean', default: false },
     },
   });
-  const config = loadConfig();
+  const config = loadPlatformConfig();
   if (!config.sandbox) {
     console.error('passerelle token is a development helper: it only runs with a sandbox configuration ("sandbox": true)');
     return 2;
@@ -53,26 +56,24 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const ttl = Number(values.ttl);
-  if (!Number.isInteger(ttl) || ttl < 1 || ttl > 120) {
-    console.error('--ttl must be 1 to 120 seconds (providers refuse longer-lived tokens)');
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > PROVIDER_TOKEN_MAX_LIFETIME_SECONDS) {
+    console.error(`--ttl must be 1 to ${PROVIDER_TOKEN_MAX_LIFETIME_SECONDS} seconds (providers refuse longer-lived tokens)`);
+    return 2;
+  }
+  if (!isAcrLevel(values.acr)) {
+    console.error(`--acr must be eidas1, eidas2 or eidas3\n${usage}`);
     return 2;
   }
   const entry = dataProviderEntry(config, values.provider);
   const catalog = loadContract(config).providers.find((p) => p.name === entry.name)?.catalog;
   const scope = values.scope ?? Object.keys(catalog?.scopes ?? {}).join(' ');
 
-  const jwk = signingKeys[0];
-  if (!jwk?.kid) throw new Error('gateway.keys has no ES256 signing key with a kid');
-  const { issuer } = tokenVerifierOptions(config, entry);
-  const token = await new SignJWT({ pivot, scope, acr: values.acr, client_id: 'passerelle-dev-token', rid: randomUUID() })
-    .setProtectedHeader({ alg: 'ES256', kid: jwk.kid, typ: PROVIDER_TOKEN_TYPE })
-    .setIssuer(issuer)
-    .setAudience(providerAudience(entry))
-    .setSubject(values.sub ?? `dev-${login}`)
-    .setJti(randomUUID())
-    .setIssuedAt()
-    .setExpirationTime(`${ttl}s`)
-    .sign(await importJWK(jwk, 'ES256'));
+  const { signing } = loadGatewayKeys(config);
+  const minter = new ProviderTokenMinter({ issuer: config.gateway.issuer, kid: signing.kid, key: signing.key, ttlSeconds: ttl });
+  const token = await minter.mint({
+    audience: entry.audience, sub: values.sub ?? `dev-${login}`, pivot, scopes: scope.split(' ').filter(Boolean),
+    acr: values.acr, clientId: 'passerelle-dev-token', requestId: randomUUID(),
+  });
   console.log(token);
   return 0;
 }

@@ -1,10 +1,5 @@
 import { z } from 'zod';
 
-/** eIDAS levels of assurance, lowest first. */
-export const ACR_LEVELS = ['eidas1', 'eidas2', 'eidas3'] as const;
-export type AcrLevel = (typeof ACR_LEVELS)[number];
-export const AcrLevel = z.enum(ACR_LEVELS);
-
 export const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).meta({ title: 'http(s) URL' });
 
 /**

@@ -1,27 +1,60 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
+import { defaultProviderAudience } from '../contracts/provider-token.ts';
 import type { SecretRef } from './common.ts';
 import { PasserelleConfig, type PasserelleConfigData } from './schema.ts';
-
-export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../../sandbox/passerelle.json', import.meta.url));
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export interface Config extends PasserelleConfigData {
+type Data = PasserelleConfigData;
+
+/**
+ * The configuration as every component reads it: the file's values with the defaults
+ * that derive from other settings resolved once, here (`resolveDerivedDefaults`), so
+ * that no two components compute an issuer, an audience or a JWKS URL each their way.
+ */
+export interface ResolvedConfigData extends Omit<Data, 'broker' | 'gateway' | 'dataProviders'> {
+  broker: Data['broker'] & { issuer: string };
+  gateway: Omit<Data['gateway'], 'pivotToken'> & {
+    issuer: string;
+    audience: string;
+    jwksUri: string;
+    pivotToken: Data['gateway']['pivotToken'] & { issuer: string; jwksUri: string };
+  };
+  dataProviders: Array<Data['dataProviders'][number] & { audience: string }>;
+}
+
+export interface Config extends ResolvedConfigData {
   /** Folder of the configuration file: relative paths are resolved from it. */
   readonly dir: string;
   /** Reads a secret reference (env, file or sandbox inline value). */
   secret(ref: SecretRef, key: string): string;
   /** A secret holding JSON (a JWKS, a list of keys). */
   secretJson<T = unknown>(ref: SecretRef, key: string): T;
+  /** Whether the value at `keyPath` (`broker.issuer`) was derived from other settings rather than set. */
+  isDerived(keyPath: string): boolean;
+}
+
+export interface LoadOptions<Sections extends z.ZodRawShape> {
+  /** The configuration file; else `PASSERELLE_CONFIG`; else `defaultPath`. */
+  path?: string;
+  /** The file read when neither `path` nor `PASSERELLE_CONFIG` names one (the composition root chooses it: bin/config.ts). */
+  defaultPath?: string;
+  env?: NodeJS.ProcessEnv;
+  overrides?: Array<[string, unknown]>;
+  /**
+   * Sections the platform does not define, each validated with its owner's schema (the
+   * sandbox parking service's `parking`): the composition root hands them in.
+   */
+  sections?: Sections;
 }
 
 /**
- * Loads the configuration: the file at `PASSERELLE_CONFIG` (default: the sandbox
- * one), then environment overrides, then validation. Overrides:
+ * Loads the configuration: the file at `path`, `PASSERELLE_CONFIG` or `defaultPath`,
+ * then environment overrides, then validation. Overrides:
  * - `DATABASE_URL` sets `database.url`;
  * - `PASSERELLE__a__b__c=value` sets the key path a.b.c; in a list, an item is
  *   addressed by its `name` or `clientId` (`PASSERELLE__dataProviders__dgfip__url`), with `_`
@@ -29,9 +62,13 @@ export interface Config extends PasserelleConfigData {
  *   The value is parsed as JSON when it is valid JSON, else taken as a string.
  * Any invalid key stops here with a message naming it.
  */
-export function loadConfig(options: { path?: string; env?: NodeJS.ProcessEnv; overrides?: Array<[string, unknown]> } = {}): Config {
+export function loadConfig<Sections extends z.ZodRawShape = Record<never, never>>(
+  options: LoadOptions<Sections> = {},
+): Config & z.output<z.ZodObject<Sections>> {
   const env = options.env ?? process.env;
-  const path = resolve(options.path ?? env.PASSERELLE_CONFIG ?? DEFAULT_CONFIG_PATH);
+  const file = options.path ?? env.PASSERELLE_CONFIG ?? options.defaultPath;
+  if (!file) throw new ConfigError('no configuration file: set PASSERELLE_CONFIG to its path');
+  const path = resolve(file);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
@@ -45,18 +82,20 @@ export function loadConfig(options: { path?: string; env?: NodeJS.ProcessEnv; ov
   }
   for (const [keyPath, value] of options.overrides ?? []) setPath(raw, keyPath.split('.'), value, path);
 
-  const parsed = PasserelleConfig.safeParse(raw);
+  const parsed = PasserelleConfig.extend(options.sections ?? {}).safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  - ${formatPath(raw, issue.path)}: ${issue.message}`);
     throw new ConfigError(`invalid configuration ${path}:\n${lines.join('\n')}`);
   }
-  const data = parsed.data;
+  const { data, derived } = resolveDerivedDefaults(parsed.data as Data);
   const dir = dirname(path);
   const secret = (ref: SecretRef, key: string): string => readSecret(ref, key, dir, data.sandbox, env);
   return {
+    ...(parsed.data as unknown as z.output<z.ZodObject<Sections>>),
     ...data,
     dir,
     secret,
+    isDerived: (keyPath) => derived.has(keyPath),
     secretJson<T>(ref: SecretRef, key: string): T {
       const text = secret(ref, key);
       try {
@@ -66,6 +105,44 @@ export function loadConfig(options: { path?: string; env?: NodeJS.ProcessEnv; ov
       }
     },
   };
+}
+
+/**
+ * Defaults that derive from other settings:
+ * - `broker.issuer`: the broker's URL (without a trailing slash);
+ * - `gateway.audience` (the resource indicator pivot tokens are for) and `gateway.issuer`
+ *   (of internal provider tokens): the gateway's URL;
+ * - `gateway.jwksUri`: `<gateway.url>/.well-known/jwks.json`;
+ * - `gateway.pivotToken.issuer`: the broker's issuer; its `jwksUri`: `<issuer>/jwks`;
+ * - `dataProviders[].audience`: `urn:passerelle:dp:<name>` (lib/contracts/provider-token.ts).
+ */
+function resolveDerivedDefaults(data: Data): { data: ResolvedConfigData; derived: ReadonlySet<string> } {
+  const trim = (url: string) => url.replace(/\/+$/, '');
+  const brokerIssuer = data.broker.issuer ?? trim(data.broker.url);
+  const { gateway } = data;
+  const pivotTokenIssuer = gateway.pivotToken.issuer ?? brokerIssuer;
+  const derived = new Set(Object.entries({
+    'broker.issuer': data.broker.issuer,
+    'gateway.issuer': gateway.issuer,
+    'gateway.audience': gateway.audience,
+    'gateway.jwksUri': gateway.jwksUri,
+    'gateway.pivotToken.issuer': gateway.pivotToken.issuer,
+    'gateway.pivotToken.jwksUri': gateway.pivotToken.jwksUri,
+    ...Object.fromEntries(data.dataProviders.map((p) => [`dataProviders.${p.name}.audience`, p.audience])),
+  }).filter(([, value]) => value === undefined).map(([keyPath]) => keyPath));
+  const resolved: ResolvedConfigData = {
+    ...data,
+    broker: { ...data.broker, issuer: brokerIssuer },
+    gateway: {
+      ...gateway,
+      issuer: gateway.issuer ?? gateway.url,
+      audience: gateway.audience ?? gateway.url,
+      jwksUri: gateway.jwksUri ?? `${trim(gateway.url)}/.well-known/jwks.json`,
+      pivotToken: { ...gateway.pivotToken, issuer: pivotTokenIssuer, jwksUri: gateway.pivotToken.jwksUri ?? `${trim(pivotTokenIssuer)}/jwks` },
+    },
+    dataProviders: data.dataProviders.map((provider) => ({ ...provider, audience: provider.audience ?? defaultProviderAudience(provider.name) })),
+  };
+  return { data: resolved, derived };
 }
 
 /** The port a component listens on: its explicit `port`, else its URL's. */

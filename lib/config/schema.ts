@@ -5,7 +5,6 @@ import { DataProvidersDir, DataProvidersSection } from './sections/data-provider
 import { DatabaseSection } from './sections/database.ts';
 import { GatewaySection } from './sections/gateway.ts';
 import { IdentityProvidersSection } from './sections/identity-providers.ts';
-import { ParkingSection } from './sections/parking.ts';
 import { ServiceProvidersSection } from './sections/service-providers.ts';
 
 /**
@@ -26,7 +25,6 @@ export const PasserelleConfig = z.strictObject({
   dataProviders: DataProvidersSection,
   identityProviders: IdentityProvidersSection,
   serviceProviders: ServiceProvidersSection,
-  parking: ParkingSection.optional(),
 });
 export type PasserelleConfigInput = z.input<typeof PasserelleConfig>;
 export type PasserelleConfigData = z.output<typeof PasserelleConfig>;

@@ -35,7 +35,7 @@ export class MigrationError extends Error {
   override name = 'MigrationError';
 }
 
-export function readMigrations(dir: string | URL): Migration[] {
+function readMigrations(dir: string | URL): Migration[] {
   const path = dir instanceof URL ? fileURLToPath(dir) : dir;
   const files = readdirSync(path).filter((f) => f.endsWith('.sql')).sort();
   const migrations = files.map((file) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AcrLevel } from '../config/common.ts';
+import { AcrLevel } from '../contracts/eidas.ts';
 
 /** A data provider's scope catalog (`catalog.json` in its folder): what the consent page shows. */
 const Text = z.strictObject({ fr: z.string().min(1), en: z.string().min(1) });

@@ -1,6 +1,5 @@
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import type { AcrLevel } from '../config/common.ts';
 import type { Catalog, ScopeEntry } from './catalog.ts';
 import { CITIZEN_SUBGRAPH, ContractError, type Contract } from './contract.ts';
 import { lintContract } from './lint.ts';
@@ -24,8 +23,6 @@ export interface ComposedContract {
   /** Subgraph names in the supergraph: the providers and the gateway's `citizen`. */
   subgraphs: string[];
 }
-
-export const ACR_ORDER: Record<AcrLevel, number> = { eidas1: 1, eidas2: 2, eidas3: 3 };
 
 /**
  * Composes the contract ahead of time with `@apollo/composition`, after linting it.

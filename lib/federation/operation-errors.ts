@@ -63,6 +63,3 @@ export const operationErrors = defineErrors('federation', {
 });
 
 export type OperationErrorCode = keyof typeof operationErrors.errors;
-
-/** The catalog under the name `lib/errors/catalogs.ts` collects. */
-export { operationErrors as errors };

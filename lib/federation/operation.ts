@@ -7,8 +7,9 @@ import {
   type DocumentNode, type FieldNode, type GraphQLCompositeType, type GraphQLObjectType, type GraphQLOutputType, type GraphQLSchema, type OperationDefinitionNode,
   type SelectionSetNode, type ValidationContext, type ValidationRule,
 } from 'graphql';
-import type { AcrLevel } from '../config/common.ts';
-import { ACR_ORDER, type ScopeInfo } from './compose.ts';
+import { compareAcr, highestAcr, reachesAcr, type AcrLevel } from '../contracts/eidas.ts';
+import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from '../contracts/operation-limits.ts';
+import type { ScopeInfo } from './compose.ts';
 import { operationErrors, type OperationErrorCode } from './operation-errors.ts';
 import { readScopeMap, type ScopeMap } from './scope-map.ts';
 import type { PasserelleError } from '../errors/define.ts';
@@ -20,19 +21,6 @@ import type { PasserelleError } from '../errors/define.ts';
  * analysis out. The gateway enforces consent with it (and caches it per document);
  * the broker builds the consent page from it.
  */
-
-export interface OperationLimits {
-  /** Size of the document text, in UTF-8 bytes. */
-  maxBytes: number;
-  /** Lexical tokens the parser reads before giving up. */
-  maxTokens: number;
-  /** Selection depth (`me { taxAddress { city } }` is 3). */
-  maxDepth: number;
-  maxAliases: number;
-  maxDirectives: number;
-}
-
-export const DEFAULT_OPERATION_LIMITS: OperationLimits = { maxBytes: 8192, maxTokens: 800, maxDepth: 6, maxAliases: 8, maxDirectives: 8 };
 
 /** What operations are analysed against: built once per supergraph. */
 export interface OperationSchema {
@@ -96,7 +84,7 @@ export function operationHash(document: string | DocumentNode): string {
 export function analyzeOperation(text: string, operationName: string | null | undefined, context: OperationSchema): AnalysisResult {
   const { limits } = context;
   const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > limits.maxBytes) return refuse('OPERATION_TOO_LARGE', { bytes, maxBytes: limits.maxBytes });
+  if (bytes > limits.maxDocumentBytes) return refuse('OPERATION_TOO_LARGE', { bytes, maxBytes: limits.maxDocumentBytes });
 
   let document: DocumentNode;
   try {
@@ -121,7 +109,7 @@ export function analyzeOperation(text: string, operationName: string | null | un
 
   const fields = collectFields(document, operation, context);
   const neededScopes = chooseNeededScopes(fields);
-  const minAcr = highestAcr(neededScopes.map((s) => context.scopes.get(s)?.minAcr));
+  const minAcr = highestNeededAcr(neededScopes.map((s) => context.scopes.get(s)?.minAcr));
   const providers = [...new Set(fields.flatMap((f) => (f.provider ? [f.provider] : [])))].sort();
   return {
     ok: true,
@@ -151,8 +139,8 @@ export function checkGrant(analysis: OperationAnalysis, granted: ReadonlySet<str
       continue;
     }
     const levels = grantedHere.map((s) => scopes.get(s)?.minAcr ?? 'eidas1');
-    if (!levels.some((level) => ACR_ORDER[level] <= ACR_ORDER[acr])) {
-      result.acrTooLow.push({ ...field, minAcr: levels.reduce((a, b) => (ACR_ORDER[a] <= ACR_ORDER[b] ? a : b)) });
+    if (!levels.some((level) => reachesAcr(acr, level))) {
+      result.acrTooLow.push({ ...field, minAcr: levels.reduce((a, b) => (compareAcr(a, b) <= 0 ? a : b)) });
     }
   }
   return result;
@@ -263,8 +251,7 @@ function chooseNeededScopes(fields: readonly FieldRead[]): string[] {
   return [...needed].sort();
 }
 
-function highestAcr(levels: ReadonlyArray<AcrLevel | undefined>): AcrLevel | undefined {
-  let highest: AcrLevel | undefined;
-  for (const level of levels) if (level && (!highest || ACR_ORDER[level] > ACR_ORDER[highest])) highest = level;
-  return highest;
+function highestNeededAcr(levels: ReadonlyArray<AcrLevel | undefined>): AcrLevel | undefined {
+  const known = levels.filter((level) => level !== undefined);
+  return known.length ? highestAcr(known) : undefined;
 }

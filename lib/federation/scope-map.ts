@@ -8,7 +8,7 @@ import { Kind, parse, type ConstDirectiveNode, type DocumentNode } from 'graphql
  */
 export type ScopeMap = ReadonlyMap<string, readonly string[]>;
 
-export const SCOPE_DIRECTIVE = 'scope';
+const SCOPE_DIRECTIVE = 'scope';
 
 export function readScopeMap(sdl: string | DocumentNode): ScopeMap {
   const document = typeof sdl === 'string' ? parse(sdl) : sdl;

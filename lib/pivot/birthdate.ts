@@ -12,7 +12,7 @@ export interface BirthdateRange {
 }
 
 /** Nobody alive was born before this: an earlier date is a data error. */
-export const EARLIEST_BIRTHDATE = '1900-01-01';
+const EARLIEST_BIRTHDATE = '1900-01-01';
 
 /** UTC+14 is the earliest time zone: no birth anywhere is later than its today. */
 const EARLIEST_ZONE_OFFSET_MS = 14 * 3600 * 1000;

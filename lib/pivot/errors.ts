@@ -22,7 +22,7 @@ export const pivotErrors = defineErrors('pivot', {
   PIVOT_CLAIM_UNKNOWN: upstream(
     'Le fournisseur d’identité a transmis une information inattendue.',
     'The identity provider sent an unexpected claim.',
-    'A claim that is neither a pivot identity claim nor a standard OpenID protocol claim (see PROTOCOL_CLAIMS in lib/pivot/validate.ts). Unknown claims are refused rather than silently dropped or passed on.',
+    'A claim that is neither a pivot identity claim nor a standard OpenID protocol claim (OPENID_PROTOCOL_CLAIMS in lib/contracts/pivot-identity.ts) nor an email or profile claim. Unknown claims are refused rather than silently dropped or passed on.',
   ),
   PIVOT_CLAIM_MISSING: upstream(
     'Une information d’identité obligatoire manque.',
@@ -107,6 +107,3 @@ export const pivotErrors = defineErrors('pivot', {
 });
 
 export type PivotErrorCode = keyof typeof pivotErrors.errors;
-
-/** The name `lib/errors/catalogs.ts` collects every component's catalog by. */
-export { pivotErrors as errors };

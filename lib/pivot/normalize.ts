@@ -1,4 +1,4 @@
-import { FRANCE_COG, type Gender, type PivotIdentity } from './identity.ts';
+import { FRANCE_COG, type Gender, type PivotIdentity } from '../contracts/pivot-identity.ts';
 
 /**
  * Normalization of pivot identities, so that a data provider finds a citizen in its
@@ -105,7 +105,7 @@ export function identityKey(identity: { family_name: string; birthdate: string; 
 }
 
 /** Registries record only a known gender; `unspecified` and absent are unknown. */
-export function genderKey(gender: Gender | string | null | undefined): 'female' | 'male' | null {
+function genderKey(gender: Gender | string | null | undefined): 'female' | 'male' | null {
   return gender === 'female' || gender === 'male' ? gender : null;
 }
 

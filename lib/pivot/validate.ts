@@ -1,16 +1,21 @@
 import { parseBirthdate, type BirthdateProblem, type BirthdateRange } from './birthdate.ts';
 import { communeValidDuring, findCommune } from './cog/communes.ts';
 import { findCountry } from './cog/countries.ts';
+import {
+  COMMUNE_CODE, COUNTRY_CODE, FRANCE_COG, GENDERS, OPENID_PROTOCOL_CLAIMS, PIVOT_CLAIMS, readPivotName,
+  type Gender, type PivotIdentity,
+} from '../contracts/pivot-identity.ts';
 import { pivotErrors, type PivotErrorCode } from './errors.ts';
-import { FRANCE_COG, GENDERS, PIVOT_CLAIMS, type Gender, type PivotIdentity } from './identity.ts';
 
 /**
  * Validates the claims an identity provider returned (ID token + userinfo) as a
- * pivot identity (docs/pivot-identity.md). Every problem is reported, each with a
+ * pivot identity (docs/pivot-identity.md; its rules, and the schema every other side reads it
+ * with, are lib/contracts/pivot-identity.ts). Every problem is reported, each with a
  * stable code from `pivotErrors`; the messages never carry claim values.
  *
- * - Standard OpenID protocol claims (PROTOCOL_CLAIMS) are ignored; any other
- *   claim that is not a pivot claim is refused (PIVOT_CLAIM_UNKNOWN).
+ * - OpenID protocol claims (OPENID_PROTOCOL_CLAIMS) and the email / profile claims
+ *   (IGNORED_CLAIMS) are ignored; any other claim that is not a pivot claim is refused
+ *   (PIVOT_CLAIM_UNKNOWN).
  * - `null` counts as absent (OpenID Core asks IdPs to omit such claims; some
  *   send null); so does `""` for the optional `gender` and `birthplace`.
  * - Names are NFC-normalized, trimmed, with runs of spaces collapsed: the
@@ -29,17 +34,8 @@ export type PivotValidation =
   | { ok: true; identity: PivotIdentity }
   | { ok: false; errors: PivotClaimError[] };
 
-/** Claims of the OpenID protocol itself (ID token, userinfo, email scope): not identity data. */
-export const PROTOCOL_CLAIMS: ReadonlySet<string> = new Set([
-  'iss', 'sub', 'aud', 'exp', 'iat', 'nbf', 'jti', 'auth_time', 'nonce', 'acr', 'amr', 'azp',
-  'at_hash', 'c_hash', 's_hash', 'sid', 'email', 'email_verified', 'preferred_username',
-]);
-
-const MAX_NAME_LENGTH = 256;
-/** Letters and combining marks of any script, space, hyphen, apostrophes, period. */
-const NAME_CHARACTERS = /^[\p{L}\p{M} '’.-]+$/u;
-const COUNTRY_CODE = /^99\d{3}$/;
-const COMMUNE_CODE = /^(?:\d{2}|2[AB])\d{3}$/;
+/** Not identity data, not refused either: the protocol's claims, and email / profile claims (the broker reads email itself). */
+const IGNORED_CLAIMS: ReadonlySet<string> = new Set([...OPENID_PROTOCOL_CLAIMS, 'email', 'email_verified', 'preferred_username']);
 
 const BIRTHDATE_CODES: Record<BirthdateProblem, PivotErrorCode> = {
   FORMAT: 'PIVOT_BIRTHDATE_FORMAT',
@@ -61,7 +57,7 @@ export function validatePivotIdentity(claims: Record<string, unknown>, options: 
 
   const pivotClaims: ReadonlySet<string> = new Set(PIVOT_CLAIMS);
   for (const name of Object.keys(claims)) {
-    if (!pivotClaims.has(name) && !PROTOCOL_CLAIMS.has(name)) fail('PIVOT_CLAIM_UNKNOWN', name);
+    if (!pivotClaims.has(name) && !IGNORED_CLAIMS.has(name)) fail('PIVOT_CLAIM_UNKNOWN', name);
   }
 
   const value = (name: string): unknown => (Object.hasOwn(claims, name) ? claims[name] : undefined);
@@ -79,12 +75,9 @@ export function validatePivotIdentity(claims: Record<string, unknown>, options: 
   const name = (claim: 'given_name' | 'family_name'): string | undefined => {
     const raw = text(claim, true);
     if (raw === undefined) return undefined;
-    if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u.test(raw)) return fail('PIVOT_NAME_CHARACTERS', claim);
-    const normalized = raw.normalize('NFC').replace(/\p{Zs}+/gu, ' ').trim();
-    const length = [...normalized].length;
-    if (length < 1 || length > MAX_NAME_LENGTH) return fail('PIVOT_NAME_LENGTH', claim);
-    if (!NAME_CHARACTERS.test(normalized) || !/\p{L}/u.test(normalized)) return fail('PIVOT_NAME_CHARACTERS', claim);
-    return normalized;
+    const read = readPivotName(raw);
+    if ('problem' in read) return fail(read.problem === 'LENGTH' ? 'PIVOT_NAME_LENGTH' : 'PIVOT_NAME_CHARACTERS', claim);
+    return read.name;
   };
 
   const givenName = name('given_name');

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { PivotIdentity } from '../pivot/identity.ts';
+import type { PivotIdentity } from '../contracts/pivot-identity.ts';
 import { pivotMatchKeys, PivotNormalizationError } from '../pivot/normalize.ts';
 import { subgraphErrors } from './errors.ts';
 import type { RequestDatabase } from './request-database.ts';

@@ -125,6 +125,3 @@ export const subgraphErrors = defineErrors('subgraph', {
 });
 
 export type SubgraphErrorCode = keyof typeof subgraphErrors.errors;
-
-/** The name `lib/errors/catalogs.ts` collects catalogs by. */
-export { subgraphErrors as errors };

@@ -6,7 +6,7 @@ import type DataLoader from 'dataloader';
 import type { PoolClient } from '../db/database.ts';
 import type { ProviderFolder } from '../federation/provider-folders.ts';
 import type { Logger } from '../log.ts';
-import type { PivotIdentity } from '../pivot/identity.ts';
+import type { PivotIdentity } from '../contracts/pivot-identity.ts';
 import type { ProviderClaims } from './claims.ts';
 import type { PersonId } from './citizen-matcher.ts';
 import type { RequestDatabase } from './request-database.ts';

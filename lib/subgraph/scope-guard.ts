@@ -1,5 +1,5 @@
 import { defaultFieldResolver, GraphQLError, isObjectType, type GraphQLSchema } from 'graphql';
-import { ACR_LEVELS, type AcrLevel } from '../config/common.ts';
+import { reachesAcr, type AcrLevel } from '../contracts/eidas.ts';
 import type { ScopeMap } from '../federation/scope-map.ts';
 import { subgraphErrors } from './errors.ts';
 
@@ -28,18 +28,12 @@ export function guardFieldScopes(schema: GraphQLSchema, scopeMap: ScopeMap, minA
     field.resolve = (source, args, context: ScopedContext, info) => {
       const granted = anyOf.filter((scope) => context.claims.scopes.has(scope));
       if (!granted.length) throw fieldError('FORBIDDEN', anyOf);
-      if (!granted.some((scope) => acrReaches(context.claims.acr, minAcr.get(scope)))) throw fieldError('PROVIDER_ACR_TOO_LOW', granted);
+      if (!granted.some((scope) => reachesAcr(context.claims.acr, minAcr.get(scope)))) throw fieldError('PROVIDER_ACR_TOO_LOW', granted);
       return resolve(source, args, context, info);
     };
     guarded.push(coordinate);
   }
   return guarded;
-}
-
-/** ACR_LEVELS lists the levels lowest first. */
-function acrReaches(acr: string | undefined, required: AcrLevel | undefined): boolean {
-  if (!required) return true;
-  return ACR_LEVELS.indexOf(acr as AcrLevel) >= ACR_LEVELS.indexOf(required);
 }
 
 function fieldError(code: 'FORBIDDEN' | 'PROVIDER_ACR_TOO_LOW', scopes: readonly string[]): GraphQLError {

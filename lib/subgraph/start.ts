@@ -3,7 +3,6 @@ import { createServer } from 'node:http';
 import type { StartComponent } from '../component.ts';
 import type { Config } from '../config/load.ts';
 import { listenPort } from '../config/load.ts';
-import type { DataProvider } from '../config/sections/data-providers.ts';
 import { readContract, type ProviderContract } from '../federation/contract.ts';
 import { providerFolder } from '../federation/provider-folders.ts';
 import { createApolloServer } from './apollo.ts';
@@ -70,23 +69,15 @@ export function subgraphComponent(name: string, overrides: { /** tests: refetch 
   };
 }
 
-export function dataProviderEntry(config: Config, name: string): DataProvider {
+export function dataProviderEntry(config: Config, name: string): Config['dataProviders'][number] {
   const entry = config.dataProviders.find((p) => p.name === name);
   if (!entry) throw new Error(`data provider "${name}" is not in the configuration's dataProviders`);
   return entry;
 }
 
 /** Where the gateway's keys are, who issues the tokens and who they are for (docs/tokens.md). */
-export function tokenVerifierOptions(config: Config, entry: DataProvider): TokenVerifierOptions {
-  return {
-    jwksUri: config.gateway.jwksUri ?? `${config.gateway.url.replace(/\/+$/, '')}/.well-known/jwks.json`,
-    issuer: config.gateway.issuer ?? config.gateway.url,
-    audience: providerAudience(entry),
-  };
-}
-
-export function providerAudience(entry: DataProvider): string {
-  return entry.audience ?? `urn:passerelle:dp:${entry.name}`;
+function tokenVerifierOptions(config: Config, entry: Config['dataProviders'][number]): TokenVerifierOptions {
+  return { jwksUri: config.gateway.jwksUri, issuer: config.gateway.issuer, audience: entry.audience };
 }
 
 

@@ -1,17 +1,16 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { PROVIDER_TOKEN_MAX_LIFETIME_SECONDS, PROVIDER_TOKEN_SIGNING_ALG, PROVIDER_TOKEN_TYPE } from '../contracts/provider-token.ts';
 import type { PasserelleError } from '../errors/define.ts';
 import { readProviderClaims, type ProviderClaims } from './claims.ts';
 import { subgraphErrors, type SubgraphErrorCode } from './errors.ts';
 
 /**
  * Verifies the internal provider token the gateway sends with each request
- * (docs/tokens.md): ES256 only, a key of the gateway JWKS (fetched once, cached,
+ * (docs/tokens.md, lib/contracts/provider-token.ts): ES256 only, a key of the gateway JWKS (fetched once, cached,
  * refetched when an unknown `kid` appears so key rotation needs no restart),
  * `typ`, issuer, audience, times, lifetime, then the claims this provider relies on.
  */
-export const PROVIDER_TOKEN_TYPE = 'passerelle-dp+jwt';
-export const MAX_TOKEN_LIFETIME_SECONDS = 120;
-export const CLOCK_TOLERANCE_SECONDS = 5;
+const CLOCK_TOLERANCE_SECONDS = 5;
 
 export interface TokenVerifierOptions {
   jwksUri: string;
@@ -49,20 +48,20 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     let payload: unknown;
     try {
       ({ payload } = await jwtVerify(token, getKey, {
-        algorithms: ['ES256'],
+        algorithms: [PROVIDER_TOKEN_SIGNING_ALG],
         typ: PROVIDER_TOKEN_TYPE,
         issuer: options.issuer,
         audience: options.audience,
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
         // Makes `iat` required and refuses one in the future.
-        maxTokenAge: MAX_TOKEN_LIFETIME_SECONDS,
+        maxTokenAge: PROVIDER_TOKEN_MAX_LIFETIME_SECONDS,
         requiredClaims: ['exp', 'sub'],
       }));
     } catch (error) {
       throw tokenError(error);
     }
     const { exp, iat } = payload as { exp: number; iat: number };
-    if (exp - iat > MAX_TOKEN_LIFETIME_SECONDS) throw subgraphErrors.error('PROVIDER_TOKEN_LIFETIME_TOO_LONG');
+    if (exp - iat > PROVIDER_TOKEN_MAX_LIFETIME_SECONDS) throw subgraphErrors.error('PROVIDER_TOKEN_LIFETIME_TOO_LONG');
     const read = readProviderClaims(payload);
     if ('invalidClaim' in read) throw subgraphErrors.error('PROVIDER_TOKEN_CLAIMS_INVALID', { claim: read.invalidClaim });
     return read.claims;

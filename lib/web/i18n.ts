@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 /** Pages are in French; English is available (`?lang=en`, a cookie, or Accept-Language). */
 export const LANGUAGES = ['fr', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
-export const DEFAULT_LANGUAGE: Language = 'fr';
+const DEFAULT_LANGUAGE: Language = 'fr';
 const COOKIE = 'lang';
 
 export type Messages = Record<string, string>;
@@ -22,7 +22,7 @@ export function negotiateLanguage(ctx: Context): Language {
   return typeof accepted === 'string' && isLanguage(accepted) ? accepted : DEFAULT_LANGUAGE;
 }
 
-export function isLanguage(value: string): value is Language {
+function isLanguage(value: string): value is Language {
   return (LANGUAGES as readonly string[]).includes(value);
 }
 

@@ -1,4 +1,4 @@
-import { ACR_LEVELS, type AcrLevel } from '../../lib/config/common.ts';
+import { ACR_LEVELS, compareAcr, isAcrLevel, type AcrLevel } from '../../lib/contracts/eidas.ts';
 
 /**
  * Which eIDAS level a sandbox IdP asserts for an authorization request:
@@ -10,17 +10,14 @@ export type AcrDecision =
   | { ok: true; acr: AcrLevel }
   | { ok: false; error: 'unmet_authentication_requirements' | 'invalid_request'; description: string };
 
-const rank = (level: AcrLevel): number => ACR_LEVELS.indexOf(level);
-const isLevel = (value: string): value is AcrLevel => (ACR_LEVELS as readonly string[]).includes(value);
-
 export function decideAcr(acrValues: string | undefined, maxAcr: AcrLevel): AcrDecision {
   const requested = (acrValues ?? '').split(' ').filter(Boolean);
   if (!requested.length) return { ok: true, acr: maxAcr };
-  const known = requested.filter(isLevel);
+  const known = requested.filter(isAcrLevel);
   if (!known.length) {
     return { ok: false, error: 'invalid_request', description: `acr_values: none of the requested levels is supported (${ACR_LEVELS.join(', ')})` };
   }
-  const reachable = known.find((level) => rank(level) <= rank(maxAcr));
+  const reachable = known.find((level) => compareAcr(level, maxAcr) <= 0);
   if (!reachable) {
     return { ok: false, error: 'unmet_authentication_requirements', description: `this identity provider cannot authenticate above ${maxAcr}` };
   }
@@ -29,7 +26,6 @@ export function decideAcr(acrValues: string | undefined, maxAcr: AcrLevel): AcrD
 
 /** Levels strictly below `acr`: what the sandbox "lower acr" knob may return instead. */
 export function lowerLevels(acr: AcrLevel): AcrLevel[] {
-  return ACR_LEVELS.filter((level) => rank(level) < rank(acr));
+  return ACR_LEVELS.filter((level) => compareAcr(level, acr) < 0);
 }
 
-export { isLevel as isAcrLevel };

@@ -1,4 +1,4 @@
-import type { AcrLevel } from '../../lib/config/common.ts';
+import type { AcrLevel } from '../../lib/contracts/eidas.ts';
 import { FRENCH_ACCOUNTS, type AccountClaims } from './accounts.ts';
 import { EIDAS_PEOPLE } from './eidas/minimum-data-set.ts';
 import { eidasToPivotClaims } from './eidas/to-pivot.ts';
@@ -42,7 +42,3 @@ export const SANDBOX_IDPS: Record<SandboxIdpName, SandboxIdpDefinition> = {
     claimsOf: (login) => eidasToPivotClaims(EIDAS_PEOPLE[login]!),
   },
 };
-
-export function isSandboxIdpName(name: string): name is SandboxIdpName {
-  return (SANDBOX_IDP_NAMES as readonly string[]).includes(name);
-}

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
-import { ACR_LEVELS } from '../../lib/config/common.ts';
+import { ACR_LEVELS } from '../../lib/contracts/eidas.ts';
 import type { Logger } from '../../lib/log.ts';
-import { PIVOT_CLAIMS } from '../../lib/pivot/identity.ts';
+import { PIVOT_CLAIMS } from '../../lib/contracts/pivot-identity.ts';
 import { generateJwks } from '../keys/generate.ts';
 import type { SandboxIdpDefinition } from './definitions.ts';
 import { memoryAdapterFactory } from './memory-adapter.ts';

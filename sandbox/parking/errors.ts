@@ -89,6 +89,3 @@ export const parkingErrors = defineErrors('parking', {
 });
 
 export type ParkingErrorCode = keyof typeof parkingErrors.errors;
-
-/** The name `lib/errors/catalogs.ts` collects catalogs by. */
-export { parkingErrors as errors };

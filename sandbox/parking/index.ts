@@ -62,7 +62,4 @@ export const startParking: StartComponent = async ({ config, logger: rootLogger 
   return { name: 'parking', url: settings.url, close: () => closeServer(server) };
 };
 
-/** The name `bin/components.ts` loads. */
-export const start = startParking;
-
 

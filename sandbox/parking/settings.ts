@@ -1,5 +1,6 @@
 import type { JWK } from 'jose';
 import { ConfigError, listenPort, type Config } from '../../lib/config/load.ts';
+import type { ParkingConfig } from './config.ts';
 import { canonicalDocument, PARKING_DOCUMENT } from './operation.ts';
 import type { Tariff } from './pricing.ts';
 
@@ -29,13 +30,16 @@ export interface ParkingSettings {
 
 const trim = (url: string) => url.replace(/\/+$/, '');
 
+/** A configuration that may hold the parking service's section (sandbox/parking/config.ts). */
+export type WithParking = Config & { parking?: ParkingConfig | undefined };
+
 /**
  * Reads `config.parking`; `baseUrl` replaces its URL when a test listens on a
  * port chosen at start. When the same configuration registers the service at the
  * broker, a mismatch (redirect URI, operation) stops start-up with a message
  * rather than a sign-in that fails later.
  */
-export function parkingSettings(config: Config, baseUrl?: string): ParkingSettings {
+export function parkingSettings(config: WithParking, baseUrl?: string): ParkingSettings {
   const section = config.parking;
   if (!section) throw new ConfigError('parking: the configuration has no "parking" section (the sandbox parking service)');
   const url = trim(baseUrl ?? section.url);
@@ -52,12 +56,12 @@ export function parkingSettings(config: Config, baseUrl?: string): ParkingSettin
     port: listenPort(section),
     clientId: section.clientId,
     serviceName: section.serviceName,
-    issuer: trim(section.issuer ?? config.broker.issuer ?? config.broker.url),
+    issuer: trim(section.issuer ?? config.broker.issuer),
     signingKey,
     redirectUri: baseUrl || !section.redirectUri ? `${url}/callback` : section.redirectUri,
     postLogoutRedirectUri: baseUrl || !section.postLogoutRedirectUri ? `${url}/logged-out` : section.postLogoutRedirectUri,
     gatewayEndpoint: section.gatewayUrl ?? `${trim(config.gateway.url)}/graphql`,
-    gatewayAudience: section.gatewayAudience ?? config.gateway.audience ?? config.gateway.url,
+    gatewayAudience: section.gatewayAudience ?? config.gateway.audience,
     operationName: section.operationName,
     purpose: section.purpose,
     acr: section.acr,

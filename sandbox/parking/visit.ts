@@ -163,7 +163,7 @@ function attribute(attributes: string, name: string): string | undefined {
   return raw === undefined ? undefined : decodeHtml(raw);
 }
 
-export function titleOf(html: string): string {
+function titleOf(html: string): string {
   return decodeHtml(/<title>([\s\S]*?)<\/title>/.exec(html)?.[1]?.trim() ?? '');
 }
 

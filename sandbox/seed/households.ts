@@ -1,4 +1,4 @@
-import { FRANCE_COG, type Gender, type PivotIdentity } from '../../lib/pivot/identity.ts';
+import { FRANCE_COG, type Gender, type PivotIdentity } from '../../lib/contracts/pivot-identity.ts';
 import { FOREIGN_NAMES, FRENCH_FAMILY, FRENCH_FEMALE, FRENCH_MALE } from './names.ts';
 import { ADDRESS_COMPLEMENTS, COMMUNES, COUNTRY_WEIGHTS, RESIDENCE_WEIGHTS, STREETS } from './places.ts';
 import { createRandom, seedOf, type Random } from './random.ts';

@@ -1,4 +1,4 @@
-import type { PivotIdentity } from '../../lib/pivot/identity.ts';
+import type { PivotIdentity } from '../../lib/contracts/pivot-identity.ts';
 import type { AccountClaims } from '../idps/accounts.ts';
 import { SANDBOX_IDPS } from '../idps/definitions.ts';
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ProviderFolder } from '../../lib/federation/provider-folders.ts';
-import type { PivotIdentity } from '../../lib/pivot/identity.ts';
+import type { PivotIdentity } from '../../lib/contracts/pivot-identity.ts';
 import type { RegistryPerson } from '../../lib/subgraph/registry-writer.ts';
 import type { SyntheticHousehold } from './households.ts';
 

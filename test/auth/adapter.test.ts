@@ -2,7 +2,7 @@ import { errors } from 'oidc-provider';
 import { migrate } from '../../lib/db/migrate.ts';
 import type { Pool } from '../../lib/db/database.ts';
 import { PostgresAdapter, sweepExpired } from '../../auth/adapter/postgres-adapter.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
 
 /** The adapter keeps oidc-provider's storage semantics, on PostgreSQL. */
 let db: TestDatabase;

@@ -1,8 +1,9 @@
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import { requestedAcr, satisfies } from '../../auth/acr.ts';
+import { requestedAcr } from '../../auth/acr.ts';
+import { compareAcr, reachesAcr } from '../../lib/contracts/eidas.ts';
 import { selectSigningKeys } from '../../auth/keys.ts';
 import { accountIdFor, canonicalPivot, pairwiseSubject } from '../../auth/pairwise.ts';
-import type { PivotIdentity } from '../../lib/pivot/identity.ts';
+import type { PivotIdentity } from '../../lib/contracts/pivot-identity.ts';
 
 const anne: PivotIdentity = {
   given_name: 'Anne-Sophie Hélène', family_name: 'Lefèvre-Roy', birthdate: '1978-09-09',
@@ -37,9 +38,13 @@ describe('levels of assurance', () => {
     expect(requestedAcr('eidas2', 'eidas1')).toBe('eidas2');
     expect(requestedAcr(undefined, 'eidas2')).toBe('eidas2');
     expect(requestedAcr('eidas2 eidas9', 'eidas1')).toBeUndefined();
-    expect(satisfies('eidas3', 'eidas2')).toBe(true);
-    expect(satisfies('eidas1', 'eidas2')).toBe(false);
-    expect(satisfies(undefined, 'eidas1')).toBe(false);
+    expect(reachesAcr('eidas3', 'eidas2')).toBe(true);
+    expect(reachesAcr('eidas2', 'eidas2')).toBe(true);
+    expect(reachesAcr('eidas1', 'eidas2')).toBe(false);
+    expect(reachesAcr(undefined, 'eidas1')).toBe(false);
+    expect(reachesAcr(undefined, undefined)).toBe(true);
+    expect(compareAcr('eidas1', 'eidas3')).toBeLessThan(0);
+    expect(compareAcr('eidas9', 'eidas1')).toBeLessThan(0);
   });
 });
 

@@ -3,7 +3,7 @@ import * as oidc from 'openid-client';
 import type { Browser } from 'playwright-core';
 import { launchChromium, testOutputDir, watchPage } from '../helpers/chromium.ts';
 import type { Pool } from '../../lib/db/database.ts';
-import { Agent, formAction } from '../../lib/http/agent.ts';
+import { formAction } from '../../lib/http/agent.ts';
 import type { IdpPreferenceStore } from '../../auth/idp-preferences.ts';
 import { spClient } from './support/broker.ts';
 import { redeem, signIn, startPlatform, type SignInResult, type TestPlatform } from './support/platform.ts';

@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import * as oidc from 'openid-client';
 import { Agent } from '../../lib/http/agent.ts';
-import { freePort } from '../helpers/ports.ts';
+import { freePort } from '../../harness/ports.ts';
 import { startTestBroker, testConfig, type TestBroker } from './support/broker.ts';
 
 /**

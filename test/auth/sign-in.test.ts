@@ -3,7 +3,7 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { SANDBOX_IDPS, SANDBOX_IDP_NAMES } from '../../sandbox/idps/index.ts';
 import { Agent } from '../../lib/http/agent.ts';
-import { freePort } from '../helpers/ports.ts';
+import { freePort } from '../../harness/ports.ts';
 import { clientAssertion, spClient } from './support/broker.ts';
 import { redeem, signIn, startPlatform, type TestPlatform } from './support/platform.ts';
 

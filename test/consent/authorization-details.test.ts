@@ -1,5 +1,5 @@
 import { analyzeOperation, checkGrant, operationHash } from '../../lib/federation/operation.ts';
-import { loadConfig } from '../../lib/config/load.ts';
+import { loadPlatformConfig } from '../../bin/config.ts';
 import type { ServiceProvider } from '../../lib/config/sections/service-providers.ts';
 import { isPasserelleError } from '../../lib/errors/define.ts';
 import { chooseEntitledScopes } from '../../auth/authorization-details/entitled-scopes.ts';
@@ -12,7 +12,7 @@ import { detailsError } from '../../auth/authorization-details/rich-authorizatio
  * The broker's checks of a requested `graphql_operation` (auth/authorization-details/),
  * without servers: the same analysis as the gateway's, the SP's entitlement, the level.
  */
-const config = loadConfig({ env: {} });
+const config = loadPlatformConfig({ env: {} });
 const contract = loadBrokerContract(config);
 const parking = config.serviceProviders.find((sp) => sp.clientId === 'parking-nimes')!;
 const caf = config.serviceProviders.find((sp) => sp.clientId === 'simulateur-caf')!;
@@ -169,7 +169,7 @@ test('error_description keeps to the characters RFC 6749 allows and names the pr
 
 describe('registered operations are checked at start-up', () => {
   test('the sandbox ones are valid', () => {
-    expect(() => checkRegisteredOperations(config, contract, AUDIENCE)).not.toThrow();
+    expect(() => checkRegisteredOperations(config, contract)).not.toThrow();
   });
 
   test.each([
@@ -177,7 +177,7 @@ describe('registered operations are checked at start-up', () => {
     [{ Renamed: parking.operations.Parking! }, /operations\.Renamed: OPERATION_NOT_FOUND/],
     [{ Broken: 'query Broken { me {' }, /operations\.Broken: OPERATION_SYNTAX_ERROR/],
   ])('%j stops the broker with a message naming it', (operations, message) => {
-    const bad = loadConfig({ env: {}, overrides: [['serviceProviders.parking-nimes.operations', operations]] });
-    expect(() => checkRegisteredOperations(bad, contract, AUDIENCE)).toThrow(message);
+    const bad = loadPlatformConfig({ env: {}, overrides: [['serviceProviders.parking-nimes.operations', operations]] });
+    expect(() => checkRegisteredOperations(bad, contract)).toThrow(message);
   });
 });

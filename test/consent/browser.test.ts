@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, testOutputDir, watchPage } from '../helpers/chromium.ts';
-import { startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { startTestPlatform, type TestPlatform } from '../../harness/platform.ts';
 import { startDemoServiceProvider, type DemoServiceProvider } from './support/demo-sp.ts';
 
 /**

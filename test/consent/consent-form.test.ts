@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import { Agent } from '../../lib/http/agent.ts';
-import { startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
-import { Citizen, consentPage, textOf, type ConsentPage } from '../helpers/citizen.ts';
+import { startTestPlatform, type TestPlatform } from '../../harness/platform.ts';
+import { Citizen, consentPage, textOf, type ConsentPage } from '../../harness/citizen.ts';
 import { authorizationUrl, registered, serviceProvider, type Checks, type ServiceProvider } from '../helpers/service-provider.ts';
 
 /**

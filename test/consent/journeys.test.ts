@@ -3,9 +3,9 @@ import { importJWK, type CryptoKey } from 'jose';
 import * as oidc from 'openid-client';
 import { connect, finishSignIn, queryGateway, startSignIn } from '../../docs/examples/service-provider.ts';
 import { operationHash } from '../../lib/federation/operation.ts';
-import { sandboxSpKey } from '../auth/support/broker.ts';
-import { startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
-import { Citizen, consentPage, textOf } from '../helpers/citizen.ts';
+import { sandboxSpKey } from '../../harness/sandbox-keys.ts';
+import { startTestPlatform, type TestPlatform } from '../../harness/platform.ts';
+import { Citizen, consentPage, textOf } from '../../harness/citizen.ts';
 import { authorizationUrl, inline, postGraphQL, registered, serviceProvider } from '../helpers/service-provider.ts';
 
 /**

@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client';
-import { startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
-import { Citizen, consentPage } from '../helpers/citizen.ts';
+import { startTestPlatform, type TestPlatform } from '../../harness/platform.ts';
+import { Citizen, consentPage } from '../../harness/citizen.ts';
 import { authorizationUrl, inline, postGraphQL, redirectError, registered, serviceProvider, type Checks, type ServiceProvider } from '../helpers/service-provider.ts';
 
 /**

@@ -1,5 +1,5 @@
-import { Citizen, textOf } from '../helpers/citizen.ts';
-import { startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { Citizen, textOf } from '../../harness/citizen.ts';
+import { startTestPlatform, type TestPlatform } from '../../harness/platform.ts';
 import { authorizationUrl, registered, serviceProvider } from '../helpers/service-provider.ts';
 import { consentJourney, DashboardUser, historyRows, runAtGateway, type Journey } from './support.ts';
 

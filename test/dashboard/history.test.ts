@@ -1,5 +1,5 @@
-import { textOf } from '../helpers/citizen.ts';
-import { startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { textOf } from '../../harness/citizen.ts';
+import { startTestPlatform, type TestPlatform } from '../../harness/platform.ts';
 import { consentJourney, DashboardUser, historyRows, runAtGateway } from './support.ts';
 
 /**

@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client';
-import { Citizen, consentPage, textOf, type Stop } from '../helpers/citizen.ts';
-import type { TestPlatform } from '../helpers/platform.ts';
+import { Citizen, consentPage, textOf, type Stop } from '../../harness/citizen.ts';
+import type { TestPlatform } from '../../harness/platform.ts';
 import { authorizationUrl, postGraphQL, registered, serviceProvider } from '../helpers/service-provider.ts';
 
 export interface Account { login: string; idp: string }

@@ -1,15 +1,15 @@
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { RunningComponent } from '../../lib/component.ts';
-import { loadConfig } from '../../lib/config/load.ts';
+import { loadPlatformConfig } from '../../bin/config.ts';
 import { operationHash } from '../../lib/federation/operation.ts';
 import { createLogger } from '../../lib/log.ts';
 import { subgraphComponent } from '../../lib/subgraph/start.ts';
 import { formatEuros, quote, type ParkingData } from '../../sandbox/parking/pricing.ts';
 import { SANDBOX_IDENTITIES } from '../../sandbox/seed/identities.ts';
 import { seedSandbox } from '../../sandbox/seed/seed.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
 import { PROVIDERS, providerFoldersOf } from '../helpers/providers.ts';
-import { startCountingProxy, type CountingProxy } from './helpers/counting-proxy.ts';
+import { startCountingProxy, type CountingProxy } from '../../harness/counting-proxy.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
 /**
@@ -44,7 +44,7 @@ beforeAll(async () => {
     overrides: [['gateway.providerTimeoutMs', 1500]],
   });
   // The subgraphs trust the gateway's JWKS, as in production.
-  const config = loadConfig({ env: {}, overrides: [['gateway.jwksUri', `${gw.url}/.well-known/jwks.json`]] });
+  const config = loadPlatformConfig({ env: {}, overrides: [['gateway.jwksUri', `${gw.url}/.well-known/jwks.json`]] });
   const logger = createLogger('subgraphs', 'silent');
   for (const name of PROVIDERS) {
     const subgraph = await subgraphComponent(name, { jwksCooldownMs: 0 })({ config, database: db, logger }, { port: 0 });
@@ -61,7 +61,7 @@ afterAll(async () => {
 
 describe('the parking query for each sandbox identity', () => {
   // The city's tariff is data of the sandbox configuration (`parking.tariff`).
-  const tariff = loadConfig({ env: {} }).parking!.tariff;
+  const tariff = loadPlatformConfig({ env: {} }).parking!.tariff;
   test.each([
     ['marie.dupont', ['5,00 €']],
     ['jean.martin', ['35,00 €']],

@@ -1,8 +1,9 @@
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import { ExchangeRecorder, type ExchangeEntry } from '../../gateway/exchange-events.ts';
+import { ExchangeRecorder } from '../../gateway/exchange-events.ts';
+import type { ExchangeEntry } from '../../lib/contracts/exchange-event.ts';
 import { migrateAudit, verifyChain } from '../../lib/audit/index.ts';
 import type { Pool } from '../../lib/db/database.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
 
 /** Exchanges recorded as `gateway.exchange` events of the audit chain (group commit, deadline). */
 let db: TestDatabase;

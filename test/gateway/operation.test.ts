@@ -1,9 +1,9 @@
-import { loadConfig } from '../../lib/config/load.ts';
+import { loadPlatformConfig } from '../../bin/config.ts';
 import { composeContract } from '../../lib/federation/compose.ts';
 import { loadContract } from '../../lib/federation/contract.ts';
 import { analyzeOperation, checkGrant, operationHash, operationSchemaFromSupergraph, type AnalysisResult, type OperationAnalysis } from '../../lib/federation/operation.ts';
 
-const composed = composeContract(loadContract(loadConfig({ env: {} })));
+const composed = composeContract(loadContract(loadPlatformConfig({ env: {} })));
 const context = operationSchemaFromSupergraph(composed.supergraphSdl, composed.scopes);
 
 const PARKING = /* GraphQL */ `
@@ -95,7 +95,7 @@ describe('operation analysis', () => {
   });
 
   test('enforces the limits with their own codes', () => {
-    const small = operationSchemaFromSupergraph(composed.supergraphSdl, composed.scopes, { maxDepth: 2, maxAliases: 1, maxDirectives: 1, maxTokens: 30, maxBytes: 200 });
+    const small = operationSchemaFromSupergraph(composed.supergraphSdl, composed.scopes, { maxDepth: 2, maxAliases: 1, maxDirectives: 1, maxTokens: 30, maxDocumentBytes: 200 });
     expect(codes(analyzeOperation('{ me { taxAddress { city } } }', undefined, small))).toEqual(['OPERATION_TOO_DEEP']);
     expect(codes(analyzeOperation('{ a: me { id } b: me { id } }', undefined, small))).toEqual(['OPERATION_TOO_MANY_ALIASES']);
     expect(codes(analyzeOperation('{ me { id @skip(if: false) @include(if: true) } }', undefined, small))).toEqual(['OPERATION_TOO_MANY_DIRECTIVES']);

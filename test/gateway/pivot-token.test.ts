@@ -1,13 +1,13 @@
 import { createPublicKey } from 'node:crypto';
 import { generateKeyPair, UnsecuredJWT, CompactEncrypt, type JWK } from 'jose';
-import { loadConfig } from '../../lib/config/load.ts';
+import { loadPlatformConfig } from '../../bin/config.ts';
 import { loadGatewayKeys } from '../../gateway/keys.ts';
 import { PivotTokenVerifier, type PivotTokenVerifierOptions } from '../../gateway/pivot-token.ts';
 import { isPasserelleError } from '../../lib/errors/define.ts';
-import { startPivotIssuer, type IssueInput, type PivotIssuer } from './helpers/pivot-issuer.ts';
+import { startPivotIssuer, type IssueInput, type PivotIssuer } from '../../harness/pivot-issuer.ts';
 import { MARIE } from './helpers/identities.ts';
 
-const keys = loadGatewayKeys(loadConfig({ env: {} }));
+const keys = loadGatewayKeys(loadPlatformConfig({ env: {} }));
 const AUDIENCE = 'http://gateway.test';
 let issuer: PivotIssuer;
 let verifier: PivotTokenVerifier;
@@ -43,7 +43,7 @@ describe('pivot token verification', () => {
     expect(claims).toMatchObject({ sub, clientId: 'parking-nimes', acr: 'eidas2', grantId, pivot: MARIE, citizenRef: 'marie' });
     expect(sub).toBe(issuer.pairwiseSubject('marie'));
     expect(claims.exp - claims.iat).toBe(60);
-    expect(claims.operations).toEqual([{ hash: 'h'.repeat(43), operationName: 'Parking', scopes: new Set(['dgfip_adresse_fiscale', 'ants_vehicules']) }]);
+    expect(claims.operations).toEqual([{ type: 'graphql_operation', operation_hash: 'h'.repeat(43), operation_name: 'Parking', scopes: ['dgfip_adresse_fiscale', 'ants_vehicules'], purpose: 'test' }]);
   });
 
   test('the service provider cannot read the pivot identity: the token is encrypted', async () => {

@@ -1,12 +1,13 @@
 import { createLocalJWKSet, jwtVerify, type JWK } from 'jose';
 import { loadGatewayKeys } from '../../gateway/keys.ts';
-import { PROVIDER_TOKEN_TYPE, ProviderTokenMinter } from '../../gateway/provider-token.ts';
-import { loadConfig } from '../../lib/config/load.ts';
+import { ProviderTokenMinter } from '../../gateway/provider-token.ts';
+import { PROVIDER_TOKEN_TYPE } from '../../lib/contracts/provider-token.ts';
+import { loadPlatformConfig } from '../../bin/config.ts';
 import { MARIE } from './helpers/identities.ts';
 
 /** The internal token as docs/tokens.md specifies it, verified the way a provider does (jose, the gateway JWKS). */
 describe('internal provider tokens', () => {
-  const keys = loadGatewayKeys(loadConfig({ env: {} }));
+  const keys = loadGatewayKeys(loadPlatformConfig({ env: {} }));
   const jwks = createLocalJWKSet(keys.publicJwks as { keys: JWK[] });
   const minter = new ProviderTokenMinter({ issuer: 'http://localhost:4001', kid: keys.signing.kid, key: keys.signing.key, ttlSeconds: 30 });
 

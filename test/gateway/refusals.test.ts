@@ -1,8 +1,8 @@
 import { generateKeyPair, UnsecuredJWT, CompactEncrypt, importJWK } from 'jose';
 import { operationHash } from '../../lib/federation/operation.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
 import { PROVIDERS } from '../helpers/providers.ts';
-import { startCountingProxy, type CountingProxy } from './helpers/counting-proxy.ts';
+import { startCountingProxy, type CountingProxy } from '../../harness/counting-proxy.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { MARIE } from './helpers/identities.ts';
 

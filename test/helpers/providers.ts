@@ -1,4 +1,4 @@
-import { loadConfig } from '../../lib/config/load.ts';
+import { loadPlatformConfig } from '../../bin/config.ts';
 import { providerFolders, type ProviderFolder } from '../../lib/federation/provider-folders.ts';
 
 /**
@@ -6,7 +6,7 @@ import { providerFolders, type ProviderFolder } from '../../lib/federation/provi
  * takes them from here, never from a list of its own, so adding a provider needs no
  * test edit; a test about one provider's data names that provider.
  */
-const sandbox = loadConfig({ env: {} });
+const sandbox = loadPlatformConfig({ env: {} });
 
 export const PROVIDERS: readonly string[] = sandbox.dataProviders.map((p) => p.name);
 

@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client';
 import { spClient } from '../auth/support/broker.ts';
-import type { TestPlatform } from './platform.ts';
+import type { TestPlatform } from '../../harness/platform.ts';
 
 /**
  * A sandbox service provider as a test drives it: openid-client against the running

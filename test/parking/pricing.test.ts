@@ -1,8 +1,8 @@
-import { loadConfig } from '../../lib/config/load.ts';
+import { loadPlatformConfig } from '../../bin/config.ts';
 import { formatEuros, quote, type ParkingData, type Tariff } from '../../sandbox/parking/pricing.ts';
 
 /** Nîmes' tariff as the sandbox configuration holds it (the figures are data, not code). */
-const NIMES: Tariff = loadConfig({ env: {} }).parking!.tariff;
+const NIMES: Tariff = loadPlatformConfig({ env: {} }).parking!.tariff;
 const nimes = { cityCode: '30189', city: 'Nîmes' };
 const car = (critAir: number | null, holderRole: 'HOLDER' | 'CO_HOLDER' = 'HOLDER', registrationNumber = 'AB-123-CD') => ({ registrationNumber, holderRole, critAir });
 const prices = (data: ParkingData, tariff: Tariff = NIMES) => {

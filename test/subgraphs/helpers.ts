@@ -4,14 +4,15 @@ import { Writable } from 'node:stream';
 import { Kind, parse, type ObjectTypeDefinitionNode, type ObjectTypeExtensionNode, type TypeNode } from 'graphql';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import type { RunningComponent } from '../../lib/component.ts';
-import { loadConfig, type Config } from '../../lib/config/load.ts';
+import type { Config } from '../../lib/config/load.ts';
+import { loadPlatformConfig } from '../../bin/config.ts';
 import type { ProviderContract } from '../../lib/federation/contract.ts';
 import { createLogger } from '../../lib/log.ts';
-import type { PivotIdentity } from '../../lib/pivot/identity.ts';
+import type { PivotIdentity } from '../../lib/contracts/pivot-identity.ts';
 import { subgraphComponent } from '../../lib/subgraph/start.ts';
 import { SANDBOX_IDENTITIES } from '../../sandbox/seed/identities.ts';
 import { seedSandbox } from '../../sandbox/seed/seed.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
 import { PROVIDERS, providerFoldersOf } from '../helpers/providers.ts';
 
 /**
@@ -99,7 +100,7 @@ export interface TestSubgraphs {
 export async function startTestSubgraphs(names: readonly string[] = PROVIDERS): Promise<TestSubgraphs> {
   const issuer = await startTestIssuer();
   const database = await createTestDatabase();
-  const config = loadConfig({ env: {}, overrides: [['gateway.url', issuer.url]] });
+  const config = loadPlatformConfig({ env: {}, overrides: [['gateway.url', issuer.url]] });
   const logs = new LogCapture();
   const logger = createLogger('test', 'info', logs);
   const pool = database.pool({ max: 2 });

@@ -1,12 +1,12 @@
 import type { Pool } from '../../lib/db/database.ts';
 import { inTransaction } from '../../lib/db/database.ts';
-import type { PivotIdentity } from '../../lib/pivot/identity.ts';
+import type { PivotIdentity } from '../../lib/contracts/pivot-identity.ts';
 import { createCitizenMatcher, matchQuery } from '../../lib/subgraph/citizen-matcher.ts';
 import { loadProviderModule } from '../../lib/subgraph/provider.ts';
 import { requestDatabase, type RequestDatabase } from '../../lib/subgraph/request-database.ts';
 import { seedSandbox, seedSynthetic } from '../../sandbox/seed/seed.ts';
 import { SANDBOX_IDENTITIES } from '../../sandbox/seed/identities.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
 import { PROVIDERS, providerFoldersOf } from '../helpers/providers.ts';
 
 /**

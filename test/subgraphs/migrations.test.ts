@@ -4,7 +4,7 @@ import { loadProviderModule } from '../../lib/subgraph/provider.ts';
 import { migrateRegistry } from '../../lib/subgraph/registry-schema.ts';
 import { loadRegistrySeed } from '../../sandbox/seed/registry-seed.ts';
 import { seedSandbox } from '../../sandbox/seed/seed.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
 import { providerFoldersOf } from '../helpers/providers.ts';
 
 /**

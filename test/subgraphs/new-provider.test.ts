@@ -3,8 +3,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writ
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { freePort } from '../helpers/ports.ts';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
+import { freePort } from '../../harness/ports.ts';
 
 /**
  * Adding a data provider is one folder and one configuration entry: this test adds the

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPlatform } from '../../bin/platform.ts';
 import { run as compose } from '../../bin/commands/compose.ts';
-import { loadConfig, type Config } from '../../lib/config/load.ts';
+import { type Config } from '../../lib/config/load.ts';
+import { loadPlatformConfig } from '../../bin/config.ts';
 import { composeContract } from '../../lib/federation/compose.ts';
 import { ContractError, loadContract } from '../../lib/federation/contract.ts';
 import { dataProvidersDir, ProviderFolderError } from '../../lib/federation/provider-folders.ts';
 import { createLogger } from '../../lib/log.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
 import { PROVIDERS } from '../helpers/providers.ts';
 
 /**
@@ -16,7 +17,7 @@ import { PROVIDERS } from '../helpers/providers.ts';
  * a folder without an entry, or an entry without a folder, stops `passerelle compose`
  * and start-up before anything runs, with a message naming it.
  */
-const sandbox = loadConfig({ env: {} });
+const sandbox = loadPlatformConfig({ env: {} });
 const logger = createLogger('test', 'silent');
 let database: TestDatabase;
 beforeAll(async () => { database = await createTestDatabase(); });
@@ -29,7 +30,7 @@ function foldersCopy(edit: (dir: string) => void): string {
   edit(dir);
   return dir;
 }
-const configOver = (dir: string): Config => loadConfig({ env: {}, overrides: [['dataProvidersDir', dir]] });
+const configOver = (dir: string): Config => loadPlatformConfig({ env: {}, overrides: [['dataProvidersDir', dir]] });
 
 /** `passerelle compose` with PASSERELLE__dataProvidersDir set, as a shell would run it. */
 async function composeOver(dir: string): Promise<{ code?: number; error?: Error }> {

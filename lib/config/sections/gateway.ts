@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DEFAULT_OPERATION_LIMITS as DEFAULTS } from '../../contracts/operation-limits.ts';
+import { PROVIDER_TOKEN_MAX_LIFETIME_SECONDS } from '../../contracts/provider-token.ts';
 import { Service, SecretRef, HttpUrl } from '../common.ts';
 
 const PivotTokenSettings = z.strictObject({
@@ -12,12 +14,14 @@ const PivotTokenSettings = z.strictObject({
 
 const LimitSettings = z.strictObject({
   maxBodyBytes: z.number().int().positive().default(32_768).describe('HTTP request body, in bytes (413 `REQUEST_BODY_TOO_LARGE`).'),
-  maxDocumentBytes: z.number().int().positive().default(8_192).describe('GraphQL document, in bytes (400 `OPERATION_TOO_LARGE`); also the largest document a service provider may ask consent for.'),
-  maxTokens: z.number().int().positive().default(800).describe('Lexical tokens of a document (400 `OPERATION_TOO_MANY_TOKENS`, graphql-js parser limit).'),
-  maxDepth: z.number().int().positive().default(6).describe('Selection depth, a fragment spread counting as a level (400 `OPERATION_TOO_DEEP`).'),
-  maxAliases: z.number().int().min(0).default(8).describe('Aliases in a document (400 `OPERATION_TOO_MANY_ALIASES`).'),
-  maxDirectives: z.number().int().min(0).default(8).describe('Directives in a document (400 `OPERATION_TOO_MANY_DIRECTIVES`).'),
-}).prefault({}).describe('Limits applied to service-provider traffic before anything else; the broker applies the same to the operations it is asked consent for (docs/gateway.md).');
+  maxDocumentBytes: z.number().int().positive().default(DEFAULTS.maxDocumentBytes)
+    .describe('GraphQL document, in bytes (400 `OPERATION_TOO_LARGE`); also the largest document a service provider may ask consent for.'),
+  maxTokens: z.number().int().positive().default(DEFAULTS.maxTokens).describe('Lexical tokens of a document (400 `OPERATION_TOO_MANY_TOKENS`, graphql-js parser limit).'),
+  maxDepth: z.number().int().positive().default(DEFAULTS.maxDepth).describe('Selection depth, a fragment spread counting as a level (400 `OPERATION_TOO_DEEP`).'),
+  maxAliases: z.number().int().min(0).default(DEFAULTS.maxAliases).describe('Aliases in a document (400 `OPERATION_TOO_MANY_ALIASES`).'),
+  maxDirectives: z.number().int().min(0).default(DEFAULTS.maxDirectives).describe('Directives in a document (400 `OPERATION_TOO_MANY_DIRECTIVES`).'),
+}).prefault({}).describe(
+  'Limits applied to service-provider traffic before anything else; all but the body\'s are the `OperationLimits` (lib/contracts/operation-limits.ts) the broker applies to the operations it is asked consent for (docs/gateway.md).');
 
 const RevocationSettings = z.strictObject({
   pollIntervalMs: z.number().int().min(100).default(1000).describe('How often each gateway reads the recently revoked grants.'),
@@ -39,7 +43,7 @@ export const GatewaySection = z.strictObject({
   jwksUri: HttpUrl.optional().describe('Public JWKS of the gateway that data providers trust; default: `<url>/.well-known/jwks.json`.'),
   keys: SecretRef.describe('Private JWKS: ES256 signing keys (internal tokens) and ECDH-ES keys (pivot token decryption).'),
   providerTimeoutMs: z.number().int().positive().default(3000).describe('Timeout of one subgraph fetch, after which that provider\'s part is null with an error.'),
-  providerTokenTtlSeconds: z.number().int().positive().max(120).default(30).describe('Lifetime of the internal per-provider tokens.'),
+  providerTokenTtlSeconds: z.number().int().positive().max(PROVIDER_TOKEN_MAX_LIFETIME_SECONDS).default(30).describe('Lifetime of the internal per-provider tokens.'),
   pivotToken: PivotTokenSettings,
   limits: LimitSettings,
   revocation: RevocationSettings,

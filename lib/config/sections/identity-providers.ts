@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { AcrLevel, HttpUrl, SecretRef } from '../common.ts';
+import { AcrLevel } from '../../contracts/eidas.ts';
+import { HttpUrl, SecretRef } from '../common.ts';
 
 /** An identity provider the broker signs citizens in with (as an OpenID relying party). */
 export const IdentityProvider = z.strictObject({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { AcrLevel, SecretRef } from '../common.ts';
+import { AcrLevel } from '../../contracts/eidas.ts';
+import { SecretRef } from '../common.ts';
 
 /** A service provider: an OpenID client of the broker and a GraphQL client of the gateway. */
 export const ServiceProvider = z.strictObject({

@@ -1,16 +1,11 @@
-import { readFileSync } from 'node:fs';
-import type { JWK } from 'jose';
-import { importJWK, SignJWT, type CryptoKey } from 'jose';
+import { importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
 import * as oidc from 'openid-client';
-import { loadConfig, type Config } from '../../../lib/config/load.ts';
+import type { Config } from '../../../lib/config/load.ts';
+import { loadPlatformConfig, type PlatformConfig } from '../../../bin/config.ts';
 import { createLogger } from '../../../lib/log.ts';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
-import { createBroker, type RunningBroker } from '../../../auth/broker.ts';
-import type { ValidatePivotIdentity } from '../../../auth/interactions/context.ts';
-import { validatePivotIdentity } from '../../../lib/pivot/validate.ts';
-
-export const SANDBOX_KEYS = new URL('../../../sandbox/keys/', import.meta.url);
-
+import { createTestDatabase, type TestDatabase } from '../../../harness/database.ts';
+import { startBroker, type RunningBroker } from '../../../auth/broker.ts';
+import { sandboxSpKey } from '../../../harness/sandbox-keys.ts';
 
 export interface TestBroker {
   broker: RunningBroker;
@@ -20,21 +15,20 @@ export interface TestBroker {
 }
 
 /** Configuration for tests: the sandbox one with overrides (`key.path`, value). */
-export function testConfig(overrides: Array<[string, unknown]> = []): Config {
-  return loadConfig({ env: {}, overrides: [['logLevel', 'silent'], ...overrides] });
+export function testConfig(overrides: Array<[string, unknown]> = []): PlatformConfig {
+  return loadPlatformConfig({ env: {}, overrides: [['logLevel', 'silent'], ...overrides] });
 }
 
 /** Starts a broker on a port of its own, on a database of the test's own (or a shared one). */
 export async function startTestBroker(options: {
   config?: Config;
   database?: TestDatabase;
-  validatePivotIdentity?: ValidatePivotIdentity;
   port?: number;
 }): Promise<TestBroker> {
   const config = options.config ?? testConfig();
   const database = options.database ?? await createTestDatabase();
   const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
-  const broker = await createBroker({ config, database, logger }, { port: options.port ?? 0 }, options.validatePivotIdentity ?? validatePivotIdentity);
+  const broker = await startBroker({ config, database, logger }, { port: options.port ?? 0 });
   return {
     broker,
     config,
@@ -44,12 +38,6 @@ export async function startTestBroker(options: {
       if (!options.database) await database.drop();
     },
   };
-}
-
-/** The sandbox private key of an SP (sandbox/keys/<clientId>.jwks.json). */
-export function sandboxSpKey(clientId: string): JWK {
-  const set = JSON.parse(readFileSync(new URL(`${clientId}.jwks.json`, SANDBOX_KEYS), 'utf8')) as { keys: JWK[] };
-  return set.keys[0]!;
 }
 
 /** A client assertion (private_key_jwt) with claims and header one may tamper with. */

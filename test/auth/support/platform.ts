@@ -3,10 +3,9 @@ import type { RunningComponent } from '../../../lib/component.ts';
 import type { Config } from '../../../lib/config/load.ts';
 import { createLogger } from '../../../lib/log.ts';
 import { SANDBOX_IDP_NAMES, sandboxIdentityProvider } from '../../../sandbox/idps/index.ts';
-import { validatePivotIdentity } from '../../../lib/pivot/validate.ts';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
+import { createTestDatabase, type TestDatabase } from '../../../harness/database.ts';
 import { Agent, formAction } from '../../../lib/http/agent.ts';
-import { freePort } from '../../helpers/ports.ts';
+import { freePort } from '../../../harness/ports.ts';
 import { spClient, startTestBroker, testConfig, type TestBroker } from './broker.ts';
 
 /**
@@ -40,7 +39,7 @@ export async function startPlatform(options: { overrides?: Array<[string, unknow
     for (const name of SANDBOX_IDP_NAMES) {
       idps.push(await sandboxIdentityProvider(name)({ config, database, logger }, { port: idpPorts[name]! }));
     }
-    brokers.push(await startTestBroker({ config, database, validatePivotIdentity, port: brokerPort }));
+    brokers.push(await startTestBroker({ config, database, port: brokerPort }));
   } catch (error) {
     await Promise.all([...brokers, ...idps].map((c) => c.close()));
     await database.drop();

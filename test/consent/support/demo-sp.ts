@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { importJWK, type CryptoKey } from 'jose';
 import { connect, finishSignIn, queryGateway, startSignIn } from '../../../docs/examples/service-provider.ts';
-import { sandboxSpKey } from '../../auth/support/broker.ts';
+import { sandboxSpKey } from '../../../harness/sandbox-keys.ts';
 
 /**
  * The smallest service provider a browser can use, built on the example of docs/service-providers.md

@@ -3,10 +3,11 @@ import type { JWK } from 'jose';
 import { startGateway } from '../../../gateway/index.ts';
 import { loadGatewayKeys } from '../../../gateway/keys.ts';
 import type { RunningComponent } from '../../../lib/component.ts';
-import { loadConfig, type Config } from '../../../lib/config/load.ts';
+import type { Config } from '../../../lib/config/load.ts';
+import { loadPlatformConfig } from '../../../bin/config.ts';
 import type { Database, Pool } from '../../../lib/db/database.ts';
 import { createLogger } from '../../../lib/log.ts';
-import { startPivotIssuer, type PivotIssuer } from './pivot-issuer.ts';
+import { startPivotIssuer, type PivotIssuer } from '../../../harness/pivot-issuer.ts';
 
 /**
  * A gateway started on port 0 with the sandbox configuration, a test pivot-token
@@ -28,11 +29,11 @@ export interface TestGateway {
 }
 
 export async function startTestGateway(options: { database: Database; providerUrls: Record<string, string>; overrides?: Array<[string, unknown]> }): Promise<TestGateway> {
-  const sandbox = loadConfig({ env: {} });
+  const sandbox = loadPlatformConfig({ env: {} });
   const keys = loadGatewayKeys(sandbox);
   const audience = 'http://gateway.test';
   const issuer = await startPivotIssuer({ gatewayJwks: keys.publicJwks as { keys: JWK[] }, audience });
-  const config = loadConfig({
+  const config = loadPlatformConfig({
     env: {},
     overrides: [
       ['gateway.audience', audience],

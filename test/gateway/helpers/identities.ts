@@ -1,4 +1,4 @@
-import type { PivotIdentity } from '../../../lib/pivot/identity.ts';
+import type { PivotIdentity } from '../../../lib/contracts/pivot-identity.ts';
 import { SANDBOX_IDENTITIES } from '../../../sandbox/seed/identities.ts';
 
 /** A sandbox citizen's pivot identity, as the broker would put it in a pivot token. */

@@ -1,10 +1,10 @@
-import type { Config } from '../../../lib/config/load.ts';
+import type { PlatformConfig } from '../../../bin/config.ts';
 import { createLogger } from '../../../lib/log.ts';
 import { startPlatform, type RunningPlatform } from '../../../bin/platform.ts';
 import { componentRegistry } from '../../../bin/components.ts';
 import { testConfig } from '../../auth/support/broker.ts';
-import { freePort } from '../../helpers/ports.ts';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
+import { freePort } from '../../../harness/ports.ts';
+import { createTestDatabase, type TestDatabase } from '../../../harness/database.ts';
 
 /**
  * The whole platform in the test process, as `passerelle start` runs it (same
@@ -13,7 +13,7 @@ import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts
  * parking service, with the sandbox registries loaded.
  */
 export interface WholePlatform {
-  config: Config;
+  config: PlatformConfig;
   /** The configuration overrides it was started with (key path, value). */
   overrides: Array<[string, unknown]>;
   database: TestDatabase;

@@ -1,20 +1,28 @@
-import { createHash, createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
+import { randomUUID, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CompactEncrypt, SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import Provider, { type Configuration } from 'oidc-provider';
-import type { AcrLevel } from '../../../lib/config/common.ts';
-import type { PivotIdentity } from '../../../lib/pivot/identity.ts';
-import { GRAPHQL_OPERATION_DETAIL } from '../../../gateway/pivot-token.ts';
+import { consentedOperations } from '../auth/authorization-details/graphql-operation.ts';
+import { pairwiseSubject as brokerPairwiseSubject } from '../auth/pairwise.ts';
+import { gatewayEncryptionKeyOf, pivotTokenExtraClaims, pivotTokenFormat } from '../auth/pivot-token.ts';
+import type { AcrLevel } from '../lib/contracts/eidas.ts';
+import type { PivotIdentity } from '../lib/contracts/pivot-identity.ts';
+import {
+  GRAPHQL_OPERATION, PIVOT_TOKEN_CONTENT_ENCRYPTION, PIVOT_TOKEN_KEY_MANAGEMENT_ALG, PIVOT_TOKEN_SIGNING_ALG, PIVOT_TOKEN_TYPE,
+  type ConsentedOperation,
+} from '../lib/contracts/pivot-token.ts';
 
 /**
- * A pivot-token issuer for tests, configured exactly as docs/tokens.md tells the
- * broker to configure oidc-provider 9: resource indicators with a JWT access-token
- * format for the gateway (ES256 signed, then encrypted to the gateway's ECDH-ES key),
- * rich authorization requests carrying the consented operations, `extraTokenClaims`
- * adding `acr`, `pivot` and `grant_id`, pairwise subjects. Tokens are minted by
- * oidc-provider itself (its AccessToken model), not by hand; its `/jwks` is served on
- * a loopback port. `craft()` builds deliberately wrong tokens with the same shape.
+ * A pivot-token issuer standing in for the broker, for the gateway's tests and the
+ * benchmark: oidc-provider 9 minting the broker's own token — its format
+ * (`pivotTokenFormat`: JWT, ES256, encrypted to the gateway's ECDH-ES key), its claims
+ * (`pivotTokenExtraClaims`), its consented operations (`consentedOperations`), its
+ * pairwise subjects — all from auth/, so a change in what the broker issues that the
+ * gateway does not accept fails the gateway's tests. Only the sign-in is skipped: tokens
+ * are minted by oidc-provider's AccessToken model for a given identity and consent, and
+ * its `/jwks` is served on a loopback port. `craft()` builds deliberately wrong tokens
+ * with the same shape.
  */
 export interface IssueInput {
   clientId?: string;
@@ -34,9 +42,9 @@ export interface PivotIssuer {
   issue(input: IssueInput): Promise<{ token: string; grantId: string; sub: string }>;
   /** The pairwise subject the SP (and the gateway's `Query.me`) sees for an account. */
   pairwiseSubject(accountId: string, clientId?: string): string;
-  /** Signs `claims` (with `header` overrides) with this issuer's key or `key`, then encrypts to the gateway unless `encrypt: false`. */
   /** Publishes a new signing key; `craft()` then signs with it (as a broker rotating keys would). */
   rotateKey(): Promise<void>;
+  /** Signs `claims` (with `header` overrides) with this issuer's key or `key`, then encrypts to the gateway unless `encrypt: false`. */
   craft(claims: Record<string, unknown>, options?: { header?: Record<string, unknown>; key?: CryptoKey; encrypt?: boolean; encryptTo?: { key: KeyObject | CryptoKey; kid?: string } }): Promise<string>;
   /** Claims oidc-provider would put in a token for `input`, for `craft()`. */
   claimsFor(input: IssueInput): Record<string, unknown>;
@@ -45,20 +53,21 @@ export interface PivotIssuer {
 
 export const SANDBOX_CLIENT = 'parking-nimes';
 const PAIRWISE_SECRET = 'test-pairwise-secret';
+/** Informational `scope` of the token (the gateway enforces the operations' scopes). */
+const TOKEN_SCOPE = 'passerelle';
+const DEFAULT_TTL_SECONDS = 60;
 
 export async function startPivotIssuer(options: { gatewayJwks: { keys: JWK[] }; audience: string; clients?: string[] }): Promise<PivotIssuer> {
   const newKey = async () => {
-    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const { privateKey, publicKey } = await generateKeyPair(PIVOT_TOKEN_SIGNING_ALG, { extractable: true });
     const kid = `test-issuer-${randomUUID().slice(0, 8)}`;
-    return { privateKey, kid, privateJwk: { ...(await exportJWK(privateKey)), kid, alg: 'ES256', use: 'sig' }, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' } };
+    const member = { kid, alg: PIVOT_TOKEN_SIGNING_ALG, use: 'sig' };
+    return { privateKey, kid, privateJwk: { ...(await exportJWK(privateKey)), ...member }, publicJwk: { ...(await exportJWK(publicKey)), ...member } };
   };
   const initial = await newKey();
   let current = initial;
   const published = [initial.publicJwk];
-  const encJwk = options.gatewayJwks.keys.find((k) => k.use === 'enc' && k.alg === 'ECDH-ES');
-  if (!encJwk) throw new Error('the gateway JWKS has no ECDH-ES enc key');
-  const { d: _private, ...encPublicJwk } = encJwk;
-  const gatewayEncryptionKey = createPublicKey({ key: encPublicJwk as import('node:crypto').JsonWebKey, format: 'jwk' });
+  const encryption = gatewayEncryptionKeyOf(options.gatewayJwks, 'the gateway JWKS');
 
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -67,8 +76,9 @@ export async function startPivotIssuer(options: { gatewayJwks: { keys: JWK[] }; 
   const accounts = new Map<string, { pivot: PivotIdentity }>();
   const acrByGrant = new Map<string, AcrLevel>();
   const clients = options.clients ?? [SANDBOX_CLIENT, 'other-sp'];
-  const pairwiseSubject = (accountId: string, clientId = SANDBOX_CLIENT) =>
-    createHash('sha256').update(`${clientId}\0${accountId}\0${PAIRWISE_SECRET}`).digest('base64url');
+  // Each client is its own sector here.
+  const pairwiseSubject = (accountId: string, clientId = SANDBOX_CLIENT) => brokerPairwiseSubject(accountId, clientId, PAIRWISE_SECRET);
+  const tokenFormat = (ttlSeconds = DEFAULT_TTL_SECONDS) => pivotTokenFormat({ audience: options.audience, scope: TOKEN_SCOPE, ttlSeconds, encryption });
 
   const configuration: Configuration = {
     jwks: { keys: [initial.privateJwk as never] },
@@ -80,7 +90,7 @@ export async function startPivotIssuer(options: { gatewayJwks: { keys: JWK[] }; 
       subject_type: 'pairwise',
     })),
     clientDefaults: { id_token_signed_response_alg: 'ES256' },
-    ttl: { AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? 60 },
+    ttl: { AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? DEFAULT_TTL_SECONDS },
     subjectTypes: ['public', 'pairwise'],
     pairwiseIdentifier: (_ctx, accountId, client) => pairwiseSubject(accountId, client.clientId),
     features: {
@@ -91,23 +101,15 @@ export async function startPivotIssuer(options: { gatewayJwks: { keys: JWK[] }; 
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx, resource) => {
           if (resource !== options.audience) throw new Error(`unknown resource ${resource}`);
-          return {
-            scope: 'passerelle',
-            audience: options.audience,
-            accessTokenTTL: 60,
-            accessTokenFormat: 'jwt',
-            jwt: {
-              sign: { alg: 'ES256' },
-              encrypt: { alg: 'ECDH-ES', enc: 'A256GCM', key: gatewayEncryptionKey, kid: encJwk.kid },
-            },
-          };
+          return tokenFormat();
         },
       },
     },
     extraTokenClaims: (_ctx, token) => {
-      const account = accounts.get((token as { accountId: string }).accountId);
-      const grantId = (token as { grantId: string }).grantId;
-      return { acr: acrByGrant.get(grantId), pivot: account?.pivot, grant_id: grantId, citizen_ref: (token as { accountId: string }).accountId };
+      const { accountId, grantId } = token as { accountId: string; grantId: string };
+      const account = accounts.get(accountId);
+      if (!account) throw new Error(`unknown account ${accountId}`);
+      return pivotTokenExtraClaims({ acr: acrByGrant.get(grantId)!, pivot: account.pivot, grantId, accountId }) as unknown as Record<string, unknown>;
     },
   };
   const provider = new Provider(issuer, configuration);
@@ -122,11 +124,12 @@ export async function startPivotIssuer(options: { gatewayJwks: { keys: JWK[] }; 
   const claimsFor = (input: IssueInput) => {
     const now = Math.floor(Date.now() / 1000);
     const clientId = input.clientId ?? SANDBOX_CLIENT;
+    const accountId = input.accountId ?? 'account-1';
     return {
-      iss: issuer, aud: options.audience, sub: pairwiseSubject(input.accountId ?? 'account-1', clientId), client_id: clientId,
-      iat: now, exp: now + (input.ttlSeconds ?? 60), jti: randomUUID(), scope: 'passerelle',
-      authorization_details: detailsFor(input), acr: input.acr ?? 'eidas1', pivot: input.pivot, grant_id: input.grantId ?? randomUUID(),
-      citizen_ref: input.accountId ?? 'account-1',
+      iss: issuer, aud: options.audience, sub: pairwiseSubject(accountId, clientId), client_id: clientId,
+      iat: now, exp: now + (input.ttlSeconds ?? DEFAULT_TTL_SECONDS), jti: randomUUID(), scope: TOKEN_SCOPE,
+      authorization_details: detailsFor(input),
+      ...pivotTokenExtraClaims({ acr: input.acr ?? 'eidas1', pivot: input.pivot, grantId: input.grantId ?? randomUUID(), accountId }),
     };
   };
 
@@ -144,10 +147,10 @@ export async function startPivotIssuer(options: { gatewayJwks: { keys: JWK[] }; 
       acrByGrant.set(grantId, input.acr ?? 'eidas1');
       const client = await provider.Client.find(clientId);
       if (!client) throw new Error(`unknown client ${clientId}`);
-      const token = new provider.AccessToken({ client, accountId, grantId, gty: 'authorization_code', scope: 'passerelle', ...(input.ttlSeconds ? { expiresIn: input.ttlSeconds } : {}) });
-      // What `features.richAuthorizationRequests.authorizationDetailsForAccessToken` returns in the broker.
-      token.rar = detailsFor(input) as never;
-      token.resourceServer = new (provider as unknown as { ResourceServer: new (id: string, info: unknown) => never }).ResourceServer(options.audience, await configuration.features!.resourceIndicators!.getResourceServerInfo!(undefined as never, options.audience, client));
+      const token = new provider.AccessToken({ client, accountId, grantId, gty: 'authorization_code', scope: TOKEN_SCOPE, ...(input.ttlSeconds ? { expiresIn: input.ttlSeconds } : {}) });
+      // What the broker's `authorizationDetailsForAccessToken` returns for a grant holding these operations.
+      token.rar = consentedOperations(detailsFor(input)) as never;
+      token.resourceServer = new provider.ResourceServer(options.audience, tokenFormat());
       return { token: await token.save(), grantId, sub: pairwiseSubject(accountId, clientId) };
     },
     async rotateKey() {
@@ -156,12 +159,12 @@ export async function startPivotIssuer(options: { gatewayJwks: { keys: JWK[] }; 
     },
     async craft(claims, craftOptions = {}) {
       const jws = await new SignJWT(claims)
-        .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: current.kid, ...craftOptions.header } as never)
+        .setProtectedHeader({ alg: PIVOT_TOKEN_SIGNING_ALG, typ: PIVOT_TOKEN_TYPE, kid: current.kid, ...craftOptions.header } as never)
         .sign(craftOptions.key ?? current.privateKey);
       if (craftOptions.encrypt === false) return jws;
-      const to = craftOptions.encryptTo ?? { key: gatewayEncryptionKey, kid: encJwk.kid };
+      const to = craftOptions.encryptTo ?? { key: encryption.key, kid: encryption.kid };
       return new CompactEncrypt(new TextEncoder().encode(jws))
-        .setProtectedHeader({ alg: 'ECDH-ES', enc: 'A256GCM', cty: 'at+jwt', ...(to.kid ? { kid: to.kid } : {}) })
+        .setProtectedHeader({ alg: PIVOT_TOKEN_KEY_MANAGEMENT_ALG, enc: PIVOT_TOKEN_CONTENT_ENCRYPTION, cty: PIVOT_TOKEN_TYPE, ...(to.kid ? { kid: to.kid } : {}) })
         .encrypt(to.key);
     },
     close: () => new Promise<void>((resolve) => {
@@ -171,9 +174,9 @@ export async function startPivotIssuer(options: { gatewayJwks: { keys: JWK[] }; 
   };
 }
 
-function detailsFor(input: IssueInput) {
+function detailsFor(input: IssueInput): ConsentedOperation[] {
   return input.operations.map((o) => ({
-    type: GRAPHQL_OPERATION_DETAIL,
+    type: GRAPHQL_OPERATION,
     operation_name: o.operationName,
     operation_hash: o.hash,
     scopes: o.scopes,

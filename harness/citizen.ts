@@ -1,4 +1,4 @@
-import { Agent, formAction } from '../../lib/http/agent.ts';
+import { Agent, formAction } from '../lib/http/agent.ts';
 import type { TestPlatform } from './platform.ts';
 
 /**

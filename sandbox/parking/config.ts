@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { AcrLevel, HttpUrl, SecretRef, Service } from '../common.ts';
+import { AcrLevel } from '../../lib/contracts/eidas.ts';
+import { HttpUrl, SecretRef, Service } from '../../lib/config/common.ts';
 
 /** A city's resident parking tariff (sandbox/parking/pricing.ts); amounts in euro cents. */
 const TariffSection = z.strictObject({
@@ -17,10 +18,11 @@ const TariffSection = z.strictObject({
 }).describe('The city\'s resident parking tariff (sandbox/parking/pricing.ts); amounts in euro cents.');
 
 /**
- * The sandbox parking service (`sandbox/parking/`): a city's own settings as it
- * would configure its service — an OpenID client of the broker and a GraphQL
- * client of the gateway. Its registration at the broker is the
- * `serviceProviders` entry with the same `clientId`.
+ * The `parking` section of the configuration (sandbox configurations only): the sandbox
+ * parking service's own settings, as a city would configure its service — an OpenID
+ * client of the broker and a GraphQL client of the gateway. Its registration at the
+ * broker is the `serviceProviders` entry with the same `clientId`. The platform's
+ * loader does not know it: the composition root hands it in (bin/config.ts).
  */
 export const ParkingSection = z.strictObject({
   ...Service,
@@ -41,3 +43,4 @@ export const ParkingSection = z.strictObject({
   tariff: TariffSection,
 }).describe('The sandbox parking service (sandbox/parking/, docs/parking.md), sandbox configurations only: the city\'s own settings. '
   + 'Its registration at the broker is the `serviceProviders` entry with the same `clientId`.');
+export type ParkingConfig = z.output<typeof ParkingSection>;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { openDatabase, type Database } from '../../lib/db/database.ts';
+import { openDatabase, type Database } from '../lib/db/database.ts';
 
 /**
  * A database of the test's own: with DATABASE_URL (CI, developers with a server),

@@ -1,7 +1,9 @@
-import { defineErrors } from '../lib/errors/define.ts';
+import { defineErrors } from '../errors/define.ts';
 
 /**
- * Every refusal or failure the gateway returns. Pivot-token errors are 401 with a
+ * Every refusal or failure the gateway returns: a contract, as service providers read
+ * these codes and the citizen's dashboard shows their messages for the exchanges of its
+ * history (the `errorCodes` of lib/contracts/exchange-event.ts). Pivot-token errors are 401 with a
  * `WWW-Authenticate: Bearer error="invalid_token"` header (RFC 6750); consent errors
  * are 403 and reach no provider; provider errors appear in the GraphQL `errors` of a
  * partial response. Messages never carry token contents or personal data.
@@ -165,6 +167,3 @@ export const gatewayErrors = defineErrors('gateway', {
 });
 
 export type GatewayErrorCode = keyof typeof gatewayErrors.errors;
-
-/** The catalog under the name `lib/errors/catalogs.ts` collects. */
-export { gatewayErrors as errors };

@@ -1,18 +1,18 @@
 import { freePort } from './ports.ts';
 import { Writable } from 'node:stream';
-import { createBroker, type RunningBroker } from '../../auth/broker.ts';
-import type { Pool } from '../../lib/db/database.ts';
-import { startGateway } from '../../gateway/index.ts';
-import type { RunningComponent } from '../../lib/component.ts';
-import { loadConfig, type Config } from '../../lib/config/load.ts';
-import { createLogger } from '../../lib/log.ts';
-import { validatePivotIdentity } from '../../lib/pivot/validate.ts';
-import { subgraphComponent } from '../../lib/subgraph/start.ts';
-import { SANDBOX_IDP_NAMES, sandboxIdentityProvider } from '../../sandbox/idps/index.ts';
-import { seedSandbox } from '../../sandbox/seed/seed.ts';
-import { startCountingProxy, type CountingProxy } from '../gateway/helpers/counting-proxy.ts';
+import { startBroker, type RunningBroker } from '../auth/broker.ts';
+import type { Pool } from '../lib/db/database.ts';
+import { startGateway } from '../gateway/index.ts';
+import type { RunningComponent } from '../lib/component.ts';
+import type { Config } from '../lib/config/load.ts';
+import { loadPlatformConfig } from '../bin/config.ts';
+import { createLogger } from '../lib/log.ts';
+import { subgraphComponent } from '../lib/subgraph/start.ts';
+import { SANDBOX_IDP_NAMES, sandboxIdentityProvider } from '../sandbox/idps/index.ts';
+import { seedSandbox } from '../sandbox/seed/seed.ts';
+import { startCountingProxy, type CountingProxy } from './counting-proxy.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
-import { providerFolders } from '../../lib/federation/provider-folders.ts';
+import { providerFolders } from '../lib/federation/provider-folders.ts';
 
 /**
  * The whole platform in this process, for end-to-end tests: the four sandbox identity
@@ -55,7 +55,7 @@ export interface PlatformOptions {
 }
 
 export async function startTestPlatform(options: PlatformOptions = {}): Promise<TestPlatform> {
-  const sandbox = loadConfig({ env: {} });
+  const sandbox = loadPlatformConfig({ env: {} });
   const providerNames = options.providers ?? sandbox.dataProviders.map((p) => p.name);
   const started: Array<{ close(): Promise<void> }> = [];
   const database = await createTestDatabase();
@@ -67,7 +67,7 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
     }
     const ports = { broker: await freePort(), gateway: await freePort() };
     const idpPorts = Object.fromEntries(await Promise.all(SANDBOX_IDP_NAMES.map(async (name) => [name, await freePort()] as const)));
-    const config = loadConfig({
+    const config = loadPlatformConfig({
       env: {},
       overrides: [
         ['logLevel', 'info'],
@@ -98,7 +98,7 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
     const gateway: RunningComponent = await startGateway(context, { port: ports.gateway });
     started.push(gateway);
     for (const name of SANDBOX_IDP_NAMES) started.push(await sandboxIdentityProvider(name)(context, { port: idpPorts[name]! }));
-    const broker = await createBroker(context, { port: ports.broker }, validatePivotIdentity);
+    const broker = await startBroker(context, { port: ports.broker });
     started.push(broker);
     const testPool = database.pool({ max: 2 });
     started.push({ close: () => testPool.end() });

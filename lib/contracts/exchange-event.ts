@@ -1,0 +1,82 @@
+import type { AuditEvent } from '../audit/index.ts';
+
+/**
+ * The `gateway.exchange` event: what the gateway records in the platform's audit chain
+ * (lib/audit/) for each request it answers, refusals included (gateway/exchange-events.ts
+ * writes it), and what the citizen's dashboard reads back (auth/dashboard/). Field
+ * coordinates, scope names and codes only — never values. `exchangeAuditEvent` is the
+ * one place that names the event's `data`.
+ */
+export const EXCHANGE_EVENT_KIND = 'gateway.exchange';
+
+export const EXCHANGE_OUTCOMES = ['success', 'partial', 'refused', 'failed'] as const;
+export type ExchangeOutcome = (typeof EXCHANGE_OUTCOMES)[number];
+
+export interface ExchangeEntry {
+  occurredAt: Date;
+  requestId: string;
+  /** The service provider (unknown when the token could not be read). */
+  clientId?: string | undefined;
+  /** The citizen's pairwise subject for that SP. */
+  sub?: string | undefined;
+  /** The broker's account id for the citizen (`citizen_ref` of the pivot token): the history key. */
+  citizenRef?: string | undefined;
+  grantId?: string | undefined;
+  acr?: string | undefined;
+  operationHash?: string | undefined;
+  operationName?: string | null | undefined;
+  /** Providers called. */
+  providers: readonly string[];
+  /** Coordinates of the fields returned with a value (`Vehicle.critAir`). */
+  fields: readonly string[];
+  /** The granted scopes under which those fields were returned. */
+  scopes: readonly string[];
+  outcome: ExchangeOutcome;
+  httpStatus: number;
+  /** Gateway codes (lib/contracts/gateway-errors.ts) and the codes providers answered with. */
+  errorCodes: readonly string[];
+  durationMs: number;
+}
+
+/** The event's `data`, as stored: exactly these names, null for what is unknown. */
+export interface ExchangeEventData {
+  requestId: string;
+  sub: string | null;
+  grantId: string | null;
+  acr: string | null;
+  operationHash: string | null;
+  operationName: string | null;
+  providers: string[];
+  fields: string[];
+  scopes: string[];
+  outcome: ExchangeOutcome;
+  httpStatus: number;
+  errorCodes: string[];
+  durationMs: number;
+}
+
+/** The audit-chain form of an exchange. */
+export function exchangeAuditEvent(entry: ExchangeEntry): AuditEvent {
+  const data: ExchangeEventData = {
+    requestId: entry.requestId,
+    sub: entry.sub ?? null,
+    grantId: entry.grantId ?? null,
+    acr: entry.acr ?? null,
+    operationHash: entry.operationHash ?? null,
+    operationName: entry.operationName ?? null,
+    providers: [...entry.providers],
+    fields: [...entry.fields],
+    scopes: [...entry.scopes],
+    outcome: entry.outcome,
+    httpStatus: entry.httpStatus,
+    errorCodes: [...entry.errorCodes],
+    durationMs: Math.round(entry.durationMs),
+  };
+  return {
+    kind: EXCHANGE_EVENT_KIND,
+    occurredAt: entry.occurredAt,
+    citizenRef: entry.citizenRef ?? null,
+    clientId: entry.clientId ?? null,
+    data: data as unknown as AuditEvent['data'],
+  };
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { AcrLevel } from './eidas.ts';
+import { PivotIdentitySchema, type PivotIdentity } from './pivot-identity.ts';
+
+/**
+ * The pivot token (docs/tokens.md): the access token the broker issues for the gateway
+ * and the gateway verifies — a JWS signed by the broker, encrypted to the gateway. The
+ * broker builds it (auth/pivot-token.ts, through oidc-provider); the gateway reads it
+ * (gateway/pivot-token.ts). What both sides must agree on is here.
+ */
+
+/** JOSE profile: the JWS header `typ` (RFC 9068), its signature, and the JWE around it. */
+export const PIVOT_TOKEN_TYPE = 'at+jwt';
+export const PIVOT_TOKEN_SIGNING_ALG = 'ES256';
+export const PIVOT_TOKEN_KEY_MANAGEMENT_ALG = 'ECDH-ES';
+export const PIVOT_TOKEN_CONTENT_ENCRYPTION = 'A256GCM';
+
+/** `authorization_details` type (RFC 9396) of a consented GraphQL operation. */
+export const GRAPHQL_OPERATION = 'graphql_operation';
+
+/**
+ * One operation the citizen consented to: what the consent page showed, what the grant
+ * keeps, what the pivot token carries in `authorization_details` — never the document.
+ */
+export interface ConsentedOperation {
+  type: typeof GRAPHQL_OPERATION;
+  /** The operation's name in the document (null for an anonymous one). */
+  operation_name: string | null;
+  /** `operationHash(document)` (lib/federation/operation.ts): what the gateway compares. */
+  operation_hash: string;
+  /** Scopes granted for this operation, sorted. */
+  scopes: string[];
+  /** Why the service reads the data, as the citizen read it. */
+  purpose: string;
+}
+
+export const ConsentedOperationSchema = z.looseObject({
+  type: z.literal(GRAPHQL_OPERATION),
+  operation_hash: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url SHA-256'),
+  operation_name: z.string().min(1).nullable().default(null),
+  scopes: z.array(z.string().min(1)),
+  purpose: z.string().min(1),
+}).transform(({ type, operation_name, operation_hash, scopes, purpose }) => ({ type, operation_name, operation_hash, scopes, purpose }));
+
+/** The claims the broker adds to the access token (oidc-provider's `extraTokenClaims`). */
+export interface PivotTokenExtraClaims {
+  /** The level of the sign-in that led to the code. */
+  acr: AcrLevel;
+  /** The validated pivot identity (lib/contracts/pivot-identity.ts). */
+  pivot: PivotIdentity;
+  /** The grant: what a revocation names (lib/contracts/revoked-grants.ts). */
+  grant_id: string;
+  /** The broker's account id: the key of the citizen's history; never sent to a provider. */
+  citizen_ref: string;
+}
+
+/**
+ * The payload the gateway reads, once the signature, issuer, audience and times are
+ * checked: `sub` (the pairwise subject), `client_id`, the extra claims above, and the
+ * consented operations among `authorization_details` (entries of other types are not ours).
+ */
+export const PivotTokenClaimsSchema = z.looseObject({
+  sub: z.string().min(1),
+  client_id: z.string().min(1),
+  acr: AcrLevel,
+  pivot: PivotIdentitySchema,
+  grant_id: z.string().min(1),
+  citizen_ref: z.string().min(1).max(256).optional(),
+  jti: z.string().optional(),
+  iat: z.number().int(),
+  exp: z.number().int(),
+  authorization_details: z.array(z.looseObject({ type: z.string() })).optional(),
+});
+export type PivotTokenClaims = z.output<typeof PivotTokenClaimsSchema>;

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { ACR_LEVELS } from './eidas.ts';
+import { PivotIdentitySchema } from './pivot-identity.ts';
+
+/**
+ * The internal provider token (docs/tokens.md): for each subgraph fetch the gateway mints
+ * one token for that data provider only (gateway/provider-token.ts); the provider's
+ * subgraph verifies it (lib/subgraph/token-verifier.ts) and reads its claims
+ * (lib/subgraph/claims.ts). What both sides must agree on is here.
+ */
+
+/** JWS header `typ`: an internal provider token is never mistaken for another JWT. */
+export const PROVIDER_TOKEN_TYPE = 'passerelle-dp+jwt';
+export const PROVIDER_TOKEN_SIGNING_ALG = 'ES256';
+/** Longest lifetime (`exp - iat`) a provider accepts; the gateway's `providerTokenTtlSeconds` is at most this. */
+export const PROVIDER_TOKEN_MAX_LIFETIME_SECONDS = 120;
+
+/** A provider's audience when its configuration names none (`dataProviders[].audience`). */
+export function defaultProviderAudience(providerName: string): string {
+  return `urn:passerelle:dp:${providerName}`;
+}
+
+/**
+ * The payload besides `iss`, `aud`, `iat`, `exp` (checked by the verifier): the pairwise
+ * subject, the pivot identity, this provider's granted scopes (space-separated), the
+ * sign-in level, the service provider, the token id and the gateway's request id.
+ */
+export const ProviderTokenClaimsSchema = z.object({
+  sub: z.string().min(1).max(255),
+  pivot: PivotIdentitySchema,
+  scope: z.string().max(4096),
+  acr: z.enum(ACR_LEVELS).optional(),
+  client_id: z.string().optional(),
+  jti: z.string().optional(),
+  rid: z.string().optional(),
+});
+export type ProviderTokenClaims = z.output<typeof ProviderTokenClaimsSchema>;
