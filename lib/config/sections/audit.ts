@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { DEFAULT_SHARD_COUNT, MAX_SHARD_COUNT } from '../../audit/shards.ts';
 
-/** The platform's audit trail (lib/audit/, README "Audit trail"). */
+/** The platform's audit trail (lib/audit/, docs/audit-scaling.md). */
 export const AuditSection = z.strictObject({
   /**
-   * How often a broker signs a checkpoint of the chain head with its key, when the chain
-   * moved (one broker at a time). It bounds how much of the chain's end could be cut or
+   * How often a broker signs a checkpoint of every shard's head with its key, when one
+   * moved (one broker at a time). It bounds how much of a chain's end could be cut or
    * rewritten unnoticed by a third party, and how finely the retention purge can cut.
    */
   checkpointIntervalSeconds: z.number().int().min(10).max(86_400).default(300),
@@ -17,5 +18,14 @@ export const AuditSection = z.strictObject({
   retentionDays: z.number().int().min(30).max(3650).default(365),
   /** Monthly partitions created ahead of the current month. */
   partitionsAhead: z.number().int().min(1).max(24).default(3),
+  /**
+   * Independent chains the events are spread over, by citizen (each citizen's history in
+   * one): appenders of different shards never wait for one another. Applied to the
+   * database at every start-up, for every process at once (configure them all alike).
+   * Changing it is safe: no chain is rewritten, no event moves; shards beyond a smaller
+   * count keep their chains (still verified) and receive nothing new. 16: at 32
+   * concurrent broker transactions, about two per head (docs/audit-scaling.md).
+   */
+  shards: z.number().int().min(1).max(MAX_SHARD_COUNT).default(DEFAULT_SHARD_COUNT),
 }).prefault({});
 export type AuditSettings = z.output<typeof AuditSection>;
