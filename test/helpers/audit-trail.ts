@@ -7,10 +7,10 @@ import { createTestDatabase, type TestDatabase } from './database.ts';
 /** The audit trail on a test database of its own, with a signing key and its public half. */
 export interface AuditFixture { db: TestDatabase; pool: Pool; key: SigningKey; publicKeys: JWK[] }
 
-export async function auditFixture(): Promise<AuditFixture> {
+export async function auditFixture({ migrate = true } = {}): Promise<AuditFixture> {
   const db = await createTestDatabase();
   const pool = db.pool();
-  await migrateAudit(pool);
+  if (migrate) await migrateAudit(pool);
   const pair = await generateKeyPair('ES256');
   return { db, pool, key: { privateKey: pair.privateKey, kid: 'broker-1' }, publicKeys: [{ ...(await exportJWK(pair.publicKey)), kid: 'broker-1' }] };
 }
@@ -52,12 +52,12 @@ interface StoredEvent { seq: number; occurred_at: Date; kind: string; citizen_re
 
 /**
  * What someone with database access but not the broker's key can do at most: rewrite a
- * shard's whole chain after `edit`ing its events, every hash recomputed, the head moved
- * to match. Returns the new head.
+ * shard's whole chain after `edit`ing its events (kept in seq order), every hash
+ * recomputed, the head moved to match. Returns the new head.
  */
 export async function rewriteShard(pool: Pool, shard: number, edit: (events: StoredEvent[]) => StoredEvent[]): Promise<{ seq: number; hash: string }> {
   const { rows } = await pool.query<StoredEvent>('SELECT seq, occurred_at, kind, citizen_ref, client_id, data FROM audit.events WHERE shard = $1 ORDER BY seq', [shard]);
-  const edited = edit(rows);
+  const edited = edit(rows).sort((a, b) => a.seq - b.seq);
   await tamper(pool, 'DELETE FROM audit.events WHERE shard = $1', [shard]);
   let prev = GENESIS_HASH;
   let seq = 0;
