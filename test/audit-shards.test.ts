@@ -30,6 +30,16 @@ describe('attacks on the shards', () => {
     expect(result.shards[aliceShard]!.broken).toMatchObject({ seq: events[2]!.seq, reason: expect.stringMatching(/deleted, inserted or reordered/) });
   });
 
+  test('verified in worker threads, the result is the same, breaks included', async () => {
+    const events = await appendFor(pool, alice, 4);
+    await appendFor(pool, bob, 3);
+    await createCheckpoint(pool, fixture.key);
+    await tamper(pool, 'DELETE FROM audit.events WHERE seq = $1', [events[1]!.seq]);
+    const inThread = await verify();
+    expect(inThread.ok).toBe(false);
+    expect(await verifyChain(pool, fixture.publicKeys, { workers: { databaseUrl: fixture.db.url, threads: 2 } })).toEqual(inThread);
+  });
+
   test('an event moved to another shard with both chains rewritten and their heads moved is caught by the checkpoint', async () => {
     const events = await appendFor(pool, alice, 4);
     await appendFor(pool, bob, 2);

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../lib/config/load.ts';
 import { openDatabase } from '../../lib/db/database.ts';
@@ -5,21 +6,30 @@ import { checkpointKey, createCheckpoint, migrateAudit, purgeBefore, verifyChain
 import { publicJwks, type Jwks } from '../../lib/keys.ts';
 
 /**
- * `passerelle audit verify` — checks the signed checkpoints, then walks every shard's chain (several at once),
- *   one line per shard: its events and head, or its first broken link;
+ * `passerelle audit verify [--threads N]` — checks the signed checkpoints, then walks every shard's chain in N
+ *   worker threads (default: up to 4, one per core), one line per shard: its events and head, or its first broken link;
  * `passerelle audit checkpoint` — signs every shard's head (their Merkle root) with the broker's key;
  * `passerelle audit purge [--before YYYY-MM-DD]` — retention purge, shard by shard, up to the last checkpoint
  *   before that date (default: `audit.retentionDays` ago).
  * Uses DATABASE_URL (or the embedded database when the platform is not running).
  */
-/** Shards `verify` walks at once: the database reads some while this process hashes another. */
-const VERIFY_CONCURRENCY = 4;
+/** Worker threads `verify` hashes in by default: one core each (hashing bounds it). */
+const DEFAULT_THREADS = Math.min(4, os.availableParallelism());
 
 export async function run(args: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { before: { type: 'string' } } });
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { before: { type: 'string' }, threads: { type: 'string' } } });
   const action = positionals[0];
   if (!action || !['verify', 'checkpoint', 'purge'].includes(action)) {
-    console.error('usage: passerelle audit <verify|checkpoint|purge [--before YYYY-MM-DD]>');
+    console.error('usage: passerelle audit <verify [--threads N]|checkpoint|purge [--before YYYY-MM-DD]>');
+    return 2;
+  }
+  const threads = values.threads === undefined ? DEFAULT_THREADS : Number(values.threads);
+  if (action !== 'verify' && values.threads !== undefined) {
+    console.error('--threads only applies to verify');
+    return 2;
+  }
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
+    console.error(`--threads must be a whole number from 1 to 64, got "${values.threads}"`);
     return 2;
   }
   if (action !== 'purge' && values.before !== undefined) {
@@ -29,11 +39,11 @@ export async function run(args: string[]): Promise<number> {
   const config = loadConfig();
   const brokerKeys = config.secretJson<Jwks>(config.broker.keys, 'broker.keys');
   const database = await openDatabase({ databaseUrl: config.database.url, embeddedDataDir: config.database.url ? undefined : `${config.dir}/${config.database.embeddedDataDir}` });
-  const pool = database.pool({ max: VERIFY_CONCURRENCY + 1, applicationName: 'passerelle-audit' });
+  const pool = database.pool({ max: 2, applicationName: 'passerelle-audit' });
   try {
     await migrateAudit(pool, config.audit);
     if (action === 'verify') {
-      const result = await verifyChain(pool, publicJwks(brokerKeys).keys, { concurrency: VERIFY_CONCURRENCY });
+      const result = await verifyChain(pool, publicJwks(brokerKeys).keys, { workers: { databaseUrl: database.url, threads } });
       for (const line of verificationLines(result)) (result.ok ? console.log : console.error)(line);
       return result.ok ? 0 : 1;
     }

@@ -2,12 +2,14 @@ import type { JWK } from 'jose';
 import type { Pool } from '../db/database.ts';
 import { checkCheckpoints, type Broken } from './verify-checkpoints.ts';
 import { verifyShard, type ShardVerification } from './verify-shard.ts';
+import { verifyInWorkers } from './verify-workers.ts';
 
 /**
  * `audit verify`: every signed checkpoint (signature, Merkle root, the heads stored beside
  * it), then each shard's chain against its head and the heads valid checkpoints signed for
  * it, several shards at once (each on its own connection: the database reads one while
- * this process hashes another), and no event outside a known shard. Each shard stops at
+ * this process hashes another; or in worker threads, one core each), and no event outside
+ * a known shard. Each shard stops at
  * its first broken link; the others are still checked.
  */
 export interface Verification {
@@ -28,6 +30,11 @@ export type { Broken, ShardVerification };
 export interface VerifyOptions {
   /** Shards verified at once; the pool must allow as many connections. Default 4. */
   concurrency?: number;
+  /**
+   * Verify the shards in `threads` worker threads instead, each on its own connection to
+   * `databaseUrl`: hashing is what bounds verification, and a thread uses one core.
+   */
+  workers?: { databaseUrl: string; threads: number };
 }
 
 export async function verifyChain(pool: Pool, publicKeys: readonly JWK[], options: VerifyOptions = {}): Promise<Verification> {
@@ -35,7 +42,9 @@ export async function verifyChain(pool: Pool, publicKeys: readonly JWK[], option
   const { rows } = await pool.query<{ shard: number }>('SELECT shard FROM audit.shards ORDER BY shard');
   const known = rows.map((r) => r.shard);
 
-  const shards = await mapConcurrently(known, options.concurrency ?? 4, (shard) => verifyShard(pool, shard, checkpoints.signed.get(shard) ?? []));
+  const shards = options.workers
+    ? await verifyInWorkers(options.workers.databaseUrl, known.map((shard) => ({ shard, signed: checkpoints.signed.get(shard) ?? [] })), options.workers.threads)
+    : await mapConcurrently(known, options.concurrency ?? 4, (shard) => verifyShard(pool, shard, checkpoints.signed.get(shard) ?? []));
   const broken = [
     ...checkpoints.broken,
     ...[...checkpoints.signed.keys()].filter((shard) => !known.includes(shard))
