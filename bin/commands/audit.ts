@@ -5,17 +5,18 @@ import { openDatabase } from '../../lib/db/database.ts';
 import { checkpointKey, createCheckpoint, migrateAudit, purgeBefore, verifyChain, type Broken, type Verification } from '../../lib/audit/index.ts';
 import { publicJwks, type Jwks } from '../../lib/keys.ts';
 
+/** Worker threads `verify` hashes in by default: one core each (hashing bounds it). */
+const DEFAULT_THREADS = Math.min(4, os.availableParallelism());
+
 /**
  * `passerelle audit verify [--threads N]` — checks the signed checkpoints, then walks every shard's chain in N
  *   worker threads (default: up to 4, one per core), one line per shard: its events and head, or its first broken link;
  * `passerelle audit checkpoint` — signs every shard's head (their Merkle root) with the broker's key;
  * `passerelle audit purge [--before YYYY-MM-DD]` — retention purge, shard by shard, up to the last checkpoint
  *   before that date (default: `audit.retentionDays` ago).
- * Uses DATABASE_URL (or the embedded database when the platform is not running).
+ * Uses DATABASE_URL (or the embedded database when the platform is not running), and applies `audit.shards`
+ * to it as every process does at start-up.
  */
-/** Worker threads `verify` hashes in by default: one core each (hashing bounds it). */
-const DEFAULT_THREADS = Math.min(4, os.availableParallelism());
-
 export async function run(args: string[]): Promise<number> {
   const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { before: { type: 'string' }, threads: { type: 'string' } } });
   const action = positionals[0];

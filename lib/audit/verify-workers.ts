@@ -13,17 +13,21 @@ export interface ShardTask { shard: number; signed: readonly SignedHead[] }
 
 export async function verifyInWorkers(databaseUrl: string, tasks: readonly ShardTask[], threads: number): Promise<ShardVerification[]> {
   const results: ShardVerification[] = new Array(tasks.length);
+  const workers: Worker[] = [];
   let next = 0;
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(threads, tasks.length)) }, () => new Promise<void>((resolve, reject) => {
+  const all = Promise.all(Array.from({ length: Math.max(1, Math.min(threads, tasks.length)) }, () => new Promise<void>((resolve, reject) => {
     // The worker is TypeScript like the rest: processes started through tsx pass its loader on; others get it.
     const worker = new Worker(WORKER, {
       workerData: { databaseUrl },
       ...(process.execArgv.some((arg) => arg.includes('tsx')) ? {} : { execArgv: ['--import', 'tsx'] }),
     });
+    workers.push(worker);
     let current = -1;
+    let finished = false;
     const send = () => {
       if (next >= tasks.length) {
-        void worker.terminate().then(() => resolve());
+        finished = true;
+        resolve();
         return;
       }
       current = next++;
@@ -31,7 +35,6 @@ export async function verifyInWorkers(databaseUrl: string, tasks: readonly Shard
     };
     worker.on('message', (message: { result?: ShardVerification; error?: string }) => {
       if (message.error !== undefined) {
-        void worker.terminate();
         reject(new Error(`audit verify of shard ${tasks[current]!.shard}: ${message.error}`));
         return;
       }
@@ -39,7 +42,14 @@ export async function verifyInWorkers(databaseUrl: string, tasks: readonly Shard
       send();
     });
     worker.on('error', reject);
+    worker.on('exit', (code) => { if (!finished) reject(new Error(`an audit verify worker stopped (exit code ${code})`)); });
     worker.once('online', send);
   })));
+  try {
+    await all;
+  } finally {
+    // After a failure, the other workers stop too.
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
   return results;
 }
