@@ -53,8 +53,8 @@ export function recordedOf(row: AppendedRow): RecordedEvent {
  * written to (the citizen's) stays locked until that transaction ends, which serializes
  * the appenders of that shard: append last, just before committing, and record one
  * citizen's events per transaction (shards are locked in order within one call, not
- * across calls: two calls in one transaction, for two citizens, could deadlock with
- * another transaction doing the same the other way round).
+ * across calls: two calls in one transaction, for two citizens, could meet another
+ * transaction doing the same the other way round, and PostgreSQL would abort one).
  */
 export async function appendEvents(client: PoolClient, events: readonly AuditEvent[]): Promise<RecordedEvent[]> {
   if (!events.length) return [];
