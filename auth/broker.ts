@@ -65,7 +65,7 @@ export async function startBroker({ config, database, logger }: ComponentContext
   const log = logger.child({ component: 'broker' });
   const pool = database.pool({ applicationName: 'passerelle-broker' });
   await migrate(pool, 'auth', new URL('./migrations/', import.meta.url));
-  await migrateAudit(pool, config.audit.partitionsAhead);
+  await migrateAudit(pool, config.audit);
 
   // Listen first: with a port override (tests: 0) the URL, and so the issuer, is known only now.
   const server = createServer();

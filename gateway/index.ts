@@ -42,7 +42,7 @@ export const startGateway: StartComponent = async ({ config, database, logger },
   // Migrations, partitions and revocation polls; the exchange recorder has its own connections.
   const pool = database.pool({ max: 2, applicationName: 'passerelle-gateway' });
   await migrate(pool, 'gateway', MIGRATIONS_DIR);
-  await migrateAudit(pool, config.audit.partitionsAhead);
+  await migrateAudit(pool, config.audit);
   const auditPool = database.pool({ max: settings.audit.concurrency, applicationName: 'passerelle-gateway-audit' });
   const exchanges = new ExchangeRecorder(auditPool, {
     ...settings.audit,

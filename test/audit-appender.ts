@@ -27,18 +27,20 @@ if (role === 'gateway') {
   // Requests arrive in bursts, as under load.
   for (let burst = 0; burst < count; burst += 25) {
     const results = await Promise.allSettled(Array.from({ length: Math.min(25, count - burst) }, (_, i) => recorder.record({
-      occurredAt: new Date(), requestId: `${id}-${burst + i}`, clientId: 'parking-nimes', providers: ['dgfip'], fields: ['Citizen.taxAddress'],
+      // Most exchanges are a citizen's; those refused before the token was read are nobody's.
+      occurredAt: new Date(), requestId: `${id}-${burst + i}`, citizenRef: i % 5 ? `${id}-citizen-${i}` : undefined, clientId: 'parking-nimes', providers: ['dgfip'], fields: ['Citizen.taxAddress'],
       scopes: ['dgfip_adresse_fiscale'], outcome: 'success', httpStatus: 200, errorCodes: [], durationMs: 1,
     })));
     for (const r of results) if (r.status === 'fulfilled') committed++; else failed++;
   }
 } else {
-  // Each sign-in: an action row and its event in one transaction; two events per transaction.
+  // Each sign-in: an action row and its citizen's two events in one transaction (citizens of many shards).
   const results = await Promise.allSettled(Array.from({ length: count / 2 }, (_, i) => inTransaction(pool, async (client) => {
     await client.query('INSERT INTO public.audit_test_actions (writer, n) VALUES ($1, $2)', [id, i]);
+    const citizenRef = `${id}-citizen-${i % 40}`;
     await appendEvents(client, [
-      { kind: 'broker.sign_in', citizenRef: `${id}-citizen`, data: { requestId: `${id}-${2 * i}` } },
-      { kind: 'broker.consent_given', citizenRef: `${id}-citizen`, data: { requestId: `${id}-${2 * i + 1}` } },
+      { kind: 'broker.sign_in', citizenRef, data: { requestId: `${id}-${2 * i}` } },
+      { kind: 'broker.consent_given', citizenRef, data: { requestId: `${id}-${2 * i + 1}` } },
     ]);
   })));
   for (const r of results) if (r.status === 'fulfilled') committed += 2; else failed += 2;

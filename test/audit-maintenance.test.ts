@@ -1,6 +1,7 @@
 import { loadPlatformConfig } from '../bin/config.ts';
 import { inTransaction, type Pool } from '../lib/db/database.ts';
-import { appendEvents, CheckpointSigner, checkpointKey, ensurePartitions, migrateAudit, type SigningKey } from '../lib/audit/index.ts';
+import { appendEvents, CheckpointSigner, checkpointKey, DEFAULT_SHARD_COUNT, ensurePartitions, migrateAudit, shardOf, type SigningKey } from '../lib/audit/index.ts';
+import { resetAudit, tamper } from './helpers/audit-trail.ts';
 import type { Jwks } from '../lib/keys.ts';
 import { purgeCutoff, run as auditCommand } from '../bin/commands/audit.ts';
 import { createTestDatabase, type TestDatabase } from '../harness/database.ts';
@@ -20,18 +21,14 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-async function reset(): Promise<void> {
-  await inTransaction(pool, async (client) => {
-    await client.query('SET LOCAL session_replication_role = replica');
-    await client.query('DELETE FROM audit.events');
-    await client.query('DELETE FROM audit.checkpoints');
-    await client.query("UPDATE audit.chain_head SET seq = 0, hash = repeat('0', 64)");
-    await client.query("UPDATE audit.chain_anchor SET seq = 0, hash = repeat('0', 64)");
-  });
-}
+const reset = () => resetAudit(pool);
 
-const append = (n: number, occurredAt?: Date) => inTransaction(pool, (c) => appendEvents(c, Array.from({ length: n }, (_, i) => ({ kind: 'test.event', data: { i }, ...(occurredAt ? { occurredAt } : {}) }))));
-const checkpointSeqs = async () => (await pool.query<{ seq: number }>('SELECT seq FROM audit.checkpoints ORDER BY seq')).rows.map((r) => r.seq);
+/** `n` events of one citizen (one shard); returns their seqs. */
+const append = async (n: number, occurredAt?: Date, citizenRef = 'citizen-a') => (await inTransaction(pool, (c) => appendEvents(c, Array.from({ length: n }, (_, i) => (
+  { kind: 'test.event', citizenRef, data: { i }, ...(occurredAt ? { occurredAt } : {}) }))))).map((e) => e.seq);
+/** The head of citizen-a's shard in each checkpoint, in signing order. */
+const checkpointSeqs = async () => (await pool.query<{ seq: number }>(
+  'SELECT h.seq FROM audit.checkpoints c JOIN audit.checkpoint_heads h ON h.checkpoint_id = c.id AND h.shard = $1 ORDER BY c.id', [shardOf('citizen-a', DEFAULT_SHARD_COUNT)])).rows.map((r) => r.seq);
 
 /** Runs `passerelle audit …` against the test database; returns its exit code and output. */
 async function cli(args: string[]): Promise<{ code: number; out: string }> {
@@ -54,18 +51,21 @@ describe('periodic signed checkpoints', () => {
 
   test('one when the chain moved and the last is old enough; none while idle or too recent', async () => {
     const signer = new CheckpointSigner(pool, key, { intervalSeconds: 3600 });
-    expect(await signer.tick()).toBeNull(); // empty chain
-    await append(3);
-    expect(await signer.tick()).toMatchObject({ seq: 3 });
+    expect(await signer.tick()).toBeNull(); // every shard empty
+    const first = await append(3);
+    expect(await signer.tick()).toMatchObject({ created: true, heads: expect.any(Array) });
     expect(await signer.tick()).toBeNull(); // unchanged
-    await append(2);
+    const second = await append(2, undefined, 'citizen-b');
     expect(await signer.tick()).toBeNull(); // moved, but the last checkpoint is not an hour old
-    expect(await new CheckpointSigner(pool, key, { intervalSeconds: 0 }).tick()).toMatchObject({ seq: 5 });
-    expect(await checkpointSeqs()).toEqual([3, 5]);
+    expect(await new CheckpointSigner(pool, key, { intervalSeconds: 0 }).tick()).toMatchObject({ created: true });
+    expect(await new CheckpointSigner(pool, key, { intervalSeconds: 0 }).tick()).toBeNull(); // no shard moved since
+    expect(await checkpointSeqs()).toEqual([first[2], first[2]]);
+    const { rows } = await pool.query('SELECT h.seq FROM audit.checkpoint_heads h WHERE h.shard = $1 ORDER BY h.checkpoint_id', [shardOf('citizen-b', DEFAULT_SHARD_COUNT)]);
+    expect(rows.map((r) => r.seq).at(-1)).toBe(second[1]);
   });
 
   test('several brokers: one signer at a time (advisory lock), one checkpoint per round', async () => {
-    await append(4);
+    const seqs = await append(4);
     // (On the embedded database every connection shares one session, whose transactions run one
     // after the other: a held transaction blocks everyone, and that serialization is the exclusion.)
     if (!db.embedded) {
@@ -83,21 +83,46 @@ describe('periodic signed checkpoints', () => {
     const brokers = Array.from({ length: 4 }, () => new CheckpointSigner(db.pool({ max: 1 }), key, { intervalSeconds: 0 }));
     const signed = (await Promise.all(brokers.map((b) => b.tick()))).filter(Boolean);
     expect(signed).toHaveLength(1);
-    expect(await checkpointSeqs()).toEqual([4]);
+    expect(await checkpointSeqs()).toEqual([seqs[3]]);
   });
 
   test('the timer signs while running and stops cleanly', async () => {
     const signer = new CheckpointSigner(pool, key, { intervalSeconds: 1 });
     signer.start();
+    let seqs: number[] = [];
     try {
-      await append(2);
+      seqs = await append(2);
       await new Promise((r) => setTimeout(r, 2500));
-      expect(await checkpointSeqs()).toEqual([2]);
+      expect(await checkpointSeqs()).toEqual([seqs[1]]);
     } finally {
       await signer.stop();
     }
     const { code, out } = await cli(['verify']);
-    expect([code, out]).toEqual([0, 'audit chain OK: 2 events, 1 signed checkpoints']);
+    expect(code).toBe(0);
+    expect(out.split('\n')).toEqual([
+      ...Array.from({ length: DEFAULT_SHARD_COUNT }, (_, shard) => (shard === shardOf('citizen-a', DEFAULT_SHARD_COUNT) ? `shard ${shard}: OK, 2 events, head at event ${seqs[1]}` : `shard ${shard}: OK, 0 events`)),
+      `audit chain OK: 2 events in ${DEFAULT_SHARD_COUNT} shards, 1 signed checkpoints`,
+    ]);
+  });
+});
+
+describe('passerelle audit checkpoint and verify, shard by shard', () => {
+  beforeEach(reset);
+
+  test('checkpoint signs every head once; verify names the broken shard and the link, and exits 1', async () => {
+    expect(await cli(['checkpoint'])).toEqual({ code: 0, out: 'nothing to sign: every shard is empty' });
+    const seqs = await append(3);
+    const shard = shardOf('citizen-a', DEFAULT_SHARD_COUNT);
+    const signed = await cli(['checkpoint']);
+    expect(signed).toEqual({ code: 0, out: expect.stringMatching(new RegExp(`^checkpoint \\d+ signed: the heads of ${DEFAULT_SHARD_COUNT} shards \\(Merkle root [0-9a-f]{64}\\)\n  shard ${shard}: head at event ${seqs[2]}$`)) });
+    expect((await cli(['checkpoint'])).out).toMatch(/were already signed at .*: nothing new to sign/);
+    await tamper(pool, `UPDATE audit.events SET data = '{"i": 9}' WHERE seq = $1`, [seqs[1]]);
+    const { code, out } = await cli(['verify']);
+    expect(code).toBe(1);
+    const lines = out.split('\n');
+    expect(lines[shard]).toBe(`shard ${shard}: BROKEN at event ${seqs[1]}: its content does not match its hash: altered (1 events verified before it)`);
+    expect(lines.filter((l) => l.includes('BROKEN'))).toHaveLength(2);
+    expect(lines.at(-1)).toBe(`audit chain BROKEN: 1 problem, the first at shard ${shard}, event ${seqs[1]}: its content does not match its hash: altered`);
   });
 });
 
@@ -109,18 +134,19 @@ describe('retention with passerelle audit purge', () => {
     expect(purgeCutoff(undefined, 365, now)).toEqual(new Date('2025-11-25T12:00:00Z'));
     expect(purgeCutoff('2026-01-01', 365, now)).toEqual(new Date('2026-01-01T00:00:00Z'));
     expect(purgeCutoff('last year', 365, now)).toBeNull();
-    expect(loadPlatformConfig({ env: {} }).audit).toEqual({ checkpointIntervalSeconds: 300, retentionDays: 365, partitionsAhead: 3 });
+    expect(loadPlatformConfig({ env: {} }).audit).toEqual({ checkpointIntervalSeconds: 300, retentionDays: 365, partitionsAhead: 3, shards: DEFAULT_SHARD_COUNT });
   });
 
   test('purges up to the last signed checkpoint older than the retention, and the rest still verifies', async () => {
     const old = new Date(Date.now() - 400 * 86_400_000);
-    await append(5, old);
+    const signed = await append(5, old);
     await new CheckpointSigner(pool, key, { intervalSeconds: 0 }).tick();
     await append(2, old); // older than the retention, but after the last checkpoint: kept
     await append(3);
     const purge = await cli(['purge']);
-    expect(purge).toEqual({ code: 0, out: expect.stringMatching(/\(audit\.retentionDays: 365\): 5 removed; the chain now starts after signed checkpoint 5$/) });
-    expect(await cli(['verify'])).toEqual({ code: 0, out: 'audit chain OK: 5 events, 1 signed checkpoints' });
+    expect(purge).toEqual({ code: 0, out: expect.stringMatching(new RegExp(`\\(audit\\.retentionDays: 365\\): 5 removed in 1 of ${DEFAULT_SHARD_COUNT} shards\n`
+      + `  shard ${shardOf('citizen-a', DEFAULT_SHARD_COUNT)}: 5 removed; its chain now starts after signed event ${signed[4]}$`)) });
+    expect(await cli(['verify'])).toEqual({ code: 0, out: expect.stringMatching(new RegExp(`\naudit chain OK: 5 events in ${DEFAULT_SHARD_COUNT} shards, 1 signed checkpoints$`)) });
     expect(await cli(['purge', '--before', 'soon'])).toMatchObject({ code: 2 });
   });
 });

@@ -3,15 +3,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { renderAuditAppend, runAuditAppendBench, type AuditAppendReport } from '../../bench/audit-append.ts';
+import { renderAuditVerify, runAuditVerifyBench, type AuditVerifyReport } from '../../bench/audit-verify.ts';
 import type { LoadResult } from '../../bench/load.ts';
 import { runBench, type BenchReport } from '../../bench/run.ts';
 
 /**
  * `passerelle bench [--duration S] [--warmup S] [--connections N] [--citizens N]
  * [--sample N] [--rounds N] [--no-token-cache] [--database-url URL] [--set gateway.key=value]…
- * [--audit-appends N] [--audit-callers N] [--only gateway|audit]`:
+ * [--audit-appends N] [--audit-callers N] [--audit-verify-events N (0: none)] [--only gateway|audit]`:
  * full stack vs bare @apollo/gateway on the parking operation (bench/run.ts), then the
- * cost of one audit-chain append against a plain INSERT (bench/audit-append.ts).
+ * cost of one audit-chain append against a plain INSERT (bench/audit-append.ts) and `audit verify`'s
+ * throughput on a large trail (bench/audit-verify.ts).
  * Needs a PostgreSQL server (DATABASE_URL) or a prepared database (--database-url).
  */
 const TARGET = { throughput: 0.85, p99: 1.3 };
@@ -31,6 +33,7 @@ export async function run(args: string[]): Promise<number> {
       set: { type: 'string', multiple: true },
       'audit-appends': { type: 'string', default: '2000' },
       'audit-callers': { type: 'string', default: '32' },
+      'audit-verify-events': { type: 'string', default: '1000000' },
       only: { type: 'string' },
     },
   });
@@ -67,16 +70,22 @@ export async function run(args: string[]): Promise<number> {
   if (gateway) console.log(`\n${render(gateway, values['no-token-cache'] ? 'off' : 'on')}`);
 
   let audit: AuditAppendReport | undefined;
+  let auditVerify: AuditVerifyReport | undefined;
   if (values.only !== 'gateway') {
     const serverUrl = values['database-url'] ?? process.env.DATABASE_URL;
     if (!serverUrl) throw new Error('the audit section needs a PostgreSQL server: set DATABASE_URL or --database-url');
     audit = await runAuditAppendBench(serverUrl, { appends: number('audit-appends'), callers: number('audit-callers') }, (line) => console.log(line));
     console.log(`\n${renderAuditAppend(audit)}`);
+    const verifyEvents = values['audit-verify-events'] === '0' ? 0 : number('audit-verify-events');
+    if (verifyEvents) {
+      auditVerify = await runAuditVerifyBench(serverUrl, { events: verifyEvents }, (line) => console.log(line));
+      console.log(`\n${renderAuditAppend(audit)}\n\n${renderAuditVerify(auditVerify)}`);
+    }
   }
 
   mkdirSync(logDir, { recursive: true });
   const file = join(logDir, `result-${new Date(started).toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ ...gateway, audit }, null, 2));
+  writeFileSync(file, JSON.stringify({ ...gateway, audit, auditVerify }, null, 2));
   console.log(`\nfull report: ${file}${gateway ? ` (server logs in ${logDir})` : ''}`);
   const failures = gateway ? [gateway.bare, gateway.full, gateway.direct].filter((r) => r.non2xx || r.errors || r.timeouts) : [];
   if (failures.length) {

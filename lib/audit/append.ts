@@ -10,10 +10,11 @@ export interface AuditEvent {
   occurredAt?: Date;
 }
 
-export interface RecordedEvent { seq: number; hash: string }
+/** Where an event went: its shard, its seq (unique across shards) and its hash in that shard's chain. */
+export interface RecordedEvent { shard: number; seq: number; hash: string }
 
 /**
- * One event as `audit.append` (lib/audit/migrations/003_append_in_database.sql) takes it: its columns, its
+ * One event as `audit.append` (lib/audit/migrations/004_shards.sql) takes it: its columns, its
  * chain body (chain.ts `chainBody`), and for writers that answer within a time limit a
  * deadline past which it must not be written.
  */
@@ -34,23 +35,26 @@ export function toAppendInput(event: AuditEvent, deadline?: number): Record<stri
   };
 }
 
-/** `audit.append`'s rows: the index in the batch of each event written, its seq and hash. */
-export interface AppendedRow { idx: number; event_seq: string | number; event_hash: string }
+/** `audit.append`'s rows: the index in the batch of each event written, its shard, seq and hash. */
+export interface AppendedRow { idx: number; event_shard: number; event_seq: string | number; event_hash: string }
 
 /** The call to `audit.append` on `batch` (a parameter like `$1`, or an escaped literal). */
 export function appendCall(batch: string): string {
-  return `SELECT idx, event_seq, event_hash FROM audit.append(${batch}::jsonb)`;
+  return `SELECT idx, event_shard, event_seq, event_hash FROM audit.append(${batch}::jsonb)`;
 }
 
 export function recordedOf(row: AppendedRow): RecordedEvent {
-  return { seq: Number(row.event_seq), hash: row.event_hash };
+  return { shard: row.event_shard, seq: Number(row.event_seq), hash: row.event_hash };
 }
 
 /**
  * Appends events to the chain inside the caller's transaction (`client` must be in
- * one): the action and its record commit together or not at all. The chain head row
- * stays locked until that transaction ends, which serializes appenders: append last,
- * just before committing.
+ * one): the action and its record commit together or not at all. The head of each shard
+ * written to (the citizen's) stays locked until that transaction ends, which serializes
+ * the appenders of that shard: append last, just before committing, and record one
+ * citizen's events per transaction (shards are locked in order within one call, not
+ * across calls: two calls in one transaction, for two citizens, could meet another
+ * transaction doing the same the other way round, and PostgreSQL would abort one).
  */
 export async function appendEvents(client: PoolClient, events: readonly AuditEvent[]): Promise<RecordedEvent[]> {
   if (!events.length) return [];

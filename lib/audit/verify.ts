@@ -1,72 +1,87 @@
 import type { JWK } from 'jose';
 import type { Pool } from '../db/database.ts';
-import { linkHash } from './chain.ts';
-import { verifyCheckpointSignature } from './checkpoint.ts';
+import { checkCheckpoints, type Broken } from './verify-checkpoints.ts';
+import { verifyShard, type ShardVerification } from './verify-shard.ts';
+import { verifyInWorkers } from './verify-workers.ts';
 
 /**
- * Walks the whole chain from its anchor, in seq order, recomputing each link, then
- * checks the head and every signed checkpoint. Stops at the first broken link and
- * says where and why.
+ * `audit verify`: every signed checkpoint (signature, Merkle root, the heads stored beside
+ * it), then each shard's chain against its head and the heads valid checkpoints signed for
+ * it, several shards at once (each on its own connection: the database reads one while
+ * this process hashes another; or in worker threads, one core each), and no event outside
+ * a known shard. Each shard stops at
+ * its first broken link; the others are still checked.
  */
 export interface Verification {
   ok: boolean;
-  /** Events checked. */
+  /** Events checked, every shard together. */
   events: number;
   checkpoints: number;
-  firstBroken?: { seq: number; reason: string };
+  /** Each shard's result, in shard order. */
+  shards: ShardVerification[];
+  /** Everything found broken: checkpoints first, then shards in order. */
+  broken: Broken[];
+  /** The first of `broken`. */
+  firstBroken?: Broken;
 }
 
-const PAGE = 5000;
+export type { Broken, ShardVerification };
 
-export async function verifyChain(pool: Pool, publicKeys: readonly JWK[]): Promise<Verification> {
-  const anchor = (await pool.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit.chain_anchor WHERE id = 1')).rows[0]!;
-  let prevSeq = anchor.seq;
-  let prevHash = anchor.hash;
-  let events = 0;
-  const hashes = new Map<number, string>(); // seq -> hash, for checkpoint checks
-  const broken = (seq: number, reason: string): Verification => ({ ok: false, events, checkpoints: 0, firstBroken: { seq, reason } });
+export interface VerifyOptions {
+  /** Shards verified at once; the pool must allow as many connections. Default 4. */
+  concurrency?: number;
+  /**
+   * Verify the shards in `threads` worker threads instead, each on its own connection to
+   * `databaseUrl`: hashing is what bounds verification, and a thread uses one core.
+   */
+  workers?: { databaseUrl: string; threads: number };
+}
 
-  const checkpoints = (await pool.query<{ seq: number; hash: string; jws: string }>('SELECT seq, hash, jws FROM audit.checkpoints ORDER BY seq')).rows;
-  const wanted = new Set(checkpoints.map((c) => c.seq));
-  if (anchor.seq > 0) {
-    // After a purge, the chain starts from a signed checkpoint: the anchor must be one.
-    const signedAnchor = checkpoints.find((c) => c.seq === anchor.seq);
-    const signed = signedAnchor && await verifyCheckpointSignature(signedAnchor.jws, publicKeys);
-    if (!signed || signed.seq !== anchor.seq || signed.hash !== anchor.hash) {
-      return broken(anchor.seq, 'the chain anchor (start after a purge) is not a validly signed checkpoint');
+export async function verifyChain(pool: Pool, publicKeys: readonly JWK[], options: VerifyOptions = {}): Promise<Verification> {
+  const checkpoints = await checkCheckpoints(pool, publicKeys);
+  const { rows } = await pool.query<{ shard: number }>('SELECT shard FROM audit.shards ORDER BY shard');
+  const known = rows.map((r) => r.shard);
+
+  const shards = options.workers
+    ? await verifyInWorkers(options.workers.databaseUrl, known.map((shard) => ({ shard, signed: checkpoints.signed.get(shard) ?? [] })), options.workers.threads)
+    : await mapConcurrently(known, options.concurrency ?? 4, (shard) => verifyShard(pool, shard, checkpoints.signed.get(shard) ?? []));
+  const broken = [
+    ...checkpoints.broken,
+    ...[...checkpoints.signed.keys()].filter((shard) => !known.includes(shard))
+      .map((shard): Broken => ({ shard, reason: `checkpoints signed the head of shard ${shard}, which has no head row any more: deleted` })),
+    ...(await unknownShards(pool, known)).map((shard): Broken => ({ shard, reason: `events in shard ${shard}, which has no head row: inserted` })),
+    ...shards.flatMap((s) => (s.broken ? [s.broken] : [])),
+  ].sort((a, b) => (a.shard ?? -1) - (b.shard ?? -1));
+  return {
+    ok: broken.length === 0,
+    events: shards.reduce((sum, s) => sum + s.events, 0),
+    checkpoints: checkpoints.count,
+    shards,
+    broken,
+    ...(broken.length ? { firstBroken: broken[0] } : {}),
+  };
+}
+
+/** The shards of `audit.events` that `known` lacks (a loose index scan: one probe per distinct shard). */
+async function unknownShards(pool: Pool, known: readonly number[]): Promise<number[]> {
+  const { rows } = await pool.query<{ shard: number }>(
+    `WITH RECURSIVE present AS (
+       SELECT min(shard) AS shard FROM audit.events
+       UNION ALL
+       SELECT (SELECT min(shard) FROM audit.events WHERE shard > present.shard) FROM present WHERE present.shard IS NOT NULL)
+     SELECT shard FROM present WHERE shard IS NOT NULL AND shard <> ALL ($1::smallint[])`, [known]);
+  return rows.map((r) => r.shard);
+}
+
+/** `work` over `items`, at most `concurrency` at a time; results in the order of `items`. */
+async function mapConcurrently<T, R>(items: readonly T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]!);
     }
-  }
-
-  for (;;) {
-    const { rows } = await pool.query<{ seq: number; occurred_at: Date; kind: string; citizen_ref: string | null; client_id: string | null; data: Record<string, never>; prev_hash: string; hash: string }>(
-      'SELECT seq, occurred_at, kind, citizen_ref, client_id, data, prev_hash, hash FROM audit.events WHERE seq > $1 ORDER BY seq LIMIT $2',
-      [prevSeq, PAGE]);
-    if (!rows.length) break;
-    for (const row of rows) {
-      if (row.seq !== prevSeq + 1) return broken(prevSeq + 1, `event ${prevSeq + 1} is missing (next is ${row.seq}): deleted`);
-      if (row.prev_hash !== prevHash) return broken(row.seq, 'its previous-hash does not match the event before it: events inserted, deleted or reordered');
-      const expected = linkHash(prevHash, { seq: row.seq, occurredAt: row.occurred_at, kind: row.kind, citizenRef: row.citizen_ref, clientId: row.client_id, data: row.data });
-      if (row.hash !== expected) return broken(row.seq, 'its content does not match its hash: altered');
-      if (wanted.has(row.seq)) hashes.set(row.seq, row.hash);
-      prevSeq = row.seq;
-      prevHash = row.hash;
-      events++;
-    }
-  }
-
-  const head = (await pool.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit.chain_head WHERE id = 1')).rows[0]!;
-  if (head.seq !== prevSeq || head.hash !== prevHash) {
-    return broken(prevSeq + 1, `the chain ends at ${prevSeq} but its head says ${head.seq}: events at the end were deleted`);
-  }
-  for (const checkpoint of checkpoints) {
-    const signed = await verifyCheckpointSignature(checkpoint.jws, publicKeys);
-    if (!signed || signed.seq !== checkpoint.seq || signed.hash !== checkpoint.hash) {
-      return broken(checkpoint.seq, 'a checkpoint signature is invalid or does not match its row');
-    }
-    if (checkpoint.seq <= anchor.seq) continue;
-    const actual = hashes.get(checkpoint.seq);
-    if (actual === undefined) return broken(checkpoint.seq, `a signed checkpoint covers event ${checkpoint.seq}, which is missing: deleted`);
-    if (actual !== checkpoint.hash) return broken(checkpoint.seq, 'the chain differs from the signed checkpoint: rewritten');
-  }
-  return { ok: true, events, checkpoints: checkpoints.length };
+  }));
+  return results;
 }

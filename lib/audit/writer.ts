@@ -12,16 +12,17 @@ import { appendCall, recordedOf, toAppendInput, type AppendedRow, type AuditEven
  * With `timeoutMs`, an event must be committed within that time of `record()`:
  * - every statement of the batch's transaction runs under `SET LOCAL statement_timeout`,
  *   so PostgreSQL itself cancels a write that waits too long (a lock, a slow disk);
- * - each event carries a deadline, checked inside the transaction once the chain-head
- *   lock is held, against the database clock: an event past it is not written at all
+ * - each event carries a deadline, checked inside the transaction once the head locks
+ *   of its shards are held, against the database clock: an event past it is not written at all
  *   (it may have waited outside PostgreSQL: in this queue, in the embedded database's);
  * - a backstop timer rejects `record()` if nothing came back 2 s after the deadline
  *   (a connection that hangs). Only there could a commit still land after the caller
  *   gave up; gateway and database clocks must agree within a second or so (NTP).
  *
- * One round trip per batch: BEGIN, SET LOCAL, `audit.append` (which locks the head,
- * chains and writes in the database) and COMMIT go as one simple query, so the head lock
- * is never held while this process's event loop is busy elsewhere.
+ * One round trip per batch: BEGIN, SET LOCAL, `audit.append` (which locks the heads of
+ * the shards the batch's events go to, chains and writes in the database) and COMMIT go
+ * as one simple query, so no head lock is held while this process's event loop is busy
+ * elsewhere.
  */
 export interface AuditWriterOptions {
   /** Events per transaction at most. */
@@ -30,9 +31,9 @@ export interface AuditWriterOptions {
   timeoutMs?: number;
   /**
    * Batches in flight at once (each on its own connection; the pool must allow as
-   * many). The database orders them at the head lock, held only for its own work: a
-   * second batch goes out while the first one's answer travels back, instead of
-   * waiting for it. Default 1.
+   * many). The database orders them at the shard heads they share, each held only for
+   * its own work: a second batch goes out while the first one's answer travels back,
+   * instead of waiting for it. Default 1.
    */
   concurrency?: number;
   /** Called after each committed batch: events in it, seconds from BEGIN to COMMIT. */

@@ -147,7 +147,7 @@ export const gatewayErrors = defineErrors('gateway', {
   EXCHANGE_LOG_UNAVAILABLE: {
     status: 503,
     message: { fr: "L'échange n'a pas pu être journalisé ; aucune donnée n'est transmise.", en: 'The exchange could not be logged; no data is returned.' },
-    description: 'Every exchange is recorded in the audit chain before the response leaves; when it cannot be recorded within `gateway.audit.writeTimeoutMs` (database down, chain head held), the data is withheld and the event is never committed later.',
+    description: 'Every exchange is recorded in the audit chain before the response leaves; when it cannot be recorded within `gateway.audit.writeTimeoutMs` (database down, a shard head held), the data is withheld and the event is never committed later.',
   },
   GATEWAY_NOT_READY: {
     status: 503,

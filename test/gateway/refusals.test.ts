@@ -200,7 +200,7 @@ describe('when the exchange cannot be recorded in the audit chain', () => {
     try {
       await blocker.query('BEGIN');
       // Another appender holding the chain head past the write timeout.
-      await blocker.query('SELECT 1 FROM audit.chain_head WHERE id = 1 FOR UPDATE');
+      await blocker.query('SELECT 1 FROM audit.shards FOR UPDATE'); // every shard's head
       const { status, json } = await gw.post({ query: ME }, token, { 'x-request-id': requestId });
       expect([status, codeOf(json)]).toEqual([503, 'EXCHANGE_LOG_UNAVAILABLE']);
       expect(json.data).toBeUndefined();
