@@ -10,7 +10,7 @@ import tseslint from 'typescript-eslint';
  * - data providers (`subgraphs/`) build on `lib/` only; a provider's `seed.ts` (its sandbox
  *   records, loaded by the seeder alone) may also use `sandbox/seed/`.
  * - nothing but tests imports `test/`; benchmarks and tests share `harness/`.
- * Other rules stay minimal for now (the formatter pass comes later).
+ * Formatting is Prettier's (.prettierrc.json), checked by `npm run lint`.
  */
 export const LAYER_ZONES = [
   {
@@ -18,8 +18,16 @@ export const LAYER_ZONES = [
     from: ['./auth', './gateway', './subgraphs', './sandbox', './bin', './bench', './harness', './test', './docs'],
     message: 'lib/ is the ground floor: it imports nothing above it (the composition root in bin/ hands things in).',
   },
-  { target: './auth', from: './gateway', message: 'the broker does not import the gateway: share a contract in lib/contracts/.' },
-  { target: './gateway', from: './auth', message: 'the gateway does not import the broker: share a contract in lib/contracts/.' },
+  {
+    target: './auth',
+    from: './gateway',
+    message: 'the broker does not import the gateway: share a contract in lib/contracts/.',
+  },
+  {
+    target: './gateway',
+    from: './auth',
+    message: 'the gateway does not import the broker: share a contract in lib/contracts/.',
+  },
   {
     target: './subgraphs',
     from: ['./auth', './gateway', './bin', './bench', './harness', './test'],
@@ -36,7 +44,7 @@ export const LAYER_ZONES = [
     target: './subgraphs/*/seed.ts',
     from: './sandbox',
     except: ['./seed'],
-    message: 'a provider\'s seed.ts may use sandbox/seed/, nothing else of the sandbox.',
+    message: "a provider's seed.ts may use sandbox/seed/, nothing else of the sandbox.",
   },
   {
     target: ['./auth', './gateway', './subgraphs', './sandbox', './bin', './bench', './harness', './docs'],
@@ -66,7 +74,10 @@ export default tseslint.config(
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       'import-x/no-self-import': 'error',
       'import-x/no-duplicates': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
     },
   },
 );

@@ -19,13 +19,20 @@ export function accessibilityStatementRoutes(deps: { config: Config; pages: Brok
   const router = new Router();
   router.get(ACCESSIBILITY_STATEMENT_PATH, (ctx) => {
     const { lang } = deps.pages.kit.translator(ctx);
-    deps.pages.kit.render(ctx, `accessibility-${lang}`, {
-      conformity: CONFORMITY,
-      entity,
-      contact: contact ? { text: contact, href: contact.startsWith('https://') ? contact : `mailto:${contact}` } : undefined,
-      sandbox: deps.config.sandbox,
-      dsfrVersion: DSFR_VERSION,
-    }, (t) => ({ title: t('accessibility.title') }));
+    deps.pages.kit.render(
+      ctx,
+      `accessibility-${lang}`,
+      {
+        conformity: CONFORMITY,
+        entity,
+        contact: contact
+          ? { text: contact, href: contact.startsWith('https://') ? contact : `mailto:${contact}` }
+          : undefined,
+        sandbox: deps.config.sandbox,
+        dsfrVersion: DSFR_VERSION,
+      },
+      (t) => ({ title: t('accessibility.title') }),
+    );
   });
   return router;
 }

@@ -25,7 +25,9 @@ export interface AccountStore {
 export function createAccountStore(pool: Pool): AccountStore {
   const find = async (accountId: string): Promise<AccountRecord | undefined> => {
     const { rows } = await pool.query<{ pivot: PivotIdentity; email: string | null }>(
-      'SELECT pivot, email FROM auth.accounts WHERE account_id = $1 AND expires_at > now()', [accountId]);
+      'SELECT pivot, email FROM auth.accounts WHERE account_id = $1 AND expires_at > now()',
+      [accountId],
+    );
     const row = rows[0];
     return row ? { accountId, pivot: row.pivot, email: row.email ?? undefined } : undefined;
   };
@@ -37,7 +39,8 @@ export function createAccountStore(pool: Pool): AccountStore {
          VALUES ($1, $2::jsonb, $3, now(), now() + make_interval(secs => $4::float8))
          ON CONFLICT (account_id) DO UPDATE SET pivot = EXCLUDED.pivot, email = EXCLUDED.email,
            updated_at = now(), expires_at = GREATEST(auth.accounts.expires_at, EXCLUDED.expires_at)`,
-        [record.accountId, JSON.stringify(record.pivot), record.email ?? null, ttlSeconds]);
+        [record.accountId, JSON.stringify(record.pivot), record.email ?? null, ttlSeconds],
+      );
     },
     async findAccount(_ctx, accountId): Promise<Account | undefined> {
       const record = await find(accountId);

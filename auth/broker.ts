@@ -61,7 +61,10 @@ export interface RunningBroker extends RunningComponent {
  *     that the SP can revoke it (token-revocation.ts); revocations reach the gateways
  *     through the revocation list (grants.ts, lib/contracts/revoked-grants.ts).
  */
-export async function startBroker({ config, database, logger }: ComponentContext, options: StartOptions = {}): Promise<RunningBroker> {
+export async function startBroker(
+  { config, database, logger }: ComponentContext,
+  options: StartOptions = {},
+): Promise<RunningBroker> {
   const log = logger.child({ component: 'broker' });
   const pool = database.pool({ applicationName: 'passerelle-broker' });
   await migrate(pool, 'auth', new URL('./migrations/', import.meta.url));
@@ -83,26 +86,72 @@ export async function startBroker({ config, database, logger }: ComponentContext
     const grants = createGrantRevoker(pool);
     await warnIfNoRevocationTable(pool, log);
     const revocations = revocationPropagator(grants, log);
-    const provider = new Provider(issuer, buildConfiguration({
-      config, pool, keys: loadSigningKeys(config), accounts, contract, gatewayEncryption: loadGatewayEncryptionKey(config),
-      onGrantRevoked: revocations.adapterRevoked, pages, firstPartyClients: [dashboardClientMetadata(config, url)],
-    }));
+    const provider = new Provider(
+      issuer,
+      buildConfiguration({
+        config,
+        pool,
+        keys: loadSigningKeys(config),
+        accounts,
+        contract,
+        gatewayEncryption: loadGatewayEncryptionKey(config),
+        onGrantRevoked: revocations.adapterRevoked,
+        pages,
+        firstPartyClients: [dashboardClientMetadata(config, url)],
+      }),
+    );
     await checkClients(provider, config);
     revocations.listen(provider);
     const idps = createIdpRegistry(config, issuer);
     const trips = createIdpRoundTrips(pool, idps, config.broker.interactionTtlSeconds);
     const events = createEventRecorder(pool);
-    const idpPreferences = createIdpPreferenceStore(pool, idps.list().map((idp) => idp.name));
+    const idpPreferences = createIdpPreferenceStore(
+      pool,
+      idps.list().map((idp) => idp.name),
+    );
     const pairwiseSecret = config.secret(config.broker.pairwiseSecret, 'broker.pairwiseSecret');
     const consent = { contract, forms: createConsentForms(pool) };
-    const routes = interactionRoutes({ provider, config, pages, idps, trips, accounts, events, idpPreferences, pairwiseSecret, logger: log, consent });
+    const routes = interactionRoutes({
+      provider,
+      config,
+      pages,
+      idps,
+      trips,
+      accounts,
+      events,
+      idpPreferences,
+      pairwiseSecret,
+      logger: log,
+      consent,
+    });
 
-    for (const event of ['server_error', 'authorization.error', 'grant.error', 'end_session.error', 'backchannel.error', 'pushed_authorization_request.error', 'revocation.error', 'userinfo.error']) {
-      (provider as unknown as { on(name: string, listener: (...args: unknown[]) => void): void }).on(event, (...args: unknown[]) => {
-        const error = args.find((a) => a instanceof Error) as (Error & { error?: string; status?: number }) | undefined;
-        const level = event === 'server_error' || (error?.status ?? 500) >= 500 ? 'error' : 'info';
-        log[level]({ event, error: error?.error, description: (error as { error_description?: string } | undefined)?.error_description, err: level === 'error' ? error : undefined }, 'openid provider error');
-      });
+    for (const event of [
+      'server_error',
+      'authorization.error',
+      'grant.error',
+      'end_session.error',
+      'backchannel.error',
+      'pushed_authorization_request.error',
+      'revocation.error',
+      'userinfo.error',
+    ]) {
+      (provider as unknown as { on(name: string, listener: (...args: unknown[]) => void): void }).on(
+        event,
+        (...args: unknown[]) => {
+          const error = args.find((a) => a instanceof Error) as
+            (Error & { error?: string; status?: number }) | undefined;
+          const level = event === 'server_error' || (error?.status ?? 500) >= 500 ? 'error' : 'info';
+          log[level](
+            {
+              event,
+              error: error?.error,
+              description: (error as { error_description?: string } | undefined)?.error_description,
+              err: level === 'error' ? error : undefined,
+            },
+            'openid provider error',
+          );
+        },
+      );
     }
 
     provider.use(async (ctx, next) => {
@@ -121,7 +170,17 @@ export async function startBroker({ config, database, logger }: ComponentContext
     provider.use(pivotTokenRevocation({ registry: createPivotTokenRegistry(pool), revoker: grants, logger: log }));
     provider.use(dsfrAssets());
     provider.use(routes.routes());
-    const dashboard = createDashboard({ config, pool, pages, contract, grants, preferences: idpPreferences, issuer, url, logger: log });
+    const dashboard = createDashboard({
+      config,
+      pool,
+      pages,
+      contract,
+      grants,
+      preferences: idpPreferences,
+      issuer,
+      url,
+      logger: log,
+    });
     provider.use(dashboard.routes());
     provider.use(accessibilityStatementRoutes({ config, pages }).routes());
     server.on('request', provider.callback());
@@ -131,9 +190,14 @@ export async function startBroker({ config, database, logger }: ComponentContext
     }, SWEEP_INTERVAL_MS);
     sweeper.unref();
     // Signed checkpoints of the audit chain, one broker at a time (lib/audit/checkpoint-signer.ts).
-    const checkpoints = new CheckpointSigner(pool, await checkpointKey(config.secretJson<Jwks>(config.broker.keys, 'broker.keys')), {
-      intervalSeconds: config.audit.checkpointIntervalSeconds, logger: log,
-    });
+    const checkpoints = new CheckpointSigner(
+      pool,
+      await checkpointKey(config.secretJson<Jwks>(config.broker.keys, 'broker.keys')),
+      {
+        intervalSeconds: config.audit.checkpointIntervalSeconds,
+        logger: log,
+      },
+    );
     checkpoints.start();
 
     log.info({ url, issuer }, 'broker listening');
@@ -160,11 +224,10 @@ export async function startBroker({ config, database, logger }: ComponentContext
 async function checkClients(provider: Provider, config: ComponentContext['config']): Promise<void> {
   for (const sp of config.serviceProviders) {
     try {
-      if (!await provider.Client.find(sp.clientId)) throw new Error('not loaded');
+      if (!(await provider.Client.find(sp.clientId))) throw new Error('not loaded');
     } catch (error) {
       const detail = (error as { error_description?: string }).error_description ?? (error as Error).message;
       throw new ConfigError(`serviceProviders[${sp.clientId}]: invalid client metadata: ${detail}`);
     }
   }
 }
-

@@ -9,8 +9,14 @@ import { publicJwks, type Jwks } from '../lib/keys.ts';
 export const CLIENT_AUTH_METHODS = ['private_key_jwt', 'client_secret_post'] as const;
 
 /** Metadata the configuration file must not set directly (they have their own keys, or are forbidden). */
-const RESERVED_METADATA = ['client_id', 'client_secret', 'scope', 'require_pushed_authorization_requests', 'subject_type', 'authorization_details_types'];
-
+const RESERVED_METADATA = [
+  'client_id',
+  'client_secret',
+  'scope',
+  'require_pushed_authorization_requests',
+  'subject_type',
+  'authorization_details_types',
+];
 
 /**
  * Turns the configured service providers into oidc-provider client metadata:
@@ -26,7 +32,10 @@ export function clientMetadataFor(config: Config): ClientMetadata[] {
  * The broker's own first-party client: the citizen's dashboard (auth/dashboard/). It is
  * no service provider: the configuration cannot declare it, and no SP may take its id.
  */
-export const DASHBOARD_CLIENT = { clientId: 'passerelle-mon-compte', displayName: { fr: 'Mon compte Passerelle', en: 'My Passerelle account' } } as const;
+export const DASHBOARD_CLIENT = {
+  clientId: 'passerelle-mon-compte',
+  displayName: { fr: 'Mon compte Passerelle', en: 'My Passerelle account' },
+} as const;
 
 /** What citizens read for a client id: the SP's display name, the dashboard's, else the id itself. */
 export function clientDisplayName(config: Config, clientId: string, lang: 'fr' | 'en' = 'fr'): string {
@@ -36,21 +45,26 @@ export function clientDisplayName(config: Config, clientId: string, lang: 'fr' |
 
 function toClientMetadata(sp: ServiceProvider, config: Config): ClientMetadata {
   const where = `serviceProviders[${sp.clientId}]`;
-  if (sp.clientId === DASHBOARD_CLIENT.clientId) throw new ConfigError(`${where}: this client id is the broker's own dashboard; choose another one`);
+  if (sp.clientId === DASHBOARD_CLIENT.clientId)
+    throw new ConfigError(`${where}: this client id is the broker's own dashboard; choose another one`);
   for (const key of RESERVED_METADATA) {
-    if (key in sp.metadata) throw new ConfigError(`${where}.metadata.${key}: set it with the service provider's own key, not in metadata`);
+    if (key in sp.metadata)
+      throw new ConfigError(`${where}.metadata.${key}: set it with the service provider's own key, not in metadata`);
   }
   for (const [key, value] of Object.entries(sp.metadata)) {
-    if (key.endsWith('_alg') && value === 'none') throw new ConfigError(`${where}.metadata.${key}: "none" is never accepted`);
+    if (key.endsWith('_alg') && value === 'none')
+      throw new ConfigError(`${where}.metadata.${key}: "none" is never accepted`);
   }
   const method = (sp.metadata.token_endpoint_auth_method ?? 'private_key_jwt') as string;
   if (!CLIENT_AUTH_METHODS.includes(method as never)) {
-    throw new ConfigError(`${where}.metadata.token_endpoint_auth_method: must be one of ${CLIENT_AUTH_METHODS.join(', ')}`);
+    throw new ConfigError(
+      `${where}.metadata.token_endpoint_auth_method: must be one of ${CLIENT_AUTH_METHODS.join(', ')}`,
+    );
   }
   const metadata: ClientMetadata = {
     ...sp.metadata,
     client_id: sp.clientId,
-    client_name: sp.metadata.client_name as string | undefined ?? sp.displayName,
+    client_name: (sp.metadata.client_name as string | undefined) ?? sp.displayName,
     token_endpoint_auth_method: method as ClientMetadata['token_endpoint_auth_method'],
     grant_types: ['authorization_code'],
     response_types: ['code'],
@@ -67,14 +81,16 @@ function toClientMetadata(sp: ServiceProvider, config: Config): ClientMetadata {
     metadata.client_secret = secret;
   } else {
     if (sp.jwks) metadata.jwks = publicKeys(config.secretJson<Jwks>(sp.jwks, `${where}.jwks`), where);
-    if (!metadata.jwks && !metadata.jwks_uri) throw new ConfigError(`${where}: private_key_jwt needs jwks (or metadata.jwks_uri)`);
+    if (!metadata.jwks && !metadata.jwks_uri)
+      throw new ConfigError(`${where}: private_key_jwt needs jwks (or metadata.jwks_uri)`);
   }
   return metadata;
 }
 
 /** The SP's public keys; sandbox files hold the private halves too, which the broker must not keep. */
 function publicKeys(set: Jwks, where: string): { keys: JWK[] } {
-  if (!Array.isArray(set?.keys) || set.keys.length === 0) throw new ConfigError(`${where}.jwks: expected a JWKS with at least one key`);
+  if (!Array.isArray(set?.keys) || set.keys.length === 0)
+    throw new ConfigError(`${where}.jwks: expected a JWKS with at least one key`);
   return publicJwks(set);
 }
 

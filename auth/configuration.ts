@@ -35,7 +35,9 @@ export interface ConfigurationInputs {
   /** Page renderers for the pages oidc-provider itself shows (errors, logout). */
   pages: Pick<Configuration, 'renderError'> & {
     logoutSource: NonNullable<NonNullable<Configuration['features']>['rpInitiatedLogout']>['logoutSource'];
-    postLogoutSuccessSource: NonNullable<NonNullable<Configuration['features']>['rpInitiatedLogout']>['postLogoutSuccessSource'];
+    postLogoutSuccessSource: NonNullable<
+      NonNullable<Configuration['features']>['rpInitiatedLogout']
+    >['postLogoutSuccessSource'];
   };
 }
 
@@ -162,10 +164,19 @@ function signInPolicy() {
   const { Check, base } = interactionPolicy;
   const policy = base();
   const login = policy.get('login')!;
-  login.checks.add(new Check('acr_not_satisfied', 'a higher level of assurance is required', 'login_required', (ctx: KoaContextWithOIDC) => {
-    const { session, params } = ctx.oidc;
-    if (!session?.accountId) return Check.NO_NEED_TO_PROMPT;
-    return reachesAcr(session.acr, (params?.acr_values as AcrLevel | undefined) ?? 'eidas1') ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
-  }));
+  login.checks.add(
+    new Check(
+      'acr_not_satisfied',
+      'a higher level of assurance is required',
+      'login_required',
+      (ctx: KoaContextWithOIDC) => {
+        const { session, params } = ctx.oidc;
+        if (!session?.accountId) return Check.NO_NEED_TO_PROMPT;
+        return reachesAcr(session.acr, (params?.acr_values as AcrLevel | undefined) ?? 'eidas1')
+          ? Check.NO_NEED_TO_PROMPT
+          : Check.REQUEST_PROMPT;
+      },
+    ),
+  );
   return policy;
 }

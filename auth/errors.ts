@@ -15,48 +15,77 @@ export const brokerErrors = defineErrors('broker', {
   },
   REDIRECT_URI_NOT_REGISTERED: {
     status: 400,
-    message: { fr: 'L’adresse de retour demandée par le service n’est pas enregistrée.', en: 'The return address the service asked for is not registered.' },
-    description: 'The redirect_uri is missing or differs from every registered one (even by one character). The citizen sees an error page and is never redirected.',
+    message: {
+      fr: 'L’adresse de retour demandée par le service n’est pas enregistrée.',
+      en: 'The return address the service asked for is not registered.',
+    },
+    description:
+      'The redirect_uri is missing or differs from every registered one (even by one character). The citizen sees an error page and is never redirected.',
   },
   AUTHORIZATION_REQUEST_INVALID: {
     status: 400,
-    message: { fr: 'La demande de connexion du service est incorrecte.', en: 'The service’s sign-in request is incorrect.' },
+    message: {
+      fr: 'La demande de connexion du service est incorrecte.',
+      en: 'The service’s sign-in request is incorrect.',
+    },
     description: 'A parameter of the authorization request is missing or invalid; error_description names it.',
   },
   NONCE_INVALID: {
     status: 400,
-    message: { fr: 'La demande de connexion ne contient pas de nonce valide.', en: 'The sign-in request has no valid nonce.' },
+    message: {
+      fr: 'La demande de connexion ne contient pas de nonce valide.',
+      en: 'The sign-in request has no valid nonce.',
+    },
     description: 'nonce is required and must be at least 22 characters long.',
   },
   STATE_REQUIRED: {
     status: 400,
-    message: { fr: 'La demande de connexion ne contient pas de paramètre state.', en: 'The sign-in request has no state parameter.' },
+    message: {
+      fr: 'La demande de connexion ne contient pas de paramètre state.',
+      en: 'The sign-in request has no state parameter.',
+    },
     description: 'state is required (CSRF protection of the service provider).',
   },
   ACR_VALUES_INVALID: {
     status: 400,
-    message: { fr: 'Le niveau de garantie demandé n’existe pas.', en: 'The requested level of assurance does not exist.' },
+    message: {
+      fr: 'Le niveau de garantie demandé n’existe pas.',
+      en: 'The requested level of assurance does not exist.',
+    },
     description: 'acr_values may only contain eidas1, eidas2, eidas3 (the lowest one listed applies).',
   },
   IDP_HINT_UNKNOWN: {
     status: 400,
-    message: { fr: 'Le fournisseur d’identité demandé n’existe pas.', en: 'The requested identity provider does not exist.' },
+    message: {
+      fr: 'Le fournisseur d’identité demandé n’existe pas.',
+      en: 'The requested identity provider does not exist.',
+    },
     description: 'idp_hint must be the name of a configured identity provider.',
   },
   SCOPE_NOT_ALLOWED: {
     status: 400,
-    message: { fr: 'Le service demande des données auxquelles il n’a pas droit.', en: 'The service asks for data it is not entitled to.' },
+    message: {
+      fr: 'Le service demande des données auxquelles il n’a pas droit.',
+      en: 'The service asks for data it is not entitled to.',
+    },
     description: 'A requested scope is not among the service provider’s entitled scopes (invalid_scope).',
   },
   PKCE_REQUIRED: {
     status: 400,
-    message: { fr: 'La demande de connexion doit utiliser PKCE (S256).', en: 'The sign-in request must use PKCE (S256).' },
+    message: {
+      fr: 'La demande de connexion doit utiliser PKCE (S256).',
+      en: 'The sign-in request must use PKCE (S256).',
+    },
     description: 'code_challenge with code_challenge_method=S256 is required for every client.',
   },
   PAR_REQUIRED: {
     status: 400,
-    message: { fr: 'Ce service doit transmettre sa demande par requête poussée (PAR).', en: 'This service must push its request first (PAR).' },
-    description: 'The service provider is configured with requirePar: the request must come from the pushed authorization request endpoint (request_uri).',
+    message: {
+      fr: 'Ce service doit transmettre sa demande par requête poussée (PAR).',
+      en: 'This service must push its request first (PAR).',
+    },
+    description:
+      'The service provider is configured with requirePar: the request must come from the pushed authorization request endpoint (request_uri).',
   },
   LOGOUT_REQUEST_INVALID: {
     status: 400,
@@ -65,7 +94,10 @@ export const brokerErrors = defineErrors('broker', {
   },
   INTERACTION_EXPIRED: {
     status: 400,
-    message: { fr: 'Votre demande de connexion a expiré. Retournez sur le service pour recommencer.', en: 'Your sign-in request has expired. Go back to the service to start again.' },
+    message: {
+      fr: 'Votre demande de connexion a expiré. Retournez sur le service pour recommencer.',
+      en: 'Your sign-in request has expired. Go back to the service to start again.',
+    },
     description: 'The sign-in interaction is unknown, finished or expired (or its cookie is missing).',
   },
   SIGN_IN_CANCELLED: {
@@ -76,48 +108,75 @@ export const brokerErrors = defineErrors('broker', {
   // --- data requests (authorization_details) and consent
   AUTHORIZATION_DETAILS_INVALID: {
     status: 400,
-    message: { fr: 'La demande d’accès aux données du service est incorrecte.', en: 'The service’s data access request is incorrect.' },
-    description: 'An `authorization_details` entry of type `graphql_operation` is malformed: it needs a `purpose` (3 to 300 characters) and either an inline `document` or the `operation_name` of a registered operation, and no other member (`locations` may name the gateway). At most 4 operations per request, each once. `authorization_details` is fixed by the authorization request: it may not be sent again to the token endpoint.',
+    message: {
+      fr: 'La demande d’accès aux données du service est incorrecte.',
+      en: 'The service’s data access request is incorrect.',
+    },
+    description:
+      'An `authorization_details` entry of type `graphql_operation` is malformed: it needs a `purpose` (3 to 300 characters) and either an inline `document` or the `operation_name` of a registered operation, and no other member (`locations` may name the gateway). At most 4 operations per request, each once. `authorization_details` is fixed by the authorization request: it may not be sent again to the token endpoint.',
   },
   AUTHORIZATION_DETAILS_OPERATION_UNKNOWN: {
     status: 400,
-    message: { fr: 'Le service demande une opération qu’il n’a pas enregistrée.', en: 'The service asks for an operation it has not registered.' },
-    description: 'An entry without `document` names, in `operation_name`, an operation that is not in the service provider’s `operations` (configuration). Register it, or send the document inline.',
+    message: {
+      fr: 'Le service demande une opération qu’il n’a pas enregistrée.',
+      en: 'The service asks for an operation it has not registered.',
+    },
+    description:
+      'An entry without `document` names, in `operation_name`, an operation that is not in the service provider’s `operations` (configuration). Register it, or send the document inline.',
   },
   AUTHORIZATION_DETAILS_NO_DATA: {
     status: 400,
     message: { fr: 'La demande d’accès ne porte sur aucune donnée.', en: 'The data access request reads no data.' },
-    description: 'The operation reads no field that needs consent (only `me { id }`): there is nothing to consent to. Sign in without `authorization_details` instead.',
+    description:
+      'The operation reads no field that needs consent (only `me { id }`): there is nothing to consent to. Sign in without `authorization_details` instead.',
   },
   AUTHORIZATION_DETAILS_SCOPE_NOT_ALLOWED: {
     status: 400,
-    message: { fr: 'Le service demande des données auxquelles il n’a pas droit.', en: 'The service asks for data it is not entitled to.' },
-    description: 'The operation reads fields whose scopes are not among the service provider’s entitled `scopes`; `error_description` lists the fields and the scopes that would allow them.',
+    message: {
+      fr: 'Le service demande des données auxquelles il n’a pas droit.',
+      en: 'The service asks for data it is not entitled to.',
+    },
+    description:
+      'The operation reads fields whose scopes are not among the service provider’s entitled `scopes`; `error_description` lists the fields and the scopes that would allow them.',
   },
   AUTHORIZATION_DETAILS_ACR_TOO_LOW: {
     status: 400,
-    message: { fr: 'Ces données exigent un niveau de garantie plus élevé que celui demandé par le service.', en: 'This data needs a higher level of assurance than the service asked for.' },
-    description: 'A scope the operation needs has a `minAcr` (catalog) above the request’s level (`acr_values`, else the SP’s `defaultAcr`). Ask for that level.',
+    message: {
+      fr: 'Ces données exigent un niveau de garantie plus élevé que celui demandé par le service.',
+      en: 'This data needs a higher level of assurance than the service asked for.',
+    },
+    description:
+      'A scope the operation needs has a `minAcr` (catalog) above the request’s level (`acr_values`, else the SP’s `defaultAcr`). Ask for that level.',
   },
   RESOURCE_NOT_ALLOWED: {
     status: 400,
-    message: { fr: 'La ressource demandée par le service n’est pas disponible.', en: 'The resource the service asked for is not available.' },
-    description: 'The `resource` indicator is not the gateway audience, or an access token for the gateway was asked without consented `authorization_details` (the gateway serves consented operations only).',
+    message: {
+      fr: 'La ressource demandée par le service n’est pas disponible.',
+      en: 'The resource the service asked for is not available.',
+    },
+    description:
+      'The `resource` indicator is not the gateway audience, or an access token for the gateway was asked without consented `authorization_details` (the gateway serves consented operations only).',
   },
   CONSENT_REFUSED: {
     status: 403,
     message: { fr: 'Vous avez refusé de transmettre vos données.', en: 'You refused to share your data.' },
-    description: 'The citizen refused on the consent page; the service provider receives `access_denied` with this code. The refusal is recorded.',
+    description:
+      'The citizen refused on the consent page; the service provider receives `access_denied` with this code. The refusal is recorded.',
   },
   CONSENT_FORM_INVALID: {
     status: 403,
-    message: { fr: 'Ce formulaire de consentement n’est pas valide. Retournez sur le service pour recommencer.', en: 'This consent form is not valid. Go back to the service to start again.' },
-    description: 'The consent form was posted without the one-time token of this page, with a wrong or expired one, or from another origin (forged request). Nothing is granted.',
+    message: {
+      fr: 'Ce formulaire de consentement n’est pas valide. Retournez sur le service pour recommencer.',
+      en: 'This consent form is not valid. Go back to the service to start again.',
+    },
+    description:
+      'The consent form was posted without the one-time token of this page, with a wrong or expired one, or from another origin (forged request). Nothing is granted.',
   },
   CONSENT_ALREADY_DECIDED: {
     status: 409,
     message: { fr: 'Vous avez déjà répondu à cette demande.', en: 'You have already answered this request.' },
-    description: 'The consent form of this interaction was already submitted (a replayed or double-submitted form). The first decision stands.',
+    description:
+      'The consent form of this interaction was already submitted (a replayed or double-submitted form). The first decision stands.',
   },
   // --- identity providers (relying party side)
   IDP_UNKNOWN: {
@@ -127,32 +186,51 @@ export const brokerErrors = defineErrors('broker', {
   },
   IDP_DISABLED: {
     status: 403,
-    message: { fr: 'Ce fournisseur d’identité est momentanément indisponible. Choisissez-en un autre.', en: 'This identity provider is currently unavailable. Please choose another one.' },
+    message: {
+      fr: 'Ce fournisseur d’identité est momentanément indisponible. Choisissez-en un autre.',
+      en: 'This identity provider is currently unavailable. Please choose another one.',
+    },
     description: 'The identity provider is disabled in the configuration.',
   },
   IDP_LEVEL_TOO_LOW: {
     status: 403,
-    message: { fr: 'Ce fournisseur d’identité n’offre pas le niveau de garantie demandé par le service.', en: 'This identity provider does not offer the level of assurance the service requires.' },
+    message: {
+      fr: 'Ce fournisseur d’identité n’offre pas le niveau de garantie demandé par le service.',
+      en: 'This identity provider does not offer the level of assurance the service requires.',
+    },
     description: 'The identity provider’s maximum eIDAS level is below the level the service provider asked for.',
   },
   IDP_UNAVAILABLE: {
     status: 502,
-    message: { fr: 'Le fournisseur d’identité ne répond pas. Réessayez plus tard ou choisissez-en un autre.', en: 'The identity provider does not answer. Try again later or choose another one.' },
+    message: {
+      fr: 'Le fournisseur d’identité ne répond pas. Réessayez plus tard ou choisissez-en un autre.',
+      en: 'The identity provider does not answer. Try again later or choose another one.',
+    },
     description: 'Network error, timeout or server error (5xx) while talking to the identity provider.',
   },
   IDP_RESPONSE_INVALID: {
     status: 502,
-    message: { fr: 'La réponse du fournisseur d’identité est invalide.', en: 'The identity provider’s answer is invalid.' },
-    description: 'The identity provider’s response failed validation: issuer (iss, mix-up defence), signature, audience, nonce, state or format.',
+    message: {
+      fr: 'La réponse du fournisseur d’identité est invalide.',
+      en: 'The identity provider’s answer is invalid.',
+    },
+    description:
+      'The identity provider’s response failed validation: issuer (iss, mix-up defence), signature, audience, nonce, state or format.',
   },
   IDP_AUTHENTICATION_FAILED: {
     status: 400,
-    message: { fr: 'La connexion auprès du fournisseur d’identité n’a pas abouti.', en: 'Signing in at the identity provider did not succeed.' },
+    message: {
+      fr: 'La connexion auprès du fournisseur d’identité n’a pas abouti.',
+      en: 'Signing in at the identity provider did not succeed.',
+    },
     description: 'The identity provider returned an error (the citizen cancelled, or the provider refused).',
   },
   IDP_ACR_TOO_LOW: {
     status: 403,
-    message: { fr: 'Le fournisseur d’identité a fourni un niveau de garantie inférieur à celui demandé.', en: 'The identity provider gave a lower level of assurance than requested.' },
+    message: {
+      fr: 'Le fournisseur d’identité a fourni un niveau de garantie inférieur à celui demandé.',
+      en: 'The identity provider gave a lower level of assurance than requested.',
+    },
     description: 'The ID token acr is missing or below the level the broker asked for (downgrade refused).',
   },
   IDP_BLOCKED_BY_CITIZEN: {
@@ -161,7 +239,8 @@ export const brokerErrors = defineErrors('broker', {
       fr: 'Vous avez bloqué ce fournisseur d’identité pour votre identité : il ne peut plus vous connecter. Choisissez un autre compte. Pour le débloquer, connectez-vous avec un autre compte à votre espace Passerelle (/mon-compte).',
       en: 'You blocked this identity provider for your identity: it can no longer sign you in. Choose another account. To unblock it, sign in with another account to your Passerelle space (/mon-compte).',
     },
-    description: 'The citizen blocked this identity provider in their preferences (dashboard `/mon-compte`). The sign-in is refused and recorded (`broker.sign_in_refused`); nothing is stored about it. The citizen can choose another identity provider, or go back to the service provider, which receives `access_denied` with this code.',
+    description:
+      'The citizen blocked this identity provider in their preferences (dashboard `/mon-compte`). The sign-in is refused and recorded (`broker.sign_in_refused`); nothing is stored about it. The citizen can choose another identity provider, or go back to the service provider, which receives `access_denied` with this code.',
   },
   IDP_NEW_NOT_ALLOWED: {
     status: 403,
@@ -169,7 +248,8 @@ export const brokerErrors = defineErrors('broker', {
       fr: 'Vous n’autorisez que les fournisseurs d’identité que vous avez déjà utilisés, et vous ne vous êtes jamais connecté avec celui-ci. Choisissez un compte déjà utilisé. Pour changer ce choix, connectez-vous avec un autre compte à votre espace Passerelle (/mon-compte).',
       en: 'You only allow identity providers you have already used, and you have never signed in with this one. Choose an account you have already used. To change this, sign in with another account to your Passerelle space (/mon-compte).',
     },
-    description: 'The citizen does not allow new identity providers (preference "allow future identity providers" off) and has never signed in through this one. Refused and recorded like `IDP_BLOCKED_BY_CITIZEN`.',
+    description:
+      'The citizen does not allow new identity providers (preference "allow future identity providers" off) and has never signed in through this one. Refused and recorded like `IDP_BLOCKED_BY_CITIZEN`.',
   },
   IDP_BLOCK_CURRENT_REFUSED: {
     status: 409,
@@ -177,42 +257,70 @@ export const brokerErrors = defineErrors('broker', {
       fr: 'Vous ne pouvez pas bloquer le fournisseur d’identité avec lequel vous êtes connecté : vous ne pourriez plus vous connecter avec lui.',
       en: 'You cannot block the identity provider you are signed in with: you could no longer sign in with it.',
     },
-    description: 'A preference change tried to block the identity provider of the citizen’s current session. Sign in with another identity provider first. Nothing is changed.',
+    description:
+      'A preference change tried to block the identity provider of the citizen’s current session. Sign in with another identity provider first. Nothing is changed.',
   },
   IDP_STATE_UNKNOWN: {
     status: 400,
-    message: { fr: 'Ce retour du fournisseur d’identité est inconnu, déjà utilisé ou expiré.', en: 'This return from the identity provider is unknown, already used or expired.' },
-    description: 'The callback state does not match a pending request of this browser (replayed, forged or expired callback).',
+    message: {
+      fr: 'Ce retour du fournisseur d’identité est inconnu, déjà utilisé ou expiré.',
+      en: 'This return from the identity provider is unknown, already used or expired.',
+    },
+    description:
+      'The callback state does not match a pending request of this browser (replayed, forged or expired callback).',
   },
   // --- the citizen's dashboard (/mon-compte)
   DASHBOARD_SIGN_IN_FAILED: {
     status: 400,
-    message: { fr: 'La connexion à votre espace n’a pas abouti. Vous pouvez recommencer.', en: 'Signing in to your account did not succeed. You can start again.' },
-    description: 'The dashboard’s own sign-in ended without an identity: cancelled or refused at the broker (the reason is logged), no pending sign-in in this browser, or a code that could not be exchanged.',
+    message: {
+      fr: 'La connexion à votre espace n’a pas abouti. Vous pouvez recommencer.',
+      en: 'Signing in to your account did not succeed. You can start again.',
+    },
+    description:
+      'The dashboard’s own sign-in ended without an identity: cancelled or refused at the broker (the reason is logged), no pending sign-in in this browser, or a code that could not be exchanged.',
   },
   DASHBOARD_SESSION_EXPIRED: {
     status: 401,
-    message: { fr: 'Votre session a expiré. Reconnectez-vous pour continuer.', en: 'Your session has expired. Sign in again to continue.' },
-    description: 'A dashboard form was posted without a live dashboard session (idle timeout `broker.dashboard.sessionIdleSeconds`, or signed out). Nothing was changed.',
+    message: {
+      fr: 'Votre session a expiré. Reconnectez-vous pour continuer.',
+      en: 'Your session has expired. Sign in again to continue.',
+    },
+    description:
+      'A dashboard form was posted without a live dashboard session (idle timeout `broker.dashboard.sessionIdleSeconds`, or signed out). Nothing was changed.',
   },
   DASHBOARD_CSRF_INVALID: {
     status: 403,
-    message: { fr: 'Ce formulaire n’est pas valide. Rechargez la page et recommencez.', en: 'This form is not valid. Reload the page and try again.' },
-    description: 'A dashboard form was posted without the session’s CSRF token, with a wrong one, or from another origin (forged request). Nothing was changed.',
+    message: {
+      fr: 'Ce formulaire n’est pas valide. Rechargez la page et recommencez.',
+      en: 'This form is not valid. Reload the page and try again.',
+    },
+    description:
+      'A dashboard form was posted without the session’s CSRF token, with a wrong one, or from another origin (forged request). Nothing was changed.',
   },
   DASHBOARD_CONSENT_NOT_FOUND: {
     status: 404,
-    message: { fr: 'Ce consentement n’existe pas ou a déjà été retiré.', en: 'This consent does not exist or was already withdrawn.' },
-    description: 'The grant to revoke is not an active consent of the signed-in citizen (unknown, expired, already revoked, or another citizen’s). Nothing was revoked.',
+    message: {
+      fr: 'Ce consentement n’existe pas ou a déjà été retiré.',
+      en: 'This consent does not exist or was already withdrawn.',
+    },
+    description:
+      'The grant to revoke is not an active consent of the signed-in citizen (unknown, expired, already revoked, or another citizen’s). Nothing was revoked.',
   },
   DASHBOARD_FILTER_INVALID: {
     status: 400,
-    message: { fr: 'Ce filtre ou cette page de l’historique n’existe pas.', en: 'This filter or history page does not exist.' },
-    description: 'The history was asked with an unknown data provider, a malformed page cursor, or an unknown export format.',
+    message: {
+      fr: 'Ce filtre ou cette page de l’historique n’existe pas.',
+      en: 'This filter or history page does not exist.',
+    },
+    description:
+      'The history was asked with an unknown data provider, a malformed page cursor, or an unknown export format.',
   },
   DASHBOARD_PREFERENCE_INVALID: {
     status: 400,
-    message: { fr: 'Ce choix de fournisseur d’identité n’est pas valide.', en: 'This identity provider choice is not valid.' },
+    message: {
+      fr: 'Ce choix de fournisseur d’identité n’est pas valide.',
+      en: 'This identity provider choice is not valid.',
+    },
     description: 'The preferences form named an unknown identity provider or an unknown action.',
   },
   // --- generic
@@ -228,13 +336,15 @@ export const brokerErrors = defineErrors('broker', {
   },
   BROKER_INTERNAL_ERROR: {
     status: 500,
-    message: { fr: 'Une erreur technique est survenue. Réessayez plus tard.', en: 'A technical error occurred. Please try again later.' },
+    message: {
+      fr: 'Une erreur technique est survenue. Réessayez plus tard.',
+      en: 'A technical error occurred. Please try again later.',
+    },
     description: 'Unexpected error; the log has the details under the same request id.',
   },
 });
 
 export type BrokerErrorCode = keyof typeof brokerErrors.errors;
-
 
 /**
  * Codes the broker's pages show: its own, plus the pivot validator's verdict on

@@ -9,9 +9,15 @@ import type { Pool } from '../lib/db/database.ts';
  * values. Only this module shapes broker events.
  */
 export type BrokerEventKind =
-  | 'broker.sign_in' | 'broker.identity_refused' | 'broker.idp_failure' | 'broker.sign_in_aborted'
-  | 'broker.consent_given' | 'broker.consent_refused' | 'broker.grant_revoked'
-  | 'broker.idp_preference_changed' | 'broker.sign_in_refused';
+  | 'broker.sign_in'
+  | 'broker.identity_refused'
+  | 'broker.idp_failure'
+  | 'broker.sign_in_aborted'
+  | 'broker.consent_given'
+  | 'broker.consent_refused'
+  | 'broker.grant_revoked'
+  | 'broker.idp_preference_changed'
+  | 'broker.sign_in_refused';
 
 export interface BrokerEvent {
   kind: BrokerEventKind;

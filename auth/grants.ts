@@ -2,7 +2,11 @@ import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { appendEvents } from '../lib/audit/index.ts';
 import {
-  REVOCATION_REASONS, REVOKED_GRANTS_TABLE, publishRevokedGrant, revokedGrantsTableExists, type RevocationReason,
+  REVOCATION_REASONS,
+  REVOKED_GRANTS_TABLE,
+  publishRevokedGrant,
+  revokedGrantsTableExists,
+  type RevocationReason,
 } from '../lib/contracts/revoked-grants.ts';
 import { inTransaction, type Pool } from '../lib/db/database.ts';
 import type { Logger } from '../lib/log.ts';
@@ -28,7 +32,11 @@ export interface GrantRevoker {
    * may already be gone, e.g. deleted by oidc-provider itself). Throws if the transaction
    * fails: the revocation then did not happen at all.
    */
-  revokeGrant(grantId: string, reason: RevocationReason, known?: { accountId?: string | undefined; clientId?: string | undefined }): Promise<boolean>;
+  revokeGrant(
+    grantId: string,
+    reason: RevocationReason,
+    known?: { accountId?: string | undefined; clientId?: string | undefined },
+  ): Promise<boolean>;
 }
 
 export function createGrantRevoker(pool: Pool): GrantRevoker {
@@ -39,12 +47,14 @@ export function createGrantRevoker(pool: Pool): GrantRevoker {
         const deleted = await deleteGrantRows(client, grantId);
         const published = await publishRevokedGrant(client, grantId, reason);
         if (!published && !deleted) return false;
-        await appendEvents(client, [toAuditEvent({
-          kind: 'broker.grant_revoked',
-          accountId: deleted?.accountId ?? known.accountId,
-          clientId: deleted?.clientId ?? known.clientId,
-          details: { grantId, reason },
-        })]);
+        await appendEvents(client, [
+          toAuditEvent({
+            kind: 'broker.grant_revoked',
+            accountId: deleted?.accountId ?? known.accountId,
+            clientId: deleted?.clientId ?? known.clientId,
+            details: { grantId, reason },
+          }),
+        ]);
         return true;
       });
     },
@@ -57,8 +67,10 @@ export function createGrantRevoker(pool: Pool): GrantRevoker {
  * fail (and are logged) until then.
  */
 export async function warnIfNoRevocationTable(pool: Pool, logger: Logger): Promise<void> {
-  if (!await revokedGrantsTableExists(pool)) {
-    logger.warn(`${REVOKED_GRANTS_TABLE} does not exist yet (start the gateway once on this database): grant revocations cannot reach the gateways until then`);
+  if (!(await revokedGrantsTableExists(pool))) {
+    logger.warn(
+      `${REVOKED_GRANTS_TABLE} does not exist yet (start the gateway once on this database): grant revocations cannot reach the gateways until then`,
+    );
   }
 }
 
@@ -86,11 +98,14 @@ export function revocationPropagator(revoker: GrantRevoker, logger: Logger): Rev
   return {
     adapterRevoked: (grantId) => propagate(grantId, 'code_replay'),
     listen(provider) {
-      (provider as unknown as { on(event: string, listener: (ctx: KoaContextWithOIDC, grantId: string) => void): void })
-        .on('grant.revoked', (ctx, grantId) => propagate(grantId, reasonOf(ctx?.oidc?.route), {
+      (
+        provider as unknown as { on(event: string, listener: (ctx: KoaContextWithOIDC, grantId: string) => void): void }
+      ).on('grant.revoked', (ctx, grantId) =>
+        propagate(grantId, reasonOf(ctx?.oidc?.route), {
           accountId: ctx?.oidc?.session?.accountId ?? ctx?.oidc?.account?.accountId,
           clientId: ctx?.oidc?.client?.clientId,
-        }));
+        }),
+      );
     },
   };
 }

@@ -48,10 +48,15 @@ export function createIdpPreferenceStore(pool: Pool, idpNames: readonly string[]
     async get(accountId) {
       requireAccountId(accountId);
       const [preferences, blocks, uses] = await Promise.all([
-        pool.query<{ allow_new_idps: boolean }>('SELECT allow_new_idps FROM auth.idp_preferences WHERE account_id = $1', [accountId]),
+        pool.query<{ allow_new_idps: boolean }>(
+          'SELECT allow_new_idps FROM auth.idp_preferences WHERE account_id = $1',
+          [accountId],
+        ),
         pool.query<{ idp: string }>('SELECT idp FROM auth.idp_blocks WHERE account_id = $1 ORDER BY idp', [accountId]),
         pool.query<{ idp: string; first_used_at: Date; last_used_at: Date }>(
-          'SELECT idp, first_used_at, last_used_at FROM auth.idp_uses WHERE account_id = $1 ORDER BY first_used_at, idp', [accountId]),
+          'SELECT idp, first_used_at, last_used_at FROM auth.idp_uses WHERE account_id = $1 ORDER BY first_used_at, idp',
+          [accountId],
+        ),
       ]);
       return {
         blocked: blocks.rows.map((r) => r.idp),
@@ -67,7 +72,10 @@ export function createIdpPreferenceStore(pool: Pool, idpNames: readonly string[]
       await inTransaction(pool, async (client) => {
         await lockPreferences(client, accountId, { create: true });
         const { rowCount } = blocked
-          ? await client.query('INSERT INTO auth.idp_blocks (account_id, idp) VALUES ($1, $2) ON CONFLICT DO NOTHING', [accountId, idp])
+          ? await client.query('INSERT INTO auth.idp_blocks (account_id, idp) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+              accountId,
+              idp,
+            ])
           : await client.query('DELETE FROM auth.idp_blocks WHERE account_id = $1 AND idp = $2', [accountId, idp]);
         if (!rowCount) return;
         await touch(client, accountId);
@@ -80,7 +88,10 @@ export function createIdpPreferenceStore(pool: Pool, idpNames: readonly string[]
       await inTransaction(pool, async (client) => {
         const current = await lockPreferences(client, accountId, { create: true });
         if (current === allow) return;
-        await client.query('UPDATE auth.idp_preferences SET allow_new_idps = $2, updated_at = now() WHERE account_id = $1', [accountId, allow]);
+        await client.query(
+          'UPDATE auth.idp_preferences SET allow_new_idps = $2, updated_at = now() WHERE account_id = $1',
+          [accountId, allow],
+        );
         await record(client, { kind: 'broker.idp_preference_changed', accountId, details: { allowNewIdps: allow } });
       });
     },
@@ -97,8 +108,11 @@ export function createIdpPreferenceStore(pool: Pool, idpNames: readonly string[]
         }
         await client.query(
           `INSERT INTO auth.idp_uses (account_id, idp) VALUES ($1, $2)
-           ON CONFLICT (account_id, idp) DO UPDATE SET last_used_at = now()`, [accountId, idp]);
-        if (signIn) await record(client, { kind: 'broker.sign_in', accountId, clientId, idp, details: { acr: signIn.acr } });
+           ON CONFLICT (account_id, idp) DO UPDATE SET last_used_at = now()`,
+          [accountId, idp],
+        );
+        if (signIn)
+          await record(client, { kind: 'broker.sign_in', accountId, clientId, idp, details: { acr: signIn.acr } });
         return { ok: true };
       });
     },
@@ -106,8 +120,16 @@ export function createIdpPreferenceStore(pool: Pool, idpNames: readonly string[]
 }
 
 /** Why the preferences refuse a sign-in through `idp`, if they do. */
-async function refusal(client: PoolClient, accountId: string, idp: string, allowNewIdps: boolean): Promise<SignInRefusalCode | undefined> {
-  const blocked = await client.query('SELECT 1 FROM auth.idp_blocks WHERE account_id = $1 AND idp = $2', [accountId, idp]);
+async function refusal(
+  client: PoolClient,
+  accountId: string,
+  idp: string,
+  allowNewIdps: boolean,
+): Promise<SignInRefusalCode | undefined> {
+  const blocked = await client.query('SELECT 1 FROM auth.idp_blocks WHERE account_id = $1 AND idp = $2', [
+    accountId,
+    idp,
+  ]);
   if (blocked.rowCount) return 'IDP_BLOCKED_BY_CITIZEN';
   if (allowNewIdps) return undefined;
   const used = await client.query('SELECT 1 FROM auth.idp_uses WHERE account_id = $1 AND idp = $2', [accountId, idp]);
@@ -118,10 +140,17 @@ async function refusal(client: PoolClient, accountId: string, idp: string, allow
  * Locks the citizen's preferences row until the transaction ends (creating it with the
  * defaults when `create`); returns `allow_new_idps`, or undefined when there is no row.
  */
-async function lockPreferences(client: PoolClient, accountId: string, { create }: { create: boolean }): Promise<boolean | undefined> {
-  if (create) await client.query('INSERT INTO auth.idp_preferences (account_id) VALUES ($1) ON CONFLICT DO NOTHING', [accountId]);
+async function lockPreferences(
+  client: PoolClient,
+  accountId: string,
+  { create }: { create: boolean },
+): Promise<boolean | undefined> {
+  if (create)
+    await client.query('INSERT INTO auth.idp_preferences (account_id) VALUES ($1) ON CONFLICT DO NOTHING', [accountId]);
   const { rows } = await client.query<{ allow_new_idps: boolean }>(
-    'SELECT allow_new_idps FROM auth.idp_preferences WHERE account_id = $1 FOR UPDATE', [accountId]);
+    'SELECT allow_new_idps FROM auth.idp_preferences WHERE account_id = $1 FOR UPDATE',
+    [accountId],
+  );
   return rows[0]?.allow_new_idps;
 }
 

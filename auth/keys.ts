@@ -26,7 +26,8 @@ export interface SigningKeys {
 
 export function loadSigningKeys(config: Config): SigningKeys {
   const set = config.secretJson<{ keys?: unknown }>(config.broker.keys, 'broker.keys');
-  if (!set || !Array.isArray(set.keys) || set.keys.length === 0) throw new ConfigError('broker.keys: expected a JWKS with at least one key');
+  if (!set || !Array.isArray(set.keys) || set.keys.length === 0)
+    throw new ConfigError('broker.keys: expected a JWKS with at least one key');
   return selectSigningKeys(set.keys as JWK[]);
 }
 
@@ -38,10 +39,12 @@ export function selectSigningKeys(keys: JWK[]): SigningKeys {
     if (!key.kid) throw new ConfigError(`${where}: every key needs a "kid" (rotation relies on it)`);
     if (seen.has(key.kid)) throw new ConfigError(`${where}: duplicate kid "${key.kid}"`);
     seen.add(key.kid);
-    if (!SIGNING_ALGORITHMS.includes(key.alg as never)) throw new ConfigError(`${where}: alg must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
+    if (!SIGNING_ALGORITHMS.includes(key.alg as never))
+      throw new ConfigError(`${where}: alg must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
     if (key.use && key.use !== 'sig') throw new ConfigError(`${where}: only signing keys ("use": "sig") belong here`);
     if (!key.d) throw new ConfigError(`${where}: a private key is expected (the "d" member is missing)`);
-    if (key.alg === 'ES256' && (key.kty !== 'EC' || key.crv !== 'P-256')) throw new ConfigError(`${where}: ES256 needs an EC P-256 key`);
+    if (key.alg === 'ES256' && (key.kty !== 'EC' || key.crv !== 'P-256'))
+      throw new ConfigError(`${where}: ES256 needs an EC P-256 key`);
     if (key.alg === 'RS256' && key.kty !== 'RSA') throw new ConfigError(`${where}: RS256 needs an RSA key`);
     const alg = key.alg as (typeof SIGNING_ALGORITHMS)[number];
     active[alg] ??= key.kid;

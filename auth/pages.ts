@@ -3,7 +3,10 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 import { createPageKit, readMessages, type PageKit } from '../lib/web/render.ts';
 import { isShownErrorCode, shownErrors, type ShownErrorCode } from './errors.ts';
 
-const messages = { fr: readMessages(new URL('./messages/fr.json', import.meta.url)), en: readMessages(new URL('./messages/en.json', import.meta.url)) };
+const messages = {
+  fr: readMessages(new URL('./messages/fr.json', import.meta.url)),
+  en: readMessages(new URL('./messages/en.json', import.meta.url)),
+};
 
 export interface ErrorPageOptions {
   code: ShownErrorCode;
@@ -24,15 +27,34 @@ export interface ErrorPageOptions {
 
 /** The broker's pages: chooser, error pages with codes, logout confirmation. */
 export function createBrokerPages(options: { sandbox: boolean }) {
-  const kit: PageKit = createPageKit({ views: new URL('./views/', import.meta.url), messages, sandbox: options.sandbox });
+  const kit: PageKit = createPageKit({
+    views: new URL('./views/', import.meta.url),
+    messages,
+    sandbox: options.sandbox,
+  });
 
   const error = (ctx: Context, page: ErrorPageOptions) => {
     const definition = shownErrors[page.code];
     const { lang } = kit.translator(ctx);
-    kit.render(ctx, 'error', {
-      code: page.code, message: definition.message[lang], failures: page.failures ?? [],
-      description: page.description, chooseAgainUrl: page.chooseAgainUrl, abortUrl: page.abortUrl, sp: page.sp,
-    }, (t) => ({ status: definition.status, title: t('error.title'), formAction: page.formAction ?? [], languageSwitchPath: page.languageSwitchPath }));
+    kit.render(
+      ctx,
+      'error',
+      {
+        code: page.code,
+        message: definition.message[lang],
+        failures: page.failures ?? [],
+        description: page.description,
+        chooseAgainUrl: page.chooseAgainUrl,
+        abortUrl: page.abortUrl,
+        sp: page.sp,
+      },
+      (t) => ({
+        status: definition.status,
+        title: t('error.title'),
+        formAction: page.formAction ?? [],
+        languageSwitchPath: page.languageSwitchPath,
+      }),
+    );
   };
 
   return {
@@ -41,13 +63,19 @@ export function createBrokerPages(options: { sandbox: boolean }) {
 
     /** oidc-provider's `renderError`: errors it cannot send back to a client (bad redirect_uri...). */
     async renderError(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }, cause: Error) {
-      error(ctx as unknown as Context, { code: codeForProviderError(ctx, out, cause), description: out.error_description });
+      error(ctx as unknown as Context, {
+        code: codeForProviderError(ctx, out, cause),
+        description: out.error_description,
+      });
     },
 
     /** oidc-provider's logout confirmation page; `form` is its hidden form (action and xsrf token). */
     async logoutSource(ctx: KoaContextWithOIDC, form: string) {
       const postLogout = ctx.oidc.client?.postLogoutRedirectUris ?? [];
-      kit.render(ctx as unknown as Context, 'logout', { form }, (t) => ({ title: t('logout.title'), formAction: postLogout }));
+      kit.render(ctx as unknown as Context, 'logout', { form }, (t) => ({
+        title: t('logout.title'),
+        formAction: postLogout,
+      }));
     },
 
     async postLogoutSuccessSource(ctx: KoaContextWithOIDC) {
@@ -59,18 +87,27 @@ export function createBrokerPages(options: { sandbox: boolean }) {
 export type BrokerPages = ReturnType<typeof createBrokerPages>;
 
 /** Our code for an error oidc-provider renders as a page. */
-function codeForProviderError(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }, cause: Error): ShownErrorCode {
+function codeForProviderError(
+  ctx: KoaContextWithOIDC,
+  out: { error: string; error_description?: string },
+  cause: Error,
+): ShownErrorCode {
   const tagged = (cause as { passerelleCode?: unknown }).passerelleCode;
   if (isShownErrorCode(tagged)) return tagged;
   const description = out.error_description ?? '';
   if (ctx.oidc?.route === 'end_session' || ctx.oidc?.route === 'end_session_confirm') return 'LOGOUT_REQUEST_INVALID';
   switch (out.error) {
-    case 'invalid_redirect_uri': return 'REDIRECT_URI_NOT_REGISTERED';
-    case 'invalid_client': return 'UNKNOWN_CLIENT';
-    case 'invalid_scope': return 'SCOPE_NOT_ALLOWED';
+    case 'invalid_redirect_uri':
+      return 'REDIRECT_URI_NOT_REGISTERED';
+    case 'invalid_client':
+      return 'UNKNOWN_CLIENT';
+    case 'invalid_scope':
+      return 'SCOPE_NOT_ALLOWED';
     case 'session_not_found':
-    case 'invalid_session': return 'INTERACTION_EXPIRED';
-    case 'server_error': return 'BROKER_INTERNAL_ERROR';
+    case 'invalid_session':
+      return 'INTERACTION_EXPIRED';
+    case 'server_error':
+      return 'BROKER_INTERNAL_ERROR';
     default:
       if (/redirect_uri/.test(description)) return 'REDIRECT_URI_NOT_REGISTERED';
       if (/code_challenge/.test(description)) return 'PKCE_REQUIRED';

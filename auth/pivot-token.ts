@@ -6,7 +6,10 @@ import { ConfigError } from '../lib/config/load.ts';
 import type { AcrLevel } from '../lib/contracts/eidas.ts';
 import type { PivotIdentity } from '../lib/contracts/pivot-identity.ts';
 import {
-  PIVOT_TOKEN_CONTENT_ENCRYPTION, PIVOT_TOKEN_KEY_MANAGEMENT_ALG, PIVOT_TOKEN_SIGNING_ALG, type PivotTokenExtraClaims,
+  PIVOT_TOKEN_CONTENT_ENCRYPTION,
+  PIVOT_TOKEN_KEY_MANAGEMENT_ALG,
+  PIVOT_TOKEN_SIGNING_ALG,
+  type PivotTokenExtraClaims,
 } from '../lib/contracts/pivot-token.ts';
 import { publicJwks } from '../lib/keys.ts';
 import type { AccountStore } from './accounts.ts';
@@ -42,13 +45,22 @@ export function loadGatewayEncryptionKey(config: Config): GatewayEncryptionKey {
 export function gatewayEncryptionKeyOf(set: { keys?: JWK[] }, where: string): GatewayEncryptionKey {
   if (!Array.isArray(set?.keys)) throw new ConfigError(`${where}: expected a JWKS`);
   const jwk = publicJwks({ keys: set.keys }).keys.find((k) => k.use === 'enc' && k.alg === 'ECDH-ES');
-  if (!jwk?.kid) throw new ConfigError(`${where}: needs an ECDH-ES key with use "enc" and a kid (the gateway's published encryption key)`);
-  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256') throw new ConfigError(`${where}: the ECDH-ES key must be an EC P-256 key`);
+  if (!jwk?.kid)
+    throw new ConfigError(
+      `${where}: needs an ECDH-ES key with use "enc" and a kid (the gateway's published encryption key)`,
+    );
+  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256')
+    throw new ConfigError(`${where}: the ECDH-ES key must be an EC P-256 key`);
   return { key: createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }), kid: jwk.kid };
 }
 
 /** What oidc-provider needs to issue a pivot token (its resource server information): JWT, signed, then encrypted to the gateway. */
-export function pivotTokenFormat(input: { audience: string; scope: string; ttlSeconds: number; encryption: GatewayEncryptionKey }): ResourceServer {
+export function pivotTokenFormat(input: {
+  audience: string;
+  scope: string;
+  ttlSeconds: number;
+  encryption: GatewayEncryptionKey;
+}): ResourceServer {
   return {
     scope: input.scope,
     audience: input.audience,
@@ -56,33 +68,57 @@ export function pivotTokenFormat(input: { audience: string; scope: string; ttlSe
     accessTokenFormat: 'jwt',
     jwt: {
       sign: { alg: PIVOT_TOKEN_SIGNING_ALG },
-      encrypt: { alg: PIVOT_TOKEN_KEY_MANAGEMENT_ALG, enc: PIVOT_TOKEN_CONTENT_ENCRYPTION, key: input.encryption.key, kid: input.encryption.kid },
+      encrypt: {
+        alg: PIVOT_TOKEN_KEY_MANAGEMENT_ALG,
+        enc: PIVOT_TOKEN_CONTENT_ENCRYPTION,
+        key: input.encryption.key,
+        kid: input.encryption.kid,
+      },
     },
   };
 }
 
 /** The claims the broker adds to a pivot token, for the grant of `accountId` signed in at `acr`. */
-export function pivotTokenExtraClaims(input: { acr: AcrLevel; pivot: PivotIdentity; grantId: string; accountId: string }): PivotTokenExtraClaims {
+export function pivotTokenExtraClaims(input: {
+  acr: AcrLevel;
+  pivot: PivotIdentity;
+  grantId: string;
+  accountId: string;
+}): PivotTokenExtraClaims {
   return { acr: input.acr, pivot: input.pivot, grant_id: input.grantId, citizen_ref: input.accountId };
 }
 
 /** oidc-provider's `resourceIndicators` feature: the gateway, pivot-token format. */
-export function gatewayResourceIndicators(config: Config, dataScopes: ReadonlySet<string>, encryption: GatewayEncryptionKey): ResourceIndicators {
+export function gatewayResourceIndicators(
+  config: Config,
+  dataScopes: ReadonlySet<string>,
+  encryption: GatewayEncryptionKey,
+): ResourceIndicators {
   const audience = config.gateway.audience;
   return {
     enabled: true,
     // Only a request for data involves the gateway; a plain sign-in stays with /userinfo.
-    defaultResource: (ctx: KoaContextWithOIDC) => (ctx.oidc.params?.authorization_details ? audience : undefined) as string,
+    defaultResource: (ctx: KoaContextWithOIDC) =>
+      (ctx.oidc.params?.authorization_details ? audience : undefined) as string,
     // The code's resource is used when it carries consented operations.
     useGrantedResource: (_ctx, model) => Boolean((model as { rar?: unknown[] }).rar?.length),
     getResourceServerInfo(ctx, resource, client) {
-      if (resource !== audience) throw withCode(new errors.InvalidTarget('the only resource is the gateway'), 'RESOURCE_NOT_ALLOWED');
+      if (resource !== audience)
+        throw withCode(new errors.InvalidTarget('the only resource is the gateway'), 'RESOURCE_NOT_ALLOWED');
       if (ctx.oidc.route === 'token' && !ctx.oidc.entities.AuthorizationCode?.rar?.length) {
-        throw withCode(new errors.InvalidTarget('an access token for the gateway needs consented authorization_details'), 'RESOURCE_NOT_ALLOWED');
+        throw withCode(
+          new errors.InvalidTarget('an access token for the gateway needs consented authorization_details'),
+          'RESOURCE_NOT_ALLOWED',
+        );
       }
       const entitled = serviceProviderById(config, client.clientId)?.scopes.filter((s) => dataScopes.has(s)) ?? [];
       // `scope` is informational in the token; the per-operation scopes are what the gateway enforces.
-      return pivotTokenFormat({ audience, scope: entitled.join(' '), ttlSeconds: config.broker.accessTokenTtlSeconds, encryption });
+      return pivotTokenFormat({
+        audience,
+        scope: entitled.join(' '),
+        ttlSeconds: config.broker.accessTokenTtlSeconds,
+        encryption,
+      });
     },
   } as ResourceIndicators;
 }
@@ -92,13 +128,25 @@ export function gatewayResourceIndicators(config: Config, dataScopes: ReadonlySe
  * to the code, the validated pivot identity, the grant (revocation) and the broker's
  * account id (`citizen_ref`: the gateway files exchanges in the citizen's history).
  */
-export function pivotTokenClaims(config: Config, accounts: AccountStore): NonNullable<Configuration['extraTokenClaims']> {
+export function pivotTokenClaims(
+  config: Config,
+  accounts: AccountStore,
+): NonNullable<Configuration['extraTokenClaims']> {
   const audience = config.gateway.audience;
   return async (ctx, token) => {
-    const { resourceServer, accountId, grantId } = token as { resourceServer?: { audience?: string }; accountId?: string; grantId?: string };
+    const { resourceServer, accountId, grantId } = token as {
+      resourceServer?: { audience?: string };
+      accountId?: string;
+      grantId?: string;
+    };
     if (resourceServer?.audience !== audience || !accountId) return undefined;
     const account = await accounts.find(accountId);
     if (!account) throw new errors.InvalidGrant('the citizen’s sign-in is no longer available; sign in again');
-    return pivotTokenExtraClaims({ acr: ctx.oidc.entities.AuthorizationCode?.acr as AcrLevel, pivot: account.pivot, grantId: grantId!, accountId }) as unknown as Record<string, unknown>;
+    return pivotTokenExtraClaims({
+      acr: ctx.oidc.entities.AuthorizationCode?.acr as AcrLevel,
+      pivot: account.pivot,
+      grantId: grantId!,
+      accountId,
+    }) as unknown as Record<string, unknown>;
   };
 }

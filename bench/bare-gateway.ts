@@ -41,24 +41,56 @@ export async function startBareGateway(options: {
   timeoutMs: number;
   port?: number;
 }): Promise<RunningComponent> {
-  const minter = new ProviderTokenMinter({ issuer: options.issuer, kid: options.keys.signing.kid, key: options.keys.signing.key, ttlSeconds: 120 });
+  const minter = new ProviderTokenMinter({
+    issuer: options.issuer,
+    kid: options.keys.signing.kid,
+    key: options.keys.signing.key,
+    ttlSeconds: 120,
+  });
   let tokens = new Map<string, string[]>();
   const mintAll = async () => {
-    tokens = new Map(await Promise.all(options.providers.map(async (p) => [p.name, await Promise.all(options.citizens.map(async (c, i) => `Bearer ${await minter.mint({
-      audience: p.audience, sub: c.sub, pivot: c.pivot, scopes: options.scopes.get(p.name) ?? [], acr: 'eidas1', clientId: 'bench-bare', requestId: `bare-${i}`,
-    })}`))] as const)));
+    tokens = new Map(
+      await Promise.all(
+        options.providers.map(
+          async (p) =>
+            [
+              p.name,
+              await Promise.all(
+                options.citizens.map(
+                  async (c, i) =>
+                    `Bearer ${await minter.mint({
+                      audience: p.audience,
+                      sub: c.sub,
+                      pivot: c.pivot,
+                      scopes: options.scopes.get(p.name) ?? [],
+                      acr: 'eidas1',
+                      clientId: 'bench-bare',
+                      requestId: `bare-${i}`,
+                    })}`,
+                ),
+              ),
+            ] as const,
+        ),
+      ),
+    );
   };
   await mintAll();
   const refresh = setInterval(() => void mintAll(), 60_000);
   refresh.unref();
 
-  const citizenSchema = buildSubgraphSchema([{
-    typeDefs: parse(CITIZEN_SDL),
-    resolvers: {
-      Query: { me: (_root: unknown, _args: unknown, context: BareContext) => ({ id: options.citizens[context.citizen]!.sub }) },
-      Citizen: { __resolveReference: (reference: { id: string }) => reference },
-    } as never,
-  }]);
+  const citizenSchema = buildSubgraphSchema([
+    {
+      typeDefs: parse(CITIZEN_SDL),
+      resolvers: {
+        Query: {
+          me: (_root: unknown, _args: unknown, context: BareContext) => ({
+            id: options.citizens[context.citizen]!.sub,
+          }),
+        },
+        Citizen: { __resolveReference: (reference: { id: string }) => reference },
+      } as never,
+    },
+  ]);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) => {
@@ -83,7 +115,12 @@ export async function startBareGateway(options: {
     for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
     const citizen = Number(req.headers['x-bench-citizen'] ?? 0) % options.citizens.length;
     const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'POST', headers, search: '', body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') },
+      httpGraphQLRequest: {
+        method: req.method ?? 'POST',
+        headers,
+        search: '',
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'),
+      },
       context: async () => ({ citizen }),
     });
     res.statusCode = response.status ?? 200;

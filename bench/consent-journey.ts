@@ -26,16 +26,34 @@ const parking = config.serviceProviders.find((sp) => sp.clientId === 'parking-ni
 const checkIterations = 2000;
 let started = performance.now();
 for (let i = 0; i < checkIterations; i++) {
-  resolveOperationRequest({ type: 'graphql_operation', operation_name: 'Parking', purpose: PURPOSE },
-    { operations: contract.operations, serviceProvider: parking, acr: 'eidas1', gatewayAudience: 'http://localhost:4001' });
+  resolveOperationRequest(
+    { type: 'graphql_operation', operation_name: 'Parking', purpose: PURPOSE },
+    {
+      operations: contract.operations,
+      serviceProvider: parking,
+      acr: 'eidas1',
+      gatewayAudience: 'http://localhost:4001',
+    },
+  );
 }
 const checkMicros = ((performance.now() - started) / checkIterations) * 1000;
 
 const platform = await startTestPlatform();
 try {
-  const broker = await connect(platform.issuer, 'parking-nimes', await importJWK(sandboxSpKey('parking-nimes'), 'ES256') as CryptoKey, { sandbox: true });
+  const broker = await connect(
+    platform.issuer,
+    'parking-nimes',
+    (await importJWK(sandboxSpKey('parking-nimes'), 'ES256')) as CryptoKey,
+    { sandbox: true },
+  );
   const document = platform.config.serviceProviders.find((sp) => sp.clientId === 'parking-nimes')!.operations.Parking!;
-  const phases: Record<string, number[]> = { 'PAR + sign-in + consent page': [], 'consent decision (allow)': [], 'code exchange (pivot token)': [], 'gateway query (3 providers)': [], 'revocation seen by the gateway': [] };
+  const phases: Record<string, number[]> = {
+    'PAR + sign-in + consent page': [],
+    'consent decision (allow)': [],
+    'code exchange (pivot token)': [],
+    'gateway query (3 providers)': [],
+    'revocation seen by the gateway': [],
+  };
   const time = async <T>(phase: string, work: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
     const result = await work();
@@ -45,17 +63,24 @@ try {
   for (let i = 0; i < journeys; i++) {
     const citizen = new Citizen(platform);
     const { page, checks } = await time('PAR + sign-in + consent page', async () => {
-      const { url, checks } = await startSignIn(broker, { redirectUri: 'http://localhost:3000/callback', operationName: 'Parking', purpose: PURPOSE });
+      const { url, checks } = await startSignIn(broker, {
+        redirectUri: 'http://localhost:3000/callback',
+        operationName: 'Parking',
+        purpose: PURPOSE,
+      });
       return { page: consentPage(await citizen.signIn(url, { login: 'marie.dupont', idp: 'impots' })), checks };
     });
     const callback = await time('consent decision (allow)', () => citizen.decide(page, 'allow'));
     const { accessToken } = await time('code exchange (pivot token)', () => finishSignIn(broker, callback.url, checks));
-    const result = await time('gateway query (3 providers)', () => queryGateway(platform.graphqlUrl, accessToken, document, 'Parking'));
+    const result = await time('gateway query (3 providers)', () =>
+      queryGateway(platform.graphqlUrl, accessToken, document, 'Parking'),
+    );
     if (result.status !== 200) throw new Error(`gateway answered ${result.status}`);
     if (i % 4 === 0) {
       await oidc.tokenRevocation(broker, accessToken);
       await time('revocation seen by the gateway', async () => {
-        while ((await queryGateway(platform.graphqlUrl, accessToken, '{ me { id } }', '')).status !== 401) await new Promise((r) => setTimeout(r, 20));
+        while ((await queryGateway(platform.graphqlUrl, accessToken, '{ me { id } }', '')).status !== 401)
+          await new Promise((r) => setTimeout(r, 20));
       });
     }
   }

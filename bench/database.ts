@@ -11,10 +11,15 @@ import { seedSandbox, seedSynthetic, syntheticProgress } from '../sandbox/seed/s
  */
 export const BENCH_DATABASE = 'passerelle_bench';
 
-export async function openBenchDatabase(options: { databaseUrl?: string | undefined; serverUrl?: string | undefined }): Promise<Database> {
+export async function openBenchDatabase(options: {
+  databaseUrl?: string | undefined;
+  serverUrl?: string | undefined;
+}): Promise<Database> {
   if (options.databaseUrl) return openDatabase({ databaseUrl: options.databaseUrl });
   if (!options.serverUrl) {
-    throw new Error('the benchmark needs a PostgreSQL server: set DATABASE_URL (it creates its own database there), or give --database-url of a prepared one');
+    throw new Error(
+      'the benchmark needs a PostgreSQL server: set DATABASE_URL (it creates its own database there), or give --database-url of a prepared one',
+    );
   }
   const admin = new pg.Client({ connectionString: options.serverUrl });
   await admin.connect();
@@ -36,13 +41,20 @@ export interface SeedReport {
   seconds: number;
 }
 
-export async function ensureRegistries(database: Database, providers: readonly ProviderFolder[], citizens: number, log: (line: string) => void): Promise<SeedReport> {
+export async function ensureRegistries(
+  database: Database,
+  providers: readonly ProviderFolder[],
+  citizens: number,
+  log: (line: string) => void,
+): Promise<SeedReport> {
   const pool = database.pool({ max: providers.length + 1, applicationName: 'passerelle-bench-seed' });
   try {
     const before = await syntheticProgress(pool);
     const ready = providers.every((p) => (before.find((r) => r.provider === p.name)?.citizens ?? 0) >= citizens);
     if (ready) return { registries: before, seconds: 0 };
-    log(`seeding the registries up to ${citizens.toLocaleString('en')} synthetic citizens each (once; later runs reuse them)…`);
+    log(
+      `seeding the registries up to ${citizens.toLocaleString('en')} synthetic citizens each (once; later runs reuse them)…`,
+    );
     const started = performance.now();
     await seedSandbox(pool, providers);
     let lastReport = 0;
@@ -51,7 +63,9 @@ export async function ensureRegistries(database: Database, providers: readonly P
       onProgress(progress) {
         if (progress.seconds - lastReport < 15) return;
         lastReport = progress.seconds;
-        log(`  ${progress.provider}: ${progress.citizens.toLocaleString('en')} citizens (${progress.seconds.toFixed(0)} s)`);
+        log(
+          `  ${progress.provider}: ${progress.citizens.toLocaleString('en')} citizens (${progress.seconds.toFixed(0)} s)`,
+        );
       },
     });
     const seconds = (performance.now() - started) / 1000;

@@ -37,13 +37,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     duration: options.durationSeconds,
     pipelining: 1,
     timeout: 10,
-    requests: [{
-      method: 'POST',
-      setupRequest: (request) => {
-        const { headers, body } = options.next(counter++);
-        return { ...request, headers: { 'content-type': 'application/json', ...headers }, body };
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (request) => {
+          const { headers, body } = options.next(counter++);
+          return { ...request, headers: { 'content-type': 'application/json', ...headers }, body };
+        },
       },
-    }],
+    ],
   });
   return {
     name: options.name,

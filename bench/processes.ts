@@ -25,14 +25,19 @@ export async function startServer(spec: ServerSpec, logDir: string): Promise<Ser
   const log = openSync(`${base}.log`, 'w');
   // In a file: a spec with thousands of citizens is too big for the environment.
   writeFileSync(`${base}.spec.json`, JSON.stringify(spec));
-  const profile = process.env.BENCH_PROFILE?.split(',').includes(spec.role) ? ['--cpu-prof', `--cpu-prof-dir=${logDir}`] : [];
+  const profile = process.env.BENCH_PROFILE?.split(',').includes(spec.role)
+    ? ['--cpu-prof', `--cpu-prof-dir=${logDir}`]
+    : [];
   const child = fork(SERVER, [], {
     execArgv: ['--import', 'tsx', ...profile],
     env: { ...process.env, BENCH_SPEC_FILE: `${base}.spec.json` },
     stdio: ['ignore', log, log, 'ipc'],
   });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${spec.role} did not start within 120 s (see ${logDir})`)), 120_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${spec.role} did not start within 120 s (see ${logDir})`)),
+      120_000,
+    );
     child.once('message', (message: { ready?: string; error?: string }) => {
       clearTimeout(timer);
       if (message.ready) resolve(message.ready);
@@ -48,11 +53,12 @@ export async function startServer(spec: ServerSpec, logDir: string): Promise<Ser
     url,
     child,
     cpuSeconds: () => processCpuSeconds(child.pid!),
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }
 

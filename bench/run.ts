@@ -26,7 +26,8 @@ import { startServer, type ServerProcess } from './processes.ts';
  * one subgraph called directly. Every component runs in its own process; the load
  * generator (autocannon) runs here. 127.0.0.1 only, bounded in time.
  */
-export const PARKING_OPERATION = 'query Parking { me { taxAddress { cityCode city } vehicles { registrationNumber holderRole make model critAir } familyQuotient { value regime } } }';
+export const PARKING_OPERATION =
+  'query Parking { me { taxAddress { cityCode city } vehicles { registrationNumber holderRole make model critAir } familyQuotient { value regime } } }';
 const GATEWAY_ISSUER = 'http://gateway.bench.invalid';
 const GATEWAY_AUDIENCE = 'http://gateway.bench.invalid/graphql';
 
@@ -73,7 +74,9 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     const config = loadPlatformConfig({ env: {} });
     const providers = config.dataProviders.map((p) => p.name);
     const seed = await ensureRegistries(database, providerFolders(config), options.citizens, log);
-    const households = Math.min(...providers.map((p) => seed.registries.find((r) => r.provider === p)?.households ?? 0));
+    const households = Math.min(
+      ...providers.map((p) => seed.registries.find((r) => r.provider === p)?.households ?? 0),
+    );
     if (!households) throw new Error('the registries hold no synthetic household');
 
     const keys = loadGatewayKeys(config);
@@ -82,47 +85,107 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     issuer = await startPivotIssuer({ gatewayJwks: keys.publicJwks as { keys: JWK[] }, audience: GATEWAY_AUDIENCE });
 
     const composed = composeContract(loadContract(config));
-    const analyzed = analyzeOperation(PARKING_OPERATION, 'Parking', operationSchemaFromSupergraph(composed.supergraphSdl, composed.scopes));
+    const analyzed = analyzeOperation(
+      PARKING_OPERATION,
+      'Parking',
+      operationSchemaFromSupergraph(composed.supergraphSdl, composed.scopes),
+    );
     if (!analyzed.ok) throw new Error('the parking operation does not analyse');
     const scopes = [...analyzed.analysis.neededScopes];
     const scopesByProvider: Record<string, string[]> = {};
     for (const scope of scopes) (scopesByProvider[composed.scopes.get(scope)!.provider] ??= []).push(scope);
 
-    log(`sampling ${options.sample} citizens among ${households.toLocaleString('en')} households, issuing their pivot tokens…`);
+    log(
+      `sampling ${options.sample} citizens among ${households.toLocaleString('en')} households, issuing their pivot tokens…`,
+    );
     const citizens = sampleCitizens(issuer, households, options.sample);
-    const tokens = await Promise.all(citizens.map((c) => issuer!.issue({
-      accountId: c.accountId, pivot: c.pivot, acr: 'eidas1', ttlSeconds: 600,
-      operations: [{ hash: operationHash(PARKING_OPERATION), operationName: 'Parking', scopes }],
-    }).then((t) => t.token)));
+    const tokens = await Promise.all(
+      citizens.map((c) =>
+        issuer!
+          .issue({
+            accountId: c.accountId,
+            pivot: c.pivot,
+            acr: 'eidas1',
+            ttlSeconds: 600,
+            operations: [{ hash: operationHash(PARKING_OPERATION), operationName: 'Parking', scopes }],
+          })
+          .then((t) => t.token),
+      ),
+    );
 
-    const common: Array<[string, unknown]> = [['gateway.jwksUri', jwksUri], ['gateway.issuer', GATEWAY_ISSUER]];
-    for (const name of providers) servers.push(await startServer({ role: `subgraph:${name}`, databaseUrl: database.url, overrides: common }, options.logDir));
-    const providerUrls: Array<[string, unknown]> = servers.map((s) => [`dataProviders.${s.role.slice('subgraph:'.length)}.url`, s.url]);
-    const gateway = await startServer({
-      role: 'gateway', databaseUrl: database.url,
-      overrides: [...common, ...providerUrls, ['gateway.audience', GATEWAY_AUDIENCE], ['gateway.pivotToken.issuer', issuer.issuer],
-        ['gateway.pivotToken.jwksUri', issuer.jwksUri], ['gateway.pivotToken.cacheSize', options.tokenCache ? 10_000 : 0], ...(options.gatewayOverrides ?? [])],
-    }, options.logDir);
+    const common: Array<[string, unknown]> = [
+      ['gateway.jwksUri', jwksUri],
+      ['gateway.issuer', GATEWAY_ISSUER],
+    ];
+    for (const name of providers)
+      servers.push(
+        await startServer({ role: `subgraph:${name}`, databaseUrl: database.url, overrides: common }, options.logDir),
+      );
+    const providerUrls: Array<[string, unknown]> = servers.map((s) => [
+      `dataProviders.${s.role.slice('subgraph:'.length)}.url`,
+      s.url,
+    ]);
+    const gateway = await startServer(
+      {
+        role: 'gateway',
+        databaseUrl: database.url,
+        overrides: [
+          ...common,
+          ...providerUrls,
+          ['gateway.audience', GATEWAY_AUDIENCE],
+          ['gateway.pivotToken.issuer', issuer.issuer],
+          ['gateway.pivotToken.jwksUri', issuer.jwksUri],
+          ['gateway.pivotToken.cacheSize', options.tokenCache ? 10_000 : 0],
+          ...(options.gatewayOverrides ?? []),
+        ],
+      },
+      options.logDir,
+    );
     servers.push(gateway);
-    const bare = await startServer({
-      role: 'bare', databaseUrl: database.url, overrides: [...common, ...providerUrls],
-      citizens: citizens.map((c) => ({ sub: c.sub, pivot: c.pivot })), scopes: scopesByProvider,
-    }, options.logDir);
+    const bare = await startServer(
+      {
+        role: 'bare',
+        databaseUrl: database.url,
+        overrides: [...common, ...providerUrls],
+        citizens: citizens.map((c) => ({ sub: c.sub, pivot: c.pivot })),
+        scopes: scopesByProvider,
+      },
+      options.logDir,
+    );
     servers.push(bare);
 
     const body = JSON.stringify({ query: PARKING_OPERATION, operationName: 'Parking' });
     const fullRequest = (i: number) => ({ headers: { authorization: `Bearer ${tokens[i % tokens.length]}` }, body });
     const bareRequest = (i: number) => ({ headers: { 'x-bench-citizen': String(i % citizens.length) }, body });
-    const known = await checkSameAnswers(`${gateway.url}/graphql`, `${bare.url}/graphql`, fullRequest, bareRequest, Math.min(50, citizens.length));
-    log(`full and bare answer the same data for ${known.checked} sampled citizens (known to the registries: ${known.taxAddress} tax addresses, ${known.vehicles} vehicle lists, ${known.familyQuotient} family quotients)`);
-    if (!known.taxAddress) throw new Error('the registries know none of the sampled citizens: were they seeded by another version of the generator? Drop the passerelle_bench database and run again');
+    const known = await checkSameAnswers(
+      `${gateway.url}/graphql`,
+      `${bare.url}/graphql`,
+      fullRequest,
+      bareRequest,
+      Math.min(50, citizens.length),
+    );
+    log(
+      `full and bare answer the same data for ${known.checked} sampled citizens (known to the registries: ${known.taxAddress} tax addresses, ${known.vehicles} vehicle lists, ${known.familyQuotient} family quotients)`,
+    );
+    if (!known.taxAddress)
+      throw new Error(
+        'the registries know none of the sampled citizens: were they seeded by another version of the generator? Drop the passerelle_bench database and run again',
+      );
 
     // Each run also measures the CPU each server process spent per request.
-    const load = async (name: string, url: string, next: (i: number) => { headers: Record<string, string>; body: string }, seconds = options.durationSeconds) => {
+    const load = async (
+      name: string,
+      url: string,
+      next: (i: number) => { headers: Record<string, string>; body: string },
+      seconds = options.durationSeconds,
+    ) => {
       const before = servers.map((s) => s.cpuSeconds());
       const result = await runLoad({ name, url, connections: options.connections, durationSeconds: seconds, next });
-      result.cpuPerRequest = Object.fromEntries(servers.map((s, i) => [s.role, ((s.cpuSeconds() - before[i]!) * 1000) / Math.max(1, result.requests)])
-        .filter(([, ms]) => (ms as number) > 0.01));
+      result.cpuPerRequest = Object.fromEntries(
+        servers
+          .map((s, i) => [s.role, ((s.cpuSeconds() - before[i]!) * 1000) / Math.max(1, result.requests)])
+          .filter(([, ms]) => (ms as number) > 0.01),
+      );
       return result;
     };
     log(`warming up (${options.warmupSeconds} s each)…`);
@@ -134,7 +197,9 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     const fullStarted = new Date();
     const rounds: BenchReport['rounds'] = [];
     for (let round = 1; round <= options.rounds; round++) {
-      log(`round ${round}/${options.rounds}: bare gateway, then full stack (${options.durationSeconds} s each, ${options.connections} connections)…`);
+      log(
+        `round ${round}/${options.rounds}: bare gateway, then full stack (${options.durationSeconds} s each, ${options.connections} connections)…`,
+      );
       const bareResult = await load('bare gateway', `${bare.url}/graphql`, bareRequest);
       const fullResult = await load('full stack', `${gateway.url}/graphql`, fullRequest);
       rounds.push({ bare: bareResult, full: fullResult });
@@ -145,10 +210,22 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     writeFileSync(join(options.logDir, 'gateway-metrics.txt'), metrics);
 
     log(`direct call to the dgfip subgraph (${options.durationSeconds} s)…`);
-    const direct = await directLoad(servers.find((s) => s.role === 'subgraph:dgfip')!.url, keys, citizens, scopesByProvider.dgfip ?? [], load);
+    const direct = await directLoad(
+      servers.find((s) => s.role === 'subgraph:dgfip')!.url,
+      keys,
+      citizens,
+      scopesByProvider.dgfip ?? [],
+      load,
+    );
 
-    const bareMean = mean(rounds.map((r) => r.bare), 'bare gateway');
-    const fullMean = mean(rounds.map((r) => r.full), 'full stack');
+    const bareMean = mean(
+      rounds.map((r) => r.bare),
+      'bare gateway',
+    );
+    const fullMean = mean(
+      rounds.map((r) => r.full),
+      'full stack',
+    );
     return {
       environment: await environment(database.url),
       seed,
@@ -180,7 +257,9 @@ interface SampledCitizen extends BenchCitizen {
 function sampleCitizens(issuer: PivotIssuer, households: number, count: number): SampledCitizen[] {
   let state = 0x2545f491;
   const random = () => {
-    state ^= state << 13; state ^= state >>> 17; state ^= state << 5;
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
     return (state >>> 0) / 2 ** 32;
   };
   const picked = new Set<number>();
@@ -192,18 +271,31 @@ function sampleCitizens(issuer: PivotIssuer, households: number, count: number):
 }
 
 /** Both paths must give the same data, without errors; and the sampled citizens must be known (else the bench measures empty answers). */
-async function checkSameAnswers(fullUrl: string, bareUrl: string, full: (i: number) => { headers: Record<string, string>; body: string }, bare: (i: number) => { headers: Record<string, string>; body: string }, count: number) {
+async function checkSameAnswers(
+  fullUrl: string,
+  bareUrl: string,
+  full: (i: number) => { headers: Record<string, string>; body: string },
+  bare: (i: number) => { headers: Record<string, string>; body: string },
+  count: number,
+) {
   type Me = { taxAddress: unknown; vehicles: unknown; familyQuotient: unknown };
   const ask = async (url: string, request: { headers: Record<string, string>; body: string }) => {
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...request.headers }, body: request.body });
-    return { status: response.status, json: await response.json() as { data?: { me: Me }; errors?: unknown[] } };
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...request.headers },
+      body: request.body,
+    });
+    return { status: response.status, json: (await response.json()) as { data?: { me: Me }; errors?: unknown[] } };
   };
   const known = { checked: count, taxAddress: 0, vehicles: 0, familyQuotient: 0 };
   for (let i = 0; i < count; i++) {
     const [a, b] = await Promise.all([ask(fullUrl, full(i)), ask(bareUrl, bare(i))]);
-    if (a.status !== 200 || a.json.errors) throw new Error(`full stack answered ${a.status} ${JSON.stringify(a.json.errors)}`);
-    if (b.status !== 200 || b.json.errors) throw new Error(`bare gateway answered ${b.status} ${JSON.stringify(b.json.errors)}`);
-    if (JSON.stringify(a.json.data) !== JSON.stringify(b.json.data)) throw new Error(`full and bare disagree for citizen ${i}`);
+    if (a.status !== 200 || a.json.errors)
+      throw new Error(`full stack answered ${a.status} ${JSON.stringify(a.json.errors)}`);
+    if (b.status !== 200 || b.json.errors)
+      throw new Error(`bare gateway answered ${b.status} ${JSON.stringify(b.json.errors)}`);
+    if (JSON.stringify(a.json.data) !== JSON.stringify(b.json.data))
+      throw new Error(`full and bare disagree for citizen ${i}`);
     const me = a.json.data!.me;
     if (me.taxAddress) known.taxAddress++;
     if (me.vehicles) known.vehicles++;
@@ -212,16 +304,52 @@ async function checkSameAnswers(fullUrl: string, bareUrl: string, full: (i: numb
   return known;
 }
 
-async function directLoad(url: string, keys: ReturnType<typeof loadGatewayKeys>, citizens: readonly SampledCitizen[], scopes: string[], load: (name: string, url: string, next: (i: number) => { headers: Record<string, string>; body: string }) => Promise<LoadResult>): Promise<LoadResult> {
-  const minter = new ProviderTokenMinter({ issuer: GATEWAY_ISSUER, kid: keys.signing.kid, key: keys.signing.key, ttlSeconds: 120 });
-  const mint = () => Promise.all(citizens.map((c, i) => minter.mint({ audience: 'urn:passerelle:dp:dgfip', sub: c.sub, pivot: c.pivot, scopes, acr: 'eidas1', clientId: 'bench-direct', requestId: `direct-${i}` })));
+async function directLoad(
+  url: string,
+  keys: ReturnType<typeof loadGatewayKeys>,
+  citizens: readonly SampledCitizen[],
+  scopes: string[],
+  load: (
+    name: string,
+    url: string,
+    next: (i: number) => { headers: Record<string, string>; body: string },
+  ) => Promise<LoadResult>,
+): Promise<LoadResult> {
+  const minter = new ProviderTokenMinter({
+    issuer: GATEWAY_ISSUER,
+    kid: keys.signing.kid,
+    key: keys.signing.key,
+    ttlSeconds: 120,
+  });
+  const mint = () =>
+    Promise.all(
+      citizens.map((c, i) =>
+        minter.mint({
+          audience: 'urn:passerelle:dp:dgfip',
+          sub: c.sub,
+          pivot: c.pivot,
+          scopes,
+          acr: 'eidas1',
+          clientId: 'bench-direct',
+          requestId: `direct-${i}`,
+        }),
+      ),
+    );
   let tokens = await mint();
-  const refresh = setInterval(() => { void mint().then((fresh) => { tokens = fresh; }); }, 60_000);
+  const refresh = setInterval(() => {
+    void mint().then((fresh) => {
+      tokens = fresh;
+    });
+  }, 60_000);
   try {
-    const query = 'query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Citizen { taxAddress { cityCode } } } }';
+    const query =
+      'query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Citizen { taxAddress { cityCode } } } }';
     return await load('direct subgraph (dgfip)', `${url}/graphql`, (i) => ({
       headers: { authorization: `Bearer ${tokens[i % tokens.length]}` },
-      body: JSON.stringify({ query, variables: { representations: [{ __typename: 'Citizen', id: citizens[i % citizens.length]!.sub }] } }),
+      body: JSON.stringify({
+        query,
+        variables: { representations: [{ __typename: 'Citizen', id: citizens[i % citizens.length]!.sub }] },
+      }),
     }));
   } finally {
     clearInterval(refresh);
@@ -231,7 +359,10 @@ async function directLoad(url: string, keys: ReturnType<typeof loadGatewayKeys>,
 async function countExchanges(database: Awaited<ReturnType<typeof openBenchDatabase>>, since: Date): Promise<number> {
   const pool = database.pool({ max: 1 });
   try {
-    const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM audit.events WHERE kind = 'gateway.exchange' AND occurred_at >= $1 AND client_id = 'parking-nimes'", [since]);
+    const { rows } = await pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM audit.events WHERE kind = 'gateway.exchange' AND occurred_at >= $1 AND client_id = 'parking-nimes'",
+      [since],
+    );
     return rows[0]!.n;
   } finally {
     await pool.end();
@@ -273,8 +404,15 @@ function mean(results: LoadResult[], name: string): LoadResult {
   const sum = (pick: (r: LoadResult) => number) => results.reduce((s, r) => s + pick(r), 0);
   const roles = [...new Set(results.flatMap((r) => Object.keys(r.cpuPerRequest ?? {})))];
   return {
-    name, requestsPerSecond: avg((r) => r.requestsPerSecond), p50: avg((r) => r.p50), p90: avg((r) => r.p90), p99: avg((r) => r.p99),
-    requests: sum((r) => r.requests), non2xx: sum((r) => r.non2xx), errors: sum((r) => r.errors), timeouts: sum((r) => r.timeouts),
+    name,
+    requestsPerSecond: avg((r) => r.requestsPerSecond),
+    p50: avg((r) => r.p50),
+    p90: avg((r) => r.p90),
+    p99: avg((r) => r.p99),
+    requests: sum((r) => r.requests),
+    non2xx: sum((r) => r.non2xx),
+    errors: sum((r) => r.errors),
+    timeouts: sum((r) => r.timeouts),
     cpuPerRequest: Object.fromEntries(roles.map((role) => [role, avg((r) => r.cpuPerRequest?.[role] ?? 0)])),
   };
 }
@@ -284,7 +422,12 @@ async function environment(databaseUrl: string): Promise<Record<string, string |
   await client.connect();
   try {
     const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
-    return { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? '?', postgres: rows[0]!.server_version };
+    return {
+      node: process.version,
+      cpus: os.cpus().length,
+      cpu: os.cpus()[0]?.model ?? '?',
+      postgres: rows[0]!.server_version,
+    };
   } finally {
     await client.end();
   }

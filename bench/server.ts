@@ -40,9 +40,14 @@ async function main(): Promise<void> {
   } else if (spec.role === 'gateway') {
     running = await startGateway({ config, database, logger }, { port: 0 });
   } else if (spec.role === 'bare') {
-    const providers = config.dataProviders.map((p) => ({ name: p.name, url: subgraphEndpoint(p.url), audience: p.audience }));
+    const providers = config.dataProviders.map((p) => ({
+      name: p.name,
+      url: subgraphEndpoint(p.url),
+      audience: p.audience,
+    }));
     running = await startBareGateway({
-      supergraphSdl: composeContract(loadContract(config), Object.fromEntries(providers.map((p) => [p.name, p.url]))).supergraphSdl,
+      supergraphSdl: composeContract(loadContract(config), Object.fromEntries(providers.map((p) => [p.name, p.url])))
+        .supergraphSdl,
       providers,
       citizens: spec.citizens ?? [],
       keys: loadGatewayKeys(config),

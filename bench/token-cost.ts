@@ -11,14 +11,44 @@ import { startPivotIssuer } from '../harness/pivot-issuer.ts';
  * verified-token cache, and minting one internal provider token.
  * Run: npx tsx bench/token-cost.ts
  */
-const PIVOT = { given_name: 'Marie', family_name: 'Dupont', birthdate: '1985-04-12', gender: 'female', birthcountry: '99100', birthplace: '30189' } as const;
+const PIVOT = {
+  given_name: 'Marie',
+  family_name: 'Dupont',
+  birthdate: '1985-04-12',
+  gender: 'female',
+  birthcountry: '99100',
+  birthplace: '30189',
+} as const;
 
 export async function measureTokenCost(iterations = 2000): Promise<Record<string, number>> {
   const keys = loadGatewayKeys(loadPlatformConfig({ env: {} }));
-  const issuer = await startPivotIssuer({ gatewayJwks: keys.publicJwks as { keys: JWK[] }, audience: 'http://gateway.bench' });
+  const issuer = await startPivotIssuer({
+    gatewayJwks: keys.publicJwks as { keys: JWK[] },
+    audience: 'http://gateway.bench',
+  });
   try {
-    const tokens = await Promise.all(Array.from({ length: iterations }, () => issuer.issue({ pivot: PIVOT, operations: [{ hash: 'h'.repeat(43), operationName: 'Parking', scopes: ['dgfip_adresse_fiscale', 'ants_vehicules', 'ants_critair', 'cnaf_quotient_familial'] }] })));
-    const options = { issuer: issuer.issuer, jwksUri: issuer.jwksUri, audience: 'http://gateway.bench', decryptionKeys: keys.decryption, maxLifetimeSeconds: 600, clockToleranceSeconds: 5 };
+    const tokens = await Promise.all(
+      Array.from({ length: iterations }, () =>
+        issuer.issue({
+          pivot: PIVOT,
+          operations: [
+            {
+              hash: 'h'.repeat(43),
+              operationName: 'Parking',
+              scopes: ['dgfip_adresse_fiscale', 'ants_vehicules', 'ants_critair', 'cnaf_quotient_familial'],
+            },
+          ],
+        }),
+      ),
+    );
+    const options = {
+      issuer: issuer.issuer,
+      jwksUri: issuer.jwksUri,
+      audience: 'http://gateway.bench',
+      decryptionKeys: keys.decryption,
+      maxLifetimeSeconds: 600,
+      clockToleranceSeconds: 5,
+    };
     const uncached = new PivotTokenVerifier({ ...options, cacheSize: 0 });
     await uncached.verify(tokens[0]!.token); // JWKS fetched once
     const perCall = async (run: (i: number) => unknown) => {
@@ -30,9 +60,28 @@ export async function measureTokenCost(iterations = 2000): Promise<Record<string
     const cached = new PivotTokenVerifier({ ...options, cacheSize: 10 });
     await cached.verify(tokens[0]!.token);
     const verifyCached = await perCall(() => cached.verify(tokens[0]!.token));
-    const minter = new ProviderTokenMinter({ issuer: 'http://gateway.bench', kid: keys.signing.kid, key: keys.signing.key, ttlSeconds: 30 });
-    const mint = await perCall((i) => minter.mint({ audience: 'urn:passerelle:dp:dgfip', sub: `s${i}`, pivot: PIVOT, scopes: ['dgfip_adresse_fiscale'], acr: 'eidas1', clientId: 'parking-nimes', requestId: `r${i}` }));
-    return { 'pivot token verification, first use (µs)': verifyUncached, 'pivot token verification, reused token (µs)': verifyCached, 'internal token minting, per provider (µs)': mint };
+    const minter = new ProviderTokenMinter({
+      issuer: 'http://gateway.bench',
+      kid: keys.signing.kid,
+      key: keys.signing.key,
+      ttlSeconds: 30,
+    });
+    const mint = await perCall((i) =>
+      minter.mint({
+        audience: 'urn:passerelle:dp:dgfip',
+        sub: `s${i}`,
+        pivot: PIVOT,
+        scopes: ['dgfip_adresse_fiscale'],
+        acr: 'eidas1',
+        clientId: 'parking-nimes',
+        requestId: `r${i}`,
+      }),
+    );
+    return {
+      'pivot token verification, first use (µs)': verifyUncached,
+      'pivot token verification, reused token (µs)': verifyCached,
+      'internal token minting, per provider (µs)': mint,
+    };
   } finally {
     await issuer.close();
   }

@@ -54,7 +54,11 @@ const COMPONENTS: ComponentEntry[] = [
   {
     name: 'gateway',
     load: async () => (await import('../gateway/index.ts')).startGateway,
-    address: (config) => ({ port: listenPort(config.gateway), setting: 'gateway.url', url: `${config.gateway.url.replace(/\/+$/, '')}/graphql` }),
+    address: (config) => ({
+      port: listenPort(config.gateway),
+      setting: 'gateway.url',
+      url: `${config.gateway.url.replace(/\/+$/, '')}/graphql`,
+    }),
   },
   // The parking service last: it needs the broker and the gateway to answer.
   {
@@ -62,7 +66,11 @@ const COMPONENTS: ComponentEntry[] = [
     sandboxOnly: true,
     load: async () => (await import('../sandbox/parking/index.ts')).startParking,
     check: async (config) => void (await import('../sandbox/parking/settings.ts')).parkingSettings(config),
-    address: (config) => ({ port: config.parking ? listenPort(config.parking) : 0, setting: 'parking.url', url: config.parking?.url ?? '' }),
+    address: (config) => ({
+      port: config.parking ? listenPort(config.parking) : 0,
+      setting: 'parking.url',
+      url: config.parking?.url ?? '',
+    }),
   },
 ];
 

@@ -13,6 +13,8 @@ export const PLATFORM_SECTIONS = { parking: ParkingSection.optional() };
 
 export type PlatformConfig = ReturnType<typeof loadPlatformConfig>;
 
-export function loadPlatformConfig(options: Omit<LoadOptions<typeof PLATFORM_SECTIONS>, 'defaultPath' | 'sections'> = {}) {
+export function loadPlatformConfig(
+  options: Omit<LoadOptions<typeof PLATFORM_SECTIONS>, 'defaultPath' | 'sections'> = {},
+) {
   return loadConfig({ defaultPath: SANDBOX_CONFIG_PATH, sections: PLATFORM_SECTIONS, ...options });
 }

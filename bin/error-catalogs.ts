@@ -12,5 +12,10 @@ import { parkingErrors } from '../sandbox/parking/errors.ts';
  * are unique and the document is up to date.
  */
 export const ERROR_CATALOGS: readonly ComponentCatalog[] = [
-  pivotErrors, brokerErrors, subgraphErrors, operationErrors, gatewayErrors, parkingErrors,
+  pivotErrors,
+  brokerErrors,
+  subgraphErrors,
+  operationErrors,
+  gatewayErrors,
+  parkingErrors,
 ];

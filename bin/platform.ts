@@ -28,21 +28,36 @@ export class UnknownComponentError extends Error {
 /** A port a component needs is taken: says which component, which port, and how to move it. */
 export class PortTakenError extends Error {
   override name = 'PortTakenError';
-  constructor(readonly component: string, readonly port: number, readonly setting: string) {
-    super(`${component} cannot listen on port ${port}: the port is already in use (another program, or a Passerelle still running?). `
-      + `Stop what uses it, or move ${component} to another port: ${envName(setting)}=http://localhost:<port>`);
+  constructor(
+    readonly component: string,
+    readonly port: number,
+    readonly setting: string,
+  ) {
+    super(
+      `${component} cannot listen on port ${port}: the port is already in use (another program, or a Passerelle still running?). ` +
+        `Stop what uses it, or move ${component} to another port: ${envName(setting)}=http://localhost:<port>`,
+    );
   }
 }
 
-export async function startPlatform(context: ComponentContext & { config: PlatformConfig }, names?: readonly string[]): Promise<RunningPlatform> {
+export async function startPlatform(
+  context: ComponentContext & { config: PlatformConfig },
+  names?: readonly string[],
+): Promise<RunningPlatform> {
   const { config, database, logger } = context;
   const registry = componentRegistry(config);
   const unknown = (names ?? []).filter((n) => !registry.has(n));
-  if (unknown.length) throw new UnknownComponentError(`unknown component(s): ${unknown.join(', ')}; known: ${[...registry.keys()].join(', ')}`);
+  if (unknown.length)
+    throw new UnknownComponentError(
+      `unknown component(s): ${unknown.join(', ')}; known: ${[...registry.keys()].join(', ')}`,
+    );
   const wanted = [...registry.values()].filter((entry) => !names?.length || names.includes(entry.name));
 
   // Every data provider folder has its configuration entry and every entry its folder, before anything starts.
-  const providers = providerFolders(config, wanted.map((e) => e.name).filter((n) => config.dataProviders.some((p) => p.name === n)));
+  const providers = providerFolders(
+    config,
+    wanted.map((e) => e.name).filter((n) => config.dataProviders.some((p) => p.name === n)),
+  );
   for (const entry of wanted) await entry.check?.(config);
 
   if (config.sandbox && providers.length) {
@@ -59,7 +74,9 @@ export async function startPlatform(context: ComponentContext & { config: Platfo
   const components: RunningPlatform['components'] = [];
   const close = async () => {
     for (const component of [...components].reverse()) {
-      await component.close().catch((error: unknown) => logger.error({ err: error, component: component.name }, 'close failed'));
+      await component
+        .close()
+        .catch((error: unknown) => logger.error({ err: error, component: component.name }, 'close failed'));
     }
     components.length = 0;
   };

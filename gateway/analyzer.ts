@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import type { GraphQLSchema } from 'graphql';
 import type { ScopeInfo } from '../lib/federation/compose.ts';
 import type { OperationLimits } from '../lib/contracts/operation-limits.ts';
-import { analyzeOperation, createOperationSchema, type AnalysisResult, type OperationSchema } from '../lib/federation/operation.ts';
+import {
+  analyzeOperation,
+  createOperationSchema,
+  type AnalysisResult,
+  type OperationSchema,
+} from '../lib/federation/operation.ts';
 import { readScopeMap } from '../lib/federation/scope-map.ts';
 
 /**
@@ -16,11 +21,18 @@ export class OperationAnalyzer {
   private context: OperationSchema | undefined;
   private readonly cache = new Map<string, AnalysisResult>();
 
-  constructor(private readonly options: { scopes: ReadonlyMap<string, ScopeInfo>; limits: OperationLimits; cacheSize: number }) {}
+  constructor(
+    private readonly options: { scopes: ReadonlyMap<string, ScopeInfo>; limits: OperationLimits; cacheSize: number },
+  ) {}
 
   /** Called with the API schema and the core supergraph SDL on load and on every update. */
   update(apiSchema: GraphQLSchema, supergraphSdl: string): void {
-    this.context = createOperationSchema({ schema: apiSchema, scopeMap: readScopeMap(supergraphSdl), scopes: this.options.scopes, limits: this.options.limits });
+    this.context = createOperationSchema({
+      schema: apiSchema,
+      scopeMap: readScopeMap(supergraphSdl),
+      scopes: this.options.scopes,
+      limits: this.options.limits,
+    });
     this.cache.clear();
   }
 
@@ -30,7 +42,11 @@ export class OperationAnalyzer {
 
   analyze(query: string, operationName: string | null | undefined): AnalysisResult {
     if (!this.context) throw new Error('the supergraph is not loaded yet');
-    const key = createHash('sha256').update(query).update('\0').update(operationName ?? '').digest('base64url');
+    const key = createHash('sha256')
+      .update(query)
+      .update('\0')
+      .update(operationName ?? '')
+      .digest('base64url');
     const cached = this.cache.get(key);
     if (cached) {
       // Refresh its place: the cache evicts the least recently used document.

@@ -13,18 +13,23 @@ export interface CitizenContext {
   subject: string;
 }
 
-export function citizenDataSource(contract: Contract): LocalGraphQLDataSource<CitizenContext & Record<string, unknown>> {
-  const schema = buildSubgraphSchema([{
-    typeDefs: parse(contract.citizenSdl),
-    resolvers: {
-      Query: {
-        me: (_root: unknown, _args: unknown, context: CitizenContext) => ({ id: context.subject }),
-      },
-      Citizen: {
-        // Only the request's own citizen can be referenced.
-        __resolveReference: (reference: { id: string }, context: CitizenContext) => (reference.id === context.subject ? { id: reference.id } : null),
-      },
-    } as never,
-  }]);
+export function citizenDataSource(
+  contract: Contract,
+): LocalGraphQLDataSource<CitizenContext & Record<string, unknown>> {
+  const schema = buildSubgraphSchema([
+    {
+      typeDefs: parse(contract.citizenSdl),
+      resolvers: {
+        Query: {
+          me: (_root: unknown, _args: unknown, context: CitizenContext) => ({ id: context.subject }),
+        },
+        Citizen: {
+          // Only the request's own citizen can be referenced.
+          __resolveReference: (reference: { id: string }, context: CitizenContext) =>
+            reference.id === context.subject ? { id: reference.id } : null,
+        },
+      } as never,
+    },
+  ]);
   return new LocalGraphQLDataSource(schema);
 }

@@ -16,10 +16,20 @@ export interface ConsentDecision {
   scopesByProvider: ReadonlyMap<string, readonly string[]>;
 }
 
-export function enforceConsent(analysis: OperationAnalysis, claims: PivotClaims, scopes: ReadonlyMap<string, ScopeInfo>): ConsentDecision {
-  const operation = claims.operations.find((o) => o.operation_hash === analysis.hash && o.operation_name === analysis.operationName);
+export function enforceConsent(
+  analysis: OperationAnalysis,
+  claims: PivotClaims,
+  scopes: ReadonlyMap<string, ScopeInfo>,
+): ConsentDecision {
+  const operation = claims.operations.find(
+    (o) => o.operation_hash === analysis.hash && o.operation_name === analysis.operationName,
+  );
   if (!operation) {
-    throw gatewayErrors.error('CONSENT_REQUIRED', { reason: 'operation', operationName: analysis.operationName, operationHash: analysis.hash });
+    throw gatewayErrors.error('CONSENT_REQUIRED', {
+      reason: 'operation',
+      operationName: analysis.operationName,
+      operationHash: analysis.hash,
+    });
   }
   const check = checkGrant(analysis, new Set(operation.scopes), claims.acr, scopes);
   if (check.notConsented.length) {

@@ -35,7 +35,8 @@ export interface ProviderDataSourceOptions<Context extends FetchContext> {
 
 /** Node's fetch (undici, keep-alive) with a per-fetch timeout. */
 export function timeoutFetcher(timeoutMs: number): Fetcher {
-  return ((url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as Fetcher;
+  return ((url: string, init: RequestInit) =>
+    fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as Fetcher;
 }
 
 export class ProviderDataSource<Context extends FetchContext> extends RemoteGraphQLDataSource<Context> {
@@ -55,7 +56,12 @@ export class ProviderDataSource<Context extends FetchContext> extends RemoteGrap
   override async process(options: GraphQLDataSourceProcessOptions<Context>): Promise<GatewayGraphQLResponse> {
     const started = performance.now();
     const call = (ok: boolean, code?: GatewayErrorCode) => {
-      const entry: ProviderCall = { provider: this.options.name, ok, seconds: (performance.now() - started) / 1000, ...(code ? { code } : {}) };
+      const entry: ProviderCall = {
+        provider: this.options.name,
+        ok,
+        seconds: (performance.now() - started) / 1000,
+        ...(code ? { code } : {}),
+      };
       (options.context as Context).providerCalls?.push(entry);
       this.options.onCall?.(entry);
     };
@@ -68,10 +74,12 @@ export class ProviderDataSource<Context extends FetchContext> extends RemoteGrap
       call(false, code);
       const definition = gatewayErrors.errors[code];
       return {
-        errors: [{
-          message: `${definition.message.en} (provider: ${this.options.name})`,
-          extensions: { code, provider: this.options.name, ...details },
-        }],
+        errors: [
+          {
+            message: `${definition.message.en} (provider: ${this.options.name})`,
+            extensions: { code, provider: this.options.name, ...details },
+          },
+        ],
       } as unknown as GatewayGraphQLResponse;
     }
   }
@@ -79,9 +87,11 @@ export class ProviderDataSource<Context extends FetchContext> extends RemoteGrap
 
 function classify(error: unknown, timeoutMs: number): { code: GatewayErrorCode; details: Record<string, unknown> } {
   const name = (error as Error)?.name;
-  if (name === 'TimeoutError' || name === 'AbortError') return { code: 'DATA_PROVIDER_TIMEOUT', details: { timeoutMs } };
+  if (name === 'TimeoutError' || name === 'AbortError')
+    return { code: 'DATA_PROVIDER_TIMEOUT', details: { timeoutMs } };
   const status = (error as { extensions?: { response?: { status?: number } } })?.extensions?.response?.status;
   if (typeof status === 'number') return { code: 'DATA_PROVIDER_ERROR', details: { status } };
-  if (error instanceof SyntaxError || /Expected JSON response body/.test((error as Error)?.message ?? '')) return { code: 'DATA_PROVIDER_ERROR', details: { reason: 'unreadable response' } };
+  if (error instanceof SyntaxError || /Expected JSON response body/.test((error as Error)?.message ?? ''))
+    return { code: 'DATA_PROVIDER_ERROR', details: { reason: 'unreadable response' } };
   return { code: 'DATA_PROVIDER_UNAVAILABLE', details: {} };
 }

@@ -36,7 +36,11 @@ export function returnedFields(data: unknown, fields: readonly FieldRead[]): str
 }
 
 /** The granted scopes under which the returned fields were read (a field readable under several granted ones lists each), sorted. */
-export function returnedScopes(fields: readonly FieldRead[], returned: readonly string[], scopesByProvider: ReadonlyMap<string, readonly string[]>): string[] {
+export function returnedScopes(
+  fields: readonly FieldRead[],
+  returned: readonly string[],
+  scopesByProvider: ReadonlyMap<string, readonly string[]>,
+): string[] {
   const granted = new Set([...scopesByProvider.values()].flat());
   const coordinates = new Set(returned);
   const scopes = new Set<string>();

@@ -23,7 +23,10 @@ export class ExchangeRecorder {
 
   constructor(pool: Pool, options: ExchangeRecorderOptions) {
     this.writer = new AuditWriter(pool, {
-      maxBatch: options.maxBatchSize, timeoutMs: options.writeTimeoutMs, concurrency: options.concurrency, onBatch: options.onBatch,
+      maxBatch: options.maxBatchSize,
+      timeoutMs: options.writeTimeoutMs,
+      concurrency: options.concurrency,
+      onBatch: options.onBatch,
     });
   }
 

@@ -47,7 +47,15 @@ export function graphqlRoute(deps: GraphQLRouteDeps) {
     const started = performance.now();
     const requestId = ctx.state.requestId as string;
     const entry: ExchangeEntry = {
-      occurredAt: new Date(), requestId, providers: [], fields: [], scopes: [], outcome: 'refused', httpStatus: 0, errorCodes: [], durationMs: 0,
+      occurredAt: new Date(),
+      requestId,
+      providers: [],
+      fields: [],
+      scopes: [],
+      outcome: 'refused',
+      httpStatus: 0,
+      errorCodes: [],
+      durationMs: 0,
     };
 
     let reply: Reply;
@@ -55,7 +63,8 @@ export function graphqlRoute(deps: GraphQLRouteDeps) {
       reply = await exchange(ctx, deps, entry);
     } catch (error) {
       const failure = asPasserelleError(error);
-      if (failure.code === 'GATEWAY_INTERNAL_ERROR') deps.logger.error({ rid: requestId, err: (error as Error)?.message }, 'unexpected failure');
+      if (failure.code === 'GATEWAY_INTERNAL_ERROR')
+        deps.logger.error({ rid: requestId, err: (error as Error)?.message }, 'unexpected failure');
       reply = refusal([failure]);
     }
     if (reply.refusedWith) {
@@ -68,7 +77,10 @@ export function graphqlRoute(deps: GraphQLRouteDeps) {
     try {
       await deps.exchanges.record(entry);
     } catch (error) {
-      deps.logger.error({ rid: requestId, err: (error as Error).message }, 'exchange not recorded in the audit chain: response withheld');
+      deps.logger.error(
+        { rid: requestId, err: (error as Error).message },
+        'exchange not recorded in the audit chain: response withheld',
+      );
       reply = refusal([gatewayErrors.error('EXCHANGE_LOG_UNAVAILABLE')]);
       entry.outcome = 'failed';
       entry.errorCodes = ['EXCHANGE_LOG_UNAVAILABLE'];
@@ -77,11 +89,21 @@ export function graphqlRoute(deps: GraphQLRouteDeps) {
     const seconds = (performance.now() - started) / 1000;
     deps.metrics.requests.inc({ outcome: entry.outcome, status: String(reply.status) });
     deps.metrics.requestDuration.observe({ outcome: entry.outcome }, seconds);
-    if (entry.outcome === 'refused' || entry.outcome === 'failed') for (const code of entry.errorCodes) deps.metrics.refusals.inc({ code });
-    deps.logger.info({
-      rid: requestId, status: reply.status, outcome: entry.outcome, ms: Math.round(seconds * 1000), client_id: entry.clientId,
-      operation: entry.operationName, providers: entry.providers, codes: entry.errorCodes,
-    }, 'graphql exchange');
+    if (entry.outcome === 'refused' || entry.outcome === 'failed')
+      for (const code of entry.errorCodes) deps.metrics.refusals.inc({ code });
+    deps.logger.info(
+      {
+        rid: requestId,
+        status: reply.status,
+        outcome: entry.outcome,
+        ms: Math.round(seconds * 1000),
+        client_id: entry.clientId,
+        operation: entry.operationName,
+        providers: entry.providers,
+        codes: entry.errorCodes,
+      },
+      'graphql exchange',
+    );
 
     ctx.status = reply.status;
     ctx.set(reply.headers);
@@ -97,7 +119,13 @@ async function exchange(ctx: KoaContext, deps: GraphQLRouteDeps, entry: Exchange
   entry.operationName = body.operationName;
 
   const claims = await deps.verifier.verify(bearerToken(ctx.get('authorization') || undefined));
-  Object.assign(entry, { clientId: claims.clientId, sub: claims.sub, citizenRef: claims.citizenRef, grantId: claims.grantId, acr: claims.acr });
+  Object.assign(entry, {
+    clientId: claims.clientId,
+    sub: claims.sub,
+    citizenRef: claims.citizenRef,
+    grantId: claims.grantId,
+    acr: claims.acr,
+  });
   if (deps.revocations.isStale()) throw gatewayErrors.error('REVOCATION_LIST_STALE');
   if (deps.revocations.isRevoked(claims.grantId)) throw gatewayErrors.error('GRANT_REVOKED');
 
@@ -109,7 +137,13 @@ async function exchange(ctx: KoaContext, deps: GraphQLRouteDeps, entry: Exchange
   const consent = enforceConsent(analysis, claims, deps.scopes);
 
   const context: ExchangeContext = {
-    requestId: entry.requestId, subject: claims.sub, claims, analysis, scopesByProvider: consent.scopesByProvider, providerCalls: [], captured: {},
+    requestId: entry.requestId,
+    subject: claims.sub,
+    claims,
+    analysis,
+    scopesByProvider: consent.scopesByProvider,
+    providerCalls: [],
+    captured: {},
   };
   const response = await deps.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: {
@@ -146,7 +180,12 @@ function refusal(errors: readonly PasserelleError[], extraHeaders: Record<string
   return {
     status: first.status,
     body: errorBody(errors),
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...(challenge ? { 'www-authenticate': challenge } : {}), ...extraHeaders },
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      ...(challenge ? { 'www-authenticate': challenge } : {}),
+      ...extraHeaders,
+    },
     refusedWith: errors,
   };
 }

@@ -16,7 +16,8 @@ export function requestIdOf(header: string | string[] | undefined): string {
 /** Reads the body up to `limit` bytes; a longer body is refused without reading it whole. */
 export async function readBody(request: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) throw gatewayErrors.error('REQUEST_BODY_TOO_LARGE', { maxBytes: limit });
+  if (Number.isFinite(declared) && declared > limit)
+    throw gatewayErrors.error('REQUEST_BODY_TOO_LARGE', { maxBytes: limit });
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
@@ -42,12 +43,22 @@ export function parseGraphQLBody(text: string): GraphQLRequestBody {
     throw gatewayErrors.error('REQUEST_BODY_INVALID', { reason: 'the body is not JSON' });
   }
   if (Array.isArray(body)) throw gatewayErrors.error('REQUEST_BATCHING_NOT_ALLOWED');
-  if (!body || typeof body !== 'object') throw gatewayErrors.error('REQUEST_BODY_INVALID', { reason: 'the body is not a JSON object' });
+  if (!body || typeof body !== 'object')
+    throw gatewayErrors.error('REQUEST_BODY_INVALID', { reason: 'the body is not a JSON object' });
   const { query, operationName, variables } = body as Record<string, unknown>;
-  if (typeof query !== 'string' || !query.trim()) throw gatewayErrors.error('REQUEST_BODY_INVALID', { reason: 'query must be a non-empty string (persisted queries are not accepted)' });
-  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') throw gatewayErrors.error('REQUEST_BODY_INVALID', { reason: 'operationName must be a string' });
-  if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) throw gatewayErrors.error('REQUEST_BODY_INVALID', { reason: 'variables must be an object' });
-  return { query, operationName: (operationName as string | null | undefined) || null, variables: (variables as Record<string, unknown> | null | undefined) ?? null };
+  if (typeof query !== 'string' || !query.trim())
+    throw gatewayErrors.error('REQUEST_BODY_INVALID', {
+      reason: 'query must be a non-empty string (persisted queries are not accepted)',
+    });
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string')
+    throw gatewayErrors.error('REQUEST_BODY_INVALID', { reason: 'operationName must be a string' });
+  if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables)))
+    throw gatewayErrors.error('REQUEST_BODY_INVALID', { reason: 'variables must be an object' });
+  return {
+    query,
+    operationName: (operationName as string | null | undefined) || null,
+    variables: (variables as Record<string, unknown> | null | undefined) ?? null,
+  };
 }
 
 /** The token of `Authorization: Bearer <token>`, or PIVOT_TOKEN_MISSING. */
@@ -66,7 +77,9 @@ export function wwwAuthenticate(error: PasserelleError): string | undefined {
 
 /** A GraphQL-over-HTTP error body: `{ errors: [{ message, extensions: { code, ...details } }] }`. */
 export function errorBody(errors: readonly PasserelleError[]): string {
-  return JSON.stringify({ errors: errors.map((e) => ({ message: e.message, extensions: { code: e.code, ...e.details } })) });
+  return JSON.stringify({
+    errors: errors.map((e) => ({ message: e.message, extensions: { code: e.code, ...e.details } })),
+  });
 }
 
 /** Any failure as a PasserelleError: unexpected ones become GATEWAY_INTERNAL_ERROR (their message is logged, not sent). */

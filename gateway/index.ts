@@ -35,7 +35,11 @@ export const startGateway: StartComponent = async ({ config, database, logger },
   const settings = config.gateway;
   const keys = loadGatewayKeys(config);
   const contract = loadContract(config);
-  const providers = config.dataProviders.map((p) => ({ name: p.name, url: subgraphEndpoint(p.url), audience: p.audience }));
+  const providers = config.dataProviders.map((p) => ({
+    name: p.name,
+    url: subgraphEndpoint(p.url),
+    audience: p.audience,
+  }));
   const composed = composeContract(contract, Object.fromEntries(providers.map((p) => [p.name, p.url])));
   const metrics = new GatewayMetrics();
 
@@ -52,19 +56,30 @@ export const startGateway: StartComponent = async ({ config, database, logger },
     },
   });
   const partitionTimer = setInterval(() => {
-    ensurePartitions(pool, config.audit.partitionsAhead).catch((error: Error) => logger.error({ err: error.message }, 'cannot create audit partitions'));
+    ensurePartitions(pool, config.audit.partitionsAhead).catch((error: Error) =>
+      logger.error({ err: error.message }, 'cannot create audit partitions'),
+    );
   }, PARTITION_CHECK_MS).unref();
 
   const pivot = settings.pivotToken;
-  const revocations = new RevocationList(pool, {
-    pollIntervalMs: settings.revocation.pollIntervalMs,
-    maxStalenessMs: settings.revocation.maxStalenessMs,
-    windowSeconds: pivot.maxLifetimeSeconds + pivot.clockToleranceSeconds,
-  }, logger);
+  const revocations = new RevocationList(
+    pool,
+    {
+      pollIntervalMs: settings.revocation.pollIntervalMs,
+      maxStalenessMs: settings.revocation.maxStalenessMs,
+      windowSeconds: pivot.maxLifetimeSeconds + pivot.clockToleranceSeconds,
+    },
+    logger,
+  );
   await revocations.start();
   const verifier = new PivotTokenVerifier({ ...pivot, audience: settings.audience, decryptionKeys: keys.decryption });
 
-  const minter = new ProviderTokenMinter({ issuer: settings.issuer, kid: keys.signing.kid, key: keys.signing.key, ttlSeconds: settings.providerTokenTtlSeconds });
+  const minter = new ProviderTokenMinter({
+    issuer: settings.issuer,
+    kid: keys.signing.kid,
+    key: keys.signing.key,
+    ttlSeconds: settings.providerTokenTtlSeconds,
+  });
   const audiences = new Map(providers.map((p) => [p.name, p.audience]));
   const analyzer = new OperationAnalyzer({
     scopes: composed.scopes,
@@ -75,19 +90,29 @@ export const startGateway: StartComponent = async ({ config, database, logger },
   const apollo = await startApollo({
     supergraphSdl: composed.supergraphSdl,
     citizen: citizenDataSource(contract),
-    providerSource: (name, url) => new ProviderDataSource<ExchangeContext>({
-      name,
-      url,
-      timeoutMs: settings.providerTimeoutMs,
-      authorize: async ({ claims, scopesByProvider, requestId }) => `Bearer ${await minter.mint({
-        audience: audiences.get(name)!, sub: claims.sub, pivot: claims.pivot, scopes: scopesByProvider.get(name) ?? [],
-        acr: claims.acr, clientId: claims.clientId, requestId,
-      })}`,
-      onCall: (call) => {
-        metrics.providerDuration.observe({ provider: call.provider, outcome: call.ok ? 'ok' : 'error' }, call.seconds);
-        if (call.code) metrics.providerErrors.inc({ provider: call.provider, code: call.code });
-      },
-    }) as never,
+    providerSource: (name, url) =>
+      new ProviderDataSource<ExchangeContext>({
+        name,
+        url,
+        timeoutMs: settings.providerTimeoutMs,
+        authorize: async ({ claims, scopesByProvider, requestId }) =>
+          `Bearer ${await minter.mint({
+            audience: audiences.get(name)!,
+            sub: claims.sub,
+            pivot: claims.pivot,
+            scopes: scopesByProvider.get(name) ?? [],
+            acr: claims.acr,
+            clientId: claims.clientId,
+            requestId,
+          })}`,
+        onCall: (call) => {
+          metrics.providerDuration.observe(
+            { provider: call.provider, outcome: call.ok ? 'ok' : 'error' },
+            call.seconds,
+          );
+          if (call.code) metrics.providerErrors.inc({ provider: call.provider, code: call.code });
+        },
+      }) as never,
     onSchema: (apiSchema, sdl) => analyzer.update(apiSchema, sdl),
     logger,
   });
@@ -100,8 +125,15 @@ export const startGateway: StartComponent = async ({ config, database, logger },
 
   const router = new Router();
   const graphql = graphqlRoute({
-    maxBodyBytes: settings.limits.maxBodyBytes, verifier, revocations, analyzer, scopes: composed.scopes,
-    apollo: apollo.server, exchanges, metrics, logger,
+    maxBodyBytes: settings.limits.maxBodyBytes,
+    verifier,
+    revocations,
+    analyzer,
+    scopes: composed.scopes,
+    apollo: apollo.server,
+    exchanges,
+    metrics,
+    logger,
   });
   router.all('/graphql', graphql);
   router.get('/.well-known/jwks.json', (ctx) => {
@@ -109,7 +141,9 @@ export const startGateway: StartComponent = async ({ config, database, logger },
     ctx.type = 'application/jwk-set+json';
     ctx.body = keys.publicJwks;
   });
-  router.get('/health/live', (ctx) => { ctx.body = { status: 'live' }; });
+  router.get('/health/live', (ctx) => {
+    ctx.body = { status: 'live' };
+  });
   router.get('/health/ready', async (ctx) => {
     const report = await readiness.report();
     ctx.status = report.ready ? 200 : 503;

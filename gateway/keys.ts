@@ -28,8 +28,10 @@ function gatewayKeysFromJwks(keys: readonly JWK[]): GatewayKeys {
   const sig = keys.filter((k) => k.use === 'sig' && k.alg === 'ES256');
   const enc = keys.filter((k) => k.use === 'enc' && k.alg === 'ECDH-ES');
   const first = sig[0];
-  if (!first?.kid) throw new ConfigError('gateway.keys: needs an ES256 key with use "sig" and a kid (internal token signing)');
-  if (!enc.length || enc.some((k) => !k.kid)) throw new ConfigError('gateway.keys: needs an ECDH-ES key with use "enc" and a kid (pivot token decryption)');
+  if (!first?.kid)
+    throw new ConfigError('gateway.keys: needs an ES256 key with use "sig" and a kid (internal token signing)');
+  if (!enc.length || enc.some((k) => !k.kid))
+    throw new ConfigError('gateway.keys: needs an ECDH-ES key with use "enc" and a kid (pivot token decryption)');
   const toKeyObject = (jwk: JWK, what: string) => {
     if (!jwk.d) throw new ConfigError(`gateway.keys: the ${what} key ${jwk.kid} has no private part`);
     return createPrivateKey({ key: jwk as JsonWebKey, format: 'jwk' });

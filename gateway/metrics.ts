@@ -9,42 +9,59 @@ export class GatewayMetrics {
   readonly registry = new Registry();
 
   readonly requests = new Counter({
-    name: 'passerelle_gateway_requests_total', help: 'GraphQL requests answered, by outcome and HTTP status.',
-    labelNames: ['outcome', 'status'] as const, registers: [this.registry],
+    name: 'passerelle_gateway_requests_total',
+    help: 'GraphQL requests answered, by outcome and HTTP status.',
+    labelNames: ['outcome', 'status'] as const,
+    registers: [this.registry],
   });
 
   readonly requestDuration = new Histogram({
-    name: 'passerelle_gateway_request_duration_seconds', help: 'Time from request to response (including the audit-chain write), by outcome.',
-    labelNames: ['outcome'] as const, buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [this.registry],
+    name: 'passerelle_gateway_request_duration_seconds',
+    help: 'Time from request to response (including the audit-chain write), by outcome.',
+    labelNames: ['outcome'] as const,
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
   });
 
   readonly refusals = new Counter({
-    name: 'passerelle_gateway_refusals_total', help: 'Requests refused by the gateway, by error code.',
-    labelNames: ['code'] as const, registers: [this.registry],
+    name: 'passerelle_gateway_refusals_total',
+    help: 'Requests refused by the gateway, by error code.',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
   });
 
   readonly providerDuration = new Histogram({
-    name: 'passerelle_gateway_provider_duration_seconds', help: 'Subgraph fetch latency, by provider and outcome.',
-    labelNames: ['provider', 'outcome'] as const, buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 3], registers: [this.registry],
+    name: 'passerelle_gateway_provider_duration_seconds',
+    help: 'Subgraph fetch latency, by provider and outcome.',
+    labelNames: ['provider', 'outcome'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 3],
+    registers: [this.registry],
   });
 
   readonly providerErrors = new Counter({
-    name: 'passerelle_gateway_provider_errors_total', help: 'Failed subgraph fetches, by provider and error code.',
-    labelNames: ['provider', 'code'] as const, registers: [this.registry],
+    name: 'passerelle_gateway_provider_errors_total',
+    help: 'Failed subgraph fetches, by provider and error code.',
+    labelNames: ['provider', 'code'] as const,
+    registers: [this.registry],
   });
 
   readonly auditBatch = new Histogram({
-    name: 'passerelle_gateway_audit_batch_events', help: 'Exchange events per audit-chain transaction (group commit).',
-    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512], registers: [this.registry],
+    name: 'passerelle_gateway_audit_batch_events',
+    help: 'Exchange events per audit-chain transaction (group commit).',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
+    registers: [this.registry],
   });
 
   readonly auditWrite = new Histogram({
-    name: 'passerelle_gateway_audit_write_seconds', help: 'Duration of one audit-chain transaction (BEGIN to COMMIT, chain-head lock wait included).',
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1], registers: [this.registry],
+    name: 'passerelle_gateway_audit_write_seconds',
+    help: 'Duration of one audit-chain transaction (BEGIN to COMMIT, chain-head lock wait included).',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
+    registers: [this.registry],
   });
 
   readonly revokedGrants = new Gauge({
-    name: 'passerelle_gateway_revoked_grants', help: 'Recently revoked grants the gateway refuses (size of the polled list).',
+    name: 'passerelle_gateway_revoked_grants',
+    help: 'Recently revoked grants the gateway refuses (size of the polled list).',
     registers: [this.registry],
   });
 

@@ -1,10 +1,24 @@
 import type { KeyObject } from 'node:crypto';
-import { compactDecrypt, compactVerify, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors as joseErrors, type JWTVerifyGetKey } from 'jose';
+import {
+  compactDecrypt,
+  compactVerify,
+  createRemoteJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  errors as joseErrors,
+  type JWTVerifyGetKey,
+} from 'jose';
 import type { AcrLevel } from '../lib/contracts/eidas.ts';
 import type { PivotIdentity } from '../lib/contracts/pivot-identity.ts';
 import {
-  ConsentedOperationSchema, GRAPHQL_OPERATION, PIVOT_TOKEN_CONTENT_ENCRYPTION, PIVOT_TOKEN_KEY_MANAGEMENT_ALG, PIVOT_TOKEN_SIGNING_ALG,
-  PIVOT_TOKEN_TYPE, PivotTokenClaimsSchema, type ConsentedOperation,
+  ConsentedOperationSchema,
+  GRAPHQL_OPERATION,
+  PIVOT_TOKEN_CONTENT_ENCRYPTION,
+  PIVOT_TOKEN_KEY_MANAGEMENT_ALG,
+  PIVOT_TOKEN_SIGNING_ALG,
+  PIVOT_TOKEN_TYPE,
+  PivotTokenClaimsSchema,
+  type ConsentedOperation,
 } from '../lib/contracts/pivot-token.ts';
 import { gatewayErrors, type GatewayErrorCode } from '../lib/contracts/gateway-errors.ts';
 
@@ -55,7 +69,13 @@ export class PivotTokenVerifier {
   private readonly cache = new Map<string, PivotClaims>();
 
   constructor(private readonly options: PivotTokenVerifierOptions) {
-    this.keys = options.keyResolver ?? createRemoteJWKSet(new URL(options.jwksUri), { timeoutDuration: 3000, cooldownDuration: options.jwksCooldownMs ?? 30_000, cacheMaxAge: 600_000 });
+    this.keys =
+      options.keyResolver ??
+      createRemoteJWKSet(new URL(options.jwksUri), {
+        timeoutDuration: 3000,
+        cooldownDuration: options.jwksCooldownMs ?? 30_000,
+        cacheMaxAge: 600_000,
+      });
   }
 
   /** The token's claims, or throws a `PasserelleError` with a PIVOT_TOKEN_* code. */
@@ -88,8 +108,10 @@ export class PivotTokenVerifier {
     // Cheap checks on the still unverified header and claims first, so that each
     // refusal gets its own code (a foreign issuer is not a "bad signature").
     const header = readJson(() => decodeProtectedHeader(jws));
-    if (header.alg !== PIVOT_TOKEN_SIGNING_ALG) throw fail('PIVOT_TOKEN_ALG_NOT_ALLOWED', { alg: typeof header.alg === 'string' ? header.alg : null });
-    if (header.typ !== PIVOT_TOKEN_TYPE && header.typ !== `application/${PIVOT_TOKEN_TYPE}`) throw fail('PIVOT_TOKEN_TYPE_INVALID');
+    if (header.alg !== PIVOT_TOKEN_SIGNING_ALG)
+      throw fail('PIVOT_TOKEN_ALG_NOT_ALLOWED', { alg: typeof header.alg === 'string' ? header.alg : null });
+    if (header.typ !== PIVOT_TOKEN_TYPE && header.typ !== `application/${PIVOT_TOKEN_TYPE}`)
+      throw fail('PIVOT_TOKEN_TYPE_INVALID');
     if (header.crit !== undefined) throw fail('PIVOT_TOKEN_MALFORMED');
     const payload = readJson(() => decodeJwt(jws));
     if (payload.iss !== this.options.issuer) throw fail('PIVOT_TOKEN_ISSUER_UNKNOWN');
@@ -108,10 +130,14 @@ export class PivotTokenVerifier {
     const header = readJson(() => decodeProtectedHeader(token));
     if (header.cty !== PIVOT_TOKEN_TYPE && header.cty !== 'JWT') throw fail('PIVOT_TOKEN_TYPE_INVALID');
     const keys = this.options.decryptionKeys;
-    const key = typeof header.kid === 'string' ? keys.get(header.kid) : keys.size === 1 ? [...keys.values()][0] : undefined;
+    const key =
+      typeof header.kid === 'string' ? keys.get(header.kid) : keys.size === 1 ? [...keys.values()][0] : undefined;
     if (!key) throw fail('PIVOT_TOKEN_UNDECRYPTABLE', { reason: 'unknown key' });
     try {
-      const { plaintext } = await compactDecrypt(token, key, { keyManagementAlgorithms: [PIVOT_TOKEN_KEY_MANAGEMENT_ALG], contentEncryptionAlgorithms: [PIVOT_TOKEN_CONTENT_ENCRYPTION] });
+      const { plaintext } = await compactDecrypt(token, key, {
+        keyManagementAlgorithms: [PIVOT_TOKEN_KEY_MANAGEMENT_ALG],
+        contentEncryptionAlgorithms: [PIVOT_TOKEN_CONTENT_ENCRYPTION],
+      });
       return new TextDecoder().decode(plaintext);
     } catch {
       throw fail('PIVOT_TOKEN_UNDECRYPTABLE');
@@ -122,19 +148,30 @@ export class PivotTokenVerifier {
     const tolerance = this.options.clockToleranceSeconds;
     const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
     if (!audiences.includes(this.options.audience)) throw fail('PIVOT_TOKEN_AUDIENCE_INVALID');
-    if (typeof payload.exp !== 'number' || typeof payload.iat !== 'number') throw fail('PIVOT_TOKEN_CLAIMS_INVALID', { claims: ['exp', 'iat'].filter((c) => typeof payload[c] !== 'number') });
+    if (typeof payload.exp !== 'number' || typeof payload.iat !== 'number')
+      throw fail('PIVOT_TOKEN_CLAIMS_INVALID', {
+        claims: ['exp', 'iat'].filter((c) => typeof payload[c] !== 'number'),
+      });
     if (payload.exp <= now - tolerance) throw fail('PIVOT_TOKEN_EXPIRED');
-    if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > now + tolerance)) throw fail('PIVOT_TOKEN_NOT_YET_VALID');
+    if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > now + tolerance))
+      throw fail('PIVOT_TOKEN_NOT_YET_VALID');
   }
 
   private readClaims(payload: Record<string, unknown>, now: number): PivotClaims {
     if (payload.cnf !== undefined) throw fail('PIVOT_TOKEN_SENDER_CONSTRAINED');
     const parsed = PivotTokenClaimsSchema.safeParse(payload);
-    if (!parsed.success) throw fail('PIVOT_TOKEN_CLAIMS_INVALID', { claims: [...new Set(parsed.error.issues.map((i) => i.path.join('.')))] });
+    if (!parsed.success)
+      throw fail('PIVOT_TOKEN_CLAIMS_INVALID', {
+        claims: [...new Set(parsed.error.issues.map((i) => i.path.join('.')))],
+      });
     const claims = parsed.data;
     const tolerance = this.options.clockToleranceSeconds;
     if (claims.iat > now + tolerance) throw fail('PIVOT_TOKEN_NOT_YET_VALID');
-    if (claims.exp - claims.iat > this.options.maxLifetimeSeconds) throw fail('PIVOT_TOKEN_CLAIMS_INVALID', { claims: ['exp'], maxLifetimeSeconds: this.options.maxLifetimeSeconds });
+    if (claims.exp - claims.iat > this.options.maxLifetimeSeconds)
+      throw fail('PIVOT_TOKEN_CLAIMS_INVALID', {
+        claims: ['exp'],
+        maxLifetimeSeconds: this.options.maxLifetimeSeconds,
+      });
 
     const operations: ConsentedOperation[] = [];
     for (const [index, detail] of (claims.authorization_details ?? []).entries()) {
@@ -144,8 +181,16 @@ export class PivotTokenVerifier {
       operations.push(operation.data);
     }
     return {
-      sub: claims.sub, clientId: claims.client_id, acr: claims.acr, pivot: claims.pivot, grantId: claims.grant_id,
-      citizenRef: claims.citizen_ref, jti: claims.jti, iat: claims.iat, exp: claims.exp, operations,
+      sub: claims.sub,
+      clientId: claims.client_id,
+      acr: claims.acr,
+      pivot: claims.pivot,
+      grantId: claims.grant_id,
+      citizenRef: claims.citizen_ref,
+      jti: claims.jti,
+      iat: claims.iat,
+      exp: claims.exp,
+      operations,
     };
   }
 }
@@ -156,8 +201,13 @@ function fail(code: GatewayErrorCode, details?: Record<string, unknown>) {
 
 /** A bad signature or an unknown key is the token's fault; an unreachable JWKS is not. */
 function mapVerifyError(error: unknown) {
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed || error instanceof joseErrors.JWKSNoMatchingKey
-    || error instanceof joseErrors.JWKSMultipleMatchingKeys || error instanceof joseErrors.JWSInvalid || error instanceof joseErrors.JOSEAlgNotAllowed) {
+  if (
+    error instanceof joseErrors.JWSSignatureVerificationFailed ||
+    error instanceof joseErrors.JWKSNoMatchingKey ||
+    error instanceof joseErrors.JWKSMultipleMatchingKeys ||
+    error instanceof joseErrors.JWSInvalid ||
+    error instanceof joseErrors.JOSEAlgNotAllowed
+  ) {
     return fail('PIVOT_TOKEN_SIGNATURE_INVALID');
   }
   // Timeout, network error, invalid JWKS document.

@@ -2,7 +2,11 @@ import { randomUUID, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { AcrLevel } from '../lib/contracts/eidas.ts';
 import type { PivotIdentity } from '../lib/contracts/pivot-identity.ts';
-import { PROVIDER_TOKEN_SIGNING_ALG, PROVIDER_TOKEN_TYPE, type ProviderTokenClaims } from '../lib/contracts/provider-token.ts';
+import {
+  PROVIDER_TOKEN_SIGNING_ALG,
+  PROVIDER_TOKEN_TYPE,
+  type ProviderTokenClaims,
+} from '../lib/contracts/provider-token.ts';
 
 /**
  * Mints the internal token of one subgraph fetch (docs/tokens.md, "internal provider

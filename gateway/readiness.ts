@@ -24,7 +24,8 @@ export class Readiness {
   constructor(private readonly options: ReadinessOptions) {}
 
   report(now: number = Date.now()): Promise<ReadinessReport> {
-    if (!this.cached || now - this.cached.at > (this.options.cacheMs ?? 2000)) this.cached = { at: now, report: this.check() };
+    if (!this.cached || now - this.cached.at > (this.options.cacheMs ?? 2000))
+      this.cached = { at: now, report: this.check() };
     return this.cached.report;
   }
 
@@ -33,14 +34,19 @@ export class Readiness {
       supergraph: { ok: this.options.supergraphLoaded() },
       revocations: { ok: this.options.revocationListFresh() },
     };
-    const probes = await Promise.all(this.options.providers.map(async ({ name, url }) => [name, await this.probe(url)] as const));
+    const probes = await Promise.all(
+      this.options.providers.map(async ({ name, url }) => [name, await this.probe(url)] as const),
+    );
     for (const [name, result] of probes) checks[`provider:${name}`] = result;
     return { ready: Object.values(checks).every((c) => c.ok), checks };
   }
 
   private async probe(url: string): Promise<{ ok: boolean; detail?: string }> {
     try {
-      const response = await fetch(new URL('health/ready', url.endsWith('/') ? url : `${url}/`), { method: 'GET', signal: AbortSignal.timeout(this.options.timeoutMs ?? 1000) });
+      const response = await fetch(new URL('health/ready', url.endsWith('/') ? url : `${url}/`), {
+        method: 'GET',
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 1000),
+      });
       await response.body?.cancel();
       return response.status === 200 ? { ok: true } : { ok: false, detail: `HTTP ${response.status}` };
     } catch (error) {

@@ -27,13 +27,21 @@ export class RevocationList {
   private polls = 0;
   private running: Promise<void> | undefined;
 
-  constructor(private readonly pool: Pool, private readonly options: RevocationListOptions, private readonly logger: Logger) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly options: RevocationListOptions,
+    private readonly logger: Logger,
+  ) {}
 
   /** Loads the list once (start-up fails if it cannot), then polls. */
   async start(): Promise<void> {
     await this.poll();
     this.timer = setInterval(() => {
-      this.running ??= this.poll().catch((error: Error) => this.logger.warn({ err: error.message }, 'revocation list poll failed')).finally(() => { this.running = undefined; });
+      this.running ??= this.poll()
+        .catch((error: Error) => this.logger.warn({ err: error.message }, 'revocation list poll failed'))
+        .finally(() => {
+          this.running = undefined;
+        });
     }, this.options.pollIntervalMs);
     this.timer.unref();
   }
@@ -58,12 +66,17 @@ export class RevocationList {
   /** Reads the recent revocations now (also used by tests to avoid waiting a period). */
   async poll(): Promise<void> {
     const { rows } = await this.pool.query<{ grant_id: string }>(
-      `SELECT grant_id FROM ${REVOKED_GRANTS_TABLE} WHERE revoked_at > now() - make_interval(secs => $1)`, [this.options.windowSeconds]);
+      `SELECT grant_id FROM ${REVOKED_GRANTS_TABLE} WHERE revoked_at > now() - make_interval(secs => $1)`,
+      [this.options.windowSeconds],
+    );
     this.revoked = new Set(rows.map((r) => r.grant_id));
     this.lastSuccess = Date.now();
     if (++this.polls % PURGE_EVERY_POLLS === 0) {
       // Twice the window: a safe margin against clock differences between processes.
-      await this.pool.query(`DELETE FROM ${REVOKED_GRANTS_TABLE} WHERE revoked_at < now() - make_interval(secs => $1)`, [this.options.windowSeconds * 2]);
+      await this.pool.query(
+        `DELETE FROM ${REVOKED_GRANTS_TABLE} WHERE revoked_at < now() - make_interval(secs => $1)`,
+        [this.options.windowSeconds * 2],
+      );
     }
   }
 }

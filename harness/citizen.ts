@@ -43,12 +43,19 @@ export class Citizen {
 
   /** Clicks "allow" or "refuse" on a consent page; ends at the SP's redirect URI (or an error page). */
   decide(page: ConsentPage, decision: 'allow' | 'refuse', fields: Record<string, string> = {}): Promise<Stop> {
-    return this.go(new URL(`/interaction/${page.uid}/consent`, this.platform.issuer), { token: page.token, decision, ...fields });
+    return this.go(new URL(`/interaction/${page.uid}/consent`, this.platform.issuer), {
+      token: page.token,
+      decision,
+      ...fields,
+    });
   }
 
   /** GET or form POST, then redirects until a page or the SP. */
   async go(url: URL, form?: Record<string, string>): Promise<Stop> {
-    const { response, url: last } = await this.agent.follow(url, { stopAt: (u) => this.atServiceProvider(u), ...(form ? { init: { form } } : {}) });
+    const { response, url: last } = await this.agent.follow(url, {
+      stopAt: (u) => this.atServiceProvider(u),
+      ...(form ? { init: { form } } : {}),
+    });
     return { url: last, status: response.status, html: response.status === 299 ? '' : await response.text() };
   }
 
@@ -57,7 +64,9 @@ export class Citizen {
   }
 
   atServiceProvider(url: URL): boolean {
-    return this.platform.config.serviceProviders.some((sp) => sp.metadata.redirect_uris.some((uri) => new URL(uri).origin === url.origin));
+    return this.platform.config.serviceProviders.some((sp) =>
+      sp.metadata.redirect_uris.some((uri) => new URL(uri).origin === url.origin),
+    );
   }
 }
 
@@ -65,11 +74,18 @@ export class Citizen {
 export function consentPage(stop: Stop): ConsentPage {
   const uid = /action="\/interaction\/([^/"]+)\/consent"/.exec(stop.html)?.[1];
   const token = /name="token" value="([^"]+)"/.exec(stop.html)?.[1];
-  if (!uid || !token) throw new Error(`not a consent page (${stop.status} at ${stop.url.href}): ${stop.html.slice(0, 300)}`);
+  if (!uid || !token)
+    throw new Error(`not a consent page (${stop.status} at ${stop.url.href}): ${stop.html.slice(0, 300)}`);
   return { ...stop, uid, token };
 }
 
 /** Page text without tags, for assertions on what the citizen reads. */
 export function textOf(html: string): string {
-  return html.replace(/<script[\s\S]*?<\/script>/g, '').replace(/<[^>]+>/g, ' ').replaceAll('&#39;', "'").replaceAll('&quot;', '"').replaceAll('&amp;', '&').replace(/\s+/g, ' ');
+  return html
+    .replace(/<script[\s\S]*?<\/script>/g, '')
+    .replace(/<[^>]+>/g, ' ')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&quot;', '"')
+    .replaceAll('&amp;', '&')
+    .replace(/\s+/g, ' ');
 }

@@ -31,16 +31,27 @@ export async function startCountingProxy(target = 'http://127.0.0.1:9'): Promise
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
-    state.requests.push({ path: req.url ?? '', method: req.method ?? '', headers: req.headers, body: body.toString('utf8') });
+    state.requests.push({
+      path: req.url ?? '',
+      method: req.method ?? '',
+      headers: req.headers,
+      body: body.toString('utf8'),
+    });
     if (state.hang) return; // never answers
     const targetUrl = new URL(state.target);
-    const forward = httpRequest({
-      host: targetUrl.hostname, port: targetUrl.port, method: req.method, path: req.url,
-      headers: { ...req.headers, host: targetUrl.host },
-    }, (upstream) => {
-      res.writeHead(upstream.statusCode ?? 502, upstream.headers);
-      upstream.pipe(res);
-    });
+    const forward = httpRequest(
+      {
+        host: targetUrl.hostname,
+        port: targetUrl.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: targetUrl.host },
+      },
+      (upstream) => {
+        res.writeHead(upstream.statusCode ?? 502, upstream.headers);
+        upstream.pipe(res);
+      },
+    );
     forward.on('error', () => {
       res.writeHead(502).end();
     });
@@ -48,9 +59,10 @@ export async function startCountingProxy(target = 'http://127.0.0.1:9'): Promise
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  state.close = () => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
+  state.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return state;
 }

@@ -9,7 +9,11 @@ import { gatewayEncryptionKeyOf, pivotTokenExtraClaims, pivotTokenFormat } from 
 import type { AcrLevel } from '../lib/contracts/eidas.ts';
 import type { PivotIdentity } from '../lib/contracts/pivot-identity.ts';
 import {
-  GRAPHQL_OPERATION, PIVOT_TOKEN_CONTENT_ENCRYPTION, PIVOT_TOKEN_KEY_MANAGEMENT_ALG, PIVOT_TOKEN_SIGNING_ALG, PIVOT_TOKEN_TYPE,
+  GRAPHQL_OPERATION,
+  PIVOT_TOKEN_CONTENT_ENCRYPTION,
+  PIVOT_TOKEN_KEY_MANAGEMENT_ALG,
+  PIVOT_TOKEN_SIGNING_ALG,
+  PIVOT_TOKEN_TYPE,
   type ConsentedOperation,
 } from '../lib/contracts/pivot-token.ts';
 
@@ -45,7 +49,15 @@ export interface PivotIssuer {
   /** Publishes a new signing key; `craft()` then signs with it (as a broker rotating keys would). */
   rotateKey(): Promise<void>;
   /** Signs `claims` (with `header` overrides) with this issuer's key or `key`, then encrypts to the gateway unless `encrypt: false`. */
-  craft(claims: Record<string, unknown>, options?: { header?: Record<string, unknown>; key?: CryptoKey; encrypt?: boolean; encryptTo?: { key: KeyObject | CryptoKey; kid?: string } }): Promise<string>;
+  craft(
+    claims: Record<string, unknown>,
+    options?: {
+      header?: Record<string, unknown>;
+      key?: CryptoKey;
+      encrypt?: boolean;
+      encryptTo?: { key: KeyObject | CryptoKey; kid?: string };
+    },
+  ): Promise<string>;
   /** Claims oidc-provider would put in a token for `input`, for `craft()`. */
   claimsFor(input: IssueInput): Record<string, unknown>;
   close(): Promise<void>;
@@ -57,12 +69,21 @@ const PAIRWISE_SECRET = 'test-pairwise-secret';
 const TOKEN_SCOPE = 'passerelle';
 const DEFAULT_TTL_SECONDS = 60;
 
-export async function startPivotIssuer(options: { gatewayJwks: { keys: JWK[] }; audience: string; clients?: string[] }): Promise<PivotIssuer> {
+export async function startPivotIssuer(options: {
+  gatewayJwks: { keys: JWK[] };
+  audience: string;
+  clients?: string[];
+}): Promise<PivotIssuer> {
   const newKey = async () => {
     const { privateKey, publicKey } = await generateKeyPair(PIVOT_TOKEN_SIGNING_ALG, { extractable: true });
     const kid = `test-issuer-${randomUUID().slice(0, 8)}`;
     const member = { kid, alg: PIVOT_TOKEN_SIGNING_ALG, use: 'sig' };
-    return { privateKey, kid, privateJwk: { ...(await exportJWK(privateKey)), ...member }, publicJwk: { ...(await exportJWK(publicKey)), ...member } };
+    return {
+      privateKey,
+      kid,
+      privateJwk: { ...(await exportJWK(privateKey)), ...member },
+      publicJwk: { ...(await exportJWK(publicKey)), ...member },
+    };
   };
   const initial = await newKey();
   let current = initial;
@@ -77,8 +98,10 @@ export async function startPivotIssuer(options: { gatewayJwks: { keys: JWK[] }; 
   const acrByGrant = new Map<string, AcrLevel>();
   const clients = options.clients ?? [SANDBOX_CLIENT, 'other-sp'];
   // Each client is its own sector here.
-  const pairwiseSubject = (accountId: string, clientId = SANDBOX_CLIENT) => brokerPairwiseSubject(accountId, clientId, PAIRWISE_SECRET);
-  const tokenFormat = (ttlSeconds = DEFAULT_TTL_SECONDS) => pivotTokenFormat({ audience: options.audience, scope: TOKEN_SCOPE, ttlSeconds, encryption });
+  const pairwiseSubject = (accountId: string, clientId = SANDBOX_CLIENT) =>
+    brokerPairwiseSubject(accountId, clientId, PAIRWISE_SECRET);
+  const tokenFormat = (ttlSeconds = DEFAULT_TTL_SECONDS) =>
+    pivotTokenFormat({ audience: options.audience, scope: TOKEN_SCOPE, ttlSeconds, encryption });
 
   const configuration: Configuration = {
     jwks: { keys: [initial.privateJwk as never] },
@@ -109,7 +132,12 @@ export async function startPivotIssuer(options: { gatewayJwks: { keys: JWK[] }; 
       const { accountId, grantId } = token as { accountId: string; grantId: string };
       const account = accounts.get(accountId);
       if (!account) throw new Error(`unknown account ${accountId}`);
-      return pivotTokenExtraClaims({ acr: acrByGrant.get(grantId)!, pivot: account.pivot, grantId, accountId }) as unknown as Record<string, unknown>;
+      return pivotTokenExtraClaims({
+        acr: acrByGrant.get(grantId)!,
+        pivot: account.pivot,
+        grantId,
+        accountId,
+      }) as unknown as Record<string, unknown>;
     },
   };
   const provider = new Provider(issuer, configuration);
@@ -126,10 +154,21 @@ export async function startPivotIssuer(options: { gatewayJwks: { keys: JWK[] }; 
     const clientId = input.clientId ?? SANDBOX_CLIENT;
     const accountId = input.accountId ?? 'account-1';
     return {
-      iss: issuer, aud: options.audience, sub: pairwiseSubject(accountId, clientId), client_id: clientId,
-      iat: now, exp: now + (input.ttlSeconds ?? DEFAULT_TTL_SECONDS), jti: randomUUID(), scope: TOKEN_SCOPE,
+      iss: issuer,
+      aud: options.audience,
+      sub: pairwiseSubject(accountId, clientId),
+      client_id: clientId,
+      iat: now,
+      exp: now + (input.ttlSeconds ?? DEFAULT_TTL_SECONDS),
+      jti: randomUUID(),
+      scope: TOKEN_SCOPE,
       authorization_details: detailsFor(input),
-      ...pivotTokenExtraClaims({ acr: input.acr ?? 'eidas1', pivot: input.pivot, grantId: input.grantId ?? randomUUID(), accountId }),
+      ...pivotTokenExtraClaims({
+        acr: input.acr ?? 'eidas1',
+        pivot: input.pivot,
+        grantId: input.grantId ?? randomUUID(),
+        accountId,
+      }),
     };
   };
 
@@ -147,7 +186,14 @@ export async function startPivotIssuer(options: { gatewayJwks: { keys: JWK[] }; 
       acrByGrant.set(grantId, input.acr ?? 'eidas1');
       const client = await provider.Client.find(clientId);
       if (!client) throw new Error(`unknown client ${clientId}`);
-      const token = new provider.AccessToken({ client, accountId, grantId, gty: 'authorization_code', scope: TOKEN_SCOPE, ...(input.ttlSeconds ? { expiresIn: input.ttlSeconds } : {}) });
+      const token = new provider.AccessToken({
+        client,
+        accountId,
+        grantId,
+        gty: 'authorization_code',
+        scope: TOKEN_SCOPE,
+        ...(input.ttlSeconds ? { expiresIn: input.ttlSeconds } : {}),
+      });
       // What the broker's `authorizationDetailsForAccessToken` returns for a grant holding these operations.
       token.rar = consentedOperations(detailsFor(input)) as never;
       token.resourceServer = new provider.ResourceServer(options.audience, tokenFormat());
@@ -159,18 +205,29 @@ export async function startPivotIssuer(options: { gatewayJwks: { keys: JWK[] }; 
     },
     async craft(claims, craftOptions = {}) {
       const jws = await new SignJWT(claims)
-        .setProtectedHeader({ alg: PIVOT_TOKEN_SIGNING_ALG, typ: PIVOT_TOKEN_TYPE, kid: current.kid, ...craftOptions.header } as never)
+        .setProtectedHeader({
+          alg: PIVOT_TOKEN_SIGNING_ALG,
+          typ: PIVOT_TOKEN_TYPE,
+          kid: current.kid,
+          ...craftOptions.header,
+        } as never)
         .sign(craftOptions.key ?? current.privateKey);
       if (craftOptions.encrypt === false) return jws;
       const to = craftOptions.encryptTo ?? { key: encryption.key, kid: encryption.kid };
       return new CompactEncrypt(new TextEncoder().encode(jws))
-        .setProtectedHeader({ alg: PIVOT_TOKEN_KEY_MANAGEMENT_ALG, enc: PIVOT_TOKEN_CONTENT_ENCRYPTION, cty: PIVOT_TOKEN_TYPE, ...(to.kid ? { kid: to.kid } : {}) })
+        .setProtectedHeader({
+          alg: PIVOT_TOKEN_KEY_MANAGEMENT_ALG,
+          enc: PIVOT_TOKEN_CONTENT_ENCRYPTION,
+          cty: PIVOT_TOKEN_TYPE,
+          ...(to.kid ? { kid: to.kid } : {}),
+        })
         .encrypt(to.key);
     },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -188,11 +245,21 @@ function detailsFor(input: IssueInput): ConsentedOperation[] {
 class MemoryAdapter {
   private static readonly store = new Map<string, unknown>();
   constructor(private readonly model: string) {}
-  async upsert(id: string, payload: unknown) { MemoryAdapter.store.set(`${this.model}:${id}`, payload); }
-  async find(id: string) { return MemoryAdapter.store.get(`${this.model}:${id}`) as never; }
-  async findByUserCode() { return undefined; }
-  async findByUid() { return undefined; }
+  async upsert(id: string, payload: unknown) {
+    MemoryAdapter.store.set(`${this.model}:${id}`, payload);
+  }
+  async find(id: string) {
+    return MemoryAdapter.store.get(`${this.model}:${id}`) as never;
+  }
+  async findByUserCode() {
+    return undefined;
+  }
+  async findByUid() {
+    return undefined;
+  }
   async consume() {}
-  async destroy(id: string) { MemoryAdapter.store.delete(`${this.model}:${id}`); }
+  async destroy(id: string) {
+    MemoryAdapter.store.delete(`${this.model}:${id}`);
+  }
   async revokeByGrantId() {}
 }

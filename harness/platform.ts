@@ -66,25 +66,33 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
       started.push(proxies[name]);
     }
     const ports = { broker: await freePort(), gateway: await freePort() };
-    const idpPorts = Object.fromEntries(await Promise.all(SANDBOX_IDP_NAMES.map(async (name) => [name, await freePort()] as const)));
+    const idpPorts = Object.fromEntries(
+      await Promise.all(SANDBOX_IDP_NAMES.map(async (name) => [name, await freePort()] as const)),
+    );
     const config = loadPlatformConfig({
       env: {},
       overrides: [
         ['logLevel', 'info'],
         ['broker.url', `http://localhost:${ports.broker}`],
         ['gateway.url', `http://127.0.0.1:${ports.gateway}`],
-        ...SANDBOX_IDP_NAMES.map((name) => [`identityProviders.${name}.issuer`, `http://localhost:${idpPorts[name]}`] as [string, unknown]),
+        ...SANDBOX_IDP_NAMES.map(
+          (name) => [`identityProviders.${name}.issuer`, `http://localhost:${idpPorts[name]}`] as [string, unknown],
+        ),
         ...providerNames.map((name) => [`dataProviders.${name}.url`, proxies[name]!.url] as [string, unknown]),
         ...(options.overrides ?? []),
       ],
     });
     const logs: string[] = [];
-    const logger = createLogger('platform', process.env.TEST_LOG_LEVEL ?? 'info', new Writable({
-      write(chunk, _encoding, done) {
-        logs.push(String(chunk));
-        done();
-      },
-    }));
+    const logger = createLogger(
+      'platform',
+      process.env.TEST_LOG_LEVEL ?? 'info',
+      new Writable({
+        write(chunk, _encoding, done) {
+          logs.push(String(chunk));
+          done();
+        },
+      }),
+    );
     const context = { config, database, logger };
 
     const pool = database.pool({ max: 2 });
@@ -97,14 +105,19 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
     }
     const gateway: RunningComponent = await startGateway(context, { port: ports.gateway });
     started.push(gateway);
-    for (const name of SANDBOX_IDP_NAMES) started.push(await sandboxIdentityProvider(name)(context, { port: idpPorts[name]! }));
+    for (const name of SANDBOX_IDP_NAMES)
+      started.push(await sandboxIdentityProvider(name)(context, { port: idpPorts[name]! }));
     const broker = await startBroker(context, { port: ports.broker });
     started.push(broker);
     const testPool = database.pool({ max: 2 });
     started.push({ close: () => testPool.end() });
 
     return {
-      config, database, broker, logs, pool: testPool,
+      config,
+      database,
+      broker,
+      logs,
+      pool: testPool,
       issuer: broker.issuer,
       graphqlUrl: `${gateway.url}/graphql`,
       providers: proxies,
@@ -125,4 +138,3 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
 async function closeAll(components: Array<{ close(): Promise<void> }>): Promise<void> {
   for (const component of [...components].reverse()) await component.close().catch(() => {});
 }
-

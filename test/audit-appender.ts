@@ -26,24 +26,45 @@ if (role === 'gateway') {
   const recorder = new ExchangeRecorder(pool, { maxBatchSize: 500, writeTimeoutMs: 60_000 });
   // Requests arrive in bursts, as under load.
   for (let burst = 0; burst < count; burst += 25) {
-    const results = await Promise.allSettled(Array.from({ length: Math.min(25, count - burst) }, (_, i) => recorder.record({
-      // Most exchanges are a citizen's; those refused before the token was read are nobody's.
-      occurredAt: new Date(), requestId: `${id}-${burst + i}`, citizenRef: i % 5 ? `${id}-citizen-${i}` : undefined, clientId: 'parking-nimes', providers: ['dgfip'], fields: ['Citizen.taxAddress'],
-      scopes: ['dgfip_adresse_fiscale'], outcome: 'success', httpStatus: 200, errorCodes: [], durationMs: 1,
-    })));
-    for (const r of results) if (r.status === 'fulfilled') committed++; else failed++;
+    const results = await Promise.allSettled(
+      Array.from({ length: Math.min(25, count - burst) }, (_, i) =>
+        recorder.record({
+          // Most exchanges are a citizen's; those refused before the token was read are nobody's.
+          occurredAt: new Date(),
+          requestId: `${id}-${burst + i}`,
+          citizenRef: i % 5 ? `${id}-citizen-${i}` : undefined,
+          clientId: 'parking-nimes',
+          providers: ['dgfip'],
+          fields: ['Citizen.taxAddress'],
+          scopes: ['dgfip_adresse_fiscale'],
+          outcome: 'success',
+          httpStatus: 200,
+          errorCodes: [],
+          durationMs: 1,
+        }),
+      ),
+    );
+    for (const r of results)
+      if (r.status === 'fulfilled') committed++;
+      else failed++;
   }
 } else {
   // Each sign-in: an action row and its citizen's two events in one transaction (citizens of many shards).
-  const results = await Promise.allSettled(Array.from({ length: count / 2 }, (_, i) => inTransaction(pool, async (client) => {
-    await client.query('INSERT INTO public.audit_test_actions (writer, n) VALUES ($1, $2)', [id, i]);
-    const citizenRef = `${id}-citizen-${i % 40}`;
-    await appendEvents(client, [
-      { kind: 'broker.sign_in', citizenRef, data: { requestId: `${id}-${2 * i}` } },
-      { kind: 'broker.consent_given', citizenRef, data: { requestId: `${id}-${2 * i + 1}` } },
-    ]);
-  })));
-  for (const r of results) if (r.status === 'fulfilled') committed += 2; else failed += 2;
+  const results = await Promise.allSettled(
+    Array.from({ length: count / 2 }, (_, i) =>
+      inTransaction(pool, async (client) => {
+        await client.query('INSERT INTO public.audit_test_actions (writer, n) VALUES ($1, $2)', [id, i]);
+        const citizenRef = `${id}-citizen-${i % 40}`;
+        await appendEvents(client, [
+          { kind: 'broker.sign_in', citizenRef, data: { requestId: `${id}-${2 * i}` } },
+          { kind: 'broker.consent_given', citizenRef, data: { requestId: `${id}-${2 * i + 1}` } },
+        ]);
+      }),
+    ),
+  );
+  for (const r of results)
+    if (r.status === 'fulfilled') committed += 2;
+    else failed += 2;
 }
 process.send!({ committed, failed });
 await pool.end();

@@ -23,10 +23,22 @@ describe('the configuration reference', () => {
 
   test('each key says its type, default and whether it is required', () => {
     const byPath = new Map(configurationKeys(PLATFORM_CONFIG_SCHEMA).map((k) => [k.path, k]));
-    expect(byPath.get('gateway.limits.maxDepth')).toMatchObject({ type: 'integer ≥ 1', default: '6', required: false, env: 'PASSERELLE__gateway__limits__maxDepth' });
+    expect(byPath.get('gateway.limits.maxDepth')).toMatchObject({
+      type: 'integer ≥ 1',
+      default: '6',
+      required: false,
+      env: 'PASSERELLE__gateway__limits__maxDepth',
+    });
     expect(byPath.get('broker.keys')).toMatchObject({ type: 'secret reference', required: true });
-    expect(byPath.get('dataProviders[].url')).toMatchObject({ type: 'http(s) URL', required: true, env: 'PASSERELLE__dataProviders__<name>__url' });
-    expect(byPath.get('serviceProviders[].defaultAcr')).toMatchObject({ type: 'one of `eidas1`, `eidas2`, `eidas3`', default: '"eidas1"' });
+    expect(byPath.get('dataProviders[].url')).toMatchObject({
+      type: 'http(s) URL',
+      required: true,
+      env: 'PASSERELLE__dataProviders__<name>__url',
+    });
+    expect(byPath.get('serviceProviders[].defaultAcr')).toMatchObject({
+      type: 'one of `eidas1`, `eidas2`, `eidas3`',
+      default: '"eidas1"',
+    });
     expect(byPath.get('parking.tariff.brackets[].upTo')?.env).toBeUndefined();
   });
 
@@ -43,10 +55,13 @@ describe('the configuration reference', () => {
     expect(settable.length).toBeGreaterThan(100);
   });
 
-  test.each(settable.map((x) => [x.key.path, x] as const))('%s: its environment variable sets it', (_path, { key, env, documented, shown }) => {
-    expect(key.env).toBe(documented);
-    expect(() => loadPlatformConfig({ path: SANDBOX_CONFIG, env: { [env]: '{"probe":1}' } })).toThrow(`  - ${shown}`);
-  });
+  test.each(settable.map((x) => [x.key.path, x] as const))(
+    '%s: its environment variable sets it',
+    (_path, { key, env, documented, shown }) => {
+      expect(key.env).toBe(documented);
+      expect(() => loadPlatformConfig({ path: SANDBOX_CONFIG, env: { [env]: '{"probe":1}' } })).toThrow(`  - ${shown}`);
+    },
+  );
 });
 
 /**

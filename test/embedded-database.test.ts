@@ -17,29 +17,36 @@ afterAll(async () => {
 describe('embedded PostgreSQL', () => {
   test('concurrent extended-protocol queries with large parameters never mix', async () => {
     // 200 KB parameters arrive in many TCP chunks: each request must still run whole.
-    const results = await Promise.all(Array.from({ length: 40 }, async (_, i) => {
-      const payload = String(i).padStart(3, '0').repeat(70_000);
-      const { rows } = await pool.query('SELECT $1::int AS i, length($2::text) AS n, left($2::text, 3) AS head', [i, payload]);
-      return rows[0];
-    }));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        const payload = String(i).padStart(3, '0').repeat(70_000);
+        const { rows } = await pool.query('SELECT $1::int AS i, length($2::text) AS n, left($2::text, 3) AS head', [
+          i,
+          payload,
+        ]);
+        return rows[0];
+      }),
+    );
     results.forEach((row, i) => expect(row).toEqual({ i, n: 210_000, head: String(i).padStart(3, '0') }));
   });
 
   test('concurrent transactions stay whole', async () => {
-    await Promise.all(Array.from({ length: 20 }, async (_, owner) => {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        await client.query('INSERT INTO items (owner, payload) VALUES ($1, $2)', [owner, 'x'.repeat(50_000)]);
-        await new Promise((r) => setTimeout(r, 2));
-        const { rows } = await client.query('SELECT count(*)::int AS n FROM items WHERE owner = $1', [owner]);
-        expect(rows[0].n).toBe(1);
-        if (owner % 2) await client.query('ROLLBACK');
-        else await client.query('COMMIT');
-      } finally {
-        client.release();
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 20 }, async (_, owner) => {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          await client.query('INSERT INTO items (owner, payload) VALUES ($1, $2)', [owner, 'x'.repeat(50_000)]);
+          await new Promise((r) => setTimeout(r, 2));
+          const { rows } = await client.query('SELECT count(*)::int AS n FROM items WHERE owner = $1', [owner]);
+          expect(rows[0].n).toBe(1);
+          if (owner % 2) await client.query('ROLLBACK');
+          else await client.query('COMMIT');
+        } finally {
+          client.release();
+        }
+      }),
+    );
     const { rows } = await pool.query('SELECT count(*)::int AS n FROM items');
     expect(rows[0].n).toBe(10);
   });

@@ -23,14 +23,18 @@ beforeAll(async () => {
   await migrateAudit(pool);
   store = createIdpPreferenceStore(pool, IDPS);
 });
-afterAll(async () => { await db.drop(); });
+afterAll(async () => {
+  await db.drop();
+});
 
 /** A fresh citizen for each test: tests never see each other's rows. */
 const newAccount = () => randomBytes(32).toString('base64url');
 
 async function eventsOf(accountId: string) {
   const { rows } = await pool.query<{ kind: string; client_id: string | null; data: Record<string, unknown> }>(
-    'SELECT kind, client_id, data FROM audit.events WHERE citizen_ref = $1 ORDER BY seq', [accountId]);
+    'SELECT kind, client_id, data FROM audit.events WHERE citizen_ref = $1 ORDER BY seq',
+    [accountId],
+  );
   return rows;
 }
 
@@ -67,17 +71,24 @@ describe('preferences', () => {
 
   test('blocking the IdP of the current session is refused; unblocking it is allowed', async () => {
     const account = newAccount();
-    expect(await codeOf(store.setBlocked(account, 'impots', true, { currentIdp: 'impots' }))).toBe('IDP_BLOCK_CURRENT_REFUSED');
+    expect(await codeOf(store.setBlocked(account, 'impots', true, { currentIdp: 'impots' }))).toBe(
+      'IDP_BLOCK_CURRENT_REFUSED',
+    );
     expect((await store.get(account)).blocked).toEqual([]);
     await store.setBlocked(account, 'impots', true, { currentIdp: 'laposte' });
     await store.setBlocked(account, 'impots', false, { currentIdp: 'impots' });
     expect((await store.get(account)).blocked).toEqual([]);
-    expect((await eventsOf(account)).map((e) => e.data)).toEqual([{ idp: 'impots', blocked: true }, { idp: 'impots', blocked: false }]);
+    expect((await eventsOf(account)).map((e) => e.data)).toEqual([
+      { idp: 'impots', blocked: true },
+      { idp: 'impots', blocked: false },
+    ]);
   });
 
   test('an unknown IdP is refused, blocked or not, and nothing is recorded', async () => {
     const account = newAccount();
-    expect(await codeOf(store.setBlocked(account, 'franceconnect-plus', true, { currentIdp: 'impots' }))).toBe('IDP_UNKNOWN');
+    expect(await codeOf(store.setBlocked(account, 'franceconnect-plus', true, { currentIdp: 'impots' }))).toBe(
+      'IDP_UNKNOWN',
+    );
     expect(await codeOf(store.setBlocked(account, 'IMPOTS', false, { currentIdp: 'impots' }))).toBe('IDP_UNKNOWN');
     expect(await store.get(account)).toEqual({ blocked: [], allowNewIdps: true, used: [] });
     expect(await eventsOf(account)).toEqual([]);
@@ -112,17 +123,26 @@ describe('the check at sign-in', () => {
     expect(again!.firstUsedAt).toEqual(first!.firstUsedAt);
     expect(again!.lastUsedAt.getTime()).toBeGreaterThan(first!.lastUsedAt.getTime());
     // Without a level the caller records the sign-in itself: only the first check did.
-    expect(await eventsOf(account)).toEqual([{ kind: 'broker.sign_in', client_id: 'parking-nimes', data: { idp: 'impots', acr: 'eidas1' } }]);
+    expect(await eventsOf(account)).toEqual([
+      { kind: 'broker.sign_in', client_id: 'parking-nimes', data: { idp: 'impots', acr: 'eidas1' } },
+    ]);
   });
 
   test('a blocked IdP is refused and recorded, nothing else stored; the others are accepted', async () => {
     const account = newAccount();
     await store.setBlocked(account, 'laposte', true, { currentIdp: 'impots' });
-    expect(await store.checkSignIn(account, 'laposte', 'parking-nimes', { acr: 'eidas2' })).toEqual({ ok: false, code: 'IDP_BLOCKED_BY_CITIZEN' });
+    expect(await store.checkSignIn(account, 'laposte', 'parking-nimes', { acr: 'eidas2' })).toEqual({
+      ok: false,
+      code: 'IDP_BLOCKED_BY_CITIZEN',
+    });
     expect((await store.get(account)).used).toEqual([]);
     expect(await store.checkSignIn(account, 'impots', 'parking-nimes')).toEqual({ ok: true });
     expect((await eventsOf(account)).slice(1)).toEqual([
-      { kind: 'broker.sign_in_refused', client_id: 'parking-nimes', data: { idp: 'laposte', code: 'IDP_BLOCKED_BY_CITIZEN' } },
+      {
+        kind: 'broker.sign_in_refused',
+        client_id: 'parking-nimes',
+        data: { idp: 'laposte', code: 'IDP_BLOCKED_BY_CITIZEN' },
+      },
     ]);
     await store.setBlocked(account, 'laposte', false, { currentIdp: 'impots' });
     expect(await store.checkSignIn(account, 'laposte', 'parking-nimes')).toEqual({ ok: true });
@@ -132,11 +152,20 @@ describe('the check at sign-in', () => {
     const account = newAccount();
     expect(await store.checkSignIn(account, 'impots', 'parking-nimes')).toEqual({ ok: true });
     await store.setAllowNewIdps(account, false);
-    expect(await store.checkSignIn(account, 'laposte', 'parking-nimes')).toEqual({ ok: false, code: 'IDP_NEW_NOT_ALLOWED' });
+    expect(await store.checkSignIn(account, 'laposte', 'parking-nimes')).toEqual({
+      ok: false,
+      code: 'IDP_NEW_NOT_ALLOWED',
+    });
     expect(await store.checkSignIn(account, 'impots', 'parking-nimes')).toEqual({ ok: true });
     expect((await store.get(account)).used.map((u) => u.idp)).toEqual(['impots']);
     const refused = (await eventsOf(account)).filter((e) => e.kind === 'broker.sign_in_refused');
-    expect(refused).toEqual([{ kind: 'broker.sign_in_refused', client_id: 'parking-nimes', data: { idp: 'laposte', code: 'IDP_NEW_NOT_ALLOWED' } }]);
+    expect(refused).toEqual([
+      {
+        kind: 'broker.sign_in_refused',
+        client_id: 'parking-nimes',
+        data: { idp: 'laposte', code: 'IDP_NEW_NOT_ALLOWED' },
+      },
+    ]);
   });
 
   test('a blocked IdP that was used before is refused even when new IdPs are not allowed (blocked wins)', async () => {
@@ -144,13 +173,18 @@ describe('the check at sign-in', () => {
     await store.checkSignIn(account, 'laposte', 'parking-nimes');
     await store.setAllowNewIdps(account, false);
     await store.setBlocked(account, 'laposte', true, { currentIdp: 'impots' });
-    expect(await store.checkSignIn(account, 'laposte', 'parking-nimes')).toEqual({ ok: false, code: 'IDP_BLOCKED_BY_CITIZEN' });
+    expect(await store.checkSignIn(account, 'laposte', 'parking-nimes')).toEqual({
+      ok: false,
+      code: 'IDP_BLOCKED_BY_CITIZEN',
+    });
   });
 
   test('a sign-in check never creates a preference row (only a change does)', async () => {
     const account = newAccount();
     await store.checkSignIn(account, 'impots', 'parking-nimes');
-    const { rows } = await pool.query('SELECT count(*)::int AS n FROM auth.idp_preferences WHERE account_id = $1', [account]);
+    const { rows } = await pool.query('SELECT count(*)::int AS n FROM auth.idp_preferences WHERE account_id = $1', [
+      account,
+    ]);
     expect(rows[0].n).toBe(0);
   });
 
@@ -188,7 +222,9 @@ describe('concurrency', () => {
 
   test('sign-ins at once through new IdPs are all recorded as used; the chain stays intact', async () => {
     const account = newAccount();
-    const results = await Promise.all(IDPS.map((idp) => store.checkSignIn(account, idp, 'parking-nimes', { acr: 'eidas1' })));
+    const results = await Promise.all(
+      IDPS.map((idp) => store.checkSignIn(account, idp, 'parking-nimes', { acr: 'eidas1' })),
+    );
     expect(results.every((r) => r.ok)).toBe(true);
     expect((await store.get(account)).used.map((u) => u.idp).sort()).toEqual([...IDPS].sort());
     expect((await eventsOf(account)).filter((e) => e.kind === 'broker.sign_in')).toHaveLength(IDPS.length);
@@ -207,6 +243,9 @@ describe('concurrency', () => {
     // Accepted ⇔ recorded as used; refused ⇔ recorded as refused.
     expect(state.used.some((u) => u.idp === 'laposte')).toBe(check.ok);
     expect((await eventsOf(account)).some((e) => e.kind === 'broker.sign_in_refused')).toBe(!check.ok);
-    expect(await store.checkSignIn(account, 'laposte', 'parking-nimes')).toEqual({ ok: false, code: 'IDP_BLOCKED_BY_CITIZEN' });
+    expect(await store.checkSignIn(account, 'laposte', 'parking-nimes')).toEqual({
+      ok: false,
+      code: 'IDP_BLOCKED_BY_CITIZEN',
+    });
   });
 });

@@ -18,7 +18,9 @@ async function problemsOf(code: string, file: string): Promise<string[]> {
 
 test('every import of the tree follows the layering', async () => {
   const results = await eslint.lintFiles(['.']);
-  const problems = results.flatMap((r) => r.messages.map((m) => `${relative(ROOT, r.filePath)}:${m.line}: ${m.message}`));
+  const problems = results.flatMap((r) =>
+    r.messages.map((m) => `${relative(ROOT, r.filePath)}:${m.line}: ${m.message}`),
+  );
   expect(problems).toEqual([]);
 }, 120_000);
 
@@ -32,7 +34,10 @@ test.each([
   ['gateway/probe.ts', "import { startTestPlatform } from '../harness/platform.ts';"],
   ['subgraphs/probe/resolvers.ts', "import { SANDBOX_IDENTITIES } from '../../sandbox/seed/identities.ts';"],
   ['subgraphs/probe/seed.ts', "import { parkingErrors } from '../../sandbox/parking/errors.ts';"],
-  ['subgraphs/probe/index.ts', "import { gatewayErrors } from '../../lib/contracts/gateway-errors.ts';\nimport { ProviderTokenMinter } from '../../gateway/provider-token.ts';"],
+  [
+    'subgraphs/probe/index.ts',
+    "import { gatewayErrors } from '../../lib/contracts/gateway-errors.ts';\nimport { ProviderTokenMinter } from '../../gateway/provider-token.ts';",
+  ],
 ])('the check refuses %s: %s', async (file, code) => {
   expect(await problemsOf(code, file)).toEqual([LAYERING]);
 });
@@ -41,5 +46,10 @@ test('what the layering allows passes', async () => {
   expect(await problemsOf("import { reachesAcr } from '../lib/contracts/eidas.ts';", 'gateway/probe.ts')).toEqual([]);
   expect(await problemsOf("import { startBroker } from '../auth/broker.ts';", 'harness/probe.ts')).toEqual([]);
   expect(await problemsOf("import { startTestPlatform } from '../harness/platform.ts';", 'bench/probe.ts')).toEqual([]);
-  expect(await problemsOf("import { SANDBOX_IDENTITIES } from '../../sandbox/seed/identities.ts';", 'subgraphs/probe/seed.ts')).toEqual([]);
+  expect(
+    await problemsOf(
+      "import { SANDBOX_IDENTITIES } from '../../sandbox/seed/identities.ts';",
+      'subgraphs/probe/seed.ts',
+    ),
+  ).toEqual([]);
 });

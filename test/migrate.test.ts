@@ -8,8 +8,13 @@ import { createTestDatabase, type TestDatabase } from '../harness/database.ts';
 
 let db: TestDatabase;
 let pool: Pool;
-beforeAll(async () => { db = await createTestDatabase(); pool = db.pool(); });
-afterAll(async () => { await db.drop(); });
+beforeAll(async () => {
+  db = await createTestDatabase();
+  pool = db.pool();
+});
+afterAll(async () => {
+  await db.drop();
+});
 
 function folder(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'passerelle-migrations-'));
@@ -26,14 +31,22 @@ describe('migrations', () => {
     expect(await migrate(pool, 'mig_a', dir)).toEqual({ applied: ['1_create', '2_add_col'] });
     expect(await migrate(pool, 'mig_a', dir)).toEqual({ applied: [] });
     const { rows } = await pool.query('SELECT version, name FROM mig_a.schema_migrations ORDER BY version');
-    expect(rows).toEqual([{ version: 1, name: 'create' }, { version: 2, name: 'add_col' }]);
+    expect(rows).toEqual([
+      { version: 1, name: 'create' },
+      { version: 2, name: 'add_col' },
+    ]);
     await pool.query("INSERT INTO mig_a.thing VALUES (1, 'x')");
   });
 
   test('a failing migration leaves nothing behind', async () => {
-    const dir = folder({ '001_ok.sql': 'CREATE TABLE ok (id int);', '002_bad.sql': 'CREATE TABLE broken (id nosuchtype);' });
+    const dir = folder({
+      '001_ok.sql': 'CREATE TABLE ok (id int);',
+      '002_bad.sql': 'CREATE TABLE broken (id nosuchtype);',
+    });
     await expect(migrate(pool, 'mig_b', dir)).rejects.toThrow(/nosuchtype/);
-    const { rows } = await pool.query("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'mig_b'");
+    const { rows } = await pool.query(
+      "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'mig_b'",
+    );
     expect(rows[0].n).toBe(0);
   });
 
@@ -61,7 +74,10 @@ describe('migrations', () => {
     const dir = folder({ '001_create.sql': first });
     await migrate(pool, 'mig_f', dir);
     const sha = createHash('sha256').update(first).digest('hex');
-    writeFileSync(join(dir, '001_create.sql'), `-- u moved to another folder's migrations\n-- replaces checksum ${sha}\nCREATE TABLE t (id int);`);
+    writeFileSync(
+      join(dir, '001_create.sql'),
+      `-- u moved to another folder's migrations\n-- replaces checksum ${sha}\nCREATE TABLE t (id int);`,
+    );
     expect(await migrate(pool, 'mig_f', dir)).toEqual({ applied: [] });
     writeFileSync(join(dir, '001_create.sql'), `-- replaces checksum ${'0'.repeat(64)}\nCREATE TABLE t (id int);`);
     await expect(migrate(pool, 'mig_f', dir)).rejects.toThrow(/mig_f\/1_create was changed after it was applied/);

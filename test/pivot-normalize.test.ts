@@ -1,7 +1,16 @@
 import type { PivotIdentity } from '../lib/contracts/pivot-identity.ts';
 import {
-  birthLocationKey, compactName, givenNameKeys, identityKey, matches, normalizeBirthdate, normalizeName, pivotMatchKeys,
-  PivotNormalizationError, registryMatchKeys, type RegistryIdentity,
+  birthLocationKey,
+  compactName,
+  givenNameKeys,
+  identityKey,
+  matches,
+  normalizeBirthdate,
+  normalizeName,
+  pivotMatchKeys,
+  PivotNormalizationError,
+  registryMatchKeys,
+  type RegistryIdentity,
 } from '../lib/pivot/normalize.ts';
 import { SANDBOX_IDENTITIES } from '../sandbox/seed/identities.ts';
 import { registrySeed as ants } from '../subgraphs/ants/seed.ts';
@@ -40,9 +49,12 @@ describe('birthdates and birth locations', () => {
     expect(normalizeBirthdate(date)).toBe(date);
   });
 
-  test.each(['1990-00-12', '1990-02-30', '2001-02-29', '1990-13-01', '90-01-01', '1990/01/01', '1700-01-01', ''])('%s is refused', (date) => {
-    expect(() => normalizeBirthdate(date)).toThrow(PivotNormalizationError);
-  });
+  test.each(['1990-00-12', '1990-02-30', '2001-02-29', '1990-13-01', '90-01-01', '1990/01/01', '1700-01-01', ''])(
+    '%s is refused',
+    (date) => {
+      expect(() => normalizeBirthdate(date)).toThrow(PivotNormalizationError);
+    },
+  );
 
   test('the commune when born in France, the country otherwise', () => {
     expect(birthLocationKey('99100', '30189')).toBe('30189');
@@ -55,13 +67,25 @@ describe('birthdates and birth locations', () => {
   });
 
   test('the identity key holds no accent, case or separator', () => {
-    expect(identityKey({ family_name: 'García López', birthdate: '1990-06-21', birthcountry: '99134' })).toBe('GARCIALOPEZ|1990-06-21|99134');
+    expect(identityKey({ family_name: 'García López', birthdate: '1990-06-21', birthcountry: '99134' })).toBe(
+      'GARCIALOPEZ|1990-06-21|99134',
+    );
   });
 });
 
 /** Anne-Sophie as the DGFiP writes her: upper case, no accents. */
-const annesophie: RegistryIdentity = { givenNames: 'ANNE-SOPHIE HELENE', familyName: 'LEFEVRE-ROY', birthdate: '1978-09-09', gender: 'female', birthCountry: '99100', birthPlace: '75115' };
-const asked = (changes: Partial<PivotIdentity>): PivotIdentity => ({ ...SANDBOX_IDENTITIES['anne-sophie.lefevre-roy']!, ...changes });
+const annesophie: RegistryIdentity = {
+  givenNames: 'ANNE-SOPHIE HELENE',
+  familyName: 'LEFEVRE-ROY',
+  birthdate: '1978-09-09',
+  gender: 'female',
+  birthCountry: '99100',
+  birthPlace: '75115',
+};
+const asked = (changes: Partial<PivotIdentity>): PivotIdentity => ({
+  ...SANDBOX_IDENTITIES['anne-sophie.lefevre-roy']!,
+  ...changes,
+});
 
 describe('the matching rule', () => {
   test.each<[string, Partial<PivotIdentity>]>([
@@ -95,17 +119,51 @@ describe('the matching rule', () => {
   });
 
   test('apostrophes, straight or typographic, or none', () => {
-    const oneil: RegistryIdentity = { givenNames: 'SEAN', familyName: "O'NEIL", birthdate: '1970-01-02', birthCountry: '99136' };
-    const pivot = (family_name: string): PivotIdentity => ({ given_name: 'Seán', family_name, birthdate: '1970-01-02', birthcountry: '99136' });
-    for (const name of ['O’Neil', "O'Neil", 'ONeil', 'O Neil', 'o‘neil']) expect(matches(pivot(name), oneil)).toBe(true);
+    const oneil: RegistryIdentity = {
+      givenNames: 'SEAN',
+      familyName: "O'NEIL",
+      birthdate: '1970-01-02',
+      birthCountry: '99136',
+    };
+    const pivot = (family_name: string): PivotIdentity => ({
+      given_name: 'Seán',
+      family_name,
+      birthdate: '1970-01-02',
+      birthcountry: '99136',
+    });
+    for (const name of ['O’Neil', "O'Neil", 'ONeil', 'O Neil', 'o‘neil'])
+      expect(matches(pivot(name), oneil)).toBe(true);
     expect(matches(pivot('Neil'), oneil)).toBe(false);
-    const dartagnan: RegistryIdentity = { givenNames: 'Charles', familyName: 'D’Artagnan', birthdate: '1961-05-14', birthCountry: '99100', birthPlace: '32013' };
-    expect(matches({ given_name: 'CHARLES', family_name: "D'ARTAGNAN", birthdate: '1961-05-14', birthcountry: '99100', birthplace: '32013' }, dartagnan)).toBe(true);
+    const dartagnan: RegistryIdentity = {
+      givenNames: 'Charles',
+      familyName: 'D’Artagnan',
+      birthdate: '1961-05-14',
+      birthCountry: '99100',
+      birthPlace: '32013',
+    };
+    expect(
+      matches(
+        {
+          given_name: 'CHARLES',
+          family_name: "D'ARTAGNAN",
+          birthdate: '1961-05-14',
+          birthcountry: '99100',
+          birthplace: '32013',
+        },
+        dartagnan,
+      ),
+    ).toBe(true);
   });
 
   test('partial birthdates match the same partial date only', () => {
     const camille = SANDBOX_IDENTITIES['camille.petit']!;
-    const record = (birthdate: string): RegistryIdentity => ({ givenNames: 'CAMILLE', familyName: 'PETIT', birthdate, birthCountry: '99100', birthPlace: '97120' });
+    const record = (birthdate: string): RegistryIdentity => ({
+      givenNames: 'CAMILLE',
+      familyName: 'PETIT',
+      birthdate,
+      birthCountry: '99100',
+      birthPlace: '97120',
+    });
     expect(matches(camille, record('1990-00-00'))).toBe(true);
     expect(matches(camille, record('1990-03-02'))).toBe(false);
     expect(matches({ ...camille, birthdate: '1990-03-02' }, record('1990-00-00'))).toBe(false);
@@ -113,7 +171,13 @@ describe('the matching rule', () => {
 
   test('foreign birth: the country, without birthplace', () => {
     const sofia = SANDBOX_IDENTITIES['sofia.garcia']!;
-    const record: RegistryIdentity = { givenNames: 'SOFIA', familyName: 'GARCIA LOPEZ', birthdate: '1990-06-21', gender: 'female', birthCountry: '99134' };
+    const record: RegistryIdentity = {
+      givenNames: 'SOFIA',
+      familyName: 'GARCIA LOPEZ',
+      birthdate: '1990-06-21',
+      gender: 'female',
+      birthCountry: '99134',
+    };
     expect(matches(sofia, record)).toBe(true);
     expect(matches({ ...sofia, given_name: 'Sofia', family_name: 'Garcia-Lopez' }, record)).toBe(true);
     expect(matches({ ...sofia, family_name: 'García' }, record)).toBe(false);
@@ -129,7 +193,11 @@ describe('the matching rule', () => {
 });
 
 describe('the sandbox identities', () => {
-  const registries = { dgfip: dgfip.sandboxRecords(new Date()), ants: ants.sandboxRecords(new Date()), cnaf: cnaf.sandboxRecords(new Date()) };
+  const registries = {
+    dgfip: dgfip.sandboxRecords(new Date()),
+    ants: ants.sandboxRecords(new Date()),
+    cnaf: cnaf.sandboxRecords(new Date()),
+  };
   const expected: Record<string, string[]> = {
     'marie.dupont': ['dgfip', 'ants', 'cnaf'],
     'jean.martin': ['dgfip', 'ants', 'cnaf'],
@@ -141,7 +209,8 @@ describe('the sandbox identities', () => {
     'lukas.schneider': [], // EU citizens unknown to French registries
     'ines.peeters': [],
   };
-  test('every sandbox login is covered', () => expect(Object.keys(SANDBOX_IDENTITIES).sort()).toEqual(Object.keys(expected).sort()));
+  test('every sandbox login is covered', () =>
+    expect(Object.keys(SANDBOX_IDENTITIES).sort()).toEqual(Object.keys(expected).sort()));
   test.each(Object.entries(expected))('%s matches exactly one record in %j', (login, providers) => {
     for (const [provider, records] of Object.entries(registries)) {
       const found = records.persons.filter((person) => matches(SANDBOX_IDENTITIES[login]!, person));

@@ -10,8 +10,12 @@ import { EIDAS_PEOPLE } from '../sandbox/idps/eidas/minimum-data-set.ts';
 import { eidasToPivotClaims } from '../sandbox/idps/eidas/to-pivot.ts';
 
 const MARIE = {
-  given_name: 'Marie', family_name: 'Dupont', gender: 'female', birthdate: '1985-04-12',
-  birthcountry: '99100', birthplace: '30189',
+  given_name: 'Marie',
+  family_name: 'Dupont',
+  gender: 'female',
+  birthdate: '1985-04-12',
+  birthcountry: '99100',
+  birthplace: '30189',
 };
 const NOW = new Date('2026-03-15T12:00:00Z');
 
@@ -21,7 +25,8 @@ const validate = (claims: Record<string, unknown>): PivotValidation => {
   if (result.ok) expect(PivotIdentitySchema.safeParse(result.identity).error?.issues ?? []).toEqual([]);
   return result;
 };
-const codes = (result: PivotValidation): Array<[string, string]> => (result.ok ? [] : result.errors.map((e) => [e.code, e.claim]));
+const codes = (result: PivotValidation): Array<[string, string]> =>
+  result.ok ? [] : result.errors.map((e) => [e.code, e.claim]);
 const withClaims = (changes: Record<string, unknown>): Record<string, unknown> => {
   const claims: Record<string, unknown> = { ...MARIE, ...changes };
   for (const [key, value] of Object.entries(changes)) if (value === undefined) delete claims[key];
@@ -36,7 +41,9 @@ describe('sandbox identities', () => {
   });
 
   test('identite.invalide is refused: born in France without birthplace', () => {
-    expect(codes(validatePivotIdentity(FRENCH_ACCOUNTS['identite.invalide']!.claims))).toEqual([['PIVOT_BIRTHPLACE_REQUIRED', 'birthplace']]);
+    expect(codes(validatePivotIdentity(FRENCH_ACCOUNTS['identite.invalide']!.claims))).toEqual([
+      ['PIVOT_BIRTHPLACE_REQUIRED', 'birthplace'],
+    ]);
   });
 
   test.each(Object.keys(EIDAS_PEOPLE))('eIDAS citizen %s maps to a valid identity with no birthplace', (login) => {
@@ -47,39 +54,73 @@ describe('sandbox identities', () => {
 
   test('Sofía García López, born in Spain', () => {
     const result = validatePivotIdentity(eidasToPivotClaims(EIDAS_PEOPLE['sofia.garcia']!));
-    expect(result).toEqual({ ok: true, identity: { given_name: 'Sofía', family_name: 'García López', birthdate: '1990-06-21', gender: 'female', birthcountry: '99134' } });
+    expect(result).toEqual({
+      ok: true,
+      identity: {
+        given_name: 'Sofía',
+        family_name: 'García López',
+        birthdate: '1990-06-21',
+        gender: 'female',
+        birthcountry: '99134',
+      },
+    });
   });
 });
 
 describe('claims', () => {
   test('protocol claims are ignored and not returned', () => {
-    const result = validate({ ...MARIE, iss: 'x', sub: 'y', aud: 'z', exp: 1, iat: 1, nonce: 'n', acr: 'eidas1', amr: ['pwd'], auth_time: 1, at_hash: 'h', sid: 's', email: 'm@example.org', email_verified: true, preferred_username: 'marie' });
+    const result = validate({
+      ...MARIE,
+      iss: 'x',
+      sub: 'y',
+      aud: 'z',
+      exp: 1,
+      iat: 1,
+      nonce: 'n',
+      acr: 'eidas1',
+      amr: ['pwd'],
+      auth_time: 1,
+      at_hash: 'h',
+      sid: 's',
+      email: 'm@example.org',
+      email_verified: true,
+      preferred_username: 'marie',
+    });
     expect(result).toEqual({ ok: true, identity: MARIE });
   });
 
   test('unknown claims are refused, each named', () => {
     expect(codes(validate({ ...MARIE, name: 'Marie Dupont', nir: '2850430189000' }))).toEqual([
-      ['PIVOT_CLAIM_UNKNOWN', 'name'], ['PIVOT_CLAIM_UNKNOWN', 'nir'],
+      ['PIVOT_CLAIM_UNKNOWN', 'name'],
+      ['PIVOT_CLAIM_UNKNOWN', 'nir'],
     ]);
   });
 
   test('required claims: missing or null', () => {
     expect(codes(validate({ gender: 'male', birthplace: null }))).toEqual([
-      ['PIVOT_CLAIM_MISSING', 'given_name'], ['PIVOT_CLAIM_MISSING', 'family_name'],
-      ['PIVOT_CLAIM_MISSING', 'birthdate'], ['PIVOT_CLAIM_MISSING', 'birthcountry'],
+      ['PIVOT_CLAIM_MISSING', 'given_name'],
+      ['PIVOT_CLAIM_MISSING', 'family_name'],
+      ['PIVOT_CLAIM_MISSING', 'birthdate'],
+      ['PIVOT_CLAIM_MISSING', 'birthcountry'],
     ]);
     expect(codes(validate(withClaims({ family_name: null })))).toEqual([['PIVOT_CLAIM_MISSING', 'family_name']]);
   });
 
   test('claims that are not strings', () => {
     expect(codes(validate(withClaims({ birthdate: 19850412, birthplace: 30189, given_name: ['Marie'] })))).toEqual([
-      ['PIVOT_CLAIM_NOT_STRING', 'given_name'], ['PIVOT_CLAIM_NOT_STRING', 'birthdate'], ['PIVOT_CLAIM_NOT_STRING', 'birthplace'],
+      ['PIVOT_CLAIM_NOT_STRING', 'given_name'],
+      ['PIVOT_CLAIM_NOT_STRING', 'birthdate'],
+      ['PIVOT_CLAIM_NOT_STRING', 'birthplace'],
     ]);
   });
 
   test('not an object', () => {
-    expect(codes(validatePivotIdentity(null as unknown as Record<string, unknown>))).toEqual([['PIVOT_CLAIMS_NOT_OBJECT', '']]);
-    expect(codes(validatePivotIdentity([] as unknown as Record<string, unknown>))).toEqual([['PIVOT_CLAIMS_NOT_OBJECT', '']]);
+    expect(codes(validatePivotIdentity(null as unknown as Record<string, unknown>))).toEqual([
+      ['PIVOT_CLAIMS_NOT_OBJECT', ''],
+    ]);
+    expect(codes(validatePivotIdentity([] as unknown as Record<string, unknown>))).toEqual([
+      ['PIVOT_CLAIMS_NOT_OBJECT', ''],
+    ]);
   });
 
   test('every error carries the catalog message, never the value', () => {
@@ -107,8 +148,11 @@ describe('claims', () => {
 
 describe('names', () => {
   test('several given names, accents, hyphens and apostrophes', () => {
-    const result = validate(withClaims({ given_name: 'Anne-Sophie Hélène', family_name: 'N’Diaye d\'Arc' }));
-    expect(result.ok && [result.identity.given_name, result.identity.family_name]).toEqual(['Anne-Sophie Hélène', 'N’Diaye d\'Arc']);
+    const result = validate(withClaims({ given_name: 'Anne-Sophie Hélène', family_name: "N’Diaye d'Arc" }));
+    expect(result.ok && [result.identity.given_name, result.identity.family_name]).toEqual([
+      'Anne-Sophie Hélène',
+      "N’Diaye d'Arc",
+    ]);
   });
 
   test('trimmed, spaces collapsed, NFC-normalized', () => {
@@ -220,15 +264,21 @@ describe('birthcountry and birthplace', () => {
     expect(findCommune('10016')?.periods).toEqual([[null, '1965-06-15']]);
     expect(validate(withClaims({ birthplace: '10016', birthdate: '1950-01-01' })).ok).toBe(true);
     expect(validate(withClaims({ birthplace: '10016', birthdate: '1965-06-14' })).ok).toBe(true);
-    expect(codes(validate(withClaims({ birthplace: '10016', birthdate: '1965-06-15' })))).toEqual([['PIVOT_BIRTHPLACE_NOT_AT_BIRTHDATE', 'birthplace']]);
+    expect(codes(validate(withClaims({ birthplace: '10016', birthdate: '1965-06-15' })))).toEqual([
+      ['PIVOT_BIRTHPLACE_NOT_AT_BIRTHDATE', 'birthplace'],
+    ]);
     // A partial date overlapping the last days is accepted.
     expect(validate(withClaims({ birthplace: '10016', birthdate: '1965-06-00' })).ok).toBe(true);
     expect(validate(withClaims({ birthplace: '10016', birthdate: '1965-00-00' })).ok).toBe(true);
   });
 
   test('Corsican codes: 20xxx until 1976, 2A/2B after', () => {
-    expect(codes(validate(withClaims({ birthplace: '20004', birthdate: '1980-01-01' })))).toEqual([['PIVOT_BIRTHPLACE_NOT_AT_BIRTHDATE', 'birthplace']]);
-    expect(codes(validate(withClaims({ birthplace: '2A004', birthdate: '1970-01-01' })))).toEqual([['PIVOT_BIRTHPLACE_NOT_AT_BIRTHDATE', 'birthplace']]);
+    expect(codes(validate(withClaims({ birthplace: '20004', birthdate: '1980-01-01' })))).toEqual([
+      ['PIVOT_BIRTHPLACE_NOT_AT_BIRTHDATE', 'birthplace'],
+    ]);
+    expect(codes(validate(withClaims({ birthplace: '2A004', birthdate: '1970-01-01' })))).toEqual([
+      ['PIVOT_BIRTHPLACE_NOT_AT_BIRTHDATE', 'birthplace'],
+    ]);
   });
 
   test('born in France (99100) with no birthplace', () => {
@@ -245,8 +295,12 @@ describe('birthcountry and birthplace', () => {
   });
 
   test('born abroad with a birthplace is refused', () => {
-    expect(codes(validate(withClaims({ birthcountry: '99134', birthplace: '30189' })))).toEqual([['PIVOT_BIRTHPLACE_NOT_ALLOWED', 'birthplace']]);
-    expect(codes(validate(withClaims({ birthcountry: '99134', birthplace: '99134' })))).toEqual([['PIVOT_BIRTHPLACE_NOT_ALLOWED', 'birthplace']]);
+    expect(codes(validate(withClaims({ birthcountry: '99134', birthplace: '30189' })))).toEqual([
+      ['PIVOT_BIRTHPLACE_NOT_ALLOWED', 'birthplace'],
+    ]);
+    expect(codes(validate(withClaims({ birthcountry: '99134', birthplace: '99134' })))).toEqual([
+      ['PIVOT_BIRTHPLACE_NOT_ALLOWED', 'birthplace'],
+    ]);
   });
 
   test.each([
@@ -280,9 +334,24 @@ describe('birthcountry and birthplace', () => {
   });
 
   test('all problems are reported at once', () => {
-    expect(codes(validate({ given_name: '1', family_name: 'Dupont', birthdate: '1990-02-30', gender: 'x', birthcountry: '99100', birthplace: '30999', extra: 1 }))).toEqual([
-      ['PIVOT_CLAIM_UNKNOWN', 'extra'], ['PIVOT_NAME_CHARACTERS', 'given_name'], ['PIVOT_BIRTHDATE_NOT_A_DATE', 'birthdate'],
-      ['PIVOT_GENDER_INVALID', 'gender'], ['PIVOT_BIRTHPLACE_UNKNOWN', 'birthplace'],
+    expect(
+      codes(
+        validate({
+          given_name: '1',
+          family_name: 'Dupont',
+          birthdate: '1990-02-30',
+          gender: 'x',
+          birthcountry: '99100',
+          birthplace: '30999',
+          extra: 1,
+        }),
+      ),
+    ).toEqual([
+      ['PIVOT_CLAIM_UNKNOWN', 'extra'],
+      ['PIVOT_NAME_CHARACTERS', 'given_name'],
+      ['PIVOT_BIRTHDATE_NOT_A_DATE', 'birthdate'],
+      ['PIVOT_GENDER_INVALID', 'gender'],
+      ['PIVOT_BIRTHPLACE_UNKNOWN', 'birthplace'],
     ]);
   });
 });
@@ -309,8 +378,23 @@ describe('COG tables', () => {
 
   test('ISO 3166 <-> COG for the EU and neighbours', () => {
     const expected: Record<string, string> = {
-      FR: '99100', DK: '99101', DE: '99109', AT: '99110', IT: '99127', BE: '99131', GB: '99132', ES: '99134',
-      NL: '99135', IE: '99136', LU: '99137', PT: '99139', CH: '99140', PL: '99122', CZ: '99116', CY: '99254', MA: '99350',
+      FR: '99100',
+      DK: '99101',
+      DE: '99109',
+      AT: '99110',
+      IT: '99127',
+      BE: '99131',
+      GB: '99132',
+      ES: '99134',
+      NL: '99135',
+      IE: '99136',
+      LU: '99137',
+      PT: '99139',
+      CH: '99140',
+      PL: '99122',
+      CZ: '99116',
+      CY: '99254',
+      MA: '99350',
     };
     for (const [iso, cog] of Object.entries(expected)) {
       expect(cogFromIso(iso)).toBe(cog);
@@ -323,7 +407,9 @@ describe('COG tables', () => {
 
 describe('COG data files', () => {
   test('are what lib/pivot/cog/build.ts makes from the pinned sources', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'lib/pivot/cog/build.ts', '--check'], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'lib/pivot/cog/build.ts', '--check'], {
+      encoding: 'utf8',
+    });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
   });

@@ -9,7 +9,13 @@ import type { Database } from '../lib/db/database.ts';
 import { createLogger } from '../lib/log.ts';
 import { validatePivotIdentity } from '../lib/pivot/validate.ts';
 import { FRENCH_ACCOUNTS } from '../sandbox/idps/accounts.ts';
-import { PIVOT_SCOPE, SANDBOX_IDP_NAMES, SANDBOX_IDPS, sandboxIdentityProviders, type SandboxIdpName } from '../sandbox/idps/index.ts';
+import {
+  PIVOT_SCOPE,
+  SANDBOX_IDP_NAMES,
+  SANDBOX_IDPS,
+  sandboxIdentityProviders,
+  type SandboxIdpName,
+} from '../sandbox/idps/index.ts';
 import { Browser, type Page } from './helpers/browser.ts';
 
 /**
@@ -50,8 +56,13 @@ const redirectUri = (name: SandboxIdpName) => `${brokerUrl}/idp/${name}/callback
 
 async function relyingParty(name: SandboxIdpName, auth: 'basic' | 'post' = 'basic'): Promise<oidc.Configuration> {
   const secret = config.secret(entry(name).clientSecret, 'test');
-  return oidc.discovery(new URL(idps[name].url), entry(name).clientId, secret,
-    auth === 'basic' ? oidc.ClientSecretBasic(secret) : oidc.ClientSecretPost(secret), { execute: [oidc.allowInsecureRequests] });
+  return oidc.discovery(
+    new URL(idps[name].url),
+    entry(name).clientId,
+    secret,
+    auth === 'basic' ? oidc.ClientSecretBasic(secret) : oidc.ClientSecretPost(secret),
+    { execute: [oidc.allowInsecureRequests] },
+  );
 }
 
 interface Flow {
@@ -62,21 +73,34 @@ interface Flow {
   authorizationUrl: URL;
 }
 
-async function startFlow(name: SandboxIdpName, params: Record<string, string> = {}, rp?: oidc.Configuration): Promise<Flow> {
-  const configuration = rp ?? await relyingParty(name);
+async function startFlow(
+  name: SandboxIdpName,
+  params: Record<string, string> = {},
+  rp?: oidc.Configuration,
+): Promise<Flow> {
+  const configuration = rp ?? (await relyingParty(name));
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
   const authorizationUrl = oidc.buildAuthorizationUrl(configuration, {
-    redirect_uri: redirectUri(name), scope: SCOPE, state, nonce, prompt: 'login',
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...params,
+    redirect_uri: redirectUri(name),
+    scope: SCOPE,
+    state,
+    nonce,
+    prompt: 'login',
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    ...params,
   });
   return { rp: configuration, verifier, state, nonce, authorizationUrl };
 }
 
 async function exchange(flow: Flow, callback: Page) {
   const tokens = await oidc.authorizationCodeGrant(flow.rp, callback.url, {
-    pkceCodeVerifier: flow.verifier, expectedState: flow.state, expectedNonce: flow.nonce, idTokenExpected: true,
+    pkceCodeVerifier: flow.verifier,
+    expectedState: flow.state,
+    expectedNonce: flow.nonce,
+    idTokenExpected: true,
   });
   const idToken = tokens.claims()!;
   const userinfo = await oidc.fetchUserInfo(flow.rp, tokens.access_token, idToken.sub);
@@ -84,18 +108,27 @@ async function exchange(flow: Flow, callback: Page) {
 }
 
 /** Authorization, login form, code exchange, userinfo. */
-async function signIn(name: SandboxIdpName, login: string, options: { params?: Record<string, string>; sandboxAcr?: string } = {}) {
+async function signIn(
+  name: SandboxIdpName,
+  login: string,
+  options: { params?: Record<string, string>; sandboxAcr?: string } = {},
+) {
   const flow = await startFlow(name, options.params);
   const browser = new Browser();
   const loginPage = await browser.get(flow.authorizationUrl);
   expect(loginPage.status).toBe(200);
-  const callback = await browser.submit(loginPage, '/login', { login, password: '123', sandbox_acr: options.sandboxAcr ?? '' });
+  const callback = await browser.submit(loginPage, '/login', {
+    login,
+    password: '123',
+    sandbox_acr: options.sandboxAcr ?? '',
+  });
   expect(callback.url.href.startsWith(redirectUri(name))).toBe(true);
   return exchange(flow, callback);
 }
 
 const PIVOT_AND_EMAIL = ['given_name', 'family_name', 'birthdate', 'gender', 'birthplace', 'birthcountry', 'email'];
-const pick = (claims: Record<string, unknown>) => Object.fromEntries(Object.entries(claims).filter(([key]) => PIVOT_AND_EMAIL.includes(key)));
+const pick = (claims: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(claims).filter(([key]) => PIVOT_AND_EMAIL.includes(key)));
 
 describe.each([
   ['impots', 'marie.dupont', 'eidas1'],
@@ -165,7 +198,7 @@ describe('login form', () => {
     expect(callback.url.searchParams.get('code')).toBeTruthy();
   });
 
-  test("an account of another IdP is refused like a bad password", async () => {
+  test('an account of another IdP is refused like a bad password', async () => {
     const browser = new Browser();
     const page = await browser.get((await startFlow('impots')).authorizationUrl);
     const retry = await browser.submit(page, '/login', { login: 'camille.petit', password: '123' });
@@ -202,7 +235,9 @@ describe('eIDAS levels', () => {
   });
 
   test('unknown levels only: invalid_request', async () => {
-    const callback = await new Browser().get((await startFlow('laposte', { acr_values: 'substantial' })).authorizationUrl);
+    const callback = await new Browser().get(
+      (await startFlow('laposte', { acr_values: 'substantial' })).authorizationUrl,
+    );
     expect(callback.url.searchParams.get('error')).toBe('invalid_request');
   });
 
@@ -222,7 +257,10 @@ describe('eIDAS levels', () => {
     const page = await browser.get(flow.authorizationUrl);
     expect(page.html).toContain('<option value="" selected>Comme demandé (eidas3)</option>');
     expect(page.html).toContain('<option value="eidas1">');
-    const { idToken } = await exchange(flow, await browser.submit(page, '/login', { login: 'sofia.garcia', password: '123', sandbox_acr: 'eidas2' }));
+    const { idToken } = await exchange(
+      flow,
+      await browser.submit(page, '/login', { login: 'sofia.garcia', password: '123', sandbox_acr: 'eidas2' }),
+    );
     expect(idToken.acr).toBe('eidas2');
   });
 
@@ -230,7 +268,11 @@ describe('eIDAS levels', () => {
     const browser = new Browser();
     const page = await browser.get((await startFlow('laposte', { acr_values: 'eidas1' })).authorizationUrl);
     expect(page.html).not.toMatch(/<option value="eidas/);
-    const refused = await browser.submit(page, '/login', { login: 'marie.dupont', password: '123', sandbox_acr: 'eidas2' });
+    const refused = await browser.submit(page, '/login', {
+      login: 'marie.dupont',
+      password: '123',
+      sandbox_acr: 'eidas2',
+    });
     expect(refused.status).toBe(400);
   });
 });
@@ -238,7 +280,14 @@ describe('eIDAS levels', () => {
 describe('eidas bridge', () => {
   test('Sofía García López: pivot claims mapped from the eIDAS minimum data set', async () => {
     const { idToken, userinfo } = await signIn('eidas', 'sofia.garcia', { params: { acr_values: 'eidas2' } });
-    const expected = { given_name: 'Sofía', family_name: 'García López', birthdate: '1990-06-21', gender: 'female', birthcountry: '99134', email: 'sofia.garcia@example.org' };
+    const expected = {
+      given_name: 'Sofía',
+      family_name: 'García López',
+      birthdate: '1990-06-21',
+      gender: 'female',
+      birthcountry: '99134',
+      email: 'sofia.garcia@example.org',
+    };
     expect(pick(userinfo)).toEqual(expected);
     expect(pick(idToken)).toEqual(expected);
     expect(idToken.acr).toBe('eidas2');
@@ -258,19 +307,30 @@ describe('protocol', () => {
     const { userinfo } = await signIn('impots', 'identite.invalide');
     expect(pick(userinfo)).toEqual(FRENCH_ACCOUNTS['identite.invalide']!.claims);
     expect(userinfo).not.toHaveProperty('birthplace');
-    expect(validatePivotIdentity(userinfo)).toMatchObject({ ok: false, errors: [{ code: 'PIVOT_BIRTHPLACE_REQUIRED' }] });
+    expect(validatePivotIdentity(userinfo)).toMatchObject({
+      ok: false,
+      errors: [{ code: 'PIVOT_BIRTHPLACE_REQUIRED' }],
+    });
   });
 
   test('client_secret_post authenticates the broker too', async () => {
     const flow = await startFlow('laposte', {}, await relyingParty('laposte', 'post'));
     const browser = new Browser();
-    const callback = await browser.submit(await browser.get(flow.authorizationUrl), '/login', { login: 'lucas.bernard', password: '123' });
+    const callback = await browser.submit(await browser.get(flow.authorizationUrl), '/login', {
+      login: 'lucas.bernard',
+      password: '123',
+    });
     expect((await exchange(flow, callback)).idToken.sub).toBe('lucas.bernard');
   });
 
   test('PKCE is required', async () => {
     const rp = await relyingParty('impots');
-    const url = oidc.buildAuthorizationUrl(rp, { redirect_uri: redirectUri('impots'), scope: SCOPE, state: 'some-state', nonce: oidc.randomNonce() });
+    const url = oidc.buildAuthorizationUrl(rp, {
+      redirect_uri: redirectUri('impots'),
+      scope: SCOPE,
+      state: 'some-state',
+      nonce: oidc.randomNonce(),
+    });
     const callback = await new Browser().get(url);
     expect(callback.url.searchParams.get('error')).toBe('invalid_request');
     expect(callback.url.searchParams.get('error_description')).toMatch(/PKCE/);
@@ -279,14 +339,22 @@ describe('protocol', () => {
   test('a wrong code verifier is refused at the token endpoint', async () => {
     const flow = await startFlow('impots');
     const browser = new Browser();
-    const callback = await browser.submit(await browser.get(flow.authorizationUrl), '/login', { login: 'jean.martin', password: '123' });
-    await expect(exchange({ ...flow, verifier: oidc.randomPKCECodeVerifier() }, callback)).rejects.toMatchObject({ error: 'invalid_grant' });
+    const callback = await browser.submit(await browser.get(flow.authorizationUrl), '/login', {
+      login: 'jean.martin',
+      password: '123',
+    });
+    await expect(exchange({ ...flow, verifier: oidc.randomPKCECodeVerifier() }, callback)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
   });
 
   test('a code can be exchanged only once', async () => {
     const flow = await startFlow('laposte');
     const browser = new Browser();
-    const callback = await browser.submit(await browser.get(flow.authorizationUrl), '/login', { login: 'marie.dupont', password: '123' });
+    const callback = await browser.submit(await browser.get(flow.authorizationUrl), '/login', {
+      login: 'marie.dupont',
+      password: '123',
+    });
     await exchange(flow, callback);
     await expect(exchange(flow, callback)).rejects.toMatchObject({ error: 'invalid_grant' });
   });
@@ -304,12 +372,26 @@ describe('protocol', () => {
   test('RP-initiated logout goes back to the broker logged-out URI', async () => {
     const flow = await startFlow('ameli');
     const browser = new Browser();
-    const callback = await browser.submit(await browser.get(flow.authorizationUrl), '/login', { login: 'camille.petit', password: '123' });
-    const tokens = await oidc.authorizationCodeGrant(flow.rp, callback.url, { pkceCodeVerifier: flow.verifier, expectedState: flow.state, expectedNonce: flow.nonce });
-    const logoutUrl = oidc.buildEndSessionUrl(flow.rp, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: `${brokerUrl}/idp/ameli/logged-out`, state: 'bye' });
+    const callback = await browser.submit(await browser.get(flow.authorizationUrl), '/login', {
+      login: 'camille.petit',
+      password: '123',
+    });
+    const tokens = await oidc.authorizationCodeGrant(flow.rp, callback.url, {
+      pkceCodeVerifier: flow.verifier,
+      expectedState: flow.state,
+      expectedNonce: flow.nonce,
+    });
+    const logoutUrl = oidc.buildEndSessionUrl(flow.rp, {
+      id_token_hint: tokens.id_token!,
+      post_logout_redirect_uri: `${brokerUrl}/idp/ameli/logged-out`,
+      state: 'bye',
+    });
     const confirm = await browser.get(logoutUrl);
     expect(confirm.html).toContain('Me déconnecter');
-    const done = await browser.submit(confirm, '/session/end/confirm', { xsrf: /name="xsrf" value="([^"]+)"/.exec(confirm.html)![1]!, logout: 'yes' });
+    const done = await browser.submit(confirm, '/session/end/confirm', {
+      xsrf: /name="xsrf" value="([^"]+)"/.exec(confirm.html)![1]!,
+      logout: 'yes',
+    });
     expect(done.url.href).toBe(`${brokerUrl}/idp/ameli/logged-out?state=bye`);
   });
 });

@@ -3,7 +3,12 @@ import { critAirClass } from '../subgraphs/ants/crit-air.ts';
 import { PivotIdentitySchema } from '../lib/contracts/pivot-identity.ts';
 import { registryMatchKeys } from '../lib/pivot/normalize.ts';
 import { syntheticHousehold } from '../sandbox/seed/households.ts';
-import { registrySeed as antsSeed, syntheticPlate, vehicleNumberOfPlate, MAX_VEHICLES_PER_HOUSEHOLD } from '../subgraphs/ants/seed.ts';
+import {
+  registrySeed as antsSeed,
+  syntheticPlate,
+  vehicleNumberOfPlate,
+  MAX_VEHICLES_PER_HOUSEHOLD,
+} from '../subgraphs/ants/seed.ts';
 import { registrySeed as cnafSeed } from '../subgraphs/cnaf/seed.ts';
 import { registrySeed as dgfipSeed } from '../subgraphs/dgfip/seed.ts';
 import { seedSandbox, seedSynthetic, syntheticProgress } from '../sandbox/seed/seed.ts';
@@ -12,12 +17,30 @@ import { PROVIDERS, providerFoldersOf } from './helpers/providers.ts';
 
 let db: TestDatabase;
 let pool: Pool;
-beforeAll(async () => { db = await createTestDatabase(); pool = db.pool({ max: 4 }); });
-afterAll(async () => { await db.drop(); });
+beforeAll(async () => {
+  db = await createTestDatabase();
+  pool = db.pool({ max: 4 });
+});
+afterAll(async () => {
+  await db.drop();
+});
 
-const count = async (table: string) => (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
-const TABLES = ['dgfip.person', 'dgfip.tax_household', 'dgfip.household_declarant', 'ants.person', 'ants.vehicle', 'ants.vehicle_holder',
-  'cnaf.person', 'cnaf.dossier', 'cnaf.dossier_member', 'cnaf.family_quotient', 'cnaf.benefit', 'cnaf.child'];
+const count = async (table: string) =>
+  (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
+const TABLES = [
+  'dgfip.person',
+  'dgfip.tax_household',
+  'dgfip.household_declarant',
+  'ants.person',
+  'ants.vehicle',
+  'ants.vehicle_holder',
+  'cnaf.person',
+  'cnaf.dossier',
+  'cnaf.dossier_member',
+  'cnaf.family_quotient',
+  'cnaf.benefit',
+  'cnaf.child',
+];
 const counts = async () => Object.fromEntries(await Promise.all(TABLES.map(async (t) => [t, await count(t)])));
 
 describe('the sandbox registries', () => {
@@ -25,9 +48,18 @@ describe('the sandbox registries', () => {
     await seedSandbox(pool, providerFoldersOf());
     const first = await counts();
     expect(first).toEqual({
-      'dgfip.person': 8, 'dgfip.tax_household': 6, 'dgfip.household_declarant': 8,
-      'ants.person': 6, 'ants.vehicle': 6, 'ants.vehicle_holder': 7,
-      'cnaf.person': 5, 'cnaf.dossier': 3, 'cnaf.dossier_member': 5, 'cnaf.family_quotient': 36, 'cnaf.benefit': 4, 'cnaf.child': 5,
+      'dgfip.person': 8,
+      'dgfip.tax_household': 6,
+      'dgfip.household_declarant': 8,
+      'ants.person': 6,
+      'ants.vehicle': 6,
+      'ants.vehicle_holder': 7,
+      'cnaf.person': 5,
+      'cnaf.dossier': 3,
+      'cnaf.dossier_member': 5,
+      'cnaf.family_quotient': 36,
+      'cnaf.benefit': 4,
+      'cnaf.child': 5,
     });
     await seedSandbox(pool, providerFoldersOf());
     expect(await counts()).toEqual(first);
@@ -39,17 +71,34 @@ describe('the sandbox registries', () => {
       { registration_number: 'CH-318-XN', energy: 'DIESEL', crit_air: 2, role: 'HOLDER', family_name: 'Martin' },
       { registration_number: 'EQ-644-RD', energy: 'PETROL', crit_air: 1, role: 'HOLDER', family_name: 'Bernard' },
       { registration_number: 'FK-287-BT', energy: 'PETROL', crit_air: 1, role: 'HOLDER', family_name: 'García López' },
-      { registration_number: 'FV-926-HS', energy: 'HYBRID_PETROL', crit_air: 1, role: 'CO_HOLDER', family_name: 'Lefèvre-Roy' },
-      { registration_number: 'FV-926-HS', energy: 'HYBRID_PETROL', crit_air: 1, role: 'HOLDER', family_name: 'Marchand' },
+      {
+        registration_number: 'FV-926-HS',
+        energy: 'HYBRID_PETROL',
+        crit_air: 1,
+        role: 'CO_HOLDER',
+        family_name: 'Lefèvre-Roy',
+      },
+      {
+        registration_number: 'FV-926-HS',
+        energy: 'HYBRID_PETROL',
+        crit_air: 1,
+        role: 'HOLDER',
+        family_name: 'Marchand',
+      },
       { registration_number: 'GE-512-KL', energy: 'ELECTRIC', crit_air: 0, role: 'HOLDER', family_name: 'Dupont' },
     ]);
     const addresses = await pool.query(`SELECT p.family_name, h.city_code FROM dgfip.household_declarant d
       JOIN dgfip.person p ON p.id = d.person_id JOIN dgfip.tax_household h ON h.id = d.household_id WHERE d.rank = 1 ORDER BY 1`);
     expect(addresses.rows).toEqual([
-      { family_name: 'BERNARD', city_code: '34172' }, { family_name: 'DUPONT', city_code: '30189' }, { family_name: 'GARCIA LOPEZ', city_code: '30189' },
-      { family_name: 'LEFEVRE-ROY', city_code: '30189' }, { family_name: 'MARTIN', city_code: '30189' }, { family_name: 'PETIT', city_code: '30189' },
+      { family_name: 'BERNARD', city_code: '34172' },
+      { family_name: 'DUPONT', city_code: '30189' },
+      { family_name: 'GARCIA LOPEZ', city_code: '30189' },
+      { family_name: 'LEFEVRE-ROY', city_code: '30189' },
+      { family_name: 'MARTIN', city_code: '30189' },
+      { family_name: 'PETIT', city_code: '30189' },
     ]);
-    const quotients = await pool.query(`SELECT p.family_name, min(q.value) AS min, max(q.value) AS max, d.regime FROM cnaf.dossier_member m
+    const quotients =
+      await pool.query(`SELECT p.family_name, min(q.value) AS min, max(q.value) AS max, d.regime FROM cnaf.dossier_member m
       JOIN cnaf.person p ON p.id = m.person_id JOIN cnaf.dossier d ON d.id = m.dossier_id JOIN cnaf.family_quotient q ON q.dossier_id = d.id
       WHERE m.role = 'ALLOCATAIRE' GROUP BY 1, 4 ORDER BY 1`);
     expect(quotients.rows).toEqual([
@@ -60,12 +109,18 @@ describe('the sandbox registries', () => {
   });
 
   test("each sandbox car's Crit'Air follows the rules from its energy and age", () => {
-    for (const v of antsSeed.sandboxRecords(new Date()).vehicles) expect([v.registrationNumber, v.critAir]).toEqual([v.registrationNumber, critAirClass(v.energy, v.firstRegistrationDate)]);
+    for (const v of antsSeed.sandboxRecords(new Date()).vehicles)
+      expect([v.registrationNumber, v.critAir]).toEqual([
+        v.registrationNumber,
+        critAirClass(v.energy, v.firstRegistrationDate),
+      ]);
   });
 
   test('sandbox plates are outside the synthetic range (10 million households)', () => {
     for (const v of antsSeed.sandboxRecords(new Date()).vehicles) {
-      expect(vehicleNumberOfPlate(v.registrationNumber)).toBeGreaterThanOrEqual(10_000_000 * MAX_VEHICLES_PER_HOUSEHOLD);
+      expect(vehicleNumberOfPlate(v.registrationNumber)).toBeGreaterThanOrEqual(
+        10_000_000 * MAX_VEHICLES_PER_HOUSEHOLD,
+      );
     }
   });
 });
@@ -73,7 +128,11 @@ describe('the sandbox registries', () => {
 describe('synthetic registries', () => {
   test('load N citizens per registry, resume, and do nothing when already there', async () => {
     const before = await counts();
-    const first = await seedSynthetic(pool, providerFoldersOf(), { citizens: 1500, batchHouseholds: 300, parallel: true });
+    const first = await seedSynthetic(pool, providerFoldersOf(), {
+      citizens: 1500,
+      batchHouseholds: 300,
+      parallel: true,
+    });
     expect(first.map((r) => [r.provider, r.citizens])).toEqual(PROVIDERS.map((p) => [p, 1500]));
     const loaded = await counts();
     expect(loaded['dgfip.person']! - before['dgfip.person']!).toBeGreaterThan(1500 * 0.95);
@@ -88,9 +147,14 @@ describe('synthetic registries', () => {
     const grown = await counts();
     expect(grown['dgfip.person']! - loaded['dgfip.person']!).toBeGreaterThan(450);
     expect(grown['ants.person']).toBe(loaded['ants.person']);
-    expect((await syntheticProgress(pool)).map((p) => [p.provider, p.citizens])).toEqual([...PROVIDERS].sort().map((p) => [p, p === 'dgfip' ? 2000 : 1500]));
+    expect((await syntheticProgress(pool)).map((p) => [p.provider, p.citizens])).toEqual(
+      [...PROVIDERS].sort().map((p) => [p, p === 'dgfip' ? 2000 : 1500]),
+    );
     // Sandbox people are still there, untouched.
-    expect((await pool.query("SELECT count(*)::int AS n FROM ants.vehicle WHERE registration_number = 'GE-512-KL'")).rows[0].n).toBe(1);
+    expect(
+      (await pool.query("SELECT count(*)::int AS n FROM ants.vehicle WHERE registration_number = 'GE-512-KL'")).rows[0]
+        .n,
+    ).toBe(1);
   });
 });
 
@@ -108,7 +172,15 @@ describe('synthetic households (generator)', () => {
   test('every identity is a valid pivot identity the registries can key', () => {
     for (const { pivot } of adults) {
       expect(PivotIdentitySchema.safeParse(pivot).success).toBe(true);
-      expect(registryMatchKeys({ givenNames: pivot.given_name, familyName: pivot.family_name, birthdate: pivot.birthdate, birthCountry: pivot.birthcountry, birthPlace: pivot.birthplace }).givenNameKeys.length).toBeGreaterThan(0);
+      expect(
+        registryMatchKeys({
+          givenNames: pivot.given_name,
+          familyName: pivot.family_name,
+          birthdate: pivot.birthdate,
+          birthCountry: pivot.birthcountry,
+          birthPlace: pivot.birthplace,
+        }).givenNameKeys.length,
+      ).toBeGreaterThan(0);
     }
   });
 
@@ -116,7 +188,9 @@ describe('synthetic households (generator)', () => {
     expect(share(adults.filter((a) => a.pivot.birthcountry !== '99100').length)).toBeGreaterThan(0.09);
     expect(share(adults.filter((a) => a.pivot.birthcountry !== '99100').length)).toBeLessThan(0.15);
     expect(adults.filter((a) => a.pivot.birthdate.endsWith('-00')).length).toBeGreaterThan(10);
-    expect(adults.filter((a) => /[éèëêïîôöüûçœ]/i.test(a.pivot.given_name + a.pivot.family_name)).length / adults.length).toBeGreaterThan(0.2);
+    expect(
+      adults.filter((a) => /[éèëêïîôöüûçœ]/i.test(a.pivot.given_name + a.pivot.family_name)).length / adults.length,
+    ).toBeGreaterThan(0.2);
     expect(adults.some((a) => /^[^ ]+-[^ ]+/.test(a.pivot.given_name))).toBe(true);
     expect(adults.some((a) => /['’]/.test(a.pivot.family_name))).toBe(true);
     expect(adults.some((a) => a.pivot.gender === undefined)).toBe(true);
@@ -129,7 +203,8 @@ describe('synthetic households (generator)', () => {
     const { vehicles } = antsSeed.syntheticRecords(households, new Date());
     const plates = vehicles.map((v) => v.registrationNumber);
     expect(new Set(plates).size).toBe(plates.length);
-    for (const plate of plates.slice(0, 2000)) expect(plate).toMatch(/^[A-HJ-NP-TV-Z]{2}-(?!000)\d{3}-[A-HJ-NP-TV-Z]{2}$/);
+    for (const plate of plates.slice(0, 2000))
+      expect(plate).toMatch(/^[A-HJ-NP-TV-Z]{2}-(?!000)\d{3}-[A-HJ-NP-TV-Z]{2}$/);
     expect(syntheticPlate(vehicleNumberOfPlate('BC-041-FW'))).toBe('BC-041-FW');
     const classes = new Map<number | null, number>();
     for (const v of vehicles) classes.set(v.critAir, (classes.get(v.critAir) ?? 0) + 1);
@@ -152,6 +227,8 @@ describe('synthetic households (generator)', () => {
     expect(values.filter((v) => v > 1200).length).toBeGreaterThan(values.length * 0.05);
     expect(dossiers.some((d) => d.regime === 'MSA')).toBe(true);
     const { households: returns } = dgfipSeed.syntheticRecords(households, new Date());
-    expect([...new Set(returns.map((r) => r.shares))].sort((a, b) => a - b)).toEqual([1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5]);
+    expect([...new Set(returns.map((r) => r.shares))].sort((a, b) => a - b)).toEqual([
+      1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5,
+    ]);
   });
 });

@@ -16,9 +16,12 @@ test('a message as HTML escapes the message and plain variables, keeps markup va
 });
 
 test('the accessibility contact is an e-mail address or an https page', () => {
-  const contact = (value: string) => () => loadPlatformConfig({ env: {}, overrides: [['broker.accessibility.contact', value]] });
+  const contact = (value: string) => () =>
+    loadPlatformConfig({ env: {}, overrides: [['broker.accessibility.contact', value]] });
   expect(contact('accessibilite@ville.example')().broker.accessibility.contact).toBe('accessibilite@ville.example');
-  expect(contact('https://ville.example/accessibilite')().broker.accessibility.contact).toBe('https://ville.example/accessibilite');
+  expect(contact('https://ville.example/accessibilite')().broker.accessibility.contact).toBe(
+    'https://ville.example/accessibilite',
+  );
   expect(contact('javascript:alert(1)')).toThrow(/an e-mail address or an https:\/\/ URL/);
   expect(contact('http://ville.example/')).toThrow(/an e-mail address or an https:\/\/ URL/);
 });

@@ -24,14 +24,20 @@ export class PostgresAdapter implements Adapter {
   ) {}
 
   /** The factory oidc-provider's `adapter` option takes: one adapter per model name. */
-  static factory(pool: Pool, clockToleranceSeconds = 0, onGrantRevoked?: (grantId: string) => void): (model: string) => Adapter {
+  static factory(
+    pool: Pool,
+    clockToleranceSeconds = 0,
+    onGrantRevoked?: (grantId: string) => void,
+  ): (model: string) => Adapter {
     return (model) => new PostgresAdapter(pool, model, clockToleranceSeconds, onGrantRevoked);
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     const ttl = typeof expiresIn === 'number' ? expiresIn + this.clockToleranceSeconds : null;
     const params = [
-      this.model, id, JSON.stringify(payload),
+      this.model,
+      id,
+      JSON.stringify(payload),
       payload.grantId ?? null,
       this.model === 'Session' ? (payload.uid ?? null) : null,
       payload.userCode ?? null,
@@ -43,7 +49,10 @@ export class PostgresAdapter implements Adapter {
       uid = EXCLUDED.uid, user_code = EXCLUDED.user_code, expires_at = EXCLUDED.expires_at, consumed_at = EXCLUDED.consumed_at`;
     if (this.model === 'ReplayDetection') {
       // Only an expired entry may be replaced: a live one means the JWT was already used.
-      const { rowCount } = await this.pool.query(`${insert} ${update} WHERE auth.oidc_payloads.expires_at <= now()`, params);
+      const { rowCount } = await this.pool.query(
+        `${insert} ${update} WHERE auth.oidc_payloads.expires_at <= now()`,
+        params,
+      );
       if (rowCount === 0) throw new errors.InvalidClientAuth('client assertion tokens must only be used once');
       return;
     }
@@ -69,7 +78,8 @@ export class PostgresAdapter implements Adapter {
                        WHERE model = $1 AND id = $2 AND consumed_at IS NULL RETURNING 1)
        SELECT (SELECT count(*) FROM marked) = 0 AND EXISTS (SELECT 1 FROM target) AS consumed,
               (SELECT grant_id FROM target) AS grant_id`,
-      [this.model, id]);
+      [this.model, id],
+    );
     const row = rows[0];
     if (row?.consumed) {
       // Another request consumed it in between: treat as reuse, as the library does.
@@ -93,7 +103,8 @@ export class PostgresAdapter implements Adapter {
     const { rows } = await this.pool.query<{ payload: AdapterPayload; consumed: number | null }>(
       `SELECT payload, floor(extract(epoch FROM consumed_at))::bigint AS consumed FROM auth.oidc_payloads
        WHERE model = $1 AND ${condition} AND (expires_at IS NULL OR expires_at > now())`,
-      [this.model, value]);
+      [this.model, value],
+    );
     const row = rows[0];
     if (!row) return undefined;
     return row.consumed === null ? row.payload : { ...row.payload, consumed: row.consumed };
@@ -105,11 +116,15 @@ export class PostgresAdapter implements Adapter {
  * interactions that refer to it. Returns the grant's account and client when it still
  * existed. `db` may be a client inside the caller's transaction.
  */
-export async function deleteGrantRows(db: Pool | PoolClient, grantId: string): Promise<{ accountId?: string; clientId?: string } | undefined> {
+export async function deleteGrantRows(
+  db: Pool | PoolClient,
+  grantId: string,
+): Promise<{ accountId?: string; clientId?: string } | undefined> {
   const { rows } = await db.query<{ model: string; account_id: string | null; client_id: string | null }>(
     `DELETE FROM auth.oidc_payloads WHERE (grant_id = $1 AND model <> 'Interaction' AND model <> 'Session') OR (model = 'Grant' AND id = $1)
      RETURNING model, payload->>'accountId' AS account_id, payload->>'clientId' AS client_id`,
-    [grantId]);
+    [grantId],
+  );
   const grant = rows.find((r) => r.model === 'Grant');
   return grant ? { accountId: grant.account_id ?? undefined, clientId: grant.client_id ?? undefined } : undefined;
 }
@@ -117,7 +132,14 @@ export async function deleteGrantRows(db: Pool | PoolClient, grantId: string): P
 /** Deletes what has expired (oidc rows, accounts, IdP round trips); run now and then. */
 export async function sweepExpired(pool: Pool): Promise<number> {
   let removed = 0;
-  for (const table of ['oidc_payloads', 'accounts', 'idp_requests', 'consent_forms', 'pivot_tokens', 'dashboard_sessions']) {
+  for (const table of [
+    'oidc_payloads',
+    'accounts',
+    'idp_requests',
+    'consent_forms',
+    'pivot_tokens',
+    'dashboard_sessions',
+  ]) {
     const { rowCount } = await pool.query(`DELETE FROM auth.${table} WHERE expires_at <= now()`);
     removed += rowCount ?? 0;
   }

@@ -14,7 +14,9 @@ export interface EntitledChoice {
 }
 
 export function chooseEntitledScopes(fields: readonly FieldRead[], entitled: ReadonlySet<string>): EntitledChoice {
-  const scoped = fields.filter((f) => f.anyOf.length > 0).map((field) => ({ field, allowed: field.anyOf.filter((s) => entitled.has(s)) }));
+  const scoped = fields
+    .filter((f) => f.anyOf.length > 0)
+    .map((field) => ({ field, allowed: field.anyOf.filter((s) => entitled.has(s)) }));
   const chosen = new Set<string>();
   for (const { allowed } of scoped) if (allowed.length === 1) chosen.add(allowed[0]!);
   for (const { allowed } of scoped) {

@@ -25,10 +25,18 @@ export const MAX_OPERATIONS_PER_REQUEST = 4;
 
 const OperationRequest = z.strictObject({
   type: z.literal(GRAPHQL_OPERATION),
-  operation_name: z.string().regex(/^[_A-Za-z][_0-9A-Za-z]{0,99}$/, 'must be a GraphQL name').optional(),
+  operation_name: z
+    .string()
+    .regex(/^[_A-Za-z][_0-9A-Za-z]{0,99}$/, 'must be a GraphQL name')
+    .optional(),
   document: z.string().min(1).optional(),
   // Shown to the citizen as is: plain text of reasonable length, no control characters.
-  purpose: z.string().trim().min(3).max(300).regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'),
+  purpose: z
+    .string()
+    .trim()
+    .min(3)
+    .max(300)
+    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'),
   // RFC 9396 common member: where the token will be used; only the gateway.
   locations: z.array(z.string()).min(1).optional(),
 });
@@ -52,11 +60,15 @@ export interface OperationRequestContext {
 export function resolveOperationRequest(raw: unknown, context: OperationRequestContext): ConsentedOperation {
   const parsed = OperationRequest.safeParse(raw);
   if (!parsed.success) {
-    throw refuse('AUTHORIZATION_DETAILS_INVALID', { problems: parsed.error.issues.map((i) => `${i.path.join('.') || 'entry'}: ${i.message}`) });
+    throw refuse('AUTHORIZATION_DETAILS_INVALID', {
+      problems: parsed.error.issues.map((i) => `${i.path.join('.') || 'entry'}: ${i.message}`),
+    });
   }
   const request = parsed.data;
   if (request.locations?.some((l) => l !== context.gatewayAudience)) {
-    throw refuse('AUTHORIZATION_DETAILS_INVALID', { problems: [`locations: only the gateway (${context.gatewayAudience}) serves these operations`] });
+    throw refuse('AUTHORIZATION_DETAILS_INVALID', {
+      problems: [`locations: only the gateway (${context.gatewayAudience}) serves these operations`],
+    });
   }
 
   let document: string;
@@ -64,10 +76,13 @@ export function resolveOperationRequest(raw: unknown, context: OperationRequestC
     document = request.document;
   } else if (request.operation_name !== undefined) {
     const registered = context.serviceProvider.operations[request.operation_name];
-    if (registered === undefined) throw refuse('AUTHORIZATION_DETAILS_OPERATION_UNKNOWN', { operationName: request.operation_name });
+    if (registered === undefined)
+      throw refuse('AUTHORIZATION_DETAILS_OPERATION_UNKNOWN', { operationName: request.operation_name });
     document = registered;
   } else {
-    throw refuse('AUTHORIZATION_DETAILS_INVALID', { problems: ['entry: a document or the operation_name of a registered operation is required'] });
+    throw refuse('AUTHORIZATION_DETAILS_INVALID', {
+      problems: ['entry: a document or the operation_name of a registered operation is required'],
+    });
   }
 
   const result = analyzeOperation(document, request.operation_name ?? null, context.operations);
@@ -78,7 +93,11 @@ export function resolveOperationRequest(raw: unknown, context: OperationRequestC
   const choice = chooseEntitledScopes(analysis.fields, new Set(context.serviceProvider.scopes));
   if (choice.notEntitled.length) {
     throw refuse('AUTHORIZATION_DETAILS_SCOPE_NOT_ALLOWED', {
-      fields: choice.notEntitled.map((f) => ({ path: f.path.join('.'), coordinate: f.coordinate, scopes: [...f.anyOf] })),
+      fields: choice.notEntitled.map((f) => ({
+        path: f.path.join('.'),
+        coordinate: f.coordinate,
+        scopes: [...f.anyOf],
+      })),
     });
   }
   const tooHigh = choice.scopes
@@ -97,7 +116,9 @@ export function resolveOperationRequest(raw: unknown, context: OperationRequestC
 
 /** The consented entries of a grant or token (other types, if any, are not ours). */
 export function consentedOperations(details: readonly unknown[] | undefined): ConsentedOperation[] {
-  return (details ?? []).filter((d): d is ConsentedOperation => (d as { type?: unknown } | null)?.type === GRAPHQL_OPERATION);
+  return (details ?? []).filter(
+    (d): d is ConsentedOperation => (d as { type?: unknown } | null)?.type === GRAPHQL_OPERATION,
+  );
 }
 
 /**
@@ -108,12 +129,20 @@ export function describeRefusal(error: PasserelleError): string {
   const d = error.details as Record<string, unknown>;
   const parts: string[] = [error.message];
   if (Array.isArray(d.problems)) parts.push(d.problems.join('; '));
-  if (typeof d.operationName === 'string') parts.push(`operation_name ${d.operationName} is not registered for this service`);
+  if (typeof d.operationName === 'string')
+    parts.push(`operation_name ${d.operationName} is not registered for this service`);
   if (Array.isArray(d.fields)) {
-    parts.push((d.fields as Array<{ path: string; scopes: string[] }>).map((f) => `${f.path} (needs ${f.scopes.join(' or ')})`).join(', '));
+    parts.push(
+      (d.fields as Array<{ path: string; scopes: string[] }>)
+        .map((f) => `${f.path} (needs ${f.scopes.join(' or ')})`)
+        .join(', '),
+    );
   }
   if (Array.isArray(d.scopes) && typeof d.acr === 'string') {
-    parts.push((d.scopes as Array<{ scope: string; minAcr: string }>).map((s) => `${s.scope} needs ${s.minAcr}`).join(', ') + `; the request asks ${d.acr}: send acr_values accordingly`);
+    parts.push(
+      (d.scopes as Array<{ scope: string; minAcr: string }>).map((s) => `${s.scope} needs ${s.minAcr}`).join(', ') +
+        `; the request asks ${d.acr}: send acr_values accordingly`,
+    );
   }
   return parts.join(': ');
 }

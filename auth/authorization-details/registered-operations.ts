@@ -15,11 +15,20 @@ export function checkRegisteredOperations(config: Config, contract: BrokerContra
   for (const sp of config.serviceProviders) {
     for (const name of Object.keys(sp.operations)) {
       try {
-        resolveOperationRequest({ type: GRAPHQL_OPERATION, operation_name: name, purpose: 'start-up check' },
-          { operations: contract.operations, serviceProvider: sp, acr: 'eidas3', gatewayAudience: config.gateway.audience });
+        resolveOperationRequest(
+          { type: GRAPHQL_OPERATION, operation_name: name, purpose: 'start-up check' },
+          {
+            operations: contract.operations,
+            serviceProvider: sp,
+            acr: 'eidas3',
+            gatewayAudience: config.gateway.audience,
+          },
+        );
       } catch (error) {
         if (!isPasserelleError(error)) throw error;
-        throw new ConfigError(`serviceProviders[${sp.clientId}].operations.${name}: ${error.code}: ${describeRefusal(error)}`);
+        throw new ConfigError(
+          `serviceProviders[${sp.clientId}].operations.${name}: ${error.code}: ${describeRefusal(error)}`,
+        );
       }
     }
   }

@@ -1,10 +1,20 @@
-import { errors, type AuthorizationDetail, type KoaContextWithOIDC, type RichAuthorizationRequestsActiveConfiguration } from 'oidc-provider';
+import {
+  errors,
+  type AuthorizationDetail,
+  type KoaContextWithOIDC,
+  type RichAuthorizationRequestsActiveConfiguration,
+} from 'oidc-provider';
 import type { Config } from '../../lib/config/load.ts';
 import { isPasserelleError } from '../../lib/errors/define.ts';
 import { requestedAcr } from '../acr.ts';
 import { serviceProviderById } from '../clients.ts';
 import { GRAPHQL_OPERATION, type ConsentedOperation } from '../../lib/contracts/pivot-token.ts';
-import { MAX_OPERATIONS_PER_REQUEST, consentedOperations, describeRefusal, resolveOperationRequest } from './graphql-operation.ts';
+import {
+  MAX_OPERATIONS_PER_REQUEST,
+  consentedOperations,
+  describeRefusal,
+  resolveOperationRequest,
+} from './graphql-operation.ts';
 import type { BrokerContract } from './operation-schema.ts';
 
 type RarFeature = RichAuthorizationRequestsActiveConfiguration;
@@ -28,11 +38,19 @@ export function richAuthorizationRequests(config: Config, contract: BrokerContra
       [GRAPHQL_OPERATION]: {
         async validate(ctx: KoaContextWithOIDC) {
           if (ctx.oidc.route === 'token') {
-            throw detailsError('AUTHORIZATION_DETAILS_INVALID', 'authorization_details is fixed by the authorization request; leave it out of the token request');
+            throw detailsError(
+              'AUTHORIZATION_DETAILS_INVALID',
+              'authorization_details is fixed by the authorization request; leave it out of the token request',
+            );
           }
           if (checked.has(ctx)) return;
           checked.add(ctx);
-          resolveRequestedOperations(config, contract, ctx.oidc.client!.clientId, ctx.oidc.params as Record<string, unknown>);
+          resolveRequestedOperations(
+            config,
+            contract,
+            ctx.oidc.client!.clientId,
+            ctx.oidc.params as Record<string, unknown>,
+          );
         },
       },
     },
@@ -55,7 +73,10 @@ export function richAuthorizationRequests(config: Config, contract: BrokerContra
  * any entry is refused. The consent page calls it again with the same parameters.
  */
 export function resolveRequestedOperations(
-  config: Config, contract: BrokerContract, clientId: string, params: Record<string, unknown>,
+  config: Config,
+  contract: BrokerContract,
+  clientId: string,
+  params: Record<string, unknown>,
 ): ConsentedOperation[] {
   const sp = serviceProviderById(config, clientId);
   if (!sp) throw detailsError('AUTHORIZATION_DETAILS_INVALID', 'unknown service provider');
@@ -65,7 +86,12 @@ export function resolveRequestedOperations(
   }
   // An unknown acr_values is refused by its own check (request-checks.ts); meanwhile the SP's default applies.
   const acr = requestedAcr(params.acr_values as string | undefined, sp.defaultAcr) ?? sp.defaultAcr;
-  const context = { operations: contract.operations, serviceProvider: sp, acr, gatewayAudience: config.gateway.audience };
+  const context = {
+    operations: contract.operations,
+    serviceProvider: sp,
+    acr,
+    gatewayAudience: config.gateway.audience,
+  };
   const resolved = all.map((entry, index) => {
     try {
       return resolveOperationRequest(entry, context);
@@ -75,7 +101,8 @@ export function resolveRequestedOperations(
     }
   });
   const keys = resolved.map((r) => `${r.operation_hash} ${r.operation_name ?? ''}`);
-  if (new Set(keys).size !== keys.length) throw detailsError('AUTHORIZATION_DETAILS_INVALID', 'the same operation is asked for twice');
+  if (new Set(keys).size !== keys.length)
+    throw detailsError('AUTHORIZATION_DETAILS_INVALID', 'the same operation is asked for twice');
   return resolved;
 }
 

@@ -21,7 +21,12 @@ export interface Consents {
   revoke(accountId: string, grantId: string): Promise<void>;
 }
 
-interface GrantRow { id: string; client_id: string; iat: string | null; rar: unknown }
+interface GrantRow {
+  id: string;
+  client_id: string;
+  iat: string | null;
+  rar: unknown;
+}
 
 /**
  * Consents live as oidc-provider grants (`auth.oidc_payloads`, model Grant, found by
@@ -36,7 +41,9 @@ export function createConsents(pool: Pool, grants: GrantRevoker): Consents {
 
   return {
     async list(accountId) {
-      const { rows } = await pool.query<GrantRow>(`${select} ORDER BY (payload->>'iat')::bigint DESC NULLS LAST, id`, [accountId]);
+      const { rows } = await pool.query<GrantRow>(`${select} ORDER BY (payload->>'iat')::bigint DESC NULLS LAST, id`, [
+        accountId,
+      ]);
       return rows.map(toConsent);
     },
 
@@ -51,7 +58,7 @@ export function createConsents(pool: Pool, grants: GrantRevoker): Consents {
 }
 
 function toConsent(row: GrantRow): ActiveConsent {
-  const details = Array.isArray(row.rar) ? row.rar as Array<Record<string, unknown>> : [];
+  const details = Array.isArray(row.rar) ? (row.rar as Array<Record<string, unknown>>) : [];
   return {
     grantId: row.id,
     clientId: row.client_id,

@@ -44,7 +44,8 @@ export function createVocabulary(config: Config, contract: BrokerContract): Voca
   const vocabulary: Vocabulary = {
     service: (clientId, lang) => (clientId ? clientDisplayName(config, clientId, lang) : '—'),
     serviceLang: (clientId, lang) => (clientId && clientId !== DASHBOARD_CLIENT.clientId ? 'fr' : lang),
-    serviceName: (clientId, lang) => inLanguage(vocabulary.service(clientId, lang), vocabulary.serviceLang(clientId, lang), lang),
+    serviceName: (clientId, lang) =>
+      inLanguage(vocabulary.service(clientId, lang), vocabulary.serviceLang(clientId, lang), lang),
     idp: (name) => config.identityProviders.find((idp) => idp.name === name)?.displayName ?? name,
     provider: (name, lang) => contract.catalogs.get(name)?.provider.label[lang] ?? name,
     scope: (name, lang) => contract.scopes.get(name)?.label[lang] ?? name,
@@ -54,26 +55,36 @@ export function createVocabulary(config: Config, contract: BrokerContract): Voca
         const provider = contract.scopes.get(scope)?.provider ?? '';
         groups.set(provider, [...(groups.get(provider) ?? []), scope]);
       }
-      return [...groups].sort(([a], [b]) => rank(a) - rank(b)).map(([provider, items]) => {
-        const order = Object.keys(contract.catalogs.get(provider)?.scopes ?? {});
-        items.sort((x, y) => order.indexOf(x) - order.indexOf(y));
-        return { provider: provider ? vocabulary.provider(provider, lang) : '—', items: items.map((s) => vocabulary.scope(s, lang)) };
-      });
+      return [...groups]
+        .sort(([a], [b]) => rank(a) - rank(b))
+        .map(([provider, items]) => {
+          const order = Object.keys(contract.catalogs.get(provider)?.scopes ?? {});
+          items.sort((x, y) => order.indexOf(x) - order.indexOf(y));
+          return {
+            provider: provider ? vocabulary.provider(provider, lang) : '—',
+            items: items.map((s) => vocabulary.scope(s, lang)),
+          };
+        });
     },
   };
-  const rank = (provider: string) => (providerOrder.includes(provider) ? providerOrder.indexOf(provider) : providerOrder.length);
+  const rank = (provider: string) =>
+    providerOrder.includes(provider) ? providerOrder.indexOf(provider) : providerOrder.length;
   return vocabulary;
 }
 
 const OUTCOME_SEVERITY: Record<ExchangeOutcome, NonNullable<EventView['outcome']>['severity']> = {
-  success: 'success', partial: 'warning', refused: 'error', failed: 'error',
+  success: 'success',
+  partial: 'warning',
+  refused: 'error',
+  failed: 'error',
 };
 
 /** What one audit event says to the citizen. */
 export function eventView(event: HistoryEvent, words: Vocabulary, lang: Language, t: Translate): EventView {
   const data = event.data;
-  const text = (key: string) => (typeof data[key] === 'string' ? data[key] as string : undefined);
-  const list = (key: string) => (Array.isArray(data[key]) ? (data[key] as unknown[]).filter((v): v is string => typeof v === 'string') : []);
+  const text = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : undefined);
+  const list = (key: string) =>
+    Array.isArray(data[key]) ? (data[key] as unknown[]).filter((v): v is string => typeof v === 'string') : [];
   const service = words.service(event.clientId, lang);
   const serviceName = words.serviceName(event.clientId, lang);
   // Configured names (IdPs) and the SPs' purposes are written in French.
@@ -83,7 +94,11 @@ export function eventView(event: HistoryEvent, words: Vocabulary, lang: Language
     datetime: event.occurredAt.toISOString(),
     when: formatTime(event.occurredAt, lang),
     kind: event.kind,
-    title: title((KNOWN_KINDS as readonly string[]).includes(event.kind) ? `dashboard.event.${event.kind}` : 'dashboard.event.other'),
+    title: title(
+      (KNOWN_KINDS as readonly string[]).includes(event.kind)
+        ? `dashboard.event.${event.kind}`
+        : 'dashboard.event.other',
+    ),
     service,
     lines: [],
     data: [],
@@ -99,9 +114,10 @@ export function eventView(event: HistoryEvent, words: Vocabulary, lang: Language
     case 'broker.consent_refused':
       if (text('purpose')) view.lines.push({ label: t('dashboard.field.purpose'), value: french(text('purpose')!) });
       view.data = words.byProvider(list('scopes'), lang);
-      view.outcome = event.kind === 'broker.consent_given'
-        ? { label: t('dashboard.outcome.given'), severity: 'success' }
-        : { label: t('dashboard.outcome.refused'), severity: 'info' };
+      view.outcome =
+        event.kind === 'broker.consent_given'
+          ? { label: t('dashboard.outcome.given'), severity: 'success' }
+          : { label: t('dashboard.outcome.refused'), severity: 'info' };
       break;
     case 'broker.grant_revoked': {
       const reason = text('reason') ?? 'broker';
@@ -110,22 +126,37 @@ export function eventView(event: HistoryEvent, words: Vocabulary, lang: Language
     }
     case EXCHANGE_EVENT_KIND: {
       const providers = list('providers');
-      if (providers.length) view.lines.push({ label: t('dashboard.field.providers'), value: providers.map((p) => words.provider(p, lang)).join(', ') });
+      if (providers.length)
+        view.lines.push({
+          label: t('dashboard.field.providers'),
+          value: providers.map((p) => words.provider(p, lang)).join(', '),
+        });
       view.data = words.byProvider(list('scopes'), lang);
       const recorded = text('outcome');
-      const outcome: ExchangeOutcome = (EXCHANGE_OUTCOMES as readonly unknown[]).includes(recorded) ? recorded as ExchangeOutcome : 'failed';
+      const outcome: ExchangeOutcome = (EXCHANGE_OUTCOMES as readonly unknown[]).includes(recorded)
+        ? (recorded as ExchangeOutcome)
+        : 'failed';
       view.outcome = { label: t(`dashboard.exchange.${outcome}`), severity: OUTCOME_SEVERITY[outcome] };
       if (outcome === 'refused' || outcome === 'failed') {
         view.title = title(`dashboard.event.gateway.exchange.${outcome}`);
         const reasons = list('errorCodes').map((code) => errorMessage(code, lang));
-        if (reasons.length) view.lines.push({ label: t('dashboard.field.reason'), value: [...new Set(reasons)].join(' ; ') });
+        if (reasons.length)
+          view.lines.push({ label: t('dashboard.field.reason'), value: [...new Set(reasons)].join(' ; ') });
       }
       break;
     }
     case 'broker.idp_preference_changed':
       if (idp) view.lines.push({ label: t('dashboard.field.idp'), value: french(words.idp(idp)) });
-      if (typeof data.blocked === 'boolean') view.lines.push({ label: t('dashboard.field.change'), value: t(data.blocked ? 'dashboard.preference.blocked' : 'dashboard.preference.unblocked') });
-      if (typeof data.allowNewIdps === 'boolean') view.lines.push({ label: t('dashboard.field.change'), value: t(data.allowNewIdps ? 'dashboard.preference.new.allowed' : 'dashboard.preference.new.refused') });
+      if (typeof data.blocked === 'boolean')
+        view.lines.push({
+          label: t('dashboard.field.change'),
+          value: t(data.blocked ? 'dashboard.preference.blocked' : 'dashboard.preference.unblocked'),
+        });
+      if (typeof data.allowNewIdps === 'boolean')
+        view.lines.push({
+          label: t('dashboard.field.change'),
+          value: t(data.allowNewIdps ? 'dashboard.preference.new.allowed' : 'dashboard.preference.new.refused'),
+        });
       break;
     case 'broker.sign_in_refused': {
       if (idp) view.lines.push({ label: t('dashboard.field.idp'), value: french(words.idp(idp)) });
@@ -148,11 +179,20 @@ function errorMessage(code: string, lang: Language): string {
 }
 
 export function formatTime(date: Date, lang: Language): string {
-  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeStyle: 'medium', timeZone: 'Europe/Paris' }).format(date);
+  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    dateStyle: 'long',
+    timeStyle: 'medium',
+    timeZone: 'Europe/Paris',
+  }).format(date);
 }
 
 /** Kinds the dashboard knows how to title; others are shown under a generic title. */
 const KNOWN_KINDS = [
-  'broker.sign_in', 'broker.consent_given', 'broker.consent_refused', 'broker.grant_revoked',
-  'broker.idp_preference_changed', 'broker.sign_in_refused', EXCHANGE_EVENT_KIND,
+  'broker.sign_in',
+  'broker.consent_given',
+  'broker.consent_refused',
+  'broker.grant_revoked',
+  'broker.idp_preference_changed',
+  'broker.sign_in_refused',
+  EXCHANGE_EVENT_KIND,
 ] as const;

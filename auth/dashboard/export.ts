@@ -27,15 +27,25 @@ export function exportJson(events: readonly HistoryEvent[], words: Vocabulary): 
 }
 
 export const CSV_COLUMNS = [
-  'occurred_at', 'event', 'service_id', 'service', 'identity_provider', 'level', 'purpose',
-  'data_providers', 'data', 'outcome', 'grant_id', 'reason',
+  'occurred_at',
+  'event',
+  'service_id',
+  'service',
+  'identity_provider',
+  'level',
+  'purpose',
+  'data_providers',
+  'data',
+  'outcome',
+  'grant_id',
+  'reason',
 ] as const;
 
 export function exportCsv(events: readonly HistoryEvent[], words: Vocabulary, lang: Language): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const event of events) {
     const d = event.data;
-    const text = (key: string) => (typeof d[key] === 'string' ? d[key] as string : '');
+    const text = (key: string) => (typeof d[key] === 'string' ? (d[key] as string) : '');
     const list = (key: string) => (Array.isArray(d[key]) ? (d[key] as unknown[]).map(String) : []);
     const row: Record<(typeof CSV_COLUMNS)[number], string> = {
       occurred_at: event.occurredAt.toISOString(),
@@ -45,8 +55,12 @@ export function exportCsv(events: readonly HistoryEvent[], words: Vocabulary, la
       identity_provider: text('idp') ? words.idp(text('idp')) : '',
       level: text('acr'),
       purpose: text('purpose'),
-      data_providers: list('providers').map((p) => words.provider(p, lang)).join('; '),
-      data: list('scopes').map((s) => words.scope(s, lang)).join('; '),
+      data_providers: list('providers')
+        .map((p) => words.provider(p, lang))
+        .join('; '),
+      data: list('scopes')
+        .map((s) => words.scope(s, lang))
+        .join('; '),
       outcome: text('outcome') || (typeof d.blocked === 'boolean' ? (d.blocked ? 'blocked' : 'unblocked') : ''),
       grant_id: text('grantId'),
       reason: text('reason') || text('code'),

@@ -61,8 +61,17 @@ export function createHistory(pool: Pool, contract: BrokerContract): History {
            AND ($6::timestamptz IS NULL OR (occurred_at, seq) < ($6::timestamptz, $7::bigint))
          ORDER BY occurred_at DESC, seq DESC
          LIMIT $8`,
-        [accountId, filter.service ?? null, filter.provider ?? null, EXCHANGE_EVENT_KIND, scopes,
-          after?.occurredAt ?? null, after?.seq ?? null, limit + 1]);
+        [
+          accountId,
+          filter.service ?? null,
+          filter.provider ?? null,
+          EXCHANGE_EVENT_KIND,
+          scopes,
+          after?.occurredAt ?? null,
+          after?.seq ?? null,
+          limit + 1,
+        ],
+      );
       const events = rows.slice(0, limit).map(toEvent);
       const last = events.at(-1);
       return { events, next: rows.length > limit && last ? encodeCursor(last) : undefined };
@@ -71,19 +80,29 @@ export function createHistory(pool: Pool, contract: BrokerContract): History {
     async all(accountId) {
       const { rows } = await pool.query<EventRow>(
         `SELECT seq, occurred_at, kind, client_id, data FROM audit.events
-         WHERE citizen_ref = $1 ORDER BY occurred_at DESC, seq DESC`, [accountId]);
+         WHERE citizen_ref = $1 ORDER BY occurred_at DESC, seq DESC`,
+        [accountId],
+      );
       return rows.map(toEvent);
     },
 
     async services(accountId) {
       const { rows } = await pool.query<{ client_id: string }>(
-        `SELECT DISTINCT client_id FROM audit.events WHERE citizen_ref = $1 AND client_id IS NOT NULL ORDER BY client_id`, [accountId]);
+        `SELECT DISTINCT client_id FROM audit.events WHERE citizen_ref = $1 AND client_id IS NOT NULL ORDER BY client_id`,
+        [accountId],
+      );
       return rows.map((r) => r.client_id);
     },
   };
 }
 
-interface EventRow { seq: string | number; occurred_at: Date; kind: string; client_id: string | null; data: Record<string, unknown> }
+interface EventRow {
+  seq: string | number;
+  occurred_at: Date;
+  kind: string;
+  client_id: string | null;
+  data: Record<string, unknown>;
+}
 
 function toEvent(row: EventRow): HistoryEvent {
   return { seq: Number(row.seq), occurredAt: row.occurred_at, kind: row.kind, clientId: row.client_id, data: row.data };
@@ -95,8 +114,11 @@ function encodeCursor(event: Pick<HistoryEvent, 'occurredAt' | 'seq'>): string {
 }
 
 function decodeCursor(cursor: string): { occurredAt: Date; seq: number } {
-  const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)\|(\d{1,18})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)\|(\d{1,18})$/.exec(
+    Buffer.from(cursor, 'base64url').toString('utf8'),
+  );
   const occurredAt = match ? new Date(match[1]!) : undefined;
-  if (!match || !occurredAt || Number.isNaN(occurredAt.getTime())) throw brokerErrors.error('DASHBOARD_FILTER_INVALID', { filter: 'cursor' });
+  if (!match || !occurredAt || Number.isNaN(occurredAt.getTime()))
+    throw brokerErrors.error('DASHBOARD_FILTER_INVALID', { filter: 'cursor' });
   return { occurredAt, seq: Number(match[2]) };
 }

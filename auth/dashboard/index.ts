@@ -30,10 +30,15 @@ export function createDashboard(inputs: {
   const { config, pool, contract } = inputs;
   const settings = config.broker.dashboard;
   return dashboardRoutes({
-    config, pool, contract,
+    config,
+    pool,
+    contract,
     pages: inputs.pages,
     signIn: createDashboardSignIn(config, inputs.issuer, inputs.url),
-    sessions: createSessionStore(pool, { idleSeconds: settings.sessionIdleSeconds, maxSeconds: settings.sessionMaxSeconds }),
+    sessions: createSessionStore(pool, {
+      idleSeconds: settings.sessionIdleSeconds,
+      maxSeconds: settings.sessionMaxSeconds,
+    }),
     history: createHistory(pool, contract),
     consents: createConsents(pool, inputs.grants),
     words: createVocabulary(config, contract),

@@ -10,7 +10,14 @@ export interface PreferencesView {
   allowNewIdps: boolean;
 }
 
-export async function preferencesView(store: IdpPreferenceStore, config: Config, words: Vocabulary, accountId: string, currentIdp: string | undefined, lang: Language): Promise<PreferencesView> {
+export async function preferencesView(
+  store: IdpPreferenceStore,
+  config: Config,
+  words: Vocabulary,
+  accountId: string,
+  currentIdp: string | undefined,
+  lang: Language,
+): Promise<PreferencesView> {
   const preferences = await store.get(accountId);
   const blocked = new Set(preferences.blocked);
   return {
@@ -33,7 +40,13 @@ export async function preferencesView(store: IdpPreferenceStore, config: Config,
  * keeps and enforces at sign-in. A preferences form: `action` = block | unblock (with `idp`) or allow-new | refuse-new.
  * Blocking the IdP of this very session is refused by the store (its own code).
  */
-export async function applyPreference(store: IdpPreferenceStore, config: Config, accountId: string, currentIdp: string, form: URLSearchParams): Promise<string> {
+export async function applyPreference(
+  store: IdpPreferenceStore,
+  config: Config,
+  accountId: string,
+  currentIdp: string,
+  form: URLSearchParams,
+): Promise<string> {
   const action = form.get('action');
   if (action === 'allow-new' || action === 'refuse-new') {
     await store.setAllowNewIdps(accountId, action === 'allow-new');
@@ -48,5 +61,7 @@ export async function applyPreference(store: IdpPreferenceStore, config: Config,
 }
 
 export function preferenceNotice(done: unknown, t: Translate): string | undefined {
-  return typeof done === 'string' && ['block', 'unblock', 'allow-new', 'refuse-new'].includes(done) ? t(`dashboard.preferences.done.${done}`) : undefined;
+  return typeof done === 'string' && ['block', 'unblock', 'allow-new', 'refuse-new'].includes(done)
+    ? t(`dashboard.preferences.done.${done}`)
+    : undefined;
 }

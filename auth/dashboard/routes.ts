@@ -14,7 +14,14 @@ import { exportCsv, exportJson } from './export.ts';
 import type { History } from './history.ts';
 import type { IdpPreferenceStore } from '../idp-preferences.ts';
 import { applyPreference, preferenceNotice, preferencesView } from './preferences.ts';
-import { csrfMatches, DASHBOARD_PATH, sessionIdOf, setSessionCookie, type DashboardSession, type SessionStore } from './session.ts';
+import {
+  csrfMatches,
+  DASHBOARD_PATH,
+  sessionIdOf,
+  setSessionCookie,
+  type DashboardSession,
+  type SessionStore,
+} from './session.ts';
 import { latestDashboardIdp, type DashboardSignIn } from './sign-in.ts';
 
 export interface DashboardDeps {
@@ -60,7 +67,9 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
   };
 
   /** The session of a POST whose form carries its CSRF token and comes from our own origin. */
-  const postSession = async (ctx: Context): Promise<{ session: DashboardSession; form: URLSearchParams } | undefined> => {
+  const postSession = async (
+    ctx: Context,
+  ): Promise<{ session: DashboardSession; form: URLSearchParams } | undefined> => {
     const found = await session(ctx);
     if (!found) return undefined;
     const form = await readForm(ctx);
@@ -87,29 +96,52 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
     }
   };
 
-  router.get('/', guarded(async (ctx) => {
-    const current = await session(ctx);
-    if (!current) return;
-    const { lang, t } = pages.kit.translator(ctx);
-    const service = typeof ctx.query.service === 'string' && ctx.query.service ? ctx.query.service : undefined;
-    const provider = typeof ctx.query.provider === 'string' && ctx.query.provider ? ctx.query.provider : undefined;
-    const cursor = typeof ctx.query.page === 'string' && ctx.query.page ? ctx.query.page : undefined;
-    const page = await deps.history.page(current.accountId, { service, provider }, cursor, config.broker.dashboard.pageSize);
-    const services = await deps.history.services(current.accountId);
-    const filters = new URLSearchParams({ ...(service ? { service } : {}), ...(provider ? { provider } : {}) });
-    const nextParams = new URLSearchParams(filters);
-    if (page.next) nextParams.set('page', page.next);
-    render(ctx, 'history', 'dashboard-history', {
-      events: page.events.map((event) => eventView(event, deps.words, lang, t)),
-      services: services.map((id) => ({ id, name: deps.words.service(id, lang), nameLang: deps.words.serviceLang(id, lang), selected: id === service })),
-      providers: [...deps.contract.catalogs.keys()].map((name) => ({ name, label: deps.words.provider(name, lang), selected: name === provider })),
-      filtered: Boolean(service || provider),
-      paged: Boolean(cursor),
-      firstUrl: `${DASHBOARD_PATH}${filters.size ? `?${filters}` : ''}`,
-      nextUrl: page.next ? `${DASHBOARD_PATH}?${nextParams}` : undefined,
-      csrf: current.csrfToken,
-    }, 'dashboard.history.title');
-  }));
+  router.get(
+    '/',
+    guarded(async (ctx) => {
+      const current = await session(ctx);
+      if (!current) return;
+      const { lang, t } = pages.kit.translator(ctx);
+      const service = typeof ctx.query.service === 'string' && ctx.query.service ? ctx.query.service : undefined;
+      const provider = typeof ctx.query.provider === 'string' && ctx.query.provider ? ctx.query.provider : undefined;
+      const cursor = typeof ctx.query.page === 'string' && ctx.query.page ? ctx.query.page : undefined;
+      const page = await deps.history.page(
+        current.accountId,
+        { service, provider },
+        cursor,
+        config.broker.dashboard.pageSize,
+      );
+      const services = await deps.history.services(current.accountId);
+      const filters = new URLSearchParams({ ...(service ? { service } : {}), ...(provider ? { provider } : {}) });
+      const nextParams = new URLSearchParams(filters);
+      if (page.next) nextParams.set('page', page.next);
+      render(
+        ctx,
+        'history',
+        'dashboard-history',
+        {
+          events: page.events.map((event) => eventView(event, deps.words, lang, t)),
+          services: services.map((id) => ({
+            id,
+            name: deps.words.service(id, lang),
+            nameLang: deps.words.serviceLang(id, lang),
+            selected: id === service,
+          })),
+          providers: [...deps.contract.catalogs.keys()].map((name) => ({
+            name,
+            label: deps.words.provider(name, lang),
+            selected: name === provider,
+          })),
+          filtered: Boolean(service || provider),
+          paged: Boolean(cursor),
+          firstUrl: `${DASHBOARD_PATH}${filters.size ? `?${filters}` : ''}`,
+          nextUrl: page.next ? `${DASHBOARD_PATH}?${nextParams}` : undefined,
+          csrf: current.csrfToken,
+        },
+        'dashboard.history.title',
+      );
+    }),
+  );
 
   router.get('/connexion', async (ctx) => {
     pages.kit.translator(ctx);
@@ -130,73 +162,118 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
     ctx.redirect(DASHBOARD_PATH);
   });
 
-  router.get('/consentements', guarded(async (ctx) => {
-    const current = await session(ctx);
-    if (!current) return;
-    const { lang } = pages.kit.translator(ctx);
-    const consents = await deps.consents.list(current.accountId);
-    render(ctx, 'consents', 'dashboard-consents', {
-      consents: consents.map((consent) => ({
-        grantId: consent.grantId,
-        service: deps.words.service(consent.clientId, lang),
-        serviceName: deps.words.serviceName(consent.clientId, lang),
-        grantedAt: formatTime(consent.grantedAt, lang),
-        datetime: consent.grantedAt.toISOString(),
-        operations: consent.operations.map((operation) => ({ purpose: operation.purpose, data: deps.words.byProvider(operation.scopes, lang) })),
-      })),
-      revoked: ctx.query.retire === '1',
-      csrf: current.csrfToken,
-    }, 'dashboard.consents.title');
-  }));
+  router.get(
+    '/consentements',
+    guarded(async (ctx) => {
+      const current = await session(ctx);
+      if (!current) return;
+      const { lang } = pages.kit.translator(ctx);
+      const consents = await deps.consents.list(current.accountId);
+      render(
+        ctx,
+        'consents',
+        'dashboard-consents',
+        {
+          consents: consents.map((consent) => ({
+            grantId: consent.grantId,
+            service: deps.words.service(consent.clientId, lang),
+            serviceName: deps.words.serviceName(consent.clientId, lang),
+            grantedAt: formatTime(consent.grantedAt, lang),
+            datetime: consent.grantedAt.toISOString(),
+            operations: consent.operations.map((operation) => ({
+              purpose: operation.purpose,
+              data: deps.words.byProvider(operation.scopes, lang),
+            })),
+          })),
+          revoked: ctx.query.retire === '1',
+          csrf: current.csrfToken,
+        },
+        'dashboard.consents.title',
+      );
+    }),
+  );
 
-  router.post('/consentements/:grantId/revoquer', guarded(async (ctx) => {
-    const posted = await postSession(ctx);
-    if (!posted) return;
-    await deps.consents.revoke(posted.session.accountId, ctx.params.grantId!);
-    ctx.status = 303;
-    ctx.redirect(`${DASHBOARD_PATH}/consentements?retire=1`);
-  }));
+  router.post(
+    '/consentements/:grantId/revoquer',
+    guarded(async (ctx) => {
+      const posted = await postSession(ctx);
+      if (!posted) return;
+      await deps.consents.revoke(posted.session.accountId, ctx.params.grantId!);
+      ctx.status = 303;
+      ctx.redirect(`${DASHBOARD_PATH}/consentements?retire=1`);
+    }),
+  );
 
-  router.get('/fournisseurs-identite', guarded(async (ctx) => {
-    const current = await session(ctx);
-    if (!current) return;
-    const { lang, t } = pages.kit.translator(ctx);
-    const view = await preferencesView(deps.preferences, config, deps.words, current.accountId, current.idp, lang);
-    render(ctx, 'preferences', 'dashboard-preferences', {
-      view, notice: preferenceNotice(ctx.query.fait, t), csrf: current.csrfToken,
-    }, 'dashboard.preferences.title');
-  }));
+  router.get(
+    '/fournisseurs-identite',
+    guarded(async (ctx) => {
+      const current = await session(ctx);
+      if (!current) return;
+      const { lang, t } = pages.kit.translator(ctx);
+      const view = await preferencesView(deps.preferences, config, deps.words, current.accountId, current.idp, lang);
+      render(
+        ctx,
+        'preferences',
+        'dashboard-preferences',
+        {
+          view,
+          notice: preferenceNotice(ctx.query.fait, t),
+          csrf: current.csrfToken,
+        },
+        'dashboard.preferences.title',
+      );
+    }),
+  );
 
-  router.post('/fournisseurs-identite', guarded(async (ctx) => {
-    const posted = await postSession(ctx);
-    if (!posted) return;
-    const done = await applyPreference(deps.preferences, config, posted.session.accountId, posted.session.idp ?? '', posted.form);
-    ctx.status = 303;
-    ctx.redirect(`${DASHBOARD_PATH}/fournisseurs-identite?fait=${done}`);
-  }));
+  router.post(
+    '/fournisseurs-identite',
+    guarded(async (ctx) => {
+      const posted = await postSession(ctx);
+      if (!posted) return;
+      const done = await applyPreference(
+        deps.preferences,
+        config,
+        posted.session.accountId,
+        posted.session.idp ?? '',
+        posted.form,
+      );
+      ctx.status = 303;
+      ctx.redirect(`${DASHBOARD_PATH}/fournisseurs-identite?fait=${done}`);
+    }),
+  );
 
-  router.get('/export.:format', guarded(async (ctx) => {
-    const format = ctx.params.format;
-    if (format !== 'json' && format !== 'csv') return pages.error(ctx, { code: 'DASHBOARD_FILTER_INVALID' });
-    const current = await session(ctx);
-    if (!current) return;
-    const { lang } = pages.kit.translator(ctx);
-    const events = await deps.history.all(current.accountId);
-    const day = new Date().toISOString().slice(0, 10);
-    ctx.set({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Content-Disposition': `attachment; filename="franceconnect-historique-${day}.${format}"` });
-    ctx.type = format === 'json' ? 'application/json; charset=utf-8' : 'text/csv; charset=utf-8; header=present';
-    ctx.body = format === 'json' ? exportJson(events, deps.words) : exportCsv(events, deps.words, lang);
-  }));
+  router.get(
+    '/export.:format',
+    guarded(async (ctx) => {
+      const format = ctx.params.format;
+      if (format !== 'json' && format !== 'csv') return pages.error(ctx, { code: 'DASHBOARD_FILTER_INVALID' });
+      const current = await session(ctx);
+      if (!current) return;
+      const { lang } = pages.kit.translator(ctx);
+      const events = await deps.history.all(current.accountId);
+      const day = new Date().toISOString().slice(0, 10);
+      ctx.set({
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+        'Content-Disposition': `attachment; filename="franceconnect-historique-${day}.${format}"`,
+      });
+      ctx.type = format === 'json' ? 'application/json; charset=utf-8' : 'text/csv; charset=utf-8; header=present';
+      ctx.body = format === 'json' ? exportJson(events, deps.words) : exportCsv(events, deps.words, lang);
+    }),
+  );
 
-  router.post('/deconnexion', guarded(async (ctx) => {
-    const posted = await postSession(ctx);
-    if (!posted) return;
-    await deps.sessions.destroy(sessionIdOf(ctx)!);
-    setSessionCookie(ctx, null, maxSeconds);
-    const { lang } = pages.kit.translator(ctx);
-    ctx.status = 303;
-    ctx.redirect((await deps.signIn.logoutUrl(lang)).href);
-  }));
+  router.post(
+    '/deconnexion',
+    guarded(async (ctx) => {
+      const posted = await postSession(ctx);
+      if (!posted) return;
+      await deps.sessions.destroy(sessionIdOf(ctx)!);
+      setSessionCookie(ctx, null, maxSeconds);
+      const { lang } = pages.kit.translator(ctx);
+      ctx.status = 303;
+      ctx.redirect((await deps.signIn.logoutUrl(lang)).href);
+    }),
+  );
 
   router.get('/deconnecte', async (ctx) => {
     pages.kit.render(ctx, 'dashboard-logged-out', { base: DASHBOARD_PATH }, (t) => ({ title: t('logged-out.title') }));

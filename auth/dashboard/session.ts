@@ -34,7 +34,15 @@ export function createSessionStore(pool: Pool, lifetimes: { idleSeconds: number;
       await pool.query(
         `INSERT INTO auth.dashboard_sessions (id_hash, account_id, idp, csrf_token, idle_expires_at, expires_at)
          VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5::float8), now() + make_interval(secs => $6::float8))`,
-        [storedHash(id), accountId, idp ?? null, randomBytes(32).toString('base64url'), lifetimes.idleSeconds, lifetimes.maxSeconds]);
+        [
+          storedHash(id),
+          accountId,
+          idp ?? null,
+          randomBytes(32).toString('base64url'),
+          lifetimes.idleSeconds,
+          lifetimes.maxSeconds,
+        ],
+      );
       return id;
     },
     async touch(id) {
@@ -42,7 +50,8 @@ export function createSessionStore(pool: Pool, lifetimes: { idleSeconds: number;
         `UPDATE auth.dashboard_sessions SET idle_expires_at = LEAST(expires_at, now() + make_interval(secs => $2::float8))
          WHERE id_hash = $1 AND idle_expires_at > now() AND expires_at > now()
          RETURNING account_id, idp, csrf_token`,
-        [storedHash(id), lifetimes.idleSeconds]);
+        [storedHash(id), lifetimes.idleSeconds],
+      );
       const row = rows[0];
       return row ? { accountId: row.account_id, idp: row.idp ?? undefined, csrfToken: row.csrf_token } : undefined;
     },
@@ -60,8 +69,13 @@ export function sessionIdOf(ctx: Context): string | undefined {
 
 export function setSessionCookie(ctx: Context, id: string | null, maxSeconds: number): void {
   ctx.cookies.set(SESSION_COOKIE, id, {
-    path: DASHBOARD_PATH, httpOnly: true, sameSite: 'lax', signed: true, overwrite: true,
-    secure: ctx.protocol === 'https', ...(id ? { maxAge: maxSeconds * 1000 } : {}),
+    path: DASHBOARD_PATH,
+    httpOnly: true,
+    sameSite: 'lax',
+    signed: true,
+    overwrite: true,
+    secure: ctx.protocol === 'https',
+    ...(id ? { maxAge: maxSeconds * 1000 } : {}),
   });
 }
 

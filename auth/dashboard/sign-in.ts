@@ -55,8 +55,14 @@ export function createDashboardSignIn(config: Config, issuer: string, brokerUrl:
   let discovered: Promise<oidc.Configuration> | undefined;
   // Discovered on first use: the broker answers its own discovery once it is listening.
   const client = () => {
-    discovered ??= oidc.discovery(new URL(issuer), metadata.client_id, undefined, oidc.ClientSecretPost(metadata.client_secret!),
-      new URL(issuer).protocol === 'http:' ? { execute: [oidc.allowInsecureRequests] } : undefined)
+    discovered ??= oidc
+      .discovery(
+        new URL(issuer),
+        metadata.client_id,
+        undefined,
+        oidc.ClientSecretPost(metadata.client_secret!),
+        new URL(issuer).protocol === 'http:' ? { execute: [oidc.allowInsecureRequests] } : undefined,
+      )
       .catch((error: unknown) => {
         discovered = undefined;
         throw error;
@@ -68,8 +74,13 @@ export function createDashboardSignIn(config: Config, issuer: string, brokerUrl:
     async start(ctx) {
       const pending = { verifier: oidc.randomPKCECodeVerifier(), state: oidc.randomState(), nonce: oidc.randomNonce() };
       ctx.cookies.set(PENDING_COOKIE, Buffer.from(JSON.stringify(pending)).toString('base64url'), {
-        path: `${DASHBOARD_PATH}/callback`, httpOnly: true, sameSite: 'lax', signed: true, overwrite: true,
-        secure: ctx.protocol === 'https', maxAge: config.broker.interactionTtlSeconds * 1000,
+        path: `${DASHBOARD_PATH}/callback`,
+        httpOnly: true,
+        sameSite: 'lax',
+        signed: true,
+        overwrite: true,
+        secure: ctx.protocol === 'https',
+        maxAge: config.broker.interactionTtlSeconds * 1000,
       });
       const url = oidc.buildAuthorizationUrl(await client(), {
         redirect_uri: redirectUri,
@@ -95,7 +106,10 @@ export function createDashboardSignIn(config: Config, issuer: string, brokerUrl:
       try {
         const callbackUrl = new URL(`${redirectUri}${ctx.search}`);
         const tokens = await oidc.authorizationCodeGrant(await client(), callbackUrl, {
-          pkceCodeVerifier: pending.verifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true,
+          pkceCodeVerifier: pending.verifier,
+          expectedState: pending.state,
+          expectedNonce: pending.nonce,
+          idTokenExpected: true,
         });
         const accountId = tokens.claims()?.sub;
         if (!accountId) return { ok: false, reason: 'no subject in the ID token' };
@@ -139,6 +153,7 @@ export async function latestDashboardIdp(pool: Pool, accountId: string): Promise
     `SELECT data->>'idp' AS idp FROM audit.events
      WHERE citizen_ref = $1 AND client_id = $2 AND kind = 'broker.sign_in'
      ORDER BY occurred_at DESC, seq DESC LIMIT 1`,
-    [accountId, DASHBOARD_CLIENT.clientId]);
+    [accountId, DASHBOARD_CLIENT.clientId],
+  );
   return rows[0]?.idp ?? undefined;
 }

@@ -19,7 +19,11 @@ export function classifyIdpError(error: unknown, idp: string): PasserelleError {
     return brokerErrors.error('IDP_UNAVAILABLE', { idp, ...(status ? { status } : {}) }, error);
   }
   const code = (error as { code?: unknown }).code;
-  return brokerErrors.error('IDP_RESPONSE_INVALID', { idp, ...(typeof code === 'string' ? { check: code } : {}) }, error);
+  return brokerErrors.error(
+    'IDP_RESPONSE_INVALID',
+    { idp, ...(typeof code === 'string' ? { check: code } : {}) },
+    error,
+  );
 }
 
 function* causes(error: unknown): Generator<unknown> {
@@ -36,7 +40,19 @@ function isNetworkFailure(error: unknown): boolean {
     const code = (e as { code?: string }).code;
     if (name === 'TimeoutError' || name === 'AbortError') return true;
     if (e instanceof TypeError && e.message === 'fetch failed') return true;
-    if (code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET'].includes(code)) return true;
+    if (
+      code &&
+      [
+        'ECONNREFUSED',
+        'ECONNRESET',
+        'ETIMEDOUT',
+        'ENOTFOUND',
+        'EAI_AGAIN',
+        'UND_ERR_CONNECT_TIMEOUT',
+        'UND_ERR_SOCKET',
+      ].includes(code)
+    )
+      return true;
   }
   return false;
 }

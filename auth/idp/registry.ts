@@ -30,7 +30,10 @@ export function createIdpRegistry(config: Config, brokerUrl: string): IdpRegistr
     const issuer = new URL(idp.issuer);
     const insecure = issuer.protocol === 'http:';
     if (insecure && !config.sandbox && !isLoopback(issuer.hostname)) {
-      throw brokerErrors.error('IDP_UNAVAILABLE', { idp: idp.name, reason: 'plain http is only allowed in the sandbox' });
+      throw brokerErrors.error('IDP_UNAVAILABLE', {
+        idp: idp.name,
+        reason: 'plain http is only allowed in the sandbox',
+      });
     }
     const secret = config.secret(idp.clientSecret, `identityProviders[${idp.name}].clientSecret`);
     try {
@@ -40,8 +43,14 @@ export function createIdpRegistry(config: Config, brokerUrl: string): IdpRegistr
       });
       // Expect the strongest ID token algorithm the IdP offers (openid-client assumes RS256).
       const server = found.serverMetadata();
-      const alg = PREFERRED_ID_TOKEN_ALGS.find((a) => server.id_token_signing_alg_values_supported?.includes(a)) ?? 'RS256';
-      const client = new oidc.Configuration(server, idp.clientId, { id_token_signed_response_alg: alg }, oidc.ClientSecretBasic(secret));
+      const alg =
+        PREFERRED_ID_TOKEN_ALGS.find((a) => server.id_token_signing_alg_values_supported?.includes(a)) ?? 'RS256';
+      const client = new oidc.Configuration(
+        server,
+        idp.clientId,
+        { id_token_signed_response_alg: alg },
+        oidc.ClientSecretBasic(secret),
+      );
       if (insecure) oidc.allowInsecureRequests(client);
       client.timeout = timeout;
       return client;

@@ -10,7 +10,6 @@ import type { IdpRegistry } from './registry.ts';
 /** Scopes the broker asks every identity provider for: the pivot identity (FranceConnect's `identite_pivot`) and email. */
 const IDP_SCOPES = 'openid identite_pivot email';
 
-
 export interface IdpRoundTrip {
   state: string;
   interactionUid: string;
@@ -40,13 +39,18 @@ export function createIdpRoundTrips(pool: Pool, registry: IdpRegistry, ttlSecond
     async start(idp: IdentityProvider, interactionUid: string, acr: AcrLevel): Promise<{ url: URL; state: string }> {
       const client = await registry.client(idp);
       const trip: IdpRoundTrip = {
-        state: oidc.randomState(), interactionUid, idp: idp.name,
-        codeVerifier: oidc.randomPKCECodeVerifier(), nonce: oidc.randomNonce(), acr,
+        state: oidc.randomState(),
+        interactionUid,
+        idp: idp.name,
+        codeVerifier: oidc.randomPKCECodeVerifier(),
+        nonce: oidc.randomNonce(),
+        acr,
       };
       await pool.query(
         `INSERT INTO auth.idp_requests (state, interaction_uid, idp, code_verifier, nonce, acr, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7::float8))`,
-        [trip.state, trip.interactionUid, trip.idp, trip.codeVerifier, trip.nonce, trip.acr, ttlSeconds]);
+        [trip.state, trip.interactionUid, trip.idp, trip.codeVerifier, trip.nonce, trip.acr, ttlSeconds],
+      );
       const url = oidc.buildAuthorizationUrl(client, {
         redirect_uri: registry.redirectUri(idp),
         response_type: 'code',
@@ -63,11 +67,27 @@ export function createIdpRoundTrips(pool: Pool, registry: IdpRegistry, ttlSecond
 
     /** Takes (and deletes: one use) the round trip a callback's `state` names. */
     async take(state: string, idp: string): Promise<IdpRoundTrip | undefined> {
-      const { rows } = await pool.query<{ interaction_uid: string; code_verifier: string; nonce: string; acr: AcrLevel }>(
+      const { rows } = await pool.query<{
+        interaction_uid: string;
+        code_verifier: string;
+        nonce: string;
+        acr: AcrLevel;
+      }>(
         `DELETE FROM auth.idp_requests WHERE state = $1 AND idp = $2 AND expires_at > now()
-         RETURNING interaction_uid, code_verifier, nonce, acr`, [state, idp]);
+         RETURNING interaction_uid, code_verifier, nonce, acr`,
+        [state, idp],
+      );
       const row = rows[0];
-      return row && { state, idp, interactionUid: row.interaction_uid, codeVerifier: row.code_verifier, nonce: row.nonce, acr: row.acr };
+      return (
+        row && {
+          state,
+          idp,
+          interactionUid: row.interaction_uid,
+          codeVerifier: row.code_verifier,
+          nonce: row.nonce,
+          acr: row.acr,
+        }
+      );
     },
 
     /** `query`: the callback's query string, read against our registered redirect URI (whatever host this process was reached at). */
@@ -86,14 +106,20 @@ export function createIdpRoundTrips(pool: Pool, registry: IdpRegistry, ttlSecond
         idToken = tokens.claims();
         if (!idToken) throw brokerErrors.error('IDP_RESPONSE_INVALID', { idp: idp.name, check: 'id_token missing' });
         if (!reachesAcr(idToken.acr, trip.acr)) {
-          throw brokerErrors.error('IDP_ACR_TOO_LOW', { idp: idp.name, asked: trip.acr, received: typeof idToken.acr === 'string' ? idToken.acr : null });
+          throw brokerErrors.error('IDP_ACR_TOO_LOW', {
+            idp: idp.name,
+            asked: trip.acr,
+            received: typeof idToken.acr === 'string' ? idToken.acr : null,
+          });
         }
         userinfo = await oidc.fetchUserInfo(client, tokens.access_token, idToken.sub);
       } catch (error) {
         throw classifyIdpError(error, idp.name);
       }
       const claims = Object.fromEntries(Object.entries(userinfo).filter(([name]) => !OPENID_PROTOCOL_CLAIMS.has(name)));
-      const amr = Array.isArray(idToken.amr) ? idToken.amr.filter((x): x is string => typeof x === 'string') : undefined;
+      const amr = Array.isArray(idToken.amr)
+        ? idToken.amr.filter((x): x is string => typeof x === 'string')
+        : undefined;
       return { acr: idToken.acr as AcrLevel, amr, claims };
     },
   };

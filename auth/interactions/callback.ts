@@ -51,7 +51,10 @@ export async function handleIdpCallback(deps: InteractionDeps, ctx: Context, idp
     ];
     deps.logger.info({ idp: idp.name, failures }, 'pivot identity refused');
     await deps.events.record({
-      kind: 'broker.identity_refused', clientId: signIn.clientId, idp: idp.name, code: 'PIVOT_IDENTITY_INVALID',
+      kind: 'broker.identity_refused',
+      clientId: signIn.clientId,
+      idp: idp.name,
+      code: 'PIVOT_IDENTITY_INVALID',
       details: { failures: failures.map((f) => `${f.claim}:${f.code}`) },
     });
     return showSignInError(deps, ctx, signIn, 'PIVOT_IDENTITY_INVALID', { failures });
@@ -66,21 +69,31 @@ export async function handleIdpCallback(deps: InteractionDeps, ctx: Context, idp
   // `broker.sign_in` event together.
   const check = await deps.idpPreferences.checkSignIn(accountId, idp.name, signIn.clientId, { acr });
   if (!check.ok) {
-    deps.logger.info({ idp: idp.name, errorCode: check.code }, 'sign-in refused by the citizen’s identity-provider preferences');
+    deps.logger.info(
+      { idp: idp.name, errorCode: check.code },
+      'sign-in refused by the citizen’s identity-provider preferences',
+    );
     return showSignInError(deps, ctx, signIn, check.code);
   }
   const broker = deps.config.broker;
-  await deps.accounts.save({ accountId, pivot: identity, email: typeof email === 'string' ? email : undefined },
-    broker.sessionTtlSeconds + broker.accessTokenTtlSeconds);
+  await deps.accounts.save(
+    { accountId, pivot: identity, email: typeof email === 'string' ? email : undefined },
+    broker.sessionTtlSeconds + broker.accessTokenTtlSeconds,
+  );
   // What provider.interactionResult does, without the interaction cookie (its path
   // is /interaction/<uid>); the resume step still requires this browser's resume cookie.
-  interaction.result = { login: { accountId, acr, amr: signInAtIdp.amr, remember: false, ts: Math.floor(Date.now() / 1000) } };
+  interaction.result = {
+    login: { accountId, acr, amr: signInAtIdp.amr, remember: false, ts: Math.floor(Date.now() / 1000) },
+  };
   await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
   // A page, not a redirect: it ends the navigation that began with the IdP's login
   // form, whose CSP form-action would otherwise apply to the redirects to the SP.
   const resume = new URL(interaction.returnTo);
   const next = `${resume.pathname}${resume.search}`;
-  deps.pages.kit.render(ctx, 'continue', { sp: signIn.sp, next }, (t) => ({ title: t('continue.title'), refreshTo: next }));
+  deps.pages.kit.render(ctx, 'continue', { sp: signIn.sp, next }, (t) => ({
+    title: t('continue.title'),
+    refreshTo: next,
+  }));
 }
 
 function splitClaims(claims: Record<string, unknown>): { email: unknown; identityClaims: Record<string, unknown> } {

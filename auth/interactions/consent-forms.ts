@@ -13,9 +13,7 @@ import { storedHash } from '../stored-hash.ts';
  */
 export type Decision = 'allow' | 'refuse';
 
-export type TakeResult =
-  | { ok: true; shown: ConsentedOperation[] }
-  | { ok: false; reason: 'decided' | 'invalid' };
+export type TakeResult = { ok: true; shown: ConsentedOperation[] } | { ok: false; reason: 'decided' | 'invalid' };
 
 export interface ConsentForms {
   /** Stores what the page shows; returns the token to put in the form. */
@@ -35,7 +33,8 @@ export function createConsentForms(pool: Pool): ConsentForms {
          VALUES ($1, $2, $3::jsonb, now() + make_interval(secs => $4::float8))
          ON CONFLICT (interaction_uid) DO UPDATE SET token_hash = EXCLUDED.token_hash, shown = EXCLUDED.shown, expires_at = EXCLUDED.expires_at
          WHERE auth.consent_forms.decided_at IS NULL`,
-        [interactionUid, storedHash(token), JSON.stringify(shown), ttlSeconds]);
+        [interactionUid, storedHash(token), JSON.stringify(shown), ttlSeconds],
+      );
       if (rowCount === 0) throw new ConsentAlreadyDecided();
       return token;
     },
@@ -44,12 +43,16 @@ export function createConsentForms(pool: Pool): ConsentForms {
         `UPDATE auth.consent_forms SET decided_at = now(), decision = $3
          WHERE interaction_uid = $1 AND token_hash = $2 AND decided_at IS NULL AND expires_at > now()
          RETURNING shown`,
-        [interactionUid, storedHash(token), decision]);
+        [interactionUid, storedHash(token), decision],
+      );
       if (rows[0]) return { ok: true, shown: rows[0].shown };
-      return { ok: false, reason: await this.decided(interactionUid) ? 'decided' : 'invalid' };
+      return { ok: false, reason: (await this.decided(interactionUid)) ? 'decided' : 'invalid' };
     },
     async decided(interactionUid) {
-      const { rows } = await pool.query('SELECT 1 FROM auth.consent_forms WHERE interaction_uid = $1 AND decided_at IS NOT NULL', [interactionUid]);
+      const { rows } = await pool.query(
+        'SELECT 1 FROM auth.consent_forms WHERE interaction_uid = $1 AND decided_at IS NOT NULL',
+        [interactionUid],
+      );
       return rows.length > 0;
     },
   };

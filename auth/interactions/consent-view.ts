@@ -13,7 +13,11 @@ export interface ConsentView {
   identityClaims: string[];
   operations: Array<{
     purpose: string;
-    providers: Array<{ name: string; label: string; items: Array<{ scope: string; label: string; description: string }> }>;
+    providers: Array<{
+      name: string;
+      label: string;
+      items: Array<{ scope: string; label: string; description: string }>;
+    }>;
   }>;
 }
 
@@ -30,7 +34,13 @@ export function requestedIdentityScopes(scope: unknown): string[] {
   return (typeof scope === 'string' ? scope.split(' ') : []).filter((s) => Object.hasOwn(IDENTITY_SCOPES, s));
 }
 
-export function consentView(contract: BrokerContract, operations: readonly ConsentedOperation[], claims: readonly string[], lang: Language, t: (key: string) => string): ConsentView {
+export function consentView(
+  contract: BrokerContract,
+  operations: readonly ConsentedOperation[],
+  claims: readonly string[],
+  lang: Language,
+  t: (key: string) => string,
+): ConsentView {
   const providerOrder = [...contract.catalogs.keys()];
   return {
     identityClaims: claims.map((claim) => t(`claim.${claim}`)),
@@ -47,7 +57,9 @@ export function consentView(contract: BrokerContract, operations: readonly Conse
         group.items.push({ scope, label: info.label[lang], description: info.description[lang] });
       }
       // Providers and their lines in the catalogs' own order.
-      const providers = [...byProvider.values()].sort((a, b) => providerOrder.indexOf(a.name) - providerOrder.indexOf(b.name));
+      const providers = [...byProvider.values()].sort(
+        (a, b) => providerOrder.indexOf(a.name) - providerOrder.indexOf(b.name),
+      );
       for (const group of providers) {
         const order = Object.keys(contract.catalogs.get(group.name)!.scopes);
         group.items.sort((a, b) => order.indexOf(a.scope) - order.indexOf(b.scope));

@@ -23,7 +23,12 @@ import { signInErrorPath, type PendingSignIn } from './sign-in.ts';
  * - a plain sign-in (identity only) is granted as asked, without a page — identity
  *   scopes need no consent page at FranceConnect; the SP's entitlement was checked.
  */
-export async function showConsent(deps: InteractionDeps, ctx: Context, details: InteractionDetails, signIn: PendingSignIn): Promise<void> {
+export async function showConsent(
+  deps: InteractionDeps,
+  ctx: Context,
+  details: InteractionDetails,
+  signIn: PendingSignIn,
+): Promise<void> {
   if (details.params.authorization_details === undefined) return grantIdentityOnly(deps, ctx, details);
   let operations: ConsentedOperation[];
   try {
@@ -43,43 +48,69 @@ export async function showConsent(deps: InteractionDeps, ctx: Context, details: 
   }
   const { lang, t } = deps.pages.kit.translator(ctx);
   const view = consentView(deps.consent.contract, operations, requestedIdentityClaims(details.params.scope), lang, t);
-  deps.pages.kit.render(ctx, 'consent', { uid: details.uid, sp: signIn.sp, token, view },
-    (tr) => ({ title: tr('consent.title'), formAction: signIn.spOrigins }));
+  deps.pages.kit.render(ctx, 'consent', { uid: details.uid, sp: signIn.sp, token, view }, (tr) => ({
+    title: tr('consent.title'),
+    formAction: signIn.spOrigins,
+  }));
 }
 
 /** POST /interaction/:uid/consent — the citizen's decision. */
-export async function decideConsent(deps: InteractionDeps, ctx: Context, details: InteractionDetails, signIn: PendingSignIn): Promise<void> {
+export async function decideConsent(
+  deps: InteractionDeps,
+  ctx: Context,
+  details: InteractionDetails,
+  signIn: PendingSignIn,
+): Promise<void> {
   const form = await readForm(ctx);
   const decision = form.get('decision');
   if (decision !== 'allow' && decision !== 'refuse') throw new FormError('decision must be allow or refuse', 400);
   // Our pages send no Referer, so browsers send `Origin: null`; any real other origin is a forgery.
   const origin = ctx.get('origin');
-  if (origin && origin !== 'null' && origin !== new URL(deps.provider.issuer).origin) return consentError(deps, ctx, signIn, 'CONSENT_FORM_INVALID');
-  if (details.params.authorization_details === undefined) return consentError(deps, ctx, signIn, 'CONSENT_FORM_INVALID');
+  if (origin && origin !== 'null' && origin !== new URL(deps.provider.issuer).origin)
+    return consentError(deps, ctx, signIn, 'CONSENT_FORM_INVALID');
+  if (details.params.authorization_details === undefined)
+    return consentError(deps, ctx, signIn, 'CONSENT_FORM_INVALID');
 
   const taken = await deps.consent.forms.take(details.uid, form.get('token') ?? '', decision);
   if (!taken.ok) {
     deps.logger.warn({ uid: details.uid, reason: taken.reason }, 'consent form refused');
-    return consentError(deps, ctx, signIn, taken.reason === 'decided' ? 'CONSENT_ALREADY_DECIDED' : 'CONSENT_FORM_INVALID');
+    return consentError(
+      deps,
+      ctx,
+      signIn,
+      taken.reason === 'decided' ? 'CONSENT_ALREADY_DECIDED' : 'CONSENT_FORM_INVALID',
+    );
   }
   const accountId = details.session?.accountId;
   if (!accountId) throw new Error('consent without a signed-in session');
 
-  const result = decision === 'allow'
-    ? { consent: { grantId: await createGrant(deps, details, accountId, taken.shown) } }
-    : undefined;
+  const result =
+    decision === 'allow'
+      ? { consent: { grantId: await createGrant(deps, details, accountId, taken.shown) } }
+      : undefined;
   await recordDecision(deps, details, accountId, taken.shown, decision, result?.consent.grantId);
   const returnTo = result
     ? await deps.provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: true })
-    : await deps.provider.interactionResult(ctx.req, ctx.res, {
-      error: 'access_denied', error_description: `CONSENT_REFUSED: ${shownErrors.CONSENT_REFUSED.message.en}`,
-    }, { mergeWithLastSubmission: false });
+    : await deps.provider.interactionResult(
+        ctx.req,
+        ctx.res,
+        {
+          error: 'access_denied',
+          error_description: `CONSENT_REFUSED: ${shownErrors.CONSENT_REFUSED.message.en}`,
+        },
+        { mergeWithLastSubmission: false },
+      );
   ctx.status = 303;
   ctx.redirect(returnTo);
 }
 
 /** A new grant with exactly what the citizen allowed. */
-async function createGrant(deps: InteractionDeps, details: InteractionDetails, accountId: string, shown: readonly ConsentedOperation[]): Promise<string> {
+async function createGrant(
+  deps: InteractionDeps,
+  details: InteractionDetails,
+  accountId: string,
+  shown: readonly ConsentedOperation[],
+): Promise<string> {
   const { provider } = deps;
   const clientId = String(details.params.client_id);
   const grant = new provider.Grant({ accountId, clientId });
@@ -88,7 +119,9 @@ async function createGrant(deps: InteractionDeps, details: InteractionDetails, a
   for (const operation of shown) grant.addRar({ ...operation });
   // Data scopes put in `scope` (not needed: operations carry theirs) are granted only if consented.
   const consented = new Set(shown.flatMap((o) => o.scopes));
-  const asked = (typeof details.params.scope === 'string' ? details.params.scope.split(' ') : []).filter((s) => deps.consent.contract.scopes.has(s));
+  const asked = (typeof details.params.scope === 'string' ? details.params.scope.split(' ') : []).filter((s) =>
+    deps.consent.contract.scopes.has(s),
+  );
   const granted = asked.filter((s) => consented.has(s));
   const rejected = asked.filter((s) => !consented.has(s));
   if (granted.length) grant.addResourceScope(deps.config.gateway.audience, granted);
@@ -96,20 +129,39 @@ async function createGrant(deps: InteractionDeps, details: InteractionDetails, a
   return grant.save();
 }
 
-async function recordDecision(deps: InteractionDeps, details: InteractionDetails, accountId: string, shown: readonly ConsentedOperation[], decision: Decision, grantId: string | undefined): Promise<void> {
+async function recordDecision(
+  deps: InteractionDeps,
+  details: InteractionDetails,
+  accountId: string,
+  shown: readonly ConsentedOperation[],
+  decision: Decision,
+  grantId: string | undefined,
+): Promise<void> {
   const clientId = String(details.params.client_id);
   const sp = serviceProviderById(deps.config, clientId);
   const sub = sp ? pairwiseSubject(accountId, sp.sectorIdentifier, deps.pairwiseSecret) : null;
   const kind: BrokerEventKind = decision === 'allow' ? 'broker.consent_given' : 'broker.consent_refused';
   const identityClaims = requestedIdentityClaims(details.params.scope);
-  await Promise.all(shown.map((operation) => deps.events.record({
-    kind, clientId, accountId,
-    details: {
-      sub, grantId: grantId ?? null, operationHash: operation.operation_hash, operationName: operation.operation_name,
-      purpose: operation.purpose, scopes: operation.scopes, labels: scopeLabels(deps.consent.contract, operation.scopes),
-      identityClaims, acr: (details.session as { acr?: string } | undefined)?.acr ?? null,
-    },
-  })));
+  await Promise.all(
+    shown.map((operation) =>
+      deps.events.record({
+        kind,
+        clientId,
+        accountId,
+        details: {
+          sub,
+          grantId: grantId ?? null,
+          operationHash: operation.operation_hash,
+          operationName: operation.operation_name,
+          purpose: operation.purpose,
+          scopes: operation.scopes,
+          labels: scopeLabels(deps.consent.contract, operation.scopes),
+          identityClaims,
+          acr: (details.session as { acr?: string } | undefined)?.acr ?? null,
+        },
+      }),
+    ),
+  );
 }
 
 /**
@@ -121,14 +173,21 @@ async function grantIdentityOnly(deps: InteractionDeps, ctx: Context, details: I
   const { provider } = deps;
   const accountId = details.session?.accountId;
   if (!accountId) throw new Error('consent without a signed-in session');
-  const grant = (details.grantId ? await provider.Grant.find(details.grantId) : undefined)
-    ?? new provider.Grant({ accountId, clientId: String(details.params.client_id) });
+  const grant =
+    (details.grantId ? await provider.Grant.find(details.grantId) : undefined) ??
+    new provider.Grant({ accountId, clientId: String(details.params.client_id) });
   const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
   if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
   if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
-  for (const [indicator, scopes] of Object.entries(missingResourceScopes(details))) grant.rejectResourceScope(indicator, scopes.join(' '));
+  for (const [indicator, scopes] of Object.entries(missingResourceScopes(details)))
+    grant.rejectResourceScope(indicator, scopes.join(' '));
   const grantId = await grant.save();
-  const returnTo = await provider.interactionResult(ctx.req, ctx.res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+  const returnTo = await provider.interactionResult(
+    ctx.req,
+    ctx.res,
+    { consent: { grantId } },
+    { mergeWithLastSubmission: true },
+  );
   ctx.status = 303;
   ctx.redirect(returnTo);
 }
@@ -138,5 +197,11 @@ function missingResourceScopes(details: InteractionDetails): Record<string, stri
 }
 
 function consentError(deps: InteractionDeps, ctx: Context, signIn: PendingSignIn, code: ShownErrorCode): void {
-  deps.pages.error(ctx, { code, sp: signIn.sp, abortUrl: `/interaction/${signIn.uid}/abort`, formAction: signIn.spOrigins, languageSwitchPath: signInErrorPath(signIn.uid, code) });
+  deps.pages.error(ctx, {
+    code,
+    sp: signIn.sp,
+    abortUrl: `/interaction/${signIn.uid}/abort`,
+    formAction: signIn.spOrigins,
+    languageSwitchPath: signInErrorPath(signIn.uid, code),
+  });
 }

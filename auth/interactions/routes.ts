@@ -24,7 +24,10 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   const router = new Router();
 
   /** The interaction of this browser, or an "expired" page (`undefined`). */
-  const load = async (ctx: Context, uid: string): Promise<{ details: InteractionDetails; signIn: PendingSignIn } | undefined> => {
+  const load = async (
+    ctx: Context,
+    uid: string,
+  ): Promise<{ details: InteractionDetails; signIn: PendingSignIn } | undefined> => {
     let details: InteractionDetails | undefined;
     try {
       details = await deps.provider.interactionDetails(ctx.req, ctx.res);
@@ -76,10 +79,15 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     const reason = form.get('reason');
     const code = isShownErrorCode(reason) ? reason : 'SIGN_IN_CANCELLED';
     await deps.events.record({ kind: 'broker.sign_in_aborted', clientId: found.signIn.clientId, code });
-    const returnTo = await deps.provider.interactionResult(ctx.req, ctx.res, {
-      error: 'access_denied',
-      error_description: `${code}: ${shownErrors[code].message.en}`,
-    }, { mergeWithLastSubmission: false });
+    const returnTo = await deps.provider.interactionResult(
+      ctx.req,
+      ctx.res,
+      {
+        error: 'access_denied',
+        error_description: `${code}: ${shownErrors[code].message.en}`,
+      },
+      { mergeWithLastSubmission: false },
+    );
     ctx.status = 303;
     ctx.redirect(returnTo);
   });

@@ -49,12 +49,22 @@ export function showChooser(deps: InteractionDeps, ctx: Context, signIn: Pending
       name: idp.name,
       displayName: idp.displayName,
       disabled: Boolean(reason),
-      reason: reason === 'IDP_DISABLED' ? t('chooser.disabled.off') : reason ? t('chooser.disabled.level', { level: t(`level.${signIn.acr}`) }) : '',
+      reason:
+        reason === 'IDP_DISABLED'
+          ? t('chooser.disabled.off')
+          : reason
+            ? t('chooser.disabled.level', { level: t(`level.${signIn.acr}`) })
+            : '',
     };
   });
-  const idpOrigins = deps.idps.list().filter((idp) => !unavailability(idp, signIn.acr)).map((idp) => idp.issuer);
-  deps.pages.kit.render(ctx, 'chooser', { uid: signIn.uid, sp: signIn.sp, acr: signIn.acr, idps },
-    (tr) => ({ title: tr('chooser.title'), formAction: [...idpOrigins, ...signIn.spOrigins] }));
+  const idpOrigins = deps.idps
+    .list()
+    .filter((idp) => !unavailability(idp, signIn.acr))
+    .map((idp) => idp.issuer);
+  deps.pages.kit.render(ctx, 'chooser', { uid: signIn.uid, sp: signIn.sp, acr: signIn.acr, idps }, (tr) => ({
+    title: tr('chooser.title'),
+    formAction: [...idpOrigins, ...signIn.spOrigins],
+  }));
 }
 
 /**
@@ -62,7 +72,12 @@ export function showChooser(deps: InteractionDeps, ctx: Context, signIn: Pending
  * the IdP's minimum; an unknown, disabled, too weak or unreachable IdP gets an
  * error page from which the citizen can choose another one.
  */
-export async function goToIdp(deps: InteractionDeps, ctx: Context, signIn: PendingSignIn, idpName: string): Promise<void> {
+export async function goToIdp(
+  deps: InteractionDeps,
+  ctx: Context,
+  signIn: PendingSignIn,
+  idpName: string,
+): Promise<void> {
   const idp = deps.idps.get(idpName);
   const refusal: ShownErrorCode | undefined = idp ? unavailability(idp, signIn.acr) : 'IDP_UNKNOWN';
   if (refusal || !idp) return showSignInError(deps, ctx, signIn, refusal ?? 'IDP_UNKNOWN');
@@ -70,7 +85,11 @@ export async function goToIdp(deps: InteractionDeps, ctx: Context, signIn: Pendi
     const { url, state } = await deps.trips.start(idp, signIn.uid, highestAcr([signIn.acr, idp.minAcr]));
     // Binds the IdP's answer to this browser: the callback must come with this cookie.
     ctx.cookies.set(tripCookieName(idp.name), state, {
-      path: `/idp/${idp.name}/`, httpOnly: true, sameSite: 'lax', signed: true, overwrite: true,
+      path: `/idp/${idp.name}/`,
+      httpOnly: true,
+      sameSite: 'lax',
+      signed: true,
+      overwrite: true,
       maxAge: deps.config.broker.interactionTtlSeconds * 1000,
     });
     ctx.status = 303;
@@ -93,8 +112,13 @@ export function tripCookieName(idpName: string): string {
  * the SP. Its language switch leads to `signInErrorPath`, which shows it again: the
  * request that led here (a POST, an IdP's one-time callback) cannot be repeated.
  */
-export function showSignInError(deps: InteractionDeps, ctx: Context, signIn: PendingSignIn, code: ShownErrorCode,
-  extra: { failures?: Array<{ claim: string; code: string }> } = {}): void {
+export function showSignInError(
+  deps: InteractionDeps,
+  ctx: Context,
+  signIn: PendingSignIn,
+  code: ShownErrorCode,
+  extra: { failures?: Array<{ claim: string; code: string }> } = {},
+): void {
   deps.pages.error(ctx, {
     code,
     sp: signIn.sp,
@@ -107,16 +131,25 @@ export function showSignInError(deps: InteractionDeps, ctx: Context, signIn: Pen
 }
 
 /** `/interaction/<uid>/erreur/<code>[?echecs=claim:CODE,…]`: a sign-in error shown again (names and codes only). */
-export function signInErrorPath(uid: string, code: ShownErrorCode, failures: Array<{ claim: string; code: string }> = []): string {
+export function signInErrorPath(
+  uid: string,
+  code: ShownErrorCode,
+  failures: Array<{ claim: string; code: string }> = [],
+): string {
   const path = `/interaction/${encodeURIComponent(uid)}/erreur/${code}`;
-  return failures.length ? `${path}?echecs=${encodeURIComponent(failures.map((f) => `${f.claim}:${f.code}`).join(','))}` : path;
+  return failures.length
+    ? `${path}?echecs=${encodeURIComponent(failures.map((f) => `${f.claim}:${f.code}`).join(','))}`
+    : path;
 }
 
 /** The failures of `?echecs=` (as written by signInErrorPath); anything else is dropped. */
 export function parseFailures(value: unknown): Array<{ claim: string; code: string }> {
   if (typeof value !== 'string' || value.length > 1000) return [];
-  return value.split(',').flatMap((pair) => {
-    const match = /^([a-z_]{1,40}):([A-Z0-9_]{1,60})$/.exec(pair);
-    return match ? [{ claim: match[1]!, code: match[2]! }] : [];
-  }).slice(0, 20);
+  return value
+    .split(',')
+    .flatMap((pair) => {
+      const match = /^([a-z_]{1,40}):([A-Z0-9_]{1,60})$/.exec(pair);
+      return match ? [{ claim: match[1]!, code: match[2]! }] : [];
+    })
+    .slice(0, 20);
 }

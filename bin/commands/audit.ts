@@ -2,7 +2,15 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadPlatformConfig } from '../config.ts';
 import { openDatabase } from '../../lib/db/database.ts';
-import { checkpointKey, createCheckpoint, migrateAudit, purgeBefore, verifyChain, type Broken, type Verification } from '../../lib/audit/index.ts';
+import {
+  checkpointKey,
+  createCheckpoint,
+  migrateAudit,
+  purgeBefore,
+  verifyChain,
+  type Broken,
+  type Verification,
+} from '../../lib/audit/index.ts';
 import { publicJwks, type Jwks } from '../../lib/keys.ts';
 
 /** Worker threads `verify` hashes in by default: one core each (hashing bounds it). */
@@ -18,7 +26,11 @@ const DEFAULT_THREADS = Math.min(4, os.availableParallelism());
  * to it as every process does at start-up.
  */
 export async function run(args: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { before: { type: 'string' }, threads: { type: 'string' } } });
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { before: { type: 'string' }, threads: { type: 'string' } },
+  });
   const action = positionals[0];
   if (!action || !['verify', 'checkpoint', 'purge'].includes(action)) {
     console.error('usage: passerelle audit <verify [--threads N]|checkpoint|purge [--before YYYY-MM-DD]>');
@@ -39,21 +51,31 @@ export async function run(args: string[]): Promise<number> {
   }
   const config = loadPlatformConfig();
   const brokerKeys = config.secretJson<Jwks>(config.broker.keys, 'broker.keys');
-  const database = await openDatabase({ databaseUrl: config.database.url, embeddedDataDir: config.database.url ? undefined : `${config.dir}/${config.database.embeddedDataDir}` });
+  const database = await openDatabase({
+    databaseUrl: config.database.url,
+    embeddedDataDir: config.database.url ? undefined : `${config.dir}/${config.database.embeddedDataDir}`,
+  });
   const pool = database.pool({ max: 2, applicationName: 'passerelle-audit' });
   try {
     await migrateAudit(pool, config.audit);
     if (action === 'verify') {
-      const result = await verifyChain(pool, publicJwks(brokerKeys).keys, { workers: { databaseUrl: database.url, threads } });
+      const result = await verifyChain(pool, publicJwks(brokerKeys).keys, {
+        workers: { databaseUrl: database.url, threads },
+      });
       for (const line of verificationLines(result)) (result.ok ? console.log : console.error)(line);
       return result.ok ? 0 : 1;
     }
     if (action === 'checkpoint') {
       const checkpoint = await createCheckpoint(pool, await checkpointKey(brokerKeys));
-      console.log(!checkpoint ? 'nothing to sign: every shard is empty'
-        : checkpoint.created ? `checkpoint ${checkpoint.id} signed: the heads of ${checkpoint.heads.length} shards (Merkle root ${checkpoint.root})`
-          : `the heads of the ${checkpoint.heads.length} shards were already signed at ${checkpoint.signedAt.toISOString()} (checkpoint ${checkpoint.id}): nothing new to sign`);
-      for (const head of checkpoint?.heads ?? []) if (head.seq > 0) console.log(`  shard ${head.shard}: head at event ${head.seq}`);
+      console.log(
+        !checkpoint
+          ? 'nothing to sign: every shard is empty'
+          : checkpoint.created
+            ? `checkpoint ${checkpoint.id} signed: the heads of ${checkpoint.heads.length} shards (Merkle root ${checkpoint.root})`
+            : `the heads of the ${checkpoint.heads.length} shards were already signed at ${checkpoint.signedAt.toISOString()} (checkpoint ${checkpoint.id}): nothing new to sign`,
+      );
+      for (const head of checkpoint?.heads ?? [])
+        if (head.seq > 0) console.log(`  shard ${head.shard}: head at event ${head.seq}`);
       return 0;
     }
     const before = purgeCutoff(values.before, config.audit.retentionDays);
@@ -62,10 +84,15 @@ export async function run(args: string[]): Promise<number> {
       return 2;
     }
     const result = await purgeBefore(pool, before);
-    console.log(`purge of the events before ${before.toISOString()}${values.before ? '' : ` (audit.retentionDays: ${config.audit.retentionDays})`}: `
-      + `${result.removed} removed in ${result.shards.filter((s) => s.removed).length} of ${result.shards.length} shards`);
+    console.log(
+      `purge of the events before ${before.toISOString()}${values.before ? '' : ` (audit.retentionDays: ${config.audit.retentionDays})`}: ` +
+        `${result.removed} removed in ${result.shards.filter((s) => s.removed).length} of ${result.shards.length} shards`,
+    );
     for (const shard of result.shards) {
-      if (shard.removed) console.log(`  shard ${shard.shard}: ${shard.removed} removed; its chain now starts after signed event ${shard.anchorSeq}`);
+      if (shard.removed)
+        console.log(
+          `  shard ${shard.shard}: ${shard.removed} removed; its chain now starts after signed event ${shard.anchorSeq}`,
+        );
     }
     return 0;
   } finally {
@@ -82,14 +109,28 @@ export function purgeCutoff(before: string | undefined, retentionDays: number, n
 
 /** `verify`'s report: one line per shard, the checkpoints' problems, then the verdict. */
 export function verificationLines(result: Verification): string[] {
-  const where = (b: Broken) => [b.checkpoint !== undefined ? `checkpoint ${b.checkpoint}` : '', b.shard !== undefined ? `shard ${b.shard}` : '', b.seq !== undefined ? `event ${b.seq}` : '']
-    .filter(Boolean).join(', ');
-  const lines = result.shards.map((s) => (s.broken
-    ? `shard ${s.shard}: BROKEN at event ${s.broken.seq}: ${s.broken.reason} (${s.events} events verified before it)`
-    : `shard ${s.shard}: OK, ${s.events} events${s.headSeq ? `, head at event ${s.headSeq}` : ''}`));
-  lines.push(...result.broken.filter((b) => !result.shards.some((s) => s.broken === b)).map((b) => `BROKEN (${where(b)}): ${b.reason}`));
-  lines.push(result.ok
-    ? `audit chain OK: ${result.events} events in ${result.shards.length} shards, ${result.checkpoints} signed checkpoints`
-    : `audit chain BROKEN: ${result.broken.length} problem${result.broken.length > 1 ? 's' : ''}, the first at ${where(result.firstBroken!)}: ${result.firstBroken!.reason}`);
+  const where = (b: Broken) =>
+    [
+      b.checkpoint !== undefined ? `checkpoint ${b.checkpoint}` : '',
+      b.shard !== undefined ? `shard ${b.shard}` : '',
+      b.seq !== undefined ? `event ${b.seq}` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+  const lines = result.shards.map((s) =>
+    s.broken
+      ? `shard ${s.shard}: BROKEN at event ${s.broken.seq}: ${s.broken.reason} (${s.events} events verified before it)`
+      : `shard ${s.shard}: OK, ${s.events} events${s.headSeq ? `, head at event ${s.headSeq}` : ''}`,
+  );
+  lines.push(
+    ...result.broken
+      .filter((b) => !result.shards.some((s) => s.broken === b))
+      .map((b) => `BROKEN (${where(b)}): ${b.reason}`),
+  );
+  lines.push(
+    result.ok
+      ? `audit chain OK: ${result.events} events in ${result.shards.length} shards, ${result.checkpoints} signed checkpoints`
+      : `audit chain BROKEN: ${result.broken.length} problem${result.broken.length > 1 ? 's' : ''}, the first at ${where(result.firstBroken!)}: ${result.firstBroken!.reason}`,
+  );
   return lines;
 }

@@ -37,7 +37,8 @@ export async function run(args: string[]): Promise<number> {
       only: { type: 'string' },
     },
   });
-  if (values.only !== undefined && !['gateway', 'audit'].includes(values.only)) throw new Error('--only must be gateway or audit');
+  if (values.only !== undefined && !['gateway', 'audit'].includes(values.only))
+    throw new Error('--only must be gateway or audit');
   const number = (name: keyof typeof values) => {
     const value = Number(String(values[name]).replace(/_/g, ''));
     if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`--${name} must be a positive whole number`);
@@ -45,28 +46,34 @@ export async function run(args: string[]): Promise<number> {
   };
   const logDir = fileURLToPath(new URL('../../.data/bench/', import.meta.url));
   const started = Date.now();
-  const gateway = values.only === 'audit' ? undefined : await runBench({
-    durationSeconds: number('duration'),
-    warmupSeconds: number('warmup'),
-    connections: number('connections'),
-    citizens: number('citizens'),
-    sample: number('sample'),
-    rounds: number('rounds'),
-    tokenCache: !values['no-token-cache'],
-    databaseUrl: values['database-url'],
-    serverUrl: process.env.DATABASE_URL,
-    logDir,
-    gatewayOverrides: (values.set ?? []).map((pair) => {
-      const [key, ...rest] = pair.split('=');
-      const text = rest.join('=');
-      if (!key || !rest.length) throw new Error(`--set expects key=value, got "${pair}"`);
-      try {
-        return [key, JSON.parse(text)] as [string, unknown];
-      } catch {
-        return [key, text] as [string, unknown];
-      }
-    }),
-  }, (line) => console.log(line));
+  const gateway =
+    values.only === 'audit'
+      ? undefined
+      : await runBench(
+          {
+            durationSeconds: number('duration'),
+            warmupSeconds: number('warmup'),
+            connections: number('connections'),
+            citizens: number('citizens'),
+            sample: number('sample'),
+            rounds: number('rounds'),
+            tokenCache: !values['no-token-cache'],
+            databaseUrl: values['database-url'],
+            serverUrl: process.env.DATABASE_URL,
+            logDir,
+            gatewayOverrides: (values.set ?? []).map((pair) => {
+              const [key, ...rest] = pair.split('=');
+              const text = rest.join('=');
+              if (!key || !rest.length) throw new Error(`--set expects key=value, got "${pair}"`);
+              try {
+                return [key, JSON.parse(text)] as [string, unknown];
+              } catch {
+                return [key, text] as [string, unknown];
+              }
+            }),
+          },
+          (line) => console.log(line),
+        );
   if (gateway) console.log(`\n${render(gateway, values['no-token-cache'] ? 'off' : 'on')}`);
 
   let audit: AuditAppendReport | undefined;
@@ -74,7 +81,11 @@ export async function run(args: string[]): Promise<number> {
   if (values.only !== 'gateway') {
     const serverUrl = values['database-url'] ?? process.env.DATABASE_URL;
     if (!serverUrl) throw new Error('the audit section needs a PostgreSQL server: set DATABASE_URL or --database-url');
-    audit = await runAuditAppendBench(serverUrl, { appends: number('audit-appends'), callers: number('audit-callers') }, (line) => console.log(line));
+    audit = await runAuditAppendBench(
+      serverUrl,
+      { appends: number('audit-appends'), callers: number('audit-callers') },
+      (line) => console.log(line),
+    );
     console.log(`\n${renderAuditAppend(audit)}`);
     const verifyEvents = values['audit-verify-events'] === '0' ? 0 : number('audit-verify-events');
     if (verifyEvents) {
@@ -87,7 +98,9 @@ export async function run(args: string[]): Promise<number> {
   const file = join(logDir, `result-${new Date(started).toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify({ ...gateway, audit, auditVerify }, null, 2));
   console.log(`\nfull report: ${file}${gateway ? ` (server logs in ${logDir})` : ''}`);
-  const failures = gateway ? [gateway.bare, gateway.full, gateway.direct].filter((r) => r.non2xx || r.errors || r.timeouts) : [];
+  const failures = gateway
+    ? [gateway.bare, gateway.full, gateway.direct].filter((r) => r.non2xx || r.errors || r.timeouts)
+    : [];
   if (failures.length) {
     console.error(`invalid run: failed requests in ${failures.map((r) => r.name).join(', ')}`);
     return 1;
@@ -96,11 +109,14 @@ export async function run(args: string[]): Promise<number> {
 }
 
 function render(report: BenchReport, tokenCache: string): string {
-  const row = (r: LoadResult) => `| ${r.name} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p90.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.requests} | ${r.non2xx + r.errors + r.timeouts} |`;
+  const row = (r: LoadResult) =>
+    `| ${r.name} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p90.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.requests} | ${r.non2xx + r.errors + r.timeouts} |`;
   const registries = report.seed.registries.map((r) => `${r.provider} ${r.citizens.toLocaleString('en')}`).join(', ');
   const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
   return [
-    `environment: ${Object.entries(report.environment).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `environment: ${Object.entries(report.environment)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
     `registries (synthetic citizens): ${registries}${report.seed.seconds ? ` — seeded in this run in ${report.seed.seconds.toFixed(0)} s` : ''}`,
     `pivot token cache: ${tokenCache}`,
     '',
@@ -116,6 +132,11 @@ function render(report: BenchReport, tokenCache: string): string {
     `audit-chain transactions: ${report.auditWrites.inserts}, ${report.auditWrites.rowsPerInsert.toFixed(1)} events each, ${report.auditWrites.meanMs.toFixed(1)} ms mean (a durable commit on this server, idle: ${report.commitLatencyMs.toFixed(2)} ms)`,
     '',
     'CPU per request, by process (ms):',
-    ...[report.bare, report.full, report.direct].map((r) => `  ${r.name}: ${Object.entries(r.cpuPerRequest ?? {}).map(([role, ms]) => `${role} ${ms.toFixed(2)}`).join(', ')}`),
+    ...[report.bare, report.full, report.direct].map(
+      (r) =>
+        `  ${r.name}: ${Object.entries(r.cpuPerRequest ?? {})
+          .map(([role, ms]) => `${role} ${ms.toFixed(2)}`)
+          .join(', ')}`,
+    ),
   ].join('\n');
 }

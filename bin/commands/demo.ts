@@ -18,7 +18,13 @@ export async function run(args: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({
       args,
-      options: { login: { type: 'string' }, idp: { type: 'string' }, refuse: { type: 'boolean' }, 'cancel-at-idp': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        login: { type: 'string' },
+        idp: { type: 'string' },
+        refuse: { type: 'boolean' },
+        'cancel-at-idp': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     }));
   } catch (error) {
     console.error(`${(error as Error).message}\n${USAGE}`);
@@ -30,16 +36,22 @@ export async function run(args: string[]): Promise<number> {
   }
   const config = loadPlatformConfig();
   if (!config.sandbox || !config.parking) {
-    console.error('passerelle demo runs only against a sandbox configuration with the parking service ("sandbox": true and a "parking" section)');
+    console.error(
+      'passerelle demo runs only against a sandbox configuration with the parking service ("sandbox": true and a "parking" section)',
+    );
     return 2;
   }
   const login = values.login;
-  const idps = Object.values(SANDBOX_IDPS).filter((idp) => idp.logins.includes(login)).map((idp) => idp.name);
+  const idps = Object.values(SANDBOX_IDPS)
+    .filter((idp) => idp.logins.includes(login))
+    .map((idp) => idp.name);
   const idp = values.idp ?? idps[0];
   if (!idp || !idps.includes(idp as never)) {
-    console.error(idps.length
-      ? `${login} has no account at ${values.idp}; it has one at: ${idps.join(', ')}`
-      : `${login} is not a sandbox account; known: ${[...new Set(Object.values(SANDBOX_IDPS).flatMap((i) => i.logins))].join(', ')}`);
+    console.error(
+      idps.length
+        ? `${login} has no account at ${values.idp}; it has one at: ${idps.join(', ')}`
+        : `${login} is not a sandbox account; known: ${[...new Set(Object.values(SANDBOX_IDPS).flatMap((i) => i.logins))].join(', ')}`,
+    );
     return 2;
   }
 
@@ -49,19 +61,30 @@ export async function run(args: string[]): Promise<number> {
     count++;
     // Parameter names only, long random identifiers shortened: the shape of the flow is what matters.
     const query = [...step.url.searchParams.keys()].join('&');
-    const path = `${step.url.pathname}${query ? `?${query}` : ''}`.replace(/[A-Za-z0-9_-]{24,}/g, (id) => `${id.slice(0, 8)}…`);
+    const path = `${step.url.pathname}${query ? `?${query}` : ''}`.replace(
+      /[A-Za-z0-9_-]{24,}/g,
+      (id) => `${id.slice(0, 8)}…`,
+    );
     const note = step.note.replace(/[A-Za-z0-9_-]{24,}/g, (id) => `${id.slice(0, 8)}…`);
-    console.log(`${String(count).padStart(2)}. ${step.site.padEnd(12)} ${step.method.padEnd(4)} ${path.padEnd(48)} ${step.status}  ${note}`);
+    console.log(
+      `${String(count).padStart(2)}. ${step.site.padEnd(12)} ${step.method.padEnd(4)} ${path.padEnd(48)} ${step.status}  ${note}`,
+    );
   };
   let outcome;
   try {
     outcome = await visitParking({
-      parkingUrl: config.parking.url, login, idp,
-      consent: values.refuse ? 'refuse' : 'allow', cancelAtIdp: values['cancel-at-idp'] ?? false, onStep: print,
+      parkingUrl: config.parking.url,
+      login,
+      idp,
+      consent: values.refuse ? 'refuse' : 'allow',
+      cancelAtIdp: values['cancel-at-idp'] ?? false,
+      onStep: print,
     });
   } catch (error) {
     const cause = (error as Error).cause as { code?: string } | undefined;
-    console.error(`\nthe visit stopped: ${(error as Error).message}${cause?.code === 'ECONNREFUSED' ? ' (is the platform running? npm start)' : ''}`);
+    console.error(
+      `\nthe visit stopped: ${(error as Error).message}${cause?.code === 'ECONNREFUSED' ? ' (is the platform running? npm start)' : ''}`,
+    );
     return 1;
   }
 

@@ -23,7 +23,9 @@ export async function run(args: string[]): Promise<number> {
   const batchHouseholds = values.batch === undefined ? undefined : positiveInteger(values.batch, '--batch');
   const config = loadPlatformConfig();
   if (!config.sandbox) {
-    console.error('passerelle seed writes sandbox and synthetic people into the registries: it runs only with a sandbox configuration ("sandbox": true)');
+    console.error(
+      'passerelle seed writes sandbox and synthetic people into the registries: it runs only with a sandbox configuration ("sandbox": true)',
+    );
     return 2;
   }
   const known = config.dataProviders.map((p) => p.name);
@@ -48,11 +50,15 @@ export async function run(args: string[]): Promise<number> {
         onProgress(progress) {
           if (progress.seconds - lastReport < 5 && progress.citizens < citizens) return;
           lastReport = progress.seconds;
-          console.log(`  ${progress.provider}: ${progress.citizens.toLocaleString('en')} citizens (${progress.seconds.toFixed(0)} s)`);
+          console.log(
+            `  ${progress.provider}: ${progress.citizens.toLocaleString('en')} citizens (${progress.seconds.toFixed(0)} s)`,
+          );
         },
       });
       for (const r of results) {
-        console.log(`${r.provider}: ${r.citizens.toLocaleString('en')} synthetic citizens in ${r.households.toLocaleString('en')} households (${r.seconds.toFixed(1)} s this run)`);
+        console.log(
+          `${r.provider}: ${r.citizens.toLocaleString('en')} synthetic citizens in ${r.households.toLocaleString('en')} households (${r.seconds.toFixed(1)} s this run)`,
+        );
       }
     }
   } finally {

@@ -1,7 +1,14 @@
 import { loadPlatformConfig } from '../config.ts';
 import { createLogger } from '../../lib/log.ts';
 import { SANDBOX_IDPS } from '../../sandbox/idps/definitions.ts';
-import { embeddedDataDir, openPlatformDatabase, PortTakenError, startPlatform, UnknownComponentError, type RunningPlatform } from '../platform.ts';
+import {
+  embeddedDataDir,
+  openPlatformDatabase,
+  PortTakenError,
+  startPlatform,
+  UnknownComponentError,
+  type RunningPlatform,
+} from '../platform.ts';
 
 /** After a stop signal, the process exits by itself; if a handle keeps it alive, it is ended after this. */
 const EXIT_GRACE_MS = 5_000;
@@ -33,7 +40,13 @@ export async function run(args: string[]): Promise<number> {
     throw error;
   }
 
-  printAddresses(platform, database.embedded ? `embedded PostgreSQL in ${embeddedDataDir(config.database, config.dir)}` : 'PostgreSQL (DATABASE_URL)', config.sandbox);
+  printAddresses(
+    platform,
+    database.embedded
+      ? `embedded PostgreSQL in ${embeddedDataDir(config.database, config.dir)}`
+      : 'PostgreSQL (DATABASE_URL)',
+    config.sandbox,
+  );
 
   const signal = await new Promise<NodeJS.Signals>((resolveStop) => {
     const onSignal = (received: NodeJS.Signals) => {
@@ -58,13 +71,17 @@ export async function run(args: string[]): Promise<number> {
 }
 
 function printAddresses(platform: RunningPlatform, database: string, sandbox: boolean): void {
-  const components = [...platform.components].sort((a, b) => Number(b.name === 'parking') - Number(a.name === 'parking'));
+  const components = [...platform.components].sort(
+    (a, b) => Number(b.name === 'parking') - Number(a.name === 'parking'),
+  );
   const lines = components.map((c) => {
     const url = c.address.url || c.url;
     const note = c.name === 'parking' ? '   <- start here' : '';
     const line = `  ${c.name.padEnd(12)} ${url}${note}`;
     // The citizen's own account is served by the broker.
-    return c.name === 'broker' ? `${line}\n  ${'mon-compte'.padEnd(12)} ${url.replace(/\/$/, '')}/mon-compte   <- the citizen's history, consents, identity providers` : line;
+    return c.name === 'broker'
+      ? `${line}\n  ${'mon-compte'.padEnd(12)} ${url.replace(/\/$/, '')}/mon-compte   <- the citizen's history, consents, identity providers`
+      : line;
   });
   console.log(['', `Passerelle is running (${database}):`, ...lines, ''].join('\n'));
   if (sandbox && components.some((c) => c.name === 'parking')) {

@@ -34,14 +34,20 @@ export async function run(args: string[]): Promise<number> {
   });
   const config = loadPlatformConfig();
   if (!config.sandbox) {
-    console.error('passerelle token is a development helper: it only runs with a sandbox configuration ("sandbox": true)');
+    console.error(
+      'passerelle token is a development helper: it only runs with a sandbox configuration ("sandbox": true)',
+    );
     return 2;
   }
   const { keys } = config.secretJson<{ keys: JWK[] }>(config.gateway.keys, 'gateway.keys');
   const signingKeys = keys.filter((k) => k.alg === 'ES256' && (k.use ?? 'sig') === 'sig');
   if (values['public-jwks']) {
     // The public members only: never `d`.
-    console.log(JSON.stringify({ keys: signingKeys.map(({ kty, crv, x, y, kid, alg, use }) => ({ kty, crv, x, y, kid, alg, use })) }));
+    console.log(
+      JSON.stringify({
+        keys: signingKeys.map(({ kty, crv, x, y, kid, alg, use }) => ({ kty, crv, x, y, kid, alg, use })),
+      }),
+    );
     return 0;
   }
   const login = positionals[0];
@@ -57,7 +63,9 @@ export async function run(args: string[]): Promise<number> {
   }
   const ttl = Number(values.ttl);
   if (!Number.isInteger(ttl) || ttl < 1 || ttl > PROVIDER_TOKEN_MAX_LIFETIME_SECONDS) {
-    console.error(`--ttl must be 1 to ${PROVIDER_TOKEN_MAX_LIFETIME_SECONDS} seconds (providers refuse longer-lived tokens)`);
+    console.error(
+      `--ttl must be 1 to ${PROVIDER_TOKEN_MAX_LIFETIME_SECONDS} seconds (providers refuse longer-lived tokens)`,
+    );
     return 2;
   }
   if (!isAcrLevel(values.acr)) {
@@ -69,10 +77,20 @@ export async function run(args: string[]): Promise<number> {
   const scope = values.scope ?? Object.keys(catalog?.scopes ?? {}).join(' ');
 
   const { signing } = loadGatewayKeys(config);
-  const minter = new ProviderTokenMinter({ issuer: config.gateway.issuer, kid: signing.kid, key: signing.key, ttlSeconds: ttl });
+  const minter = new ProviderTokenMinter({
+    issuer: config.gateway.issuer,
+    kid: signing.kid,
+    key: signing.key,
+    ttlSeconds: ttl,
+  });
   const token = await minter.mint({
-    audience: entry.audience, sub: values.sub ?? `dev-${login}`, pivot, scopes: scope.split(' ').filter(Boolean),
-    acr: values.acr, clientId: 'passerelle-dev-token', requestId: randomUUID(),
+    audience: entry.audience,
+    sub: values.sub ?? `dev-${login}`,
+    pivot,
+    scopes: scope.split(' ').filter(Boolean),
+    acr: values.acr,
+    clientId: 'passerelle-dev-token',
+    requestId: randomUUID(),
   });
   console.log(token);
   return 0;

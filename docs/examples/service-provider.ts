@@ -3,24 +3,41 @@
 import * as client from 'openid-client';
 
 /** 1. Discover the broker; authenticate with private_key_jwt (the SP's registered ES256 key). */
-export async function connect(issuer: string, clientId: string, privateKey: CryptoKey, options: { sandbox?: boolean } = {}) {
-  return client.discovery(new URL(issuer), clientId, undefined, client.PrivateKeyJwt(privateKey),
+export async function connect(
+  issuer: string,
+  clientId: string,
+  privateKey: CryptoKey,
+  options: { sandbox?: boolean } = {},
+) {
+  return client.discovery(
+    new URL(issuer),
+    clientId,
+    undefined,
+    client.PrivateKeyJwt(privateKey),
     // The sandbox runs on http://localhost; production brokers are https only.
-    options.sandbox ? { execute: [client.allowInsecureRequests] } : undefined);
+    options.sandbox ? { execute: [client.allowInsecureRequests] } : undefined,
+  );
 }
 
 /** 2. Send the citizen to the broker, asking for one GraphQL operation and saying why. */
-export async function startSignIn(broker: client.Configuration, request: {
-  redirectUri: string;
-  /** A registered operation's name, or the name of the operation in `document`. */
-  operationName: string;
-  /** Inline GraphQL document; leave it out for a registered operation. */
-  document?: string;
-  purpose: string;
-  acr?: 'eidas1' | 'eidas2' | 'eidas3';
-}) {
+export async function startSignIn(
+  broker: client.Configuration,
+  request: {
+    redirectUri: string;
+    /** A registered operation's name, or the name of the operation in `document`. */
+    operationName: string;
+    /** Inline GraphQL document; leave it out for a registered operation. */
+    document?: string;
+    purpose: string;
+    acr?: 'eidas1' | 'eidas2' | 'eidas3';
+  },
+) {
   // Keep these in the user's session until the citizen comes back.
-  const checks = { pkceCodeVerifier: client.randomPKCECodeVerifier(), expectedState: client.randomState(), expectedNonce: client.randomNonce() };
+  const checks = {
+    pkceCodeVerifier: client.randomPKCECodeVerifier(),
+    expectedState: client.randomState(),
+    expectedNonce: client.randomNonce(),
+  };
   const parameters = {
     redirect_uri: request.redirectUri,
     scope: 'openid given_name family_name',
@@ -29,12 +46,14 @@ export async function startSignIn(broker: client.Configuration, request: {
     code_challenge_method: 'S256',
     state: checks.expectedState,
     nonce: checks.expectedNonce,
-    authorization_details: JSON.stringify([{
-      type: 'graphql_operation',
-      operation_name: request.operationName,
-      ...(request.document ? { document: request.document } : {}),
-      purpose: request.purpose,
-    }]),
+    authorization_details: JSON.stringify([
+      {
+        type: 'graphql_operation',
+        operation_name: request.operationName,
+        ...(request.document ? { document: request.document } : {}),
+        purpose: request.purpose,
+      },
+    ]),
   };
   // Pushed to /par first (required for some SPs, and it carries large documents);
   // client.buildAuthorizationUrl(broker, parameters) also works for small requests.
@@ -43,7 +62,11 @@ export async function startSignIn(broker: client.Configuration, request: {
 }
 
 /** 3. Back at the redirect URI: exchange the code (PKCE, state, nonce and ID token are checked). */
-export async function finishSignIn(broker: client.Configuration, callbackUrl: URL, checks: { pkceCodeVerifier: string; expectedState: string; expectedNonce: string }) {
+export async function finishSignIn(
+  broker: client.Configuration,
+  callbackUrl: URL,
+  checks: { pkceCodeVerifier: string; expectedState: string; expectedNonce: string },
+) {
   const tokens = await client.authorizationCodeGrant(broker, callbackUrl, checks);
   return {
     // Identity claims consented: in the ID token (the access token is for the gateway, not /userinfo).
@@ -62,6 +85,9 @@ export async function queryGateway(graphqlUrl: string, accessToken: string, docu
     headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
     body: JSON.stringify({ query: document, operationName }),
   });
-  const body = await response.json() as { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+  const body = (await response.json()) as {
+    data?: unknown;
+    errors?: Array<{ message: string; extensions?: { code?: string } }>;
+  };
   return { status: response.status, ...body };
 }

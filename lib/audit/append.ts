@@ -11,7 +11,11 @@ export interface AuditEvent {
 }
 
 /** Where an event went: its shard, its seq (unique across shards) and its hash in that shard's chain. */
-export interface RecordedEvent { shard: number; seq: number; hash: string }
+export interface RecordedEvent {
+  shard: number;
+  seq: number;
+  hash: string;
+}
 
 /**
  * One event as `audit.append` (lib/audit/migrations/004_shards.sql) takes it: its columns, its
@@ -36,7 +40,12 @@ export function toAppendInput(event: AuditEvent, deadline?: number): Record<stri
 }
 
 /** `audit.append`'s rows: the index in the batch of each event written, its shard, seq and hash. */
-export interface AppendedRow { idx: number; event_shard: number; event_seq: string | number; event_hash: string }
+export interface AppendedRow {
+  idx: number;
+  event_shard: number;
+  event_seq: string | number;
+  event_hash: string;
+}
 
 /** The call to `audit.append` on `batch` (a parameter like `$1`, or an escaped literal). */
 export function appendCall(batch: string): string {
@@ -58,6 +67,8 @@ export function recordedOf(row: AppendedRow): RecordedEvent {
  */
 export async function appendEvents(client: PoolClient, events: readonly AuditEvent[]): Promise<RecordedEvent[]> {
   if (!events.length) return [];
-  const { rows } = await client.query<AppendedRow>(appendCall('$1'), [JSON.stringify(events.map((e) => toAppendInput(e)))]);
+  const { rows } = await client.query<AppendedRow>(appendCall('$1'), [
+    JSON.stringify(events.map((e) => toAppendInput(e))),
+  ]);
   return rows.map(recordedOf);
 }

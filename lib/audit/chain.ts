@@ -32,7 +32,11 @@ export function linkHash(prevHash: string, event: ChainedFields): string {
     clientId: event.clientId,
     data: event.data,
   });
-  return createHash('sha256').update(prevHash).update('\n').update(body ?? '').digest('hex');
+  return createHash('sha256')
+    .update(prevHash)
+    .update('\n')
+    .update(body ?? '')
+    .digest('hex');
 }
 
 /**
@@ -42,11 +46,13 @@ export function linkHash(prevHash: string, event: ChainedFields): string {
  * JCS `linkHash` hashes.
  */
 export function chainBody(event: Omit<ChainedFields, 'seq'>): string {
-  return canonicalize({
-    occurredAt: event.occurredAt.toISOString(),
-    kind: event.kind,
-    citizenRef: event.citizenRef,
-    clientId: event.clientId,
-    data: event.data,
-  }) ?? '';
+  return (
+    canonicalize({
+      occurredAt: event.occurredAt.toISOString(),
+      kind: event.kind,
+      citizenRef: event.citizenRef,
+      clientId: event.clientId,
+      data: event.data,
+    }) ?? ''
+  );
 }

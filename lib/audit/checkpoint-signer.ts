@@ -17,18 +17,27 @@ export class CheckpointSigner {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly pool: Pool, private readonly key: SigningKey, private readonly options: { intervalSeconds: number; logger?: Logger }) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly key: SigningKey,
+    private readonly options: { intervalSeconds: number; logger?: Logger },
+  ) {}
 
   /** One round: the checkpoint signed, or null (another signer busy, no shard moved, last checkpoint recent enough). */
   async tick(): Promise<Checkpoint | null> {
     return inTransaction(this.pool, async (client) => {
-      const { rows: [lock] } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok', [LOCK]);
+      const {
+        rows: [lock],
+      } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok', [LOCK]);
       if (!lock!.ok) return null;
       const heads = await currentHeads(client);
       if (heads.every((head) => head.seq === 0)) return null;
-      const { rows: [last] } = await client.query<{ root: string | null; due: boolean }>(
+      const {
+        rows: [last],
+      } = await client.query<{ root: string | null; due: boolean }>(
         `SELECT root, signed_at <= now() - make_interval(secs => $1) AS due FROM audit.checkpoints ORDER BY id DESC LIMIT 1`,
-        [this.options.intervalSeconds]);
+        [this.options.intervalSeconds],
+      );
       if (last && (last.root === merkleRoot(heads) || !last.due)) return null;
       return signHeads(client, this.key);
     });
@@ -37,9 +46,13 @@ export class CheckpointSigner {
   start(): void {
     const periodMs = Math.max(1000, (this.options.intervalSeconds * 1000) / 5);
     this.timer = setInterval(() => {
-      this.running = this.tick().then((checkpoint) => {
-        if (checkpoint) this.options.logger?.info({ checkpoint: checkpoint.id, root: checkpoint.root }, 'audit checkpoint signed');
-      }, (error: Error) => this.options.logger?.error({ err: error.message }, 'audit checkpoint failed'));
+      this.running = this.tick().then(
+        (checkpoint) => {
+          if (checkpoint)
+            this.options.logger?.info({ checkpoint: checkpoint.id, root: checkpoint.root }, 'audit checkpoint signed');
+        },
+        (error: Error) => this.options.logger?.error({ err: error.message }, 'audit checkpoint failed'),
+      );
     }, periodMs);
     this.timer.unref();
   }

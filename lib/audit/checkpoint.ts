@@ -22,7 +22,10 @@ export interface Checkpoint {
   created: boolean;
 }
 
-export interface SigningKey { privateKey: CryptoKey | KeyObject; kid: string }
+export interface SigningKey {
+  privateKey: CryptoKey | KeyObject;
+  kid: string;
+}
 
 /**
  * What a checkpoint's JWS signs: the root over `shards` heads; or, for a checkpoint
@@ -38,7 +41,9 @@ export async function checkpointKey(brokerKeys: Jwks): Promise<SigningKey> {
 
 /** The committed heads of every shard, in shard order (one statement: one consistent view). */
 export async function currentHeads(db: Pool | PoolClient): Promise<ShardHead[]> {
-  const { rows } = await db.query<ShardHead>('SELECT shard, head_seq AS seq, head_hash AS hash FROM audit.shards ORDER BY shard');
+  const { rows } = await db.query<ShardHead>(
+    'SELECT shard, head_seq AS seq, head_hash AS hash FROM audit.shards ORDER BY shard',
+  );
   return rows;
 }
 
@@ -53,31 +58,46 @@ export async function signHeads(client: PoolClient, key: SigningKey): Promise<Ch
   if (heads.every((head) => head.seq === 0)) return null;
   const root = merkleRoot(heads);
   const signedAt = new Date();
-  const payload = new TextEncoder().encode(JSON.stringify({ root, shards: heads.length, iat: Math.floor(signedAt.getTime() / 1000) }));
-  const jws = await new CompactSign(payload).setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'passerelle-audit-checkpoint+jws' }).sign(key.privateKey);
+  const payload = new TextEncoder().encode(
+    JSON.stringify({ root, shards: heads.length, iat: Math.floor(signedAt.getTime() / 1000) }),
+  );
+  const jws = await new CompactSign(payload)
+    .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'passerelle-audit-checkpoint+jws' })
+    .sign(key.privateKey);
   const inserted = await client.query<{ id: number }>(
-    'INSERT INTO audit.checkpoints (root, signed_at, jws) VALUES ($1, $2, $3) ON CONFLICT (root) DO NOTHING RETURNING id', [root, signedAt, jws]);
+    'INSERT INTO audit.checkpoints (root, signed_at, jws) VALUES ($1, $2, $3) ON CONFLICT (root) DO NOTHING RETURNING id',
+    [root, signedAt, jws],
+  );
   if (inserted.rows[0]) {
     const id = inserted.rows[0].id;
     await client.query(
       'INSERT INTO audit.checkpoint_heads (checkpoint_id, shard, seq, hash) SELECT $1, * FROM unnest($2::smallint[], $3::bigint[], $4::text[])',
-      [id, heads.map((h) => h.shard), heads.map((h) => h.seq), heads.map((h) => h.hash)]);
+      [id, heads.map((h) => h.shard), heads.map((h) => h.seq), heads.map((h) => h.hash)],
+    );
     return { id, root, heads, signedAt, jws, created: true };
   }
-  const existing = await client.query<{ id: number; signed_at: Date; jws: string }>('SELECT id, signed_at, jws FROM audit.checkpoints WHERE root = $1', [root]);
+  const existing = await client.query<{ id: number; signed_at: Date; jws: string }>(
+    'SELECT id, signed_at, jws FROM audit.checkpoints WHERE root = $1',
+    [root],
+  );
   const { id, signed_at: signedAtBefore, jws: jwsBefore } = existing.rows[0]!;
   return { id, root, heads, signedAt: signedAtBefore, jws: jwsBefore, created: false };
 }
 
 /** Checks a checkpoint's signature against public keys; returns what it signs, or null. */
-export async function verifyCheckpointSignature(jws: string, publicKeys: readonly JWK[]): Promise<SignedCheckpoint | null> {
+export async function verifyCheckpointSignature(
+  jws: string,
+  publicKeys: readonly JWK[],
+): Promise<SignedCheckpoint | null> {
   for (const jwk of publicKeys) {
     try {
       const { payload, protectedHeader } = await compactVerify(jws, jwk, { algorithms: ['ES256'] });
       if (protectedHeader.kid !== undefined && jwk.kid !== undefined && protectedHeader.kid !== jwk.kid) continue;
       const signed = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
-      if (typeof signed.root === 'string' && typeof signed.shards === 'number') return { root: signed.root, shards: signed.shards };
-      if (typeof signed.seq === 'number' && typeof signed.hash === 'string') return { seq: signed.seq, hash: signed.hash };
+      if (typeof signed.root === 'string' && typeof signed.shards === 'number')
+        return { root: signed.root, shards: signed.shards };
+      if (typeof signed.seq === 'number' && typeof signed.hash === 'string')
+        return { seq: signed.seq, hash: signed.hash };
       return null;
     } catch {
       // try the next key

@@ -29,7 +29,10 @@ export interface AuditLayout {
  * (`audit.set_shard_count`: the count applies to every appender at once, whichever process
  * set it last — configure them all alike). Returns the shard count before and after.
  */
-export async function migrateAudit(pool: Pool, layout: AuditLayout = {}): Promise<{ shardsBefore: number; shards: number }> {
+export async function migrateAudit(
+  pool: Pool,
+  layout: AuditLayout = {},
+): Promise<{ shardsBefore: number; shards: number }> {
   const shards = layout.shards ?? DEFAULT_SHARD_COUNT;
   await migrate(pool, 'audit', new URL('./migrations/', import.meta.url));
   await ensurePartitions(pool, layout.partitionsAhead ?? 3);
@@ -43,6 +46,8 @@ export async function migrateAudit(pool: Pool, layout: AuditLayout = {}): Promis
  * and every few hours (concurrent calls are serialized by an advisory lock).
  */
 export async function ensurePartitions(pool: Pool, monthsAhead: number): Promise<number> {
-  const { rows } = await pool.query<{ created: number }>('SELECT audit.ensure_partitions($1) AS created', [monthsAhead]);
+  const { rows } = await pool.query<{ created: number }>('SELECT audit.ensure_partitions($1) AS created', [
+    monthsAhead,
+  ]);
   return rows[0]!.created;
 }

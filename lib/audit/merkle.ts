@@ -13,7 +13,11 @@ import canonicalize from 'canonicalize';
  * paths would prove one shard's head against the root with log2(n) hashes: the way to
  * check a shard kept apart from the others, docs/audit-scaling.md.)
  */
-export interface ShardHead { shard: number; seq: number; hash: string }
+export interface ShardHead {
+  shard: number;
+  seq: number;
+  hash: string;
+}
 
 export function leafHash(head: ShardHead): Buffer {
   const body = canonicalize({ hash: head.hash, seq: head.seq, shard: head.shard }) ?? '';
@@ -31,5 +35,9 @@ function treeHash(leaves: readonly Buffer[]): Buffer {
   if (leaves.length === 1) return leaves[0]!;
   let split = 1;
   while (split * 2 < leaves.length) split *= 2;
-  return createHash('sha256').update(Buffer.of(1)).update(treeHash(leaves.slice(0, split))).update(treeHash(leaves.slice(split))).digest();
+  return createHash('sha256')
+    .update(Buffer.of(1))
+    .update(treeHash(leaves.slice(0, split)))
+    .update(treeHash(leaves.slice(split)))
+    .digest();
 }

@@ -10,5 +10,6 @@ const pool = database.pool({ max: 1, applicationName: 'passerelle-audit-verify' 
 parentPort!.on('message', (task: ShardTask) => {
   verifyShard(pool, task.shard, task.signed).then(
     (result) => parentPort!.postMessage({ result }),
-    (error: Error) => parentPort!.postMessage({ error: error.message }));
+    (error: Error) => parentPort!.postMessage({ error: error.message }),
+  );
 });

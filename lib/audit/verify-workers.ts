@@ -9,42 +9,57 @@ import type { ShardVerification } from './verify-shard.ts';
  */
 const WORKER = new URL('./verify-worker.ts', import.meta.url);
 
-export interface ShardTask { shard: number; signed: readonly SignedHead[] }
+export interface ShardTask {
+  shard: number;
+  signed: readonly SignedHead[];
+}
 
-export async function verifyInWorkers(databaseUrl: string, tasks: readonly ShardTask[], threads: number): Promise<ShardVerification[]> {
+export async function verifyInWorkers(
+  databaseUrl: string,
+  tasks: readonly ShardTask[],
+  threads: number,
+): Promise<ShardVerification[]> {
   const results: ShardVerification[] = new Array(tasks.length);
   const workers: Worker[] = [];
   let next = 0;
-  const all = Promise.all(Array.from({ length: Math.max(1, Math.min(threads, tasks.length)) }, () => new Promise<void>((resolve, reject) => {
-    // The worker is TypeScript like the rest: processes started through tsx pass its loader on; others get it.
-    const worker = new Worker(WORKER, {
-      workerData: { databaseUrl },
-      ...(process.execArgv.some((arg) => arg.includes('tsx')) ? {} : { execArgv: ['--import', 'tsx'] }),
-    });
-    workers.push(worker);
-    let current = -1;
-    let finished = false;
-    const send = () => {
-      if (next >= tasks.length) {
-        finished = true;
-        resolve();
-        return;
-      }
-      current = next++;
-      worker.postMessage(tasks[current]);
-    };
-    worker.on('message', (message: { result?: ShardVerification; error?: string }) => {
-      if (message.error !== undefined) {
-        reject(new Error(`audit verify of shard ${tasks[current]!.shard}: ${message.error}`));
-        return;
-      }
-      if (message.result) results[current] = message.result;
-      send();
-    });
-    worker.on('error', reject);
-    worker.on('exit', (code) => { if (!finished) reject(new Error(`an audit verify worker stopped (exit code ${code})`)); });
-    worker.once('online', send);
-  })));
+  const all = Promise.all(
+    Array.from(
+      { length: Math.max(1, Math.min(threads, tasks.length)) },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          // The worker is TypeScript like the rest: processes started through tsx pass its loader on; others get it.
+          const worker = new Worker(WORKER, {
+            workerData: { databaseUrl },
+            ...(process.execArgv.some((arg) => arg.includes('tsx')) ? {} : { execArgv: ['--import', 'tsx'] }),
+          });
+          workers.push(worker);
+          let current = -1;
+          let finished = false;
+          const send = () => {
+            if (next >= tasks.length) {
+              finished = true;
+              resolve();
+              return;
+            }
+            current = next++;
+            worker.postMessage(tasks[current]);
+          };
+          worker.on('message', (message: { result?: ShardVerification; error?: string }) => {
+            if (message.error !== undefined) {
+              reject(new Error(`audit verify of shard ${tasks[current]!.shard}: ${message.error}`));
+              return;
+            }
+            if (message.result) results[current] = message.result;
+            send();
+          });
+          worker.on('error', reject);
+          worker.on('exit', (code) => {
+            if (!finished) reject(new Error(`an audit verify worker stopped (exit code ${code})`));
+          });
+          worker.once('online', send);
+        }),
+    ),
+  );
   try {
     await all;
   } finally {

@@ -37,19 +37,36 @@ export interface VerifyOptions {
   workers?: { databaseUrl: string; threads: number };
 }
 
-export async function verifyChain(pool: Pool, publicKeys: readonly JWK[], options: VerifyOptions = {}): Promise<Verification> {
+export async function verifyChain(
+  pool: Pool,
+  publicKeys: readonly JWK[],
+  options: VerifyOptions = {},
+): Promise<Verification> {
   const checkpoints = await checkCheckpoints(pool, publicKeys);
   const { rows } = await pool.query<{ shard: number }>('SELECT shard FROM audit.shards ORDER BY shard');
   const known = rows.map((r) => r.shard);
 
   const shards = options.workers
-    ? await verifyInWorkers(options.workers.databaseUrl, known.map((shard) => ({ shard, signed: checkpoints.signed.get(shard) ?? [] })), options.workers.threads)
-    : await mapConcurrently(known, options.concurrency ?? 4, (shard) => verifyShard(pool, shard, checkpoints.signed.get(shard) ?? []));
+    ? await verifyInWorkers(
+        options.workers.databaseUrl,
+        known.map((shard) => ({ shard, signed: checkpoints.signed.get(shard) ?? [] })),
+        options.workers.threads,
+      )
+    : await mapConcurrently(known, options.concurrency ?? 4, (shard) =>
+        verifyShard(pool, shard, checkpoints.signed.get(shard) ?? []),
+      );
   const broken = [
     ...checkpoints.broken,
-    ...[...checkpoints.signed.keys()].filter((shard) => !known.includes(shard))
-      .map((shard): Broken => ({ shard, reason: `checkpoints signed the head of shard ${shard}, which has no head row any more: deleted` })),
-    ...(await unknownShards(pool, known)).map((shard): Broken => ({ shard, reason: `events in shard ${shard}, which has no head row: inserted` })),
+    ...[...checkpoints.signed.keys()]
+      .filter((shard) => !known.includes(shard))
+      .map((shard): Broken => ({
+        shard,
+        reason: `checkpoints signed the head of shard ${shard}, which has no head row any more: deleted`,
+      })),
+    ...(await unknownShards(pool, known)).map((shard): Broken => ({
+      shard,
+      reason: `events in shard ${shard}, which has no head row: inserted`,
+    })),
     ...shards.flatMap((s) => (s.broken ? [s.broken] : [])),
   ].sort((a, b) => (a.shard ?? -1) - (b.shard ?? -1));
   return {
@@ -69,19 +86,27 @@ async function unknownShards(pool: Pool, known: readonly number[]): Promise<numb
        SELECT min(shard) AS shard FROM audit.events
        UNION ALL
        SELECT (SELECT min(shard) FROM audit.events WHERE shard > present.shard) FROM present WHERE present.shard IS NOT NULL)
-     SELECT shard FROM present WHERE shard IS NOT NULL AND shard <> ALL ($1::smallint[])`, [known]);
+     SELECT shard FROM present WHERE shard IS NOT NULL AND shard <> ALL ($1::smallint[])`,
+    [known],
+  );
   return rows.map((r) => r.shard);
 }
 
 /** `work` over `items`, at most `concurrency` at a time; results in the order of `items`. */
-async function mapConcurrently<T, R>(items: readonly T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
+async function mapConcurrently<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]!);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await work(items[i]!);
+      }
+    }),
+  );
   return results;
 }

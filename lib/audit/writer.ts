@@ -1,6 +1,13 @@
 import type pg from 'pg';
 import type { Pool } from '../db/database.ts';
-import { appendCall, recordedOf, toAppendInput, type AppendedRow, type AuditEvent, type RecordedEvent } from './append.ts';
+import {
+  appendCall,
+  recordedOf,
+  toAppendInput,
+  type AppendedRow,
+  type AuditEvent,
+  type RecordedEvent,
+} from './append.ts';
 
 /**
  * Group commit for high-rate appenders (the gateway records every exchange): events
@@ -59,20 +66,34 @@ export class AuditWriter {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly options: AuditWriterOptions;
 
-  constructor(private readonly pool: Pool, options: AuditWriterOptions = {}) {
+  constructor(
+    private readonly pool: Pool,
+    options: AuditWriterOptions = {},
+  ) {
     this.options = options;
   }
 
   record(event: AuditEvent): Promise<RecordedEvent> {
     const { timeoutMs } = this.options;
     return new Promise((resolve, reject) => {
-      const timer = timeoutMs === undefined ? undefined
-        : setTimeout(() => reject(new AuditWriteTooLate('audit write did not complete')), timeoutMs + GIVE_UP_MARGIN_MS);
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(
+              () => reject(new AuditWriteTooLate('audit write did not complete')),
+              timeoutMs + GIVE_UP_MARGIN_MS,
+            );
       this.queue.push({
         event,
         deadline: timeoutMs === undefined ? Infinity : Date.now() + timeoutMs,
-        resolve: (recorded) => { clearTimeout(timer); resolve(recorded); },
-        reject: (error) => { clearTimeout(timer); reject(error); },
+        resolve: (recorded) => {
+          clearTimeout(timer);
+          resolve(recorded);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
       });
       this.pump();
     });
@@ -103,7 +124,10 @@ export class AuditWriter {
     try {
       client = await this.pool.connect();
       const input = JSON.stringify(batch.map((p) => toAppendInput(p.event, p.deadline)));
-      const timeout = this.options.timeoutMs === undefined ? '' : `SET LOCAL statement_timeout = ${Math.max(1, Math.round(this.options.timeoutMs))};`;
+      const timeout =
+        this.options.timeoutMs === undefined
+          ? ''
+          : `SET LOCAL statement_timeout = ${Math.max(1, Math.round(this.options.timeoutMs))};`;
       // Literal, not a parameter: a simple query may hold several statements, an extended one may not.
       const results = (await client.query(
         `BEGIN; ${timeout} ${appendCall(client.escapeLiteral(input))}; COMMIT;`,
@@ -118,7 +142,10 @@ export class AuditWriter {
       });
     } catch (error) {
       // The failed statement aborted the transaction (the rest of the query was skipped).
-      if (client) await client.query('ROLLBACK').catch(() => { broken = true; });
+      if (client)
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
       for (const pending of batch) pending.reject(error);
     } finally {
       // A connection that could not even roll back is discarded, not reused.

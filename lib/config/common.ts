@@ -7,11 +7,9 @@ export const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) 
  * configuration file), or an inline string — inline only in a sandbox
  * configuration (`"sandbox": true`), so real secrets never sit in the repository.
  */
-export const SecretRef = z.union([
-  z.string().min(1),
-  z.strictObject({ env: z.string().min(1) }),
-  z.strictObject({ file: z.string().min(1) }),
-]).meta({ title: 'secret reference' });
+export const SecretRef = z
+  .union([z.string().min(1), z.strictObject({ env: z.string().min(1) }), z.strictObject({ file: z.string().min(1) })])
+  .meta({ title: 'secret reference' });
 export type SecretRef = z.infer<typeof SecretRef>;
 
 /** Where a component is reached (`url`) and where it listens (`port` defaults to the URL's). */

@@ -58,7 +58,9 @@ export function configurationKeys(schema: z.ZodType): ConfigurationKey[] {
   walkObject(root, { path: [], env: ['PASSERELLE'], envAddressable: true, section: '' }, keys);
   const undocumented = keys.filter((k) => !k.description).map((k) => k.path);
   if (undocumented.length) {
-    throw new UndocumentedKeyError(`configuration keys without a description (add .describe() in lib/config/): ${undocumented.join(', ')}`);
+    throw new UndocumentedKeyError(
+      `configuration keys without a description (add .describe() in lib/config/): ${undocumented.join(', ')}`,
+    );
   }
   return keys;
 }
@@ -125,7 +127,10 @@ function keyOf(node: JsonSchema, at: Place, required: boolean): ConfigurationKey
   };
   if (node.default !== undefined && !isEmptyObject(node.default)) key.default = JSON.stringify(node.default);
   // A list item as a whole cannot be replaced (lib/config/load.ts): its keys are set one by one.
-  const isAddressableItemList = node.type === 'array' && node.items?.type === 'object' && ['name', 'clientId'].some((k) => node.items!.properties?.[k]);
+  const isAddressableItemList =
+    node.type === 'array' &&
+    node.items?.type === 'object' &&
+    ['name', 'clientId'].some((k) => node.items!.properties?.[k]);
   if (at.envAddressable && !isAddressableItemList) key.env = at.env.join('__');
   return key;
 }
@@ -151,7 +156,11 @@ function typeOf(node: JsonSchema): string {
     case 'boolean':
       return 'boolean';
     case 'array': {
-      const of = node.items ? (node.items.type === 'object' && node.items.properties ? 'objects' : typeOf(node.items)) : 'anything';
+      const of = node.items
+        ? node.items.type === 'object' && node.items.properties
+          ? 'objects'
+          : typeOf(node.items)
+        : 'anything';
       return `list of ${of}${node.minItems ? ` (at least ${node.minItems})` : ''}`;
     }
     case 'object':
@@ -165,7 +174,8 @@ function typeOf(node: JsonSchema): string {
 
 function range(node: JsonSchema): string {
   let min = node.minimum;
-  if (node.exclusiveMinimum !== undefined) min = node.type === 'integer' ? node.exclusiveMinimum + 1 : node.exclusiveMinimum;
+  if (node.exclusiveMinimum !== undefined)
+    min = node.type === 'integer' ? node.exclusiveMinimum + 1 : node.exclusiveMinimum;
   const max = node.maximum !== undefined && node.maximum < Number.MAX_SAFE_INTEGER ? node.maximum : undefined;
   const n = (x: number) => String(x);
   if (min !== undefined && max !== undefined) return ` ${n(min)}–${n(max)}`;

@@ -121,15 +121,19 @@ function resolveDerivedDefaults(data: Data): { data: ResolvedConfigData; derived
   const brokerIssuer = data.broker.issuer ?? trim(data.broker.url);
   const { gateway } = data;
   const pivotTokenIssuer = gateway.pivotToken.issuer ?? brokerIssuer;
-  const derived = new Set(Object.entries({
-    'broker.issuer': data.broker.issuer,
-    'gateway.issuer': gateway.issuer,
-    'gateway.audience': gateway.audience,
-    'gateway.jwksUri': gateway.jwksUri,
-    'gateway.pivotToken.issuer': gateway.pivotToken.issuer,
-    'gateway.pivotToken.jwksUri': gateway.pivotToken.jwksUri,
-    ...Object.fromEntries(data.dataProviders.map((p) => [`dataProviders.${p.name}.audience`, p.audience])),
-  }).filter(([, value]) => value === undefined).map(([keyPath]) => keyPath));
+  const derived = new Set(
+    Object.entries({
+      'broker.issuer': data.broker.issuer,
+      'gateway.issuer': gateway.issuer,
+      'gateway.audience': gateway.audience,
+      'gateway.jwksUri': gateway.jwksUri,
+      'gateway.pivotToken.issuer': gateway.pivotToken.issuer,
+      'gateway.pivotToken.jwksUri': gateway.pivotToken.jwksUri,
+      ...Object.fromEntries(data.dataProviders.map((p) => [`dataProviders.${p.name}.audience`, p.audience])),
+    })
+      .filter(([, value]) => value === undefined)
+      .map(([keyPath]) => keyPath),
+  );
   const resolved: ResolvedConfigData = {
     ...data,
     broker: { ...data.broker, issuer: brokerIssuer },
@@ -138,9 +142,16 @@ function resolveDerivedDefaults(data: Data): { data: ResolvedConfigData; derived
       issuer: gateway.issuer ?? gateway.url,
       audience: gateway.audience ?? gateway.url,
       jwksUri: gateway.jwksUri ?? `${trim(gateway.url)}/.well-known/jwks.json`,
-      pivotToken: { ...gateway.pivotToken, issuer: pivotTokenIssuer, jwksUri: gateway.pivotToken.jwksUri ?? `${trim(pivotTokenIssuer)}/jwks` },
+      pivotToken: {
+        ...gateway.pivotToken,
+        issuer: pivotTokenIssuer,
+        jwksUri: gateway.pivotToken.jwksUri ?? `${trim(pivotTokenIssuer)}/jwks`,
+      },
     },
-    dataProviders: data.dataProviders.map((provider) => ({ ...provider, audience: provider.audience ?? defaultProviderAudience(provider.name) })),
+    dataProviders: data.dataProviders.map((provider) => ({
+      ...provider,
+      audience: provider.audience ?? defaultProviderAudience(provider.name),
+    })),
   };
   return { data: resolved, derived };
 }
@@ -154,7 +165,10 @@ export function listenPort(service: { url: string; port?: number | undefined }):
 
 function readSecret(ref: SecretRef, key: string, dir: string, sandbox: boolean, env: NodeJS.ProcessEnv): string {
   if (typeof ref === 'string') {
-    if (!sandbox) throw new ConfigError(`${key}: inline secrets are only allowed in a sandbox configuration; use { "env": ... } or { "file": ... }`);
+    if (!sandbox)
+      throw new ConfigError(
+        `${key}: inline secrets are only allowed in a sandbox configuration; use { "env": ... } or { "file": ... }`,
+      );
     return ref;
   }
   if ('env' in ref) {
@@ -166,7 +180,9 @@ function readSecret(ref: SecretRef, key: string, dir: string, sandbox: boolean, 
   try {
     return readFileSync(file, 'utf8').trim();
   } catch (error) {
-    throw new ConfigError(`${key}: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new ConfigError(
+      `${key}: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
 }
 
@@ -203,7 +219,9 @@ function setPath(root: unknown, keys: string[], value: unknown, source: string):
  * a shell variable name cannot hold a hyphen (PASSERELLE__serviceProviders__parking_nimes__...).
  */
 function itemIs(item: Record<string, unknown>, key: string): boolean {
-  return [item.name, item.clientId].some((id) => typeof id === 'string' && (id === key || id.replaceAll('-', '_') === key));
+  return [item.name, item.clientId].some(
+    (id) => typeof id === 'string' && (id === key || id.replaceAll('-', '_') === key),
+  );
 }
 
 /** `dataProviders[dgfip].url` rather than `dataProviders.0.url`: name the wrong key. */

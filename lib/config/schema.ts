@@ -14,9 +14,16 @@ import { ServiceProvidersSection } from './sections/service-providers.ts';
  */
 export const PasserelleConfig = z.strictObject({
   $schema: z.string().optional().describe('Ignored: lets an editor attach a JSON Schema to the file.'),
-  sandbox: z.boolean().default(false).describe(
-    'A sandbox configuration may carry inline secrets and starts the sandbox stand-ins (identity providers, parking service, seed data); a real one may not.'),
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Lowest level of the log lines written (pino).'),
+  sandbox: z
+    .boolean()
+    .default(false)
+    .describe(
+      'A sandbox configuration may carry inline secrets and starts the sandbox stand-ins (identity providers, parking service, seed data); a real one may not.',
+    ),
+  logLevel: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('Lowest level of the log lines written (pino).'),
   database: DatabaseSection,
   audit: AuditSection,
   broker: BrokerSection,

@@ -17,7 +17,10 @@ export const gatewayErrors = defineErrors('gateway', {
   },
   REQUEST_UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
-    message: { fr: 'Le corps de la requête doit être du JSON (application/json).', en: 'The request body must be JSON (application/json).' },
+    message: {
+      fr: 'Le corps de la requête doit être du JSON (application/json).',
+      en: 'The request body must be JSON (application/json).',
+    },
     description: 'Send `Content-Type: application/json`.',
   },
   REQUEST_BODY_TOO_LARGE: {
@@ -27,8 +30,12 @@ export const gatewayErrors = defineErrors('gateway', {
   },
   REQUEST_BODY_INVALID: {
     status: 400,
-    message: { fr: "Le corps de la requête n'est pas une requête GraphQL valide.", en: 'The request body is not a valid GraphQL request.' },
-    description: 'The body must be a JSON object with a string `query`, optional string `operationName` and object `variables`. Persisted queries (hash without document) are not accepted.',
+    message: {
+      fr: "Le corps de la requête n'est pas une requête GraphQL valide.",
+      en: 'The request body is not a valid GraphQL request.',
+    },
+    description:
+      'The body must be a JSON object with a string `query`, optional string `operationName` and object `variables`. Persisted queries (hash without document) are not accepted.',
   },
   REQUEST_BATCHING_NOT_ALLOWED: {
     status: 400,
@@ -48,43 +55,64 @@ export const gatewayErrors = defineErrors('gateway', {
   },
   PIVOT_TOKEN_NOT_ENCRYPTED: {
     status: 401,
-    message: { fr: "Le jeton pivot n'est pas chiffré pour la passerelle.", en: 'The pivot token is not encrypted to the gateway.' },
-    description: 'Pivot tokens are nested JWTs: a JWS encrypted to the gateway (JWE, ECDH-ES / A256GCM). A bare JWS would expose the pivot identity to the service provider.',
+    message: {
+      fr: "Le jeton pivot n'est pas chiffré pour la passerelle.",
+      en: 'The pivot token is not encrypted to the gateway.',
+    },
+    description:
+      'Pivot tokens are nested JWTs: a JWS encrypted to the gateway (JWE, ECDH-ES / A256GCM). A bare JWS would expose the pivot identity to the service provider.',
   },
   PIVOT_TOKEN_UNDECRYPTABLE: {
     status: 401,
-    message: { fr: 'Le jeton pivot ne peut pas être déchiffré par la passerelle.', en: 'The gateway cannot decrypt the pivot token.' },
+    message: {
+      fr: 'Le jeton pivot ne peut pas être déchiffré par la passerelle.',
+      en: 'The gateway cannot decrypt the pivot token.',
+    },
     description: 'Wrong key-management or content-encryption algorithm, unknown `kid`, or a damaged ciphertext.',
   },
   PIVOT_TOKEN_ALG_NOT_ALLOWED: {
     status: 401,
-    message: { fr: "L'algorithme de signature du jeton pivot n'est pas accepté.", en: 'The pivot token signature algorithm is not accepted.' },
+    message: {
+      fr: "L'algorithme de signature du jeton pivot n'est pas accepté.",
+      en: 'The pivot token signature algorithm is not accepted.',
+    },
     description: 'Only ES256 is accepted (never `none`, never a symmetric algorithm).',
   },
   PIVOT_TOKEN_TYPE_INVALID: {
     status: 401,
-    message: { fr: "Le jeton pivot n'est pas un jeton d'accès JWT (at+jwt).", en: 'The pivot token is not a JWT access token (at+jwt).' },
+    message: {
+      fr: "Le jeton pivot n'est pas un jeton d'accès JWT (at+jwt).",
+      en: 'The pivot token is not a JWT access token (at+jwt).',
+    },
     description: 'The signed token must have `typ: at+jwt` (RFC 9068) and the JWE `cty: at+jwt`.',
   },
   PIVOT_TOKEN_ISSUER_UNKNOWN: {
     status: 401,
-    message: { fr: "L'émetteur du jeton pivot n'est pas le courtier.", en: 'The pivot token was not issued by the broker.' },
+    message: {
+      fr: "L'émetteur du jeton pivot n'est pas le courtier.",
+      en: 'The pivot token was not issued by the broker.',
+    },
     description: 'The `iss` claim is not the configured broker issuer.',
   },
   PIVOT_TOKEN_SIGNATURE_INVALID: {
     status: 401,
     message: { fr: 'La signature du jeton pivot est invalide.', en: 'The pivot token signature is invalid.' },
-    description: 'The signature does not verify with any key the broker publishes (keys are refetched once on an unknown `kid`).',
+    description:
+      'The signature does not verify with any key the broker publishes (keys are refetched once on an unknown `kid`).',
   },
   PIVOT_TOKEN_AUDIENCE_INVALID: {
     status: 401,
-    message: { fr: "Le jeton pivot n'est pas destiné à la passerelle.", en: 'The pivot token is not meant for the gateway.' },
+    message: {
+      fr: "Le jeton pivot n'est pas destiné à la passerelle.",
+      en: 'The pivot token is not meant for the gateway.',
+    },
     description: 'The `aud` claim is not the gateway audience (`gateway.audience`).',
   },
   PIVOT_TOKEN_EXPIRED: {
     status: 401,
     message: { fr: 'Le jeton pivot a expiré.', en: 'The pivot token has expired.' },
-    description: '`exp` is in the past (clock tolerance `gateway.pivotToken.clockToleranceSeconds`). Get a new token from the broker.',
+    description:
+      '`exp` is in the past (clock tolerance `gateway.pivotToken.clockToleranceSeconds`). Get a new token from the broker.',
   },
   PIVOT_TOKEN_NOT_YET_VALID: {
     status: 401,
@@ -93,39 +121,61 @@ export const gatewayErrors = defineErrors('gateway', {
   },
   PIVOT_TOKEN_CLAIMS_INVALID: {
     status: 401,
-    message: { fr: 'Le jeton pivot ne contient pas les informations attendues.', en: 'The pivot token does not carry the expected claims.' },
-    description: 'A required claim is missing or invalid (`details.claims` names them), or the lifetime exceeds `gateway.pivotToken.maxLifetimeSeconds`.',
+    message: {
+      fr: 'Le jeton pivot ne contient pas les informations attendues.',
+      en: 'The pivot token does not carry the expected claims.',
+    },
+    description:
+      'A required claim is missing or invalid (`details.claims` names them), or the lifetime exceeds `gateway.pivotToken.maxLifetimeSeconds`.',
   },
   PIVOT_TOKEN_SENDER_CONSTRAINED: {
     status: 401,
-    message: { fr: "Les jetons liés à une clé (DPoP, mTLS) ne sont pas pris en charge par la passerelle.", en: 'Sender-constrained tokens (DPoP, mTLS) are not supported by the gateway.' },
-    description: 'The token has a `cnf` claim; the gateway cannot check the proof of possession, so it refuses the token rather than ignore the binding.',
+    message: {
+      fr: 'Les jetons liés à une clé (DPoP, mTLS) ne sont pas pris en charge par la passerelle.',
+      en: 'Sender-constrained tokens (DPoP, mTLS) are not supported by the gateway.',
+    },
+    description:
+      'The token has a `cnf` claim; the gateway cannot check the proof of possession, so it refuses the token rather than ignore the binding.',
   },
   GRANT_REVOKED: {
     status: 401,
     message: { fr: 'Le citoyen a retiré son consentement.', en: 'The citizen revoked this consent.' },
-    description: "The token's `grant_id` is in `gateway.revoked_grants`; a revocation takes effect within `gateway.revocation.pollIntervalMs`.",
+    description:
+      "The token's `grant_id` is in `gateway.revoked_grants`; a revocation takes effect within `gateway.revocation.pollIntervalMs`.",
   },
   BROKER_KEYS_UNAVAILABLE: {
     status: 503,
-    message: { fr: 'Les clés du courtier sont momentanément indisponibles.', en: "The broker's keys are unavailable for now." },
-    description: 'The broker JWKS could not be fetched to verify a token signed with a key the gateway has not seen yet. Retry later.',
+    message: {
+      fr: 'Les clés du courtier sont momentanément indisponibles.',
+      en: "The broker's keys are unavailable for now.",
+    },
+    description:
+      'The broker JWKS could not be fetched to verify a token signed with a key the gateway has not seen yet. Retry later.',
   },
   REVOCATION_LIST_STALE: {
     status: 503,
-    message: { fr: 'La liste des consentements retirés est momentanément indisponible.', en: 'The list of revoked consents is unavailable for now.' },
-    description: 'The gateway could not read `gateway.revoked_grants` for longer than `gateway.revocation.maxStalenessMs`; it refuses rather than serve a possibly revoked consent.',
+    message: {
+      fr: 'La liste des consentements retirés est momentanément indisponible.',
+      en: 'The list of revoked consents is unavailable for now.',
+    },
+    description:
+      'The gateway could not read `gateway.revoked_grants` for longer than `gateway.revocation.maxStalenessMs`; it refuses rather than serve a possibly revoked consent.',
   },
   // --- consent (403) ---
   CONSENT_REQUIRED: {
     status: 403,
     message: { fr: "Le citoyen n'a pas consenti à cette requête.", en: 'The citizen did not consent to this request.' },
-    description: 'The document is not one the token consents to (`details.reason: operation`), or it reads fields whose scopes are not granted (`details.fields`: path, coordinate, scopes). Nothing was sent to any provider.',
+    description:
+      'The document is not one the token consents to (`details.reason: operation`), or it reads fields whose scopes are not granted (`details.fields`: path, coordinate, scopes). Nothing was sent to any provider.',
   },
   CONSENT_ACR_TOO_LOW: {
     status: 403,
-    message: { fr: "Le niveau d'authentification est insuffisant pour certaines données.", en: 'The sign-in level is too low for some of the data.' },
-    description: 'Some fields need a higher eIDAS level than the token `acr` (`details.fields` with their `minAcr`). Sign the citizen in again at that level. Nothing was sent to any provider.',
+    message: {
+      fr: "Le niveau d'authentification est insuffisant pour certaines données.",
+      en: 'The sign-in level is too low for some of the data.',
+    },
+    description:
+      'Some fields need a higher eIDAS level than the token `acr` (`details.fields` with their `minAcr`). Sign the citizen in again at that level. Nothing was sent to any provider.',
   },
   // --- providers (in GraphQL errors; the rest of the response is served) ---
   DATA_PROVIDER_UNAVAILABLE: {
@@ -135,29 +185,42 @@ export const gatewayErrors = defineErrors('gateway', {
   },
   DATA_PROVIDER_TIMEOUT: {
     status: 504,
-    message: { fr: "Un fournisseur de données n'a pas répondu à temps.", en: 'A data provider did not answer in time.' },
-    description: 'The provider did not answer within `gateway.providerTimeoutMs`; its fields are null and `extensions.provider` names it.',
+    message: {
+      fr: "Un fournisseur de données n'a pas répondu à temps.",
+      en: 'A data provider did not answer in time.',
+    },
+    description:
+      'The provider did not answer within `gateway.providerTimeoutMs`; its fields are null and `extensions.provider` names it.',
   },
   DATA_PROVIDER_ERROR: {
     status: 502,
     message: { fr: 'Un fournisseur de données a renvoyé une erreur.', en: 'A data provider answered with an error.' },
-    description: 'The provider answered with an HTTP error (`details.status`) or an unreadable body; its fields are null.',
+    description:
+      'The provider answered with an HTTP error (`details.status`) or an unreadable body; its fields are null.',
   },
   // --- the gateway itself ---
   EXCHANGE_LOG_UNAVAILABLE: {
     status: 503,
-    message: { fr: "L'échange n'a pas pu être journalisé ; aucune donnée n'est transmise.", en: 'The exchange could not be logged; no data is returned.' },
-    description: 'Every exchange is recorded in the audit chain before the response leaves; when it cannot be recorded within `gateway.audit.writeTimeoutMs` (database down, a shard head held), the data is withheld and the event is never committed later.',
+    message: {
+      fr: "L'échange n'a pas pu être journalisé ; aucune donnée n'est transmise.",
+      en: 'The exchange could not be logged; no data is returned.',
+    },
+    description:
+      'Every exchange is recorded in the audit chain before the response leaves; when it cannot be recorded within `gateway.audit.writeTimeoutMs` (database down, a shard head held), the data is withheld and the event is never committed later.',
   },
   GATEWAY_NOT_READY: {
     status: 503,
-    message: { fr: "La passerelle démarre ; réessayez dans un instant.", en: 'The gateway is starting; retry in a moment.' },
+    message: {
+      fr: 'La passerelle démarre ; réessayez dans un instant.',
+      en: 'The gateway is starting; retry in a moment.',
+    },
     description: 'The supergraph is not loaded yet.',
   },
   GATEWAY_ROUTE_NOT_FOUND: {
     status: 404,
     message: { fr: "Cette adresse n'existe pas sur la passerelle.", en: 'No such route on the gateway.' },
-    description: 'The gateway serves `/graphql`, `/.well-known/jwks.json`, `/health/live`, `/health/ready` and `/metrics`.',
+    description:
+      'The gateway serves `/graphql`, `/.well-known/jwks.json`, `/health/live`, `/health/ready` and `/metrics`.',
   },
   GATEWAY_INTERNAL_ERROR: {
     status: 500,

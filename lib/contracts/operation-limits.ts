@@ -16,4 +16,10 @@ export interface OperationLimits {
 }
 
 /** The configuration's defaults (`gateway.limits`), and what an analysis uses when given none. */
-export const DEFAULT_OPERATION_LIMITS: Readonly<OperationLimits> = { maxDocumentBytes: 8192, maxTokens: 800, maxDepth: 6, maxAliases: 8, maxDirectives: 8 };
+export const DEFAULT_OPERATION_LIMITS: Readonly<OperationLimits> = {
+  maxDocumentBytes: 8192,
+  maxTokens: 800,
+  maxDepth: 6,
+  maxAliases: 8,
+  maxDirectives: 8,
+};

@@ -51,7 +51,10 @@ export const COMMUNE_CODE = /^(?:\d{2}|2[AB])\d{3}$/;
  */
 export function readPivotName(raw: string): { name: string } | { problem: 'CHARACTERS' | 'LENGTH' } {
   if (FORBIDDEN_IN_NAME.test(raw)) return { problem: 'CHARACTERS' };
-  const name = raw.normalize('NFC').replace(/\p{Zs}+/gu, ' ').trim();
+  const name = raw
+    .normalize('NFC')
+    .replace(/\p{Zs}+/gu, ' ')
+    .trim();
   const length = [...name].length;
   if (length < 1 || length > MAX_NAME_LENGTH) return { problem: 'LENGTH' };
   if (!NAME_CHARACTERS.test(name) || !/\p{L}/u.test(name)) return { problem: 'CHARACTERS' };
@@ -60,7 +63,11 @@ export function readPivotName(raw: string): { name: string } | { problem: 'CHARA
 
 const Name = z.string().superRefine((value, ctx) => {
   const read = readPivotName(value);
-  if ('problem' in read) ctx.addIssue({ code: 'custom', message: `not a pivot name (${read.problem === 'LENGTH' ? 'length' : 'characters'})` });
+  if ('problem' in read)
+    ctx.addIssue({
+      code: 'custom',
+      message: `not a pivot name (${read.problem === 'LENGTH' ? 'length' : 'characters'})`,
+    });
   else if (read.name !== value) ctx.addIssue({ code: 'custom', message: 'not a pivot name (not normalized)' });
 });
 
@@ -69,22 +76,41 @@ const Name = z.string().superRefine((value, ctx) => {
  * pivot claims, names already normalized, a birthdate that is a real date between
  * 1900 and today, INSEE codes, and a birthplace when (and only when) born in France.
  */
-export const PivotIdentitySchema: z.ZodType<PivotIdentity> = z.strictObject({
-  given_name: Name,
-  family_name: Name,
-  birthdate: z.string().refine((value) => 'range' in parseBirthdate(value), 'must be YYYY-MM-DD (00 when unknown), from 1900 to today'),
-  gender: z.enum(GENDERS).optional(),
-  birthcountry: z.string().regex(COUNTRY_CODE, 'must be an INSEE country code'),
-  birthplace: z.string().regex(COMMUNE_CODE, 'must be an INSEE commune code').optional(),
-}).refine((p) => (p.birthcountry === FRANCE_COG) === (p.birthplace !== undefined), {
-  message: 'birthplace is required when born in France and absent otherwise',
-  path: ['birthplace'],
-});
+export const PivotIdentitySchema: z.ZodType<PivotIdentity> = z
+  .strictObject({
+    given_name: Name,
+    family_name: Name,
+    birthdate: z
+      .string()
+      .refine((value) => 'range' in parseBirthdate(value), 'must be YYYY-MM-DD (00 when unknown), from 1900 to today'),
+    gender: z.enum(GENDERS).optional(),
+    birthcountry: z.string().regex(COUNTRY_CODE, 'must be an INSEE country code'),
+    birthplace: z.string().regex(COMMUNE_CODE, 'must be an INSEE commune code').optional(),
+  })
+  .refine((p) => (p.birthcountry === FRANCE_COG) === (p.birthplace !== undefined), {
+    message: 'birthplace is required when born in France and absent otherwise',
+    path: ['birthplace'],
+  });
 
 /**
  * Claims of the OpenID protocol itself (ID token, userinfo), never identity data: the
  * broker drops them from what an identity provider returns before reading the pivot identity.
  */
 export const OPENID_PROTOCOL_CLAIMS: ReadonlySet<string> = new Set([
-  'iss', 'sub', 'aud', 'exp', 'iat', 'nbf', 'jti', 'auth_time', 'nonce', 'acr', 'amr', 'azp', 'at_hash', 'c_hash', 's_hash', 'sid',
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'iat',
+  'nbf',
+  'jti',
+  'auth_time',
+  'nonce',
+  'acr',
+  'amr',
+  'azp',
+  'at_hash',
+  'c_hash',
+  's_hash',
+  'sid',
 ]);

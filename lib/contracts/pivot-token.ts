@@ -34,13 +34,21 @@ export interface ConsentedOperation {
   purpose: string;
 }
 
-export const ConsentedOperationSchema = z.looseObject({
-  type: z.literal(GRAPHQL_OPERATION),
-  operation_hash: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url SHA-256'),
-  operation_name: z.string().min(1).nullable().default(null),
-  scopes: z.array(z.string().min(1)),
-  purpose: z.string().min(1),
-}).transform(({ type, operation_name, operation_hash, scopes, purpose }) => ({ type, operation_name, operation_hash, scopes, purpose }));
+export const ConsentedOperationSchema = z
+  .looseObject({
+    type: z.literal(GRAPHQL_OPERATION),
+    operation_hash: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url SHA-256'),
+    operation_name: z.string().min(1).nullable().default(null),
+    scopes: z.array(z.string().min(1)),
+    purpose: z.string().min(1),
+  })
+  .transform(({ type, operation_name, operation_hash, scopes, purpose }) => ({
+    type,
+    operation_name,
+    operation_hash,
+    scopes,
+    purpose,
+  }));
 
 /** The claims the broker adds to the access token (oidc-provider's `extraTokenClaims`). */
 export interface PivotTokenExtraClaims {

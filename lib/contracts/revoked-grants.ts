@@ -18,14 +18,22 @@ export const REVOCATION_REASONS = ['citizen', 'service_provider', 'code_replay',
 export type RevocationReason = (typeof REVOCATION_REASONS)[number];
 
 /** Appends `grantId` to the list; false when it was there already. */
-export async function publishRevokedGrant(client: PoolClient, grantId: string, reason: RevocationReason): Promise<boolean> {
+export async function publishRevokedGrant(
+  client: PoolClient,
+  grantId: string,
+  reason: RevocationReason,
+): Promise<boolean> {
   const { rowCount } = await client.query(
-    `INSERT INTO ${REVOKED_GRANTS_TABLE} (grant_id, reason) VALUES ($1, $2) ON CONFLICT (grant_id) DO NOTHING`, [grantId, reason]);
+    `INSERT INTO ${REVOKED_GRANTS_TABLE} (grant_id, reason) VALUES ($1, $2) ON CONFLICT (grant_id) DO NOTHING`,
+    [grantId, reason],
+  );
   return rowCount !== 0;
 }
 
 /** Whether the owner created the table on this database yet (a broker may start on a database no gateway has migrated). */
 export async function revokedGrantsTableExists(pool: Pool): Promise<boolean> {
-  const { rows } = await pool.query<{ table: string | null }>('SELECT to_regclass($1)::text AS table', [REVOKED_GRANTS_TABLE]);
+  const { rows } = await pool.query<{ table: string | null }>('SELECT to_regclass($1)::text AS table', [
+    REVOKED_GRANTS_TABLE,
+  ]);
   return Boolean(rows[0]?.table);
 }

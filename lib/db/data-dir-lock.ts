@@ -14,8 +14,10 @@ export function lockDataDir(dataDir: string): () => void {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const owner = Number(readFileSync(file, 'utf8').trim());
     if (owner && owner !== process.pid && isAlive(owner)) {
-      throw new Error(`the embedded database in ${dataDir} is in use by process ${owner} (another "passerelle start" or "seed"?): `
-        + `stop it first, or use another folder (PASSERELLE__database__embeddedDataDir=...). If process ${owner} is not Passerelle, delete ${file}.`);
+      throw new Error(
+        `the embedded database in ${dataDir} is in use by process ${owner} (another "passerelle start" or "seed"?): ` +
+          `stop it first, or use another folder (PASSERELLE__database__embeddedDataDir=...). If process ${owner} is not Passerelle, delete ${file}.`,
+      );
     }
     writeFileSync(file, String(process.pid));
   }

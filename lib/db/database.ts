@@ -23,7 +23,10 @@ export interface Database {
  * Opens the platform database: `databaseUrl` when given, otherwise an embedded
  * PostgreSQL persisted in `embeddedDataDir` (in memory when that is undefined too).
  */
-export async function openDatabase(options: { databaseUrl?: string | undefined; embeddedDataDir?: string | undefined }): Promise<Database> {
+export async function openDatabase(options: {
+  databaseUrl?: string | undefined;
+  embeddedDataDir?: string | undefined;
+}): Promise<Database> {
   let embedded: EmbeddedPostgres | undefined;
   let url = options.databaseUrl;
   if (!url) {

@@ -29,7 +29,10 @@ export interface EmbeddedServer {
   close(): Promise<void>;
 }
 
-export async function serveEmbedded(db: PGlite, options: { host?: string; port?: number } = {}): Promise<EmbeddedServer> {
+export async function serveEmbedded(
+  db: PGlite,
+  options: { host?: string; port?: number } = {},
+): Promise<EmbeddedServer> {
   const session = new SessionLock();
   const sockets = new Set<Socket>();
   let nextId = 1;
@@ -97,7 +100,12 @@ class Connection {
   private work: Promise<void> = Promise.resolve();
   private alive = true;
 
-  constructor(private readonly id: number, private readonly db: PGlite, private readonly session: SessionLock, private readonly socket: Socket) {}
+  constructor(
+    private readonly id: number,
+    private readonly db: PGlite,
+    private readonly session: SessionLock,
+    private readonly socket: Socket,
+  ) {}
 
   receive(chunk: Buffer): void {
     this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
@@ -159,7 +167,9 @@ class Connection {
       if (!this.alive) return;
       await this.session.acquire(this.id);
       try {
-        await this.db.runExclusive(() => this.db.execProtocolRawStream(new Uint8Array(request), { onRawData: (data) => this.write(data) }));
+        await this.db.runExclusive(() =>
+          this.db.execProtocolRawStream(new Uint8Array(request), { onRawData: (data) => this.write(data) }),
+        );
       } catch {
         this.socket.destroy();
       } finally {

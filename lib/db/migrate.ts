@@ -37,21 +37,35 @@ export class MigrationError extends Error {
 
 function readMigrations(dir: string | URL): Migration[] {
   const path = dir instanceof URL ? fileURLToPath(dir) : dir;
-  const files = readdirSync(path).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(path)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   const migrations = files.map((file) => {
     const match = /^(\d+)_([\w-]+)\.sql$/.exec(file);
     if (!match) throw new MigrationError(`migration file "${file}" in ${path} must be named NNN_description.sql`);
     const sql = readFileSync(join(path, file), 'utf8');
     const replaces = [...sql.matchAll(REPLACES)].map((m) => m[1]!);
-    return { version: Number(match[1]), name: match[2]!, sql, checksum: createHash('sha256').update(sql).digest('hex'), replaces };
+    return {
+      version: Number(match[1]),
+      name: match[2]!,
+      sql,
+      checksum: createHash('sha256').update(sql).digest('hex'),
+      replaces,
+    };
   });
   migrations.forEach((m, i) => {
-    if (i > 0 && m.version === migrations[i - 1]!.version) throw new MigrationError(`two migrations in ${path} have version ${m.version}`);
+    if (i > 0 && m.version === migrations[i - 1]!.version)
+      throw new MigrationError(`two migrations in ${path} have version ${m.version}`);
   });
   return migrations;
 }
 
-export async function migrate(pool: Pool, schema: string, dir: string | URL, options: { history?: string } = {}): Promise<{ applied: string[] }> {
+export async function migrate(
+  pool: Pool,
+  schema: string,
+  dir: string | URL,
+  options: { history?: string } = {},
+): Promise<{ applied: string[] }> {
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new MigrationError(`invalid schema name "${schema}"`);
   const table = options.history ?? 'schema_migrations';
   if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new MigrationError(`invalid history table name "${table}"`);
@@ -68,25 +82,34 @@ export async function migrate(pool: Pool, schema: string, dir: string | URL, opt
       checksum text NOT NULL,
       applied_at timestamptz NOT NULL DEFAULT now())`);
     const { rows } = await client.query<{ version: number; name: string; checksum: string }>(
-      `SELECT version, name, checksum FROM ${history} ORDER BY version`);
+      `SELECT version, name, checksum FROM ${history} ORDER BY version`,
+    );
     const done = new Map(rows.map((r) => [r.version, r]));
     for (const m of migrations) {
       const previous = done.get(m.version);
       if (previous) {
         if (previous.checksum !== m.checksum && !m.replaces.includes(previous.checksum)) {
-          throw new MigrationError(`migration ${schema}/${m.version}_${m.name} was changed after it was applied; add a new migration instead`);
+          throw new MigrationError(
+            `migration ${schema}/${m.version}_${m.name} was changed after it was applied; add a new migration instead`,
+          );
         }
         continue;
       }
       await client.query(`SET LOCAL search_path TO ${schema}, public`);
       await client.query(m.sql);
-      await client.query(`INSERT INTO ${history} (version, name, checksum) VALUES ($1, $2, $3)`, [m.version, m.name, m.checksum]);
+      await client.query(`INSERT INTO ${history} (version, name, checksum) VALUES ($1, $2, $3)`, [
+        m.version,
+        m.name,
+        m.checksum,
+      ]);
       applied.push(`${m.version}_${m.name}`);
     }
     const known = new Set(migrations.map((m) => m.version));
     const unknown = rows.filter((r) => !known.has(r.version));
     if (unknown.length) {
-      throw new MigrationError(`database schema ${schema} has migrations this code does not know (${unknown.map((r) => `${r.version}_${r.name}`).join(', ')}): is an older version running?`);
+      throw new MigrationError(
+        `database schema ${schema} has migrations this code does not know (${unknown.map((r) => `${r.version}_${r.name}`).join(', ')}): is an older version running?`,
+      );
     }
   });
   return { applied };

@@ -41,7 +41,10 @@ export class PasserelleError extends Error {
   }
 }
 
-export function defineErrors<Code extends string>(component: string, errors: Record<Code, ErrorDefinition>): ComponentCatalog<Code> {
+export function defineErrors<Code extends string>(
+  component: string,
+  errors: Record<Code, ErrorDefinition>,
+): ComponentCatalog<Code> {
   for (const code of Object.keys(errors)) {
     if (!/^[A-Z][A-Z0-9_]+$/.test(code)) throw new Error(`error code ${code} of ${component} must be UPPER_SNAKE_CASE`);
   }

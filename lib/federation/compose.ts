@@ -33,18 +33,28 @@ export interface ComposedContract {
  */
 export function composeContract(contract: Contract, urls?: Readonly<Record<string, string>>): ComposedContract {
   const problems = lintContract(contract.providers);
-  if (urls) problems.push(...contract.providers.filter((p) => !urls[p.name]).map((p) => `${p.name}: no subgraph URL (dataProviders[${p.name}].url)`));
+  if (urls)
+    problems.push(
+      ...contract.providers
+        .filter((p) => !urls[p.name])
+        .map((p) => `${p.name}: no subgraph URL (dataProviders[${p.name}].url)`),
+    );
   if (problems.length) throw new ContractError(problems);
 
   const result = composeServices([
     { name: CITIZEN_SUBGRAPH, url: `local://${CITIZEN_SUBGRAPH}`, typeDefs: parse(contract.citizenSdl) },
-    ...contract.providers.map((p) => ({ name: p.name, url: urls?.[p.name] ?? `unrouted://${p.name}`, typeDefs: parse(p.sdl) })),
+    ...contract.providers.map((p) => ({
+      name: p.name,
+      url: urls?.[p.name] ?? `unrouted://${p.name}`,
+      typeDefs: parse(p.sdl),
+    })),
   ]);
   if (result.errors) throw new ContractError(result.errors.map((e) => `composition: ${e.message}`));
 
   const scopes = new Map<string, ScopeInfo>();
   for (const p of contract.providers) {
-    for (const [name, entry] of Object.entries(p.catalog.scopes)) scopes.set(name, { ...entry, name, provider: p.name });
+    for (const [name, entry] of Object.entries(p.catalog.scopes))
+      scopes.set(name, { ...entry, name, provider: p.name });
   }
   return {
     supergraphSdl: result.supergraphSdl,

@@ -59,7 +59,8 @@ export function readContract(folders: readonly ProviderFolder[]): Contract {
     }
     const parsed = Catalog.safeParse(json);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push(`${label}/catalog.json: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      for (const issue of parsed.error.issues)
+        problems.push(`${label}/catalog.json: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
       continue;
     }
     if (parsed.data.provider.name !== name) {

@@ -32,11 +32,13 @@ function lintProvider({ name, sdl, catalog }: ProviderContract): string[] {
   const scopeMap = readScopeMap(document);
   const objects = new Map<string, ObjectNode>();
   for (const def of document.definitions) {
-    if (def.kind === Kind.OBJECT_TYPE_DEFINITION || def.kind === Kind.OBJECT_TYPE_EXTENSION) objects.set(def.name.value, def);
+    if (def.kind === Kind.OBJECT_TYPE_DEFINITION || def.kind === Kind.OBJECT_TYPE_EXTENSION)
+      objects.set(def.name.value, def);
   }
 
   for (const root of ['Query', 'Mutation', 'Subscription']) {
-    if (objects.get(root)?.fields?.length) problems.push(`${name}: defines ${root} fields; a provider serves data only through Citizen`);
+    if (objects.get(root)?.fields?.length)
+      problems.push(`${name}: defines ${root} fields; a provider serves data only through Citizen`);
   }
   const citizen = objects.get('Citizen');
   if (!citizen) problems.push(`${name}: does not extend the Citizen entity`);
@@ -60,7 +62,8 @@ function lintProvider({ name, sdl, catalog }: ProviderContract): string[] {
 
   const used = new Set([...scopeMap.values()].flat());
   for (const scope of [...used].sort()) {
-    if (!catalog.scopes[scope]) problems.push(`${name}: scope ${scope} is used in schema.graphql but missing from catalog.json`);
+    if (!catalog.scopes[scope])
+      problems.push(`${name}: scope ${scope} is used in schema.graphql but missing from catalog.json`);
   }
   for (const scope of Object.keys(catalog.scopes)) {
     if (!used.has(scope)) problems.push(`${name}: catalog scope ${scope} is used by no field`);

@@ -3,9 +3,25 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
 import { Supergraph } from '@apollo/federation-internals';
 import {
-  GraphQLError, Kind, getNamedType, isAbstractType, isObjectType, parse, print, specifiedRules, validate,
-  type DocumentNode, type FieldNode, type GraphQLCompositeType, type GraphQLObjectType, type GraphQLOutputType, type GraphQLSchema, type OperationDefinitionNode,
-  type SelectionSetNode, type ValidationContext, type ValidationRule,
+  GraphQLError,
+  Kind,
+  getNamedType,
+  isAbstractType,
+  isObjectType,
+  parse,
+  print,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLCompositeType,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
 } from 'graphql';
 import { compareAcr, highestAcr, reachesAcr, type AcrLevel } from '../contracts/eidas.ts';
 import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from '../contracts/operation-limits.ts';
@@ -61,14 +77,29 @@ export interface OperationAnalysis {
 export type AnalysisResult = { ok: true; analysis: OperationAnalysis } | { ok: false; errors: PasserelleError[] };
 
 /** Builds the analysis context from a composed supergraph SDL and the scope catalogs. */
-export function operationSchemaFromSupergraph(supergraphSdl: string, scopes: ReadonlyMap<string, ScopeInfo>, limits: Partial<OperationLimits> = {}): OperationSchema {
+export function operationSchemaFromSupergraph(
+  supergraphSdl: string,
+  scopes: ReadonlyMap<string, ScopeInfo>,
+  limits: Partial<OperationLimits> = {},
+): OperationSchema {
   const schema = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
   return createOperationSchema({ schema, scopeMap: readScopeMap(supergraphSdl), scopes, limits });
 }
 
-export function createOperationSchema(input: { schema: GraphQLSchema; scopeMap: ScopeMap; scopes: ReadonlyMap<string, ScopeInfo>; limits?: Partial<OperationLimits> }): OperationSchema {
+export function createOperationSchema(input: {
+  schema: GraphQLSchema;
+  scopeMap: ScopeMap;
+  scopes: ReadonlyMap<string, ScopeInfo>;
+  limits?: Partial<OperationLimits>;
+}): OperationSchema {
   const limits = { ...DEFAULT_OPERATION_LIMITS, ...input.limits };
-  return { schema: input.schema, scopeMap: input.scopeMap, scopes: input.scopes, limits, rules: [...specifiedRules, ...limitRules(limits), noIntrospection] };
+  return {
+    schema: input.schema,
+    scopeMap: input.scopeMap,
+    scopes: input.scopes,
+    limits,
+    rules: [...specifiedRules, ...limitRules(limits), noIntrospection],
+  };
 }
 
 /**
@@ -81,10 +112,15 @@ export function operationHash(document: string | DocumentNode): string {
   return createHash('sha256').update(print(node)).digest('base64url');
 }
 
-export function analyzeOperation(text: string, operationName: string | null | undefined, context: OperationSchema): AnalysisResult {
+export function analyzeOperation(
+  text: string,
+  operationName: string | null | undefined,
+  context: OperationSchema,
+): AnalysisResult {
   const { limits } = context;
   const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > limits.maxDocumentBytes) return refuse('OPERATION_TOO_LARGE', { bytes, maxBytes: limits.maxDocumentBytes });
+  if (bytes > limits.maxDocumentBytes)
+    return refuse('OPERATION_TOO_LARGE', { bytes, maxBytes: limits.maxDocumentBytes });
 
   let document: DocumentNode;
   try {
@@ -92,17 +128,21 @@ export function analyzeOperation(text: string, operationName: string | null | un
   } catch (error) {
     const message = (error as Error).message;
     // graphql-js spells it "more that N tokens"; accept both spellings.
-    if (/Document contains more th(?:a|e)[nt] \d+ tokens/.test(message)) return refuse('OPERATION_TOO_MANY_TOKENS', { maxTokens: limits.maxTokens });
+    if (/Document contains more th(?:a|e)[nt] \d+ tokens/.test(message))
+      return refuse('OPERATION_TOO_MANY_TOKENS', { maxTokens: limits.maxTokens });
     return refuse('OPERATION_SYNTAX_ERROR', { problems: [message] });
   }
 
   const validationErrors = validate(context.schema, document, context.rules, { maxErrors: 20 });
   if (validationErrors.length) return { ok: false, errors: groupValidationErrors(validationErrors) };
 
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operations = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
   let operation: OperationDefinitionNode | undefined;
   if (operationName) operation = operations.find((o) => o.name?.value === operationName);
-  else if (operations.length > 1) return refuse('OPERATION_NAME_REQUIRED', { operations: operations.map((o) => o.name?.value ?? null) });
+  else if (operations.length > 1)
+    return refuse('OPERATION_NAME_REQUIRED', { operations: operations.map((o) => o.name?.value ?? null) });
   else operation = operations[0];
   if (!operation) return refuse('OPERATION_NOT_FOUND', { operationName: operationName ?? null });
   if (operation.operation !== 'query') return refuse('OPERATION_NOT_A_QUERY', { operationType: operation.operation });
@@ -113,7 +153,14 @@ export function analyzeOperation(text: string, operationName: string | null | un
   const providers = [...new Set(fields.flatMap((f) => (f.provider ? [f.provider] : [])))].sort();
   return {
     ok: true,
-    analysis: { hash: operationHash(document), operationName: operation.name?.value ?? null, fields, neededScopes, minAcr, providers },
+    analysis: {
+      hash: operationHash(document),
+      operationName: operation.name?.value ?? null,
+      fields,
+      neededScopes,
+      minAcr,
+      providers,
+    },
   };
 }
 
@@ -129,7 +176,12 @@ export interface GrantCheck {
  * Checks an analysis against granted scopes at an eIDAS level: a field is allowed
  * when any of its `anyOf` scopes is granted and that scope's `minAcr` is at most `acr`.
  */
-export function checkGrant(analysis: OperationAnalysis, granted: ReadonlySet<string>, acr: AcrLevel, scopes: ReadonlyMap<string, ScopeInfo>): GrantCheck {
+export function checkGrant(
+  analysis: OperationAnalysis,
+  granted: ReadonlySet<string>,
+  acr: AcrLevel,
+  scopes: ReadonlyMap<string, ScopeInfo>,
+): GrantCheck {
   const result: GrantCheck = { notConsented: [], acrTooLow: [] };
   for (const field of analysis.fields) {
     if (!field.anyOf.length) continue;
@@ -156,9 +208,13 @@ const LIMIT_CODE = 'passerelleCode';
 
 /** graphql-armor's depth/alias/directive rules, reporting our stable codes instead of throwing. */
 function limitRules(limits: OperationLimits): ValidationRule[] {
-  const report = (code: OperationErrorCode): GraphQLArmorRejectCallback => (ctx, error) => {
-    ctx?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { [LIMIT_CODE]: code } }));
-  };
+  const report =
+    (code: OperationErrorCode): GraphQLArmorRejectCallback =>
+    (ctx, error) => {
+      ctx?.reportError(
+        new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { [LIMIT_CODE]: code } }),
+      );
+    };
   const rule = (n: number, code: OperationErrorCode) => ({ n, propagateOnRejection: false, onReject: [report(code)] });
   return new ApolloArmor({
     maxDepth: { ...rule(limits.maxDepth, 'OPERATION_TOO_DEEP'), ignoreIntrospection: false },
@@ -173,7 +229,11 @@ function limitRules(limits: OperationLimits): ValidationRule[] {
 const noIntrospection: ValidationRule = (context: ValidationContext) => ({
   Field(node: FieldNode) {
     if (node.name.value === '__schema' || node.name.value === '__type') {
-      context.reportError(new GraphQLError(`introspection field ${node.name.value} is not available`, { extensions: { [LIMIT_CODE]: 'OPERATION_INTROSPECTION_DISABLED' } }));
+      context.reportError(
+        new GraphQLError(`introspection field ${node.name.value} is not available`, {
+          extensions: { [LIMIT_CODE]: 'OPERATION_INTROSPECTION_DISABLED' },
+        }),
+      );
     }
   },
 });
@@ -188,18 +248,31 @@ function groupValidationErrors(errors: readonly GraphQLError[]): PasserelleError
   }
   // Limits first: they say the most about why a document is refused.
   const order = (code: OperationErrorCode) => (code === 'OPERATION_INVALID' ? 1 : 0);
-  return [...byCode].sort(([a], [b]) => order(a) - order(b)).map(([code, problems]) => operationErrors.error(code, { problems }));
+  return [...byCode]
+    .sort(([a], [b]) => order(a) - order(b))
+    .map(([code, problems]) => operationErrors.error(code, { problems }));
 }
 
 // --- field walk ---------------------------------------------------------------
 
-function collectFields(document: DocumentNode, operation: OperationDefinitionNode, context: OperationSchema): FieldRead[] {
-  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+function collectFields(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  context: OperationSchema,
+): FieldRead[] {
+  const fragments = new Map(
+    document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
+  );
   const reads = new Map<string, FieldRead>();
   const root = context.schema.getQueryType();
   if (!root) return [];
 
-  const walk = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, path: readonly string[], visiting: ReadonlySet<string>) => {
+  const walk = (
+    selectionSet: SelectionSetNode,
+    parent: GraphQLCompositeType,
+    path: readonly string[],
+    visiting: ReadonlySet<string>,
+  ) => {
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FRAGMENT_SPREAD) {
         const fragment = fragments.get(selection.name.value);
@@ -207,14 +280,18 @@ function collectFields(document: DocumentNode, operation: OperationDefinitionNod
         const type = context.schema.getType(fragment.typeCondition.name.value) as GraphQLCompositeType;
         walk(fragment.selectionSet, type, path, new Set([...visiting, fragment.name.value]));
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const type = selection.typeCondition ? (context.schema.getType(selection.typeCondition.name.value) as GraphQLCompositeType) : parent;
+        const type = selection.typeCondition
+          ? (context.schema.getType(selection.typeCondition.name.value) as GraphQLCompositeType)
+          : parent;
         walk(selection.selectionSet, type, path, visiting);
       } else {
         const name = selection.name.value;
         if (name === '__typename') continue;
         const fieldPath = [...path, selection.alias?.value ?? name];
         // An abstract parent may resolve to any of its object types: each one's scope applies.
-        const owners: readonly GraphQLObjectType[] = isAbstractType(parent) ? context.schema.getPossibleTypes(parent) : [parent];
+        const owners: readonly GraphQLObjectType[] = isAbstractType(parent)
+          ? context.schema.getPossibleTypes(parent)
+          : [parent];
         let fieldType: GraphQLOutputType | undefined;
         for (const owner of owners) {
           const field = owner.getFields()[name];
@@ -224,10 +301,16 @@ function collectFields(document: DocumentNode, operation: OperationDefinitionNod
           const key = `${fieldPath.join('.')}|${coordinate}`;
           if (reads.has(key)) continue;
           const anyOf = context.scopeMap.get(coordinate) ?? [];
-          reads.set(key, { coordinate, path: fieldPath, anyOf, provider: anyOf[0] ? context.scopes.get(anyOf[0])?.provider : undefined });
+          reads.set(key, {
+            coordinate,
+            path: fieldPath,
+            anyOf,
+            provider: anyOf[0] ? context.scopes.get(anyOf[0])?.provider : undefined,
+          });
         }
         const named = fieldType ? getNamedType(fieldType) : undefined;
-        if (selection.selectionSet && named && (isObjectType(named) || isAbstractType(named))) walk(selection.selectionSet, named, fieldPath, visiting);
+        if (selection.selectionSet && named && (isObjectType(named) || isAbstractType(named)))
+          walk(selection.selectionSet, named, fieldPath, visiting);
       }
     }
   };

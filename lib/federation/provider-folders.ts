@@ -44,18 +44,31 @@ export function providerFolders(config: DataProviderFolders, only?: readonly str
   const dir = dataProvidersDir(config);
   let names: string[];
   try {
-    names = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
+    names = readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .map((e) => e.name);
   } catch (error) {
-    throw new ProviderFolderError([`dataProvidersDir ${labelOf(dir)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
+    throw new ProviderFolderError([
+      `dataProvidersDir ${labelOf(dir)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    ]);
   }
   const configured = config.dataProviders.map((p) => p.name);
   const problems = [
-    ...names.filter((name) => !configured.includes(name)).map((name) =>
-      `${labelOf(join(dir, name))}: a data provider folder without an entry in the configuration's dataProviders; add { "name": "${name}", "url": … } or remove the folder`),
-    ...configured.filter((name) => !names.includes(name)).map((name) =>
-      `dataProviders[${name}]: no folder ${labelOf(join(dir, name))}; create it (docs/adding-a-data-provider.md) or remove the entry`),
-    ...(only ?? []).filter((name) => !configured.includes(name)).map((name) =>
-      `data provider "${name}" is not in the configuration's dataProviders (${configured.join(', ')})`),
+    ...names
+      .filter((name) => !configured.includes(name))
+      .map(
+        (name) =>
+          `${labelOf(join(dir, name))}: a data provider folder without an entry in the configuration's dataProviders; add { "name": "${name}", "url": … } or remove the folder`,
+      ),
+    ...configured
+      .filter((name) => !names.includes(name))
+      .map(
+        (name) =>
+          `dataProviders[${name}]: no folder ${labelOf(join(dir, name))}; create it (docs/adding-a-data-provider.md) or remove the entry`,
+      ),
+    ...(only ?? [])
+      .filter((name) => !configured.includes(name))
+      .map((name) => `data provider "${name}" is not in the configuration's dataProviders (${configured.join(', ')})`),
   ];
   if (problems.length) throw new ProviderFolderError(problems);
   return configured.filter((name) => !only || only.includes(name)).map((name) => folderOf(dir, name));

@@ -12,7 +12,9 @@ export class Agent {
     const target = new URL(url);
     const headers = new Headers(init.headers);
     const cookies = [...(this.jar.get(target.hostname)?.values() ?? [])]
-      .filter((c) => target.pathname === c.path || target.pathname.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`))
+      .filter(
+        (c) => target.pathname === c.path || target.pathname.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`),
+      )
       .sort((a, b) => b.path.length - a.path.length);
     if (cookies.length) headers.set('cookie', cookies.map((c) => `${c.name}=${c.value}`).join('; '));
     let body = init.body;
@@ -20,13 +22,26 @@ export class Agent {
       headers.set('content-type', 'application/x-www-form-urlencoded');
       body = new URLSearchParams(init.form).toString();
     }
-    const response = await fetch(target, { ...init, body, headers, redirect: 'manual', method: init.method ?? (init.form ? 'POST' : 'GET') });
+    const response = await fetch(target, {
+      ...init,
+      body,
+      headers,
+      redirect: 'manual',
+      method: init.method ?? (init.form ? 'POST' : 'GET'),
+    });
     for (const line of response.headers.getSetCookie()) this.store(target.hostname, line);
     return response;
   }
 
   /** Follows redirects until a page (or until `stopAt` says so); returns the last response and URL. */
-  async follow(url: string | URL, options: { stopAt?: (url: URL) => boolean; rewrite?: (url: URL) => URL; init?: RequestInit & { form?: Record<string, string> } } = {}): Promise<{ response: Response; url: URL }> {
+  async follow(
+    url: string | URL,
+    options: {
+      stopAt?: (url: URL) => boolean;
+      rewrite?: (url: URL) => URL;
+      init?: RequestInit & { form?: Record<string, string> };
+    } = {},
+  ): Promise<{ response: Response; url: URL }> {
     let current = new URL(url);
     let init = options.init;
     for (let hops = 0; hops < 20; hops++) {
@@ -50,7 +65,11 @@ export class Agent {
     const index = pair.indexOf('=');
     const name = pair.slice(0, index).trim();
     const value = pair.slice(index + 1).trim();
-    const path = attributes.map((a) => a.trim()).find((a) => /^path=/i.test(a))?.slice(5) || '/';
+    const path =
+      attributes
+        .map((a) => a.trim())
+        .find((a) => /^path=/i.test(a))
+        ?.slice(5) || '/';
     const cookies = this.jar.get(hostname) ?? new Map();
     this.jar.set(hostname, cookies);
     const key = `${path} ${name}`;

@@ -6,7 +6,11 @@ import { defineErrors, type ErrorDefinition } from '../errors/define.ts';
  * they are reported as 502: the citizen did nothing wrong. Messages never
  * carry the claim values (personal data); `details.claim` names the claim.
  */
-const upstream = (fr: string, en: string, description: string): ErrorDefinition => ({ status: 502, message: { fr, en }, description });
+const upstream = (fr: string, en: string, description: string): ErrorDefinition => ({
+  status: 502,
+  message: { fr, en },
+  description,
+});
 
 export const pivotErrors = defineErrors('pivot', {
   PIVOT_IDENTITY_INVALID: upstream(

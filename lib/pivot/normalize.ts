@@ -29,8 +29,25 @@ import { FRANCE_COG, type Gender, type PivotIdentity } from '../contracts/pivot-
 
 /** Letters that Unicode decomposition does not split into a base letter and an accent. */
 const FOLDED: Record<string, string> = {
-  Œ: 'OE', œ: 'OE', Æ: 'AE', æ: 'AE', ß: 'SS', ẞ: 'SS', Ø: 'O', ø: 'O', Ł: 'L', ł: 'L',
-  Đ: 'D', đ: 'D', Ð: 'D', ð: 'D', Þ: 'TH', þ: 'TH', ı: 'I', Ħ: 'H', ħ: 'H',
+  Œ: 'OE',
+  œ: 'OE',
+  Æ: 'AE',
+  æ: 'AE',
+  ß: 'SS',
+  ẞ: 'SS',
+  Ø: 'O',
+  ø: 'O',
+  Ł: 'L',
+  ł: 'L',
+  Đ: 'D',
+  đ: 'D',
+  Ð: 'D',
+  ð: 'D',
+  Þ: 'TH',
+  þ: 'TH',
+  ı: 'I',
+  Ħ: 'H',
+  ħ: 'H',
 };
 const FOLDED_PATTERN = new RegExp(`[${Object.keys(FOLDED).join('')}]`, 'g');
 
@@ -56,7 +73,10 @@ export function compactName(name: string): string {
  * Given names are separated by white space or commas; a hyphen joins a composed name.
  */
 export function givenNameKeys(givenNames: string): string[] {
-  const names = givenNames.split(/[\s,]+/u).map(compactName).filter(Boolean);
+  const names = givenNames
+    .split(/[\s,]+/u)
+    .map(compactName)
+    .filter(Boolean);
   return names.map((_, i) => names.slice(0, i + 1).join(''));
 }
 
@@ -77,7 +97,8 @@ export function normalizeBirthdate(birthdate: string): string {
   const year = Number(y);
   const month = Number(m);
   const day = Number(d);
-  if (year < 1800 || month > 12 || (month === 0 && day !== 0)) throw new PivotNormalizationError('birthdate is not a possible date');
+  if (year < 1800 || month > 12 || (month === 0 && day !== 0))
+    throw new PivotNormalizationError('birthdate is not a possible date');
   if (day !== 0) {
     const date = new Date(Date.UTC(year, month - 1, day));
     if (date.getUTCMonth() !== month - 1) throw new PivotNormalizationError('birthdate is not a possible date');
@@ -88,7 +109,8 @@ export function normalizeBirthdate(birthdate: string): string {
 /** The birth location code: the commune when born in France, the country otherwise. */
 export function birthLocationKey(birthcountry: string, birthplace?: string | null): string {
   const country = birthcountry.trim().toUpperCase();
-  if (!/^99\d{3}$/.test(country)) throw new PivotNormalizationError('birthcountry must be an INSEE country code (99xxx)');
+  if (!/^99\d{3}$/.test(country))
+    throw new PivotNormalizationError('birthcountry must be an INSEE country code (99xxx)');
   if (country !== FRANCE_COG) return country;
   const place = birthplace?.trim().toUpperCase();
   if (!place || !/^(\d{2}|2A|2B)\d{3}$/.test(place) || place.startsWith('99')) {
@@ -98,7 +120,12 @@ export function birthLocationKey(birthcountry: string, birthplace?: string | nul
 }
 
 /** Rules 1–3: what the registry index is keyed on. */
-export function identityKey(identity: { family_name: string; birthdate: string; birthcountry: string; birthplace?: string | null | undefined }): string {
+export function identityKey(identity: {
+  family_name: string;
+  birthdate: string;
+  birthcountry: string;
+  birthplace?: string | null | undefined;
+}): string {
   const family = compactName(identity.family_name);
   if (!family) throw new PivotNormalizationError('family_name has no letter');
   return `${family}|${normalizeBirthdate(identity.birthdate)}|${birthLocationKey(identity.birthcountry, identity.birthplace)}`;
@@ -143,7 +170,12 @@ export function registryMatchKeys(record: RegistryIdentity): RegistryMatchKeys {
   const keys = givenNameKeys(record.givenNames);
   if (!keys.length) throw new PivotNormalizationError('given names have no letter');
   return {
-    identityKey: identityKey({ family_name: record.familyName, birthdate: record.birthdate, birthcountry: record.birthCountry, birthplace: record.birthPlace }),
+    identityKey: identityKey({
+      family_name: record.familyName,
+      birthdate: record.birthdate,
+      birthcountry: record.birthCountry,
+      birthplace: record.birthPlace,
+    }),
     givenNameKeys: keys,
     gender: genderKey(record.gender),
   };
@@ -160,7 +192,9 @@ export function matches(pivot: PivotIdentity, record: RegistryIdentity): boolean
     if (error instanceof PivotNormalizationError) return false;
     throw error;
   }
-  return wanted.identityKey === stored.identityKey
-    && stored.givenNameKeys.includes(wanted.givenNames)
-    && (wanted.gender === null || stored.gender === null || wanted.gender === stored.gender);
+  return (
+    wanted.identityKey === stored.identityKey &&
+    stored.givenNameKeys.includes(wanted.givenNames) &&
+    (wanted.gender === null || stored.gender === null || wanted.gender === stored.gender)
+  );
 }

@@ -2,8 +2,15 @@ import { parseBirthdate, type BirthdateProblem, type BirthdateRange } from './bi
 import { communeValidDuring, findCommune } from './cog/communes.ts';
 import { findCountry } from './cog/countries.ts';
 import {
-  COMMUNE_CODE, COUNTRY_CODE, FRANCE_COG, GENDERS, OPENID_PROTOCOL_CLAIMS, PIVOT_CLAIMS, readPivotName,
-  type Gender, type PivotIdentity,
+  COMMUNE_CODE,
+  COUNTRY_CODE,
+  FRANCE_COG,
+  GENDERS,
+  OPENID_PROTOCOL_CLAIMS,
+  PIVOT_CLAIMS,
+  readPivotName,
+  type Gender,
+  type PivotIdentity,
 } from '../contracts/pivot-identity.ts';
 import { pivotErrors, type PivotErrorCode } from './errors.ts';
 
@@ -30,12 +37,15 @@ export interface PivotClaimError {
   message: string;
 }
 
-export type PivotValidation =
-  | { ok: true; identity: PivotIdentity }
-  | { ok: false; errors: PivotClaimError[] };
+export type PivotValidation = { ok: true; identity: PivotIdentity } | { ok: false; errors: PivotClaimError[] };
 
 /** Not identity data, not refused either: the protocol's claims, and email / profile claims (the broker reads email itself). */
-const IGNORED_CLAIMS: ReadonlySet<string> = new Set([...OPENID_PROTOCOL_CLAIMS, 'email', 'email_verified', 'preferred_username']);
+const IGNORED_CLAIMS: ReadonlySet<string> = new Set([
+  ...OPENID_PROTOCOL_CLAIMS,
+  'email',
+  'email_verified',
+  'preferred_username',
+]);
 
 const BIRTHDATE_CODES: Record<BirthdateProblem, PivotErrorCode> = {
   FORMAT: 'PIVOT_BIRTHDATE_FORMAT',
@@ -76,7 +86,8 @@ export function validatePivotIdentity(claims: Record<string, unknown>, options: 
     const raw = text(claim, true);
     if (raw === undefined) return undefined;
     const read = readPivotName(raw);
-    if ('problem' in read) return fail(read.problem === 'LENGTH' ? 'PIVOT_NAME_LENGTH' : 'PIVOT_NAME_CHARACTERS', claim);
+    if ('problem' in read)
+      return fail(read.problem === 'LENGTH' ? 'PIVOT_NAME_LENGTH' : 'PIVOT_NAME_CHARACTERS', claim);
     return read.name;
   };
 
@@ -127,12 +138,17 @@ export function validatePivotIdentity(claims: Record<string, unknown>, options: 
   return { ok: true, identity };
 }
 
-function checkCommune(code: string, birthRange: BirthdateRange | undefined, fail: (code: PivotErrorCode, claim: string) => undefined): void {
+function checkCommune(
+  code: string,
+  birthRange: BirthdateRange | undefined,
+  fail: (code: PivotErrorCode, claim: string) => undefined,
+): void {
   if (!COMMUNE_CODE.test(code)) return void fail('PIVOT_BIRTHPLACE_FORMAT', 'birthplace');
   const commune = findCommune(code);
   if (!commune) return void fail('PIVOT_BIRTHPLACE_UNKNOWN', 'birthplace');
   // Only checked against a valid birthdate: an invalid one is reported already.
-  if (birthRange && !communeValidDuring(commune, birthRange.from, birthRange.to)) fail('PIVOT_BIRTHPLACE_NOT_AT_BIRTHDATE', 'birthplace');
+  if (birthRange && !communeValidDuring(commune, birthRange.from, birthRange.to))
+    fail('PIVOT_BIRTHPLACE_NOT_AT_BIRTHDATE', 'birthplace');
 }
 
 /** The error the broker throws for a failed validation: codes and claim names only, no values. */

@@ -1,6 +1,9 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { isPasserelleError } from '../errors/define.ts';
 import { subgraphErrors } from './errors.ts';
@@ -35,12 +38,19 @@ export function createApolloServer(schema: GraphQLSchema): ApolloServer<Reported
 
 function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
-  const where = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
+  const where = {
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+  };
   if (isPasserelleError(original)) {
     return { message: original.message, ...where, extensions: { code: original.code, ...original.details } };
   }
   if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
-    return { message: subgraphErrors.errors.PROVIDER_INTERNAL_ERROR.message.en, ...where, extensions: { code: 'PROVIDER_INTERNAL_ERROR' } };
+    return {
+      message: subgraphErrors.errors.PROVIDER_INTERNAL_ERROR.message.en,
+      ...where,
+      extensions: { code: 'PROVIDER_INTERNAL_ERROR' },
+    };
   }
   return formatted;
 }
@@ -52,7 +62,9 @@ const reportPlugin: ApolloServerPlugin<ReportedContext> = {
       async didEncounterErrors({ contextValue, errors }) {
         for (const error of errors) {
           const original = unwrapResolverError(error);
-          const code = isPasserelleError(original) ? original.code : String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+          const code = isPasserelleError(original)
+            ? original.code
+            : String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
           contextValue.report.errorCodes.push(code === 'INTERNAL_SERVER_ERROR' ? 'PROVIDER_INTERNAL_ERROR' : code);
           if (code === 'INTERNAL_SERVER_ERROR') {
             contextValue.logger.error({ err: original, path: error.path?.join('.') }, 'resolver failed');

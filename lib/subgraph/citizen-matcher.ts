@@ -27,27 +27,40 @@ export type PersonId = number;
 
 export function createCitizenMatcher(db: RequestDatabase, schema: string): DataLoader<PivotIdentity, PersonId | null> {
   const text = matchQuery(schema);
-  return new DataLoader<PivotIdentity, PersonId | null, string>(async (pivots) => {
-    const keys = pivots.map((pivot) => {
-      try {
-        return pivotMatchKeys(pivot);
-      } catch (error) {
-        // A pivot the registry cannot key (no letter in a name...) matches nobody.
-        if (error instanceof PivotNormalizationError) return null;
-        throw error;
-      }
-    });
-    const rows = await db.query<{ i: number; id: number }>(`${schema}_match_person`, text, [
-      keys.map((k) => k?.identityKey ?? null),
-      keys.map((k) => k?.givenNames ?? null),
-      keys.map((k) => k?.gender ?? null),
-    ]);
-    const found = new Map<number, number[]>();
-    for (const row of rows) found.set(row.i, [...(found.get(row.i) ?? []), row.id]);
-    return pivots.map((_, index) => {
-      const ids = found.get(index + 1) ?? [];
-      if (ids.length > 1) return subgraphErrors.error('PROVIDER_CITIZEN_AMBIGUOUS');
-      return ids[0] ?? null;
-    });
-  }, { cacheKeyFn: (pivot) => JSON.stringify([pivot.given_name, pivot.family_name, pivot.birthdate, pivot.gender, pivot.birthcountry, pivot.birthplace]) });
+  return new DataLoader<PivotIdentity, PersonId | null, string>(
+    async (pivots) => {
+      const keys = pivots.map((pivot) => {
+        try {
+          return pivotMatchKeys(pivot);
+        } catch (error) {
+          // A pivot the registry cannot key (no letter in a name...) matches nobody.
+          if (error instanceof PivotNormalizationError) return null;
+          throw error;
+        }
+      });
+      const rows = await db.query<{ i: number; id: number }>(`${schema}_match_person`, text, [
+        keys.map((k) => k?.identityKey ?? null),
+        keys.map((k) => k?.givenNames ?? null),
+        keys.map((k) => k?.gender ?? null),
+      ]);
+      const found = new Map<number, number[]>();
+      for (const row of rows) found.set(row.i, [...(found.get(row.i) ?? []), row.id]);
+      return pivots.map((_, index) => {
+        const ids = found.get(index + 1) ?? [];
+        if (ids.length > 1) return subgraphErrors.error('PROVIDER_CITIZEN_AMBIGUOUS');
+        return ids[0] ?? null;
+      });
+    },
+    {
+      cacheKeyFn: (pivot) =>
+        JSON.stringify([
+          pivot.given_name,
+          pivot.family_name,
+          pivot.birthdate,
+          pivot.gender,
+          pivot.birthcountry,
+          pivot.birthplace,
+        ]),
+    },
+  );
 }

@@ -10,11 +10,15 @@ export const subgraphErrors = defineErrors('subgraph', {
   PROVIDER_TOKEN_MISSING: {
     status: 401,
     message: { fr: 'Jeton d’accès interne absent.', en: 'The internal access token is missing.' },
-    description: 'The request has no `Authorization: Bearer` header. Data providers only answer the gateway, which sends a token with every request.',
+    description:
+      'The request has no `Authorization: Bearer` header. Data providers only answer the gateway, which sends a token with every request.',
   },
   PROVIDER_TOKEN_MALFORMED: {
     status: 401,
-    message: { fr: 'Jeton d’accès interne illisible.', en: 'The internal access token is not a well-formed signed JWT.' },
+    message: {
+      fr: 'Jeton d’accès interne illisible.',
+      en: 'The internal access token is not a well-formed signed JWT.',
+    },
     description: 'The bearer value is not a compact JWS with a JSON payload.',
   },
   PROVIDER_TOKEN_ALGORITHM_REFUSED: {
@@ -25,12 +29,14 @@ export const subgraphErrors = defineErrors('subgraph', {
   PROVIDER_TOKEN_SIGNATURE_INVALID: {
     status: 401,
     message: { fr: 'Signature du jeton invalide.', en: 'The token signature is invalid.' },
-    description: 'The signature does not verify with any key of the gateway JWKS, or the token names a key (`kid`) the gateway does not publish.',
+    description:
+      'The signature does not verify with any key of the gateway JWKS, or the token names a key (`kid`) the gateway does not publish.',
   },
   PROVIDER_TOKEN_TYPE_INVALID: {
     status: 401,
     message: { fr: 'Type de jeton inattendu.', en: 'The token is not an internal provider token.' },
-    description: 'The JWT header `typ` is not `passerelle-dp+jwt`: another kind of token (an ID token, a pivot token) was sent.',
+    description:
+      'The JWT header `typ` is not `passerelle-dp+jwt`: another kind of token (an ID token, a pivot token) was sent.',
   },
   PROVIDER_TOKEN_ISSUER_INVALID: {
     status: 401,
@@ -39,8 +45,12 @@ export const subgraphErrors = defineErrors('subgraph', {
   },
   PROVIDER_TOKEN_AUDIENCE_INVALID: {
     status: 401,
-    message: { fr: 'Ce jeton est destiné à un autre fournisseur de données.', en: 'The token is meant for another data provider.' },
-    description: '`aud` is not this provider’s audience (`dataProviders[].audience`, default `urn:passerelle:dp:<name>`).',
+    message: {
+      fr: 'Ce jeton est destiné à un autre fournisseur de données.',
+      en: 'The token is meant for another data provider.',
+    },
+    description:
+      '`aud` is not this provider’s audience (`dataProviders[].audience`, default `urn:passerelle:dp:<name>`).',
   },
   PROVIDER_TOKEN_EXPIRED: {
     status: 401,
@@ -60,32 +70,50 @@ export const subgraphErrors = defineErrors('subgraph', {
   PROVIDER_TOKEN_CLAIMS_INVALID: {
     status: 401,
     message: { fr: 'Jeton incomplet ou incohérent.', en: 'The token claims are missing or invalid.' },
-    description: '`sub`, `pivot` or `scope` is missing, or the pivot identity is not well formed (e.g. born in France without a birthplace). `details.claim` names it.',
+    description:
+      '`sub`, `pivot` or `scope` is missing, or the pivot identity is not well formed (e.g. born in France without a birthplace). `details.claim` names it.',
   },
   PROVIDER_JWKS_UNAVAILABLE: {
     status: 503,
     message: { fr: 'Clés de la passerelle indisponibles.', en: 'The gateway keys cannot be fetched.' },
-    description: 'The gateway JWKS (`gateway.jwksUri`) did not answer with a key set, so no token can be verified. Retry; check the gateway is up.',
+    description:
+      'The gateway JWKS (`gateway.jwksUri`) did not answer with a key set, so no token can be verified. Retry; check the gateway is up.',
   },
   FORBIDDEN: {
     status: 403,
-    message: { fr: 'Donnée non autorisée par le consentement.', en: 'This field needs a scope the citizen did not grant.' },
-    description: 'GraphQL error at the path of a field whose `@scope` is not in the token’s `scope`: no value is returned for it (defence in depth behind the gateway). `extensions.scopes` lists the scopes that would allow it.',
+    message: {
+      fr: 'Donnée non autorisée par le consentement.',
+      en: 'This field needs a scope the citizen did not grant.',
+    },
+    description:
+      'GraphQL error at the path of a field whose `@scope` is not in the token’s `scope`: no value is returned for it (defence in depth behind the gateway). `extensions.scopes` lists the scopes that would allow it.',
   },
   PROVIDER_ACR_TOO_LOW: {
     status: 403,
-    message: { fr: 'Niveau d’authentification insuffisant pour cette donnée.', en: 'This field needs a stronger sign-in (eIDAS level).' },
-    description: 'GraphQL error at the path of a field whose granted scope has a `minAcr` (provider catalog) above the token’s `acr`: no value is returned (defence in depth behind the gateway). `extensions.scopes` lists the granted scopes concerned.',
+    message: {
+      fr: 'Niveau d’authentification insuffisant pour cette donnée.',
+      en: 'This field needs a stronger sign-in (eIDAS level).',
+    },
+    description:
+      'GraphQL error at the path of a field whose granted scope has a `minAcr` (provider catalog) above the token’s `acr`: no value is returned (defence in depth behind the gateway). `extensions.scopes` lists the granted scopes concerned.',
   },
   PROVIDER_CITIZEN_MISMATCH: {
     status: 403,
-    message: { fr: 'Ce citoyen n’est pas celui du jeton.', en: 'This entity reference is not the citizen of the token.' },
-    description: 'An `_entities` representation names a `Citizen.id` other than the token’s `sub`: a provider only answers about the citizen the token designates.',
+    message: {
+      fr: 'Ce citoyen n’est pas celui du jeton.',
+      en: 'This entity reference is not the citizen of the token.',
+    },
+    description:
+      'An `_entities` representation names a `Citizen.id` other than the token’s `sub`: a provider only answers about the citizen the token designates.',
   },
   PROVIDER_CITIZEN_AMBIGUOUS: {
     status: 409,
-    message: { fr: 'Plusieurs dossiers correspondent à cette identité.', en: 'Several registry records match this identity.' },
-    description: 'The pivot identity matches more than one record of the registry: nothing is returned rather than a guess. The provider must correct its registry.',
+    message: {
+      fr: 'Plusieurs dossiers correspondent à cette identité.',
+      en: 'Several registry records match this identity.',
+    },
+    description:
+      'The pivot identity matches more than one record of the registry: nothing is returned rather than a guess. The provider must correct its registry.',
   },
   PROVIDER_INTERNAL_ERROR: {
     status: 500,

@@ -30,14 +30,17 @@ export interface SubgraphHttpOptions {
 const GRAPHQL_PATHS = new Set(['/', '/graphql']);
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-export function createRequestHandler(options: SubgraphHttpOptions): (req: IncomingMessage, res: ServerResponse) => void {
+export function createRequestHandler(
+  options: SubgraphHttpOptions,
+): (req: IncomingMessage, res: ServerResponse) => void {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const realm = `passerelle-dp:${options.name}`;
 
   const handle = async (req: IncomingMessage, res: ServerResponse, log: LogEntry): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/health/live' || path === '/health/ready') {
-      if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, subgraphErrors.error('PROVIDER_METHOD_NOT_ALLOWED'), { allow: 'GET' });
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        return sendError(res, subgraphErrors.error('PROVIDER_METHOD_NOT_ALLOWED'), { allow: 'GET' });
       if (path === '/health/ready') {
         try {
           await options.checkReady();
@@ -49,17 +52,22 @@ export function createRequestHandler(options: SubgraphHttpOptions): (req: Incomi
       return sendJson(res, 200, { status: 'ok', provider: options.name });
     }
     if (!GRAPHQL_PATHS.has(path)) return sendError(res, subgraphErrors.error('PROVIDER_NOT_FOUND'));
-    if (req.method !== 'POST') return sendError(res, subgraphErrors.error('PROVIDER_METHOD_NOT_ALLOWED'), { allow: 'POST' });
+    if (req.method !== 'POST')
+      return sendError(res, subgraphErrors.error('PROVIDER_METHOD_NOT_ALLOWED'), { allow: 'POST' });
 
     let claims: ProviderClaims;
     try {
       claims = await options.verifyToken(req.headers.authorization);
     } catch (error) {
       if (!isPasserelleError(error)) throw error;
-      if (error.code === 'PROVIDER_JWKS_UNAVAILABLE') options.logger.error({ rid: log.rid, err: error.cause }, 'cannot fetch the gateway JWKS');
-      const challenge = error.status !== 401 ? undefined
-        : error.code === 'PROVIDER_TOKEN_MISSING' ? `Bearer realm="${realm}"`
-        : `Bearer realm="${realm}", error="invalid_token", error_description="${error.message}"`;
+      if (error.code === 'PROVIDER_JWKS_UNAVAILABLE')
+        options.logger.error({ rid: log.rid, err: error.cause }, 'cannot fetch the gateway JWKS');
+      const challenge =
+        error.status !== 401
+          ? undefined
+          : error.code === 'PROVIDER_TOKEN_MISSING'
+            ? `Bearer realm="${realm}"`
+            : `Bearer realm="${realm}", error="invalid_token", error_description="${error.message}"`;
       return sendError(res, error, challenge ? { 'www-authenticate': challenge } : {});
     }
     log.jti = claims.jti;
@@ -73,7 +81,8 @@ export function createRequestHandler(options: SubgraphHttpOptions): (req: Incomi
       return sendError(res, subgraphErrors.error('PROVIDER_UNSUPPORTED_MEDIA_TYPE'));
     }
     const raw = await readBody(req, maxBodyBytes);
-    if (raw === undefined) return sendError(res, subgraphErrors.error('PROVIDER_REQUEST_TOO_LARGE'), { connection: 'close' });
+    if (raw === undefined)
+      return sendError(res, subgraphErrors.error('PROVIDER_REQUEST_TOO_LARGE'), { connection: 'close' });
     let body: unknown;
     try {
       body = JSON.parse(raw);
@@ -119,7 +128,16 @@ export function createRequestHandler(options: SubgraphHttpOptions): (req: Incomi
         const path = (req.url ?? '/').split('?')[0];
         if (path?.startsWith('/health')) return; // probes would drown the log
         const { fromHeader: _, ...entry } = log;
-        options.logger.info({ method: req.method, path, status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10, ...entry }, 'request');
+        options.logger.info(
+          {
+            method: req.method,
+            path,
+            status: res.statusCode,
+            ms: Math.round((performance.now() - started) * 10) / 10,
+            ...entry,
+          },
+          'request',
+        );
       });
   };
 }

@@ -65,23 +65,37 @@ export async function loadProviderModule(folder: ProviderFolder): Promise<DataPr
   if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new ProviderModuleError(`invalid data provider name "${name}"`);
   const file = join(path, 'index.ts');
   if (!existsSync(file)) {
-    throw new ProviderModuleError(`data provider "${name}" has no module: create ${label}/index.ts exporting \`provider\``);
+    throw new ProviderModuleError(
+      `data provider "${name}" has no module: create ${label}/index.ts exporting \`provider\``,
+    );
   }
   const module = (await import(pathToFileURL(file).href)) as { provider?: Partial<DataProviderModule> };
   const provider = module.provider;
-  if (!provider || !(provider.migrations instanceof URL) || typeof provider.createLoaders !== 'function'
-    || typeof provider.writeRecords !== 'function' || !provider.resolvers) {
-    throw new ProviderModuleError(`${label}/index.ts must export \`provider\` with migrations, createLoaders, resolvers and writeRecords`);
+  if (
+    !provider ||
+    !(provider.migrations instanceof URL) ||
+    typeof provider.createLoaders !== 'function' ||
+    typeof provider.writeRecords !== 'function' ||
+    !provider.resolvers
+  ) {
+    throw new ProviderModuleError(
+      `${label}/index.ts must export \`provider\` with migrations, createLoaders, resolvers and writeRecords`,
+    );
   }
   const citizen = provider.resolvers.Citizen as Record<string, unknown> | undefined;
   if (citizen && '__resolveReference' in citizen) {
-    throw new ProviderModuleError(`${label}: Citizen.__resolveReference is the runtime's (it checks the token's citizen); remove it`);
+    throw new ProviderModuleError(
+      `${label}: Citizen.__resolveReference is the runtime's (it checks the token's citizen); remove it`,
+    );
   }
   return provider as DataProviderModule;
 }
 
 /** For `Citizen` field resolvers: null when the registry does not know the citizen, else `read(personId)`. */
-export function forMatchedCitizen<T>(citizen: CitizenRef, read: (personId: PersonId) => Promise<T>): Promise<T | null> | null {
+export function forMatchedCitizen<T>(
+  citizen: CitizenRef,
+  read: (personId: PersonId) => Promise<T>,
+): Promise<T | null> | null {
   return citizen.personId === null ? null : read(citizen.personId);
 }
 

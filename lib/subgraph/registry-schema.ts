@@ -10,7 +10,11 @@ import type { DataProviderModule } from './provider.ts';
  */
 const RUNTIME_MIGRATIONS = new URL('./migrations/', import.meta.url);
 
-export async function migrateRegistry(pool: Pool, name: string, provider: Pick<DataProviderModule, 'migrations'>): Promise<void> {
+export async function migrateRegistry(
+  pool: Pool,
+  name: string,
+  provider: Pick<DataProviderModule, 'migrations'>,
+): Promise<void> {
   await migrate(pool, name, RUNTIME_MIGRATIONS, { history: 'runtime_migrations' });
   await migrate(pool, name, provider.migrations);
 }

@@ -16,7 +16,12 @@ export interface Column {
 /** unnest() flattens multi-dimensional arrays, so array values travel as joined text. */
 const ARRAY_SEPARATOR = '\u001f';
 
-export async function bulkInsert(client: PoolClient, table: string, columns: Column[], rows: unknown[][]): Promise<void> {
+export async function bulkInsert(
+  client: PoolClient,
+  table: string,
+  columns: Column[],
+  rows: unknown[][],
+): Promise<void> {
   if (!rows.length) return;
   const params = columns.map((column, i) => {
     const values = rows.map((row) => row[i] ?? null);
@@ -26,17 +31,22 @@ export async function bulkInsert(client: PoolClient, table: string, columns: Col
   });
   const inputs = columns.map((c, i) => `$${i + 1}::${c.type.endsWith('[]') ? 'text' : c.type}[]`).join(', ');
   const names = columns.map((c) => c.name);
-  const selected = columns.map((c) => (c.type.endsWith('[]')
-    ? `string_to_array(${c.name}, E'\\x1f')::${c.type}`
-    : c.name));
-  await client.query(`INSERT INTO ${table} (${names.join(', ')}) SELECT ${selected.join(', ')} FROM unnest(${inputs}) AS input(${names.join(', ')})`, params);
+  const selected = columns.map((c) =>
+    c.type.endsWith('[]') ? `string_to_array(${c.name}, E'\\x1f')::${c.type}` : c.name,
+  );
+  await client.query(
+    `INSERT INTO ${table} (${names.join(', ')}) SELECT ${selected.join(', ')} FROM unnest(${inputs}) AS input(${names.join(', ')})`,
+    params,
+  );
 }
 
 /** Takes `count` ids from the sequence of `table.id`, so that rows can be linked before they are inserted. */
 export async function reserveIds(client: PoolClient, table: string, count: number): Promise<number[]> {
   if (!count) return [];
   const { rows } = await client.query<{ ids: number[] }>(
-    `SELECT array_agg(nextval(pg_get_serial_sequence($1, 'id'))::bigint) AS ids FROM generate_series(1, $2)`, [table, count]);
+    `SELECT array_agg(nextval(pg_get_serial_sequence($1, 'id'))::bigint) AS ids FROM generate_series(1, $2)`,
+    [table, count],
+  );
   return rows[0]!.ids.map(Number);
 }
 
@@ -60,11 +70,26 @@ const PERSON_COLUMNS: Column[] = [
 ];
 
 /** Inserts people into `<schema>.person` with their match keys; returns ref → id. */
-export async function insertPersons(client: PoolClient, schema: string, persons: RegistryPerson[]): Promise<Map<string, number>> {
+export async function insertPersons(
+  client: PoolClient,
+  schema: string,
+  persons: RegistryPerson[],
+): Promise<Map<string, number>> {
   const ids = await reserveIds(client, `${schema}.person`, persons.length);
   const rows = persons.map((p, i) => {
     const keys = registryMatchKeys(p);
-    return [ids[i], p.ref, p.givenNames, p.familyName, p.birthdate, keys.gender, p.birthCountry, p.birthPlace ?? null, keys.identityKey, keys.givenNameKeys];
+    return [
+      ids[i],
+      p.ref,
+      p.givenNames,
+      p.familyName,
+      p.birthdate,
+      keys.gender,
+      p.birthCountry,
+      p.birthPlace ?? null,
+      keys.identityKey,
+      keys.givenNameKeys,
+    ];
   });
   await bulkInsert(client, `${schema}.person`, PERSON_COLUMNS, rows);
   return new Map(persons.map((p, i) => [p.ref, ids[i]!]));

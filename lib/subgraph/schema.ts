@@ -12,7 +12,11 @@ import { guardFieldScopes } from './scope-guard.ts';
  * its resolvers, the runtime's `Citizen` reference resolution, and the scope guard
  * (with the minimum sign-in levels of its catalog, `catalog.json`).
  */
-export function buildProviderSchema(sdl: string, resolvers: GraphQLResolverMap<SubgraphContext>, catalog?: Catalog): GraphQLSchema {
+export function buildProviderSchema(
+  sdl: string,
+  resolvers: GraphQLResolverMap<SubgraphContext>,
+  catalog?: Catalog,
+): GraphQLSchema {
   const citizenFields = (resolvers.Citizen ?? {}) as Record<string, unknown>;
   const schema = buildSubgraphSchema({
     typeDefs: parse(sdl),
@@ -22,7 +26,11 @@ export function buildProviderSchema(sdl: string, resolvers: GraphQLResolverMap<S
       // buildSubgraphSchema types resolvers for an unknown context; ours is SubgraphContext.
     } as unknown as GraphQLResolverMap<unknown>,
   });
-  const minAcr = new Map(Object.entries(catalog?.scopes ?? {}).flatMap(([scope, entry]) => (entry.minAcr ? [[scope, entry.minAcr] as const] : [])));
+  const minAcr = new Map(
+    Object.entries(catalog?.scopes ?? {}).flatMap(([scope, entry]) =>
+      entry.minAcr ? [[scope, entry.minAcr] as const] : [],
+    ),
+  );
   guardFieldScopes(schema, readScopeMap(sdl), minAcr);
   return schema;
 }

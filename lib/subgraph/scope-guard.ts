@@ -17,7 +17,11 @@ export interface ScopedContext {
  * (no value, no query). Done once on the built schema, so resolvers never deal with scopes.
  * Returns the coordinates guarded; throws if the scope map names a field the schema lacks.
  */
-export function guardFieldScopes(schema: GraphQLSchema, scopeMap: ScopeMap, minAcr: ReadonlyMap<string, AcrLevel> = new Map()): string[] {
+export function guardFieldScopes(
+  schema: GraphQLSchema,
+  scopeMap: ScopeMap,
+  minAcr: ReadonlyMap<string, AcrLevel> = new Map(),
+): string[] {
   const guarded: string[] = [];
   for (const [coordinate, anyOf] of scopeMap) {
     const [typeName, fieldName] = coordinate.split('.') as [string, string];
@@ -28,7 +32,8 @@ export function guardFieldScopes(schema: GraphQLSchema, scopeMap: ScopeMap, minA
     field.resolve = (source, args, context: ScopedContext, info) => {
       const granted = anyOf.filter((scope) => context.claims.scopes.has(scope));
       if (!granted.length) throw fieldError('FORBIDDEN', anyOf);
-      if (!granted.some((scope) => reachesAcr(context.claims.acr, minAcr.get(scope)))) throw fieldError('PROVIDER_ACR_TOO_LOW', granted);
+      if (!granted.some((scope) => reachesAcr(context.claims.acr, minAcr.get(scope))))
+        throw fieldError('PROVIDER_ACR_TOO_LOW', granted);
       return resolve(source, args, context, info);
     };
     guarded.push(coordinate);

@@ -18,7 +18,10 @@ import { createTokenVerifier, type TokenVerifierOptions } from './token-verifier
  * The `StartComponent` of data provider `name`: migrates its schema, builds its subgraph
  * from its folder's `schema.graphql`, `catalog.json` and `index.ts`, and listens.
  */
-export function subgraphComponent(name: string, overrides: { /** tests: refetch on an unknown kid at once */ jwksCooldownMs?: number } = {}): StartComponent {
+export function subgraphComponent(
+  name: string,
+  overrides: { /** tests: refetch on an unknown kid at once */ jwksCooldownMs?: number } = {},
+): StartComponent {
   return async ({ config, database, logger: rootLogger }, options = {}) => {
     const entry = dataProviderEntry(config, name);
     const logger = rootLogger.child({ provider: name });
@@ -39,7 +42,14 @@ export function subgraphComponent(name: string, overrides: { /** tests: refetch 
       verifyToken: createTokenVerifier({ ...tokenVerifierOptions(config, entry), ...overrides }),
       createContext(claims, requestId, requestLogger): SubgraphContext {
         const db = requestDatabase(pool, { prepared: !database.embedded });
-        return { claims, requestId, logger: requestLogger, db, citizens: createCitizenMatcher(db, name), loaders: provider.createLoaders(db) };
+        return {
+          claims,
+          requestId,
+          logger: requestLogger,
+          db,
+          citizens: createCitizenMatcher(db, name),
+          loaders: provider.createLoaders(db),
+        };
       },
       async checkReady() {
         await pool.query('SELECT 1');
@@ -79,6 +89,3 @@ export function dataProviderEntry(config: Config, name: string): Config['dataPro
 function tokenVerifierOptions(config: Config, entry: Config['dataProviders'][number]): TokenVerifierOptions {
   return { jwksUri: config.gateway.jwksUri, issuer: config.gateway.issuer, audience: entry.audience };
 }
-
-
-

@@ -1,5 +1,9 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { PROVIDER_TOKEN_MAX_LIFETIME_SECONDS, PROVIDER_TOKEN_SIGNING_ALG, PROVIDER_TOKEN_TYPE } from '../contracts/provider-token.ts';
+import {
+  PROVIDER_TOKEN_MAX_LIFETIME_SECONDS,
+  PROVIDER_TOKEN_SIGNING_ALG,
+  PROVIDER_TOKEN_TYPE,
+} from '../contracts/provider-token.ts';
 import type { PasserelleError } from '../errors/define.ts';
 import { readProviderClaims, type ProviderClaims } from './claims.ts';
 import { subgraphErrors, type SubgraphErrorCode } from './errors.ts';
@@ -38,7 +42,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     try {
       return await remote(header, token);
     } catch (error) {
-      if (error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWKSMultipleMatchingKeys) throw error;
+      if (error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWKSMultipleMatchingKeys)
+        throw error;
       throw new JwksUnavailable('gateway JWKS unavailable', { cause: error });
     }
   };
@@ -63,7 +68,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     const { exp, iat } = payload as { exp: number; iat: number };
     if (exp - iat > PROVIDER_TOKEN_MAX_LIFETIME_SECONDS) throw subgraphErrors.error('PROVIDER_TOKEN_LIFETIME_TOO_LONG');
     const read = readProviderClaims(payload);
-    if ('invalidClaim' in read) throw subgraphErrors.error('PROVIDER_TOKEN_CLAIMS_INVALID', { claim: read.invalidClaim });
+    if ('invalidClaim' in read)
+      throw subgraphErrors.error('PROVIDER_TOKEN_CLAIMS_INVALID', { claim: read.invalidClaim });
     return read.claims;
   };
 }
@@ -82,21 +88,36 @@ function bearerToken(authorization: string | undefined): string {
 function tokenError(error: unknown): PasserelleError {
   const fail = (code: SubgraphErrorCode, details?: Record<string, unknown>) => subgraphErrors.error(code, details);
   if (error instanceof JwksUnavailable) return subgraphErrors.error('PROVIDER_JWKS_UNAVAILABLE', {}, error.cause);
-  if (error instanceof joseErrors.JOSEAlgNotAllowed || error instanceof joseErrors.JOSENotSupported) return fail('PROVIDER_TOKEN_ALGORITHM_REFUSED');
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed || error instanceof joseErrors.JWKSNoMatchingKey
-    || error instanceof joseErrors.JWKSMultipleMatchingKeys) return fail('PROVIDER_TOKEN_SIGNATURE_INVALID');
+  if (error instanceof joseErrors.JOSEAlgNotAllowed || error instanceof joseErrors.JOSENotSupported)
+    return fail('PROVIDER_TOKEN_ALGORITHM_REFUSED');
+  if (
+    error instanceof joseErrors.JWSSignatureVerificationFailed ||
+    error instanceof joseErrors.JWKSNoMatchingKey ||
+    error instanceof joseErrors.JWKSMultipleMatchingKeys
+  )
+    return fail('PROVIDER_TOKEN_SIGNATURE_INVALID');
   if (error instanceof joseErrors.JWTExpired) {
     return error.claim === 'iat' ? fail('PROVIDER_TOKEN_LIFETIME_TOO_LONG') : fail('PROVIDER_TOKEN_EXPIRED');
   }
   if (error instanceof joseErrors.JWTClaimValidationFailed) {
     switch (error.claim) {
-      case 'typ': return fail('PROVIDER_TOKEN_TYPE_INVALID');
-      case 'iss': return fail(error.reason === 'missing' ? 'PROVIDER_TOKEN_CLAIMS_INVALID' : 'PROVIDER_TOKEN_ISSUER_INVALID', { claim: 'iss' });
-      case 'aud': return fail(error.reason === 'missing' ? 'PROVIDER_TOKEN_CLAIMS_INVALID' : 'PROVIDER_TOKEN_AUDIENCE_INVALID', { claim: 'aud' });
+      case 'typ':
+        return fail('PROVIDER_TOKEN_TYPE_INVALID');
+      case 'iss':
+        return fail(error.reason === 'missing' ? 'PROVIDER_TOKEN_CLAIMS_INVALID' : 'PROVIDER_TOKEN_ISSUER_INVALID', {
+          claim: 'iss',
+        });
+      case 'aud':
+        return fail(error.reason === 'missing' ? 'PROVIDER_TOKEN_CLAIMS_INVALID' : 'PROVIDER_TOKEN_AUDIENCE_INVALID', {
+          claim: 'aud',
+        });
       case 'iat':
       case 'nbf':
-        return error.reason === 'check_failed' ? fail('PROVIDER_TOKEN_NOT_YET_VALID') : fail('PROVIDER_TOKEN_CLAIMS_INVALID', { claim: error.claim });
-      default: return fail('PROVIDER_TOKEN_CLAIMS_INVALID', { claim: error.claim });
+        return error.reason === 'check_failed'
+          ? fail('PROVIDER_TOKEN_NOT_YET_VALID')
+          : fail('PROVIDER_TOKEN_CLAIMS_INVALID', { claim: error.claim });
+      default:
+        return fail('PROVIDER_TOKEN_CLAIMS_INVALID', { claim: error.claim });
     }
   }
   // JWSInvalid, JWTInvalid (not JSON, not three parts, ...) and anything unforeseen.

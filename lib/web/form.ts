@@ -4,14 +4,18 @@ import type { Context } from 'koa';
 const MAX_FORM_BYTES = 16 * 1024;
 
 export class FormError extends Error {
-  constructor(message: string, readonly status: number) {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
     super(message);
   }
 }
 
 /** Reads an `application/x-www-form-urlencoded` body (small forms only). */
 export async function readForm(ctx: Context): Promise<URLSearchParams> {
-  if (!ctx.is('application/x-www-form-urlencoded')) throw new FormError('expected a form (application/x-www-form-urlencoded)', 415);
+  if (!ctx.is('application/x-www-form-urlencoded'))
+    throw new FormError('expected a form (application/x-www-form-urlencoded)', 415);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of ctx.req) {

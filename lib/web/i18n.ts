@@ -13,7 +13,13 @@ export type MessageCatalogs = Record<Language, Messages>;
 export function negotiateLanguage(ctx: Context): Language {
   const asked = ctx.query.lang;
   if (typeof asked === 'string' && isLanguage(asked)) {
-    ctx.cookies.set(COOKIE, asked, { httpOnly: true, sameSite: 'lax', signed: false, overwrite: true, maxAge: 365 * 86400_000 });
+    ctx.cookies.set(COOKIE, asked, {
+      httpOnly: true,
+      sameSite: 'lax',
+      signed: false,
+      overwrite: true,
+      maxAge: 365 * 86400_000,
+    });
     return asked;
   }
   const remembered = ctx.cookies.get(COOKIE, { signed: false });
@@ -31,7 +37,9 @@ function isLanguage(value: string): value is Language {
  * `{name}` placeholders are replaced by `vars`; a missing key is a bug, so it
  * throws rather than showing a raw key to a citizen.
  */
-export function createTranslator(catalogs: MessageCatalogs[]): (lang: Language, key: string, vars?: Record<string, string | number>) => string {
+export function createTranslator(
+  catalogs: MessageCatalogs[],
+): (lang: Language, key: string, vars?: Record<string, string | number>) => string {
   const merged: MessageCatalogs = { fr: {}, en: {} };
   for (const catalog of catalogs) {
     for (const lang of LANGUAGES) Object.assign(merged[lang], catalog[lang]);
@@ -48,7 +56,8 @@ export function createTranslator(catalogs: MessageCatalogs[]): (lang: Language, 
 
 /** The current URL (or `path`, which may carry a query) with another language: the switch link. */
 export function urlWithLanguage(ctx: Context, lang: Language, path?: string): string {
-  const [pathname, query] = path === undefined ? [ctx.path, ctx.querystring] : [path.split('?')[0]!, path.split('?')[1] ?? ''];
+  const [pathname, query] =
+    path === undefined ? [ctx.path, ctx.querystring] : [path.split('?')[0]!, path.split('?')[1] ?? ''];
   const params = new URLSearchParams(query);
   params.set('lang', lang);
   return `${pathname}?${params.toString()}`;

@@ -32,7 +32,8 @@ export function messageHtml(message: string, vars: Record<string, string | numbe
   for (const match of message.matchAll(placeholder)) {
     html += escapeHtml(message.slice(last, match.index));
     const value = vars[match[1]!];
-    html += value === undefined ? escapeHtml(match[0]) : value instanceof Markup ? value.html : escapeHtml(String(value));
+    html +=
+      value === undefined ? escapeHtml(match[0]) : value instanceof Markup ? value.html : escapeHtml(String(value));
     last = match.index + match[0].length;
   }
   return html + escapeHtml(message.slice(last));

@@ -42,7 +42,12 @@ export interface TemplateHelpers {
 
 export interface PageKit {
   /** Renders `view` of the component into the DSFR layout and sends it with the page headers. */
-  render(ctx: Context, view: string, data: Record<string, unknown>, options: PageOptions | ((t: Translate) => PageOptions)): void;
+  render(
+    ctx: Context,
+    view: string,
+    data: Record<string, unknown>,
+    options: PageOptions | ((t: Translate) => PageOptions),
+  ): void;
   /** The translator bound to this request's language. */
   translator(ctx: Context): { lang: Language; t: Translate };
 }
@@ -52,9 +57,16 @@ export function readMessages(url: URL): Record<string, string> {
   return JSON.parse(readFileSync(url, 'utf8')) as Record<string, string>;
 }
 
-const kitMessages = { fr: readMessages(new URL('./messages/fr.json', import.meta.url)), en: readMessages(new URL('./messages/en.json', import.meta.url)) };
+const kitMessages = {
+  fr: readMessages(new URL('./messages/fr.json', import.meta.url)),
+  en: readMessages(new URL('./messages/en.json', import.meta.url)),
+};
 
-const layoutEngine = new Eta({ views: fileURLToPath(new URL('./views', import.meta.url)), autoEscape: true, cache: true });
+const layoutEngine = new Eta({
+  views: fileURLToPath(new URL('./views', import.meta.url)),
+  autoEscape: true,
+  cache: true,
+});
 
 /**
  * The shared kit of server-rendered citizen pages: a component gives its own
@@ -77,7 +89,7 @@ export function createPageKit(options: {
 
   const translator = (ctx: Context) => {
     const state = ctx.state as { lang?: Language };
-    const lang = state.lang ??= negotiateLanguage(ctx);
+    const lang = (state.lang ??= negotiateLanguage(ctx));
     const t: Translate = (key, vars) => translate(lang, key, vars);
     return { lang, t };
   };
@@ -88,7 +100,8 @@ export function createPageKit(options: {
       const { lang, t } = translator(ctx);
       const page = typeof pageOptions === 'function' ? pageOptions(t) : pageOptions;
       const helpers: TemplateHelpers = {
-        lang, t,
+        lang,
+        t,
         th: (key, vars = {}) => messageHtml(translate(lang, key), vars),
         french: (text) => inLanguage(text, 'fr', lang),
       };
@@ -100,10 +113,20 @@ export function createPageKit(options: {
       ctx.set('Content-Security-Policy', contentSecurityPolicy({ formAction: page.formAction ?? [] }));
       ctx.set('Content-Language', lang);
       ctx.body = layoutEngine.render('layout', {
-        ...helpers, otherLang, body, title: page.title, assets: DSFR_PREFIX,
+        ...helpers,
+        otherLang,
+        body,
+        title: page.title,
+        assets: DSFR_PREFIX,
         serviceTitle: inLanguage(t('layout.service.title'), options.serviceTitleLang ?? lang, lang),
-        accessibilityUrl: `${accessibilityStatement}?lang=${lang}`, conformity: CONFORMITY,
-        switchUrl: urlWithLanguage(ctx, otherLang, page.languageSwitchPath?.startsWith('/') ? page.languageSwitchPath : undefined), sandbox: options.sandbox ?? false,
+        accessibilityUrl: `${accessibilityStatement}?lang=${lang}`,
+        conformity: CONFORMITY,
+        switchUrl: urlWithLanguage(
+          ctx,
+          otherLang,
+          page.languageSwitchPath?.startsWith('/') ? page.languageSwitchPath : undefined,
+        ),
+        sandbox: options.sandbox ?? false,
         refreshTo: page.refreshTo?.startsWith('/') ? page.refreshTo : undefined,
       });
     },

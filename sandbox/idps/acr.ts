@@ -15,11 +15,19 @@ export function decideAcr(acrValues: string | undefined, maxAcr: AcrLevel): AcrD
   if (!requested.length) return { ok: true, acr: maxAcr };
   const known = requested.filter(isAcrLevel);
   if (!known.length) {
-    return { ok: false, error: 'invalid_request', description: `acr_values: none of the requested levels is supported (${ACR_LEVELS.join(', ')})` };
+    return {
+      ok: false,
+      error: 'invalid_request',
+      description: `acr_values: none of the requested levels is supported (${ACR_LEVELS.join(', ')})`,
+    };
   }
   const reachable = known.find((level) => compareAcr(level, maxAcr) <= 0);
   if (!reachable) {
-    return { ok: false, error: 'unmet_authentication_requirements', description: `this identity provider cannot authenticate above ${maxAcr}` };
+    return {
+      ok: false,
+      error: 'unmet_authentication_requirements',
+      description: `this identity provider cannot authenticate above ${maxAcr}`,
+    };
   }
   return { ok: true, acr: reachable };
 }
@@ -28,4 +36,3 @@ export function decideAcr(acrValues: string | undefined, maxAcr: AcrLevel): AcrD
 export function lowerLevels(acr: AcrLevel): AcrLevel[] {
   return ACR_LEVELS.filter((level) => compareAcr(level, acr) < 0);
 }
-

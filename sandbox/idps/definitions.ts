@@ -24,14 +24,31 @@ export interface SandboxIdpDefinition {
 export const SANDBOX_IDP_NAMES = ['impots', 'laposte', 'ameli', 'eidas'] as const;
 export type SandboxIdpName = (typeof SANDBOX_IDP_NAMES)[number];
 
-const french = (name: SandboxIdpName, displayName: string, maxAcr: AcrLevel, logins: string[]): SandboxIdpDefinition => ({
-  name, displayName, maxAcr, logins,
+const french = (
+  name: SandboxIdpName,
+  displayName: string,
+  maxAcr: AcrLevel,
+  logins: string[],
+): SandboxIdpDefinition => ({
+  name,
+  displayName,
+  maxAcr,
+  logins,
   claimsOf: (login) => FRENCH_ACCOUNTS[login]!.claims,
 });
 
 export const SANDBOX_IDPS: Record<SandboxIdpName, SandboxIdpDefinition> = {
-  impots: french('impots', 'impots.gouv.fr (DGFiP)', 'eidas1', ['marie.dupont', 'jean.martin', 'lucas.bernard', 'identite.invalide']),
-  laposte: french('laposte', 'L’Identité Numérique La Poste', 'eidas2', ['marie.dupont', 'lucas.bernard', 'anne-sophie.lefevre-roy']),
+  impots: french('impots', 'impots.gouv.fr (DGFiP)', 'eidas1', [
+    'marie.dupont',
+    'jean.martin',
+    'lucas.bernard',
+    'identite.invalide',
+  ]),
+  laposte: french('laposte', 'L’Identité Numérique La Poste', 'eidas2', [
+    'marie.dupont',
+    'lucas.bernard',
+    'anne-sophie.lefevre-roy',
+  ]),
   ameli: french('ameli', 'ameli.fr (Assurance Maladie)', 'eidas1', ['jean.martin', 'camille.petit']),
   eidas: {
     name: 'eidas',

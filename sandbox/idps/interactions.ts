@@ -16,7 +16,8 @@ import { renderPage } from './pages.ts';
  * `prompt=login`. The eIDAS level is decided before the form is shown: a level
  * above the IdP's maximum ends the request with an OpenID error.
  */
-const BAD_CREDENTIALS = 'Identifiant ou mot de passe incorrect. Vérifiez votre saisie ; le mot de passe de tous les comptes de test est 123.';
+const BAD_CREDENTIALS =
+  'Identifiant ou mot de passe incorrect. Vérifiez votre saisie ; le mot de passe de tous les comptes de test est 123.';
 const MAX_FORM_BYTES = 8 * 1024;
 
 export function interactionRoutes(provider: Provider, definition: SandboxIdpDefinition, logger: Logger) {
@@ -75,7 +76,10 @@ export function interactionRoutes(provider: Provider, definition: SandboxIdpDefi
     const override = form.get('sandbox_acr') ?? '';
     if (override && !(isAcrLevel(override) && lowerLevels(decision.acr).includes(override))) {
       ctx.status = 400;
-      return loginPage(ctx, { login, error: 'Option « Niveau eIDAS renvoyé » invalide : choisissez un niveau proposé.' });
+      return loginPage(ctx, {
+        login,
+        error: 'Option « Niveau eIDAS renvoyé » invalide : choisissez un niveau proposé.',
+      });
     }
     const acr = override || decision.acr;
     logger.info({ event: 'login.succeeded', acr, loweredAcr: Boolean(override) }, 'signed in');

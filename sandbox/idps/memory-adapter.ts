@@ -8,7 +8,10 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
  */
 const MAX_ENTRIES = 10_000;
 
-interface Entry { payload: AdapterPayload; expiresAt: number }
+interface Entry {
+  payload: AdapterPayload;
+  expiresAt: number;
+}
 
 export function memoryAdapterFactory() {
   // One store per provider: models are namespaced by their name in the key.
@@ -38,7 +41,10 @@ export function memoryAdapterFactory() {
     return {
       async upsert(id, payload, expiresIn) {
         store.delete(key(id));
-        store.set(key(id), { payload: structuredClone(payload), expiresAt: expiresIn === undefined ? Infinity : Date.now() + expiresIn * 1000 });
+        store.set(key(id), {
+          payload: structuredClone(payload),
+          expiresAt: expiresIn === undefined ? Infinity : Date.now() + expiresIn * 1000,
+        });
         if (store.size > MAX_ENTRIES) store.delete(store.keys().next().value!);
         if (payload.grantId) {
           const ids = grants.get(payload.grantId) ?? new Set<string>();

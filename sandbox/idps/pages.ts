@@ -24,7 +24,10 @@ export function renderPage(view: string, page: PageContext & { title: string } &
 const DSFR_DIST = fileURLToPath(new URL('../../node_modules/@gouvfr/dsfr/dist/', import.meta.url));
 const LOGOS = fileURLToPath(new URL('./logos/', import.meta.url));
 const STATIC_TYPES: Record<string, string> = {
-  '.css': 'text/css; charset=utf-8', '.woff2': 'font/woff2', '.woff': 'font/woff', '.svg': 'image/svg+xml',
+  '.css': 'text/css; charset=utf-8',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.svg': 'image/svg+xml',
 };
 
 /** `/dsfr/<file>` from the DSFR distribution and `/logo.svg`: fonts, icons and styles only. */
@@ -62,8 +65,13 @@ export function staticFiles(idpName: string) {
  */
 export function securityHeaders(formTargets: string[]) {
   const csp = [
-    "default-src 'none'", "style-src 'self'", "font-src 'self'", "img-src 'self' data:",
-    `form-action 'self' ${formTargets.join(' ')}`.trim(), "frame-ancestors 'none'", "base-uri 'none'",
+    "default-src 'none'",
+    "style-src 'self'",
+    "font-src 'self'",
+    "img-src 'self' data:",
+    `form-action 'self' ${formTargets.join(' ')}`.trim(),
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
   ].join('; ');
   return async (ctx: Context, next: Next): Promise<void> => {
     await next();

@@ -29,31 +29,44 @@ export interface BrokerClient {
 
 export const PIVOT_SCOPE = 'identite_pivot';
 
-export async function createProvider(issuer: string, definition: SandboxIdpDefinition, client: BrokerClient, logger: Logger): Promise<Provider> {
+export async function createProvider(
+  issuer: string,
+  definition: SandboxIdpDefinition,
+  client: BrokerClient,
+  logger: Logger,
+): Promise<Provider> {
   const page = { idpName: definition.name, displayName: definition.displayName };
   const brokerBase = `${client.brokerUrl.replace(/\/$/, '')}/idp/${definition.name}`;
 
   const policy = interactionPolicy.base();
   // No single sign-on in the sandbox: every authorization shows the login form.
-  policy.get('login')!.checks.add(new interactionPolicy.Check(
-    'sandbox_always_login', 'the sandbox identity provider always asks for credentials',
-    (ctx) => (ctx.oidc.result?.login ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT),
-  ));
+  policy
+    .get('login')!
+    .checks.add(
+      new interactionPolicy.Check(
+        'sandbox_always_login',
+        'the sandbox identity provider always asks for credentials',
+        (ctx) =>
+          ctx.oidc.result?.login ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT,
+      ),
+    );
 
   const configuration: Configuration = {
     adapter: memoryAdapterFactory(),
-    clients: [{
-      client_id: client.clientId,
-      client_secret: client.clientSecret,
-      client_name: 'Passerelle (FranceConnect)',
-      redirect_uris: [`${brokerBase}/callback`],
-      post_logout_redirect_uris: [`${brokerBase}/logged-out`],
-      grant_types: ['authorization_code'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'client_secret_basic',
-      id_token_signed_response_alg: 'ES256',
-    }],
-    jwks: await generateJwks(['ES256:sig']) as Configuration['jwks'],
+    clients: [
+      {
+        client_id: client.clientId,
+        client_secret: client.clientSecret,
+        client_name: 'Passerelle (FranceConnect)',
+        redirect_uris: [`${brokerBase}/callback`],
+        post_logout_redirect_uris: [`${brokerBase}/logged-out`],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_basic',
+        id_token_signed_response_alg: 'ES256',
+      },
+    ],
+    jwks: (await generateJwks(['ES256:sig'])) as Configuration['jwks'],
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     acrValues: ACR_LEVELS.slice(0, ACR_LEVELS.indexOf(definition.maxAcr) + 1),
     // acr and amr listed under openid: always in the ID token, requested or not.
@@ -62,8 +75,12 @@ export async function createProvider(issuer: string, definition: SandboxIdpDefin
     responseTypes: ['code'],
     pkce: { required: () => true },
     ttl: {
-      AuthorizationCode: 60, AccessToken: 600, IdToken: 600, Interaction: 900,
-      Session: 3600, Grant: 3600,
+      AuthorizationCode: 60,
+      AccessToken: 600,
+      IdToken: 600,
+      Interaction: 900,
+      Session: 3600,
+      Grant: 3600,
     },
     features: {
       devInteractions: { enabled: false },
@@ -79,9 +96,10 @@ export async function createProvider(issuer: string, definition: SandboxIdpDefin
       },
     },
     interactions: { policy, url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-    findAccount: (_ctx, sub) => (definition.logins.includes(sub)
-      ? { accountId: sub, claims: () => ({ sub, ...definition.claimsOf(sub) }) }
-      : undefined),
+    findAccount: (_ctx, sub) =>
+      definition.logins.includes(sub)
+        ? { accountId: sub, claims: () => ({ sub, ...definition.claimsOf(sub) }) }
+        : undefined,
     // The broker is a first-party client: no consent screen, grant what it asked.
     loadExistingGrant: async (ctx: KoaContextWithOIDC) => {
       const { client: oidcClient, session, params } = ctx.oidc;
@@ -94,7 +112,10 @@ export async function createProvider(issuer: string, definition: SandboxIdpDefin
     renderError: async (ctx, out) => {
       ctx.type = 'html';
       ctx.body = renderPage('message', {
-        ...page, title: 'Erreur', alert: 'error', code: out.error,
+        ...page,
+        title: 'Erreur',
+        alert: 'error',
+        code: out.error,
         message: out.error_description ?? 'La demande n’a pas pu aboutir.',
       });
     },
@@ -105,7 +126,9 @@ export async function createProvider(issuer: string, definition: SandboxIdpDefin
   // Client-facing errors (bad request, invalid code...): their code, never tokens or values.
   const events = provider as unknown as NodeJS.EventEmitter;
   for (const event of ['authorization.error', 'grant.error', 'userinfo.error', 'end_session.error']) {
-    events.on(event, (_ctx: unknown, error: Error & { error?: string }) => logger.warn({ event, error: error.error ?? error.name }, error.message));
+    events.on(event, (_ctx: unknown, error: Error & { error?: string }) =>
+      logger.warn({ event, error: error.error ?? error.name }, error.message),
+    );
   }
   return provider;
 }

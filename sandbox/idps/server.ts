@@ -25,16 +25,22 @@ export function sandboxIdentityProvider(name: SandboxIdpName): StartComponent {
     const server = createServer();
     await listen(server, options.port ?? listenPort({ url: entry.issuer }), '127.0.0.1');
     const configured = new URL(entry.issuer);
-    const issuer = options.port === undefined
-      ? entry.issuer.replace(/\/$/, '')
-      : `${configured.protocol}//${configured.hostname}:${(server.address() as AddressInfo).port}`;
+    const issuer =
+      options.port === undefined
+        ? entry.issuer.replace(/\/$/, '')
+        : `${configured.protocol}//${configured.hostname}:${(server.address() as AddressInfo).port}`;
 
     try {
-      const provider = await createProvider(issuer, definition, {
-        clientId: entry.clientId,
-        clientSecret: config.secret(entry.clientSecret, `identityProviders[${name}].clientSecret`),
-        brokerUrl: config.broker.url,
-      }, logger);
+      const provider = await createProvider(
+        issuer,
+        definition,
+        {
+          clientId: entry.clientId,
+          clientSecret: config.secret(entry.clientSecret, `identityProviders[${name}].clientSecret`),
+          brokerUrl: config.broker.url,
+        },
+        logger,
+      );
       const page = { idpName: name, displayName: definition.displayName };
       provider.use(securityHeaders([new URL(config.broker.url).origin]));
       provider.use(pageErrors(page, logger));
@@ -56,18 +62,27 @@ function pageErrors(page: { idpName: string; displayName: string }, logger: { wa
     try {
       await next();
     } catch (error) {
-      const { status = 500, statusCode, error: code, expose } = error as { status?: number; statusCode?: number; error?: string; expose?: boolean };
+      const {
+        status = 500,
+        statusCode,
+        error: code,
+        expose,
+      } = error as { status?: number; statusCode?: number; error?: string; expose?: boolean };
       ctx.status = statusCode ?? status;
       if (ctx.status >= 500) logger.warn({ err: error }, 'interaction failed');
       ctx.type = 'html';
       ctx.body = renderPage('message', {
-        ...page, title: 'Erreur', alert: 'error', code: code ?? (expose ? undefined : 'server_error'),
-        message: ctx.status === 400 && code === 'invalid_request'
-          ? 'Cette demande de connexion a expiré ou n’est plus valide. Revenez au service et recommencez.'
-          : expose ? (error as Error).message : 'La demande n’a pas pu aboutir.',
+        ...page,
+        title: 'Erreur',
+        alert: 'error',
+        code: code ?? (expose ? undefined : 'server_error'),
+        message:
+          ctx.status === 400 && code === 'invalid_request'
+            ? 'Cette demande de connexion a expiré ou n’est plus valide. Revenez au service et recommencez.'
+            : expose
+              ? (error as Error).message
+              : 'La demande n’a pas pu aboutir.',
       });
     }
   };
 }
-
-

@@ -10,7 +10,10 @@ export async function generateJwks(specs: string[]): Promise<{ keys: Record<stri
   const keys = [];
   for (const spec of specs) {
     const [alg = 'ES256', use = 'sig'] = spec.split(':');
-    const { privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg.startsWith('RS') ? { modulusLength: 2048 } : {}) });
+    const { privateKey } = await generateKeyPair(alg, {
+      extractable: true,
+      ...(alg.startsWith('RS') ? { modulusLength: 2048 } : {}),
+    });
     const jwk = await exportJWK(privateKey);
     keys.push({ ...jwk, kid: (await calculateJwkThumbprint(jwk)).slice(0, 16), alg, use });
   }

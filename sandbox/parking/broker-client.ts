@@ -36,7 +36,10 @@ export class BrokerClient {
   private configuration: Promise<oidc.Configuration> | undefined;
   private logoutKeys: ReturnType<typeof createRemoteJWKSet> | undefined;
 
-  constructor(private readonly settings: ParkingSettings, private readonly logger: Logger) {}
+  constructor(
+    private readonly settings: ParkingSettings,
+    private readonly logger: Logger,
+  ) {}
 
   /** The URL to send the citizen to, and the checks to keep for the way back. */
   async startSignIn(): Promise<{ url: URL; checks: SignInChecks }> {
@@ -55,11 +58,13 @@ export class BrokerClient {
       state: checks.expectedState,
       nonce: checks.expectedNonce,
       resource: this.settings.gatewayAudience,
-      authorization_details: JSON.stringify([{
-        type: 'graphql_operation',
-        operation_name: this.settings.operationName,
-        purpose: this.settings.purpose,
-      }]),
+      authorization_details: JSON.stringify([
+        {
+          type: 'graphql_operation',
+          operation_name: this.settings.operationName,
+          purpose: this.settings.purpose,
+        },
+      ]),
       ...(this.settings.acr ? { acr_values: this.settings.acr } : {}),
     };
     const url = await this.call('par', () => oidc.buildAuthorizationUrlWithPAR(client, parameters));
@@ -71,15 +76,21 @@ export class BrokerClient {
     const client = await this.client();
     const callback = new URL(this.settings.redirectUri);
     callback.search = query;
-    if (callback.searchParams.get('state') !== checks.expectedState) throw parkingErrors.error('PARKING_SIGN_IN_EXPIRED');
-    const tokens = await this.call('token', () => oidc.authorizationCodeGrant(client, callback, { ...checks, idTokenExpected: true }));
+    if (callback.searchParams.get('state') !== checks.expectedState)
+      throw parkingErrors.error('PARKING_SIGN_IN_EXPIRED');
+    const tokens = await this.call('token', () =>
+      oidc.authorizationCodeGrant(client, callback, { ...checks, idTokenExpected: true }),
+    );
     const claims = tokens.claims()!;
     return {
       accessToken: tokens.access_token,
       idToken: tokens.id_token!,
       sub: claims.sub,
       sid: typeof claims.sid === 'string' ? claims.sid : undefined,
-      name: typeof claims.given_name === 'string' && typeof claims.family_name === 'string' ? `${claims.given_name} ${claims.family_name}` : undefined,
+      name:
+        typeof claims.given_name === 'string' && typeof claims.family_name === 'string'
+          ? `${claims.given_name} ${claims.family_name}`
+          : undefined,
     };
   }
 
@@ -108,7 +119,8 @@ export class BrokerClient {
       requiredClaims: ['iat', 'jti', 'events'],
     });
     const events = payload.events as Record<string, unknown> | undefined;
-    if (!events || typeof events[BACKCHANNEL_LOGOUT_EVENT] !== 'object' || 'nonce' in payload) throw new Error('not a logout token');
+    if (!events || typeof events[BACKCHANNEL_LOGOUT_EVENT] !== 'object' || 'nonce' in payload)
+      throw new Error('not a logout token');
     const sub = typeof payload.sub === 'string' ? payload.sub : undefined;
     const sid = typeof payload.sid === 'string' ? payload.sid : undefined;
     if (!sub && !sid) throw new Error('a logout token names a sub or a sid');
@@ -124,13 +136,15 @@ export class BrokerClient {
   }
 
   private async discover(): Promise<oidc.Configuration> {
-    const key = await importJWK(this.settings.signingKey, this.settings.signingKey.alg ?? 'ES256') as CryptoKey;
+    const key = (await importJWK(this.settings.signingKey, this.settings.signingKey.alg ?? 'ES256')) as CryptoKey;
     const auth = oidc.PrivateKeyJwt({ key, kid: this.settings.signingKey.kid });
     const insecure = new URL(this.settings.issuer).protocol === 'http:';
-    return this.call('discovery', () => oidc.discovery(new URL(this.settings.issuer), this.settings.clientId, {}, auth, {
-      timeout: Math.ceil(this.settings.requestTimeoutMs / 1000),
-      ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}),
-    }));
+    return this.call('discovery', () =>
+      oidc.discovery(new URL(this.settings.issuer), this.settings.clientId, {}, auth, {
+        timeout: Math.ceil(this.settings.requestTimeoutMs / 1000),
+        ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}),
+      }),
+    );
   }
 
   /** Runs one exchange with the broker and turns its failures into the service's errors. */
@@ -139,7 +153,10 @@ export class BrokerClient {
       return await exchange();
     } catch (error) {
       const mapped = signInError(error);
-      this.logger.warn({ step, code: mapped.code, details: mapped.details, err: describe(error) }, 'broker exchange failed');
+      this.logger.warn(
+        { step, code: mapped.code, details: mapped.details, err: describe(error) },
+        'broker exchange failed',
+      );
       throw mapped;
     }
   }
@@ -172,6 +189,7 @@ function signInError(error: unknown) {
     return parkingErrors.error('PARKING_SIGN_IN_FAILED', details);
   }
   if (isUnreachable(error)) return parkingErrors.error('PARKING_BROKER_UNAVAILABLE');
-  if (error instanceof oidc.ClientError && error.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM') return parkingErrors.error('PARKING_BROKER_UNAVAILABLE');
+  if (error instanceof oidc.ClientError && error.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM')
+    return parkingErrors.error('PARKING_BROKER_UNAVAILABLE');
   return parkingErrors.error('PARKING_SIGN_IN_FAILED');
 }

@@ -3,19 +3,35 @@ import { AcrLevel } from '../../lib/contracts/eidas.ts';
 import { HttpUrl, SecretRef, Service } from '../../lib/config/common.ts';
 
 /** A city's resident parking tariff (sandbox/parking/pricing.ts); amounts in euro cents. */
-const TariffSection = z.strictObject({
-  cityCode: z.string().regex(/^(\d{5}|2[AB]\d{3})$/, 'must be an INSEE commune code').describe('INSEE code of the city whose residents get the permit.'),
-  cityName: z.string().min(1).describe('The city\'s name, on the pages.'),
-  brackets: z.array(z.strictObject({
-    upTo: z.number().int().nonnegative().describe('Highest family quotient of the bracket.'),
-    monthlyCents: z.number().int().nonnegative().describe('Monthly price in the bracket, in euro cents.'),
-  })).min(1)
-    .refine((list) => list.every((b, i) => i === 0 || b.upTo > list[i - 1]!.upTo), 'brackets must be in ascending upTo order')
-    .describe('Ascending family-quotient brackets: the price when QF ≤ upTo.'),
-  defaultMonthlyCents: z.number().int().nonnegative().describe('Price above the last bracket, or for a citizen who is not a CAF/MSA beneficiary.'),
-  reducedCritAir: z.array(z.number().int().min(0).max(5)).describe('Crit\'Air classes that get the reduction.'),
-  reductionRate: z.number().min(0).max(1).describe('The reduction (0.5 = half price).'),
-}).describe('The city\'s resident parking tariff (sandbox/parking/pricing.ts); amounts in euro cents.');
+const TariffSection = z
+  .strictObject({
+    cityCode: z
+      .string()
+      .regex(/^(\d{5}|2[AB]\d{3})$/, 'must be an INSEE commune code')
+      .describe('INSEE code of the city whose residents get the permit.'),
+    cityName: z.string().min(1).describe("The city's name, on the pages."),
+    brackets: z
+      .array(
+        z.strictObject({
+          upTo: z.number().int().nonnegative().describe('Highest family quotient of the bracket.'),
+          monthlyCents: z.number().int().nonnegative().describe('Monthly price in the bracket, in euro cents.'),
+        }),
+      )
+      .min(1)
+      .refine(
+        (list) => list.every((b, i) => i === 0 || b.upTo > list[i - 1]!.upTo),
+        'brackets must be in ascending upTo order',
+      )
+      .describe('Ascending family-quotient brackets: the price when QF ≤ upTo.'),
+    defaultMonthlyCents: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe('Price above the last bracket, or for a citizen who is not a CAF/MSA beneficiary.'),
+    reducedCritAir: z.array(z.number().int().min(0).max(5)).describe("Crit'Air classes that get the reduction."),
+    reductionRate: z.number().min(0).max(1).describe('The reduction (0.5 = half price).'),
+  })
+  .describe("The city's resident parking tariff (sandbox/parking/pricing.ts); amounts in euro cents.");
 
 /**
  * The `parking` section of the configuration (sandbox configurations only): the sandbox
@@ -24,23 +40,61 @@ const TariffSection = z.strictObject({
  * broker is the `serviceProviders` entry with the same `clientId`. The platform's
  * loader does not know it: the composition root hands it in (bin/config.ts).
  */
-export const ParkingSection = z.strictObject({
-  ...Service,
-  clientId: z.string().min(1).default('parking-nimes').describe('Its client id at the broker (its `serviceProviders` entry).'),
-  serviceName: z.string().min(1).describe('Title of the service\'s pages.'),
-  issuer: HttpUrl.optional().describe('The broker\'s issuer; default: `broker.issuer`, else `broker.url`.'),
-  keys: SecretRef.describe('Private JWKS of the service (`private_key_jwt` client authentication): the first key signs.'),
-  redirectUri: HttpUrl.optional().describe('Where the broker sends the citizen back; default: `<url>/callback`.'),
-  postLogoutRedirectUri: HttpUrl.optional().describe('Where the broker sends the citizen after logout; default: `<url>/logged-out`.'),
-  gatewayUrl: HttpUrl.optional().describe('The gateway\'s GraphQL endpoint; default: `<gateway.url>/graphql`.'),
-  gatewayAudience: z.string().min(1).optional().describe('The gateway\'s resource indicator (RFC 8707); default: `gateway.audience`, else `gateway.url`.'),
-  operationName: z.string().min(1).default('Parking').describe('The name under which the service registered its operation (`serviceProviders[].operations`).'),
-  purpose: z.string().min(1).max(300).describe('Why the city reads the data: shown to the citizen on the consent page.'),
-  acr: AcrLevel.optional().describe('Level of assurance asked for (`acr_values`); none: the broker\'s default for this service.'),
-  cookieKeys: SecretRef.describe('Keys signing the service\'s cookies (a JSON list: the first signs, all verify).'),
-  sessionTtlSeconds: z.number().int().positive().max(86400).default(900).describe('How long a signed-in citizen\'s page (and the data it shows) is kept.'),
-  requestTimeoutMs: z.number().int().positive().max(60000).default(5000).describe('Timeout of one call to the broker or the gateway.'),
-  tariff: TariffSection,
-}).describe('The sandbox parking service (sandbox/parking/, docs/parking.md), sandbox configurations only: the city\'s own settings. '
-  + 'Its registration at the broker is the `serviceProviders` entry with the same `clientId`.');
+export const ParkingSection = z
+  .strictObject({
+    ...Service,
+    clientId: z
+      .string()
+      .min(1)
+      .default('parking-nimes')
+      .describe('Its client id at the broker (its `serviceProviders` entry).'),
+    serviceName: z.string().min(1).describe("Title of the service's pages."),
+    issuer: HttpUrl.optional().describe("The broker's issuer; default: `broker.issuer`, else `broker.url`."),
+    keys: SecretRef.describe(
+      'Private JWKS of the service (`private_key_jwt` client authentication): the first key signs.',
+    ),
+    redirectUri: HttpUrl.optional().describe('Where the broker sends the citizen back; default: `<url>/callback`.'),
+    postLogoutRedirectUri: HttpUrl.optional().describe(
+      'Where the broker sends the citizen after logout; default: `<url>/logged-out`.',
+    ),
+    gatewayUrl: HttpUrl.optional().describe("The gateway's GraphQL endpoint; default: `<gateway.url>/graphql`."),
+    gatewayAudience: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("The gateway's resource indicator (RFC 8707); default: `gateway.audience`, else `gateway.url`."),
+    operationName: z
+      .string()
+      .min(1)
+      .default('Parking')
+      .describe('The name under which the service registered its operation (`serviceProviders[].operations`).'),
+    purpose: z
+      .string()
+      .min(1)
+      .max(300)
+      .describe('Why the city reads the data: shown to the citizen on the consent page.'),
+    acr: AcrLevel.optional().describe(
+      "Level of assurance asked for (`acr_values`); none: the broker's default for this service.",
+    ),
+    cookieKeys: SecretRef.describe("Keys signing the service's cookies (a JSON list: the first signs, all verify)."),
+    sessionTtlSeconds: z
+      .number()
+      .int()
+      .positive()
+      .max(86400)
+      .default(900)
+      .describe("How long a signed-in citizen's page (and the data it shows) is kept."),
+    requestTimeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .max(60000)
+      .default(5000)
+      .describe('Timeout of one call to the broker or the gateway.'),
+    tariff: TariffSection,
+  })
+  .describe(
+    "The sandbox parking service (sandbox/parking/, docs/parking.md), sandbox configurations only: the city's own settings. " +
+      'Its registration at the broker is the `serviceProviders` entry with the same `clientId`.',
+  );
 export type ParkingConfig = z.output<typeof ParkingSection>;

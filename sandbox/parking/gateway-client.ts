@@ -6,7 +6,11 @@ import { PARKING_DOCUMENT, PARKING_OPERATION_NAME, ParkingResult, type CitizenRe
 /** Largest gateway answer read (the parking result is a few hundred bytes). */
 const MAX_RESPONSE_BYTES = 256 * 1024;
 
-interface GraphQLError { message?: unknown; path?: unknown; extensions?: { code?: unknown } }
+interface GraphQLError {
+  message?: unknown;
+  path?: unknown;
+  extensions?: { code?: unknown };
+}
 
 /**
  * The service as a GraphQL client of the gateway: posts its one consented
@@ -40,11 +44,16 @@ export async function readCitizenRecords(options: {
   }
 
   const errors = graphqlErrors(body);
-  const codes = [...new Set(errors.map((e) => (typeof e.extensions?.code === 'string' ? e.extensions.code : 'UNKNOWN')))];
+  const codes = [
+    ...new Set(errors.map((e) => (typeof e.extensions?.code === 'string' ? e.extensions.code : 'UNKNOWN'))),
+  ];
   if (!response.ok) {
     options.logger.warn({ status: response.status, codes }, 'gateway refused the operation');
     const details = { status: response.status, ...(codes.length ? { gatewayCodes: codes } : {}) };
-    throw parkingErrors.error(response.status >= 500 ? 'PARKING_GATEWAY_UNAVAILABLE' : 'PARKING_GATEWAY_REFUSED', details);
+    throw parkingErrors.error(
+      response.status >= 500 ? 'PARKING_GATEWAY_UNAVAILABLE' : 'PARKING_GATEWAY_REFUSED',
+      details,
+    );
   }
   if (errors.length) {
     const paths = errors.map((e) => (Array.isArray(e.path) ? e.path.join('.') : '')).filter(Boolean);
@@ -53,7 +62,10 @@ export async function readCitizenRecords(options: {
   }
   const parsed = ParkingResult.safeParse((body as { data?: unknown } | null)?.data);
   if (!parsed.success) {
-    options.logger.warn({ issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.code}`) }, 'gateway answer is not the parking result');
+    options.logger.warn(
+      { issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.code}`) },
+      'gateway answer is not the parking result',
+    );
     throw parkingErrors.error('PARKING_DATA_INVALID');
   }
   return parsed.data.me;

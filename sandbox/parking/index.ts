@@ -28,12 +28,21 @@ export const startParking: StartComponent = async ({ config, logger: rootLogger 
   let settings = parkingSettings(config);
   const server = createServer();
   await listen(server, options.port ?? settings.port, settings.host);
-  if (options.port !== undefined) settings = parkingSettings(config, `http://localhost:${(server.address() as AddressInfo).port}`);
+  if (options.port !== undefined)
+    settings = parkingSettings(config, `http://localhost:${(server.address() as AddressInfo).port}`);
 
-  const pages = createParkingPages({ serviceName: settings.serviceName, tariff: settings.tariff, issuer: settings.issuer, sandbox: config.sandbox });
+  const pages = createParkingPages({
+    serviceName: settings.serviceName,
+    tariff: settings.tariff,
+    issuer: settings.issuer,
+    sandbox: config.sandbox,
+  });
   const sessions = new ExpiringStore<CitizenSession>(settings.sessionTtlSeconds * 1000);
   const routes = parkingRoutes({
-    settings, pages, sessions, logger,
+    settings,
+    pages,
+    sessions,
+    logger,
     broker: new BrokerClient(settings, logger),
     signIns: new ExpiringStore<PendingSignIn>(SIGN_IN_TTL_MS),
   });
@@ -46,8 +55,10 @@ export const startParking: StartComponent = async ({ config, logger: rootLogger 
       await next();
       if (ctx.status === 404 && ctx.body === undefined) pages.error(ctx, parkingErrors.error('PARKING_PAGE_NOT_FOUND'));
     } catch (error) {
-      const shown = isPasserelleError(error) ? error
-        : error instanceof FormError ? parkingErrors.error('PARKING_FORM_INVALID')
+      const shown = isPasserelleError(error)
+        ? error
+        : error instanceof FormError
+          ? parkingErrors.error('PARKING_FORM_INVALID')
           : parkingErrors.error('PARKING_INTERNAL_ERROR');
       if (shown.code === 'PARKING_INTERNAL_ERROR') logger.error({ err: error, path: ctx.path }, 'parking page failed');
       pages.error(ctx, shown, { csrf: csrfOf(ctx, sessions) });
@@ -58,8 +69,9 @@ export const startParking: StartComponent = async ({ config, logger: rootLogger 
   app.use(routes.allowedMethods());
   server.on('request', app.callback());
 
-  logger.info({ url: settings.url, issuer: settings.issuer, gateway: settings.gatewayEndpoint }, 'parking service listening');
+  logger.info(
+    { url: settings.url, issuer: settings.issuer, gateway: settings.gatewayEndpoint },
+    'parking service listening',
+  );
   return { name: 'parking', url: settings.url, close: () => closeServer(server) };
 };
-
-

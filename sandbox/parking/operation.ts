@@ -48,7 +48,9 @@ export function canonicalDocument(document: string): string {
 }
 
 function operationNameOf(document: string): string {
-  const operations = parse(document).definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operations = parse(document).definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
   const name = operations[0]?.name?.value;
   if (operations.length !== 1 || !name) throw new Error('parking.graphql must hold exactly one named operation');
   return name;

@@ -7,7 +7,10 @@ import { parkingErrors, type ParkingErrorCode } from './errors.ts';
 import type { CitizenRecords } from './operation.ts';
 import { formatEuros, type Quote, type Tariff } from './pricing.ts';
 
-const fileMessages = { fr: readMessages(new URL('./messages/fr.json', import.meta.url)), en: readMessages(new URL('./messages/en.json', import.meta.url)) };
+const fileMessages = {
+  fr: readMessages(new URL('./messages/fr.json', import.meta.url)),
+  en: readMessages(new URL('./messages/en.json', import.meta.url)),
+};
 
 /** What the permit page shows: the quote and the records it was computed from. */
 export interface PermitView {
@@ -43,7 +46,9 @@ export function createParkingPages(options: { serviceName: string; tariff: Tarif
     en: { ...fileMessages.en, 'layout.service.title': options.serviceName },
   };
   const kit = createPageKit({
-    views: new URL('./views/', import.meta.url), messages, sandbox: options.sandbox,
+    views: new URL('./views/', import.meta.url),
+    messages,
+    sandbox: options.sandbox,
     // The service's name is configured in French; its statement is the platform's, on the broker.
     serviceTitleLang: 'fr',
     accessibilityStatementUrl: new URL(ACCESSIBILITY_STATEMENT_PATH, options.issuer).href,
@@ -52,8 +57,14 @@ export function createParkingPages(options: { serviceName: string; tariff: Tarif
   const toBroker = { formAction: [options.issuer] };
 
   const tariffRows = (t: Translate, lang: Language) => [
-    ...tariff.brackets.map((b) => ({ label: t('home.tariff.bracket', { upTo: b.upTo }), price: t('permit.per-month', { price: formatEuros(b.monthlyCents, lang) }) })),
-    { label: t('home.tariff.default', { upTo: tariff.brackets.at(-1)!.upTo }), price: t('permit.per-month', { price: formatEuros(tariff.defaultMonthlyCents, lang) }) },
+    ...tariff.brackets.map((b) => ({
+      label: t('home.tariff.bracket', { upTo: b.upTo }),
+      price: t('permit.per-month', { price: formatEuros(b.monthlyCents, lang) }),
+    })),
+    {
+      label: t('home.tariff.default', { upTo: tariff.brackets.at(-1)!.upTo }),
+      price: t('permit.per-month', { price: formatEuros(tariff.defaultMonthlyCents, lang) }),
+    },
   ];
 
   return {
@@ -61,11 +72,19 @@ export function createParkingPages(options: { serviceName: string; tariff: Tarif
 
     home(ctx: Context, page: { signedIn: boolean }) {
       const { t, lang } = kit.translator(ctx);
-      const reduction = tariff.reducedCritAir.length && tariff.reductionRate > 0
-        ? t('home.tariff.reduction', { rate: Math.round(tariff.reductionRate * 100), classes: tariff.reducedCritAir.join(lang === 'fr' ? ' ou ' : ' or ') })
-        : undefined;
-      kit.render(ctx, 'home', { city: tariff.cityName, signedIn: page.signedIn, tariffRows: tariffRows(t, lang), reduction },
-        { title: t('home.title'), ...toBroker });
+      const reduction =
+        tariff.reducedCritAir.length && tariff.reductionRate > 0
+          ? t('home.tariff.reduction', {
+              rate: Math.round(tariff.reductionRate * 100),
+              classes: tariff.reducedCritAir.join(lang === 'fr' ? ' ou ' : ' or '),
+            })
+          : undefined;
+      kit.render(
+        ctx,
+        'home',
+        { city: tariff.cityName, signedIn: page.signedIn, tariffRows: tariffRows(t, lang), reduction },
+        { title: t('home.title'), ...toBroker },
+      );
     },
 
     permit(ctx: Context, view: PermitView) {
@@ -73,30 +92,54 @@ export function createParkingPages(options: { serviceName: string; tariff: Tarif
       const euros = (cents: number) => formatEuros(cents, lang);
       const { quote, records } = view;
       const critAir = (value: number | null) => (value === null ? t('permit.data.critair.none') : String(value));
-      kit.render(ctx, 'permit', {
-        quote,
-        records,
-        city: tariff.cityName,
-        name: view.name,
-        csrf: view.csrf,
-        readAt: new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(view.readAt),
-        baseSentence: quote.eligible ? baseSentence(t, quote, euros) : undefined,
-        reasonSentence: quote.eligible ? undefined : t(`permit.reason.${quote.reason}`, { city: quote.city ?? '', tariffCity: tariff.cityName }),
-        vehicleRows: quote.eligible ? quote.vehicles.map((v) => ({
-          description: v.description,
-          plate: v.registrationNumber,
-          monthlyCents: v.monthlyCents,
-          critAir: critAir(v.critAir),
-          price: t('permit.per-month', { price: euros(v.monthlyCents) }),
-          note: v.reduced ? t('permit.reduced', { price: euros(v.baseMonthlyCents), critAir: critAir(v.critAir) }) : t('permit.not-reduced'),
-        })) : [],
-        vehicleData: (records.vehicles ?? []).map((v) => t('permit.data.vehicle', {
-          plate: v.registrationNumber, description: `${v.make} ${v.model}`, role: t(`permit.data.role.${v.holderRole}`), critAir: critAir(v.critAir),
-        })),
-        quotientData: records.familyQuotient
-          ? t('permit.data.quotient.value', { value: records.familyQuotient.value, regime: records.familyQuotient.regime, month: records.familyQuotient.month })
-          : t('permit.data.quotient.none'),
-      }, { title: t('permit.title'), ...toBroker });
+      kit.render(
+        ctx,
+        'permit',
+        {
+          quote,
+          records,
+          city: tariff.cityName,
+          name: view.name,
+          csrf: view.csrf,
+          readAt: new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+            dateStyle: 'long',
+            timeStyle: 'short',
+            timeZone: 'Europe/Paris',
+          }).format(view.readAt),
+          baseSentence: quote.eligible ? baseSentence(t, quote, euros) : undefined,
+          reasonSentence: quote.eligible
+            ? undefined
+            : t(`permit.reason.${quote.reason}`, { city: quote.city ?? '', tariffCity: tariff.cityName }),
+          vehicleRows: quote.eligible
+            ? quote.vehicles.map((v) => ({
+                description: v.description,
+                plate: v.registrationNumber,
+                monthlyCents: v.monthlyCents,
+                critAir: critAir(v.critAir),
+                price: t('permit.per-month', { price: euros(v.monthlyCents) }),
+                note: v.reduced
+                  ? t('permit.reduced', { price: euros(v.baseMonthlyCents), critAir: critAir(v.critAir) })
+                  : t('permit.not-reduced'),
+              }))
+            : [],
+          vehicleData: (records.vehicles ?? []).map((v) =>
+            t('permit.data.vehicle', {
+              plate: v.registrationNumber,
+              description: `${v.make} ${v.model}`,
+              role: t(`permit.data.role.${v.holderRole}`),
+              critAir: critAir(v.critAir),
+            }),
+          ),
+          quotientData: records.familyQuotient
+            ? t('permit.data.quotient.value', {
+                value: records.familyQuotient.value,
+                regime: records.familyQuotient.regime,
+                month: records.familyQuotient.month,
+              })
+            : t('permit.data.quotient.none'),
+        },
+        { title: t('permit.title'), ...toBroker },
+      );
     },
 
     /** An error page; `csrf` (a signed-in citizen's) adds the logout button. */
@@ -106,16 +149,21 @@ export function createParkingPages(options: { serviceName: string; tariff: Tarif
       const definition = parkingErrors.errors[code] ?? parkingErrors.errors.PARKING_INTERNAL_ERROR;
       const headingKey = `error.heading.${code}`;
       const gatewayCodes = error.details.gatewayCodes;
-      kit.render(ctx, 'error', {
-        code,
-        severity: SEVERITY[code] ?? 'error',
-        heading: headingKey in fileMessages[lang] ? t(headingKey) : t('error.heading'),
-        message: definition.message[lang],
-        brokerCode: typeof error.details.brokerCode === 'string' ? error.details.brokerCode : undefined,
-        gatewayCodes: Array.isArray(gatewayCodes) && gatewayCodes.length ? gatewayCodes.join(', ') : undefined,
-        retry: !NO_RETRY.has(code),
-        csrf: page.csrf,
-      }, { status: definition.status, title: t('error.title'), ...toBroker });
+      kit.render(
+        ctx,
+        'error',
+        {
+          code,
+          severity: SEVERITY[code] ?? 'error',
+          heading: headingKey in fileMessages[lang] ? t(headingKey) : t('error.heading'),
+          message: definition.message[lang],
+          brokerCode: typeof error.details.brokerCode === 'string' ? error.details.brokerCode : undefined,
+          gatewayCodes: Array.isArray(gatewayCodes) && gatewayCodes.length ? gatewayCodes.join(', ') : undefined,
+          retry: !NO_RETRY.has(code),
+          csrf: page.csrf,
+        },
+        { status: definition.status, title: t('error.title'), ...toBroker },
+      );
     },
 
     loggedOut(ctx: Context, page: { local: boolean }) {
@@ -127,7 +175,11 @@ export function createParkingPages(options: { serviceName: string; tariff: Tarif
 
 export type ParkingPages = ReturnType<typeof createParkingPages>;
 
-function baseSentence(t: Translate, quote: Extract<Quote, { eligible: true }>, euros: (cents: number) => string): string {
+function baseSentence(
+  t: Translate,
+  quote: Extract<Quote, { eligible: true }>,
+  euros: (cents: number) => string,
+): string {
   const price = euros(quote.vehicles[0]!.baseMonthlyCents);
   const { base } = quote;
   return base.kind === 'NOT_BENEFICIARY'

@@ -25,7 +25,13 @@ export interface Tariff {
 /** The data the parking operation reads (its GraphQL result's `me`), as far as pricing needs it. */
 export interface ParkingData {
   taxAddress: { cityCode: string; city: string } | null;
-  vehicles: Array<{ registrationNumber: string; holderRole: 'HOLDER' | 'CO_HOLDER'; make?: string; model?: string; critAir: number | null }> | null;
+  vehicles: Array<{
+    registrationNumber: string;
+    holderRole: 'HOLDER' | 'CO_HOLDER';
+    make?: string;
+    model?: string;
+    critAir: number | null;
+  }> | null;
   familyQuotient: { value: number; regime: 'CAF' | 'MSA' } | null;
 }
 
@@ -52,7 +58,8 @@ export type Quote =
 
 export function quote(data: ParkingData, tariff: Tariff): Quote {
   if (!data.taxAddress) return { eligible: false, reason: 'NO_TAX_ADDRESS' };
-  if (data.taxAddress.cityCode !== tariff.cityCode) return { eligible: false, reason: 'NOT_RESIDENT', city: data.taxAddress.city };
+  if (data.taxAddress.cityCode !== tariff.cityCode)
+    return { eligible: false, reason: 'NOT_RESIDENT', city: data.taxAddress.city };
   const vehicles = (data.vehicles ?? []).filter((v) => v.holderRole === 'HOLDER' || v.holderRole === 'CO_HOLDER');
   if (!vehicles.length) return { eligible: false, reason: 'NO_VEHICLE', city: data.taxAddress.city };
 
@@ -77,11 +84,17 @@ export function quote(data: ParkingData, tariff: Tariff): Quote {
 function basePrice(familyQuotient: number | null, tariff: Tariff): { base: BaseReason; monthlyCents: number } {
   if (familyQuotient === null) return { base: { kind: 'NOT_BENEFICIARY' }, monthlyCents: tariff.defaultMonthlyCents };
   const bracket = tariff.brackets.find((b) => familyQuotient <= b.upTo);
-  if (bracket) return { base: { kind: 'BRACKET', familyQuotient, upTo: bracket.upTo }, monthlyCents: bracket.monthlyCents };
-  return { base: { kind: 'ABOVE_BRACKETS', familyQuotient, upTo: tariff.brackets.at(-1)!.upTo }, monthlyCents: tariff.defaultMonthlyCents };
+  if (bracket)
+    return { base: { kind: 'BRACKET', familyQuotient, upTo: bracket.upTo }, monthlyCents: bracket.monthlyCents };
+  return {
+    base: { kind: 'ABOVE_BRACKETS', familyQuotient, upTo: tariff.brackets.at(-1)!.upTo },
+    monthlyCents: tariff.defaultMonthlyCents,
+  };
 }
 
 /** "17,50 €" in French, "€17.50" in English. */
 export function formatEuros(cents: number, lang: 'fr' | 'en' = 'fr'): string {
-  return new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: 'EUR' }).format(cents / 100);
+  return new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: 'EUR' }).format(
+    cents / 100,
+  );
 }

@@ -68,7 +68,14 @@ export function parkingRoutes(deps: RouteDeps): Router {
   router.post('/login', async (ctx) => {
     const { url, checks } = await broker.startSignIn();
     const id = signIns.add({ checks });
-    ctx.cookies.set(SIGN_IN_COOKIE, id, { path: '/callback', httpOnly: true, sameSite: 'lax', signed: true, secure, overwrite: true });
+    ctx.cookies.set(SIGN_IN_COOKIE, id, {
+      path: '/callback',
+      httpOnly: true,
+      sameSite: 'lax',
+      signed: true,
+      secure,
+      overwrite: true,
+    });
     ctx.status = 303;
     ctx.redirect(url.href);
   });
@@ -81,14 +88,37 @@ export function parkingRoutes(deps: RouteDeps): Router {
 
     // A session from now on (so the citizen can log out even if the data cannot be read).
     sessions.delete(sessionOf(ctx).id);
-    const session: CitizenSession = { sub: signedIn.sub, sid: signedIn.sid, name: signedIn.name, idToken: signedIn.idToken, csrf: randomBytes(24).toString('base64url') };
-    ctx.cookies.set(SESSION_COOKIE, sessions.add(session), { path: '/', httpOnly: true, sameSite: 'lax', signed: true, secure, overwrite: true });
+    const session: CitizenSession = {
+      sub: signedIn.sub,
+      sid: signedIn.sid,
+      name: signedIn.name,
+      idToken: signedIn.idToken,
+      csrf: randomBytes(24).toString('base64url'),
+    };
+    ctx.cookies.set(SESSION_COOKIE, sessions.add(session), {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      signed: true,
+      secure,
+      overwrite: true,
+    });
     (ctx.state as { session?: CitizenSession }).session = session;
 
-    const records = await readCitizenRecords({ endpoint: settings.gatewayEndpoint, accessToken: signedIn.accessToken, timeoutMs: settings.requestTimeoutMs, logger });
+    const records = await readCitizenRecords({
+      endpoint: settings.gatewayEndpoint,
+      accessToken: signedIn.accessToken,
+      timeoutMs: settings.requestTimeoutMs,
+      logger,
+    });
     const result = quote(records, settings.tariff);
     session.permit = { quote: result, records, readAt: new Date() };
-    logger.info(result.eligible ? { eligible: true, vehicles: result.vehicles.length } : { eligible: false, reason: result.reason }, 'permit priced');
+    logger.info(
+      result.eligible
+        ? { eligible: true, vehicles: result.vehicles.length }
+        : { eligible: false, reason: result.reason },
+      'permit priced',
+    );
     ctx.status = 303;
     ctx.redirect('/permit');
   });
@@ -128,7 +158,9 @@ export function parkingRoutes(deps: RouteDeps): Router {
     try {
       if (!token) throw new Error('no logout_token');
       const { sub, sid } = await broker.verifyLogoutToken(token);
-      const ended = sessions.deleteWhere((s) => (sid === undefined || s.sid === sid) && (sub === undefined || s.sub === sub));
+      const ended = sessions.deleteWhere(
+        (s) => (sid === undefined || s.sid === sid) && (sub === undefined || s.sub === sub),
+      );
       logger.info({ ended }, 'back-channel logout');
       ctx.status = 200;
       ctx.body = '';

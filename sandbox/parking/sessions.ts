@@ -10,7 +10,10 @@ import { randomBytes } from 'node:crypto';
 export class ExpiringStore<T> {
   private readonly entries = new Map<string, { value: T; expiresAt: number }>();
 
-  constructor(private readonly ttlMs: number, private readonly maxEntries = 10_000) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 10_000,
+  ) {}
 
   /** Stores `value` under a new random id and returns the id. */
   add(value: T): string {

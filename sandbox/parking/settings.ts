@@ -41,13 +41,18 @@ export type WithParking = Config & { parking?: ParkingConfig | undefined };
  */
 export function parkingSettings(config: WithParking, baseUrl?: string): ParkingSettings {
   const section = config.parking;
-  if (!section) throw new ConfigError('parking: the configuration has no "parking" section (the sandbox parking service)');
+  if (!section)
+    throw new ConfigError('parking: the configuration has no "parking" section (the sandbox parking service)');
   const url = trim(baseUrl ?? section.url);
   const keys = config.secretJson<{ keys?: JWK[] }>(section.keys, 'parking.keys');
   const signingKey = keys.keys?.find((k) => typeof k.d === 'string');
   if (!signingKey) throw new ConfigError('parking.keys: no private key in the JWKS');
   const cookieKeys = config.secretJson<unknown>(section.cookieKeys, 'parking.cookieKeys');
-  if (!Array.isArray(cookieKeys) || !cookieKeys.length || !cookieKeys.every((k) => typeof k === 'string' && k.length >= 16)) {
+  if (
+    !Array.isArray(cookieKeys) ||
+    !cookieKeys.length ||
+    !cookieKeys.every((k) => typeof k === 'string' && k.length >= 16)
+  ) {
     throw new ConfigError('parking.cookieKeys: must be a JSON list of strings of at least 16 characters');
   }
   const settings: ParkingSettings = {
@@ -59,7 +64,8 @@ export function parkingSettings(config: WithParking, baseUrl?: string): ParkingS
     issuer: trim(section.issuer ?? config.broker.issuer),
     signingKey,
     redirectUri: baseUrl || !section.redirectUri ? `${url}/callback` : section.redirectUri,
-    postLogoutRedirectUri: baseUrl || !section.postLogoutRedirectUri ? `${url}/logged-out` : section.postLogoutRedirectUri,
+    postLogoutRedirectUri:
+      baseUrl || !section.postLogoutRedirectUri ? `${url}/logged-out` : section.postLogoutRedirectUri,
     gatewayEndpoint: section.gatewayUrl ?? `${trim(config.gateway.url)}/graphql`,
     gatewayAudience: section.gatewayAudience ?? config.gateway.audience,
     operationName: section.operationName,
@@ -79,16 +85,27 @@ function checkRegistration(config: Config, settings: ParkingSettings): void {
   const registered = config.serviceProviders.find((sp) => sp.clientId === settings.clientId);
   if (!registered) return;
   const where = `serviceProviders[${settings.clientId}]`;
-  const uris = (name: string) => (registered.metadata as Record<string, unknown>)[name] as string[] | undefined ?? [];
-  const hint = (key: string, value: unknown) => `PASSERELLE__serviceProviders__${settings.clientId.replaceAll('-', '_')}__metadata__${key}='${JSON.stringify(value)}'`;
-  const mismatch = (what: string, value: string, registeredValues: string[], key: string, setting: unknown) => new ConfigError(
-    `parking: its ${what} ${value} is not registered at the broker (${where}.metadata.${key}: ${registeredValues.join(', ') || 'none'}); `
-    + `change both together, e.g. ${hint(key, setting)}`);
+  const uris = (name: string) => ((registered.metadata as Record<string, unknown>)[name] as string[] | undefined) ?? [];
+  const hint = (key: string, value: unknown) =>
+    `PASSERELLE__serviceProviders__${settings.clientId.replaceAll('-', '_')}__metadata__${key}='${JSON.stringify(value)}'`;
+  const mismatch = (what: string, value: string, registeredValues: string[], key: string, setting: unknown) =>
+    new ConfigError(
+      `parking: its ${what} ${value} is not registered at the broker (${where}.metadata.${key}: ${registeredValues.join(', ') || 'none'}); ` +
+        `change both together, e.g. ${hint(key, setting)}`,
+    );
   if (!uris('redirect_uris').includes(settings.redirectUri)) {
-    throw mismatch('redirect URI', settings.redirectUri, uris('redirect_uris'), 'redirect_uris', [settings.redirectUri]);
+    throw mismatch('redirect URI', settings.redirectUri, uris('redirect_uris'), 'redirect_uris', [
+      settings.redirectUri,
+    ]);
   }
   if (!uris('post_logout_redirect_uris').includes(settings.postLogoutRedirectUri)) {
-    throw mismatch('post-logout redirect URI', settings.postLogoutRedirectUri, uris('post_logout_redirect_uris'), 'post_logout_redirect_uris', [settings.postLogoutRedirectUri]);
+    throw mismatch(
+      'post-logout redirect URI',
+      settings.postLogoutRedirectUri,
+      uris('post_logout_redirect_uris'),
+      'post_logout_redirect_uris',
+      [settings.postLogoutRedirectUri],
+    );
   }
   const backchannel = (registered.metadata as Record<string, unknown>).backchannel_logout_uri;
   const ownBackchannel = `${settings.url}/backchannel-logout`;
@@ -97,9 +114,13 @@ function checkRegistration(config: Config, settings: ParkingSettings): void {
   }
   const operation = registered.operations[settings.operationName];
   if (operation === undefined) {
-    throw new ConfigError(`parking: no operation ${settings.operationName} registered at the broker (${where}.operations); register sandbox/parking/parking.graphql under that name`);
+    throw new ConfigError(
+      `parking: no operation ${settings.operationName} registered at the broker (${where}.operations); register sandbox/parking/parking.graphql under that name`,
+    );
   }
   if (canonicalDocument(operation) !== canonicalDocument(PARKING_DOCUMENT)) {
-    throw new ConfigError(`parking: the operation registered as ${where}.operations.${settings.operationName} is not sandbox/parking/parking.graphql; register the same document`);
+    throw new ConfigError(
+      `parking: the operation registered as ${where}.operations.${settings.operationName} is not sandbox/parking/parking.graphql; register the same document`,
+    );
   }
 }

@@ -33,7 +33,13 @@ export interface VisitStep {
 }
 
 export type VisitOutcome =
-  | { kind: 'permit'; vehicles: Array<{ plate: string; monthlyCents: number }>; explanation: string; html: string; agent: Agent }
+  | {
+      kind: 'permit';
+      vehicles: Array<{ plate: string; monthlyCents: number }>;
+      explanation: string;
+      html: string;
+      agent: Agent;
+    }
   | { kind: 'ineligible'; reason: string; explanation: string; html: string; agent: Agent }
   | { kind: 'error'; code: string; html: string; agent: Agent };
 
@@ -43,7 +49,8 @@ export async function visitParking(options: VisitOptions): Promise<VisitOutcome>
   const agent = options.agent ?? new Agent();
   const parking = new URL(options.parkingUrl).origin;
   const brokerSeen = new Set<string>();
-  const siteOf = (url: URL) => (url.origin === parking ? 'parking' : brokerSeen.has(url.origin) ? 'broker' : `idp ${options.idp}`);
+  const siteOf = (url: URL) =>
+    url.origin === parking ? 'parking' : brokerSeen.has(url.origin) ? 'broker' : `idp ${options.idp}`;
 
   const go = async (method: 'GET' | 'POST', url: URL, form?: Record<string, string>) => {
     const response = await agent.fetch(url, { method, ...(form ? { form } : {}) });
@@ -79,7 +86,12 @@ export async function visitParking(options: VisitOptions): Promise<VisitOutcome>
     } else if (chooser) {
       page = await go('POST', chooser.action, { ...Object.fromEntries(chooser.fields), idp: options.idp });
     } else if (login && !options.cancelAtIdp) {
-      page = await go('POST', login.action, { ...Object.fromEntries(login.fields), login: options.login, password: options.password ?? '123', sandbox_acr: '' });
+      page = await go('POST', login.action, {
+        ...Object.fromEntries(login.fields),
+        login: options.login,
+        password: options.password ?? '123',
+        sandbox_acr: '',
+      });
     } else if (consent) {
       page = await go('POST', consent.action, consentAnswer(consent, options.consent ?? 'allow'));
     } else if (goBack) {
@@ -96,10 +108,15 @@ export async function visitParking(options: VisitOptions): Promise<VisitOutcome>
  * Signing out from the permit page: the service's logout button, the broker's
  * confirmation ("Me déconnecter"), back to the service's logged-out page.
  */
-export async function signOut(outcome: VisitOutcome, options: { parkingUrl: string; onStep?(step: VisitStep): void }): Promise<{ url: URL; status: number; html: string }> {
+export async function signOut(
+  outcome: VisitOutcome,
+  options: { parkingUrl: string; onStep?(step: VisitStep): void },
+): Promise<{ url: URL; status: number; html: string }> {
   const parking = new URL(options.parkingUrl).origin;
   const base = new URL('/permit', parking);
-  const logout = formsOf(outcome.html, base).find((f) => f.action.origin === parking && f.action.pathname === '/logout');
+  const logout = formsOf(outcome.html, base).find(
+    (f) => f.action.origin === parking && f.action.pathname === '/logout',
+  );
   if (!logout) throw new Error('no logout button on the page');
   let form: Record<string, string> | undefined = Object.fromEntries(logout.fields);
   let url = logout.action;
@@ -107,7 +124,13 @@ export async function signOut(outcome: VisitOutcome, options: { parkingUrl: stri
     const response = await outcome.agent.fetch(url, form ? { method: 'POST', form } : {});
     const location = response.headers.get('location');
     const html = location ? (await response.arrayBuffer(), '') : await response.text();
-    options.onStep?.({ site: url.origin === parking ? 'parking' : 'broker', method: form ? 'POST' : 'GET', url, status: response.status, note: location ? `→ ${new URL(location, url).pathname}` : titleOf(html) });
+    options.onStep?.({
+      site: url.origin === parking ? 'parking' : 'broker',
+      method: form ? 'POST' : 'GET',
+      url,
+      status: response.status,
+      note: location ? `→ ${new URL(location, url).pathname}` : titleOf(html),
+    });
     if (location) {
       [url, form] = [new URL(location, url), undefined];
       continue;
@@ -122,26 +145,34 @@ export async function signOut(outcome: VisitOutcome, options: { parkingUrl: stri
   throw new Error('signing out does not end');
 }
 
-interface Form { action: URL; fields: Map<string, string>; body: string; buttons: Array<{ name: string; value: string }> }
+interface Form {
+  action: URL;
+  fields: Map<string, string>;
+  body: string;
+  buttons: Array<{ name: string; value: string }>;
+}
 
 /** Every POST form of a page: its action, hidden fields and named submit buttons. */
 function formsOf(html: string, base: URL): Form[] {
-  return [...html.matchAll(/<form\b[^>]*method="post"[^>]*action="([^"]*)"[^>]*>([\s\S]*?)<\/form>/gi)].map(([, action, body]) => {
-    const fields = new Map<string, string>();
-    for (const [, input] of body!.matchAll(/<input\b([^>]*)>/gi)) {
-      const name = attribute(input!, 'name');
-      if (name && attribute(input!, 'type') === 'hidden') fields.set(name, attribute(input!, 'value') ?? '');
-    }
-    const buttons = [...body!.matchAll(/<button\b([^>]*)>/gi)]
-      .map(([, attrs]) => ({ name: attribute(attrs!, 'name') ?? '', value: attribute(attrs!, 'value') ?? '' }))
-      .filter((b) => b.name);
-    return { action: new URL(decodeHtml(action!), base), fields, body: body!, buttons };
-  });
+  return [...html.matchAll(/<form\b[^>]*method="post"[^>]*action="([^"]*)"[^>]*>([\s\S]*?)<\/form>/gi)].map(
+    ([, action, body]) => {
+      const fields = new Map<string, string>();
+      for (const [, input] of body!.matchAll(/<input\b([^>]*)>/gi)) {
+        const name = attribute(input!, 'name');
+        if (name && attribute(input!, 'type') === 'hidden') fields.set(name, attribute(input!, 'value') ?? '');
+      }
+      const buttons = [...body!.matchAll(/<button\b([^>]*)>/gi)]
+        .map(([, attrs]) => ({ name: attribute(attrs!, 'name') ?? '', value: attribute(attrs!, 'value') ?? '' }))
+        .filter((b) => b.name);
+      return { action: new URL(decodeHtml(action!), base), fields, body: body!, buttons };
+    },
+  );
 }
 
 /** The consent form's hidden fields and the button that means allow (or refuse). */
 function consentAnswer(form: Form, answer: 'allow' | 'refuse'): Record<string, string> {
-  const wanted = answer === 'allow' ? /^(allow|accept|approve|yes|consent|grant)/i : /^(refuse|deny|reject|no|decline)/i;
+  const wanted =
+    answer === 'allow' ? /^(allow|accept|approve|yes|consent|grant)/i : /^(refuse|deny|reject|no|decline)/i;
   const button = form.buttons.find((b) => wanted.test(b.value));
   if (!button) throw new Error(`no "${answer}" button on the consent page (${form.action.pathname})`);
   return { ...Object.fromEntries(form.fields), [button.name]: button.value };
@@ -151,8 +182,12 @@ function outcomeOf(html: string, agent: Agent, url: URL): VisitOutcome {
   const error = /data-error-code="([A-Z_]+)"/.exec(html)?.[1];
   if (error) return { kind: 'error', code: error, html, agent };
   const reason = /data-reason="([A-Z_]+)"[^>]*>[\s\S]*?<p>([\s\S]*?)<\/p>/.exec(html);
-  if (reason) return { kind: 'ineligible', reason: reason[1]!, explanation: decodeHtml(reason[2]!.trim()), html, agent };
-  const vehicles = [...html.matchAll(/data-plate="([^"]+)" data-monthly-cents="(\d+)"/g)].map(([, plate, cents]) => ({ plate: decodeHtml(plate!), monthlyCents: Number(cents) }));
+  if (reason)
+    return { kind: 'ineligible', reason: reason[1]!, explanation: decodeHtml(reason[2]!.trim()), html, agent };
+  const vehicles = [...html.matchAll(/data-plate="([^"]+)" data-monthly-cents="(\d+)"/g)].map(([, plate, cents]) => ({
+    plate: decodeHtml(plate!),
+    monthlyCents: Number(cents),
+  }));
   const explanation = decodeHtml(/fr-alert--success[\s\S]*?<p>([\s\S]*?)<\/p>/.exec(html)?.[1]?.trim() ?? '');
   if (vehicles.length) return { kind: 'permit', vehicles, explanation, html, agent };
   throw new Error(`the parking service answered ${url.pathname} with neither a price nor an error`);
@@ -169,7 +204,17 @@ function titleOf(html: string): string {
 
 /** The entities eta's escaping (and the DSFR pages) produce. */
 function decodeHtml(text: string): string {
-  return text.replace(/&(amp|lt|gt|quot|#39|#x27|nbsp);/g, (entity) => ({
-    '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&#x27;': "'", '&nbsp;': ' ',
-  })[entity]!);
+  return text.replace(
+    /&(amp|lt|gt|quot|#39|#x27|nbsp);/g,
+    (entity) =>
+      ({
+        '&amp;': '&',
+        '&lt;': '<',
+        '&gt;': '>',
+        '&quot;': '"',
+        '&#39;': "'",
+        '&#x27;': "'",
+        '&nbsp;': ' ',
+      })[entity]!,
+  );
 }

@@ -17,7 +17,10 @@ export interface SyntheticPerson {
   pivot: PivotIdentity;
 }
 
-export interface SyntheticChild { givenNames: string; birthdate: string }
+export interface SyntheticChild {
+  givenNames: string;
+  birthdate: string;
+}
 
 export type Union = 'SINGLE' | 'DIVORCED' | 'WIDOWED' | 'MARRIED' | 'CIVIL_PARTNERSHIP' | 'COHABITING';
 
@@ -38,8 +41,16 @@ export function syntheticHousehold(index: number): SyntheticHousehold {
   const random = createRandom(seedOf(index, 'household'));
   const couple = random.chance(0.55);
   const union: Union = couple
-    ? random.weighted([['MARRIED', 50], ['CIVIL_PARTNERSHIP', 20], ['COHABITING', 30]])
-    : random.weighted([['SINGLE', 60], ['DIVORCED', 25], ['WIDOWED', 15]]);
+    ? random.weighted([
+        ['MARRIED', 50],
+        ['CIVIL_PARTNERSHIP', 20],
+        ['COHABITING', 30],
+      ])
+    : random.weighted([
+        ['SINGLE', 60],
+        ['DIVORCED', 25],
+        ['WIDOWED', 15],
+      ]);
   const age = union === 'WIDOWED' ? random.int(55, 95) : couple ? random.int(22, 85) : random.int(18, 90);
   const firstGender: Gender = random.chance(0.5) ? 'female' : 'male';
   const adults = [person(random, `${index}-0`, firstGender, age)];
@@ -93,7 +104,11 @@ function person(random: Random, ref: string, gender: Gender, age: number): Synth
 
 /** One to three given names, the first one the usual one. */
 function givenNames(random: Random, pool: readonly string[]): string {
-  const count = random.weighted([[1, 30], [2, 45], [3, 25]]);
+  const count = random.weighted([
+    [1, 30],
+    [2, 45],
+    [3, 25],
+  ]);
   const names = [frequent(random, pool)];
   while (names.length < count) {
     const next = random.pick(pool);
@@ -114,7 +129,13 @@ function birthdate(random: Random, year: number, oftenUnknown: boolean): string 
 }
 
 function childrenOf(random: Random, parentAge: number): SyntheticChild[] {
-  const count = random.weighted([[0, 35], [1, 25], [2, 28], [3, 9], [4, 3]]);
+  const count = random.weighted([
+    [0, 35],
+    [1, 25],
+    [2, 28],
+    [3, 9],
+    [4, 3],
+  ]);
   const children: SyntheticChild[] = [];
   for (let i = 0; i < count; i++) {
     const age = random.int(0, Math.min(19, parentAge - 20));

@@ -19,10 +19,22 @@ export const SANDBOX_IDENTITIES: Readonly<Record<string, PivotIdentity>> = Objec
 
 /** Relatives the registries know who do not sign in: spouses sharing a tax return, a car, a benefit file. */
 export const SANDBOX_RELATIVES: Readonly<Record<string, PivotIdentity>> = {
-  'julien.marchand': { // Anne-Sophie's husband
-    given_name: 'Julien Pierre', family_name: 'Marchand', birthdate: '1976-02-14', gender: 'male', birthcountry: '99100', birthplace: '30189',
+  'julien.marchand': {
+    // Anne-Sophie's husband
+    given_name: 'Julien Pierre',
+    family_name: 'Marchand',
+    birthdate: '1976-02-14',
+    gender: 'male',
+    birthcountry: '99100',
+    birthplace: '30189',
   },
-  'sylvie.rousseau': { // Jean's wife (birth name Rousseau)
-    given_name: 'Sylvie', family_name: 'Rousseau', birthdate: '1974-05-19', gender: 'female', birthcountry: '99100', birthplace: '30189',
+  'sylvie.rousseau': {
+    // Jean's wife (birth name Rousseau)
+    given_name: 'Sylvie',
+    family_name: 'Rousseau',
+    birthdate: '1974-05-19',
+    gender: 'female',
+    birthcountry: '99100',
+    birthplace: '30189',
   },
 };

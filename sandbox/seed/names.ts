@@ -3,7 +3,11 @@
  * composed given names, particles, apostrophes, hyphens) and, for people born abroad,
  * names of their country of birth. Rough frequency order: earlier names are drawn more.
  */
-const words = (text: string): string[] => text.trim().split(/\s*\|\s*|\n\s*/).filter(Boolean);
+const words = (text: string): string[] =>
+  text
+    .trim()
+    .split(/\s*\|\s*|\n\s*/)
+    .filter(Boolean);
 
 export const FRENCH_FEMALE = words(`
   Marie | Nathalie | Isabelle | Sylvie | Catherine | Martine | Christine | Françoise | Valérie | Sandrine
@@ -61,70 +65,91 @@ export const FRENCH_FAMILY = words(`
 `);
 
 /** Names of people born abroad, by INSEE country code. */
-export interface ForeignNames { female: string[]; male: string[]; family: string[] }
+export interface ForeignNames {
+  female: string[];
+  male: string[];
+  family: string[];
+}
 
 export const FOREIGN_NAMES: Record<string, ForeignNames> = {
-  99134: { // Spain: two family names
+  99134: {
+    // Spain: two family names
     female: words('María | Lucía | Carmen | Sofía | Paula | Elena | Ana | Marta | Inés | Pilar'),
     male: words('José | Antonio | Manuel | Javier | Alejandro | Pablo | Álvaro | Jorge | Sergio | Iñaki'),
-    family: words('García López | Rodríguez Pérez | González Ruiz | Fernández Díaz | Martínez Sánchez | Gómez Moreno | Jiménez Muñoz | Hernández Álvarez | Romero Navarro | Torres Castaño'),
+    family: words(
+      'García López | Rodríguez Pérez | González Ruiz | Fernández Díaz | Martínez Sánchez | Gómez Moreno | Jiménez Muñoz | Hernández Álvarez | Romero Navarro | Torres Castaño',
+    ),
   },
-  99139: { // Portugal
+  99139: {
+    // Portugal
     female: words('Maria | Ana | Beatriz | Inês | Joana | Mariana | Leonor'),
     male: words('João | José | António | Francisco | Tiago | Rui | Gonçalo'),
-    family: words('Da Silva | Santos | Ferreira | Pereira | Oliveira | Costa | Rodrigues | Martins | Sousa | Gonçalves'),
+    family: words(
+      'Da Silva | Santos | Ferreira | Pereira | Oliveira | Costa | Rodrigues | Martins | Sousa | Gonçalves',
+    ),
   },
-  99127: { // Italy
+  99127: {
+    // Italy
     female: words('Giulia | Francesca | Chiara | Alessia | Sara | Martina'),
     male: words('Giuseppe | Marco | Luca | Alessandro | Matteo | Lorenzo'),
     family: words('Rossi | Russo | Ferrari | Esposito | Bianchi | Romano | Colombo | Ricci | D’Angelo | De Luca'),
   },
-  99350: { // Morocco
+  99350: {
+    // Morocco
     female: words('Fatima | Khadija | Salma | Imane | Meryem | Zineb'),
     male: words('Mohamed | Youssef | Ahmed | Hamza | Omar | Mehdi'),
     family: words('El Amrani | Benali | Alaoui | El Idrissi | Bennani | Tazi | Chraïbi | Ouazzani'),
   },
-  99352: { // Algeria
+  99352: {
+    // Algeria
     female: words('Amina | Nadia | Yasmina | Samira | Lydia | Kahina'),
     male: words('Karim | Rachid | Saïd | Mourad | Farid | Sofiane'),
     family: words('Benmansour | Boudiaf | Haddad | Belkacem | Mebarki | Saïdi | Aït-Ahmed | Ben Youcef'),
   },
-  99109: { // Germany
+  99109: {
+    // Germany
     female: words('Anna | Lena | Katharina | Julia | Hannah | Jördis'),
     male: words('Lukas | Jonas | Maximilian | Felix | Jürgen | Stefan'),
     family: words('Müller | Schmidt | Schneider | Fischer | Weber | Meyer | Wagner | Becker | Schäfer | Groß'),
   },
-  99122: { // Poland
+  99122: {
+    // Poland
     female: words('Anna | Katarzyna | Małgorzata | Agnieszka | Zofia'),
     male: words('Piotr | Krzysztof | Tomasz | Łukasz | Paweł'),
     family: words('Nowak | Kowalski | Wiśniewski | Wójcik | Kamiński | Lewandowski | Zieliński'),
   },
-  99136: { // Ireland
+  99136: {
+    // Ireland
     female: words('Siobhán | Aoife | Niamh | Saoirse | Róisín'),
     male: words('Seán | Ciarán | Patrick | Eoin | Darragh'),
     family: words("O'Neil | O'Brien | O’Sullivan | Murphy | Kelly | MacCarthy | O'Connor"),
   },
-  99243: { // Vietnam
+  99243: {
+    // Vietnam
     female: words('Thi Lan | Thi Hoa | Ngoc Anh | Thu Trang | Mai Linh'),
     male: words('Van Minh | Duc Anh | Quang Huy | Van Nam | Thanh Tùng'),
     family: words('Nguyễn | Trần | Lê | Phạm | Hoàng | Vũ | Đặng'),
   },
-  99341: { // Senegal
+  99341: {
+    // Senegal
     female: words('Aminata | Fatou | Awa | Mariama | Khady'),
     male: words('Mamadou | Moussa | Cheikh | Ousmane | Abdoulaye'),
     family: words("Diop | N'Diaye | Fall | Sow | Ba | Diallo | Sy | Cissé"),
   },
-  99132: { // United Kingdom
+  99132: {
+    // United Kingdom
     female: words('Emily | Olivia | Charlotte | Amelia | Sophie'),
     male: words('James | Oliver | Harry | George | William'),
     family: words('Smith | Jones | Taylor | Brown | Williams | Wilson | Evans'),
   },
-  99114: { // Romania
+  99114: {
+    // Romania
     female: words('Ioana | Elena | Andreea | Maria | Ștefania'),
     male: words('Andrei | Ion | Mihai | Alexandru | Ștefan'),
     family: words('Popescu | Ionescu | Popa | Ștefănescu | Constantin | Dumitru'),
   },
-  99208: { // Turkey
+  99208: {
+    // Turkey
     female: words('Ayşe | Elif | Zeynep | Fatma | Emine'),
     male: words('Mehmet | Mustafa | Emre | Ahmet | Burak'),
     family: words('Yılmaz | Kaya | Demir | Şahin | Çelik | Öztürk | Aydın'),

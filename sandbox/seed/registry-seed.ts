@@ -30,7 +30,10 @@ export async function loadRegistrySeed(folder: ProviderFolder): Promise<Registry
  * How a registry writes names: some keep the civil-status spelling, many store upper
  * case without accents, some replace hyphens of family names by spaces.
  */
-export interface Spelling { given(name: string): string; family(name: string): string }
+export interface Spelling {
+  given(name: string): string;
+  family(name: string): string;
+}
 const upperWithoutAccents = (name: string) => name.normalize('NFD').replace(/\p{M}/gu, '').toUpperCase();
 export const SPELLINGS = {
   civilStatus: { given: (n) => n, family: (n) => n },

@@ -19,7 +19,11 @@ import { loadRegistrySeed } from './registry-seed.ts';
 export const SEED_SCHEMA = 'sandbox_seed';
 const SEED_MIGRATIONS = new URL('./migrations/', import.meta.url);
 
-export async function seedSandbox(pool: Pool, providers: readonly ProviderFolder[], today: Date = new Date()): Promise<string[]> {
+export async function seedSandbox(
+  pool: Pool,
+  providers: readonly ProviderFolder[],
+  today: Date = new Date(),
+): Promise<string[]> {
   const seeded: string[] = [];
   for (const folder of providers) {
     const { name } = folder;
@@ -47,17 +51,31 @@ export interface SyntheticOptions {
   onProgress?(progress: SyntheticProgress): void;
 }
 
-export interface SyntheticProgress { provider: string; households: number; citizens: number; seconds: number }
+export interface SyntheticProgress {
+  provider: string;
+  households: number;
+  citizens: number;
+  seconds: number;
+}
 
-export async function seedSynthetic(pool: Pool, providers: readonly ProviderFolder[], options: SyntheticOptions): Promise<SyntheticProgress[]> {
+export async function seedSynthetic(
+  pool: Pool,
+  providers: readonly ProviderFolder[],
+  options: SyntheticOptions,
+): Promise<SyntheticProgress[]> {
   await migrate(pool, SEED_SCHEMA, SEED_MIGRATIONS);
   const results: Array<SyntheticProgress | undefined> = [];
-  if (options.parallel) results.push(...await Promise.all(providers.map((folder) => seedProvider(pool, folder, options))));
+  if (options.parallel)
+    results.push(...(await Promise.all(providers.map((folder) => seedProvider(pool, folder, options)))));
   else for (const folder of providers) results.push(await seedProvider(pool, folder, options));
   return results.filter((r): r is SyntheticProgress => r !== undefined);
 }
 
-async function seedProvider(pool: Pool, folder: ProviderFolder, options: SyntheticOptions): Promise<SyntheticProgress | undefined> {
+async function seedProvider(
+  pool: Pool,
+  folder: ProviderFolder,
+  options: SyntheticOptions,
+): Promise<SyntheticProgress | undefined> {
   const { name } = folder;
   const seed = await loadRegistrySeed(folder);
   if (!seed) return undefined;
@@ -74,9 +92,11 @@ async function seedProvider(pool: Pool, folder: ProviderFolder, options: Synthet
       const batch = householdsFrom(done, batchSize, options.citizens);
       await provider.writeRecords(client, seed.syntheticRecords(batch.households, today));
       const households = batch.households.at(-1)!.index + 1;
-      await client.query(`INSERT INTO ${SEED_SCHEMA}.synthetic_progress (provider, households, citizens) VALUES ($1, $2, $3)
+      await client.query(
+        `INSERT INTO ${SEED_SCHEMA}.synthetic_progress (provider, households, citizens) VALUES ($1, $2, $3)
         ON CONFLICT (provider) DO UPDATE SET households = EXCLUDED.households, citizens = EXCLUDED.citizens, updated_at = now()`,
-      [name, households, batch.citizens]);
+        [name, households, batch.citizens],
+      );
       return { households, citizens: batch.citizens };
     });
     if (!progress) break;
@@ -88,7 +108,11 @@ async function seedProvider(pool: Pool, folder: ProviderFolder, options: Synthet
 }
 
 /** The next households after `done`, up to `size` of them or the citizen target (the last one trimmed to fit). */
-function householdsFrom(done: { households: number; citizens: number }, size: number, target: number): { households: SyntheticHousehold[]; citizens: number } {
+function householdsFrom(
+  done: { households: number; citizens: number },
+  size: number,
+  target: number,
+): { households: SyntheticHousehold[]; citizens: number } {
   const households: SyntheticHousehold[] = [];
   let citizens = done.citizens;
   for (let index = done.households; households.length < size && citizens < target; index++) {
@@ -100,9 +124,14 @@ function householdsFrom(done: { households: number; citizens: number }, size: nu
   return { households, citizens };
 }
 
-async function readProgress(client: Pool | PoolClient, provider: string): Promise<{ households: number; citizens: number }> {
+async function readProgress(
+  client: Pool | PoolClient,
+  provider: string,
+): Promise<{ households: number; citizens: number }> {
   const { rows } = await client.query<{ households: number; citizens: number }>(
-    `SELECT households, citizens FROM ${SEED_SCHEMA}.synthetic_progress WHERE provider = $1`, [provider]);
+    `SELECT households, citizens FROM ${SEED_SCHEMA}.synthetic_progress WHERE provider = $1`,
+    [provider],
+  );
   return rows[0] ?? { households: 0, citizens: 0 };
 }
 
@@ -113,14 +142,19 @@ async function lockProvider(client: PoolClient, provider: string): Promise<void>
 
 /** Fresh planner statistics after a bulk load, so lookups use the indexes right away. */
 async function analyze(pool: Pool, schema: string): Promise<void> {
-  const { rows } = await pool.query<{ tablename: string }>('SELECT tablename FROM pg_tables WHERE schemaname = $1', [schema]);
+  const { rows } = await pool.query<{ tablename: string }>('SELECT tablename FROM pg_tables WHERE schemaname = $1', [
+    schema,
+  ]);
   for (const { tablename } of rows) await pool.query(`ANALYZE ${schema}.${tablename}`);
 }
 
 /** Synthetic registry sizes per provider (for reports). */
-export async function syntheticProgress(pool: Pool): Promise<Array<{ provider: string; households: number; citizens: number }>> {
+export async function syntheticProgress(
+  pool: Pool,
+): Promise<Array<{ provider: string; households: number; citizens: number }>> {
   await migrate(pool, SEED_SCHEMA, SEED_MIGRATIONS);
   const { rows } = await pool.query<{ provider: string; households: number; citizens: number }>(
-    `SELECT provider, households, citizens FROM ${SEED_SCHEMA}.synthetic_progress ORDER BY provider`);
+    `SELECT provider, households, citizens FROM ${SEED_SCHEMA}.synthetic_progress ORDER BY provider`,
+  );
   return rows;
 }

@@ -3,7 +3,16 @@
  * registration, as the French rules (arrêté du 21 juin 2016) derive it from the Euro
  * emission standard in force at that date. Null: too old to be classified.
  */
-export type Energy = 'ELECTRIC' | 'HYDROGEN' | 'PETROL' | 'DIESEL' | 'HYBRID_PETROL' | 'HYBRID_DIESEL' | 'PLUG_IN_HYBRID' | 'LPG' | 'NATURAL_GAS';
+export type Energy =
+  | 'ELECTRIC'
+  | 'HYDROGEN'
+  | 'PETROL'
+  | 'DIESEL'
+  | 'HYBRID_PETROL'
+  | 'HYBRID_DIESEL'
+  | 'PLUG_IN_HYBRID'
+  | 'LPG'
+  | 'NATURAL_GAS';
 
 export function critAirClass(energy: Energy, firstRegistrationDate: string): number | null {
   if (energy === 'ELECTRIC' || energy === 'HYDROGEN') return 0;

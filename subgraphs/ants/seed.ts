@@ -8,9 +8,24 @@ import type { AntsRecords, VehicleRecord } from './records.ts';
 /** ANTS seed data: the SIV keeps names as the civil status spells them. */
 const spelling = SPELLINGS.civilStatus;
 
-function car(registrationNumber: string, make: string, model: string, energy: Energy, firstRegistrationDate: string,
-  holders: VehicleRecord['holders']): VehicleRecord {
-  return { registrationNumber, make, model, category: 'M1', energy, firstRegistrationDate, critAir: critAirClass(energy, firstRegistrationDate), holders };
+function car(
+  registrationNumber: string,
+  make: string,
+  model: string,
+  energy: Energy,
+  firstRegistrationDate: string,
+  holders: VehicleRecord['holders'],
+): VehicleRecord {
+  return {
+    registrationNumber,
+    make,
+    model,
+    category: 'M1',
+    energy,
+    firstRegistrationDate,
+    critAir: critAirClass(energy, firstRegistrationDate),
+    holders,
+  };
 }
 
 function sandboxRecords(): AntsRecords {
@@ -31,7 +46,8 @@ function sandboxRecords(): AntsRecords {
       car('AG-731-TE', 'Citroën', 'C4 Picasso', 'DIESEL', '2009-06-12', [{ ref: 'SIV-T-0000006', role: 'HOLDER' }]), // Crit'Air 3
       // Held by Julien, co-held by Anne-Sophie.
       car('FV-926-HS', 'Toyota', 'Yaris', 'HYBRID_PETROL', '2020-10-05', [
-        { ref: 'SIV-T-0000007', role: 'HOLDER' }, { ref: 'SIV-T-0000006', role: 'CO_HOLDER' },
+        { ref: 'SIV-T-0000007', role: 'HOLDER' },
+        { ref: 'SIV-T-0000006', role: 'CO_HOLDER' },
       ]), // Crit'Air 1
     ],
   };
@@ -68,7 +84,7 @@ export function vehicleNumberOfPlate(plate: string): number {
   const n = BigInt(rest * 999 + Number(digits) - 1);
   const inverse = modularInverse(BigInt(MULTIPLIER), BigInt(PLATES));
   const modulus = BigInt(PLATES);
-  return Number((((n - BigInt(OFFSET)) % modulus + modulus) % modulus * inverse) % modulus);
+  return Number((((((n - BigInt(OFFSET)) % modulus) + modulus) % modulus) * inverse) % modulus);
 }
 
 function modularInverse(a: bigint, m: bigint): bigint {
@@ -83,25 +99,83 @@ function modularInverse(a: bigint, m: bigint): bigint {
 }
 
 const MODELS: Record<Energy, Array<[string, string]>> = {
-  ELECTRIC: [['Renault', 'Zoé'], ['Tesla', 'Model 3'], ['Peugeot', 'e-208'], ['Dacia', 'Spring'], ['MG', 'MG4']],
+  ELECTRIC: [
+    ['Renault', 'Zoé'],
+    ['Tesla', 'Model 3'],
+    ['Peugeot', 'e-208'],
+    ['Dacia', 'Spring'],
+    ['MG', 'MG4'],
+  ],
   HYDROGEN: [['Toyota', 'Mirai']],
-  PETROL: [['Renault', 'Clio'], ['Peugeot', '208'], ['Citroën', 'C3'], ['Dacia', 'Sandero'], ['Volkswagen', 'Polo'], ['Ford', 'Fiesta'], ['Opel', 'Corsa'], ['Renault', 'Captur'], ['Fiat', '500']],
-  DIESEL: [['Peugeot', '308'], ['Peugeot', '3008'], ['Renault', 'Mégane'], ['Citroën', 'C4'], ['Dacia', 'Duster'], ['Volkswagen', 'Golf'], ['Citroën', 'Berlingo'], ['Renault', 'Scénic']],
-  HYBRID_PETROL: [['Toyota', 'Yaris'], ['Toyota', 'C-HR'], ['Renault', 'Clio E-Tech'], ['Toyota', 'Corolla']],
+  PETROL: [
+    ['Renault', 'Clio'],
+    ['Peugeot', '208'],
+    ['Citroën', 'C3'],
+    ['Dacia', 'Sandero'],
+    ['Volkswagen', 'Polo'],
+    ['Ford', 'Fiesta'],
+    ['Opel', 'Corsa'],
+    ['Renault', 'Captur'],
+    ['Fiat', '500'],
+  ],
+  DIESEL: [
+    ['Peugeot', '308'],
+    ['Peugeot', '3008'],
+    ['Renault', 'Mégane'],
+    ['Citroën', 'C4'],
+    ['Dacia', 'Duster'],
+    ['Volkswagen', 'Golf'],
+    ['Citroën', 'Berlingo'],
+    ['Renault', 'Scénic'],
+  ],
+  HYBRID_PETROL: [
+    ['Toyota', 'Yaris'],
+    ['Toyota', 'C-HR'],
+    ['Renault', 'Clio E-Tech'],
+    ['Toyota', 'Corolla'],
+  ],
   HYBRID_DIESEL: [['Peugeot', '3008 HYbrid4']],
-  PLUG_IN_HYBRID: [['Peugeot', '3008 Hybrid'], ['Renault', 'Captur E-Tech'], ['Kia', 'Niro']],
-  LPG: [['Dacia', 'Sandero ECO-G'], ['Renault', 'Clio LPG']],
+  PLUG_IN_HYBRID: [
+    ['Peugeot', '3008 Hybrid'],
+    ['Renault', 'Captur E-Tech'],
+    ['Kia', 'Niro'],
+  ],
+  LPG: [
+    ['Dacia', 'Sandero ECO-G'],
+    ['Renault', 'Clio LPG'],
+  ],
   NATURAL_GAS: [['Fiat', 'Panda Natural Power']],
 };
 
 /** Fleet ages: about 11 years on average; energies by period, diesel dominant before 2019. */
 function syntheticCar(random: Random): Omit<VehicleRecord, 'registrationNumber' | 'holders'> {
   const year = 2024 - Math.floor(30 * random.next() ** 1.6);
-  const energy: Energy = year >= 2019
-    ? random.weighted([['PETROL', 48], ['DIESEL', 22], ['HYBRID_PETROL', 11], ['ELECTRIC', 9], ['PLUG_IN_HYBRID', 5], ['LPG', 3], ['HYBRID_DIESEL', 1], ['NATURAL_GAS', 0.5], ['HYDROGEN', 0.05]])
-    : year >= 2011
-      ? random.weighted([['DIESEL', 58], ['PETROL', 36], ['HYBRID_PETROL', 3], ['LPG', 2], ['ELECTRIC', 1]])
-      : random.weighted([['DIESEL', 52], ['PETROL', 46], ['LPG', 2]]);
+  const energy: Energy =
+    year >= 2019
+      ? random.weighted([
+          ['PETROL', 48],
+          ['DIESEL', 22],
+          ['HYBRID_PETROL', 11],
+          ['ELECTRIC', 9],
+          ['PLUG_IN_HYBRID', 5],
+          ['LPG', 3],
+          ['HYBRID_DIESEL', 1],
+          ['NATURAL_GAS', 0.5],
+          ['HYDROGEN', 0.05],
+        ])
+      : year >= 2011
+        ? random.weighted([
+            ['DIESEL', 58],
+            ['PETROL', 36],
+            ['HYBRID_PETROL', 3],
+            ['LPG', 2],
+            ['ELECTRIC', 1],
+          ])
+        : random.weighted([
+            ['DIESEL', 52],
+            ['PETROL', 46],
+            ['LPG', 2],
+          ]);
   const [make, model] = random.pick(MODELS[energy]);
   const date = `${year}-${String(random.int(1, 12)).padStart(2, '0')}-${String(random.int(1, 28)).padStart(2, '0')}`;
   return { make, model, category: 'M1', energy, firstRegistrationDate: date, critAir: critAirClass(energy, date) };
@@ -111,9 +185,21 @@ function syntheticRecords(households: SyntheticHousehold[]): AntsRecords {
   const records: AntsRecords = { persons: [], vehicles: [] };
   for (const h of households) {
     const random = h.random('ants');
-    const count = h.adults.length === 2
-      ? random.weighted([[0, 10], [1, 42], [2, 38], [3, 8], [4, 2]])
-      : random.weighted([[0, 25], [1, 62], [2, 11], [3, 2]]);
+    const count =
+      h.adults.length === 2
+        ? random.weighted([
+            [0, 10],
+            [1, 42],
+            [2, 38],
+            [3, 8],
+            [4, 2],
+          ])
+        : random.weighted([
+            [0, 25],
+            [1, 62],
+            [2, 11],
+            [3, 2],
+          ]);
     const holders = new Set<string>();
     for (let rank = 0; rank < count; rank++) {
       const holder = h.adults[rank % h.adults.length]!;
@@ -122,7 +208,10 @@ function syntheticRecords(households: SyntheticHousehold[]): AntsRecords {
       records.vehicles.push({
         ...syntheticCar(random),
         registrationNumber: syntheticPlate(h.index * MAX_VEHICLES_PER_HOUSEHOLD + rank),
-        holders: [{ ref: `SIV-S-${holder.ref}`, role: 'HOLDER' }, ...(coHolder ? [{ ref: `SIV-S-${coHolder.ref}`, role: 'CO_HOLDER' as const }] : [])],
+        holders: [
+          { ref: `SIV-S-${holder.ref}`, role: 'HOLDER' },
+          ...(coHolder ? [{ ref: `SIV-S-${coHolder.ref}`, role: 'CO_HOLDER' as const }] : []),
+        ],
       });
       holders.add(holder.ref);
       if (coHolder) holders.add(coHolder.ref);

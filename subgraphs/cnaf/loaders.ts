@@ -8,10 +8,25 @@ import type { RequestDatabase } from '../../lib/subgraph/request-database.ts';
  * asked (all joined through `dossier_member_person_id_key`, a person being in one file).
  * "Now" is the database's `current_date`, so every process of a provider agrees.
  */
-export interface QuotientRow { person_id: number; regime: 'CAF' | 'MSA'; month: string; value: number }
-export interface Benefit { kind: string; monthly_amount: number; since: string }
-export interface BenefitsRow { person_id: number; benefits: Benefit[] }
-export interface ChildrenRow { person_id: number; dependent_children: number }
+export interface QuotientRow {
+  person_id: number;
+  regime: 'CAF' | 'MSA';
+  month: string;
+  value: number;
+}
+export interface Benefit {
+  kind: string;
+  monthly_amount: number;
+  since: string;
+}
+export interface BenefitsRow {
+  person_id: number;
+  benefits: Benefit[];
+}
+export interface ChildrenRow {
+  person_id: number;
+  dependent_children: number;
+}
 
 // The latest quotient computed up to this month.
 const QUOTIENTS = `SELECT m.person_id, to_char(q.month, 'YYYY-MM') AS month, q.value,

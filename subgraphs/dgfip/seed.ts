@@ -27,20 +27,41 @@ function sandboxRecords(): DgfipRecords {
       // Marie: single parent of one child (case T), 2 shares.
       household('2430A00000011', 16_200, 2, 'SINGLE', nimes(['12 rue de la Madeleine'], '30000'), ['1234567890123']),
       // Jean and Sylvie: married, two children, 3 shares.
-      household('2430A00000022', 50_410, 3, 'MARRIED', nimes(['27 avenue Jean Jaurès'], '30900'), ['1072118300154', '1074051930022']),
+      household('2430A00000022', 50_410, 3, 'MARRIED', nimes(['27 avenue Jean Jaurès'], '30900'), [
+        '1072118300154',
+        '1074051930022',
+      ]),
       // Sofía: lives and pays taxes in Nîmes.
-      household('2430A00000033', 26_910, 1, 'SINGLE', nimes(['5 boulevard Victor Hugo', 'Appartement 12'], '30000'), ['2906219913477']),
+      household('2430A00000033', 26_910, 1, 'SINGLE', nimes(['5 boulevard Victor Hugo', 'Appartement 12'], '30000'), [
+        '2906219913477',
+      ]),
       // Lucas: lives in Montpellier.
-      household('2434A00000044', 15_480, 1, 'SINGLE', { lines: ["22 rue de l'Aiguillerie"], postalCode: '34000', city: 'Montpellier', cityCode: '34172' }, ['2010134172088']),
+      household(
+        '2434A00000044',
+        15_480,
+        1,
+        'SINGLE',
+        { lines: ["22 rue de l'Aiguillerie"], postalCode: '34000', city: 'Montpellier', cityCode: '34172' },
+        ['2010134172088'],
+      ),
       household('2430A00000055', 22_350, 1, 'SINGLE', nimes(['8 rue Fresque'], '30000'), ['2900097120631']),
       // Anne-Sophie and Julien: married, two children, 3 shares.
-      household('2430A00000066', 31_200, 3, 'MARRIED', nimes(['19 rue Porte de France'], '30900'), ['1780975115290', '1760230189017']),
+      household('2430A00000066', 31_200, 3, 'MARRIED', nimes(['19 rue Porte de France'], '30900'), [
+        '1780975115290',
+        '1760230189017',
+      ]),
     ],
   };
 }
 
-function household(noticeReference: string, referenceTaxIncome: number, shares: number, familySituation: FamilySituation,
-  address: TaxHouseholdRecord['address'], declarants: [string] | [string, string]): TaxHouseholdRecord {
+function household(
+  noticeReference: string,
+  referenceTaxIncome: number,
+  shares: number,
+  familySituation: FamilySituation,
+  address: TaxHouseholdRecord['address'],
+  declarants: [string] | [string, string],
+): TaxHouseholdRecord {
   return { noticeReference, incomeYear: INCOME_YEAR, referenceTaxIncome, shares, familySituation, address, declarants };
 }
 
@@ -63,13 +84,20 @@ function syntheticRecords(households: SyntheticHousehold[]): DgfipRecords {
     // A few adults are unknown to the tax office (recently arrived, never filed).
     const known = h.adults.filter(() => !random.chance(0.02));
     if (!known.length) continue;
-    for (const adult of known) records.persons.push(registryPerson(syntheticTaxNumber(adult.ref), adult.pivot, spelling));
+    for (const adult of known)
+      records.persons.push(registryPerson(syntheticTaxNumber(adult.ref), adult.pivot, spelling));
     const joint = (h.union === 'MARRIED' || h.union === 'CIVIL_PARTNERSHIP') && known.length === 2;
     const returns = joint ? [known] : known.map((adult) => [adult]);
     returns.forEach((declarants, i) => {
       const children = i === 0 ? h.children.length : 0;
-      const situation: FamilySituation = h.union === 'MARRIED' ? 'MARRIED' : h.union === 'CIVIL_PARTNERSHIP' ? 'CIVIL_PARTNERSHIP'
-        : h.union === 'DIVORCED' || h.union === 'WIDOWED' ? h.union : 'SINGLE';
+      const situation: FamilySituation =
+        h.union === 'MARRIED'
+          ? 'MARRIED'
+          : h.union === 'CIVIL_PARTNERSHIP'
+            ? 'CIVIL_PARTNERSHIP'
+            : h.union === 'DIVORCED' || h.union === 'WIDOWED'
+              ? h.union
+              : 'SINGLE';
       records.households.push({
         noticeReference: `24S${String(h.index).padStart(9, '0')}${i}`,
         incomeYear: INCOME_YEAR,

@@ -4,7 +4,15 @@ import { launchChromium, watchPage } from '../helpers/chromium.ts';
 import { startWholePlatform, type WholePlatform } from '../parking/support/platform.ts';
 import { JOURNEYS, signInAtParking, type Walk } from './journeys.ts';
 import { focus, invisible, order, press, tabTo, type Focus } from './keyboard.ts';
-import { checkPage, describeReport, DESKTOP, SCREENSHOTS, settle, type PageReport, type Phrase } from './page-checks.ts';
+import {
+  checkPage,
+  describeReport,
+  DESKTOP,
+  SCREENSHOTS,
+  settle,
+  type PageReport,
+  type Phrase,
+} from './page-checks.ts';
 
 /**
  * Accessibility of every page a citizen sees (docs/accessibility.md): the journeys of
@@ -18,7 +26,9 @@ let browser: Browser;
 
 beforeAll(async () => {
   // The operator named in the accessibility statement, with a contact (broker.accessibility).
-  platform = await startWholePlatform({ overrides: [['broker.accessibility', { entity: OPERATOR, contact: 'accessibilite@passerelle.example' }]] });
+  platform = await startWholePlatform({
+    overrides: [['broker.accessibility', { entity: OPERATOR, contact: 'accessibilite@passerelle.example' }]],
+  });
   browser = await launchChromium();
 }, 90000);
 afterAll(async () => {
@@ -32,57 +42,81 @@ const STATEMENT_LINK = { fr: 'Accessibilité : non conforme', en: 'Accessibility
 /** Names the configuration gives in French: on an English page they must carry lang="fr". */
 function frenchPhrases(): Phrase[] {
   const { config } = platform;
-  return [...new Set([
-    ...config.serviceProviders.map((sp) => sp.displayName),
-    ...config.identityProviders.map((idp) => idp.displayName),
-    ...(config.parking ? [config.parking.serviceName, config.parking.purpose] : []),
-    'République', // the DSFR's logo: "République française" on every page
-    'Défenseur des droits', OPERATOR, // in the accessibility statement
-  ])].map((text) => ({ text, lang: 'fr' }));
+  return [
+    ...new Set([
+      ...config.serviceProviders.map((sp) => sp.displayName),
+      ...config.identityProviders.map((idp) => idp.displayName),
+      ...(config.parking ? [config.parking.serviceName, config.parking.purpose] : []),
+      'République', // the DSFR's logo: "République française" on every page
+      'Défenseur des droits',
+      OPERATOR, // in the accessibility statement
+    ]),
+  ].map((text) => ({ text, lang: 'fr' }));
 }
 
 describe.each(['fr', 'en'] as const)('every page in %s', (lang) => {
-  test.each(JOURNEYS.map((j) => [j.name, j] as const))('%s', async (_name, journey) => {
-    const context = await browser.newContext({ locale: lang === 'fr' ? 'fr-FR' : 'en-GB', viewport: DESKTOP });
-    const page = await context.newPage();
-    const problems = watchPage(page);
-    // Error pages answer with their HTTP status (Chromium logs it): only a failed sub-resource is a problem.
-    page.on('response', (response) => {
-      if (response.status() >= 400 && response.request().resourceType() !== 'document') problems.push(`${response.status()} for ${response.url()}`);
-    });
-    const reports: PageReport[] = [];
-    let step = 0;
-    const walk: Walk = {
-      page, lang, platform,
-      async check(name, options = {}) {
-        const shown = options.page ?? page;
-        const shot = `${journey.name}-${lang}-${String(++step).padStart(2, '0')}-${name}`;
-        const report = await checkPage(shown, shot, options.sandboxIdp ? 'fr' : lang, frenchPhrases());
-        if (!options.sandboxIdp) {
-          // Every page of the platform links to the accessibility statement from its footer, stating the status.
-          const link = shown.locator('footer a.fr-footer__bottom-link');
-          const [text, href] = await Promise.all([link.textContent(), link.getAttribute('href')]);
-          const target = href ? new URL(href, shown.url()) : undefined;
-          if (text?.trim() !== STATEMENT_LINK[lang] || target?.origin !== new URL(platform.urls.broker!).origin || target.pathname !== '/accessibilite') {
-            report.problems.push(`footer link to the accessibility statement: "${text}" → ${href}`);
+  test.each(JOURNEYS.map((j) => [j.name, j] as const))(
+    '%s',
+    async (_name, journey) => {
+      const context = await browser.newContext({ locale: lang === 'fr' ? 'fr-FR' : 'en-GB', viewport: DESKTOP });
+      const page = await context.newPage();
+      const problems = watchPage(page);
+      // Error pages answer with their HTTP status (Chromium logs it): only a failed sub-resource is a problem.
+      page.on('response', (response) => {
+        if (response.status() >= 400 && response.request().resourceType() !== 'document')
+          problems.push(`${response.status()} for ${response.url()}`);
+      });
+      const reports: PageReport[] = [];
+      let step = 0;
+      const walk: Walk = {
+        page,
+        lang,
+        platform,
+        async check(name, options = {}) {
+          const shown = options.page ?? page;
+          const shot = `${journey.name}-${lang}-${String(++step).padStart(2, '0')}-${name}`;
+          const report = await checkPage(shown, shot, options.sandboxIdp ? 'fr' : lang, frenchPhrases());
+          if (!options.sandboxIdp) {
+            // Every page of the platform links to the accessibility statement from its footer, stating the status.
+            const link = shown.locator('footer a.fr-footer__bottom-link');
+            const [text, href] = await Promise.all([link.textContent(), link.getAttribute('href')]);
+            const target = href ? new URL(href, shown.url()) : undefined;
+            if (
+              text?.trim() !== STATEMENT_LINK[lang] ||
+              target?.origin !== new URL(platform.urls.broker!).origin ||
+              target.pathname !== '/accessibilite'
+            ) {
+              report.problems.push(`footer link to the accessibility statement: "${text}" → ${href}`);
+            }
           }
-        }
-        reports.push(report);
-      },
-    };
-    try {
-      await journey.walk(walk);
-    } catch (error) {
-      await page.screenshot({ path: new URL(`${journey.name}-${lang}-FAILED.png`, SCREENSHOTS).pathname, fullPage: true }).catch(() => {});
-      throw new Error(`${(error as Error).message}\n(at ${page.url()}: ${await page.locator('h1').first().textContent({ timeout: 1000 }).catch(() => '?')})`);
-    } finally {
-      await context.close();
-    }
-    const failed = reports.filter((r) => r.violations.length || r.problems.length);
-    expect(failed.map(describeReport).join('\n\n')).toBe('');
-    expect(reports.length).toBeGreaterThan(0);
-    expect(problems.filter((p) => !p.startsWith('Failed to load resource: the server responded with a status of'))).toEqual([]);
-  }, 180000);
+          reports.push(report);
+        },
+      };
+      try {
+        await journey.walk(walk);
+      } catch (error) {
+        await page
+          .screenshot({ path: new URL(`${journey.name}-${lang}-FAILED.png`, SCREENSHOTS).pathname, fullPage: true })
+          .catch(() => {});
+        throw new Error(
+          `${(error as Error).message}\n(at ${page.url()}: ${await page
+            .locator('h1')
+            .first()
+            .textContent({ timeout: 1000 })
+            .catch(() => '?')})`,
+        );
+      } finally {
+        await context.close();
+      }
+      const failed = reports.filter((r) => r.violations.length || r.problems.length);
+      expect(failed.map(describeReport).join('\n\n')).toBe('');
+      expect(reports.length).toBeGreaterThan(0);
+      expect(
+        problems.filter((p) => !p.startsWith('Failed to load resource: the server responded with a status of')),
+      ).toEqual([]);
+    },
+    180000,
+  );
 });
 
 /**
@@ -132,14 +166,33 @@ describe('keyboard only', () => {
   test('sign-in: parking service → chooser → IdP → consent → parking service, then sign-out', async () => {
     const { page, problems, context } = await open();
     await page.goto(platform.urls.parking!);
-    expectWalk(await tabTo(page, 'button Se connecter avec Passerelle'), [...HEADER, 'button Se connecter avec Passerelle']);
+    expectWalk(await tabTo(page, 'button Se connecter avec Passerelle'), [
+      ...HEADER,
+      'button Se connecter avec Passerelle',
+    ]);
     await page.keyboard.press('Enter');
 
     await page.waitForSelector('button[name="idp"]');
-    const idps = ['button impots.gouv.fr (DGFiP)', "button L'Identité Numérique La Poste", 'button ameli.fr (Assurance Maladie)', 'button eIDAS — citoyens européens'];
-    expectWalk(await press(page, 'Tab', 9), [...HEADER, ...idps, 'button Annuler et revenir sur Stationnement résidentiel — Ville de Nîmes', FOOTER]);
-    expectWalk(await press(page, 'Shift+Tab', 8), [...[...HEADER, ...idps, 'button Annuler et revenir sur Stationnement résidentiel — Ville de Nîmes'].reverse()]);
-    expectWalk(await tabTo(page, 'button impots.gouv.fr (DGFiP)'), ['link Pied de page', 'link English', 'button impots.gouv.fr (DGFiP)']);
+    const idps = [
+      'button impots.gouv.fr (DGFiP)',
+      "button L'Identité Numérique La Poste",
+      'button ameli.fr (Assurance Maladie)',
+      'button eIDAS — citoyens européens',
+    ];
+    expectWalk(await press(page, 'Tab', 9), [
+      ...HEADER,
+      ...idps,
+      'button Annuler et revenir sur Stationnement résidentiel — Ville de Nîmes',
+      FOOTER,
+    ]);
+    expectWalk(await press(page, 'Shift+Tab', 8), [
+      ...[...HEADER, ...idps, 'button Annuler et revenir sur Stationnement résidentiel — Ville de Nîmes'].reverse(),
+    ]);
+    expectWalk(await tabTo(page, 'button impots.gouv.fr (DGFiP)'), [
+      'link Pied de page',
+      'link English',
+      'button impots.gouv.fr (DGFiP)',
+    ]);
     await page.keyboard.press('Space');
 
     await page.waitForSelector('#login');
@@ -147,7 +200,11 @@ describe('keyboard only', () => {
     await page.keyboard.type('jean.martin');
     expectWalk(await press(page, 'Tab', 1), ['textbox Mot de passe']);
     await page.keyboard.type('123');
-    expectWalk(await press(page, 'Tab', 3), ['combobox Niveau eIDAS renvoyé', 'button Se connecter', 'button Annuler et revenir au service']);
+    expectWalk(await press(page, 'Tab', 3), [
+      'combobox Niveau eIDAS renvoyé',
+      'button Se connecter',
+      'button Annuler et revenir au service',
+    ]);
     expectWalk(await press(page, 'Shift+Tab', 1), ['button Se connecter']);
     await page.keyboard.press('Enter');
 
@@ -158,7 +215,12 @@ describe('keyboard only', () => {
     await page.keyboard.press('Space');
 
     await page.waitForURL((url) => url.pathname === '/permit', { timeout: 20000 });
-    expectWalk(await tabTo(page, FOOTER), [...HEADER, 'region Tarif mensuel par véhicule', 'button Se déconnecter', FOOTER]);
+    expectWalk(await tabTo(page, FOOTER), [
+      ...HEADER,
+      'region Tarif mensuel par véhicule',
+      'button Se déconnecter',
+      FOOTER,
+    ]);
     expectWalk(await press(page, 'Shift+Tab', 1), ['button Se déconnecter']);
     await page.keyboard.press('Enter');
 
@@ -177,13 +239,22 @@ describe('keyboard only', () => {
     const lucas = { login: 'lucas.bernard', idp: 'laposte' };
     await signInAtParking({ page, lang: 'fr', platform, check: async () => {} }, lucas);
     await context.clearCookies();
-    const nav = ['link Mon historique', 'link Mes consentements', 'link Mes moyens de connexion', 'button Me déconnecter'];
+    const nav = [
+      'link Mon historique',
+      'link Mes consentements',
+      'link Mes moyens de connexion',
+      'button Me déconnecter',
+    ];
 
     await page.goto(`${platform.urls.broker}/mon-compte`);
     expectWalk(await tabTo(page, 'link Me connecter à mon compte'), [...HEADER, 'link Me connecter à mon compte']);
     await page.keyboard.press('Enter');
     await page.waitForSelector('button[name="idp"]');
-    expectWalk(await tabTo(page, "button L'Identité Numérique La Poste"), [...HEADER, 'button impots.gouv.fr (DGFiP)', "button L'Identité Numérique La Poste"]);
+    expectWalk(await tabTo(page, "button L'Identité Numérique La Poste"), [
+      ...HEADER,
+      'button impots.gouv.fr (DGFiP)',
+      "button L'Identité Numérique La Poste",
+    ]);
     await page.keyboard.press('Enter');
     await page.waitForSelector('#login');
     await tabTo(page, 'textbox Identifiant');
@@ -194,8 +265,17 @@ describe('keyboard only', () => {
     await page.waitForURL((url) => url.pathname === '/mon-compte', { timeout: 20000 });
 
     // History: filter by data provider with the arrow keys in the select.
-    const history = [...HEADER, ...nav, 'combobox Service', 'combobox Administration détentrice des données', 'button Filtrer',
-      'region Mon historique', 'link Télécharger mon historique JSON', 'link Télécharger mon historique pour un tableur CSV', FOOTER];
+    const history = [
+      ...HEADER,
+      ...nav,
+      'combobox Service',
+      'combobox Administration détentrice des données',
+      'button Filtrer',
+      'region Mon historique',
+      'link Télécharger mon historique JSON',
+      'link Télécharger mon historique pour un tableur CSV',
+      FOOTER,
+    ];
     expectWalk(await tabTo(page, FOOTER), history);
     expectWalk(await press(page, 'Shift+Tab', history.length - 1), history.slice(0, -1).reverse());
     expectWalk(await tabTo(page, 'combobox Administration détentrice des données'), history.slice(1, 9));
@@ -207,10 +287,18 @@ describe('keyboard only', () => {
     await page.waitForURL((url) => url.searchParams.get('provider') === provider);
 
     // Consents: withdraw with Space.
-    expectWalk(await tabTo(page, 'link Mes consentements'), [...HEADER, 'link Mon historique', 'link Mes consentements']);
+    expectWalk(await tabTo(page, 'link Mes consentements'), [
+      ...HEADER,
+      'link Mon historique',
+      'link Mes consentements',
+    ]);
     await page.keyboard.press('Enter');
     await page.waitForURL((url) => url.pathname === '/mon-compte/consentements');
-    expectWalk(await tabTo(page, 'button Retirer mon consentement'), [...HEADER, ...nav, 'button Retirer mon consentement']);
+    expectWalk(await tabTo(page, 'button Retirer mon consentement'), [
+      ...HEADER,
+      ...nav,
+      'button Retirer mon consentement',
+    ]);
     await page.keyboard.press('Space');
     await page.waitForURL((url) => url.searchParams.get('retire') === '1');
     expect(await page.getByRole('status').textContent()).toContain('Votre consentement est retiré');
@@ -219,8 +307,18 @@ describe('keyboard only', () => {
     expectWalk(await tabTo(page, 'link Mes moyens de connexion'), [...HEADER, ...nav.slice(0, 3)]);
     await page.keyboard.press('Enter');
     await page.waitForURL((url) => url.pathname === '/mon-compte/fournisseurs-identite');
-    const blockButtons = ['button Bloquer impots.gouv.fr (DGFiP)', 'button Bloquer ameli.fr (Assurance Maladie)', 'button Bloquer eIDAS — citoyens européens'];
-    expectWalk(await tabTo(page, 'radio Les autoriser'), [...HEADER, ...nav, 'region Fournisseurs d’identité', ...blockButtons, 'radio Les autoriser']);
+    const blockButtons = [
+      'button Bloquer impots.gouv.fr (DGFiP)',
+      'button Bloquer ameli.fr (Assurance Maladie)',
+      'button Bloquer eIDAS — citoyens européens',
+    ];
+    expectWalk(await tabTo(page, 'radio Les autoriser'), [
+      ...HEADER,
+      ...nav,
+      'region Fournisseurs d’identité',
+      ...blockButtons,
+      'radio Les autoriser',
+    ]);
     await page.keyboard.press('ArrowDown');
     expectWalk([await focus(page)], ['radio Les refuser']);
     expectWalk(await press(page, 'Tab', 1), ['button Enregistrer']);
@@ -281,13 +379,18 @@ describe('the checks themselves', () => {
       <button style="outline: none; box-shadow: none">Go</button></main></body></html>`);
     const report = await checkPage(page, 'checks-control', 'fr', [{ text: 'Stationnement', lang: 'fr' }]);
     expect(report.violations.map((v) => v.rule)).toContain('image-alt');
-    expect(report.problems).toEqual(expect.arrayContaining([
-      '<html lang="en">, expected "fr"',
-      expect.stringMatching(/^"Stationnement" is in lang="en"/),
-      expect.stringMatching(/^320px: horizontal scroll: scrollWidth 6\d\d > 320/),
-    ]));
+    expect(report.problems).toEqual(
+      expect.arrayContaining([
+        '<html lang="en">, expected "fr"',
+        expect.stringMatching(/^"Stationnement" is in lang="en"/),
+        expect.stringMatching(/^320px: horizontal scroll: scrollWidth 6\d\d > 320/),
+      ]),
+    );
     await page.keyboard.press('Tab');
-    expect(await focus(page)).toEqual({ control: 'button Go', invisible: expect.stringMatching(/^no outline nor box-shadow/) });
+    expect(await focus(page)).toEqual({
+      control: 'button Go',
+      invisible: expect.stringMatching(/^no outline nor box-shadow/),
+    });
     await context.close();
   });
 });

@@ -30,19 +30,26 @@ export interface Violation {
 
 /** Every violation on the page as it is now (none is the only passing result). */
 export async function axeViolations(page: Page): Promise<Violation[]> {
-  if (!await page.evaluate(() => 'axe' in window)) await page.evaluate(axe.source);
-  return page.evaluate(async ({ tags, disabled }) => {
-    const run = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: any[] }> } }).axe.run;
-    const results = await run(document, {
-      runOnly: { type: 'tag', values: tags },
-      rules: Object.fromEntries(disabled.map((id) => [id, { enabled: false }])),
-      resultTypes: ['violations'],
-    });
-    return results.violations.map((v) => ({
-      rule: v.id as string,
-      impact: v.impact as string | null,
-      help: v.help as string,
-      nodes: (v.nodes as Array<{ target: string[]; failureSummary?: string }>).map((n) => `${n.target.join(' ')}: ${(n.failureSummary ?? '').replace(/\s+/g, ' ')}`),
-    }));
-  }, { tags: [...AXE_TAGS], disabled: Object.keys(DISABLED_RULES) });
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axe.source);
+  return page.evaluate(
+    async ({ tags, disabled }) => {
+      const run = (
+        window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: any[] }> } }
+      ).axe.run;
+      const results = await run(document, {
+        runOnly: { type: 'tag', values: tags },
+        rules: Object.fromEntries(disabled.map((id) => [id, { enabled: false }])),
+        resultTypes: ['violations'],
+      });
+      return results.violations.map((v) => ({
+        rule: v.id as string,
+        impact: v.impact as string | null,
+        help: v.help as string,
+        nodes: (v.nodes as Array<{ target: string[]; failureSummary?: string }>).map(
+          (n) => `${n.target.join(' ')}: ${(n.failureSummary ?? '').replace(/\s+/g, ' ')}`,
+        ),
+      }));
+    },
+    { tags: [...AXE_TAGS], disabled: Object.keys(DISABLED_RULES) },
+  );
 }

@@ -85,9 +85,15 @@ export const JOURNEYS: Journey[] = [
     async walk(w) {
       const authorize = new URL('/authorize', w.platform.urls.broker);
       authorize.search = new URLSearchParams({
-        client_id: 'parking-nimes', redirect_uri: `${w.platform.urls.parking}/callback`, response_type: 'code', scope: 'openid',
-        acr_values: 'eidas2', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256',
-        state: 'accessibility-state-0123456789', nonce: 'accessibility-nonce-0123456789',
+        client_id: 'parking-nimes',
+        redirect_uri: `${w.platform.urls.parking}/callback`,
+        response_type: 'code',
+        scope: 'openid',
+        acr_values: 'eidas2',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+        state: 'accessibility-state-0123456789',
+        nonce: 'accessibility-nonce-0123456789',
       }).toString();
       await w.page.goto(authorize.href);
       await w.page.waitForSelector('button[name="idp"][disabled]');
@@ -198,7 +204,9 @@ export const JOURNEYS: Journey[] = [
       await w.check('broker-not-found');
       await page.goto(`${broker}/interaction/expiree`);
       await w.check('broker-interaction-expired');
-      await page.goto(`${broker}/authorize?client_id=parking-nimes&redirect_uri=${encodeURIComponent('http://evil.example/cb')}&response_type=code&scope=openid`);
+      await page.goto(
+        `${broker}/authorize?client_id=parking-nimes&redirect_uri=${encodeURIComponent('http://evil.example/cb')}&response_type=code&scope=openid`,
+      );
       await w.check('broker-request-refused');
       await page.goto(`${broker}/idp/impots/logged-out`);
       await w.check('broker-logged-out');
@@ -219,8 +227,13 @@ export const JOURNEYS: Journey[] = [
       // It states the results of this very suite: the axe-core it runs, no errors, and the status.
       const text = (await w.page.locator('main').textContent())!.replace(/\s+/g, ' ');
       const axe = `axe-core ${AXE_VERSION.split('.').slice(0, 2).join('.')}`;
-      for (const claim of [axe, w.lang === 'fr' ? 'aucune erreur' : 'no errors', w.lang === 'fr' ? 'non conforme' : 'non-compliant',
-        w.platform.config.broker.accessibility.entity ?? '', w.platform.config.broker.accessibility.contact ?? '']) {
+      for (const claim of [
+        axe,
+        w.lang === 'fr' ? 'aucune erreur' : 'no errors',
+        w.lang === 'fr' ? 'non conforme' : 'non-compliant',
+        w.platform.config.broker.accessibility.entity ?? '',
+        w.platform.config.broker.accessibility.contact ?? '',
+      ]) {
         if (!text.includes(claim)) throw new Error(`the accessibility statement does not say "${claim}"`);
       }
     },
@@ -237,7 +250,11 @@ export async function startAtParking(w: Walk): Promise<void> {
 }
 
 /** A whole sign-in at the parking service, unchecked: ends on the permit page (or wherever the decision leads). */
-export async function signInAtParking(w: Walk, account: Account, options: { decision?: 'allow' | 'refuse' } = {}): Promise<void> {
+export async function signInAtParking(
+  w: Walk,
+  account: Account,
+  options: { decision?: 'allow' | 'refuse' } = {},
+): Promise<void> {
   await startAtParking(w);
   await w.page.click(`button[name="idp"][value="${account.idp}"]`);
   await logInAtIdp(w.page, account);
@@ -253,7 +270,11 @@ export async function signInAtDashboard(w: Walk, account: Account): Promise<void
 }
 
 /** Fills the sandbox IdP's login form (password 123, or a wrong one) and submits it. */
-export async function logInAtIdp(page: Page, account: Account, password: 'right' | 'wrong-password' = 'right'): Promise<void> {
+export async function logInAtIdp(
+  page: Page,
+  account: Account,
+  password: 'right' | 'wrong-password' = 'right',
+): Promise<void> {
   await page.fill('#login', account.login);
   await page.fill('#password', password === 'right' ? '123' : 'pas-le-bon');
   await page.click('form[action$="/login"] button[type="submit"]');
@@ -261,7 +282,10 @@ export async function logInAtIdp(page: Page, account: Account, password: 'right'
 
 export async function onBroker(w: Walk, path: string, options: { exact?: boolean } = {}): Promise<void> {
   const origin = new URL(w.platform.urls.broker!).origin;
-  await w.page.waitForURL((url) => url.origin === origin && (options.exact ? url.pathname === path : url.pathname.startsWith(path)), { timeout: 20000 });
+  await w.page.waitForURL(
+    (url) => url.origin === origin && (options.exact ? url.pathname === path : url.pathname.startsWith(path)),
+    { timeout: 20000 },
+  );
 }
 
 export async function atParking(w: Walk, path: string): Promise<void> {
@@ -286,7 +310,8 @@ export async function heldResponse(page: Page, pattern: string): Promise<() => P
   const cdp = await page.context().newCDPSession(page);
   const held = new Promise<HeldResponse>((resolve, reject) => {
     cdp.on('Fetch.requestPaused', (event) => {
-      cdp.send('Fetch.getResponseBody', { requestId: event.requestId })
+      cdp
+        .send('Fetch.getResponseBody', { requestId: event.requestId })
         .then(async ({ body, base64Encoded }) => {
           resolve({
             url: event.request.url,
@@ -312,11 +337,23 @@ export async function heldResponse(page: Page, pattern: string): Promise<() => P
  */
 export async function checkCopy(w: Walk, name: string, held: HeldResponse): Promise<void> {
   const refresh = /<meta http-equiv="refresh" content="([^"]*)">/.exec(held.body)?.[1];
-  if (refresh !== undefined && !refresh.startsWith('0;')) throw new Error(`${name} refreshes after a delay: ${refresh}`);
+  if (refresh !== undefined && !refresh.startsWith('0;'))
+    throw new Error(`${name} refreshes after a delay: ${refresh}`);
   const copy = await w.page.context().newPage();
   try {
-    const headers = Object.fromEntries(Object.entries(held.headers).filter(([key]) => key !== 'set-cookie' && key !== 'content-length'));
-    await copy.route(held.url, (route) => route.fulfill({ status: held.status, headers, body: held.body.replace(/<meta http-equiv="refresh"[^>]*>/, '') }), { times: 1 });
+    const headers = Object.fromEntries(
+      Object.entries(held.headers).filter(([key]) => key !== 'set-cookie' && key !== 'content-length'),
+    );
+    await copy.route(
+      held.url,
+      (route) =>
+        route.fulfill({
+          status: held.status,
+          headers,
+          body: held.body.replace(/<meta http-equiv="refresh"[^>]*>/, ''),
+        }),
+      { times: 1 },
+    );
     await copy.goto(held.url);
     await w.check(name, { page: copy });
   } finally {

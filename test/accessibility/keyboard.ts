@@ -22,11 +22,17 @@ export function focus(page: Page): Promise<Focus> {
     const text = (node: Element | null | undefined) => (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
     const input = el as HTMLInputElement;
     const tag = el.tagName.toLowerCase();
-    const role = el.getAttribute('role') ?? (tag === 'a' ? 'link'
-      : tag === 'button' ? 'button'
-        : tag === 'select' ? 'combobox'
-          : tag === 'input' ? ({ radio: 'radio', checkbox: 'checkbox' } as Record<string, string>)[input.type] ?? 'textbox'
-            : tag);
+    const role =
+      el.getAttribute('role') ??
+      (tag === 'a'
+        ? 'link'
+        : tag === 'button'
+          ? 'button'
+          : tag === 'select'
+            ? 'combobox'
+            : tag === 'input'
+              ? (({ radio: 'radio', checkbox: 'checkbox' } as Record<string, string>)[input.type] ?? 'textbox')
+              : tag);
     // A field's name is its label without the hint (the DSFR puts the hint inside the label).
     const label = input.labels?.[0];
     const labelText = label ? (label.childNodes[0]?.textContent ?? '').trim() : '';
@@ -36,10 +42,12 @@ export function focus(page: Page): Promise<Focus> {
 
     // Visible focus: `:focus-visible` applies, and it draws something.
     if (!el.matches(':focus-visible')) return { control, invisible: 'not :focus-visible' };
-    const drawn = (style: CSSStyleDeclaration) => (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none';
+    const drawn = (style: CSSStyleDeclaration) =>
+      (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none';
     const onLabel = (input.type === 'radio' || input.type === 'checkbox') && label;
     const style = onLabel ? getComputedStyle(label, '::before') : getComputedStyle(el);
-    if (!drawn(style)) return { control, invisible: `no outline nor box-shadow (outline: ${style.outlineStyle} ${style.outlineWidth})` };
+    if (!drawn(style))
+      return { control, invisible: `no outline nor box-shadow (outline: ${style.outlineStyle} ${style.outlineWidth})` };
     const box = el.getBoundingClientRect();
     if (box.width === 0 || box.height === 0) return { control, invisible: 'zero-sized' };
     return { control };

@@ -40,7 +40,12 @@ export interface PageReport {
 }
 
 /** Runs every check on the page now shown; returns what failed (nothing, when the page passes). */
-export async function checkPage(page: Page, name: string, lang: string, phrases: readonly Phrase[] = []): Promise<PageReport> {
+export async function checkPage(
+  page: Page,
+  name: string,
+  lang: string,
+  phrases: readonly Phrase[] = [],
+): Promise<PageReport> {
   await settle(page);
   const report: PageReport = { name, url: page.url(), lang, violations: [], problems: [] };
   const problem = (text: string) => report.problems.push(text);
@@ -57,16 +62,21 @@ export async function checkPage(page: Page, name: string, lang: string, phrases:
     await page.setViewportSize(layout.viewport);
     await settle(page, false);
     for (const issue of await reflowIssues(page, desktopControls)) problem(`${layout.name}: ${issue}`);
-    if (layout.name === '320px') report.violations.push(...(await axeViolations(page)).map((v) => ({ ...v, layout: layout.name })));
+    if (layout.name === '320px')
+      report.violations.push(...(await axeViolations(page)).map((v) => ({ ...v, layout: layout.name })));
     await shoot(page, name, layout.name);
   }
   await page.setViewportSize(DESKTOP);
 
-  await page.evaluate(() => { document.documentElement.style.fontSize = '200%'; });
+  await page.evaluate(() => {
+    document.documentElement.style.fontSize = '200%';
+  });
   await settle(page, false);
   for (const issue of await reflowIssues(page, [])) problem(`text 200 %: ${issue}`);
   await shoot(page, name, 'text200');
-  await page.evaluate(() => { document.documentElement.style.removeProperty('font-size'); });
+  await page.evaluate(() => {
+    document.documentElement.style.removeProperty('font-size');
+  });
   await settle(page, false);
   return report;
 }
@@ -76,7 +86,10 @@ export function describeReport(report: PageReport): string {
   return [
     `${report.name} (${report.lang}) at ${report.url}`,
     ...report.problems.map((p) => `  - ${p}`),
-    ...report.violations.flatMap((v) => [`  - axe ${v.rule} [${v.impact}] (${v.layout}): ${v.help}`, ...v.nodes.map((n) => `      ${n}`)]),
+    ...report.violations.flatMap((v) => [
+      `  - axe ${v.rule} [${v.impact}] (${v.layout}): ${v.help}`,
+      ...v.nodes.map((n) => `      ${n}`),
+    ]),
   ].join('\n');
 }
 
@@ -92,7 +105,8 @@ export async function settle(page: Page, load = true): Promise<void> {
   if (load) await page.waitForLoadState('load');
   await page.evaluate(async () => {
     if (document.querySelector('script[src*="dsfr.module"]')) {
-      for (let i = 0; i < 50 && !document.documentElement.hasAttribute('data-fr-js'); i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 50 && !document.documentElement.hasAttribute('data-fr-js'); i++)
+        await new Promise((r) => setTimeout(r, 20));
     }
     await document.fonts.ready;
     await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
@@ -109,12 +123,18 @@ function phrasesInWrongLanguage(page: Page, phrases: readonly Phrase[]): Promise
       for (const phrase of list) {
         if (!text.includes(phrase.text)) continue;
         const lang = node.parentElement?.closest('[lang]')?.getAttribute('lang');
-        if (lang !== phrase.lang) wrong.push(`"${phrase.text}" is in lang="${lang}", expected lang="${phrase.lang}" (in <${node.parentElement?.tagName.toLowerCase()}>)`);
+        if (lang !== phrase.lang)
+          wrong.push(
+            `"${phrase.text}" is in lang="${lang}", expected lang="${phrase.lang}" (in <${node.parentElement?.tagName.toLowerCase()}>)`,
+          );
       }
     }
     // The language switch names the other language in that language.
     for (const link of document.querySelectorAll('header a[hreflang]')) {
-      if (link.getAttribute('lang') !== link.getAttribute('hreflang')) wrong.push(`link "${link.textContent?.trim()}" to hreflang="${link.getAttribute('hreflang')}" has lang="${link.getAttribute('lang')}"`);
+      if (link.getAttribute('lang') !== link.getAttribute('hreflang'))
+        wrong.push(
+          `link "${link.textContent?.trim()}" to hreflang="${link.getAttribute('hreflang')}" has lang="${link.getAttribute('lang')}"`,
+        );
     }
     return wrong;
   }, phrases as Phrase[]);
@@ -122,9 +142,14 @@ function phrasesInWrongLanguage(page: Page, phrases: readonly Phrase[]): Promise
 
 /** The page's controls (links, buttons, fields), by a signature that survives a layout change. */
 function controls(page: Page): Promise<string[]> {
-  return page.evaluate(() => [...document.querySelectorAll<HTMLElement>('a[href], button, input:not([type=hidden]), select, textarea')]
-    .filter((el) => el.checkVisibility({ visibilityProperty: true }))
-    .map((el) => `${el.tagName.toLowerCase()} "${(el.textContent ?? '').replace(/\s+/g, ' ').trim() || el.getAttribute('name') || el.id}"`));
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('a[href], button, input:not([type=hidden]), select, textarea')]
+      .filter((el) => el.checkVisibility({ visibilityProperty: true }))
+      .map(
+        (el) =>
+          `${el.tagName.toLowerCase()} "${(el.textContent ?? '').replace(/\s+/g, ' ').trim() || el.getAttribute('name') || el.id}"`,
+      ),
+  );
 }
 
 /**
@@ -145,27 +170,39 @@ function reflowIssues(page: Page, expected: string[]): Promise<string[]> {
         .map((el) => `<${el.tagName.toLowerCase()} class="${el.className}">`);
       issues.push(`horizontal scroll: scrollWidth ${scrollWidth} > ${width} (widest: ${wide.join(', ')})`);
     }
-    const signature = (el: HTMLElement) => `${el.tagName.toLowerCase()} "${(el.textContent ?? '').replace(/\s+/g, ' ').trim() || el.getAttribute('name') || el.id}"`;
-    const all = [...document.querySelectorAll<HTMLElement>('a[href], button, input:not([type=hidden]), select, textarea')];
+    const signature = (el: HTMLElement) =>
+      `${el.tagName.toLowerCase()} "${(el.textContent ?? '').replace(/\s+/g, ' ').trim() || el.getAttribute('name') || el.id}"`;
+    const all = [
+      ...document.querySelectorAll<HTMLElement>('a[href], button, input:not([type=hidden]), select, textarea'),
+    ];
     const visible = all.filter((el) => el.checkVisibility({ visibilityProperty: true }));
     // A control inside a region that scrolls sideways (a DSFR table's container, focusable) is reached by scrolling it.
     const inScroller = (el: HTMLElement) => {
       for (let parent = el.parentElement; parent; parent = parent.parentElement) {
-        if (/auto|scroll/.test(getComputedStyle(parent).overflowX) && parent.scrollWidth > parent.clientWidth) return true;
+        if (/auto|scroll/.test(getComputedStyle(parent).overflowX) && parent.scrollWidth > parent.clientWidth)
+          return true;
       }
       return false;
     };
     for (const el of visible) {
       const box = el.getBoundingClientRect();
-      if (box.width > 0 && (box.left < -1 || box.right > width + 1) && !inScroller(el)) issues.push(`${signature(el)} is cut by the edge (${Math.round(box.left)}..${Math.round(box.right)} of ${width})`);
+      if (box.width > 0 && (box.left < -1 || box.right > width + 1) && !inScroller(el))
+        issues.push(
+          `${signature(el)} is cut by the edge (${Math.round(box.left)}..${Math.round(box.right)} of ${width})`,
+        );
     }
     // Regions a visible control opens (aria-controls): the DSFR header menu, the side menu's collapse.
-    const openable = visible.map((el) => el.getAttribute('aria-controls')).filter(Boolean).map((id) => document.getElementById(id!)).filter(Boolean) as HTMLElement[];
+    const openable = visible
+      .map((el) => el.getAttribute('aria-controls'))
+      .filter(Boolean)
+      .map((id) => document.getElementById(id!))
+      .filter(Boolean) as HTMLElement[];
     const reachable = new Set([
       ...visible.map(signature),
       ...all.filter((el) => openable.some((region) => region.contains(el))).map(signature),
     ]);
-    for (const control of expectedControls) if (!reachable.has(control)) issues.push(`${control} is no longer reachable`);
+    for (const control of expectedControls)
+      if (!reachable.has(control)) issues.push(`${control} is no longer reachable`);
     return issues;
   }, expected);
 }

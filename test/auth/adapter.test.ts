@@ -62,7 +62,7 @@ test('a second concurrent consume fails and revokes the grant', async () => {
   expect(await adapter('Grant').find('g3')).toBeUndefined();
 });
 
-test('revokeByGrantId removes that model\'s entries of the grant only', async () => {
+test("revokeByGrantId removes that model's entries of the grant only", async () => {
   await adapter('AccessToken').upsert('at4', { kind: 'AccessToken', grantId: 'g4' }, 60);
   await adapter('AccessToken').upsert('at5', { kind: 'AccessToken', grantId: 'g5' }, 60);
   await adapter('AuthorizationCode').upsert('c4', { kind: 'AuthorizationCode', grantId: 'g4' }, 60);
@@ -84,7 +84,9 @@ test('sessions are found by uid; device codes by user code', async () => {
 test('replay detection: a live entry cannot be written twice, an expired one can', async () => {
   const replay = adapter('ReplayDetection');
   await replay.upsert('j1', { kind: 'ReplayDetection', iss: 'sp' }, 1);
-  await expect(replay.upsert('j1', { kind: 'ReplayDetection', iss: 'sp' }, 1)).rejects.toBeInstanceOf(errors.InvalidClientAuth);
+  await expect(replay.upsert('j1', { kind: 'ReplayDetection', iss: 'sp' }, 1)).rejects.toBeInstanceOf(
+    errors.InvalidClientAuth,
+  );
   await sleep(1100);
   await replay.upsert('j1', { kind: 'ReplayDetection', iss: 'sp' }, 1);
 });

@@ -25,18 +25,28 @@ afterAll(async () => {
 
 test('a citizen signs in through the chooser and an IdP, with no CSP violation', async () => {
   const client = await spClient(platform.issuer, 'parking-nimes', platform.config);
-  const checks = { pkceCodeVerifier: oidc.randomPKCECodeVerifier(), expectedState: oidc.randomState(), expectedNonce: oidc.randomNonce() };
+  const checks = {
+    pkceCodeVerifier: oidc.randomPKCECodeVerifier(),
+    expectedState: oidc.randomState(),
+    expectedNonce: oidc.randomNonce(),
+  };
   const start = oidc.buildAuthorizationUrl(client, {
-    redirect_uri: 'http://localhost:3000/callback', scope: 'openid identite_pivot', acr_values: 'eidas2',
-    code_challenge: await oidc.calculatePKCECodeChallenge(checks.pkceCodeVerifier), code_challenge_method: 'S256',
-    state: checks.expectedState, nonce: checks.expectedNonce,
+    redirect_uri: 'http://localhost:3000/callback',
+    scope: 'openid identite_pivot',
+    acr_values: 'eidas2',
+    code_challenge: await oidc.calculatePKCECodeChallenge(checks.pkceCodeVerifier),
+    code_challenge_method: 'S256',
+    state: checks.expectedState,
+    nonce: checks.expectedNonce,
   });
 
   const context = await browser.newContext({ locale: 'fr-FR' });
   const page = await context.newPage();
   const problems = watchPage(page);
   // The SP is not running here: its redirect URI is read from the request the browser makes.
-  const arrivedAtSp = page.waitForRequest((request) => request.url().startsWith('http://localhost:3000/'), { timeout: 20000 });
+  const arrivedAtSp = page.waitForRequest((request) => request.url().startsWith('http://localhost:3000/'), {
+    timeout: 20000,
+  });
 
   await page.goto(start.href);
   await page.waitForLoadState('networkidle');
@@ -58,16 +68,25 @@ test('a citizen signs in through the chooser and an IdP, with no CSP violation',
   const focusOrder: string[] = [];
   for (let i = 0; i < 8 && !focusOrder.includes('laposte'); i++) {
     await page.keyboard.press('Tab');
-    focusOrder.push(await page.evaluate(() => (document.activeElement as HTMLButtonElement | null)?.value || document.activeElement?.textContent?.trim() || ''));
+    focusOrder.push(
+      await page.evaluate(
+        () =>
+          (document.activeElement as HTMLButtonElement | null)?.value ||
+          document.activeElement?.textContent?.trim() ||
+          '',
+      ),
+    );
   }
   expect(focusOrder.at(-1)).toBe('laposte');
   expect(focusOrder).not.toContain('impots');
   await page.keyboard.press('Enter');
   const laposte = platform.config.identityProviders.find((i) => i.name === 'laposte')!.issuer;
-  await page.waitForURL((url) => url.origin === laposte, { timeout: 10000 }).catch(async (error) => {
-    await page.screenshot({ path: new URL('broker-after-choice.png', OUTPUT).pathname, fullPage: true });
-    throw new Error(`${(error as Error).message} at ${page.url()} problems=${problems.join(' | ')}`);
-  });
+  await page
+    .waitForURL((url) => url.origin === laposte, { timeout: 10000 })
+    .catch(async (error) => {
+      await page.screenshot({ path: new URL('broker-after-choice.png', OUTPUT).pathname, fullPage: true });
+      throw new Error(`${(error as Error).message} at ${page.url()} problems=${problems.join(' | ')}`);
+    });
   await page.locator('#login').fill('marie.dupont');
   await page.locator('#password').fill('123');
   await page.getByRole('button', { name: /connecter/i }).click();
@@ -83,7 +102,12 @@ test('pages switch to English and error pages show their code', async () => {
   const context = await browser.newContext({ locale: 'en-GB' });
   const page = await context.newPage();
   const problems = watchPage(page);
-  const response = await page.goto(new URL('/authorize?client_id=parking-nimes&redirect_uri=http://evil.example/cb&response_type=code&scope=openid', platform.issuer).href);
+  const response = await page.goto(
+    new URL(
+      '/authorize?client_id=parking-nimes&redirect_uri=http://evil.example/cb&response_type=code&scope=openid',
+      platform.issuer,
+    ).href,
+  );
   expect(response!.status()).toBe(400);
   expect(page.url()).toContain(platform.issuer);
   expect(await page.locator('html').getAttribute('lang')).toBe('en');
@@ -91,7 +115,9 @@ test('pages switch to English and error pages show their code', async () => {
   await page.screenshot({ path: new URL('broker-error-en.png', OUTPUT).pathname, fullPage: true });
   await page.getByRole('link', { name: 'Français' }).click();
   expect(await page.locator('html').getAttribute('lang')).toBe('fr');
-  expect(await page.getByRole('alert').textContent()).toContain('L’adresse de retour demandée par le service n’est pas enregistrée');
+  expect(await page.getByRole('alert').textContent()).toContain(
+    'L’adresse de retour demandée par le service n’est pas enregistrée',
+  );
   expect(problems.filter((p) => !/status of 400/.test(p))).toEqual([]);
   await context.close();
 }, 60000);

@@ -6,8 +6,12 @@ import { accountIdFor, canonicalPivot, pairwiseSubject } from '../../auth/pairwi
 import type { PivotIdentity } from '../../lib/contracts/pivot-identity.ts';
 
 const anne: PivotIdentity = {
-  given_name: 'Anne-Sophie Hélène', family_name: 'Lefèvre-Roy', birthdate: '1978-09-09',
-  gender: 'female', birthcountry: '99100', birthplace: '75115',
+  given_name: 'Anne-Sophie Hélène',
+  family_name: 'Lefèvre-Roy',
+  birthdate: '1978-09-09',
+  gender: 'female',
+  birthcountry: '99100',
+  birthplace: '75115',
 };
 const SECRET = 'test-secret';
 
@@ -29,7 +33,6 @@ describe('pairwise subject', () => {
     expect(nimes).toMatch(/^[\w-]{43}$/);
     expect(nimes).not.toBe(account);
   });
-
 });
 
 describe('levels of assurance', () => {

@@ -36,13 +36,18 @@ afterAll(async () => {
 /** The account id the broker gave `login`'s latest sign-in (the audit chain's citizen reference). */
 async function accountOfLatestSignIn(): Promise<string> {
   const { rows } = await pool.query<{ citizen_ref: string }>(
-    "SELECT citizen_ref FROM audit.events WHERE kind = 'broker.sign_in' ORDER BY seq DESC LIMIT 1");
+    "SELECT citizen_ref FROM audit.events WHERE kind = 'broker.sign_in' ORDER BY seq DESC LIMIT 1",
+  );
   return rows[0]!.citizen_ref;
 }
 
 async function eventsSince(seq: number) {
-  const { rows } = await pool.query<{ kind: string; citizen_ref: string | null; client_id: string | null; data: Record<string, unknown> }>(
-    'SELECT kind, citizen_ref, client_id, data FROM audit.events WHERE seq > $1 ORDER BY seq', [seq]);
+  const { rows } = await pool.query<{
+    kind: string;
+    citizen_ref: string | null;
+    client_id: string | null;
+    data: Record<string, unknown>;
+  }>('SELECT kind, citizen_ref, client_id, data FROM audit.events WHERE seq > $1 ORDER BY seq', [seq]);
   return rows;
 }
 
@@ -53,10 +58,13 @@ async function lastSeq(): Promise<number> {
 
 /** Follows the "go back to the service" form of a refusal page: where the SP is sent. */
 async function backToSp(result: SignInResult, html: string, code: string): Promise<URL> {
-  const abort = new RegExp(`<form method="post" action="(/interaction/[^"]+/abort)">\\s*<input type="hidden" name="reason" value="${code}">`).exec(html);
+  const abort = new RegExp(
+    `<form method="post" action="(/interaction/[^"]+/abort)">\\s*<input type="hidden" name="reason" value="${code}">`,
+  ).exec(html);
   expect(abort).not.toBeNull();
   const { url } = await result.agent.follow(new URL(abort![1]!, platform.issuer), {
-    init: { form: { reason: code } }, stopAt: (u) => u.origin === SP_ORIGIN,
+    init: { form: { reason: code } },
+    stopAt: (u) => u.origin === SP_ORIGIN,
   });
   return url;
 }
@@ -69,9 +77,15 @@ async function chooseAnother(result: SignInResult, html: string, idp: string, lo
   const chooser = await result.agent.follow(new URL(chooseAgain![1]!, platform.issuer), { stopAt });
   expect(chooser.response.status).toBe(200);
   await chooser.response.text();
-  const atIdp = await result.agent.follow(new URL(`${chooser.url.pathname}/idp`, platform.issuer), { stopAt, init: { form: { idp } } });
+  const atIdp = await result.agent.follow(new URL(`${chooser.url.pathname}/idp`, platform.issuer), {
+    stopAt,
+    init: { form: { idp } },
+  });
   const loginForm = formAction(await atIdp.response.text());
-  const back = await result.agent.follow(new URL(loginForm!, atIdp.url), { stopAt, init: { form: { login, password: '123' } } });
+  const back = await result.agent.follow(new URL(loginForm!, atIdp.url), {
+    stopAt,
+    init: { form: { login, password: '123' } },
+  });
   const next = /<meta http-equiv="refresh" content="0;url=([^"]+)">/.exec(await back.response.text())?.[1];
   return (await result.agent.follow(new URL(next!.replaceAll('&amp;', '&'), back.url), { stopAt })).url;
 }
@@ -94,16 +108,37 @@ describe('a blocked identity provider', () => {
     expect(html).toContain('Vous avez bloqué ce fournisseur d’identité');
     expect(html).toContain('/mon-compte');
     expect(html).not.toMatch(/Dupont|1985-04-12/);
-    const { rows: stored } = await pool.query('SELECT count(*)::int AS n FROM auth.accounts WHERE account_id = $1', [marie]);
+    const { rows: stored } = await pool.query('SELECT count(*)::int AS n FROM auth.accounts WHERE account_id = $1', [
+      marie,
+    ]);
     expect(stored[0].n).toBe(0);
 
     const sp = await backToSp(refused, html, 'IDP_BLOCKED_BY_CITIZEN');
     expect(sp.searchParams.get('error')).toBe('access_denied');
-    expect(sp.searchParams.get('error_description')).toMatch(/^IDP_BLOCKED_BY_CITIZEN: You blocked this identity provider/);
+    expect(sp.searchParams.get('error_description')).toMatch(
+      /^IDP_BLOCKED_BY_CITIZEN: You blocked this identity provider/,
+    );
 
-    expect((await eventsSince(before)).map(({ kind, citizen_ref, client_id, data }) => ({ kind, citizen_ref, client_id, data }))).toEqual([
-      { kind: 'broker.sign_in_refused', citizen_ref: marie, client_id: 'parking-nimes', data: { idp: 'laposte', code: 'IDP_BLOCKED_BY_CITIZEN' } },
-      { kind: 'broker.sign_in_aborted', citizen_ref: null, client_id: 'parking-nimes', data: { code: 'IDP_BLOCKED_BY_CITIZEN' } },
+    expect(
+      (await eventsSince(before)).map(({ kind, citizen_ref, client_id, data }) => ({
+        kind,
+        citizen_ref,
+        client_id,
+        data,
+      })),
+    ).toEqual([
+      {
+        kind: 'broker.sign_in_refused',
+        citizen_ref: marie,
+        client_id: 'parking-nimes',
+        data: { idp: 'laposte', code: 'IDP_BLOCKED_BY_CITIZEN' },
+      },
+      {
+        kind: 'broker.sign_in_aborted',
+        citizen_ref: null,
+        client_id: 'parking-nimes',
+        data: { code: 'IDP_BLOCKED_BY_CITIZEN' },
+      },
     ]);
 
     // impots still signs her in, with the same identity.
@@ -148,7 +183,11 @@ describe('new identity providers not allowed', () => {
     expect(sp.searchParams.get('error')).toBe('access_denied');
     expect(sp.searchParams.get('error_description')).toMatch(/^IDP_NEW_NOT_ALLOWED: /);
     const events = await eventsSince(before);
-    expect(events[0]).toMatchObject({ kind: 'broker.sign_in_refused', citizen_ref: lucas, data: { idp: 'laposte', code: 'IDP_NEW_NOT_ALLOWED' } });
+    expect(events[0]).toMatchObject({
+      kind: 'broker.sign_in_refused',
+      citizen_ref: lucas,
+      data: { idp: 'laposte', code: 'IDP_NEW_NOT_ALLOWED' },
+    });
 
     expect((await signIn(platform, { idp: 'impots', login: 'lucas.bernard' })).landed.origin).toBe(SP_ORIGIN);
     expect((await preferences.get(lucas)).used.map((u) => u.idp)).toEqual(['impots']);
@@ -156,7 +195,9 @@ describe('new identity providers not allowed', () => {
     await preferences.setAllowNewIdps(lucas, true);
     expect((await signIn(platform, { idp: 'laposte', login: 'lucas.bernard' })).landed.origin).toBe(SP_ORIGIN);
     const changes = (await eventsSince(before)).filter((e) => e.kind === 'broker.idp_preference_changed');
-    expect(changes).toEqual([{ kind: 'broker.idp_preference_changed', citizen_ref: lucas, client_id: null, data: { allowNewIdps: true } }]);
+    expect(changes).toEqual([
+      { kind: 'broker.idp_preference_changed', citizen_ref: lucas, client_id: null, data: { allowNewIdps: true } },
+    ]);
   }, 60000);
 });
 
@@ -172,9 +213,13 @@ describe('the refusal page in a browser', () => {
   async function refusedInBrowser(locale: string) {
     const client = await spClient(platform.issuer, 'parking-nimes', platform.config);
     const start = oidc.buildAuthorizationUrl(client, {
-      redirect_uri: `${SP_ORIGIN}/callback`, scope: 'openid identite_pivot', idp_hint: 'ameli',
-      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256',
-      state: oidc.randomState(), nonce: oidc.randomNonce(),
+      redirect_uri: `${SP_ORIGIN}/callback`,
+      scope: 'openid identite_pivot',
+      idp_hint: 'ameli',
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+      state: oidc.randomState(),
+      nonce: oidc.randomNonce(),
     });
     const context = await browser.newContext({ locale });
     const page = await context.newPage();
@@ -202,7 +247,9 @@ describe('the refusal page in a browser', () => {
     await page.getByRole('link', { name: 'English' }).click();
     await page.waitForLoadState('networkidle');
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
-    expect(await page.getByRole('alert').textContent()).toContain('You blocked this identity provider for your identity');
+    expect(await page.getByRole('alert').textContent()).toContain(
+      'You blocked this identity provider for your identity',
+    );
     await page.getByRole('link', { name: 'Français' }).click();
     await page.waitForLoadState('networkidle');
     expect(await page.locator('html').getAttribute('lang')).toBe('fr');
@@ -218,7 +265,9 @@ describe('the refusal page in a browser', () => {
   test('in English', async () => {
     const { context, page, problems } = await refusedInBrowser('en-GB');
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
-    expect(await page.getByRole('alert').textContent()).toContain('You blocked this identity provider for your identity');
+    expect(await page.getByRole('alert').textContent()).toContain(
+      'You blocked this identity provider for your identity',
+    );
     await page.screenshot({ path: new URL('broker-idp-blocked-en.png', OUTPUT).pathname, fullPage: true });
     expect(problems.filter((p) => !/status of 403/.test(p))).toEqual([]);
     await context.close();

@@ -17,22 +17,33 @@ const sockets: Socket[] = [];
 const REDIRECT = 'http://localhost:3000/callback';
 
 const idp = (name: string, issuer: string, maxAcr: string, extra: Record<string, unknown> = {}) => ({
-  name, displayName: `IdP ${name}`, issuer, clientId: 'passerelle', clientSecret: 'sandbox-secret-for-tests-only-0123456789', maxAcr, ...extra,
+  name,
+  displayName: `IdP ${name}`,
+  issuer,
+  clientId: 'passerelle',
+  clientSecret: 'sandbox-secret-for-tests-only-0123456789',
+  maxAcr,
+  ...extra,
 });
 
 beforeAll(async () => {
-  hanging = createServer((socket) => { sockets.push(socket); });
+  hanging = createServer((socket) => {
+    sockets.push(socket);
+  });
   await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
   const hangingPort = (hanging.address() as { port: number }).port;
   const closedPort = await freePort();
   const config = testConfig([
     ['broker.idpTimeoutMs', 800],
-    ['identityProviders', [
-      idp('closed', `http://127.0.0.1:${closedPort}`, 'eidas1'),
-      idp('hanging', `http://127.0.0.1:${hangingPort}`, 'eidas3'),
-      idp('weak', `http://127.0.0.1:${closedPort}/weak`, 'eidas1'),
-      idp('off', `http://127.0.0.1:${closedPort}/off`, 'eidas3', { enabled: false }),
-    ]],
+    [
+      'identityProviders',
+      [
+        idp('closed', `http://127.0.0.1:${closedPort}`, 'eidas1'),
+        idp('hanging', `http://127.0.0.1:${hangingPort}`, 'eidas3'),
+        idp('weak', `http://127.0.0.1:${closedPort}/weak`, 'eidas1'),
+        idp('off', `http://127.0.0.1:${closedPort}/off`, 'eidas3', { enabled: false }),
+      ],
+    ],
   ]);
   t = await startTestBroker({ config });
   issuer = t.broker.issuer;
@@ -44,12 +55,21 @@ afterAll(async () => {
 });
 
 /** Starts a sign-in as parking-nimes and returns the agent at the interaction page. */
-async function startSignIn(params: Record<string, string> = {}, agent = new Agent()): Promise<{ agent: Agent; page: Response; url: URL }> {
+async function startSignIn(
+  params: Record<string, string> = {},
+  agent = new Agent(),
+): Promise<{ agent: Agent; page: Response; url: URL }> {
   const url = new URL('/authorize', issuer);
   const all = {
-    client_id: 'parking-nimes', redirect_uri: REDIRECT, response_type: 'code', scope: 'openid given_name',
-    state: 's'.repeat(32), nonce: 'n'.repeat(32), code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
-    code_challenge_method: 'S256', ...params,
+    client_id: 'parking-nimes',
+    redirect_uri: REDIRECT,
+    response_type: 'code',
+    scope: 'openid given_name',
+    state: 's'.repeat(32),
+    nonce: 'n'.repeat(32),
+    code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+    code_challenge_method: 'S256',
+    ...params,
   };
   for (const [k, v] of Object.entries(all)) url.searchParams.set(k, v);
   const { response, url: last } = await agent.follow(url);
@@ -98,7 +118,9 @@ describe('the IdP chooser', () => {
     expect(english.headers.get('content-language')).toBe('en');
     expect(await (await agent.fetch(new URL(url.pathname, issuer))).text()).toContain('<html lang="en"');
     const accepted = await startSignIn({}, new Agent());
-    const page = await accepted.agent.fetch(new URL(accepted.url.pathname, issuer), { headers: { 'accept-language': 'en-GB,en;q=0.9' } });
+    const page = await accepted.agent.fetch(new URL(accepted.url.pathname, issuer), {
+      headers: { 'accept-language': 'en-GB,en;q=0.9' },
+    });
     expect(await page.text()).toContain('<html lang="en"');
   });
 
@@ -162,7 +184,12 @@ describe('the IdP chooser', () => {
 
 describe('assets and unknown pages', () => {
   test('DSFR files are served from our origin', async () => {
-    for (const [path, type] of [['dsfr.min.css', 'text/css'], ['dsfr.module.min.js', 'text/javascript'], ['fonts/Marianne-Regular.woff2', 'font/woff2'], ['utility/icons/icons.min.css', 'text/css']]) {
+    for (const [path, type] of [
+      ['dsfr.min.css', 'text/css'],
+      ['dsfr.module.min.js', 'text/javascript'],
+      ['fonts/Marianne-Regular.woff2', 'font/woff2'],
+      ['utility/icons/icons.min.css', 'text/css'],
+    ]) {
       const response = await fetch(new URL(`/assets/dsfr/${path}`, issuer));
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toContain(type);
@@ -170,7 +197,12 @@ describe('assets and unknown pages', () => {
     }
   });
 
-  test.each(['/assets/dsfr/../package.json', '/assets/dsfr/%2e%2e/package.json', '/assets/dsfr/README.md', '/nothing-here'])('%s is a 404 page', async (path) => {
+  test.each([
+    '/assets/dsfr/../package.json',
+    '/assets/dsfr/%2e%2e/package.json',
+    '/assets/dsfr/README.md',
+    '/nothing-here',
+  ])('%s is a 404 page', async (path) => {
     const response = await fetch(new URL(path, issuer));
     expect(response.status).toBe(404);
     expect(await response.text()).toContain('PAGE_NOT_FOUND');

@@ -22,11 +22,17 @@ const body = (response: Response) => response.json() as Promise<Record<string, a
 async function authorize(params: Record<string, string | undefined>): Promise<Response> {
   const url = new URL('/authorize', issuer);
   const defaults: Record<string, string> = {
-    client_id: 'parking-nimes', redirect_uri: REDIRECT, response_type: 'code', scope: 'openid given_name',
-    state: 's'.repeat(32), nonce: NONCE, code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+    client_id: 'parking-nimes',
+    redirect_uri: REDIRECT,
+    response_type: 'code',
+    scope: 'openid given_name',
+    state: 's'.repeat(32),
+    nonce: NONCE,
+    code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
     code_challenge_method: 'S256',
   };
-  for (const [name, value] of Object.entries({ ...defaults, ...params })) if (value !== undefined) url.searchParams.set(name, value);
+  for (const [name, value] of Object.entries({ ...defaults, ...params }))
+    if (value !== undefined) url.searchParams.set(name, value);
   return fetch(url, { redirect: 'manual' });
 }
 
@@ -34,7 +40,11 @@ async function authorize(params: Record<string, string | undefined>): Promise<Re
 function redirectedError(response: Response): { error: string | null; description: string | null; location: URL } {
   expect(response.status).toBe(303);
   const location = new URL(response.headers.get('location')!);
-  return { error: location.searchParams.get('error'), description: location.searchParams.get('error_description'), location };
+  return {
+    error: location.searchParams.get('error'),
+    description: location.searchParams.get('error_description'),
+    location,
+  };
 }
 
 describe('discovery and keys', () => {
@@ -47,14 +57,18 @@ describe('discovery and keys', () => {
     expect(metadata.acr_values_supported).toEqual(['eidas1', 'eidas2', 'eidas3']);
     expect(metadata.token_endpoint_auth_methods_supported.sort()).toEqual(['client_secret_post', 'private_key_jwt']);
     expect(metadata.token_endpoint_auth_signing_alg_values_supported).not.toContain('none');
-    expect(metadata.token_endpoint_auth_signing_alg_values_supported.some((a: string) => a.startsWith('HS'))).toBe(false);
+    expect(metadata.token_endpoint_auth_signing_alg_values_supported.some((a: string) => a.startsWith('HS'))).toBe(
+      false,
+    );
     expect(metadata.id_token_signing_alg_values_supported).toEqual(['ES256', 'RS256']);
     expect(metadata.pushed_authorization_request_endpoint).toBe(`${issuer}/par`);
     expect(metadata.revocation_endpoint).toBe(`${issuer}/revoke`);
     expect(metadata.end_session_endpoint).toBe(`${issuer}/logout`);
     expect(metadata.backchannel_logout_supported).toBe(true);
     expect(metadata.authorization_response_iss_parameter_supported).toBe(true);
-    expect(metadata.scopes_supported).toEqual(expect.arrayContaining(['openid', 'identite_pivot', 'birthplace', 'dgfip_adresse_fiscale']));
+    expect(metadata.scopes_supported).toEqual(
+      expect.arrayContaining(['openid', 'identite_pivot', 'birthplace', 'dgfip_adresse_fiscale']),
+    );
   });
 
   test('the JWKS publishes public keys only', async () => {
@@ -154,8 +168,14 @@ describe('pushed authorization requests and client authentication', () => {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
-        client_id: 'parking-nimes', redirect_uri: REDIRECT, response_type: 'code', scope: 'openid',
-        state: 's'.repeat(32), nonce: NONCE, code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256',
+        client_id: 'parking-nimes',
+        redirect_uri: REDIRECT,
+        response_type: 'code',
+        scope: 'openid',
+        state: 's'.repeat(32),
+        nonce: NONCE,
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
         client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
         ...body,
       }),
@@ -163,17 +183,25 @@ describe('pushed authorization requests and client authentication', () => {
   }
 
   test('a request pushed with a valid client assertion gets a request_uri', async () => {
-    const response = await push({ client_assertion: await clientAssertion({ clientId: 'parking-nimes', audience: issuer }) });
+    const response = await push({
+      client_assertion: await clientAssertion({ clientId: 'parking-nimes', audience: issuer }),
+    });
     expect(response.status).toBe(201);
     const { request_uri: requestUri, expires_in: expiresIn } = await body(response);
     expect(requestUri).toMatch(/^urn:ietf:params:oauth:request_uri:/);
     expect(expiresIn).toBeGreaterThan(0);
-    const first = await fetch(new URL(`/authorize?client_id=parking-nimes&request_uri=${encodeURIComponent(requestUri)}`, issuer), { redirect: 'manual' });
+    const first = await fetch(
+      new URL(`/authorize?client_id=parking-nimes&request_uri=${encodeURIComponent(requestUri)}`, issuer),
+      { redirect: 'manual' },
+    );
     expect(first.headers.get('location')).toMatch(/^\/interaction\//);
   });
 
   test('pushed requests get the same checks (nonce)', async () => {
-    const response = await push({ nonce: 'short', client_assertion: await clientAssertion({ clientId: 'parking-nimes', audience: issuer }) });
+    const response = await push({
+      nonce: 'short',
+      client_assertion: await clientAssertion({ clientId: 'parking-nimes', audience: issuer }),
+    });
     expect(response.status).toBe(400);
     expect((await body(response)).error_description).toMatch(/^NONCE_INVALID: /);
   });
@@ -206,8 +234,15 @@ describe('pushed authorization requests and client authentication', () => {
 
   test('client_secret_post: right secret accepted, wrong one refused', async () => {
     const config = testConfig();
-    const secret = config.secret(config.serviceProviders.find((s) => s.clientId === 'simulateur-caf')!.clientSecret!, 'test');
-    const base = { client_id: 'simulateur-caf', redirect_uri: 'http://localhost:3100/callback', client_assertion_type: '' };
+    const secret = config.secret(
+      config.serviceProviders.find((s) => s.clientId === 'simulateur-caf')!.clientSecret!,
+      'test',
+    );
+    const base = {
+      client_id: 'simulateur-caf',
+      redirect_uri: 'http://localhost:3100/callback',
+      client_assertion_type: '',
+    };
     const ok = await push({ ...base, client_secret: secret });
     expect(ok.status).toBe(201);
     const wrong = await push({ ...base, client_secret: `${secret}x` });
@@ -216,10 +251,16 @@ describe('pushed authorization requests and client authentication', () => {
 
   test('a scope the SP is not entitled to is refused', async () => {
     const config = testConfig();
-    const secret = config.secret(config.serviceProviders.find((s) => s.clientId === 'simulateur-caf')!.clientSecret!, 'test');
+    const secret = config.secret(
+      config.serviceProviders.find((s) => s.clientId === 'simulateur-caf')!.clientSecret!,
+      'test',
+    );
     const response = await push({
-      client_id: 'simulateur-caf', redirect_uri: 'http://localhost:3100/callback', client_assertion_type: '',
-      client_secret: secret, scope: 'openid ants_vehicules',
+      client_id: 'simulateur-caf',
+      redirect_uri: 'http://localhost:3100/callback',
+      client_assertion_type: '',
+      client_secret: secret,
+      scope: 'openid ants_vehicules',
     });
     expect(response.status).toBe(400);
     expect((await body(response)).error).toBe('invalid_scope');

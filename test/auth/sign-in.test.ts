@@ -20,7 +20,9 @@ beforeAll(async () => {
   const port = await freePort();
   backchannel = createServer((req, res) => {
     let body = '';
-    req.on('data', (c) => { body += c; });
+    req.on('data', (c) => {
+      body += c;
+    });
     req.on('end', () => {
       const token = new URLSearchParams(body).get('logout_token');
       if (token) logoutTokens.push(token);
@@ -28,14 +30,20 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((r) => backchannel.listen(port, '127.0.0.1', r));
-  platform = await startPlatform({ overrides: [['serviceProviders.parking-nimes.metadata.backchannel_logout_uri', `http://127.0.0.1:${port}/backchannel-logout`]] });
+  platform = await startPlatform({
+    overrides: [
+      ['serviceProviders.parking-nimes.metadata.backchannel_logout_uri', `http://127.0.0.1:${port}/backchannel-logout`],
+    ],
+  });
 }, 60000);
 afterAll(async () => {
   await platform.close();
   await new Promise((r) => backchannel.close(r));
 });
 
-const signInsOf = SANDBOX_IDP_NAMES.flatMap((idp) => SANDBOX_IDPS[idp].logins.filter((login) => login !== 'identite.invalide').map((login) => [idp, login] as const));
+const signInsOf = SANDBOX_IDP_NAMES.flatMap((idp) =>
+  SANDBOX_IDPS[idp].logins.filter((login) => login !== 'identite.invalide').map((login) => [idp, login] as const),
+);
 
 describe('every sandbox identity signs in', () => {
   test.each(signInsOf)('through %s as %s', async (idp, login) => {
@@ -56,7 +64,8 @@ describe('every sandbox identity signs in', () => {
 describe('pairwise subject', () => {
   test('same person, same SP: same sub whatever the IdP, at every sign-in; another sector: another sub', async () => {
     const subOf = async (idp: string, clientId = 'parking-nimes') =>
-      (await redeem(await signIn(platform, { idp, login: 'marie.dupont', clientId, scope: 'openid given_name' }))).claims.sub;
+      (await redeem(await signIn(platform, { idp, login: 'marie.dupont', clientId, scope: 'openid given_name' })))
+        .claims.sub;
     const viaImpots = await subOf('impots');
     expect(await subOf('impots')).toBe(viaImpots);
     expect(await subOf('laposte')).toBe(viaImpots);
@@ -69,14 +78,21 @@ describe('pairwise subject', () => {
 
 describe('claims follow scopes and entitlement', () => {
   test('only the requested scopes are released', async () => {
-    const { userinfo, claims } = await redeem(await signIn(platform, { idp: 'impots', login: 'jean.martin', scope: 'openid given_name email' }));
+    const { userinfo, claims } = await redeem(
+      await signIn(platform, { idp: 'impots', login: 'jean.martin', scope: 'openid given_name email' }),
+    );
     expect(Object.keys(userinfo).sort()).toEqual(['email', 'given_name', 'sub']);
     expect(userinfo.email).toBe('jean.martin@example.org');
     expect(claims.given_name).toBeUndefined();
   });
 
   test('an RS256 client with client_secret_post and required PAR signs in', async () => {
-    const result = await signIn(platform, { clientId: 'simulateur-caf', idp: 'ameli', login: 'camille.petit', scope: 'openid birthdate' });
+    const result = await signIn(platform, {
+      clientId: 'simulateur-caf',
+      idp: 'ameli',
+      login: 'camille.petit',
+      scope: 'openid birthdate',
+    });
     const { tokens, userinfo } = await redeem(result);
     expect(decodeProtectedHeader(tokens.id_token!).alg).toBe('RS256');
     expect(userinfo.birthdate).toBe('1990-00-00');
@@ -95,7 +111,12 @@ describe('levels of assurance', () => {
   });
 
   test('an IdP answering below the level asked is refused (downgrade)', async () => {
-    const result = await signIn(platform, { idp: 'laposte', login: 'marie.dupont', acr: 'eidas2', lowerAcrTo: 'eidas1' });
+    const result = await signIn(platform, {
+      idp: 'laposte',
+      login: 'marie.dupont',
+      acr: 'eidas2',
+      lowerAcrTo: 'eidas1',
+    });
     expect(result.response.status).toBe(403);
     expect(await result.response.text()).toContain('IDP_ACR_TOO_LOW');
   });
@@ -120,8 +141,13 @@ describe('idp_hint', () => {
   test('skips the chooser', async () => {
     const client = (await signIn(platform, { idp: 'impots', login: 'marie.dupont' })).client;
     const url = oidc.buildAuthorizationUrl(client, {
-      redirect_uri: 'http://localhost:3000/callback', scope: 'openid', state: oidc.randomState(), nonce: oidc.randomNonce(),
-      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256', idp_hint: 'laposte',
+      redirect_uri: 'http://localhost:3000/callback',
+      scope: 'openid',
+      state: oidc.randomState(),
+      nonce: oidc.randomNonce(),
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+      idp_hint: 'laposte',
     });
     const { url: landed, response } = await new Agent().follow(url);
     expect(response.status).toBe(200);
@@ -146,37 +172,60 @@ describe('identity validation', () => {
     expect(englishHtml).toContain('<html lang="en"');
     expect(englishHtml).toContain('PIVOT_IDENTITY_INVALID');
     expect(englishHtml).toContain('birthplace');
-    const abort = /<form method="post" action="(\/interaction\/[^"]+\/abort)">\s*<input type="hidden" name="reason" value="PIVOT_IDENTITY_INVALID">/.exec(html);
+    const abort =
+      /<form method="post" action="(\/interaction\/[^"]+\/abort)">\s*<input type="hidden" name="reason" value="PIVOT_IDENTITY_INVALID">/.exec(
+        html,
+      );
     expect(abort).not.toBeNull();
     const { url } = await result.agent.follow(new URL(abort![1]!, platform.issuer), {
-      init: { form: { reason: 'PIVOT_IDENTITY_INVALID' } }, stopAt: (u) => u.origin === 'http://localhost:3000',
+      init: { form: { reason: 'PIVOT_IDENTITY_INVALID' } },
+      stopAt: (u) => u.origin === 'http://localhost:3000',
     });
     expect(url.searchParams.get('error')).toBe('access_denied');
     expect(url.searchParams.get('error_description')).toMatch(/^PIVOT_IDENTITY_INVALID: /);
     const pool = platform.database.pool();
-    const { rows } = await pool.query(`SELECT kind, citizen_ref, data FROM audit.events WHERE kind = 'broker.identity_refused'`);
+    const { rows } = await pool.query(
+      `SELECT kind, citizen_ref, data FROM audit.events WHERE kind = 'broker.identity_refused'`,
+    );
     expect(rows.length).toBeGreaterThanOrEqual(1);
     expect(rows[0].citizen_ref).toBeNull();
     expect(JSON.stringify(rows[0].data)).not.toMatch(/Invalide|1980/);
-    const stored = await pool.query(`SELECT count(*)::int AS n FROM auth.accounts WHERE pivot->>'family_name' = 'Invalide'`);
+    const stored = await pool.query(
+      `SELECT count(*)::int AS n FROM auth.accounts WHERE pivot->>'family_name' = 'Invalide'`,
+    );
     expect(stored.rows[0].n).toBe(0);
   });
 });
 
 describe('the way back from identity providers', () => {
   /** Runs a sign-in until the IdP sends the browser back to the broker; returns that callback URL. */
-  async function callbackUrl(login = 'marie.dupont', idp = 'impots', cancel = false): Promise<{ agent: Agent; url: URL }> {
+  async function callbackUrl(
+    login = 'marie.dupont',
+    idp = 'impots',
+    cancel = false,
+  ): Promise<{ agent: Agent; url: URL }> {
     const agent = new Agent();
     const isCallback = (u: URL) => u.origin === platform.issuer && u.pathname === `/idp/${idp}/callback`;
     const client = await spClient(platform.issuer, 'parking-nimes', platform.config);
     const start = oidc.buildAuthorizationUrl(client, {
-      redirect_uri: 'http://localhost:3000/callback', scope: 'openid', state: oidc.randomState(), nonce: oidc.randomNonce(),
-      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256', idp_hint: idp,
+      redirect_uri: 'http://localhost:3000/callback',
+      scope: 'openid',
+      state: oidc.randomState(),
+      nonce: oidc.randomNonce(),
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+      idp_hint: idp,
     });
     const { response, url: loginPage } = await agent.follow(start);
     const html = await response.text();
-    const action = new URL((cancel ? /action="([^"]+\/abort)"/ : /<form method="post" action="([^"]+\/login)"/).exec(html)![1]!, loginPage);
-    const { url } = await agent.follow(action, { init: { form: cancel ? {} : { login, password: '123' } }, stopAt: isCallback });
+    const action = new URL(
+      (cancel ? /action="([^"]+\/abort)"/ : /<form method="post" action="([^"]+\/login)"/).exec(html)![1]!,
+      loginPage,
+    );
+    const { url } = await agent.follow(action, {
+      init: { form: cancel ? {} : { login, password: '123' } },
+      stopAt: isCallback,
+    });
     expect(isCallback(url)).toBe(true);
     return { agent, url };
   }
@@ -217,8 +266,12 @@ describe('the token endpoint', () => {
   test('a code is redeemed once; reusing it fails and revokes the tokens it gave', async () => {
     const result = await signIn(platform, { idp: 'impots', login: 'marie.dupont' });
     const { tokens } = await redeem(result);
-    await expect(oidc.authorizationCodeGrant(result.client, result.landed, result.checks)).rejects.toMatchObject({ error: 'invalid_grant' });
-    await expect(oidc.fetchUserInfo(result.client, tokens.access_token, oidc.skipSubjectCheck)).rejects.toMatchObject({ status: 401 });
+    await expect(oidc.authorizationCodeGrant(result.client, result.landed, result.checks)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
+    await expect(oidc.fetchUserInfo(result.client, tokens.access_token, oidc.skipSubjectCheck)).rejects.toMatchObject({
+      status: 401,
+    });
   });
 
   test.each([
@@ -229,7 +282,7 @@ describe('the token endpoint', () => {
     const code = result.landed.searchParams.get('code')!;
     const response = await tokenRequest({ code, ...(verifier ? { code_verifier: verifier } : {}) });
     expect(response.status).toBe(400);
-    expect((await response.json() as { error: string }).error).toBe('invalid_grant');
+    expect(((await response.json()) as { error: string }).error).toBe('invalid_grant');
     // The right verifier still works afterwards: a failed attempt does not burn the code.
     expect((await redeem(result)).claims.sub).toBeDefined();
   });
@@ -239,7 +292,9 @@ describe('the token endpoint', () => {
     const pool = platform.database.pool();
     await pool.query(`UPDATE auth.oidc_payloads SET payload = jsonb_set(payload, '{exp}', to_jsonb(extract(epoch FROM now())::int - 5))
       WHERE model = 'AuthorizationCode'`);
-    await expect(oidc.authorizationCodeGrant(result.client, result.landed, result.checks)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(oidc.authorizationCodeGrant(result.client, result.landed, result.checks)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
   });
 
   test.each([
@@ -248,18 +303,24 @@ describe('the token endpoint', () => {
     ['an expired assertion', { expiresIn: -60 }],
   ])('a client assertion with %s is refused at the token endpoint', async (_label, tamper) => {
     const result = await signIn(platform, { idp: 'impots', login: 'marie.dupont' });
-    const response = await tokenRequest({
-      code: result.landed.searchParams.get('code')!, code_verifier: result.checks.pkceCodeVerifier,
-    }, await clientAssertion({ clientId: 'parking-nimes', audience: platform.issuer, ...tamper }));
+    const response = await tokenRequest(
+      {
+        code: result.landed.searchParams.get('code')!,
+        code_verifier: result.checks.pkceCodeVerifier,
+      },
+      await clientAssertion({ clientId: 'parking-nimes', audience: platform.issuer, ...tamper }),
+    );
     expect(response.status).toBe(401);
-    expect((await response.json() as { error: string }).error).toBe('invalid_client');
+    expect(((await response.json()) as { error: string }).error).toBe('invalid_client');
   });
 
   test('revoked access tokens no longer open userinfo', async () => {
     const result = await signIn(platform, { idp: 'impots', login: 'marie.dupont' });
     const { tokens } = await redeem(result);
     await oidc.tokenRevocation(result.client, tokens.access_token);
-    await expect(oidc.fetchUserInfo(result.client, tokens.access_token, oidc.skipSubjectCheck)).rejects.toMatchObject({ status: 401 });
+    await expect(oidc.fetchUserInfo(result.client, tokens.access_token, oidc.skipSubjectCheck)).rejects.toMatchObject({
+      status: 401,
+    });
   });
 });
 
@@ -268,22 +329,29 @@ describe('logout', () => {
     const agent = new Agent();
     const result = await signIn(platform, { idp: 'impots', login: 'marie.dupont', agent });
     const { tokens, claims } = await redeem(result);
-    const url = oidc.buildEndSessionUrl(result.client, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'http://localhost:3000/logged-out', state: 'bye' });
+    const url = oidc.buildEndSessionUrl(result.client, {
+      id_token_hint: tokens.id_token!,
+      post_logout_redirect_uri: 'http://localhost:3000/logged-out',
+      state: 'bye',
+    });
     const confirm = await agent.fetch(url);
     expect(confirm.status).toBe(200);
     const html = await confirm.text();
     expect(html).toContain('Me déconnecter');
-    expect(confirm.headers.get('content-security-policy')).toContain('form-action \'self\' http://localhost:3000');
+    expect(confirm.headers.get('content-security-policy')).toContain("form-action 'self' http://localhost:3000");
     const action = /<form id="op.logoutForm" method="post" action="([^"]+)"/.exec(html)![1]!;
     const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)![1]!;
     const { url: landed } = await agent.follow(new URL(action, platform.issuer), {
-      init: { form: { xsrf, logout: 'yes' } }, stopAt: (u) => u.origin === 'http://localhost:3000',
+      init: { form: { xsrf, logout: 'yes' } },
+      stopAt: (u) => u.origin === 'http://localhost:3000',
     });
     expect(landed.href).toBe('http://localhost:3000/logged-out?state=bye');
     // Back-channel: a logout token signed by the broker, for this SP and subject.
     for (let i = 0; i < 50 && !logoutTokens.length; i++) await new Promise((r) => setTimeout(r, 50));
     const { payload } = await jwtVerify(logoutTokens.at(-1)!, createRemoteJWKSet(new URL('/jwks', platform.issuer)), {
-      issuer: platform.issuer, audience: 'parking-nimes', typ: 'logout+jwt',
+      issuer: platform.issuer,
+      audience: 'parking-nimes',
+      typ: 'logout+jwt',
     });
     expect(payload.sub).toBe(claims.sub);
     expect(payload.events).toEqual({ 'http://schemas.openid.net/event/backchannel-logout': {} });
@@ -298,9 +366,11 @@ async function tokenRequest(params: Record<string, string>, assertion?: string):
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({
-      grant_type: 'authorization_code', redirect_uri: 'http://localhost:3000/callback', client_id: 'parking-nimes',
+      grant_type: 'authorization_code',
+      redirect_uri: 'http://localhost:3000/callback',
+      client_id: 'parking-nimes',
       client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-      client_assertion: assertion ?? await clientAssertion({ clientId: 'parking-nimes', audience: platform.issuer }),
+      client_assertion: assertion ?? (await clientAssertion({ clientId: 'parking-nimes', audience: platform.issuer })),
       ...params,
     }),
   });

@@ -25,7 +25,8 @@ beforeAll(async () => {
     PASSERELLE__logLevel: 'silent',
     PASSERELLE__broker__issuer: platform.issuer,
   };
-  for (const [path, value] of platform.overrides) env[`PASSERELLE__${path.split('.').join('__')}`] = typeof value === 'string' ? value : JSON.stringify(value);
+  for (const [path, value] of platform.overrides)
+    env[`PASSERELLE__${path.split('.').join('__')}`] = typeof value === 'string' ? value : JSON.stringify(value);
   const script = fileURLToPath(new URL('./support/broker-process.ts', import.meta.url));
   child = spawn(process.execPath, ['--import', 'tsx', script], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';

@@ -18,7 +18,9 @@ const OUTPUT = testOutputDir();
 
 beforeAll(async () => {
   sp = await startDemoServiceProvider();
-  platform = await startTestPlatform({ overrides: [['serviceProviders.parking-nimes.metadata.redirect_uris', [sp.redirectUri]]] });
+  platform = await startTestPlatform({
+    overrides: [['serviceProviders.parking-nimes.metadata.redirect_uris', [sp.redirectUri]]],
+  });
   const document = platform.config.serviceProviders.find((s) => s.clientId === 'parking-nimes')!.operations.Parking!;
   sp.attach({ issuer: platform.issuer, graphqlUrl: platform.graphqlUrl, document });
   browser = await launchChromium();
@@ -43,7 +45,10 @@ async function reachConsent(page: Page, login: string, idpButton: string): Promi
   await page.locator('#login').fill(login);
   await page.locator('#password').fill('123');
   await page.getByRole('button', { name: /connecter/i }).click();
-  await page.waitForURL((url) => url.origin === new URL(platform.issuer).origin && /^\/interaction\/[^/]+$/.test(url.pathname), { timeout: 20000 });
+  await page.waitForURL(
+    (url) => url.origin === new URL(platform.issuer).origin && /^\/interaction\/[^/]+$/.test(url.pathname),
+    { timeout: 20000 },
+  );
   await page.waitForLoadState('networkidle');
 }
 
@@ -63,8 +68,13 @@ test('a citizen clicks through SP, chooser, IdP and consent, and the SP shows th
     'Direction générale des Finances publiques (DGFiP)',
   ]);
   const lines = await page.locator('main li strong').allTextContents();
-  expect(lines).toEqual(['Liste de vos véhicules (immatriculation, titulaire ou cotitulaire)', 'Caractéristiques de vos véhicules',
-    "Classe Crit'Air de vos véhicules", 'Quotient familial', 'Adresse fiscale']);
+  expect(lines).toEqual([
+    'Liste de vos véhicules (immatriculation, titulaire ou cotitulaire)',
+    'Caractéristiques de vos véhicules',
+    "Classe Crit'Air de vos véhicules",
+    'Quotient familial',
+    'Adresse fiscale',
+  ]);
   await page.screenshot({ path: new URL('consent-fr.png', OUTPUT).pathname, fullPage: true });
 
   // Keyboard: from the top, Tab reaches "J’autorise" then "Je refuse".
@@ -81,7 +91,10 @@ test('a citizen clicks through SP, chooser, IdP and consent, and the SP shows th
   await page.waitForLoadState('networkidle');
   expect(await page.locator('h1').textContent()).toBe('Bonjour Anne-Sophie Hélène');
   expect(await page.locator('#city').textContent()).toContain('Nîmes');
-  expect((await page.locator('#vehicles li').allTextContents()).sort()).toEqual(["AG-731-TE — Crit'Air 3", "FV-926-HS — Crit'Air 1"]);
+  expect((await page.locator('#vehicles li').allTextContents()).sort()).toEqual([
+    "AG-731-TE — Crit'Air 3",
+    "FV-926-HS — Crit'Air 1",
+  ]);
   await page.screenshot({ path: new URL('consent-sp-data.png', OUTPUT).pathname, fullPage: true });
 
   expect(problems).toEqual([]);

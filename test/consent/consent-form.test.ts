@@ -2,7 +2,13 @@ import * as oidc from 'openid-client';
 import { Agent } from '../../lib/http/agent.ts';
 import { startTestPlatform, type TestPlatform } from '../../harness/platform.ts';
 import { Citizen, consentPage, textOf, type ConsentPage } from '../../harness/citizen.ts';
-import { authorizationUrl, registered, serviceProvider, type Checks, type ServiceProvider } from '../helpers/service-provider.ts';
+import {
+  authorizationUrl,
+  registered,
+  serviceProvider,
+  type Checks,
+  type ServiceProvider,
+} from '../helpers/service-provider.ts';
 
 /**
  * The consent form is CSRF-safe: only the citizen's own browser, with the page's
@@ -25,10 +31,13 @@ async function atConsent(): Promise<{ citizen: Citizen; page: ConsentPage; check
   return { citizen, page: consentPage(await citizen.signIn(url, { login: 'marie.dupont', idp: 'laposte' })), checks };
 }
 
-const consentPost = (platform: TestPlatform, page: ConsentPage) => new URL(`/interaction/${page.uid}/consent`, platform.issuer);
+const consentPost = (platform: TestPlatform, page: ConsentPage) =>
+  new URL(`/interaction/${page.uid}/consent`, platform.issuer);
 
 async function consentsGiven(): Promise<number> {
-  const { rows } = await platform.pool.query("SELECT count(*)::int AS n FROM audit.events WHERE kind = 'broker.consent_given'");
+  const { rows } = await platform.pool.query(
+    "SELECT count(*)::int AS n FROM audit.events WHERE kind = 'broker.consent_given'",
+  );
   return rows[0].n;
 }
 
@@ -40,15 +49,39 @@ test('forged posts are refused with a clear page and grant nothing; the citizen 
 
   const attempts = [
     { what: 'no token', response: await post({ decision: 'allow' }), status: 403, code: 'CONSENT_FORM_INVALID' },
-    { what: 'a wrong token', response: await post({ decision: 'allow', token: page.token.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) }), status: 403, code: 'CONSENT_FORM_INVALID' },
-    { what: 'another origin', response: await post({ decision: 'allow', token: page.token }, { origin: 'https://evil.example' }), status: 403, code: 'CONSENT_FORM_INVALID' },
+    {
+      what: 'a wrong token',
+      response: await post({ decision: 'allow', token: page.token.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) }),
+      status: 403,
+      code: 'CONSENT_FORM_INVALID',
+    },
+    {
+      what: 'another origin',
+      response: await post({ decision: 'allow', token: page.token }, { origin: 'https://evil.example' }),
+      status: 403,
+      code: 'CONSENT_FORM_INVALID',
+    },
     // A cross-site form post carries no SameSite=Lax cookie: the broker does not know the interaction.
-    { what: 'no interaction cookie', response: await post({ decision: 'allow', token: page.token }, {}, new Agent()), status: 400, code: 'INTERACTION_EXPIRED' },
-    { what: 'an unknown decision', response: await post({ decision: 'maybe', token: page.token }), status: 400, code: 'FORM_INVALID' },
+    {
+      what: 'no interaction cookie',
+      response: await post({ decision: 'allow', token: page.token }, {}, new Agent()),
+      status: 400,
+      code: 'INTERACTION_EXPIRED',
+    },
+    {
+      what: 'an unknown decision',
+      response: await post({ decision: 'maybe', token: page.token }),
+      status: 400,
+      code: 'FORM_INVALID',
+    },
   ];
   for (const attempt of attempts) {
     const html = await attempt.response.text();
-    expect({ what: attempt.what, status: attempt.response.status, location: attempt.response.headers.get('location') }).toEqual({ what: attempt.what, status: attempt.status, location: null });
+    expect({
+      what: attempt.what,
+      status: attempt.response.status,
+      location: attempt.response.headers.get('location'),
+    }).toEqual({ what: attempt.what, status: attempt.status, location: null });
     expect(textOf(html)).toContain(attempt.code);
   }
   expect(await consentsGiven()).toBe(given);

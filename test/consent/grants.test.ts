@@ -1,7 +1,13 @@
 import * as oidc from 'openid-client';
 import { startTestPlatform, type TestPlatform } from '../../harness/platform.ts';
 import { Citizen, consentPage } from '../../harness/citizen.ts';
-import { authorizationUrl, postGraphQL, registered, serviceProvider, type ServiceProvider } from '../helpers/service-provider.ts';
+import {
+  authorizationUrl,
+  postGraphQL,
+  registered,
+  serviceProvider,
+  type ServiceProvider,
+} from '../helpers/service-provider.ts';
 
 /**
  * A grant covers the consented operations only, and revoking it stops its tokens at
@@ -49,7 +55,10 @@ async function refusedWithin(token: string, limitMs: number): Promise<{ ms: numb
 }
 
 async function auditEvents(kind: string, grantId: string) {
-  const { rows } = await platform.pool.query('SELECT client_id, citizen_ref, data FROM audit.events WHERE kind = $1 AND data->>\'grantId\' = $2', [kind, grantId]);
+  const { rows } = await platform.pool.query(
+    "SELECT client_id, citizen_ref, data FROM audit.events WHERE kind = $1 AND data->>'grantId' = $2",
+    [kind, grantId],
+  );
   return rows;
 }
 
@@ -64,21 +73,36 @@ test('an SP revoking its pivot token at /revoke stops every token of that grant 
   expect((await runParking(tokens.access_token)).status).toBe(401);
   expect(platform.providerCalls()).toBe(before);
 
-  const consent = (await platform.pool.query(
-    "SELECT data->>'grantId' AS grant_id FROM audit.events WHERE kind = 'broker.consent_given' AND data->>'sub' = $1 ORDER BY seq DESC LIMIT 1", [tokens.claims()!.sub])).rows[0];
-  const { rows } = await platform.pool.query('SELECT reason FROM gateway.revoked_grants WHERE grant_id = $1', [consent.grant_id]);
+  const consent = (
+    await platform.pool.query(
+      "SELECT data->>'grantId' AS grant_id FROM audit.events WHERE kind = 'broker.consent_given' AND data->>'sub' = $1 ORDER BY seq DESC LIMIT 1",
+      [tokens.claims()!.sub],
+    )
+  ).rows[0];
+  const { rows } = await platform.pool.query('SELECT reason FROM gateway.revoked_grants WHERE grant_id = $1', [
+    consent.grant_id,
+  ]);
   expect(rows).toEqual([{ reason: 'service_provider' }]);
   expect(await auditEvents('broker.grant_revoked', consent.grant_id)).toEqual([
-    { client_id: 'parking-nimes', citizen_ref: expect.any(String), data: { grantId: consent.grant_id, reason: 'service_provider' } },
+    {
+      client_id: 'parking-nimes',
+      citizen_ref: expect.any(String),
+      data: { grantId: consent.grant_id, reason: 'service_provider' },
+    },
   ]);
 });
 
-test('revokeGrant (the dashboard\'s call) revokes one consent: the grant, its unredeemed code, its tokens', async () => {
+test("revokeGrant (the dashboard's call) revokes one consent: the grant, its unredeemed code, its tokens", async () => {
   const first = await parkingToken();
   const pending = await consented();
   const other = await parkingToken();
-  const grantOf = async (sub: string, offset: number) => (await platform.pool.query(
-    "SELECT data->>'grantId' AS id, citizen_ref FROM audit.events WHERE kind = 'broker.consent_given' AND data->>'sub' = $1 ORDER BY seq DESC OFFSET $2 LIMIT 1", [sub, offset])).rows[0];
+  const grantOf = async (sub: string, offset: number) =>
+    (
+      await platform.pool.query(
+        "SELECT data->>'grantId' AS id, citizen_ref FROM audit.events WHERE kind = 'broker.consent_given' AND data->>'sub' = $1 ORDER BY seq DESC OFFSET $2 LIMIT 1",
+        [sub, offset],
+      )
+    ).rows[0];
   // Newest first: other, pending, first.
   const sub = first.claims()!.sub;
   const pendingGrant = await grantOf(sub, 1);
@@ -90,11 +114,17 @@ test('revokeGrant (the dashboard\'s call) revokes one consent: the grant, its un
   expect(await platform.broker.grants.revokeGrant(firstGrant.id, 'citizen')).toBe(false);
   expect((await refusedWithin(first.access_token, 3000)).code).toBe('GRANT_REVOKED');
   // The code of a revoked grant cannot be redeemed any more.
-  await expect(oidc.authorizationCodeGrant(parking.client, pending.callback, pending.checks)).rejects.toMatchObject({ error: 'invalid_grant' });
+  await expect(oidc.authorizationCodeGrant(parking.client, pending.callback, pending.checks)).rejects.toMatchObject({
+    error: 'invalid_grant',
+  });
   // Another consent of the same citizen and SP is another grant: untouched.
   expect((await runParking(other.access_token)).status).toBe(200);
   expect(await auditEvents('broker.grant_revoked', firstGrant.id)).toEqual([
-    { client_id: 'parking-nimes', citizen_ref: firstGrant.citizen_ref, data: { grantId: firstGrant.id, reason: 'citizen' } },
+    {
+      client_id: 'parking-nimes',
+      citizen_ref: firstGrant.citizen_ref,
+      data: { grantId: firstGrant.id, reason: 'citizen' },
+    },
   ]);
 });
 
@@ -102,7 +132,9 @@ test('a code presented twice revokes its grant: the token of the first exchange 
   const { callback, checks } = await consented();
   const tokens = await oidc.authorizationCodeGrant(parking.client, callback, checks);
   expect((await runParking(tokens.access_token)).status).toBe(200);
-  await expect(oidc.authorizationCodeGrant(parking.client, callback, checks)).rejects.toMatchObject({ error: 'invalid_grant' });
+  await expect(oidc.authorizationCodeGrant(parking.client, callback, checks)).rejects.toMatchObject({
+    error: 'invalid_grant',
+  });
   expect((await refusedWithin(tokens.access_token, 3000)).code).toBe('GRANT_REVOKED');
 });
 
@@ -112,11 +144,15 @@ describe('a token replayed by another SP', () => {
     await oidc.tokenRevocation(caf.client, tokens.access_token);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect((await runParking(tokens.access_token)).status).toBe(200);
-    await expect(oidc.fetchUserInfo(caf.client, tokens.access_token, oidc.skipSubjectCheck)).rejects.toBeInstanceOf(oidc.WWWAuthenticateChallengeError);
-    await expect(oidc.fetchUserInfo(parking.client, tokens.access_token, oidc.skipSubjectCheck)).rejects.toBeInstanceOf(oidc.WWWAuthenticateChallengeError);
+    await expect(oidc.fetchUserInfo(caf.client, tokens.access_token, oidc.skipSubjectCheck)).rejects.toBeInstanceOf(
+      oidc.WWWAuthenticateChallengeError,
+    );
+    await expect(oidc.fetchUserInfo(parking.client, tokens.access_token, oidc.skipSubjectCheck)).rejects.toBeInstanceOf(
+      oidc.WWWAuthenticateChallengeError,
+    );
   });
 
-  test('reads nothing of that SP\'s own operations at the gateway: 403, no provider called', async () => {
+  test("reads nothing of that SP's own operations at the gateway: 403, no provider called", async () => {
     const tokens = await parkingToken();
     const before = platform.providerCalls();
     const result = await postGraphQL(platform, tokens.access_token, caf.operation('FamilyQuotient'), 'FamilyQuotient');
@@ -125,9 +161,11 @@ describe('a token replayed by another SP', () => {
     expect(platform.providerCalls()).toBe(before);
   });
 
-  test('cannot get tokens with the other SP\'s code', async () => {
+  test("cannot get tokens with the other SP's code", async () => {
     const { callback, checks } = await consented();
     const stolen = new URL(callback.href.replace('http://localhost:3000/callback', caf.redirectUri));
-    await expect(oidc.authorizationCodeGrant(caf.client, stolen, { ...checks, expectedState: checks.expectedState })).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(
+      oidc.authorizationCodeGrant(caf.client, stolen, { ...checks, expectedState: checks.expectedState }),
+    ).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 });

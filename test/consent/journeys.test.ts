@@ -28,12 +28,60 @@ const PURPOSE = 'Calculer le tarif de votre abonnement de stationnement résiden
 
 /** What the providers hold about each sandbox citizen (docs/sandbox.md "Sandbox citizens"). */
 const CITIZENS = [
-  { login: 'marie.dupont', idp: 'impots', given: 'Marie', family: 'Dupont', cityCode: '30189', critAir: [0], quotient: 540 },
-  { login: 'jean.martin', idp: 'ameli', given: 'Jean', family: 'Martin', cityCode: '30189', critAir: [2], quotient: 1450 },
-  { login: 'sofia.garcia', idp: 'eidas', given: 'Sofía', family: 'García López', cityCode: '30189', critAir: [1], quotient: null },
-  { login: 'lucas.bernard', idp: 'laposte', given: 'Lucas', family: 'Bernard', cityCode: '34172', critAir: [1], quotient: undefined },
-  { login: 'camille.petit', idp: 'ameli', given: 'Camille', family: 'Petit', cityCode: '30189', critAir: [], quotient: undefined },
-  { login: 'anne-sophie.lefevre-roy', idp: 'laposte', given: 'Anne-Sophie Hélène', family: 'Lefèvre-Roy', cityCode: '30189', critAir: [1, 3], quotient: 900 },
+  {
+    login: 'marie.dupont',
+    idp: 'impots',
+    given: 'Marie',
+    family: 'Dupont',
+    cityCode: '30189',
+    critAir: [0],
+    quotient: 540,
+  },
+  {
+    login: 'jean.martin',
+    idp: 'ameli',
+    given: 'Jean',
+    family: 'Martin',
+    cityCode: '30189',
+    critAir: [2],
+    quotient: 1450,
+  },
+  {
+    login: 'sofia.garcia',
+    idp: 'eidas',
+    given: 'Sofía',
+    family: 'García López',
+    cityCode: '30189',
+    critAir: [1],
+    quotient: null,
+  },
+  {
+    login: 'lucas.bernard',
+    idp: 'laposte',
+    given: 'Lucas',
+    family: 'Bernard',
+    cityCode: '34172',
+    critAir: [1],
+    quotient: undefined,
+  },
+  {
+    login: 'camille.petit',
+    idp: 'ameli',
+    given: 'Camille',
+    family: 'Petit',
+    cityCode: '30189',
+    critAir: [],
+    quotient: undefined,
+  },
+  {
+    login: 'anne-sophie.lefevre-roy',
+    idp: 'laposte',
+    given: 'Anne-Sophie Hélène',
+    family: 'Lefèvre-Roy',
+    cityCode: '30189',
+    critAir: [1, 3],
+    quotient: 900,
+  },
 ] as const;
 
 test('docs/service-providers.md shows the example code this test runs, verbatim', () => {
@@ -44,18 +92,31 @@ test('docs/service-providers.md shows the example code this test runs, verbatim'
 
 describe.each(CITIZENS)('$login signs in at $idp and allows the parking operation', (person) => {
   test('the SP gets the consented data, the identity claims it asked for, and nothing else', async () => {
-    const privateKey = await importJWK(sandboxSpKey('parking-nimes'), 'ES256') as CryptoKey;
+    const privateKey = (await importJWK(sandboxSpKey('parking-nimes'), 'ES256')) as CryptoKey;
     const broker = await connect(platform.issuer, 'parking-nimes', privateKey, { sandbox: true });
-    const { url, checks } = await startSignIn(broker, { redirectUri: 'http://localhost:3000/callback', operationName: 'Parking', purpose: PURPOSE });
+    const { url, checks } = await startSignIn(broker, {
+      redirectUri: 'http://localhost:3000/callback',
+      operationName: 'Parking',
+      purpose: PURPOSE,
+    });
 
     const citizen = new Citizen(platform);
     const page = consentPage(await citizen.signIn(url, person));
     const text = textOf(page.html);
     expect(text).toContain('Stationnement résidentiel — Ville de Nîmes');
     expect(text).toContain(PURPOSE);
-    for (const line of ['Prénom(s)', 'Nom de naissance', 'Adresse fiscale', 'Liste de vos véhicules', 'Caractéristiques de vos véhicules',
-      "Classe Crit'Air de vos véhicules", 'Quotient familial', 'Direction générale des Finances publiques (DGFiP)',
-      'Agence nationale des titres sécurisés (ANTS)', 'Caisse nationale des allocations familiales (CNAF)']) {
+    for (const line of [
+      'Prénom(s)',
+      'Nom de naissance',
+      'Adresse fiscale',
+      'Liste de vos véhicules',
+      'Caractéristiques de vos véhicules',
+      "Classe Crit'Air de vos véhicules",
+      'Quotient familial',
+      'Direction générale des Finances publiques (DGFiP)',
+      'Agence nationale des titres sécurisés (ANTS)',
+      'Caisse nationale des allocations familiales (CNAF)',
+    ]) {
       expect(text).toContain(line);
     }
     // Labels for citizens, never field paths or scope names.
@@ -66,12 +127,24 @@ describe.each(CITIZENS)('$login signs in at $idp and allows the parking operatio
     const { identity, accessToken, consented } = await finishSignIn(broker, callback.url, checks);
     issuedTokens.push(accessToken);
     expect(identity).toMatchObject({ given_name: person.given, family_name: person.family, acr: 'eidas1' });
-    for (const claim of ['birthdate', 'gender', 'birthplace', 'birthcountry', 'email']) expect(identity).not.toHaveProperty(claim);
+    for (const claim of ['birthdate', 'gender', 'birthplace', 'birthcountry', 'email'])
+      expect(identity).not.toHaveProperty(claim);
     const document = platform.config.serviceProviders.find((s) => s.clientId === 'parking-nimes')!.operations.Parking!;
-    expect(consented).toEqual([{
-      type: 'graphql_operation', operation_name: 'Parking', operation_hash: operationHash(document), purpose: PURPOSE,
-      scopes: ['ants_caracteristiques', 'ants_critair', 'ants_vehicules', 'cnaf_quotient_familial', 'dgfip_adresse_fiscale'],
-    }]);
+    expect(consented).toEqual([
+      {
+        type: 'graphql_operation',
+        operation_name: 'Parking',
+        operation_hash: operationHash(document),
+        purpose: PURPOSE,
+        scopes: [
+          'ants_caracteristiques',
+          'ants_critair',
+          'ants_vehicules',
+          'cnaf_quotient_familial',
+          'dgfip_adresse_fiscale',
+        ],
+      },
+    ]);
     // The pivot token is opaque to the SP: a JWE (5 parts) encrypted to the gateway.
     expect(accessToken.split('.')).toHaveLength(5);
 
@@ -88,13 +161,19 @@ describe.each(CITIZENS)('$login signs in at $idp and allows the parking operatio
 
     // The decision is in the audit chain: labels and names, no personal data values.
     const { rows } = await platform.pool.query(
-      "SELECT client_id, citizen_ref, data FROM audit.events WHERE kind = 'broker.consent_given' AND data->>'sub' = $1", [identity.sub]);
+      "SELECT client_id, citizen_ref, data FROM audit.events WHERE kind = 'broker.consent_given' AND data->>'sub' = $1",
+      [identity.sub],
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
       client_id: 'parking-nimes',
       data: {
-        operationHash: operationHash(document), operationName: 'Parking', purpose: PURPOSE, acr: 'eidas1',
-        scopes: consented![0]!.scopes, identityClaims: ['given_name', 'family_name'],
+        operationHash: operationHash(document),
+        operationName: 'Parking',
+        purpose: PURPOSE,
+        acr: 'eidas1',
+        scopes: consented![0]!.scopes,
+        identityClaims: ['given_name', 'family_name'],
         labels: expect.arrayContaining(['Adresse fiscale', 'Quotient familial']),
       },
     });
@@ -104,10 +183,15 @@ describe.each(CITIZENS)('$login signs in at $idp and allows the parking operatio
 
 test('an inline document, pushed (PAR) because it is large, is consented and run as written, whatever its layout', async () => {
   const sp = await serviceProvider(platform, 'parking-nimes');
-  const padding = Array.from({ length: 120 }, (_, i) => `# ligne de commentaire ${i} pour un document volumineux`).join('\n');
+  const padding = Array.from({ length: 120 }, (_, i) => `# ligne de commentaire ${i} pour un document volumineux`).join(
+    '\n',
+  );
   const document = `${padding}\nquery Address {\n  me {\n    id\n    taxAddress { postalCode city cityCode }\n  }\n}\n`;
   expect(Buffer.byteLength(document)).toBeGreaterThan(6000);
-  const { url, checks } = await authorizationUrl(sp, { details: [inline(document, 'Vérifier votre commune de résidence', 'Address')], par: true });
+  const { url, checks } = await authorizationUrl(sp, {
+    details: [inline(document, 'Vérifier votre commune de résidence', 'Address')],
+    par: true,
+  });
   const citizen = new Citizen(platform);
   const page = consentPage(await citizen.signIn(url, { login: 'jean.martin', idp: 'impots' }));
   expect(textOf(page.html)).toContain('Vérifier votre commune de résidence');
@@ -115,15 +199,25 @@ test('an inline document, pushed (PAR) because it is large, is consented and run
   const tokens = await oidc.authorizationCodeGrant(sp.client, callback.url, checks);
   issuedTokens.push(tokens.access_token);
   // The same operation, compact: same canonical hash.
-  const result = await postGraphQL(platform, tokens.access_token, 'query Address { me { id taxAddress { postalCode city cityCode } } }', 'Address');
+  const result = await postGraphQL(
+    platform,
+    tokens.access_token,
+    'query Address { me { id taxAddress { postalCode city cityCode } } }',
+    'Address',
+  );
   expect(result.status).toBe(200);
-  expect(result.body.data.me).toMatchObject({ id: tokens.claims()!.sub, taxAddress: { city: 'Nîmes', cityCode: '30189' } });
+  expect(result.body.data.me).toMatchObject({
+    id: tokens.claims()!.sub,
+    taxAddress: { city: 'Nîmes', cityCode: '30189' },
+  });
 });
 
 test('two operations in one request: both shown with their purpose, both granted, each runnable', async () => {
   const sp = await serviceProvider(platform, 'parking-nimes');
   const vehicles = 'query Vehicles { me { vehicles { registrationNumber critAir } } }';
-  const { url, checks } = await authorizationUrl(sp, { details: [registered('Parking'), inline(vehicles, 'Afficher vos vignettes', 'Vehicles')] });
+  const { url, checks } = await authorizationUrl(sp, {
+    details: [registered('Parking'), inline(vehicles, 'Afficher vos vignettes', 'Vehicles')],
+  });
   const citizen = new Citizen(platform);
   const page = consentPage(await citizen.signIn(url, { login: 'sofia.garcia', idp: 'eidas' }));
   const text = textOf(page.html);
@@ -139,7 +233,10 @@ test('two operations in one request: both shown with their purpose, both granted
 
 test('a service provider with client_secret_post and required PAR reads benefits at eidas2', async () => {
   const sp = await serviceProvider(platform, 'simulateur-caf');
-  const { url, checks } = await authorizationUrl(sp, { details: [registered('Benefits', 'Simuler vos aides au logement')], acr: 'eidas2' });
+  const { url, checks } = await authorizationUrl(sp, {
+    details: [registered('Benefits', 'Simuler vos aides au logement')],
+    acr: 'eidas2',
+  });
   const citizen = new Citizen(platform);
   const page = consentPage(await citizen.signIn(url, { login: 'anne-sophie.lefevre-roy', idp: 'laposte' }));
   expect(textOf(page.html)).toContain('Prestations sociales perçues');
@@ -174,10 +271,18 @@ test('the consent page is in English on request', async () => {
   const english = await citizen.go(new URL(`${page.url.pathname}?lang=en`, platform.issuer));
   const text = textOf(english.html);
   expect(english.html).toContain('<html lang="en"');
-  for (const line of ['Do you allow your data to be shared?', 'Tax address', 'Crit\'Air class of your vehicles', 'Given name(s)', 'I allow', 'I refuse']) expect(text).toContain(line);
+  for (const line of [
+    'Do you allow your data to be shared?',
+    'Tax address',
+    "Crit'Air class of your vehicles",
+    'Given name(s)',
+    'I allow',
+    'I refuse',
+  ])
+    expect(text).toContain(line);
 });
 
-test('no component logged a pivot token or a citizen\'s name', () => {
+test("no component logged a pivot token or a citizen's name", () => {
   const logs = platform.logs.join('');
   expect(issuedTokens.length).toBeGreaterThan(0);
   for (const token of issuedTokens) expect(logs).not.toContain(token.slice(-40));

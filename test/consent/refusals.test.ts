@@ -1,7 +1,16 @@
 import * as oidc from 'openid-client';
 import { startTestPlatform, type TestPlatform } from '../../harness/platform.ts';
 import { Citizen, consentPage } from '../../harness/citizen.ts';
-import { authorizationUrl, inline, postGraphQL, redirectError, registered, serviceProvider, type Checks, type ServiceProvider } from '../helpers/service-provider.ts';
+import {
+  authorizationUrl,
+  inline,
+  postGraphQL,
+  redirectError,
+  registered,
+  serviceProvider,
+  type Checks,
+  type ServiceProvider,
+} from '../helpers/service-provider.ts';
 
 /**
  * What must not get through, on the running platform: requests the broker refuses
@@ -42,27 +51,48 @@ async function refusedAtAuthorization(url: URL, checks: Checks): Promise<{ error
 
 describe('the broker refuses, before sign-in, with invalid_authorization_details', () => {
   test('a scope the SP is not entitled to, naming the field', async () => {
-    const { url, checks } = await authorizationUrl(parking, { details: [inline('query { me { taxAddress { city } benefits { kind } } }')] });
+    const { url, checks } = await authorizationUrl(parking, {
+      details: [inline('query { me { taxAddress { city } benefits { kind } } }')],
+    });
     const error = await refusedAtAuthorization(url, checks);
     expect(error.error).toBe('invalid_authorization_details');
-    expect(error.description).toMatch(/^AUTHORIZATION_DETAILS_SCOPE_NOT_ALLOWED: .*me\.benefits \(needs cnaf_prestations\)/);
+    expect(error.description).toMatch(
+      /^AUTHORIZATION_DETAILS_SCOPE_NOT_ALLOWED: .*me\.benefits \(needs cnaf_prestations\)/,
+    );
   });
 
   test('an operation needing eidas2 asked at eidas1 (PAR answers 400 at once)', async () => {
-    const refusal = await authorizationUrl(caf, { details: [registered('Benefits', 'Simuler vos aides')], acr: 'eidas1' }).catch((e: unknown) => e);
+    const refusal = await authorizationUrl(caf, {
+      details: [registered('Benefits', 'Simuler vos aides')],
+      acr: 'eidas1',
+    }).catch((e: unknown) => e);
     expect(refusal).toBeInstanceOf(oidc.ResponseBodyError);
     const { error, error_description: description, status } = refusal as oidc.ResponseBodyError;
     expect({ status, error }).toEqual({ status: 400, error: 'invalid_authorization_details' });
-    expect(description).toMatch(/^AUTHORIZATION_DETAILS_ACR_TOO_LOW: .*cnaf_prestations needs eidas2; the request asks eidas1/);
+    expect(description).toMatch(
+      /^AUTHORIZATION_DETAILS_ACR_TOO_LOW: .*cnaf_prestations needs eidas2; the request asks eidas1/,
+    );
   });
 
   test.each([
     ['an invalid document', [inline('query { me { taxAddress { shoeSize } } }')], /^OPERATION_INVALID: .*shoeSize/],
     ['a syntax error', [inline('query { me {')], /^OPERATION_SYNTAX_ERROR/],
     ['an unregistered operation', [registered('Benefits')], /^AUTHORIZATION_DETAILS_OPERATION_UNKNOWN/],
-    ['an entry without purpose', [{ type: 'graphql_operation', operation_name: 'Parking' }], /^AUTHORIZATION_DETAILS_INVALID: .*purpose/],
-    ['the same operation twice', [registered('Parking'), registered('Parking', 'Encore une fois')], /^AUTHORIZATION_DETAILS_INVALID: .*twice/],
-    ['five operations', Array.from({ length: 5 }, (_, i) => inline(`query Q${i} { me { taxAddress { city } } }`)), /^AUTHORIZATION_DETAILS_INVALID: .*at most 4/],
+    [
+      'an entry without purpose',
+      [{ type: 'graphql_operation', operation_name: 'Parking' }],
+      /^AUTHORIZATION_DETAILS_INVALID: .*purpose/,
+    ],
+    [
+      'the same operation twice',
+      [registered('Parking'), registered('Parking', 'Encore une fois')],
+      /^AUTHORIZATION_DETAILS_INVALID: .*twice/,
+    ],
+    [
+      'five operations',
+      Array.from({ length: 5 }, (_, i) => inline(`query Q${i} { me { taxAddress { city } } }`)),
+      /^AUTHORIZATION_DETAILS_INVALID: .*at most 4/,
+    ],
   ])('%s', async (_what, details, description) => {
     const { url, checks } = await authorizationUrl(parking, { details });
     const error = await refusedAtAuthorization(url, checks);
@@ -76,23 +106,41 @@ describe('the broker refuses, before sign-in, with invalid_authorization_details
   });
 
   test('a resource other than the gateway', async () => {
-    const { url, checks } = await authorizationUrl(parking, { details: [registered('Parking')], extra: { resource: 'https://elsewhere.example/api' } });
+    const { url, checks } = await authorizationUrl(parking, {
+      details: [registered('Parking')],
+      extra: { resource: 'https://elsewhere.example/api' },
+    });
     const error = await refusedAtAuthorization(url, checks);
-    expect(error).toMatchObject({ error: 'invalid_target', description: expect.stringMatching(/^RESOURCE_NOT_ALLOWED/) });
+    expect(error).toMatchObject({
+      error: 'invalid_target',
+      description: expect.stringMatching(/^RESOURCE_NOT_ALLOWED/),
+    });
   });
 });
 
 test('refusing sends access_denied (CONSENT_REFUSED) to the SP, with no code, and is recorded', async () => {
-  const { url, checks } = await authorizationUrl(parking, { details: [registered('Parking', 'Tarif du stationnement')] });
+  const { url, checks } = await authorizationUrl(parking, {
+    details: [registered('Parking', 'Tarif du stationnement')],
+  });
   const citizen = new Citizen(platform);
   const page = consentPage(await citizen.signIn(url, { login: 'jean.martin', idp: 'ameli' }));
   const back = await citizen.decide(page, 'refuse');
   expect(back.url.origin).toBe('http://localhost:3000');
   expect(back.url.searchParams.get('code')).toBeNull();
-  expect(redirectError(back.url)).toEqual({ error: 'access_denied', description: expect.stringMatching(/^CONSENT_REFUSED: /), state: checks.expectedState });
+  expect(redirectError(back.url)).toEqual({
+    error: 'access_denied',
+    description: expect.stringMatching(/^CONSENT_REFUSED: /),
+    state: checks.expectedState,
+  });
   const { rows } = await platform.pool.query(
-    "SELECT client_id, data FROM audit.events WHERE kind = 'broker.consent_refused' AND data->>'purpose' = 'Tarif du stationnement'");
-  expect(rows).toEqual([{ client_id: 'parking-nimes', data: expect.objectContaining({ operationName: 'Parking', grantId: null, scopes: expect.any(Array) }) }]);
+    "SELECT client_id, data FROM audit.events WHERE kind = 'broker.consent_refused' AND data->>'purpose' = 'Tarif du stationnement'",
+  );
+  expect(rows).toEqual([
+    {
+      client_id: 'parking-nimes',
+      data: expect.objectContaining({ operationName: 'Parking', grantId: null, scopes: expect.any(Array) }),
+    },
+  ]);
 });
 
 describe('the gateway runs the consented operation only, and calls no provider otherwise', () => {
@@ -119,7 +167,7 @@ describe('the gateway runs the consented operation only, and calls no provider o
     expect(platform.providerCalls()).toBe(before);
   });
 
-  test('another SP\'s registered operation: 403, no provider called', async () => {
+  test("another SP's registered operation: 403, no provider called", async () => {
     const before = platform.providerCalls();
     const result = await postGraphQL(platform, token, caf.operation('FamilyQuotient'), 'FamilyQuotient');
     expect(result.status).toBe(403);
@@ -140,10 +188,15 @@ describe('the token endpoint', () => {
     const citizen = new Citizen(platform);
     const page = consentPage(await citizen.signIn(url, { login: 'marie.dupont', idp: 'impots' }));
     const callback = (await citizen.decide(page, 'allow')).url;
-    const refusal = await oidc.authorizationCodeGrant(parking.client, callback, checks, {
-      authorization_details: JSON.stringify([registered('Parking')]),
-    }).catch((e: unknown) => e);
-    expect(refusal).toMatchObject({ error: 'invalid_authorization_details', error_description: expect.stringMatching(/^AUTHORIZATION_DETAILS_INVALID: .*token request/) });
+    const refusal = await oidc
+      .authorizationCodeGrant(parking.client, callback, checks, {
+        authorization_details: JSON.stringify([registered('Parking')]),
+      })
+      .catch((e: unknown) => e);
+    expect(refusal).toMatchObject({
+      error: 'invalid_authorization_details',
+      error_description: expect.stringMatching(/^AUTHORIZATION_DETAILS_INVALID: .*token request/),
+    });
   });
 
   test('gives a plain sign-in an opaque token for /userinfo, and no token for the gateway', async () => {
@@ -164,13 +217,20 @@ describe('the token endpoint', () => {
     const gateway = platform.config.gateway.url;
     const plain = await authorizationUrl(parking, { scope: 'openid given_name' });
     const plainStop = await new Citizen(platform).signIn(plain.url, { login: 'camille.petit', idp: 'ameli' });
-    const refusal = await oidc.authorizationCodeGrant(parking.client, plainStop.url, plain.checks, { resource: gateway }).catch((e: unknown) => e);
+    const refusal = await oidc
+      .authorizationCodeGrant(parking.client, plainStop.url, plain.checks, { resource: gateway })
+      .catch((e: unknown) => e);
     expect(refusal).toMatchObject({ error: 'invalid_target' });
 
     // Even when the authorization request named the gateway as resource.
     const named = await authorizationUrl(parking, { scope: 'openid given_name', extra: { resource: gateway } });
     const namedStop = await new Citizen(platform).signIn(named.url, { login: 'camille.petit', idp: 'ameli' });
-    const refused = await oidc.authorizationCodeGrant(parking.client, namedStop.url, named.checks, { resource: gateway }).catch((e: unknown) => e);
-    expect(refused).toMatchObject({ error: 'invalid_target', error_description: expect.stringMatching(/^RESOURCE_NOT_ALLOWED/) });
+    const refused = await oidc
+      .authorizationCodeGrant(parking.client, namedStop.url, named.checks, { resource: gateway })
+      .catch((e: unknown) => e);
+    expect(refused).toMatchObject({
+      error: 'invalid_target',
+      error_description: expect.stringMatching(/^RESOURCE_NOT_ALLOWED/),
+    });
   });
 });

@@ -19,7 +19,9 @@ let parking: Journey;
 beforeAll(async () => {
   platform = await startTestPlatform();
   parking = (await consentJourney(platform, 'parking-nimes', 'Parking', MARIE_IMPOTS))!;
-  await consentJourney(platform, 'simulateur-caf', 'FamilyQuotient', MARIE_LAPOSTE, { purpose: 'Estimer vos aides au logement' });
+  await consentJourney(platform, 'simulateur-caf', 'FamilyQuotient', MARIE_LAPOSTE, {
+    purpose: 'Estimer vos aides au logement',
+  });
   marie = new DashboardUser(platform);
   await marie.signIn(MARIE_LAPOSTE);
   lucas = new DashboardUser(platform);
@@ -36,7 +38,9 @@ async function consentGrantIds(user: DashboardUser): Promise<string[]> {
 }
 
 async function grantExists(grantId: string): Promise<boolean> {
-  const { rows } = await platform.pool.query("SELECT 1 FROM auth.oidc_payloads WHERE model = 'Grant' AND id = $1", [grantId]);
+  const { rows } = await platform.pool.query("SELECT 1 FROM auth.oidc_payloads WHERE model = 'Grant' AND id = $1", [
+    grantId,
+  ]);
   return rows.length === 1;
 }
 
@@ -61,7 +65,8 @@ test('forms without the CSRF token, with a wrong one, or from another origin are
     expect(textOf(refused.html)).toContain('DASHBOARD_CSRF_INVALID');
   }
   const crossSite = await marie.citizen.agent.fetch(new URL(path, platform.issuer), {
-    form: { csrf: marie.csrf }, headers: { origin: 'http://evil.example' },
+    form: { csrf: marie.csrf },
+    headers: { origin: 'http://evil.example' },
   });
   expect(crossSite.status).toBe(403);
   // Lucas's token is not Marie's.
@@ -83,7 +88,9 @@ test('Lucas cannot revoke Marie’s grant: 404, and her grant and token still wo
     expect(await grantExists(grantId)).toBe(true);
   }
   expect((await runAtGateway(platform, parking)).status).toBe(200);
-  const { rows } = await platform.pool.query("SELECT count(*)::int AS n FROM audit.events WHERE kind = 'broker.grant_revoked'");
+  const { rows } = await platform.pool.query(
+    "SELECT count(*)::int AS n FROM audit.events WHERE kind = 'broker.grant_revoked'",
+  );
   expect(rows[0].n).toBe(0);
 });
 
@@ -91,7 +98,8 @@ test('Marie withdraws her parking consent: the gateway refuses her token within 
   expect((await runAtGateway(platform, parking)).status).toBe(200);
   const page = await marie.get('/mon-compte/consentements');
   const grantId = /action="\/mon-compte\/consentements\/([^/"]+)\/revoquer"[\s\S]*?<\/form>/.exec(
-    page.html.slice(page.html.indexOf('Stationnement résidentiel')))![1]!;
+    page.html.slice(page.html.indexOf('Stationnement résidentiel')),
+  )![1]!;
   const started = Date.now();
   const done = await marie.post(`/mon-compte/consentements/${grantId}/revoquer`);
   expect(done.url.pathname).toBe('/mon-compte/consentements');
@@ -113,8 +121,12 @@ test('Marie withdraws her parking consent: the gateway refuses her token within 
   console.info(`revocation from the dashboard to a refusal at the gateway: ${elapsed} ms`);
 
   const rows = historyRows((await marie.get('/mon-compte')).html);
-  expect(rows[0]).toMatch(/^gateway\.exchange \| .*Demande de données de Stationnement résidentiel — Ville de Nîmes refusée Refusée Motif : Le citoyen a retiré son consentement/);
-  expect(rows.find((r) => r.startsWith('broker.grant_revoked'))).toContain('Consentement à Stationnement résidentiel — Ville de Nîmes retiré Motif : retiré par vous');
+  expect(rows[0]).toMatch(
+    /^gateway\.exchange \| .*Demande de données de Stationnement résidentiel — Ville de Nîmes refusée Refusée Motif : Le citoyen a retiré son consentement/,
+  );
+  expect(rows.find((r) => r.startsWith('broker.grant_revoked'))).toContain(
+    'Consentement à Stationnement résidentiel — Ville de Nîmes retiré Motif : retiré par vous',
+  );
   // A second withdrawal of the same grant: nothing left to revoke.
   expect((await marie.post(`/mon-compte/consentements/${grantId}/revoquer`)).status).toBe(404);
 });
@@ -131,7 +143,9 @@ test('the preferences page lists the IdPs; blocking the current one is refused',
   const unknown = await marie.post('/mon-compte/fournisseurs-identite', { idp: 'nowhere', action: 'block' });
   expect(unknown.status).toBe(400);
   expect(textOf(unknown.html)).toContain('DASHBOARD_PREFERENCE_INVALID');
-  expect((await marie.post('/mon-compte/fournisseurs-identite', { idp: 'impots', action: 'block', csrf: 'forged' })).status).toBe(403);
+  expect(
+    (await marie.post('/mon-compte/fournisseurs-identite', { idp: 'impots', action: 'block', csrf: 'forged' })).status,
+  ).toBe(403);
 });
 
 test('Marie blocks impots on the page: a later sign-in through impots is refused with a clear page, and recorded', async () => {
@@ -146,18 +160,28 @@ test('Marie blocks impots on the page: a later sign-in through impots is refused
   expect(stop.status).toBe(403);
   expect(textOf(stop.html)).toContain('IDP_BLOCKED_BY_CITIZEN');
   // Lucas is not affected: his impots sign-in still goes through.
-  const lucasStop = await new Citizen(platform).signIn((await authorizationUrl(sp, { details: [registered('Parking')] })).url, LUCAS);
+  const lucasStop = await new Citizen(platform).signIn(
+    (await authorizationUrl(sp, { details: [registered('Parking')] })).url,
+    LUCAS,
+  );
   expect(lucasStop.html).toContain('name="token"');
 
   const rows = historyRows((await marie.get('/mon-compte')).html);
-  expect(rows[0]).toMatch(/^broker\.sign_in_refused \| .*Connexion à Stationnement résidentiel — Ville de Nîmes refusée Bloquée Compte utilisé : impots\.gouv\.fr \(DGFiP\)/);
-  expect(rows[1]).toMatch(/^broker\.idp_preference_changed \| .*Compte utilisé : impots\.gouv\.fr \(DGFiP\) Changement : compte bloqué/);
+  expect(rows[0]).toMatch(
+    /^broker\.sign_in_refused \| .*Connexion à Stationnement résidentiel — Ville de Nîmes refusée Bloquée Compte utilisé : impots\.gouv\.fr \(DGFiP\)/,
+  );
+  expect(rows[1]).toMatch(
+    /^broker\.idp_preference_changed \| .*Compte utilisé : impots\.gouv\.fr \(DGFiP\) Changement : compte bloqué/,
+  );
 
   // Unblocked, and new IdPs refused: the radio choice is saved.
   await marie.post('/mon-compte/fournisseurs-identite', { idp: 'impots', action: 'unblock' });
   const saved = await marie.post('/mon-compte/fournisseurs-identite', { action: 'refuse-new' });
   expect(saved.html).toMatch(/id="new-refuse" name="action" value="refuse-new" checked/);
-  expect(await platform.broker.idpPreferences.get(await marieAccount())).toMatchObject({ blocked: [], allowNewIdps: false });
+  expect(await platform.broker.idpPreferences.get(await marieAccount())).toMatchObject({
+    blocked: [],
+    allowNewIdps: false,
+  });
 });
 
 test('sign-out ends the dashboard session and goes through the broker’s logout', async () => {
@@ -180,11 +204,15 @@ test('a failed dashboard sign-in (cancelled at the chooser) gets a clear page', 
   expect(stop.status).toBe(400);
   expect(textOf(stop.html)).toContain('DASHBOARD_SIGN_IN_FAILED');
   // A callback with no pending sign-in in this browser.
-  expect((await new Citizen(platform).go(new URL('/mon-compte/callback?code=x&state=y', platform.issuer))).status).toBe(400);
+  expect((await new Citizen(platform).go(new URL('/mon-compte/callback?code=x&state=y', platform.issuer))).status).toBe(
+    400,
+  );
 });
 
 /** Marie's account id: hers is the first dashboard session (beforeAll). */
 async function marieAccount(): Promise<string> {
-  const { rows } = await platform.pool.query<{ account_id: string }>('SELECT account_id FROM auth.dashboard_sessions ORDER BY created_at LIMIT 1');
+  const { rows } = await platform.pool.query<{ account_id: string }>(
+    'SELECT account_id FROM auth.dashboard_sessions ORDER BY created_at LIMIT 1',
+  );
   return rows[0]!.account_id;
 }

@@ -16,11 +16,21 @@ const OUTPUT = testOutputDir();
 
 beforeAll(async () => {
   platform = await startTestPlatform();
-  const parking = await consentJourney(platform, 'parking-nimes', 'Parking', { login: 'marie.dupont', idp: 'impots' },
-    { purpose: 'Calculer le tarif mensuel de votre vignette de stationnement résident' });
+  const parking = await consentJourney(
+    platform,
+    'parking-nimes',
+    'Parking',
+    { login: 'marie.dupont', idp: 'impots' },
+    { purpose: 'Calculer le tarif mensuel de votre vignette de stationnement résident' },
+  );
   await runAtGateway(platform, parking!);
-  await consentJourney(platform, 'simulateur-caf', 'FamilyQuotient', { login: 'marie.dupont', idp: 'laposte' },
-    { purpose: 'Estimer vos aides au logement' });
+  await consentJourney(
+    platform,
+    'simulateur-caf',
+    'FamilyQuotient',
+    { login: 'marie.dupont', idp: 'laposte' },
+    { purpose: 'Estimer vos aides au logement' },
+  );
   browser = await launchChromium();
 }, 120000);
 afterAll(async () => {
@@ -58,7 +68,9 @@ test('Marie signs in to /mon-compte, reads her history, withdraws a consent, blo
   const rows = page.locator('#history tbody tr');
   expect(await rows.count()).toBe(6);
   expect(await rows.first().locator('strong').first().textContent()).toBe('Connexion à Mon compte Passerelle');
-  expect(await page.locator('#history').textContent()).toContain('Données transmises à Stationnement résidentiel — Ville de Nîmes');
+  expect(await page.locator('#history').textContent()).toContain(
+    'Données transmises à Stationnement résidentiel — Ville de Nîmes',
+  );
   expect(await page.locator('[aria-current="page"]').textContent()).toBe('Mon historique');
   await shot(page, 'dashboard-history-fr.png');
   // The picture of docs/dashboard.md (docs/images/dashboard.png): the first screen only.
@@ -72,16 +84,24 @@ test('Marie signs in to /mon-compte, reads her history, withdraws a consent, blo
 
   // Withdraw the parking consent.
   await page.getByRole('link', { name: 'Mes consentements' }).click();
-  expect((await page.locator('main h2').allTextContents()).sort()).toEqual(['Simulateur d’aides au logement (CAF)', 'Stationnement résidentiel — Ville de Nîmes']);
+  expect((await page.locator('main h2').allTextContents()).sort()).toEqual([
+    'Simulateur d’aides au logement (CAF)',
+    'Stationnement résidentiel — Ville de Nîmes',
+  ]);
   await shot(page, 'dashboard-consents-fr.png');
-  await page.locator('section', { hasText: 'Stationnement résidentiel' }).getByRole('button', { name: 'Retirer mon consentement' }).click();
+  await page
+    .locator('section', { hasText: 'Stationnement résidentiel' })
+    .getByRole('button', { name: 'Retirer mon consentement' })
+    .click();
   await page.waitForURL((url) => url.searchParams.get('retire') === '1');
   expect(await page.getByRole('status').textContent()).toContain('Votre consentement est retiré');
   expect(await page.locator('main h2').allTextContents()).toEqual(['Simulateur d’aides au logement (CAF)']);
 
   // Block impots.
   await page.getByRole('link', { name: 'Mes moyens de connexion' }).click();
-  expect(await page.locator('#idps tr[data-idp="laposte"]').textContent()).toContain('Vous êtes connecté avec ce compte');
+  expect(await page.locator('#idps tr[data-idp="laposte"]').textContent()).toContain(
+    'Vous êtes connecté avec ce compte',
+  );
   await page.getByRole('button', { name: 'Bloquer impots.gouv.fr (DGFiP)' }).click();
   await page.waitForURL((url) => url.searchParams.get('fait') === 'block');
   expect(await page.locator('#idps tr[data-idp="impots"] .fr-badge').textContent()).toBe('Bloqué');

@@ -20,11 +20,18 @@ let marieAccount: string;
 
 beforeAll(async () => {
   platform = await startTestPlatform({ overrides: [['broker.dashboard.pageSize', 5]] });
-  const parking = await consentJourney(platform, 'parking-nimes', 'Parking', MARIE_IMPOTS, { purpose: 'Calculer le tarif de votre vignette' });
+  const parking = await consentJourney(platform, 'parking-nimes', 'Parking', MARIE_IMPOTS, {
+    purpose: 'Calculer le tarif de votre vignette',
+  });
   expect((await runAtGateway(platform, parking!)).status).toBe(200);
-  const caf = await consentJourney(platform, 'simulateur-caf', 'FamilyQuotient', MARIE_LAPOSTE, { purpose: 'Estimer vos aides au logement' });
+  const caf = await consentJourney(platform, 'simulateur-caf', 'FamilyQuotient', MARIE_LAPOSTE, {
+    purpose: 'Estimer vos aides au logement',
+  });
   expect((await runAtGateway(platform, caf!)).status).toBe(200);
-  await consentJourney(platform, 'simulateur-caf', 'FamilyQuotient', MARIE_IMPOTS, { decision: 'refuse', purpose: FORMULA_PURPOSE });
+  await consentJourney(platform, 'simulateur-caf', 'FamilyQuotient', MARIE_IMPOTS, {
+    decision: 'refuse',
+    purpose: FORMULA_PURPOSE,
+  });
   await consentJourney(platform, 'parking-nimes', 'Parking', LUCAS, { purpose: 'Tarif de Lucas' });
 
   marie = new DashboardUser(platform);
@@ -55,7 +62,9 @@ async function allRows(user: DashboardUser, path: string): Promise<{ rows: strin
 
 async function storedKinds(accountId: string): Promise<string[]> {
   const { rows } = await platform.pool.query<{ kind: string }>(
-    'SELECT kind FROM audit.events WHERE citizen_ref = $1 ORDER BY occurred_at DESC, seq DESC', [accountId]);
+    'SELECT kind FROM audit.events WHERE citizen_ref = $1 ORDER BY occurred_at DESC, seq DESC',
+    [accountId],
+  );
   return rows.map((r) => r.kind);
 }
 
@@ -69,14 +78,22 @@ test('Marie sees her sign-ins, consents and refusal across two SPs and two IdPs,
 
   const signIns = rows.filter((r) => r.startsWith('broker.sign_in |'));
   expect(signIns.map((r) => r.replace(/^.*?(Connexion à)/, '$1'))).toEqual([
-    'Connexion à Mon compte Passerelle Compte utilisé : L\'Identité Numérique La Poste Niveau de garantie : faible (eidas1)',
+    "Connexion à Mon compte Passerelle Compte utilisé : L'Identité Numérique La Poste Niveau de garantie : faible (eidas1)",
     'Connexion à Simulateur d’aides au logement (CAF) Compte utilisé : impots.gouv.fr (DGFiP) Niveau de garantie : faible (eidas1)',
-    'Connexion à Simulateur d’aides au logement (CAF) Compte utilisé : L\'Identité Numérique La Poste Niveau de garantie : faible (eidas1)',
+    "Connexion à Simulateur d’aides au logement (CAF) Compte utilisé : L'Identité Numérique La Poste Niveau de garantie : faible (eidas1)",
     'Connexion à Stationnement résidentiel — Ville de Nîmes Compte utilisé : impots.gouv.fr (DGFiP) Niveau de garantie : faible (eidas1)',
   ]);
   const parking = rows.find((r) => r.includes('Consentement donné à Stationnement'))!;
-  for (const label of ['Accordé', 'Finalité : Calculer le tarif de votre vignette', 'Direction générale des Finances publiques (DGFiP)', 'Adresse fiscale',
-    'Agence nationale des titres sécurisés (ANTS)', "Classe Crit'Air de vos véhicules", 'Caisse nationale des allocations familiales (CNAF) et MSA', 'Quotient familial']) {
+  for (const label of [
+    'Accordé',
+    'Finalité : Calculer le tarif de votre vignette',
+    'Direction générale des Finances publiques (DGFiP)',
+    'Adresse fiscale',
+    'Agence nationale des titres sécurisés (ANTS)',
+    "Classe Crit'Air de vos véhicules",
+    'Caisse nationale des allocations familiales (CNAF) et MSA',
+    'Quotient familial',
+  ]) {
     expect(parking).toContain(label);
   }
   const caf = rows.find((r) => r.includes('Consentement donné à Simulateur'))!;
@@ -87,8 +104,16 @@ test('Marie sees her sign-ins, consents and refusal across two SPs and two IdPs,
   const exchanges = rows.filter((r) => r.startsWith('gateway.exchange |'));
   expect(exchanges).toHaveLength(2);
   expect(exchanges[1]).toContain('Données transmises à Stationnement résidentiel — Ville de Nîmes Transmises');
-  expect(exchanges[1]).toMatch(/Administrations interrogées : [^|]*Direction générale des Finances publiques \(DGFiP\)/);
-  for (const label of ['Adresse fiscale', "Classe Crit'Air de vos véhicules", 'Liste de vos véhicules', 'Quotient familial']) expect(exchanges[1]).toContain(label);
+  expect(exchanges[1]).toMatch(
+    /Administrations interrogées : [^|]*Direction générale des Finances publiques \(DGFiP\)/,
+  );
+  for (const label of [
+    'Adresse fiscale',
+    "Classe Crit'Air de vos véhicules",
+    'Liste de vos véhicules',
+    'Quotient familial',
+  ])
+    expect(exchanges[1]).toContain(label);
   expect(exchanges[0]).toContain('Données transmises à Simulateur d’aides au logement (CAF) Transmises');
   expect(exchanges[0]).toContain('Quotient familial');
   expect(exchanges[0]).not.toContain('Adresse fiscale');
@@ -119,7 +144,13 @@ test('Lucas sees only his own events, and not Marie’s services', async () => {
 
 test('filters: by service and by data provider', async () => {
   const caf = (await allRows(marie, '/mon-compte?service=simulateur-caf')).rows;
-  expect(caf.map((r) => r.split(' | ')[0])).toEqual(['broker.consent_refused', 'broker.sign_in', 'gateway.exchange', 'broker.consent_given', 'broker.sign_in']);
+  expect(caf.map((r) => r.split(' | ')[0])).toEqual([
+    'broker.consent_refused',
+    'broker.sign_in',
+    'gateway.exchange',
+    'broker.consent_given',
+    'broker.sign_in',
+  ]);
   expect(caf.every((r) => r.includes('Simulateur'))).toBe(true);
 
   // DGFiP: only the parking consent and exchange read its data (the CAF operation does not).
@@ -128,7 +159,13 @@ test('filters: by service and by data provider', async () => {
   expect(dgfip.every((r) => r.includes('Stationnement'))).toBe(true);
   // CNAF: both consents, both exchanges and the refusal concern the family quotient.
   const cnaf = (await allRows(marie, '/mon-compte?provider=cnaf')).rows;
-  expect(cnaf.map((r) => r.split(' | ')[0])).toEqual(['broker.consent_refused', 'gateway.exchange', 'broker.consent_given', 'gateway.exchange', 'broker.consent_given']);
+  expect(cnaf.map((r) => r.split(' | ')[0])).toEqual([
+    'broker.consent_refused',
+    'gateway.exchange',
+    'broker.consent_given',
+    'gateway.exchange',
+    'broker.consent_given',
+  ]);
   // Both filters at once.
   const both = (await allRows(marie, '/mon-compte?provider=cnaf&service=parking-nimes')).rows;
   expect(both.map((r) => r.split(' | ')[0])).toEqual(['gateway.exchange', 'broker.consent_given']);
@@ -137,7 +174,12 @@ test('filters: by service and by data provider', async () => {
 });
 
 test('bad filters and cursors are refused with a clear page', async () => {
-  for (const path of ['/mon-compte?provider=inconnu', '/mon-compte?page=bm90LWEtY3Vyc29y', '/mon-compte?page=%27%3B--', '/mon-compte/export.xml']) {
+  for (const path of [
+    '/mon-compte?provider=inconnu',
+    '/mon-compte?page=bm90LWEtY3Vyc29y',
+    '/mon-compte?page=%27%3B--',
+    '/mon-compte/export.xml',
+  ]) {
     const page = await marie.get(path);
     expect(page.status).toBe(400);
     expect(textOf(page.html)).toContain('DASHBOARD_FILTER_INVALID');
@@ -160,11 +202,23 @@ test('export JSON: every event of hers, none of anyone else, as an attachment', 
   const response = await marie.fetch('/mon-compte/export.json');
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-  expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="franceconnect-historique-\d{4}-\d\d-\d\d\.json"$/);
-  const events = await response.json() as Array<{ occurredAt: string; kind: string; serviceId: string | null; service: string | null; data: Record<string, unknown> }>;
+  expect(response.headers.get('content-disposition')).toMatch(
+    /^attachment; filename="franceconnect-historique-\d{4}-\d\d-\d\d\.json"$/,
+  );
+  const events = (await response.json()) as Array<{
+    occurredAt: string;
+    kind: string;
+    serviceId: string | null;
+    service: string | null;
+    data: Record<string, unknown>;
+  }>;
   const { rows } = await platform.pool.query<{ kind: string; occurred_at: Date; data: Record<string, unknown> }>(
-    'SELECT kind, occurred_at, data FROM audit.events WHERE citizen_ref = $1 ORDER BY occurred_at DESC, seq DESC', [marieAccount]);
-  expect(events.map((e) => [e.kind, e.occurredAt, e.data])).toEqual(rows.map((r) => [r.kind, r.occurred_at.toISOString(), r.data]));
+    'SELECT kind, occurred_at, data FROM audit.events WHERE citizen_ref = $1 ORDER BY occurred_at DESC, seq DESC',
+    [marieAccount],
+  );
+  expect(events.map((e) => [e.kind, e.occurredAt, e.data])).toEqual(
+    rows.map((r) => [r.kind, r.occurred_at.toISOString(), r.data]),
+  );
   expect(events.find((e) => e.kind === 'broker.consent_given' && e.serviceId === 'parking-nimes')).toMatchObject({
     service: 'Stationnement résidentiel — Ville de Nîmes',
     data: { purpose: 'Calculer le tarif de votre vignette', scopes: expect.arrayContaining(['dgfip_adresse_fiscale']) },
@@ -180,13 +234,17 @@ test('export CSV: fixed columns, RFC 4180 quoting, formulas neutralized', async 
   const csv = await response.text();
   const lines = csv.split('\r\n');
   expect(lines.at(-1)).toBe('');
-  expect(lines[0]).toBe('occurred_at,event,service_id,service,identity_provider,level,purpose,data_providers,data,outcome,grant_id,reason');
+  expect(lines[0]).toBe(
+    'occurred_at,event,service_id,service,identity_provider,level,purpose,data_providers,data,outcome,grant_id,reason',
+  );
   expect(lines.length - 2).toBe((await storedKinds(marieAccount)).length);
   const refused = lines.find((l) => l.includes('broker.consent_refused') && l.includes('HYPERLINK'))!;
   // The SP-written purpose starts with "=": quoted, doubled quotes, and an apostrophe first.
   expect(refused).toContain(`"'=HYPERLINK(""http://example.org"",""Voir"")"`);
   const parking = lines.find((l) => l.includes('broker.consent_given,parking-nimes'))!;
-  expect(parking).toContain('"Caractéristiques de vos véhicules; Classe Crit\'Air de vos véhicules; Liste de vos véhicules (immatriculation, titulaire ou cotitulaire); Quotient familial; Adresse fiscale"');
+  expect(parking).toContain(
+    '"Caractéristiques de vos véhicules; Classe Crit\'Air de vos véhicules; Liste de vos véhicules (immatriculation, titulaire ou cotitulaire); Quotient familial; Adresse fiscale"',
+  );
   expect(csv).not.toContain('Tarif de Lucas');
 });
 

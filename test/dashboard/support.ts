@@ -3,7 +3,10 @@ import { Citizen, consentPage, textOf, type Stop } from '../../harness/citizen.t
 import type { TestPlatform } from '../../harness/platform.ts';
 import { authorizationUrl, postGraphQL, registered, serviceProvider } from '../helpers/service-provider.ts';
 
-export interface Account { login: string; idp: string }
+export interface Account {
+  login: string;
+  idp: string;
+}
 
 /**
  * A citizen signed in to /mon-compte with the HTTP agent: the broker's chooser, the
@@ -51,19 +54,33 @@ export class DashboardUser {
 /** The history table's rows as text: "title | details". */
 export function historyRows(html: string): string[] {
   const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? '';
-  return [...body.matchAll(/<tr data-kind="([^"]+)">([\s\S]*?)<\/tr>/g)].map((m) => `${m[1]} | ${textOf(m[2]!).trim()}`);
+  return [...body.matchAll(/<tr data-kind="([^"]+)">([\s\S]*?)<\/tr>/g)].map(
+    (m) => `${m[1]} | ${textOf(m[2]!).trim()}`,
+  );
 }
 
-export interface Journey { accessToken: string; document: string; operation: string }
+export interface Journey {
+  accessToken: string;
+  document: string;
+  operation: string;
+}
 
 /**
  * A citizen (fresh browser) signs in to a sandbox SP through `account.idp` and allows
  * (or refuses) one registered operation; allowed, the SP exchanges the code.
  */
-export async function consentJourney(platform: TestPlatform, clientId: string, operation: string, account: Account,
-  options: { decision?: 'allow' | 'refuse'; purpose?: string; acr?: string } = {}): Promise<Journey | undefined> {
+export async function consentJourney(
+  platform: TestPlatform,
+  clientId: string,
+  operation: string,
+  account: Account,
+  options: { decision?: 'allow' | 'refuse'; purpose?: string; acr?: string } = {},
+): Promise<Journey | undefined> {
   const sp = await serviceProvider(platform, clientId);
-  const { url, checks } = await authorizationUrl(sp, { details: [registered(operation, options.purpose)], ...(options.acr ? { acr: options.acr } : {}) });
+  const { url, checks } = await authorizationUrl(sp, {
+    details: [registered(operation, options.purpose)],
+    ...(options.acr ? { acr: options.acr } : {}),
+  });
   const citizen = new Citizen(platform);
   const page = consentPage(await citizen.signIn(url, account));
   const callback = await citizen.decide(page, options.decision ?? 'allow');

@@ -18,18 +18,28 @@ import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
  * the test issuer configured as the broker. Covers the full parking query for every
  * sandbox identity, the per-provider tokens, a provider down, and the exchange log.
  */
-const PARKING = 'query Parking { me { taxAddress { cityCode city } vehicles { registrationNumber holderRole make model critAir } familyQuotient { value regime } } }';
-const PARKING_SCOPES = ['ants_caracteristiques', 'ants_critair', 'ants_vehicules', 'cnaf_quotient_familial', 'dgfip_adresse_fiscale'];
+const PARKING =
+  'query Parking { me { taxAddress { cityCode city } vehicles { registrationNumber holderRole make model critAir } familyQuotient { value regime } } }';
+const PARKING_SCOPES = [
+  'ants_caracteristiques',
+  'ants_critair',
+  'ants_vehicules',
+  'cnaf_quotient_familial',
+  'dgfip_adresse_fiscale',
+];
 
 let db: TestDatabase;
 let gw: TestGateway;
 const proxies: Record<string, CountingProxy> = {};
 const subgraphs: RunningComponent[] = [];
 
-const parkingToken = (login: string, acr: 'eidas1' | 'eidas2' = 'eidas1') => gw.issuer.issue({
-  accountId: login, pivot: SANDBOX_IDENTITIES[login]!, acr,
-  operations: [{ hash: operationHash(PARKING), operationName: 'Parking', scopes: PARKING_SCOPES }],
-});
+const parkingToken = (login: string, acr: 'eidas1' | 'eidas2' = 'eidas1') =>
+  gw.issuer.issue({
+    accountId: login,
+    pivot: SANDBOX_IDENTITIES[login]!,
+    acr,
+    operations: [{ hash: operationHash(PARKING), operationName: 'Parking', scopes: PARKING_SCOPES }],
+  });
 const calls = () => Object.fromEntries(PROVIDERS.map((p) => [p, proxies[p]!.graphqlCalls().length]));
 
 beforeAll(async () => {
@@ -47,7 +57,10 @@ beforeAll(async () => {
   const config = loadPlatformConfig({ env: {}, overrides: [['gateway.jwksUri', `${gw.url}/.well-known/jwks.json`]] });
   const logger = createLogger('subgraphs', 'silent');
   for (const name of PROVIDERS) {
-    const subgraph = await subgraphComponent(name, { jwksCooldownMs: 0 })({ config, database: db, logger }, { port: 0 });
+    const subgraph = await subgraphComponent(name, { jwksCooldownMs: 0 })(
+      { config, database: db, logger },
+      { port: 0 },
+    );
     subgraphs.push(subgraph);
     proxies[name]!.target = subgraph.url;
   }
@@ -73,7 +86,9 @@ describe('the parking query for each sandbox identity', () => {
     expect(status).toBe(200);
     expect(json.errors).toBeUndefined();
     const result = quote(json.data.me as ParkingData, tariff);
-    expect(result.eligible && result.vehicles.map((v) => formatEuros(v.monthlyCents)).sort()).toEqual([...prices].sort().map((p) => p.replace(' ', '\u00a0')));
+    expect(result.eligible && result.vehicles.map((v) => formatEuros(v.monthlyCents)).sort()).toEqual(
+      [...prices].sort().map((p) => p.replace(' ', '\u00a0')),
+    );
   });
 
   test.each([
@@ -98,16 +113,32 @@ describe('what the providers receive', () => {
     const before = Object.fromEntries(PROVIDERS.map((p) => [p, proxies[p]!.requests.length]));
     const requestId = `e2e-tokens-${Date.now()}`;
     expect((await gw.post({ query: PARKING }, token, { 'x-request-id': requestId })).status).toBe(200);
-    const jwks = createLocalJWKSet(await (await fetch(`${gw.url}/.well-known/jwks.json`)).json() as JSONWebKeySet);
+    const jwks = createLocalJWKSet((await (await fetch(`${gw.url}/.well-known/jwks.json`)).json()) as JSONWebKeySet);
     // The providers the parking query reads, each with only its own scopes.
-    const expectedScopes: Record<string, string> = { dgfip: 'dgfip_adresse_fiscale', ants: 'ants_caracteristiques ants_critair ants_vehicules', cnaf: 'cnaf_quotient_familial' };
+    const expectedScopes: Record<string, string> = {
+      dgfip: 'dgfip_adresse_fiscale',
+      ants: 'ants_caracteristiques ants_critair ants_vehicules',
+      cnaf: 'cnaf_quotient_familial',
+    };
     for (const provider of Object.keys(expectedScopes)) {
       const received = proxies[provider]!.requests.slice(before[provider]).filter((r) => r.method === 'POST');
       expect(received).toHaveLength(1);
       const internal = /^Bearer (.+)$/.exec(received[0]!.headers.authorization!)![1]!;
       expect(received[0]!.headers['x-request-id']).toBe(requestId);
-      const { payload } = await jwtVerify(internal, jwks, { audience: `urn:passerelle:dp:${provider}`, issuer: 'http://localhost:4001', typ: 'passerelle-dp+jwt', algorithms: ['ES256'] });
-      expect(payload).toMatchObject({ sub, pivot: SANDBOX_IDENTITIES['marie.dupont'], scope: expectedScopes[provider], acr: 'eidas1', client_id: 'parking-nimes', rid: requestId });
+      const { payload } = await jwtVerify(internal, jwks, {
+        audience: `urn:passerelle:dp:${provider}`,
+        issuer: 'http://localhost:4001',
+        typ: 'passerelle-dp+jwt',
+        algorithms: ['ES256'],
+      });
+      expect(payload).toMatchObject({
+        sub,
+        pivot: SANDBOX_IDENTITIES['marie.dupont'],
+        scope: expectedScopes[provider],
+        acr: 'eidas1',
+        client_id: 'parking-nimes',
+        rid: requestId,
+      });
       expect(payload.exp! - payload.iat!).toBe(30);
       // The broker's citizen reference stays at the gateway.
       expect(payload.citizen_ref).toBeUndefined();
@@ -122,7 +153,11 @@ describe('what the providers receive', () => {
     expect((await gw.post({ query: PARKING.replace('value regime', 'value regime month') }, token)).status).toBe(403);
     expect((await gw.post({ query: PARKING })).status).toBe(401);
     const benefits = 'query B { me { benefits { kind } } }';
-    const low = await gw.issuer.issue({ pivot: SANDBOX_IDENTITIES['marie.dupont']!, acr: 'eidas1', operations: [{ hash: operationHash(benefits), operationName: 'B', scopes: ['cnaf_prestations'] }] });
+    const low = await gw.issuer.issue({
+      pivot: SANDBOX_IDENTITIES['marie.dupont']!,
+      acr: 'eidas1',
+      operations: [{ hash: operationHash(benefits), operationName: 'B', scopes: ['cnaf_prestations'] }],
+    });
     expect((await gw.post({ query: benefits }, low.token)).status).toBe(403);
     expect(calls()).toEqual(before);
   });
@@ -137,9 +172,19 @@ describe('the exchange in the audit chain', () => {
     expect(events).toHaveLength(1);
     const { citizenRef, clientId, data } = events[0]!;
     expect([citizenRef, clientId]).toEqual(['camille.petit', 'parking-nimes']);
-    expect(data).toMatchObject({ sub, operationName: 'Parking', operationHash: operationHash(PARKING), outcome: 'success', httpStatus: 200, errorCodes: [], providers: ['ants', 'cnaf', 'dgfip'] });
+    expect(data).toMatchObject({
+      sub,
+      operationName: 'Parking',
+      operationHash: operationHash(PARKING),
+      outcome: 'success',
+      httpStatus: 200,
+      errorCodes: [],
+      providers: ['ants', 'cnaf', 'dgfip'],
+    });
     // Camille: a tax address; unknown to the vehicle registry (null), so no vehicle field was returned, nor its scopes.
-    expect(data.fields).toEqual(expect.arrayContaining(['Query.me', 'Citizen.taxAddress', 'TaxAddress.cityCode', 'TaxAddress.city']));
+    expect(data.fields).toEqual(
+      expect.arrayContaining(['Query.me', 'Citizen.taxAddress', 'TaxAddress.cityCode', 'TaxAddress.city']),
+    );
     expect(data.fields.filter((f: string) => f.startsWith('Vehicle.') || f === 'Citizen.vehicles')).toEqual([]);
     expect(data.scopes).toContain('dgfip_adresse_fiscale');
     expect(data.scopes.filter((s: string) => s.startsWith('ants_'))).toEqual([]);
@@ -160,7 +205,11 @@ describe('a provider down', () => {
       expect(json.data.me.taxAddress.cityCode).toBe('30189');
       expect(json.data.me.vehicles.length).toBeGreaterThan(0);
       expect(json.data.me.familyQuotient).toBeNull();
-      expect(json.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'DATA_PROVIDER_TIMEOUT', provider: 'cnaf' }) })]);
+      expect(json.errors).toEqual([
+        expect.objectContaining({
+          extensions: expect.objectContaining({ code: 'DATA_PROVIDER_TIMEOUT', provider: 'cnaf' }),
+        }),
+      ]);
       expect(json.errors[0].message).toContain('cnaf');
       const [event] = await gw.exchangeEvents(requestId);
       expect(event!.data).toMatchObject({ outcome: 'partial', errorCodes: ['DATA_PROVIDER_TIMEOUT'] });
@@ -180,7 +229,11 @@ describe('a provider down', () => {
       expect(status).toBe(200);
       expect(json.data.me.vehicles).toBeNull();
       expect(json.data.me.familyQuotient.value).toBe(1450);
-      expect(json.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'DATA_PROVIDER_UNAVAILABLE', provider: 'ants' }) })]);
+      expect(json.errors).toEqual([
+        expect.objectContaining({
+          extensions: expect.objectContaining({ code: 'DATA_PROVIDER_UNAVAILABLE', provider: 'ants' }),
+        }),
+      ]);
       await new Promise((r) => setTimeout(r, 2100)); // past the readiness cache
       const ready = await fetch(`${gw.url}/health/ready`);
       expect(ready.status).toBe(503);
@@ -195,5 +248,7 @@ test('metrics: per-provider latency and errors', async () => {
   const text = await (await fetch(`${gw.url}/metrics`)).text();
   expect(text).toMatch(/passerelle_gateway_provider_duration_seconds_count\{provider="dgfip",outcome="ok"\} \d+/);
   expect(text).toMatch(/passerelle_gateway_provider_errors_total\{provider="cnaf",code="DATA_PROVIDER_TIMEOUT"\} 1/);
-  expect(text).toMatch(/passerelle_gateway_provider_errors_total\{provider="ants",code="DATA_PROVIDER_UNAVAILABLE"\} 1/);
+  expect(text).toMatch(
+    /passerelle_gateway_provider_errors_total\{provider="ants",code="DATA_PROVIDER_UNAVAILABLE"\} 1/,
+  );
 });

@@ -13,13 +13,30 @@ const warnings: string[] = [];
 const onWarning = (warning: Error) => warnings.push(warning.message);
 
 const entry = (over: Partial<ExchangeEntry> = {}): ExchangeEntry => ({
-  occurredAt: new Date(), requestId: 'req-1', clientId: 'parking-nimes', sub: 'sub-1', citizenRef: 'citizen-1', grantId: 'grant-1', acr: 'eidas1',
-  operationHash: 'h'.repeat(43), operationName: 'Parking', providers: ['ants', 'dgfip'], fields: ['Citizen.taxAddress', 'TaxAddress.city'],
-  scopes: ['dgfip_adresse_fiscale'], outcome: 'success', httpStatus: 200, errorCodes: [], durationMs: 12.4, ...over,
+  occurredAt: new Date(),
+  requestId: 'req-1',
+  clientId: 'parking-nimes',
+  sub: 'sub-1',
+  citizenRef: 'citizen-1',
+  grantId: 'grant-1',
+  acr: 'eidas1',
+  operationHash: 'h'.repeat(43),
+  operationName: 'Parking',
+  providers: ['ants', 'dgfip'],
+  fields: ['Citizen.taxAddress', 'TaxAddress.city'],
+  scopes: ['dgfip_adresse_fiscale'],
+  outcome: 'success',
+  httpStatus: 200,
+  errorCodes: [],
+  durationMs: 12.4,
+  ...over,
 });
 
 async function eventsOf(requestIdPattern: string) {
-  const { rows } = await pool.query("SELECT seq, kind, citizen_ref, client_id, data FROM audit.events WHERE data->>'requestId' LIKE $1 ORDER BY seq", [requestIdPattern]);
+  const { rows } = await pool.query(
+    "SELECT seq, kind, citizen_ref, client_id, data FROM audit.events WHERE data->>'requestId' LIKE $1 ORDER BY seq",
+    [requestIdPattern],
+  );
   return rows;
 }
 
@@ -42,40 +59,92 @@ afterEach(async () => {
 describe('exchanges in the audit chain', () => {
   test('are recorded with exactly the agreed data, concurrent ones grouped in one transaction', async () => {
     const batches: number[] = [];
-    const recorder = new ExchangeRecorder(pool, { maxBatchSize: 100, writeTimeoutMs: 5000, onBatch: (events) => batches.push(events) });
+    const recorder = new ExchangeRecorder(pool, {
+      maxBatchSize: 100,
+      writeTimeoutMs: 5000,
+      onBatch: (events) => batches.push(events),
+    });
     await Promise.all(Array.from({ length: 25 }, (_, i) => recorder.record(entry({ requestId: `batch-${i}` }))));
     expect(batches.reduce((a, b) => a + b, 0)).toBe(25);
     expect(batches.length).toBeLessThan(25);
     const rows = await eventsOf('batch-%');
     expect(rows).toHaveLength(25);
     expect(rows[0]).toEqual({
-      seq: expect.any(Number), kind: 'gateway.exchange', citizen_ref: 'citizen-1', client_id: 'parking-nimes',
+      seq: expect.any(Number),
+      kind: 'gateway.exchange',
+      citizen_ref: 'citizen-1',
+      client_id: 'parking-nimes',
       data: {
-        requestId: expect.stringMatching(/^batch-/), sub: 'sub-1', grantId: 'grant-1', acr: 'eidas1', operationHash: 'h'.repeat(43), operationName: 'Parking',
-        providers: ['ants', 'dgfip'], fields: ['Citizen.taxAddress', 'TaxAddress.city'], scopes: ['dgfip_adresse_fiscale'],
-        outcome: 'success', httpStatus: 200, errorCodes: [], durationMs: 12,
+        requestId: expect.stringMatching(/^batch-/),
+        sub: 'sub-1',
+        grantId: 'grant-1',
+        acr: 'eidas1',
+        operationHash: 'h'.repeat(43),
+        operationName: 'Parking',
+        providers: ['ants', 'dgfip'],
+        fields: ['Citizen.taxAddress', 'TaxAddress.city'],
+        scopes: ['dgfip_adresse_fiscale'],
+        outcome: 'success',
+        httpStatus: 200,
+        errorCodes: [],
+        durationMs: 12,
       },
     });
   });
 
   test('refusals are recorded with what is known, null for the rest', async () => {
     const recorder = new ExchangeRecorder(pool, { maxBatchSize: 100, writeTimeoutMs: 5000 });
-    await recorder.record(entry({
-      requestId: 'refused-1', clientId: undefined, sub: undefined, citizenRef: undefined, grantId: undefined, acr: undefined, operationHash: undefined,
-      operationName: undefined, providers: [], fields: [], scopes: [], outcome: 'refused', httpStatus: 401, errorCodes: ['PIVOT_TOKEN_MISSING'],
-    }));
-    expect(await eventsOf('refused-1')).toEqual([{
-      seq: expect.any(Number), kind: 'gateway.exchange', citizen_ref: null, client_id: null,
-      data: {
-        requestId: 'refused-1', sub: null, grantId: null, acr: null, operationHash: null, operationName: null, providers: [], fields: [], scopes: [],
-        outcome: 'refused', httpStatus: 401, errorCodes: ['PIVOT_TOKEN_MISSING'], durationMs: 12,
+    await recorder.record(
+      entry({
+        requestId: 'refused-1',
+        clientId: undefined,
+        sub: undefined,
+        citizenRef: undefined,
+        grantId: undefined,
+        acr: undefined,
+        operationHash: undefined,
+        operationName: undefined,
+        providers: [],
+        fields: [],
+        scopes: [],
+        outcome: 'refused',
+        httpStatus: 401,
+        errorCodes: ['PIVOT_TOKEN_MISSING'],
+      }),
+    );
+    expect(await eventsOf('refused-1')).toEqual([
+      {
+        seq: expect.any(Number),
+        kind: 'gateway.exchange',
+        citizen_ref: null,
+        client_id: null,
+        data: {
+          requestId: 'refused-1',
+          sub: null,
+          grantId: null,
+          acr: null,
+          operationHash: null,
+          operationName: null,
+          providers: [],
+          fields: [],
+          scopes: [],
+          outcome: 'refused',
+          httpStatus: 401,
+          errorCodes: ['PIVOT_TOKEN_MISSING'],
+          durationMs: 12,
+        },
       },
-    }]);
+    ]);
   });
 
   test('several recorders on their own pools (gateway processes) write every event once, in one chain', async () => {
-    const recorders = Array.from({ length: 3 }, () => new ExchangeRecorder(db.pool({ max: 1 }), { maxBatchSize: 10, writeTimeoutMs: 10_000 }));
-    await Promise.all(Array.from({ length: 90 }, (_, i) => recorders[i % 3]!.record(entry({ requestId: `writers-${i}` }))));
+    const recorders = Array.from(
+      { length: 3 },
+      () => new ExchangeRecorder(db.pool({ max: 1 }), { maxBatchSize: 10, writeTimeoutMs: 10_000 }),
+    );
+    await Promise.all(
+      Array.from({ length: 90 }, (_, i) => recorders[i % 3]!.record(entry({ requestId: `writers-${i}` }))),
+    );
     const rows = await eventsOf('writers-%');
     expect(new Set(rows.map((r) => r.data.requestId)).size).toBe(90);
     expect(rows).toHaveLength(90);
@@ -87,7 +156,10 @@ describe('exchanges in the audit chain', () => {
     const blocker = await pool.connect();
     await blocker.query('BEGIN');
     await blocker.query('SELECT 1 FROM audit.shards FOR UPDATE'); // every shard's head
-    const write = recorder.record(entry({ requestId: 'late-lock' })).then(() => 'written', (error: Error) => error.name);
+    const write = recorder.record(entry({ requestId: 'late-lock' })).then(
+      () => 'written',
+      (error: Error) => error.name,
+    );
     await new Promise((r) => setTimeout(r, 800));
     await blocker.query('ROLLBACK');
     blocker.release();
@@ -103,9 +175,15 @@ describe('exchanges in the audit chain', () => {
     const writerPool = db.pool({ max: 1 });
     const recorder = new ExchangeRecorder(writerPool, { maxBatchSize: 10, writeTimeoutMs: 1000 });
     const held = await writerPool.connect();
-    const early = recorder.record(entry({ requestId: 'deadline-early' })).then(() => 'written', (error: Error) => error.message);
+    const early = recorder.record(entry({ requestId: 'deadline-early' })).then(
+      () => 'written',
+      (error: Error) => error.message,
+    );
     await new Promise((r) => setTimeout(r, 700));
-    const timely = recorder.record(entry({ requestId: 'deadline-timely' })).then(() => 'written', (error: Error) => error.message);
+    const timely = recorder.record(entry({ requestId: 'deadline-timely' })).then(
+      () => 'written',
+      (error: Error) => error.message,
+    );
     await new Promise((r) => setTimeout(r, 600));
     held.release();
     expect(await early).toMatch(/too late/);
@@ -119,7 +197,9 @@ describe('exchanges in the audit chain', () => {
     // The first event goes alone; the next two queue meanwhile and go together.
     // PostgreSQL refuses a NUL character in jsonb: their whole transaction fails.
     const results = await Promise.allSettled([
-      recorder.record(entry({ requestId: 'fail-0' })), recorder.record(entry({ requestId: 'fail-1' })), recorder.record(entry({ requestId: 'fail-2\u0000' })),
+      recorder.record(entry({ requestId: 'fail-0' })),
+      recorder.record(entry({ requestId: 'fail-1' })),
+      recorder.record(entry({ requestId: 'fail-2\u0000' })),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
     expect((await eventsOf('fail-%')).map((r) => r.data.requestId)).toEqual(['fail-0']);

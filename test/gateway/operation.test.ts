@@ -1,7 +1,14 @@
 import { loadPlatformConfig } from '../../bin/config.ts';
 import { composeContract } from '../../lib/federation/compose.ts';
 import { loadContract } from '../../lib/federation/contract.ts';
-import { analyzeOperation, checkGrant, operationHash, operationSchemaFromSupergraph, type AnalysisResult, type OperationAnalysis } from '../../lib/federation/operation.ts';
+import {
+  analyzeOperation,
+  checkGrant,
+  operationHash,
+  operationSchemaFromSupergraph,
+  type AnalysisResult,
+  type OperationAnalysis,
+} from '../../lib/federation/operation.ts';
 
 const composed = composeContract(loadContract(loadPlatformConfig({ env: {} })));
 const context = operationSchemaFromSupergraph(composed.supergraphSdl, composed.scopes);
@@ -10,11 +17,21 @@ const PARKING = /* GraphQL */ `
   # the parking permit: address, vehicles, family quotient
   query Parking {
     me {
-      taxAddress { cityCode city }
-      vehicles { registrationNumber holderRole critAir }
-      familyQuotient { value }
+      taxAddress {
+        cityCode
+        city
+      }
+      vehicles {
+        registrationNumber
+        holderRole
+        critAir
+      }
+      familyQuotient {
+        value
+      }
     }
-  }`;
+  }
+`;
 
 function analysis(text: string, operationName?: string): OperationAnalysis {
   const result = analyzeOperation(text, operationName, context);
@@ -41,7 +58,12 @@ describe('operation analysis', () => {
       ['Citizen.familyQuotient', 'me.familyQuotient', 'cnaf_quotient_familial', 'cnaf'],
       ['FamilyQuotient.value', 'me.familyQuotient.value', 'cnaf_quotient_familial', 'cnaf'],
     ]);
-    expect(a.neededScopes).toEqual(['ants_critair', 'ants_vehicules', 'cnaf_quotient_familial', 'dgfip_adresse_fiscale']);
+    expect(a.neededScopes).toEqual([
+      'ants_critair',
+      'ants_vehicules',
+      'cnaf_quotient_familial',
+      'dgfip_adresse_fiscale',
+    ]);
     expect(a.providers).toEqual(['ants', 'cnaf', 'dgfip']);
     expect(a.minAcr).toBeUndefined();
   });
@@ -50,11 +72,18 @@ describe('operation analysis', () => {
     const a = analysis(`
       query Q { citizen: me { ...Address ... on Citizen { home: taxAddress { city } } } }
       fragment Address on Citizen { taxAddress { city } home: taxAddress { city } }`);
-    expect(a.fields.map((f) => f.path.join('.'))).toEqual(['citizen', 'citizen.taxAddress', 'citizen.taxAddress.city', 'citizen.home', 'citizen.home.city']);
+    expect(a.fields.map((f) => f.path.join('.'))).toEqual([
+      'citizen',
+      'citizen.taxAddress',
+      'citizen.taxAddress.city',
+      'citizen.home',
+      'citizen.home.city',
+    ]);
   });
 
   test('the hash ignores layout and comments, not meaning', () => {
-    const compact = 'query Parking{me{taxAddress{cityCode city} vehicles{registrationNumber holderRole critAir} familyQuotient{value}}}';
+    const compact =
+      'query Parking{me{taxAddress{cityCode city} vehicles{registrationNumber holderRole critAir} familyQuotient{value}}}';
     expect(analysis(compact).hash).toBe(analysis(PARKING).hash);
     expect(operationHash(PARKING)).toBe(analysis(PARKING).hash);
     expect(analysis(PARKING.replace('critAir', 'make')).hash).not.toBe(analysis(PARKING).hash);
@@ -65,7 +94,10 @@ describe('operation analysis', () => {
   test('chooses an anyOf scope deterministically: one already needed, else the first listed', () => {
     expect(analysis('{ me { taxHousehold { taxYear } } }').neededScopes).toEqual(['dgfip_rfr']);
     expect(analysis('{ me { taxHousehold { taxYear shares } } }').neededScopes).toEqual(['dgfip_nbpart']);
-    expect(analysis('{ me { taxHousehold { shares taxYear familySituation } } }').neededScopes).toEqual(['dgfip_nbpart', 'dgfip_sitfam']);
+    expect(analysis('{ me { taxHousehold { shares taxYear familySituation } } }').neededScopes).toEqual([
+      'dgfip_nbpart',
+      'dgfip_sitfam',
+    ]);
   });
 
   test('the minimum acr is the highest of the needed scopes', () => {
@@ -89,18 +121,39 @@ describe('operation analysis', () => {
   });
 
   test('refuses introspection', () => {
-    expect(codes(analyzeOperation('{ __schema { types { name } } }', undefined, context))).toEqual(['OPERATION_INTROSPECTION_DISABLED']);
-    expect(codes(analyzeOperation('{ __type(name: "Citizen") { name } }', undefined, context))).toEqual(['OPERATION_INTROSPECTION_DISABLED']);
-    expect(analysis('{ __typename me { __typename id } }').fields.map((f) => f.coordinate)).toEqual(['Query.me', 'Citizen.id']);
+    expect(codes(analyzeOperation('{ __schema { types { name } } }', undefined, context))).toEqual([
+      'OPERATION_INTROSPECTION_DISABLED',
+    ]);
+    expect(codes(analyzeOperation('{ __type(name: "Citizen") { name } }', undefined, context))).toEqual([
+      'OPERATION_INTROSPECTION_DISABLED',
+    ]);
+    expect(analysis('{ __typename me { __typename id } }').fields.map((f) => f.coordinate)).toEqual([
+      'Query.me',
+      'Citizen.id',
+    ]);
   });
 
   test('enforces the limits with their own codes', () => {
-    const small = operationSchemaFromSupergraph(composed.supergraphSdl, composed.scopes, { maxDepth: 2, maxAliases: 1, maxDirectives: 1, maxTokens: 30, maxDocumentBytes: 200 });
+    const small = operationSchemaFromSupergraph(composed.supergraphSdl, composed.scopes, {
+      maxDepth: 2,
+      maxAliases: 1,
+      maxDirectives: 1,
+      maxTokens: 30,
+      maxDocumentBytes: 200,
+    });
     expect(codes(analyzeOperation('{ me { taxAddress { city } } }', undefined, small))).toEqual(['OPERATION_TOO_DEEP']);
-    expect(codes(analyzeOperation('{ a: me { id } b: me { id } }', undefined, small))).toEqual(['OPERATION_TOO_MANY_ALIASES']);
-    expect(codes(analyzeOperation('{ me { id @skip(if: false) @include(if: true) } }', undefined, small))).toEqual(['OPERATION_TOO_MANY_DIRECTIVES']);
-    expect(codes(analyzeOperation(`{ me { ${'id '.repeat(40)}} }`, undefined, small))).toEqual(['OPERATION_TOO_MANY_TOKENS']);
-    expect(codes(analyzeOperation(`{ me { id } } # ${'x'.repeat(300)}`, undefined, small))).toEqual(['OPERATION_TOO_LARGE']);
+    expect(codes(analyzeOperation('{ a: me { id } b: me { id } }', undefined, small))).toEqual([
+      'OPERATION_TOO_MANY_ALIASES',
+    ]);
+    expect(codes(analyzeOperation('{ me { id @skip(if: false) @include(if: true) } }', undefined, small))).toEqual([
+      'OPERATION_TOO_MANY_DIRECTIVES',
+    ]);
+    expect(codes(analyzeOperation(`{ me { ${'id '.repeat(40)}} }`, undefined, small))).toEqual([
+      'OPERATION_TOO_MANY_TOKENS',
+    ]);
+    expect(codes(analyzeOperation(`{ me { id } } # ${'x'.repeat(300)}`, undefined, small))).toEqual([
+      'OPERATION_TOO_LARGE',
+    ]);
   });
 
   test('refuses mutations', () => {
@@ -130,7 +183,10 @@ describe('checking a grant', () => {
     const a = analysis('{ me { benefits { kind } } }');
     const check = checkGrant(a, new Set(['cnaf_prestations']), 'eidas1', composed.scopes);
     expect(check.notConsented).toEqual([]);
-    expect(check.acrTooLow.map((f) => [f.coordinate, f.minAcr])).toEqual([['Citizen.benefits', 'eidas2'], ['Benefit.kind', 'eidas2']]);
+    expect(check.acrTooLow.map((f) => [f.coordinate, f.minAcr])).toEqual([
+      ['Citizen.benefits', 'eidas2'],
+      ['Benefit.kind', 'eidas2'],
+    ]);
     expect(checkGrant(a, new Set(['cnaf_prestations']), 'eidas2', composed.scopes).acrTooLow).toEqual([]);
   });
 });

@@ -11,12 +11,22 @@ const keys = loadGatewayKeys(loadPlatformConfig({ env: {} }));
 const AUDIENCE = 'http://gateway.test';
 let issuer: PivotIssuer;
 let verifier: PivotTokenVerifier;
-const consent: IssueInput = { pivot: MARIE, acr: 'eidas2', operations: [{ hash: 'h'.repeat(43), operationName: 'Parking', scopes: ['dgfip_adresse_fiscale', 'ants_vehicules'] }] };
+const consent: IssueInput = {
+  pivot: MARIE,
+  acr: 'eidas2',
+  operations: [{ hash: 'h'.repeat(43), operationName: 'Parking', scopes: ['dgfip_adresse_fiscale', 'ants_vehicules'] }],
+};
 
 function makeVerifier(overrides: Partial<PivotTokenVerifierOptions> = {}) {
   return new PivotTokenVerifier({
-    issuer: issuer.issuer, jwksUri: issuer.jwksUri, audience: AUDIENCE, decryptionKeys: keys.decryption,
-    maxLifetimeSeconds: 600, clockToleranceSeconds: 5, cacheSize: 100, ...overrides,
+    issuer: issuer.issuer,
+    jwksUri: issuer.jwksUri,
+    audience: AUDIENCE,
+    decryptionKeys: keys.decryption,
+    maxLifetimeSeconds: 600,
+    clockToleranceSeconds: 5,
+    cacheSize: 100,
+    ...overrides,
   });
 }
 async function refusal(token: string, v = verifier): Promise<string> {
@@ -40,21 +50,41 @@ describe('pivot token verification', () => {
     const { token, grantId, sub } = await issuer.issue({ ...consent, accountId: 'marie' });
     expect(token.split('.')).toHaveLength(5);
     const claims = await verifier.verify(token);
-    expect(claims).toMatchObject({ sub, clientId: 'parking-nimes', acr: 'eidas2', grantId, pivot: MARIE, citizenRef: 'marie' });
+    expect(claims).toMatchObject({
+      sub,
+      clientId: 'parking-nimes',
+      acr: 'eidas2',
+      grantId,
+      pivot: MARIE,
+      citizenRef: 'marie',
+    });
     expect(sub).toBe(issuer.pairwiseSubject('marie'));
     expect(claims.exp - claims.iat).toBe(60);
-    expect(claims.operations).toEqual([{ type: 'graphql_operation', operation_hash: 'h'.repeat(43), operation_name: 'Parking', scopes: ['dgfip_adresse_fiscale', 'ants_vehicules'], purpose: 'test' }]);
+    expect(claims.operations).toEqual([
+      {
+        type: 'graphql_operation',
+        operation_hash: 'h'.repeat(43),
+        operation_name: 'Parking',
+        scopes: ['dgfip_adresse_fiscale', 'ants_vehicules'],
+        purpose: 'test',
+      },
+    ]);
   });
 
   test('the service provider cannot read the pivot identity: the token is encrypted', async () => {
     const { token } = await issuer.issue(consent);
-    const decoded = token.split('.').map((part) => Buffer.from(part, 'base64url').toString('latin1')).join(' ');
+    const decoded = token
+      .split('.')
+      .map((part) => Buffer.from(part, 'base64url').toString('latin1'))
+      .join(' ');
     expect(decoded).not.toContain('Dupont');
     expect(decoded).not.toContain('30189');
   });
 
   test('refuses a bare JWS, even correctly signed: it would expose the pivot identity', async () => {
-    expect(await refusal(await issuer.craft(issuer.claimsFor(consent), { encrypt: false }))).toBe('PIVOT_TOKEN_NOT_ENCRYPTED');
+    expect(await refusal(await issuer.craft(issuer.claimsFor(consent), { encrypt: false }))).toBe(
+      'PIVOT_TOKEN_NOT_ENCRYPTED',
+    );
   });
 
   test('refuses alg none (bare, and inside a JWE)', async () => {
@@ -68,20 +98,34 @@ describe('pivot token verification', () => {
 
   test('refuses a token signed by another key (bad signature)', async () => {
     const { privateKey } = await generateKeyPair('ES256');
-    expect(await refusal(await issuer.craft(issuer.claimsFor(consent), { key: privateKey }))).toBe('PIVOT_TOKEN_SIGNATURE_INVALID');
+    expect(await refusal(await issuer.craft(issuer.claimsFor(consent), { key: privateKey }))).toBe(
+      'PIVOT_TOKEN_SIGNATURE_INVALID',
+    );
   });
 
   test('refuses another issuer, another audience', async () => {
-    expect(await refusal(await issuer.craft({ ...issuer.claimsFor(consent), iss: 'http://evil.test' }))).toBe('PIVOT_TOKEN_ISSUER_UNKNOWN');
-    expect(await refusal(await issuer.craft({ ...issuer.claimsFor(consent), aud: 'http://other-api.test' }))).toBe('PIVOT_TOKEN_AUDIENCE_INVALID');
+    expect(await refusal(await issuer.craft({ ...issuer.claimsFor(consent), iss: 'http://evil.test' }))).toBe(
+      'PIVOT_TOKEN_ISSUER_UNKNOWN',
+    );
+    expect(await refusal(await issuer.craft({ ...issuer.claimsFor(consent), aud: 'http://other-api.test' }))).toBe(
+      'PIVOT_TOKEN_AUDIENCE_INVALID',
+    );
   });
 
   test('refuses expired and not-yet-valid tokens (with 5 s tolerance)', async () => {
     const now = Math.floor(Date.now() / 1000);
-    expect(await refusal(await issuer.craft({ ...issuer.claimsFor(consent), iat: now - 120, exp: now - 60 }))).toBe('PIVOT_TOKEN_EXPIRED');
-    expect(await refusal(await issuer.craft({ ...issuer.claimsFor(consent), nbf: now + 60 }))).toBe('PIVOT_TOKEN_NOT_YET_VALID');
-    expect(await refusal(await issuer.craft({ ...issuer.claimsFor(consent), iat: now + 60, exp: now + 120 }))).toBe('PIVOT_TOKEN_NOT_YET_VALID');
-    expect(await refusal(await issuer.craft({ ...issuer.claimsFor(consent), iat: now - 3, exp: now - 1 }))).toBe('accepted');
+    expect(await refusal(await issuer.craft({ ...issuer.claimsFor(consent), iat: now - 120, exp: now - 60 }))).toBe(
+      'PIVOT_TOKEN_EXPIRED',
+    );
+    expect(await refusal(await issuer.craft({ ...issuer.claimsFor(consent), nbf: now + 60 }))).toBe(
+      'PIVOT_TOKEN_NOT_YET_VALID',
+    );
+    expect(await refusal(await issuer.craft({ ...issuer.claimsFor(consent), iat: now + 60, exp: now + 120 }))).toBe(
+      'PIVOT_TOKEN_NOT_YET_VALID',
+    );
+    expect(await refusal(await issuer.craft({ ...issuer.claimsFor(consent), iat: now - 3, exp: now - 1 }))).toBe(
+      'accepted',
+    );
   });
 
   test('a cached token still expires', async () => {
@@ -95,27 +139,52 @@ describe('pivot token verification', () => {
 
   test('refuses a lifetime above the maximum, missing or invalid claims, sender-constrained tokens', async () => {
     const now = Math.floor(Date.now() / 1000);
-    expect(await refusal(await issuer.craft({ ...issuer.claimsFor(consent), exp: now + 3600 }))).toBe('PIVOT_TOKEN_CLAIMS_INVALID');
+    expect(await refusal(await issuer.craft({ ...issuer.claimsFor(consent), exp: now + 3600 }))).toBe(
+      'PIVOT_TOKEN_CLAIMS_INVALID',
+    );
     const { pivot: _p, ...noPivot } = issuer.claimsFor(consent);
     expect(await refusal(await issuer.craft(noPivot))).toBe('PIVOT_TOKEN_CLAIMS_INVALID');
     const { grant_id: _g, ...noGrant } = issuer.claimsFor(consent);
     expect(await refusal(await issuer.craft(noGrant))).toBe('PIVOT_TOKEN_CLAIMS_INVALID');
-    expect(await refusal(await issuer.craft({ ...issuer.claimsFor(consent), acr: 'eidas9' }))).toBe('PIVOT_TOKEN_CLAIMS_INVALID');
-    expect(await refusal(await issuer.craft({ ...issuer.claimsFor(consent), pivot: { ...MARIE, birthplace: undefined } }))).toBe('PIVOT_TOKEN_CLAIMS_INVALID');
-    expect(await refusal(await issuer.craft({ ...issuer.claimsFor(consent), pivot: { ...MARIE, email: 'x@y.z' } }))).toBe('PIVOT_TOKEN_CLAIMS_INVALID');
-    const badDetail = { ...issuer.claimsFor(consent), authorization_details: [{ type: 'graphql_operation', operation_hash: 'short', scopes: [] }] };
+    expect(await refusal(await issuer.craft({ ...issuer.claimsFor(consent), acr: 'eidas9' }))).toBe(
+      'PIVOT_TOKEN_CLAIMS_INVALID',
+    );
+    expect(
+      await refusal(await issuer.craft({ ...issuer.claimsFor(consent), pivot: { ...MARIE, birthplace: undefined } })),
+    ).toBe('PIVOT_TOKEN_CLAIMS_INVALID');
+    expect(
+      await refusal(await issuer.craft({ ...issuer.claimsFor(consent), pivot: { ...MARIE, email: 'x@y.z' } })),
+    ).toBe('PIVOT_TOKEN_CLAIMS_INVALID');
+    const badDetail = {
+      ...issuer.claimsFor(consent),
+      authorization_details: [{ type: 'graphql_operation', operation_hash: 'short', scopes: [] }],
+    };
     expect(await refusal(await issuer.craft(badDetail))).toBe('PIVOT_TOKEN_CLAIMS_INVALID');
-    expect(await refusal(await issuer.craft({ ...issuer.claimsFor(consent), cnf: { jkt: 'abc' } }))).toBe('PIVOT_TOKEN_SENDER_CONSTRAINED');
+    expect(await refusal(await issuer.craft({ ...issuer.claimsFor(consent), cnf: { jkt: 'abc' } }))).toBe(
+      'PIVOT_TOKEN_SENDER_CONSTRAINED',
+    );
   });
 
   test('refuses a wrong typ', async () => {
-    expect(await refusal(await issuer.craft(issuer.claimsFor(consent), { header: { typ: 'JWT' } }))).toBe('PIVOT_TOKEN_TYPE_INVALID');
+    expect(await refusal(await issuer.craft(issuer.claimsFor(consent), { header: { typ: 'JWT' } }))).toBe(
+      'PIVOT_TOKEN_TYPE_INVALID',
+    );
   });
 
   test('refuses tokens encrypted to another key, damaged or malformed', async () => {
     const other = await generateKeyPair('ECDH-ES', { crv: 'P-256' });
-    expect(await refusal(await issuer.craft(issuer.claimsFor(consent), { encryptTo: { key: other.publicKey, kid: 'other' } }))).toBe('PIVOT_TOKEN_UNDECRYPTABLE');
-    expect(await refusal(await issuer.craft(issuer.claimsFor(consent), { encryptTo: { key: other.publicKey, kid: [...keys.decryption.keys()][0]! } }))).toBe('PIVOT_TOKEN_UNDECRYPTABLE');
+    expect(
+      await refusal(
+        await issuer.craft(issuer.claimsFor(consent), { encryptTo: { key: other.publicKey, kid: 'other' } }),
+      ),
+    ).toBe('PIVOT_TOKEN_UNDECRYPTABLE');
+    expect(
+      await refusal(
+        await issuer.craft(issuer.claimsFor(consent), {
+          encryptTo: { key: other.publicKey, kid: [...keys.decryption.keys()][0]! },
+        }),
+      ),
+    ).toBe('PIVOT_TOKEN_UNDECRYPTABLE');
     const { token } = await issuer.issue(consent);
     const parts = token.split('.');
     parts[3] = parts[3]!.slice(0, -4) + (parts[3]!.endsWith('AAAA') ? 'BBBB' : 'AAAA');
@@ -132,8 +201,14 @@ describe('pivot token verification', () => {
     const publicKey = createPublicKey(gatewayKey);
     // The same signed token, re-encrypted to the gateway key with other algorithms.
     const jws = new TextEncoder().encode(await issuer.craft(issuer.claimsFor(consent), { encrypt: false }));
-    for (const [alg, enc] of [['ECDH-ES+A256KW', 'A256GCM'], ['ECDH-ES', 'A128GCM'], ['ECDH-ES', 'A256CBC-HS512']]) {
-      const jwe = await new CompactEncrypt(jws).setProtectedHeader({ alg: alg!, enc: enc!, kid, cty: 'at+jwt' }).encrypt(publicKey);
+    for (const [alg, enc] of [
+      ['ECDH-ES+A256KW', 'A256GCM'],
+      ['ECDH-ES', 'A128GCM'],
+      ['ECDH-ES', 'A256CBC-HS512'],
+    ]) {
+      const jwe = await new CompactEncrypt(jws)
+        .setProtectedHeader({ alg: alg!, enc: enc!, kid, cty: 'at+jwt' })
+        .encrypt(publicKey);
       expect(await refusal(jwe)).toBe('PIVOT_TOKEN_UNDECRYPTABLE');
     }
     expect(await refusal(token)).toBe('accepted');

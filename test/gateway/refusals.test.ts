@@ -15,14 +15,33 @@ let db: TestDatabase;
 let gw: TestGateway;
 const proxies: Record<string, CountingProxy> = {};
 
-const PARKING = 'query Parking { me { taxAddress { cityCode } vehicles { registrationNumber critAir } familyQuotient { value } } }';
+const PARKING =
+  'query Parking { me { taxAddress { cityCode } vehicles { registrationNumber critAir } familyQuotient { value } } }';
 const PARKING_SCOPES = ['dgfip_adresse_fiscale', 'ants_vehicules', 'ants_critair', 'cnaf_quotient_familial'];
 const ME = 'query Me { me { id } }';
 
-async function tokenFor(query: string, options: { scopes?: string[]; acr?: 'eidas1' | 'eidas2' | 'eidas3'; operationName?: string | null; grantId?: string; accountId?: string } = {}) {
+async function tokenFor(
+  query: string,
+  options: {
+    scopes?: string[];
+    acr?: 'eidas1' | 'eidas2' | 'eidas3';
+    operationName?: string | null;
+    grantId?: string;
+    accountId?: string;
+  } = {},
+) {
   return gw.issuer.issue({
-    pivot: MARIE, acr: options.acr ?? 'eidas1', grantId: options.grantId, accountId: options.accountId,
-    operations: [{ hash: operationHash(query), operationName: options.operationName === undefined ? nameOf(query) : options.operationName, scopes: options.scopes ?? [] }],
+    pivot: MARIE,
+    acr: options.acr ?? 'eidas1',
+    grantId: options.grantId,
+    accountId: options.accountId,
+    operations: [
+      {
+        hash: operationHash(query),
+        operationName: options.operationName === undefined ? nameOf(query) : options.operationName,
+        scopes: options.scopes ?? [],
+      },
+    ],
   });
 }
 const nameOf = (query: string) => /query (\w+)/.exec(query)?.[1] ?? null;
@@ -36,7 +55,14 @@ beforeAll(async () => {
   gw = await startTestGateway({
     database: db,
     providerUrls: Object.fromEntries(Object.entries(proxies).map(([name, p]) => [name, p.url])),
-    overrides: [['gateway.revocation.pollIntervalMs', 100], ['gateway.limits.maxDepth', 3], ['gateway.limits.maxAliases', 2], ['gateway.limits.maxTokens', 200], ['gateway.limits.maxBodyBytes', 4096], ['gateway.audit.writeTimeoutMs', 1000]],
+    overrides: [
+      ['gateway.revocation.pollIntervalMs', 100],
+      ['gateway.limits.maxDepth', 3],
+      ['gateway.limits.maxAliases', 2],
+      ['gateway.limits.maxTokens', 200],
+      ['gateway.limits.maxBodyBytes', 4096],
+      ['gateway.audit.writeTimeoutMs', 1000],
+    ],
   });
 });
 afterAll(async () => {
@@ -56,22 +82,71 @@ describe('pivot token refusals (401 + WWW-Authenticate)', () => {
   });
 
   test.each([
-    ['a bare JWS', 'PIVOT_TOKEN_NOT_ENCRYPTED', async () => gw.issuer.craft(gw.issuer.claimsFor({ pivot: MARIE, operations: [] }), { encrypt: false })],
-    ['a bad signature', 'PIVOT_TOKEN_SIGNATURE_INVALID', async () => gw.issuer.craft(gw.issuer.claimsFor({ pivot: MARIE, operations: [] }), { key: (await generateKeyPair('ES256')).privateKey })],
-    ['alg none', 'PIVOT_TOKEN_ALG_NOT_ALLOWED', async () => {
-      const jwk = ((await (await fetch(`${gw.url}/.well-known/jwks.json`)).json()) as any).keys.find((k: { use: string }) => k.use === 'enc');
-      return new CompactEncrypt(new TextEncoder().encode(new UnsecuredJWT(gw.issuer.claimsFor({ pivot: MARIE, operations: [] })).encode()))
-        .setProtectedHeader({ alg: 'ECDH-ES', enc: 'A256GCM', cty: 'at+jwt', kid: jwk.kid }).encrypt(await importJWK(jwk, 'ECDH-ES'));
-    }],
-    ['an unknown issuer', 'PIVOT_TOKEN_ISSUER_UNKNOWN', async () => gw.issuer.craft({ ...gw.issuer.claimsFor({ pivot: MARIE, operations: [] }), iss: 'http://evil.test' })],
-    ['a wrong audience', 'PIVOT_TOKEN_AUDIENCE_INVALID', async () => gw.issuer.craft({ ...gw.issuer.claimsFor({ pivot: MARIE, operations: [] }), aud: 'http://other.test' })],
-    ['an expired token', 'PIVOT_TOKEN_EXPIRED', async () => gw.issuer.craft({ ...gw.issuer.claimsFor({ pivot: MARIE, operations: [] }), iat: 1_700_000_000, exp: 1_700_000_060 })],
-    ['a token not valid yet', 'PIVOT_TOKEN_NOT_YET_VALID', async () => gw.issuer.craft({ ...gw.issuer.claimsFor({ pivot: MARIE, operations: [] }), nbf: Math.floor(Date.now() / 1000) + 120 })],
+    [
+      'a bare JWS',
+      'PIVOT_TOKEN_NOT_ENCRYPTED',
+      async () => gw.issuer.craft(gw.issuer.claimsFor({ pivot: MARIE, operations: [] }), { encrypt: false }),
+    ],
+    [
+      'a bad signature',
+      'PIVOT_TOKEN_SIGNATURE_INVALID',
+      async () =>
+        gw.issuer.craft(gw.issuer.claimsFor({ pivot: MARIE, operations: [] }), {
+          key: (await generateKeyPair('ES256')).privateKey,
+        }),
+    ],
+    [
+      'alg none',
+      'PIVOT_TOKEN_ALG_NOT_ALLOWED',
+      async () => {
+        const jwk = ((await (await fetch(`${gw.url}/.well-known/jwks.json`)).json()) as any).keys.find(
+          (k: { use: string }) => k.use === 'enc',
+        );
+        return new CompactEncrypt(
+          new TextEncoder().encode(new UnsecuredJWT(gw.issuer.claimsFor({ pivot: MARIE, operations: [] })).encode()),
+        )
+          .setProtectedHeader({ alg: 'ECDH-ES', enc: 'A256GCM', cty: 'at+jwt', kid: jwk.kid })
+          .encrypt(await importJWK(jwk, 'ECDH-ES'));
+      },
+    ],
+    [
+      'an unknown issuer',
+      'PIVOT_TOKEN_ISSUER_UNKNOWN',
+      async () =>
+        gw.issuer.craft({ ...gw.issuer.claimsFor({ pivot: MARIE, operations: [] }), iss: 'http://evil.test' }),
+    ],
+    [
+      'a wrong audience',
+      'PIVOT_TOKEN_AUDIENCE_INVALID',
+      async () =>
+        gw.issuer.craft({ ...gw.issuer.claimsFor({ pivot: MARIE, operations: [] }), aud: 'http://other.test' }),
+    ],
+    [
+      'an expired token',
+      'PIVOT_TOKEN_EXPIRED',
+      async () =>
+        gw.issuer.craft({
+          ...gw.issuer.claimsFor({ pivot: MARIE, operations: [] }),
+          iat: 1_700_000_000,
+          exp: 1_700_000_060,
+        }),
+    ],
+    [
+      'a token not valid yet',
+      'PIVOT_TOKEN_NOT_YET_VALID',
+      async () =>
+        gw.issuer.craft({
+          ...gw.issuer.claimsFor({ pivot: MARIE, operations: [] }),
+          nbf: Math.floor(Date.now() / 1000) + 120,
+        }),
+    ],
     ['garbage', 'PIVOT_TOKEN_MALFORMED', async () => 'abc.def'],
   ])('%s', async (_what, code, make) => {
     const { status, headers, json } = await gw.post({ query: ME }, await make());
     expect([status, codeOf(json)]).toEqual([401, code]);
-    expect(headers.get('www-authenticate')).toMatch(/^Bearer realm="passerelle", error="invalid_token", error_description="[^"]+"$/);
+    expect(headers.get('www-authenticate')).toMatch(
+      /^Bearer realm="passerelle", error="invalid_token", error_description="[^"]+"$/,
+    );
   });
 
   test('a revoked grant stops working within a poll interval', async () => {
@@ -91,7 +166,11 @@ describe('consent refusals (403, nothing sent to any provider)', () => {
     const other = PARKING.replace('cityCode', 'city');
     const { status, json } = await gw.post({ query: other }, token);
     expect([status, codeOf(json)]).toEqual([403, 'CONSENT_REQUIRED']);
-    expect(json.errors[0].extensions).toMatchObject({ reason: 'operation', operationName: 'Parking', operationHash: operationHash(other) });
+    expect(json.errors[0].extensions).toMatchObject({
+      reason: 'operation',
+      operationName: 'Parking',
+      operationHash: operationHash(other),
+    });
   });
 
   test('the consented document with an extra field is another document', async () => {
@@ -109,7 +188,9 @@ describe('consent refusals (403, nothing sent to any provider)', () => {
     const { token } = await tokenFor(PARKING, { scopes: PARKING_SCOPES.filter((s) => s !== 'ants_critair') });
     const { status, json } = await gw.post({ query: PARKING }, token);
     expect([status, codeOf(json)]).toEqual([403, 'CONSENT_REQUIRED']);
-    expect(json.errors[0].extensions.fields).toEqual([{ path: 'me.vehicles.critAir', coordinate: 'Vehicle.critAir', scopes: ['ants_critair'] }]);
+    expect(json.errors[0].extensions.fields).toEqual([
+      { path: 'me.vehicles.critAir', coordinate: 'Vehicle.critAir', scopes: ['ants_critair'] },
+    ]);
   });
 
   test('a field needing a higher acr than the token', async () => {
@@ -117,16 +198,25 @@ describe('consent refusals (403, nothing sent to any provider)', () => {
     const { token } = await tokenFor(query, { scopes: ['cnaf_prestations'], acr: 'eidas1' });
     const { status, json } = await gw.post({ query }, token);
     expect([status, codeOf(json)]).toEqual([403, 'CONSENT_ACR_TOO_LOW']);
-    expect(json.errors[0].extensions).toMatchObject({ acr: 'eidas1', fields: expect.arrayContaining([{ path: 'me.benefits', coordinate: 'Citizen.benefits', minAcr: 'eidas2' }]) });
+    expect(json.errors[0].extensions).toMatchObject({
+      acr: 'eidas1',
+      fields: expect.arrayContaining([{ path: 'me.benefits', coordinate: 'Citizen.benefits', minAcr: 'eidas2' }]),
+    });
   });
 });
 
 describe('limits for service-provider traffic', () => {
   let token: string;
-  beforeAll(async () => { ({ token } = await tokenFor(ME)); });
+  beforeAll(async () => {
+    ({ token } = await tokenFor(ME));
+  });
 
   test.each([
-    ['too deep (a fragment counts as a level)', '{ me { ...Address } } fragment Address on Citizen { taxAddress { city } }', 'OPERATION_TOO_DEEP'],
+    [
+      'too deep (a fragment counts as a level)',
+      '{ me { ...Address } } fragment Address on Citizen { taxAddress { city } }',
+      'OPERATION_TOO_DEEP',
+    ],
     ['introspection', '{ __schema { queryType { name } } }', 'OPERATION_INTROSPECTION_DISABLED'],
     ['too many aliases', '{ a: me { id } b: me { id } c: me { id } }', 'OPERATION_TOO_MANY_ALIASES'],
     ['too many tokens', `{ me { ${'id '.repeat(250)} } }`, 'OPERATION_TOO_MANY_TOKENS'],
@@ -153,11 +243,21 @@ describe('limits for service-provider traffic', () => {
   });
 
   test('GET, other media types, invalid bodies', async () => {
-    const get = await fetch(`${gw.graphqlUrl}?query=${encodeURIComponent(ME)}`, { headers: { authorization: `Bearer ${token}` } });
-    expect([get.status, get.headers.get('allow'), codeOf(await get.json())]).toEqual([405, 'POST', 'REQUEST_METHOD_NOT_ALLOWED']);
-    expect(codeOf((await gw.post(ME, token, { 'content-type': 'text/plain' })).json)).toBe('REQUEST_UNSUPPORTED_MEDIA_TYPE');
+    const get = await fetch(`${gw.graphqlUrl}?query=${encodeURIComponent(ME)}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect([get.status, get.headers.get('allow'), codeOf(await get.json())]).toEqual([
+      405,
+      'POST',
+      'REQUEST_METHOD_NOT_ALLOWED',
+    ]);
+    expect(codeOf((await gw.post(ME, token, { 'content-type': 'text/plain' })).json)).toBe(
+      'REQUEST_UNSUPPORTED_MEDIA_TYPE',
+    );
     expect(codeOf((await gw.post('{not json', token)).json)).toBe('REQUEST_BODY_INVALID');
-    expect(codeOf((await gw.post({ extensions: { persistedQuery: { version: 1, sha256Hash: 'x' } } }, token)).json)).toBe('REQUEST_BODY_INVALID');
+    expect(
+      codeOf((await gw.post({ extensions: { persistedQuery: { version: 1, sha256Hash: 'x' } } }, token)).json),
+    ).toBe('REQUEST_BODY_INVALID');
   });
 });
 
@@ -166,13 +266,27 @@ describe('what a refusal leaves behind', () => {
     const { token } = await tokenFor(PARKING, { scopes: PARKING_SCOPES });
     const requestId = `refusal-${Date.now()}`;
     await gw.post({ query: PARKING.replace('cityCode', 'city') }, token, { 'x-request-id': requestId });
-    expect(await gw.exchangeEvents(requestId)).toEqual([{
-      citizenRef: expect.any(String), clientId: 'parking-nimes',
-      data: {
-        requestId, sub: expect.any(String), grantId: expect.any(String), acr: 'eidas1', operationName: 'Parking', operationHash: operationHash(PARKING.replace('cityCode', 'city')),
-        providers: [], fields: [], scopes: [], outcome: 'refused', httpStatus: 403, errorCodes: ['CONSENT_REQUIRED'], durationMs: expect.any(Number),
+    expect(await gw.exchangeEvents(requestId)).toEqual([
+      {
+        citizenRef: expect.any(String),
+        clientId: 'parking-nimes',
+        data: {
+          requestId,
+          sub: expect.any(String),
+          grantId: expect.any(String),
+          acr: 'eidas1',
+          operationName: 'Parking',
+          operationHash: operationHash(PARKING.replace('cityCode', 'city')),
+          providers: [],
+          fields: [],
+          scopes: [],
+          outcome: 'refused',
+          httpStatus: 403,
+          errorCodes: ['CONSENT_REQUIRED'],
+          durationMs: expect.any(Number),
+        },
       },
-    }]);
+    ]);
     const logs = gw.logs.join('\n');
     expect(logs).toContain(requestId);
     expect(logs).not.toContain(token.slice(0, 40));
@@ -182,13 +296,27 @@ describe('what a refusal leaves behind', () => {
   test('a request without token is logged as refused with what is known', async () => {
     const requestId = `anonymous-${Date.now()}`;
     await gw.post({ query: ME }, undefined, { 'x-request-id': requestId });
-    expect(await gw.exchangeEvents(requestId)).toEqual([{
-      citizenRef: null, clientId: null,
-      data: {
-        requestId, sub: null, grantId: null, acr: null, operationName: null, operationHash: null,
-        providers: [], fields: [], scopes: [], outcome: 'refused', httpStatus: 401, errorCodes: ['PIVOT_TOKEN_MISSING'], durationMs: expect.any(Number),
+    expect(await gw.exchangeEvents(requestId)).toEqual([
+      {
+        citizenRef: null,
+        clientId: null,
+        data: {
+          requestId,
+          sub: null,
+          grantId: null,
+          acr: null,
+          operationName: null,
+          operationHash: null,
+          providers: [],
+          fields: [],
+          scopes: [],
+          outcome: 'refused',
+          httpStatus: 401,
+          errorCodes: ['PIVOT_TOKEN_MISSING'],
+          durationMs: expect.any(Number),
+        },
       },
-    }]);
+    ]);
   });
 });
 
@@ -223,14 +351,27 @@ describe('the local citizen subgraph and the public endpoints', () => {
     const { status, json, headers } = await gw.post({ query: ME }, token, { 'x-request-id': 'me-1' });
     expect([status, json]).toEqual([200, { data: { me: { id: sub } } }]);
     expect(headers.get('x-request-id')).toBe('me-1');
-    expect(await gw.exchangeEvents('me-1')).toEqual([{
-      citizenRef: 'marie-account', clientId: 'parking-nimes', data: expect.objectContaining({ sub, outcome: 'success', providers: [], fields: ['Query.me', 'Citizen.id'], scopes: [] }),
-    }]);
+    expect(await gw.exchangeEvents('me-1')).toEqual([
+      {
+        citizenRef: 'marie-account',
+        clientId: 'parking-nimes',
+        data: expect.objectContaining({
+          sub,
+          outcome: 'success',
+          providers: [],
+          fields: ['Query.me', 'Citizen.id'],
+          scopes: [],
+        }),
+      },
+    ]);
   });
 
   test('the JWKS publishes public keys only', async () => {
     const { keys } = (await (await fetch(`${gw.url}/.well-known/jwks.json`)).json()) as any;
-    expect(keys.map((k: { use: string; alg: string }) => `${k.use}:${k.alg}`).sort()).toEqual(['enc:ECDH-ES', 'sig:ES256']);
+    expect(keys.map((k: { use: string; alg: string }) => `${k.use}:${k.alg}`).sort()).toEqual([
+      'enc:ECDH-ES',
+      'sig:ES256',
+    ]);
     expect(keys.every((k: { d?: string }) => k.d === undefined)).toBe(true);
   });
 
@@ -239,7 +380,11 @@ describe('the local citizen subgraph and the public endpoints', () => {
     const ready = await fetch(`${gw.url}/health/ready`);
     const report = (await ready.json()) as any;
     expect(ready.status).toBe(503);
-    expect(report.checks).toMatchObject({ supergraph: { ok: true }, revocations: { ok: true }, 'provider:dgfip': { ok: false } });
+    expect(report.checks).toMatchObject({
+      supergraph: { ok: true },
+      revocations: { ok: true },
+      'provider:dgfip': { ok: false },
+    });
   });
 
   test('metrics count requests and refusals by code', async () => {

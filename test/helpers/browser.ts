@@ -21,7 +21,9 @@ export class Browser {
 
   /** Submits `fields` to the form whose action contains `actionPart` on `page`. */
   submit(page: Page, actionPart: string, fields: Record<string, string>): Promise<Page> {
-    const action = [...page.html.matchAll(/<form[^>]*action="([^"]+)"/g)].map((m) => m[1]!.replaceAll('&amp;', '&')).find((a) => a.includes(actionPart));
+    const action = [...page.html.matchAll(/<form[^>]*action="([^"]+)"/g)]
+      .map((m) => m[1]!.replaceAll('&amp;', '&'))
+      .find((a) => a.includes(actionPart));
     if (!action) throw new Error(`no form with action containing ${actionPart} on ${page.url}`);
     return this.navigate(new URL(action, page.url), {
       method: 'POST',
@@ -34,7 +36,11 @@ export class Browser {
     let current = url;
     let request = init;
     for (let hop = 0; hop <= this.maxRedirects; hop++) {
-      const response = await fetch(current, { ...request, redirect: 'manual', headers: { ...request.headers as Record<string, string>, cookie: this.cookieHeader() } });
+      const response = await fetch(current, {
+        ...request,
+        redirect: 'manual',
+        headers: { ...(request.headers as Record<string, string>), cookie: this.cookieHeader() },
+      });
       for (const setCookie of response.headers.getSetCookie()) {
         const [pair = ''] = setCookie.split(';');
         const index = pair.indexOf('=');

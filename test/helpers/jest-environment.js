@@ -12,7 +12,8 @@ export default class PasserelleEnvironment extends NodeEnvironment {
   constructor(config, context) {
     super(config, context);
     const hostClone = structuredClone;
-    const rehome = vm.runInContext(`(function rehome(value, seen) {
+    const rehome = vm.runInContext(
+      `(function rehome(value, seen) {
       if (value === null || typeof value !== 'object') return value;
       if (seen.has(value)) return seen.get(value);
       if (Array.isArray(value)) {
@@ -28,7 +29,9 @@ export default class PasserelleEnvironment extends NodeEnvironment {
       seen.set(value, out);
       for (const key of Object.keys(value)) out[key] = rehome(value[key], seen);
       return out;
-    })`, this.getVmContext());
+    })`,
+      this.getVmContext(),
+    );
     this.global.structuredClone = (value, options) => rehome(hostClone(value, options), new Map());
   }
 }

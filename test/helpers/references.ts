@@ -21,7 +21,19 @@ import ts from 'typescript';
  * skipped; `:12` line suffixes are ignored.
  */
 
-export const TOP_LEVEL = ['auth', 'gateway', 'subgraphs', 'schema', 'lib', 'sandbox', 'bin', 'bench', 'test', 'docs', '.ci'] as const;
+export const TOP_LEVEL = [
+  'auth',
+  'gateway',
+  'subgraphs',
+  'schema',
+  'lib',
+  'sandbox',
+  'bin',
+  'bench',
+  'test',
+  'docs',
+  '.ci',
+] as const;
 
 export interface Reference {
   /** The file that names it, relative to the repository root. */
@@ -39,7 +51,10 @@ export class Repository {
   readonly dirs: ReadonlySet<string>;
   private readonly anchors = new Map<string, { slugs: Set<string>; titles: string[] }>();
 
-  constructor(readonly root: string, files: readonly string[]) {
+  constructor(
+    readonly root: string,
+    files: readonly string[],
+  ) {
     this.files = new Set(files);
     const dirs = new Set<string>();
     for (const file of files) {
@@ -49,10 +64,23 @@ export class Repository {
   }
 
   static fromGit(root: string): Repository {
-    const out = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8' });
+    const out = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     const listed = out.split('\0').filter(Boolean);
     // A file deleted in the working tree but still in the index does not count.
-    return new Repository(root, listed.filter((file) => { try { readFileSync(join(root, file)); return true; } catch { return false; } }));
+    return new Repository(
+      root,
+      listed.filter((file) => {
+        try {
+          readFileSync(join(root, file));
+          return true;
+        } catch {
+          return false;
+        }
+      }),
+    );
   }
 
   exists(path: string): boolean {
@@ -96,11 +124,18 @@ export function markdownHeadings(markdown: string): { slugs: Set<string>; titles
 /** A heading's text as GitHub renders it: code spans and emphasis without their marks. */
 function plainText(token: { tokens?: Token[]; text?: string }): string {
   if (!token.tokens?.length) return (token as { text?: string }).text ?? '';
-  return token.tokens.map((t) => (t.type === 'codespan' ? (t as Tokens.Codespan).text : plainText(t as { tokens?: Token[]; text?: string }))).join('');
+  return token.tokens
+    .map((t) =>
+      t.type === 'codespan' ? (t as Tokens.Codespan).text : plainText(t as { tokens?: Token[]; text?: string }),
+    )
+    .join('');
 }
 
 const URL_PATTERN = /\b[a-z][a-z0-9+.-]*:\/\/[^\s<>"'`)\]]*/gi;
-const PATH_PATTERN = new RegExp(String.raw`(?<![\w@./~-])((?:${TOP_LEVEL.map((d) => d.replace('.', '\\.')).join('|')})/[^\s\`'"()\[\],;|]*)`, 'g');
+const PATH_PATTERN = new RegExp(
+  String.raw`(?<![\w@./~-])((?:${TOP_LEVEL.map((d) => d.replace('.', '\\.')).join('|')})/[^\s\`'"()\[\],;|]*)`,
+  'g',
+);
 const ROOT_DOC_PATTERN = /(?<![\w@./~-])([A-Z][A-Z0-9_-]*\.md)\b/g;
 const HEADING_REF_PATTERN = /(?<![\w@./~-])((?:[\w.-]+\/)*[\w.-]+\.md|README)(?:,|\s)\s*"([^"\n]{2,100})"/g;
 const PLACEHOLDER = /[<>*{}…$]|\.\.\./;
@@ -113,10 +148,24 @@ export function checkText(repo: Repository, text: string, from: string, line: nu
     const written = match[1]!.replace(/[.:]+$/, '');
     if (PLACEHOLDER.test(written)) continue;
     const [withoutAnchor, anchor] = splitAnchor(written.replace(/:\d+(?::\d+)?$/, ''));
-    problems.push(...checkTarget(repo, withoutAnchor, anchor, { from, line: line + lineOf(prose, match.index!), text: written, kind: 'path' }));
+    problems.push(
+      ...checkTarget(repo, withoutAnchor, anchor, {
+        from,
+        line: line + lineOf(prose, match.index!),
+        text: written,
+        kind: 'path',
+      }),
+    );
   }
   for (const match of prose.matchAll(ROOT_DOC_PATTERN)) {
-    if (!repo.exists(match[1]!)) problems.push({ from, line: line + lineOf(prose, match.index!), text: match[1]!, kind: 'path', problem: 'no such file at the repository root' });
+    if (!repo.exists(match[1]!))
+      problems.push({
+        from,
+        line: line + lineOf(prose, match.index!),
+        text: match[1]!,
+        kind: 'path',
+        problem: 'no such file at the repository root',
+      });
   }
   const flat = prose.replace(/\s*\n\s*(?:\*\s?|\/\/\s?|--\s?|#\s?)?/g, ' ');
   for (const match of flat.matchAll(HEADING_REF_PATTERN)) {
@@ -125,7 +174,13 @@ export function checkText(repo: Repository, text: string, from: string, line: nu
     if (!repo.exists(doc)) continue; // reported above as a missing path
     const wanted = normalizeTitle(match[2]!);
     if (!repo.headings(doc).titles.some((title) => normalizeTitle(title).includes(wanted))) {
-      problems.push({ from, line, text: `${match[1]} "${match[2]}"`, kind: 'heading', problem: `${doc} has no heading containing "${match[2]}"` });
+      problems.push({
+        from,
+        line,
+        text: `${match[1]} "${match[2]}"`,
+        kind: 'heading',
+        problem: `${doc} has no heading containing "${match[2]}"`,
+      });
     }
   }
   return problems;
@@ -146,11 +201,18 @@ function splitAnchor(target: string): [string, string | undefined] {
   return hash < 0 ? [target, undefined] : [target.slice(0, hash), target.slice(hash + 1)];
 }
 
-function checkTarget(repo: Repository, path: string, anchor: string | undefined, where: Omit<Reference, 'problem'>): Reference[] {
-  if (!repo.exists(path)) return [{ ...where, problem: path.endsWith('/') ? 'no such folder' : 'no such file or folder' }];
+function checkTarget(
+  repo: Repository,
+  path: string,
+  anchor: string | undefined,
+  where: Omit<Reference, 'problem'>,
+): Reference[] {
+  if (!repo.exists(path))
+    return [{ ...where, problem: path.endsWith('/') ? 'no such folder' : 'no such file or folder' }];
   if (anchor === undefined || anchor === '') return [];
   if (!path.endsWith('.md')) return [{ ...where, kind: 'anchor', problem: 'an anchor on a file that is not Markdown' }];
-  if (!repo.headings(path).slugs.has(decodeURIComponent(anchor))) return [{ ...where, kind: 'anchor', problem: `${path} has no heading #${anchor}` }];
+  if (!repo.headings(path).slugs.has(decodeURIComponent(anchor)))
+    return [{ ...where, kind: 'anchor', problem: `${path} has no heading #${anchor}` }];
   return [];
 }
 
@@ -179,7 +241,10 @@ export function checkMarkdown(whole: Repository, file: string): Reference[] {
       }
       if (token.type === 'link' || token.type === 'image') {
         problems.push(...checkLink(repo, file, (token as Tokens.Link).href, here));
-      } else if (token.type === 'codespan' || ((token.type === 'text' || token.type === 'escape') && !('tokens' in token && token.tokens))) {
+      } else if (
+        token.type === 'codespan' ||
+        ((token.type === 'text' || token.type === 'escape') && !('tokens' in token && token.tokens))
+      ) {
         problems.push(...checkText(repo, (token as Tokens.Text).text, file, here));
       }
       for (const child of childrenOf(token)) visit(child, here);
@@ -215,7 +280,12 @@ function childrenOf(token: Token): Token[][] {
 function checkLink(repo: Repository, file: string, href: string, line: number): Reference[] {
   if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('//')) return [];
   const [target, anchor] = splitAnchor(href);
-  const path = target === '' ? file : normalize(join(dirname(file), decodeURI(target))).split('\\').join('/');
+  const path =
+    target === ''
+      ? file
+      : normalize(join(dirname(file), decodeURI(target)))
+          .split('\\')
+          .join('/');
   const where = { from: file, line, text: href, kind: 'link' as const };
   if (path.startsWith('..')) return [{ ...where, problem: 'points outside the repository' }];
   return checkTarget(repo, target.endsWith('/') ? `${path}/` : path, anchor, where);
@@ -254,11 +324,20 @@ function outsideQuotes(line: string, marker: string): number {
 }
 
 function scriptComments(file: string, source: string): Array<{ text: string; line: number }> {
-  const sourceFile = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, false, file.endsWith('.ts') ? ts.ScriptKind.TS : ts.ScriptKind.JS);
+  const sourceFile = ts.createSourceFile(
+    file,
+    source,
+    ts.ScriptTarget.Latest,
+    false,
+    file.endsWith('.ts') ? ts.ScriptKind.TS : ts.ScriptKind.JS,
+  );
   const seen = new Set<number>();
   const comments: Array<{ text: string; line: number }> = [];
   const collect = (pos: number) => {
-    for (const range of [...ts.getLeadingCommentRanges(source, pos) ?? [], ...ts.getTrailingCommentRanges(source, pos) ?? []]) {
+    for (const range of [
+      ...(ts.getLeadingCommentRanges(source, pos) ?? []),
+      ...(ts.getTrailingCommentRanges(source, pos) ?? []),
+    ]) {
       if (seen.has(range.pos)) continue;
       seen.add(range.pos);
       const raw = source.slice(range.pos, range.end);

@@ -33,20 +33,31 @@ export async function serviceProvider(platform: TestPlatform, clientId: string):
   };
 }
 
-export interface Checks { pkceCodeVerifier: string; expectedState: string; expectedNonce: string }
+export interface Checks {
+  pkceCodeVerifier: string;
+  expectedState: string;
+  expectedNonce: string;
+}
 
 /**
  * An authorization URL asking for `details` (raw `authorization_details` entries),
  * pushed first when `par` (default: as the SP is configured).
  */
-export async function authorizationUrl(sp: ServiceProvider, request: {
-  details?: unknown[];
-  acr?: string;
-  scope?: string;
-  par?: boolean;
-  extra?: Record<string, string>;
-}): Promise<{ url: URL; checks: Checks }> {
-  const checks = { pkceCodeVerifier: oidc.randomPKCECodeVerifier(), expectedState: oidc.randomState(), expectedNonce: oidc.randomNonce() };
+export async function authorizationUrl(
+  sp: ServiceProvider,
+  request: {
+    details?: unknown[];
+    acr?: string;
+    scope?: string;
+    par?: boolean;
+    extra?: Record<string, string>;
+  },
+): Promise<{ url: URL; checks: Checks }> {
+  const checks = {
+    pkceCodeVerifier: oidc.randomPKCECodeVerifier(),
+    expectedState: oidc.randomState(),
+    expectedNonce: oidc.randomNonce(),
+  };
   const params: Record<string, string> = {
     redirect_uri: sp.redirectUri,
     scope: request.scope ?? 'openid given_name family_name',
@@ -59,7 +70,9 @@ export async function authorizationUrl(sp: ServiceProvider, request: {
     ...request.extra,
   };
   const par = request.par ?? sp.requirePar;
-  const url = par ? await oidc.buildAuthorizationUrlWithPAR(sp.client, params) : oidc.buildAuthorizationUrl(sp.client, params);
+  const url = par
+    ? await oidc.buildAuthorizationUrlWithPAR(sp.client, params)
+    : oidc.buildAuthorizationUrl(sp.client, params);
   return { url, checks };
 }
 
@@ -69,18 +82,29 @@ export function registered(name: string, purpose = 'Calculer le tarif de votre a
 }
 
 /** An `authorization_details` entry with an inline document. */
-export function inline(document: string, purpose = 'Vérifier votre situation', operationName?: string): Record<string, unknown> {
+export function inline(
+  document: string,
+  purpose = 'Vérifier votre situation',
+  operationName?: string,
+): Record<string, unknown> {
   return { type: 'graphql_operation', document, purpose, ...(operationName ? { operation_name: operationName } : {}) };
 }
 
 /** The OAuth error an SP receives at its redirect URI (or undefined). */
 export function redirectError(url: URL): { error: string; description: string; state: string | null } | undefined {
   const error = url.searchParams.get('error');
-  return error ? { error, description: url.searchParams.get('error_description') ?? '', state: url.searchParams.get('state') } : undefined;
+  return error
+    ? { error, description: url.searchParams.get('error_description') ?? '', state: url.searchParams.get('state') }
+    : undefined;
 }
 
 /** POSTs a GraphQL request to the gateway as an SP does. */
-export async function postGraphQL(platform: TestPlatform, token: string | undefined, query: string, operationName?: string | null): Promise<{ status: number; body: any }> {
+export async function postGraphQL(
+  platform: TestPlatform,
+  token: string | undefined,
+  query: string,
+  operationName?: string | null,
+): Promise<{ status: number; body: any }> {
   const response = await fetch(platform.graphqlUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },

@@ -18,8 +18,14 @@ afterAll(async () => {
   await platform?.close();
 });
 
-const visit = (login: string, idp: string, extra: Partial<Parameters<typeof visitParking>[0]> = {}) => visitParking({ parkingUrl, login, idp, ...extra });
-const prices = (outcome: VisitOutcome) => (outcome.kind === 'permit' ? outcome.vehicles : outcome.kind === 'ineligible' ? outcome.reason : `error ${outcome.code}`);
+const visit = (login: string, idp: string, extra: Partial<Parameters<typeof visitParking>[0]> = {}) =>
+  visitParking({ parkingUrl, login, idp, ...extra });
+const prices = (outcome: VisitOutcome) =>
+  outcome.kind === 'permit'
+    ? outcome.vehicles
+    : outcome.kind === 'ineligible'
+      ? outcome.reason
+      : `error ${outcome.code}`;
 
 describe('every sandbox identity gets the outcome docs/parking.md gives', () => {
   test.each([
@@ -28,7 +34,14 @@ describe('every sandbox identity gets the outcome docs/parking.md gives', () => 
     ['sofia.garcia', 'eidas', [{ plate: 'FK-287-BT', monthlyCents: 1750 }]],
     ['lucas.bernard', 'laposte', 'NOT_RESIDENT'],
     ['camille.petit', 'ameli', 'NO_VEHICLE'],
-    ['anne-sophie.lefevre-roy', 'laposte', [{ plate: 'AG-731-TE', monthlyCents: 2000 }, { plate: 'FV-926-HS', monthlyCents: 1000 }]],
+    [
+      'anne-sophie.lefevre-roy',
+      'laposte',
+      [
+        { plate: 'AG-731-TE', monthlyCents: 2000 },
+        { plate: 'FV-926-HS', monthlyCents: 1000 },
+      ],
+    ],
   ])('%s (through %s)', async (login, idp, expected) => {
     expect(prices(await visit(login, idp))).toEqual(expected);
   });
@@ -46,7 +59,9 @@ describe('every sandbox identity gets the outcome docs/parking.md gives', () => 
     expect(marie.html).toMatch(/540 € \(CAF, calculé pour \d{4}-\d{2}\)/);
 
     const lucas = await visit('lucas.bernard', 'impots');
-    expect(lucas.kind === 'ineligible' && lucas.explanation).toBe('Votre adresse fiscale est à Montpellier, pas à Nîmes : la vignette résident est réservée aux habitants de Nîmes.');
+    expect(lucas.kind === 'ineligible' && lucas.explanation).toBe(
+      'Votre adresse fiscale est à Montpellier, pas à Nîmes : la vignette résident est réservée aux habitants de Nîmes.',
+    );
     expect(lucas.html).toMatch(/EQ-644-RD — Peugeot 208 \(titulaire\), Crit’Air\s1/);
 
     const sofia = await visit('sofia.garcia', 'eidas');
@@ -132,7 +147,13 @@ describe('signing out', () => {
     expect([after.status, after.headers.get('location')]).toEqual([303, '/']);
     // And the broker's session too: signing in again goes through the chooser and the IdP.
     const steps: string[] = [];
-    await visitParking({ parkingUrl, login: 'camille.petit', idp: 'ameli', agent: outcome.agent, onStep: (s) => steps.push(s.site) });
+    await visitParking({
+      parkingUrl,
+      login: 'camille.petit',
+      idp: 'ameli',
+      agent: outcome.agent,
+      onStep: (s) => steps.push(s.site),
+    });
     expect(steps).toContain('idp ameli');
   });
 });
@@ -144,9 +165,14 @@ describe('a logout at the broker', () => {
     // The citizen logs out at the broker directly (not through the service).
     const confirm = await outcome.agent.fetch(`${platform.urls.broker}/logout`);
     const html = await confirm.text();
-    const action = /<form id="op.logoutForm" method="post" action="([^"]+)"><input type="hidden" name="xsrf" value="([^"]+)"/.exec(html);
+    const action =
+      /<form id="op.logoutForm" method="post" action="([^"]+)"><input type="hidden" name="xsrf" value="([^"]+)"/.exec(
+        html,
+      );
     expect(action).not.toBeNull();
-    const done = await outcome.agent.follow(new URL(action![1]!, platform.urls.broker), { init: { method: 'POST', form: { xsrf: action![2]!, logout: 'yes' } } });
+    const done = await outcome.agent.follow(new URL(action![1]!, platform.urls.broker), {
+      init: { method: 'POST', form: { xsrf: action![2]!, logout: 'yes' } },
+    });
     expect(done.response.status).toBe(200);
     // The broker told the service, which forgot the session.
     const after = await outcome.agent.fetch(`${parkingUrl}/permit`);
@@ -155,7 +181,9 @@ describe('a logout at the broker', () => {
 
   test('a forged logout token is refused', async () => {
     const response = await fetch(`${parkingUrl}/backchannel-logout`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'logout_token=eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.',
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'logout_token=eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.',
     });
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ error: 'invalid_request', error_description: 'invalid logout token' });

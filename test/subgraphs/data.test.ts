@@ -1,10 +1,23 @@
 import { loadContract } from '../../lib/federation/contract.ts';
-import { citizen, citizenSelection, entitiesQuery, post, sandbox, startTestSubgraphs, tokenClaims, type TestSubgraphs } from './helpers.ts';
+import {
+  citizen,
+  citizenSelection,
+  entitiesQuery,
+  post,
+  sandbox,
+  startTestSubgraphs,
+  tokenClaims,
+  type TestSubgraphs,
+} from './helpers.ts';
 
 /** What each subgraph answers about each sandbox citizen (docs/sandbox.md), through the real HTTP service. */
 let env: TestSubgraphs;
-beforeAll(async () => { env = await startTestSubgraphs(); });
-afterAll(async () => { await env.close(); });
+beforeAll(async () => {
+  env = await startTestSubgraphs();
+});
+afterAll(async () => {
+  await env.close();
+});
 
 const ALL_SCOPES: Record<string, string> = {
   dgfip: 'dgfip_adresse_fiscale dgfip_rfr dgfip_nbpart dgfip_sitfam',
@@ -12,7 +25,8 @@ const ALL_SCOPES: Record<string, string> = {
   cnaf: 'cnaf_quotient_familial cnaf_prestations cnaf_enfants',
 };
 const SELECTIONS: Record<string, string> = {
-  dgfip: 'taxAddress { lines postalCode city cityCode } taxHousehold { taxYear referenceTaxIncome shares familySituation }',
+  dgfip:
+    'taxAddress { lines postalCode city cityCode } taxHousehold { taxYear referenceTaxIncome shares familySituation }',
   ants: 'vehicles { registrationNumber holderRole make model category energy firstRegistrationDate critAir }',
   cnaf: 'familyQuotient { value month regime } benefits { kind monthlyAmount since } dependentChildren',
 };
@@ -20,7 +34,12 @@ const SELECTIONS: Record<string, string> = {
 /** The citizen's data from one provider, as the gateway would fetch it. */
 async function fetchCitizen(provider: string, login: string) {
   const claims = tokenClaims(env.issuer, provider, sandbox(login), ALL_SCOPES[provider]!);
-  const response = await post(env.urls[provider]!, await env.issuer.sign(claims), entitiesQuery(SELECTIONS[provider]!), { representations: [citizen(claims.sub!)] });
+  const response = await post(
+    env.urls[provider]!,
+    await env.issuer.sign(claims),
+    entitiesQuery(SELECTIONS[provider]!),
+    { representations: [citizen(claims.sub!)] },
+  );
   expect(response.status).toBe(200);
   expect(response.body.errors).toBeUndefined();
   return (response.body.data!._entities as Array<Record<string, any>>)[0]!;
@@ -36,7 +55,11 @@ describe('DGFiP', () => {
     ['anne-sophie.lefevre-roy', '30189', '30900', 'MARRIED', 3],
   ])('%s: tax address and household', async (login, cityCode, postalCode, situation, shares) => {
     const data = await fetchCitizen('dgfip', login);
-    expect(data.taxAddress).toMatchObject({ cityCode, postalCode, city: cityCode === '30189' ? 'Nîmes' : 'Montpellier' });
+    expect(data.taxAddress).toMatchObject({
+      cityCode,
+      postalCode,
+      city: cityCode === '30189' ? 'Nîmes' : 'Montpellier',
+    });
     expect(data.taxAddress.lines.length).toBeGreaterThan(0);
     expect(data.taxHousehold).toMatchObject({ taxYear: 2024, familySituation: situation, shares });
     expect(data.taxHousehold.referenceTaxIncome).toBeGreaterThan(0);
@@ -45,14 +68,29 @@ describe('DGFiP', () => {
 
 describe('ANTS', () => {
   test.each([
-    ['marie.dupont', [{ registrationNumber: 'GE-512-KL', energy: 'ELECTRIC', make: 'Renault', model: 'Zoé', critAir: 0, holderRole: 'HOLDER' }]],
+    [
+      'marie.dupont',
+      [
+        {
+          registrationNumber: 'GE-512-KL',
+          energy: 'ELECTRIC',
+          make: 'Renault',
+          model: 'Zoé',
+          critAir: 0,
+          holderRole: 'HOLDER',
+        },
+      ],
+    ],
     ['jean.martin', [{ energy: 'DIESEL', firstRegistrationDate: '2012-03-15', critAir: 2, holderRole: 'HOLDER' }]],
     ['sofia.garcia', [{ energy: 'PETROL', critAir: 1, holderRole: 'HOLDER' }]],
     ['lucas.bernard', [{ registrationNumber: 'EQ-644-RD', holderRole: 'HOLDER' }]],
-    ['anne-sophie.lefevre-roy', [
-      { registrationNumber: 'AG-731-TE', critAir: 3, holderRole: 'HOLDER' },
-      { registrationNumber: 'FV-926-HS', critAir: 1, holderRole: 'CO_HOLDER' },
-    ]],
+    [
+      'anne-sophie.lefevre-roy',
+      [
+        { registrationNumber: 'AG-731-TE', critAir: 3, holderRole: 'HOLDER' },
+        { registrationNumber: 'FV-926-HS', critAir: 1, holderRole: 'CO_HOLDER' },
+      ],
+    ],
   ])('%s: vehicles', async (login, vehicles) => {
     const data = await fetchCitizen('ants', login);
     expect(data.vehicles).toHaveLength(vehicles.length);
@@ -78,17 +116,36 @@ describe('CNAF', () => {
     expect(data.benefits.length).toBeGreaterThan(0);
   });
 
-  test.each(['sofia.garcia', 'lucas.bernard', 'camille.petit'])('%s is not a CAF or MSA beneficiary: nulls, no error', async (login) => {
-    expect(await fetchCitizen('cnaf', login)).toEqual({ familyQuotient: null, benefits: null, dependentChildren: null });
-  });
+  test.each(['sofia.garcia', 'lucas.bernard', 'camille.petit'])(
+    '%s is not a CAF or MSA beneficiary: nulls, no error',
+    async (login) => {
+      expect(await fetchCitizen('cnaf', login)).toEqual({
+        familyQuotient: null,
+        benefits: null,
+        dependentChildren: null,
+      });
+    },
+  );
 });
 
 test('a citizen no registry knows gets null everywhere, not an error', async () => {
-  const stranger = { given_name: 'Zéphyrin', family_name: 'Inconnu', birthdate: '1960-02-29', gender: 'male' as const, birthcountry: '99100', birthplace: '30189' };
+  const stranger = {
+    given_name: 'Zéphyrin',
+    family_name: 'Inconnu',
+    birthdate: '1960-02-29',
+    gender: 'male' as const,
+    birthcountry: '99100',
+    birthplace: '30189',
+  };
   // Every configured provider, every field it serves, every scope of its catalog.
   for (const contract of loadContract(env.config).providers) {
     const claims = tokenClaims(env.issuer, contract.name, stranger, Object.keys(contract.catalog.scopes).join(' '));
-    const response = await post(env.urls[contract.name]!, await env.issuer.sign(claims), entitiesQuery(citizenSelection(contract)), { representations: [citizen(claims.sub!)] });
+    const response = await post(
+      env.urls[contract.name]!,
+      await env.issuer.sign(claims),
+      entitiesQuery(citizenSelection(contract)),
+      { representations: [citizen(claims.sub!)] },
+    );
     expect(response.body.errors).toBeUndefined();
     const data = (response.body.data!._entities as Array<Record<string, unknown>>)[0]!;
     expect(Object.keys(data).length).toBeGreaterThan(0);

@@ -26,7 +26,10 @@ export interface TestIssuer {
   /** Makes the JWKS answer 500 (the gateway is down). */
   down: boolean;
   addKey(): Promise<string>;
-  sign(claims: JWTPayload, options?: { kid?: string; header?: Record<string, unknown>; key?: CryptoKey }): Promise<string>;
+  sign(
+    claims: JWTPayload,
+    options?: { kid?: string; header?: Record<string, unknown>; key?: CryptoKey },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -46,7 +49,9 @@ export async function startTestIssuer(): Promise<TestIssuer> {
     async sign(claims, options = {}) {
       const kid = options.kid ?? [...keys.keys()][0]!;
       const key = options.key ?? keys.get(kid)!.privateKey;
-      return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', typ: 'passerelle-dp+jwt', kid, ...options.header }).sign(key);
+      return new SignJWT(claims)
+        .setProtectedHeader({ alg: 'ES256', typ: 'passerelle-dp+jwt', kid, ...options.header })
+        .sign(key);
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
@@ -65,11 +70,27 @@ export async function startTestIssuer(): Promise<TestIssuer> {
 }
 
 /** The claims of a valid internal token for `provider` about `pivot`. */
-export function tokenClaims(issuer: TestIssuer, provider: string, pivot: PivotIdentity, scope: string, extra: JWTPayload = {}): JWTPayload {
+export function tokenClaims(
+  issuer: TestIssuer,
+  provider: string,
+  pivot: PivotIdentity,
+  scope: string,
+  extra: JWTPayload = {},
+): JWTPayload {
   const now = Math.floor(Date.now() / 1000);
   return {
-    iss: issuer.url, aud: `urn:passerelle:dp:${provider}`, sub: `sub-${randomUUID()}`, iat: now, exp: now + 30, jti: randomUUID(),
-    pivot, scope, acr: 'eidas2', client_id: 'test-sp', rid: randomUUID(), ...extra,
+    iss: issuer.url,
+    aud: `urn:passerelle:dp:${provider}`,
+    sub: `sub-${randomUUID()}`,
+    iat: now,
+    exp: now + 30,
+    jti: randomUUID(),
+    pivot,
+    scope,
+    acr: 'eidas2',
+    client_id: 'test-sp',
+    rid: randomUUID(),
+    ...extra,
   };
 }
 
@@ -111,7 +132,11 @@ export async function startTestSubgraphs(names: readonly string[] = PROVIDERS): 
     components.push(await subgraphComponent(name, { jwksCooldownMs: 0 })({ config, database, logger }, { port: 0 }));
   }
   return {
-    config, database, issuer, logs, components,
+    config,
+    database,
+    issuer,
+    logs,
+    components,
     urls: Object.fromEntries(components.map((c) => [c.name, c.url])),
     async close() {
       for (const c of components) await c.close();
@@ -124,19 +149,40 @@ export async function startTestSubgraphs(names: readonly string[] = PROVIDERS): 
 export interface GraphQLResponse {
   status: number;
   headers: Headers;
-  body: { data?: Record<string, unknown> | null; errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>; error?: string; message?: string };
+  body: {
+    data?: Record<string, unknown> | null;
+    errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
+    error?: string;
+    message?: string;
+  };
   requestId: string;
 }
 
 /** POSTs a GraphQL request to a subgraph with a bearer token. */
-export async function post(url: string, token: string | undefined, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<GraphQLResponse> {
+export async function post(
+  url: string,
+  token: string | undefined,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse> {
   const requestId = randomUUID();
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    headers: {
+      'content-type': 'application/json',
+      'x-request-id': requestId,
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: response.status, headers: response.headers, body: await response.json() as GraphQLResponse['body'], requestId };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as GraphQLResponse['body'],
+    requestId,
+  };
 }
 
 /** The query the gateway sends for `Citizen` fields: `_entities` with the citizen's representation. */
@@ -149,11 +195,20 @@ export const citizen = (id: string) => ({ __typename: 'Citizen', id });
 /** Every `Citizen` field a provider serves (objects read through `__typename`): what a test about any provider selects. */
 export function citizenSelection(contract: ProviderContract): string {
   const document = parse(contract.sdl);
-  const objects = new Set(document.definitions.filter((d) => d.kind === Kind.OBJECT_TYPE_DEFINITION).map((d) => (d as ObjectTypeDefinitionNode).name.value));
-  const citizenType = document.definitions.find((d): d is ObjectTypeDefinitionNode | ObjectTypeExtensionNode =>
-    (d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION) && d.name.value === 'Citizen');
-  const namedType = (type: TypeNode): string => (type.kind === Kind.NAMED_TYPE ? type.name.value : namedType(type.type));
-  return (citizenType?.fields ?? []).filter((f) => f.name.value !== 'id')
-    .map((f) => (objects.has(namedType(f.type)) ? `${f.name.value} { __typename }` : f.name.value)).join(' ');
+  const objects = new Set(
+    document.definitions
+      .filter((d) => d.kind === Kind.OBJECT_TYPE_DEFINITION)
+      .map((d) => (d as ObjectTypeDefinitionNode).name.value),
+  );
+  const citizenType = document.definitions.find(
+    (d): d is ObjectTypeDefinitionNode | ObjectTypeExtensionNode =>
+      (d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION) && d.name.value === 'Citizen',
+  );
+  const namedType = (type: TypeNode): string =>
+    type.kind === Kind.NAMED_TYPE ? type.name.value : namedType(type.type);
+  return (citizenType?.fields ?? [])
+    .filter((f) => f.name.value !== 'id')
+    .map((f) => (objects.has(namedType(f.type)) ? `${f.name.value} { __typename }` : f.name.value))
+    .join(' ');
 }
 export const sandbox = (login: string): PivotIdentity => SANDBOX_IDENTITIES[login]!;

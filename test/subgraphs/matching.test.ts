@@ -23,21 +23,35 @@ beforeAll(async () => {
   await seedSandbox(pool, providerFoldersOf());
   await seedSynthetic(pool, providerFoldersOf(), { citizens: 6000, batchHouseholds: 1000, parallel: !db.embedded });
   const dgfip = await loadProviderModule(providerFoldersOf(['dgfip'])[0]!);
-  const near = (ref: string, givenNames: string, familyName: string, birthPlace: string) =>
-    ({ ref, givenNames, familyName, birthdate: '1985-04-12', gender: 'female' as const, birthCountry: '99100', birthPlace });
-  await inTransaction(pool, (client) => dgfip.writeRecords(client, {
-    persons: [
-      near('2000000000001', 'Marie', 'Dupont', '69383'), // a homonym born the same day in Lyon
-      near('2000000000002', 'Julie Marie', 'Dupont', '30189'), // Marie's twin
-      near('2000000000003', 'Paule', 'Doublon', '30189'), // recorded twice by mistake
-      near('2000000000004', 'PAULE', 'DOUBLON', '30189'),
-    ],
-    households: [],
-  }));
+  const near = (ref: string, givenNames: string, familyName: string, birthPlace: string) => ({
+    ref,
+    givenNames,
+    familyName,
+    birthdate: '1985-04-12',
+    gender: 'female' as const,
+    birthCountry: '99100',
+    birthPlace,
+  });
+  await inTransaction(pool, (client) =>
+    dgfip.writeRecords(client, {
+      persons: [
+        near('2000000000001', 'Marie', 'Dupont', '69383'), // a homonym born the same day in Lyon
+        near('2000000000002', 'Julie Marie', 'Dupont', '30189'), // Marie's twin
+        near('2000000000003', 'Paule', 'Doublon', '30189'), // recorded twice by mistake
+        near('2000000000004', 'PAULE', 'DOUBLON', '30189'),
+      ],
+      households: [],
+    }),
+  );
 }, 120_000);
-afterAll(async () => { await db.drop(); });
+afterAll(async () => {
+  await db.drop();
+});
 
-const pivot = (login: string, changes: Partial<PivotIdentity> = {}): PivotIdentity => ({ ...SANDBOX_IDENTITIES[login]!, ...changes });
+const pivot = (login: string, changes: Partial<PivotIdentity> = {}): PivotIdentity => ({
+  ...SANDBOX_IDENTITIES[login]!,
+  ...changes,
+});
 
 async function matchRef(schema: string, identity: PivotIdentity): Promise<string | null> {
   const id = await createCitizenMatcher(requestDatabase(pool, { prepared: false }), schema).load(identity);
@@ -67,7 +81,9 @@ describe('matching in a registry', () => {
 
   test('two records for one identity: ambiguous, nothing returned', async () => {
     const matcher = createCitizenMatcher(requestDatabase(pool, { prepared: false }), 'dgfip');
-    await expect(matcher.load(pivot('marie.dupont', { given_name: 'Paule', family_name: 'Doublon' }))).rejects.toMatchObject({ code: 'PROVIDER_CITIZEN_AMBIGUOUS' });
+    await expect(
+      matcher.load(pivot('marie.dupont', { given_name: 'Paule', family_name: 'Doublon' })),
+    ).rejects.toMatchObject({ code: 'PROVIDER_CITIZEN_AMBIGUOUS' });
   });
 
   test('many identities are matched in one query', async () => {
@@ -109,7 +125,9 @@ function recording(): RequestDatabase & { statements: Array<{ text: string; valu
   const statements: Array<{ text: string; values: unknown[] }> = [];
   return {
     statements,
-    get queryCount() { return inner.queryCount; },
+    get queryCount() {
+      return inner.queryCount;
+    },
     query(name, text, values) {
       statements.push({ text, values });
       return inner.query(name, text, values);

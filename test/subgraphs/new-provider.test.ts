@@ -20,7 +20,8 @@ const NOT_COPIED = new Set(['node_modules', '.git', '.data', 'coverage', 'test-o
 /** The files of the guide: each `### <path>` heading followed by a fenced block. */
 function guideFiles(): Map<string, string> {
   const files = new Map<string, string>();
-  for (const match of readFileSync(GUIDE, 'utf8').matchAll(/^### (\S+)\n+```\w*\n([\s\S]*?)^```$/gm)) files.set(match[1]!, match[2]!);
+  for (const match of readFileSync(GUIDE, 'utf8').matchAll(/^### (\S+)\n+```\w*\n([\s\S]*?)^```$/gm))
+    files.set(match[1]!, match[2]!);
   return files;
 }
 
@@ -32,7 +33,10 @@ const ports = { gateway: 0, ree: 0 };
 
 beforeAll(async () => {
   copy = mkdtempSync(join(tmpdir(), 'passerelle-copy-'));
-  cpSync(REPOSITORY, copy, { recursive: true, filter: (source) => !NOT_COPIED.has(source.slice(REPOSITORY.length).split('/')[0]!) });
+  cpSync(REPOSITORY, copy, {
+    recursive: true,
+    filter: (source) => !NOT_COPIED.has(source.slice(REPOSITORY.length).split('/')[0]!),
+  });
   symlinkSync(join(REPOSITORY, 'node_modules'), join(copy, 'node_modules'), 'dir');
   ports.gateway = await freePort();
   ports.ree = await freePort();
@@ -53,13 +57,23 @@ afterAll(async () => {
 });
 
 /** Runs `passerelle <args>` in the copy; resolves when it exits. */
-function passerelle(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function passerelle(
+  args: string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/passerelle.ts', ...args], { cwd: copy, env: { ...env, ...extraEnv } });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/passerelle.ts', ...args], {
+      cwd: copy,
+      env: { ...env, ...extraEnv },
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk) => { stdout += chunk; });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
     child.once('error', reject);
     child.once('exit', (code) => resolve({ code, stdout, stderr }));
   });
@@ -68,7 +82,11 @@ function passerelle(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{
 test('the guide shows one folder of five files and one configuration entry', () => {
   expect([...guideFiles().keys()].sort()).toEqual([
     'sandbox/passerelle.json',
-    'subgraphs/ree/catalog.json', 'subgraphs/ree/index.ts', 'subgraphs/ree/migrations/001_registry.sql', 'subgraphs/ree/schema.graphql', 'subgraphs/ree/seed.ts',
+    'subgraphs/ree/catalog.json',
+    'subgraphs/ree/index.ts',
+    'subgraphs/ree/migrations/001_registry.sql',
+    'subgraphs/ree/schema.graphql',
+    'subgraphs/ree/seed.ts',
   ]);
 });
 
@@ -80,7 +98,9 @@ test('with the folder only, compose refuses it by name', async () => {
   }
   const { code, stderr } = await passerelle(['compose']);
   expect(code).toBe(1);
-  expect(stderr).toContain('subgraphs/ree: a data provider folder without an entry in the configuration\'s dataProviders');
+  expect(stderr).toContain(
+    "subgraphs/ree: a data provider folder without an entry in the configuration's dataProviders",
+  );
 }, 60_000);
 
 test('with its configuration entry, compose composes it', async () => {
@@ -97,10 +117,17 @@ test('with its configuration entry, compose composes it', async () => {
 test('start serves it beside the gateway, with its sandbox records, and it answers a query', async () => {
   const reeUrl = `http://127.0.0.1:${ports.ree}`;
   const startEnv = { PASSERELLE__dataProviders__ree__url: reeUrl };
-  platform = spawn(process.execPath, ['--import', 'tsx', 'bin/passerelle.ts', 'start', 'gateway', 'ree'], { cwd: copy, env: { ...env, ...startEnv } });
+  platform = spawn(process.execPath, ['--import', 'tsx', 'bin/passerelle.ts', 'start', 'gateway', 'ree'], {
+    cwd: copy,
+    env: { ...env, ...startEnv },
+  });
   let output = '';
-  platform.stdout!.on('data', (chunk) => { output += chunk; });
-  platform.stderr!.on('data', (chunk) => { output += chunk; });
+  platform.stdout!.on('data', (chunk) => {
+    output += chunk;
+  });
+  platform.stderr!.on('data', (chunk) => {
+    output += chunk;
+  });
   const exited = new Promise<number | null>((resolve) => platform!.once('exit', resolve));
   await new Promise<void>((resolve, reject) => {
     const check = setInterval(() => {
@@ -121,15 +148,22 @@ test('start serves it beside the gateway, with its sandbox records, and it answe
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token.trim()}` },
     body: JSON.stringify({
-      query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Citizen { electoralRegistration { communeCode commune pollingStation since } } } }',
+      query:
+        'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Citizen { electoralRegistration { communeCode commune pollingStation since } } } }',
       variables: { r: [{ __typename: 'Citizen', id: 'dev-marie.dupont' }] },
     }),
   });
   expect(await response.json()).toEqual({
-    data: { _entities: [{ electoralRegistration: { communeCode: '30189', commune: 'Nîmes', pollingStation: 12, since: '2010-03-01' } }] },
+    data: {
+      _entities: [
+        { electoralRegistration: { communeCode: '30189', commune: 'Nîmes', pollingStation: 12, since: '2010-03-01' } },
+      ],
+    },
   });
   // The gateway composed the new provider into its supergraph and reaches it (the other providers are not started).
-  const ready = await (await fetch(`http://127.0.0.1:${ports.gateway}/health/ready`)).json() as { checks: Record<string, { ok: boolean }> };
+  const ready = (await (await fetch(`http://127.0.0.1:${ports.gateway}/health/ready`)).json()) as {
+    checks: Record<string, { ok: boolean }>;
+  };
   expect(ready.checks).toMatchObject({ supergraph: { ok: true }, 'provider:ree': { ok: true } });
 
   platform.kill('SIGTERM');

@@ -20,8 +20,12 @@ import { PROVIDERS } from '../helpers/providers.ts';
 const sandbox = loadPlatformConfig({ env: {} });
 const logger = createLogger('test', 'silent');
 let database: TestDatabase;
-beforeAll(async () => { database = await createTestDatabase(); });
-afterAll(async () => { await database?.drop(); });
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database?.drop();
+});
 
 /** A copy of the provider folders, changed by `edit`, and its folder. */
 function foldersCopy(edit: (dir: string) => void): string {
@@ -54,7 +58,9 @@ const missing = PROVIDERS.at(-1)!;
 const folderless = foldersCopy((dir) => rmSync(join(dir, missing), { recursive: true }));
 
 describe('a folder without configuration', () => {
-  const expected = new RegExp(`registre_oublie: a data provider folder without an entry in the configuration's dataProviders; add \\{ "name": "registre_oublie", "url": … \\} or remove the folder`);
+  const expected = new RegExp(
+    `registre_oublie: a data provider folder without an entry in the configuration's dataProviders; add \\{ "name": "registre_oublie", "url": … \\} or remove the folder`,
+  );
 
   test('is refused when the contract is loaded', () => {
     expect(() => loadContract(configOver(unconfigured))).toThrow(ProviderFolderError);
@@ -68,17 +74,24 @@ describe('a folder without configuration', () => {
   });
 
   test('stops start-up before anything starts', async () => {
-    await expect(startPlatform({ config: configOver(unconfigured), database, logger }, ['gateway'])).rejects.toThrow(expected);
+    await expect(startPlatform({ config: configOver(unconfigured), database, logger }, ['gateway'])).rejects.toThrow(
+      expected,
+    );
     // Nothing was migrated or seeded.
     const pool = database.pool({ max: 1 });
-    const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM information_schema.schemata WHERE schema_name = ANY ($1)', [[...PROVIDERS, 'gateway']]);
+    const { rows } = await pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM information_schema.schemata WHERE schema_name = ANY ($1)',
+      [[...PROVIDERS, 'gateway']],
+    );
     await pool.end();
     expect(rows[0]!.n).toBe(0);
   });
 });
 
 describe('a configured provider without a folder', () => {
-  const expected = new RegExp(`dataProviders\\[${missing}\\]: no folder .*/${missing}; create it \\(docs/adding-a-data-provider.md\\) or remove the entry`);
+  const expected = new RegExp(
+    `dataProviders\\[${missing}\\]: no folder .*/${missing}; create it \\(docs/adding-a-data-provider.md\\) or remove the entry`,
+  );
 
   test('is refused when the contract is loaded', () => {
     expect(() => loadContract(configOver(folderless))).toThrow(expected);
@@ -89,7 +102,9 @@ describe('a configured provider without a folder', () => {
   });
 
   test('stops start-up, even of another component', async () => {
-    await expect(startPlatform({ config: configOver(folderless), database, logger }, [PROVIDERS[0]!])).rejects.toThrow(expected);
+    await expect(startPlatform({ config: configOver(folderless), database, logger }, [PROVIDERS[0]!])).rejects.toThrow(
+      expected,
+    );
   });
 });
 
@@ -100,5 +115,7 @@ test('the sandbox folders and configuration match: passerelle compose succeeds',
 test('every provider of the contract needs its subgraph URL', () => {
   const urls = Object.fromEntries(PROVIDERS.slice(1).map((name) => [name, `http://${name}.test/graphql`]));
   expect(() => composeContract(loadContract(sandbox), urls)).toThrow(ContractError);
-  expect(() => composeContract(loadContract(sandbox), urls)).toThrow(`${PROVIDERS[0]}: no subgraph URL (dataProviders[${PROVIDERS[0]}].url)`);
+  expect(() => composeContract(loadContract(sandbox), urls)).toThrow(
+    `${PROVIDERS[0]}: no subgraph URL (dataProviders[${PROVIDERS[0]}].url)`,
+  );
 });

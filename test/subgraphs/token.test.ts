@@ -1,6 +1,14 @@
 import { createHmac } from 'node:crypto';
 import { generateKeyPair } from 'jose';
-import { citizen, entitiesQuery, post, sandbox, startTestSubgraphs, tokenClaims, type TestSubgraphs } from './helpers.ts';
+import {
+  citizen,
+  entitiesQuery,
+  post,
+  sandbox,
+  startTestSubgraphs,
+  tokenClaims,
+  type TestSubgraphs,
+} from './helpers.ts';
 
 /**
  * Every refusal of the internal token (docs/tokens.md), against the real subgraph over
@@ -8,12 +16,17 @@ import { citizen, entitiesQuery, post, sandbox, startTestSubgraphs, tokenClaims,
  * resolved (the request log of a refused request counts no query at all).
  */
 let env: TestSubgraphs;
-beforeAll(async () => { env = await startTestSubgraphs(['ants']); });
-afterAll(async () => { await env.close(); });
+beforeAll(async () => {
+  env = await startTestSubgraphs(['ants']);
+});
+afterAll(async () => {
+  await env.close();
+});
 
 const QUERY = entitiesQuery('vehicles { registrationNumber }');
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const valid = (extra: Record<string, unknown> = {}) => tokenClaims(env.issuer, 'ants', sandbox('marie.dupont'), 'ants_vehicules', extra);
+const valid = (extra: Record<string, unknown> = {}) =>
+  tokenClaims(env.issuer, 'ants', sandbox('marie.dupont'), 'ants_vehicules', extra);
 
 async function call(token: string | undefined, sub = 'anyone') {
   return post(env.urls.ants!, token, QUERY, { representations: [citizen(sub)] });
@@ -38,7 +51,13 @@ test('a valid token is accepted and the request id is echoed and logged', async 
   expect(response.status).toBe(200);
   expect(response.headers.get('x-request-id')).toBe(response.requestId);
   expect((response.body.data!._entities as any[])[0].vehicles[0].registrationNumber).toBe('GE-512-KL');
-  expect(env.logs.request(response.requestId)).toMatchObject({ status: 200, jti: claims.jti, client: 'test-sp', queries: 2, errors: [] });
+  expect(env.logs.request(response.requestId)).toMatchObject({
+    status: 200,
+    jti: claims.jti,
+    client: 'test-sp',
+    queries: 2,
+    errors: [],
+  });
 });
 
 test("without x-request-id, the token's rid is the request id", async () => {
@@ -72,7 +91,13 @@ test('alg: none', async () => {
 });
 
 test('a symmetric algorithm (HS256, keyed with the public key)', async () => {
-  const kid = [...(await (await fetch(`${env.issuer.url}/.well-known/jwks.json`)).json() as { keys: Array<{ kid: string; x: string }> }).keys][0]!;
+  const kid = [
+    ...(
+      (await (await fetch(`${env.issuer.url}/.well-known/jwks.json`)).json()) as {
+        keys: Array<{ kid: string; x: string }>;
+      }
+    ).keys,
+  ][0]!;
   const input = `${b64({ alg: 'HS256', typ: 'passerelle-dp+jwt', kid: kid.kid })}.${b64(valid())}`;
   const signature = createHmac('sha256', kid.x).update(input).digest('base64url');
   await expectRefused(`${input}.${signature}`, 'PROVIDER_TOKEN_ALGORITHM_REFUSED');
@@ -85,13 +110,19 @@ test('bad signature: signed by another key under the gateway key id', async () =
 
 test('a payload altered after signing', async () => {
   const [header, , signature] = (await env.issuer.sign(valid())).split('.');
-  await expectRefused(`${header}.${b64(valid({ scope: 'ants_vehicules ants_critair' }))}.${signature}`, 'PROVIDER_TOKEN_SIGNATURE_INVALID');
+  await expectRefused(
+    `${header}.${b64(valid({ scope: 'ants_vehicules ants_critair' }))}.${signature}`,
+    'PROVIDER_TOKEN_SIGNATURE_INVALID',
+  );
 });
 
 test('an unknown key id makes the provider refetch the JWKS, then refuse', async () => {
   const before = env.issuer.jwksFetches;
   const { privateKey } = await generateKeyPair('ES256');
-  await expectRefused(await env.issuer.sign(valid(), { key: privateKey, kid: 'not-published' }), 'PROVIDER_TOKEN_SIGNATURE_INVALID');
+  await expectRefused(
+    await env.issuer.sign(valid(), { key: privateKey, kid: 'not-published' }),
+    'PROVIDER_TOKEN_SIGNATURE_INVALID',
+  );
   expect(env.issuer.jwksFetches).toBe(before + 1);
 });
 
@@ -126,11 +157,17 @@ test('wrong type of token (typ)', async () => {
 });
 
 test('wrong issuer', async () => {
-  await expectRefused(await env.issuer.sign(valid({ iss: 'http://127.0.0.1:1/not-the-gateway' })), 'PROVIDER_TOKEN_ISSUER_INVALID');
+  await expectRefused(
+    await env.issuer.sign(valid({ iss: 'http://127.0.0.1:1/not-the-gateway' })),
+    'PROVIDER_TOKEN_ISSUER_INVALID',
+  );
 });
 
 test("wrong audience: another provider's token", async () => {
-  await expectRefused(await env.issuer.sign(valid({ aud: 'urn:passerelle:dp:dgfip' })), 'PROVIDER_TOKEN_AUDIENCE_INVALID');
+  await expectRefused(
+    await env.issuer.sign(valid({ aud: 'urn:passerelle:dp:dgfip' })),
+    'PROVIDER_TOKEN_AUDIENCE_INVALID',
+  );
 });
 
 test('expired (beyond the 5 s clock tolerance)', async () => {
@@ -144,7 +181,10 @@ test('issued in the future', async () => {
 });
 
 test('not valid before a future nbf', async () => {
-  await expectRefused(await env.issuer.sign(valid({ nbf: Math.floor(Date.now() / 1000) + 60 })), 'PROVIDER_TOKEN_NOT_YET_VALID');
+  await expectRefused(
+    await env.issuer.sign(valid({ nbf: Math.floor(Date.now() / 1000) + 60 })),
+    'PROVIDER_TOKEN_NOT_YET_VALID',
+  );
 });
 
 test('a lifetime over 120 s', async () => {
@@ -160,7 +200,10 @@ test.each([['exp'], ['iat'], ['sub'], ['pivot'], ['scope']])('missing %s', async
 });
 
 test('a pivot identity born in France without birthplace (identite.invalide)', async () => {
-  const response = await expectRefused(await env.issuer.sign(tokenClaims(env.issuer, 'ants', sandbox('identite.invalide'), 'ants_vehicules')), 'PROVIDER_TOKEN_CLAIMS_INVALID');
+  const response = await expectRefused(
+    await env.issuer.sign(tokenClaims(env.issuer, 'ants', sandbox('identite.invalide'), 'ants_vehicules')),
+    'PROVIDER_TOKEN_CLAIMS_INVALID',
+  );
   expect(response.body).toMatchObject({ details: { claim: 'pivot.birthplace' } });
   // No value of the token is echoed back.
   expect(JSON.stringify(response.body)).not.toContain('Invalide');

@@ -5,21 +5,50 @@ import { SecretRef } from '../common.ts';
 /** A service provider: an OpenID client of the broker and a GraphQL client of the gateway. */
 export const ServiceProvider = z.strictObject({
   clientId: z.string().min(1).describe('Its OpenID client id at the broker.'),
-  displayName: z.string().min(1).describe('Its name on the broker\'s pages and in the dashboard (its OpenID `client_name` unless the metadata gives one).'),
-  sectorIdentifier: z.string().min(1).describe('Pairwise subjects are computed per sector: SPs of one sector share them (docs/broker.md).'),
+  displayName: z
+    .string()
+    .min(1)
+    .describe(
+      "Its name on the broker's pages and in the dashboard (its OpenID `client_name` unless the metadata gives one).",
+    ),
+  sectorIdentifier: z
+    .string()
+    .min(1)
+    .describe('Pairwise subjects are computed per sector: SPs of one sector share them (docs/broker.md).'),
   scopes: z.array(z.string().min(1)).min(1).describe('Scopes (identity and data) this SP is entitled to request.'),
   requirePar: z.boolean().default(false).describe('Its authorization requests must be pushed to `/par` first.'),
   defaultAcr: AcrLevel.default('eidas1').describe('Level used when the SP sends no `acr_values`.'),
   clientSecret: SecretRef.optional().describe('Secret for `client_secret_post` (at least 32 characters).'),
-  jwks: SecretRef.optional().describe('JWKS of the SP\'s public keys for `private_key_jwt` (private members, if any, are dropped).'),
-  metadata: z.looseObject({
-    redirect_uris: z.array(z.string()).min(1).describe('Where the broker may send the citizen back, compared character for character.'),
-  }).describe('OpenID client metadata (`redirect_uris`, `token_endpoint_auth_method`, `post_logout_redirect_uris`, `backchannel_logout_uri`, `id_token_signed_response_alg`…).'),
-  operations: z.record(z.string(), z.string().describe('One operation: its name (the key) → its GraphQL document, whose operation has that name.')).default({}).describe(
-    'Named GraphQL operations the SP registered (name → document), usable by name in `authorization_details`; checked at start-up.'),
+  jwks: SecretRef.optional().describe(
+    "JWKS of the SP's public keys for `private_key_jwt` (private members, if any, are dropped).",
+  ),
+  metadata: z
+    .looseObject({
+      redirect_uris: z
+        .array(z.string())
+        .min(1)
+        .describe('Where the broker may send the citizen back, compared character for character.'),
+    })
+    .describe(
+      'OpenID client metadata (`redirect_uris`, `token_endpoint_auth_method`, `post_logout_redirect_uris`, `backchannel_logout_uri`, `id_token_signed_response_alg`…).',
+    ),
+  operations: z
+    .record(
+      z.string(),
+      z.string().describe('One operation: its name (the key) → its GraphQL document, whose operation has that name.'),
+    )
+    .default({})
+    .describe(
+      'Named GraphQL operations the SP registered (name → document), usable by name in `authorization_details`; checked at start-up.',
+    ),
 });
 export type ServiceProvider = z.infer<typeof ServiceProvider>;
 
-export const ServiceProvidersSection = z.array(ServiceProvider).default([])
-  .refine((list) => new Set(list.map((p) => p.clientId)).size === list.length, 'service provider client ids must be unique')
+export const ServiceProvidersSection = z
+  .array(ServiceProvider)
+  .default([])
+  .refine(
+    (list) => new Set(list.map((p) => p.clientId)).size === list.length,
+    'service provider client ids must be unique',
+  )
   .describe('The service providers registered at the broker (docs/service-providers.md); client ids unique.');

@@ -51,16 +51,30 @@ const CURRENT_LIST_DATE = '2026-01-01';
 
 // ---------------------------------------------------------------- communes
 
-interface CurrentCommune { code: string; nom: string; type: string }
-interface HistoryEntry { code: string; nom: string; type: 'COM' | 'COMA' | 'COMD' | 'COMP'; dateDebut?: string; dateFin?: string }
+interface CurrentCommune {
+  code: string;
+  nom: string;
+  type: string;
+}
+interface HistoryEntry {
+  code: string;
+  nom: string;
+  type: 'COM' | 'COMA' | 'COMD' | 'COMP';
+  dateDebut?: string;
+  dateFin?: string;
+}
 
 /** [start, end): ISO dates, `null` = open (before 1943 / still valid). */
 type Period = [string | null, string | null];
 
-function communePeriods(current: CurrentCommune[], history: HistoryEntry[]): Map<string, { name: string; periods: Period[] }> {
+function communePeriods(
+  current: CurrentCommune[],
+  history: HistoryEntry[],
+): Map<string, { name: string; periods: Period[] }> {
   // A commune nouvelle and its delegated commune often share a code: name it after the commune.
   const currentCodes = new Map<string, string>();
-  for (const c of current) if (c.type !== 'commune-deleguee' || !currentCodes.has(c.code)) currentCodes.set(c.code, c.nom);
+  for (const c of current)
+    if (c.type !== 'commune-deleguee' || !currentCodes.has(c.code)) currentCodes.set(c.code, c.nom);
   const result = new Map<string, { name: string; periods: Period[] }>();
   for (const entry of history) {
     // COMP: a commune absorbed by a simple merger, no longer a commune of its own.
@@ -114,10 +128,15 @@ function buildCommunes(): string {
   const communes = communePeriods(current, history);
   const sortedCodes = [...communes.keys()].sort();
   const body = Object.fromEntries(sortedCodes.map((code) => [code, encodeCommune(communes.get(code)!)]));
-  return `${JSON.stringify({
-    source: 'INSEE COG 2026 (@etalab/decoupage-administratif@6.0.0) + COG history 1943-2019 (@etalab/decoupage-administratif@0.7.0); built by lib/pivot/cog/build.ts',
-    communes: body,
-  }, null, 0).replace(/,"(\d[\dAB]\d{3})":/g, ',\n"$1":')}\n`;
+  return `${JSON.stringify(
+    {
+      source:
+        'INSEE COG 2026 (@etalab/decoupage-administratif@6.0.0) + COG history 1943-2019 (@etalab/decoupage-administratif@0.7.0); built by lib/pivot/cog/build.ts',
+      communes: body,
+    },
+    null,
+    0,
+  ).replace(/,"(\d[\dAB]\d{3})":/g, ',\n"$1":')}\n`;
 }
 
 // --------------------------------------------------------------- countries
@@ -193,10 +212,26 @@ const SUPPLEMENT: Array<[cog: string, name: string, iso: string[]]> = [
 
 /** french-ssn names that do not match i18n-iso-countries' French names. */
 const ISO_BY_COG: Record<string, string> = {
-  '99116': 'CZ', '99129': 'VA', '99148': 'BY', '99151': 'MD', '99156': 'MK',
-  '99203': 'IQ', '99206': 'SY', '99238': 'KP', '99239': 'KR', '99241': 'LA',
-  '99243': 'VN', '99309': 'TZ', '99312': 'CD', '99316': 'LY', '99323': 'CF',
-  '99324': 'CG', '99391': 'SZ', '99404': 'US', '99408': 'DO', '99512': 'SB',
+  '99116': 'CZ',
+  '99129': 'VA',
+  '99148': 'BY',
+  '99151': 'MD',
+  '99156': 'MK',
+  '99203': 'IQ',
+  '99206': 'SY',
+  '99238': 'KP',
+  '99239': 'KR',
+  '99241': 'LA',
+  '99243': 'VN',
+  '99309': 'TZ',
+  '99312': 'CD',
+  '99316': 'LY',
+  '99323': 'CF',
+  '99324': 'CG',
+  '99391': 'SZ',
+  '99404': 'US',
+  '99408': 'DO',
+  '99512': 'SB',
   '99515': 'MH',
 };
 
@@ -204,31 +239,42 @@ const ISO_BY_COG: Record<string, string> = {
 const USER_ASSIGNED_ISO = new Set(['XK']);
 
 const normalizeName = (name: string): string =>
-  name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z]+/g, ' ').trim();
+  name
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z]+/g, ' ')
+    .trim();
 
 function buildCountries(): { text: string; report: string[] } {
   const ssn = readJson<Record<string, string>>('french-ssn/dist/data/countries.json');
-  const isoNames = readJson<{ countries: Record<string, string | string[]> }>('i18n-iso-countries/langs/fr.json').countries;
+  const isoNames = readJson<{ countries: Record<string, string | string[]> }>(
+    'i18n-iso-countries/langs/fr.json',
+  ).countries;
   const isoByName = new Map<string, string>();
-  for (const [iso, names] of Object.entries(isoNames)) for (const name of [names].flat()) isoByName.set(normalizeName(name), iso);
+  for (const [iso, names] of Object.entries(isoNames))
+    for (const name of [names].flat()) isoByName.set(normalizeName(name), iso);
   const report: string[] = [];
   const rows: Array<[string, string, string[]]> = [];
   for (const [suffix, name] of Object.entries(ssn)) {
     const cog = `99${suffix}`;
     if (cog === '99100') continue;
-    const iso = ISO_BY_COG[cog] ?? isoByName.get(normalizeName(name)) ?? isoByName.get(normalizeName(name.split(',')[0]!));
+    const iso =
+      ISO_BY_COG[cog] ?? isoByName.get(normalizeName(name)) ?? isoByName.get(normalizeName(name.split(',')[0]!));
     if (!iso) throw new Error(`no ISO code for ${cog} ${name}: add it to ISO_BY_COG`);
     if (ISO_BY_COG[cog]) report.push(`${cog} ${name} -> ${iso} (${[isoNames[iso]].flat()[0]})`);
     rows.push([cog, name, [iso]]);
   }
   for (const row of SUPPLEMENT) {
-    if (rows.some(([cog]) => cog === row[0])) throw new Error(`${row[0]} is already in french-ssn: remove it from SUPPLEMENT`);
+    if (rows.some(([cog]) => cog === row[0]))
+      throw new Error(`${row[0]} is already in french-ssn: remove it from SUPPLEMENT`);
     rows.push(row);
   }
   const seenIso = new Map<string, string>();
   for (const [cog, , isos] of rows) {
     for (const iso of isos) {
-      if (!isoNames[iso] && !USER_ASSIGNED_ISO.has(iso)) throw new Error(`${cog}: ${iso} is not an ISO 3166-1 alpha-2 code`);
+      if (!isoNames[iso] && !USER_ASSIGNED_ISO.has(iso))
+        throw new Error(`${cog}: ${iso} is not an ISO 3166-1 alpha-2 code`);
       if (seenIso.has(iso)) throw new Error(`${iso} is mapped twice (${seenIso.get(iso)} and ${cog})`);
       seenIso.set(iso, cog);
     }
@@ -237,7 +283,8 @@ function buildCountries(): { text: string; report: string[] } {
   rows.sort(([a], [b]) => a.localeCompare(b));
   const body = Object.fromEntries(rows.map(([cog, name, iso]) => [cog, { name, iso }]));
   const text = `${JSON.stringify({
-    source: 'INSEE COG country codes (french-ssn@4.1.0 + INSEE list of foreign countries and territories, COG 2025), ISO 3166-1 alpha-2 (i18n-iso-countries@7.14.0); built by lib/pivot/cog/build.ts',
+    source:
+      'INSEE COG country codes (french-ssn@4.1.0 + INSEE list of foreign countries and territories, COG 2025), ISO 3166-1 alpha-2 (i18n-iso-countries@7.14.0); built by lib/pivot/cog/build.ts',
     countries: body,
   }).replace(/,"(99\d{3})":/g, ',\n"$1":')}\n`;
   return { text, report };
@@ -248,13 +295,20 @@ function buildCountries(): { text: string; report: string[] } {
 function main(): void {
   const check = process.argv.includes('--check');
   const countries = buildCountries();
-  const outputs: Array<[string, string]> = [['communes.json', buildCommunes()], ['countries.json', countries.text]];
+  const outputs: Array<[string, string]> = [
+    ['communes.json', buildCommunes()],
+    ['countries.json', countries.text],
+  ];
   let stale = false;
   for (const [name, text] of outputs) {
     const path = dataFile(name);
     if (check) {
       let committed = '';
-      try { committed = readFileSync(path, 'utf8'); } catch { /* missing: stale */ }
+      try {
+        committed = readFileSync(path, 'utf8');
+      } catch {
+        /* missing: stale */
+      }
       if (committed !== text) {
         stale = true;
         console.error(`${name} is stale: run npx tsx lib/pivot/cog/build.ts`);

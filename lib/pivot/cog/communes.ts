@@ -17,7 +17,11 @@ type Encoded = string | string[];
 let table: Record<string, Encoded> | undefined;
 
 function communes(): Record<string, Encoded> {
-  table ??= (JSON.parse(readFileSync(new URL('./data/communes.json', import.meta.url), 'utf8')) as { communes: Record<string, Encoded> }).communes;
+  table ??= (
+    JSON.parse(readFileSync(new URL('./data/communes.json', import.meta.url), 'utf8')) as {
+      communes: Record<string, Encoded>;
+    }
+  ).communes;
   return table;
 }
 

@@ -15,7 +15,11 @@ let table: Record<string, { name: string; iso: string[] }> | undefined;
 let byIso: Map<string, string> | undefined;
 
 function countries(): Record<string, { name: string; iso: string[] }> {
-  table ??= (JSON.parse(readFileSync(new URL('./data/countries.json', import.meta.url), 'utf8')) as { countries: Record<string, { name: string; iso: string[] }> }).countries;
+  table ??= (
+    JSON.parse(readFileSync(new URL('./data/countries.json', import.meta.url), 'utf8')) as {
+      countries: Record<string, { name: string; iso: string[] }>;
+    }
+  ).countries;
   return table;
 }
 
@@ -26,6 +30,8 @@ export function findCountry(cog: string): Country | undefined {
 
 /** The COG code of an ISO 3166-1 alpha-2 country (case-insensitive), as the eIDAS bridge needs. */
 export function cogFromIso(iso: string): string | undefined {
-  byIso ??= new Map(Object.entries(countries()).flatMap(([cog, { iso: codes }]) => codes.map((code) => [code, cog] as const)));
+  byIso ??= new Map(
+    Object.entries(countries()).flatMap(([cog, { iso: codes }]) => codes.map((code) => [code, cog] as const)),
+  );
   return byIso.get(iso.toUpperCase());
 }

@@ -10,7 +10,10 @@ import { startBroker } from '../../../auth/broker.ts';
 
 const config = loadPlatformConfig();
 const database = await openDatabase({ databaseUrl: config.database.url });
-const broker = await startBroker({ config, database, logger: createLogger('broker-process', config.logLevel) }, { port: Number(process.env.BROKER_PORT ?? 0) });
+const broker = await startBroker(
+  { config, database, logger: createLogger('broker-process', config.logLevel) },
+  { port: Number(process.env.BROKER_PORT ?? 0) },
+);
 process.stdout.write(`READY ${broker.url}\n`);
 process.once('SIGTERM', async () => {
   await broker.close();

@@ -26,7 +26,7 @@ export async function startTestBroker(options: {
   port?: number;
 }): Promise<TestBroker> {
   const config = options.config ?? testConfig();
-  const database = options.database ?? await createTestDatabase();
+  const database = options.database ?? (await createTestDatabase());
   const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
   const broker = await startBroker({ config, database, logger }, { port: options.port ?? 0 });
   return {
@@ -52,7 +52,15 @@ export async function clientAssertion(options: {
   const jwk = options.key ?? sandboxSpKey(options.clientId);
   const alg = options.alg ?? (jwk.alg as string);
   const now = Math.floor(Date.now() / 1000);
-  const payload = { iss: options.clientId, sub: options.clientId, aud: options.audience, jti: crypto.randomUUID(), iat: now, exp: now + (options.expiresIn ?? 60), ...options.claims };
+  const payload = {
+    iss: options.clientId,
+    sub: options.clientId,
+    aud: options.audience,
+    jti: crypto.randomUUID(),
+    iat: now,
+    exp: now + (options.expiresIn ?? 60),
+    ...options.claims,
+  };
   if (alg === 'none') {
     const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
     return `${encode({ alg: 'none', typ: 'JWT' })}.${encode(payload)}.`;
@@ -63,10 +71,14 @@ export async function clientAssertion(options: {
 /** openid-client as the sandbox SP `clientId` would use it against the broker. */
 export async function spClient(issuer: string, clientId: string, config: Config): Promise<oidc.Configuration> {
   const sp = config.serviceProviders.find((s) => s.clientId === clientId)!;
-  const auth = sp.metadata.token_endpoint_auth_method === 'client_secret_post'
-    ? oidc.ClientSecretPost(config.secret(sp.clientSecret!, 'test'))
-    : oidc.PrivateKeyJwt(await importJWK(sandboxSpKey(clientId), sandboxSpKey(clientId).alg as string) as CryptoKey);
-  const metadata = sp.metadata.id_token_signed_response_alg ? { id_token_signed_response_alg: String(sp.metadata.id_token_signed_response_alg) } : {};
+  const auth =
+    sp.metadata.token_endpoint_auth_method === 'client_secret_post'
+      ? oidc.ClientSecretPost(config.secret(sp.clientSecret!, 'test'))
+      : oidc.PrivateKeyJwt(
+          (await importJWK(sandboxSpKey(clientId), sandboxSpKey(clientId).alg as string)) as CryptoKey,
+        );
+  const metadata = sp.metadata.id_token_signed_response_alg
+    ? { id_token_signed_response_alg: String(sp.metadata.id_token_signed_response_alg) }
+    : {};
   return oidc.discovery(new URL(issuer), clientId, metadata, auth, { execute: [oidc.allowInsecureRequests] });
 }
-

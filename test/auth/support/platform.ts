@@ -89,7 +89,11 @@ export async function signIn(platform: TestPlatform, options: SignInOptions): Pr
   const redirectUri = sp.metadata.redirect_uris[0]!;
   const spOrigin = new URL(redirectUri).origin;
   const client = await spClient(platform.issuer, clientId, platform.config);
-  const checks = { pkceCodeVerifier: oidc.randomPKCECodeVerifier(), expectedState: oidc.randomState(), expectedNonce: oidc.randomNonce() };
+  const checks = {
+    pkceCodeVerifier: oidc.randomPKCECodeVerifier(),
+    expectedState: oidc.randomState(),
+    expectedNonce: oidc.randomNonce(),
+  };
   const params: Record<string, string> = {
     redirect_uri: redirectUri,
     scope: options.scope ?? 'openid identite_pivot',
@@ -100,7 +104,9 @@ export async function signIn(platform: TestPlatform, options: SignInOptions): Pr
     ...(options.acr ? { acr_values: options.acr } : {}),
     ...options.extra,
   };
-  const start = sp.requirePar ? await oidc.buildAuthorizationUrlWithPAR(client, params) : oidc.buildAuthorizationUrl(client, params);
+  const start = sp.requirePar
+    ? await oidc.buildAuthorizationUrlWithPAR(client, params)
+    : oidc.buildAuthorizationUrl(client, params);
   const agent = options.agent ?? new Agent();
   const stopAt = (url: URL) => url.origin === spOrigin;
   const go = (url: URL | string, init?: RequestInit & { form?: Record<string, string> }) =>
@@ -117,7 +123,11 @@ export async function signIn(platform: TestPlatform, options: SignInOptions): Pr
     const action = formAction(await response.text());
     if (!action) throw new Error(`no login form at ${url.href}`);
     ({ response, url } = await go(new URL(action, url), {
-      form: { login: options.login, password: '123', ...(options.lowerAcrTo ? { sandbox_acr: options.lowerAcrTo } : {}) },
+      form: {
+        login: options.login,
+        password: '123',
+        ...(options.lowerAcrTo ? { sandbox_acr: options.lowerAcrTo } : {}),
+      },
     }));
   }
   // The broker's "identity verified" page moves on by itself (meta refresh).

@@ -29,12 +29,26 @@ export async function startDemoServiceProvider(): Promise<DemoServiceProvider> {
     try {
       if (!platform) throw new Error('not attached');
       const url = new URL(req.url ?? '/', base);
-      broker ??= await connect(platform.issuer, 'parking-nimes', await importJWK(sandboxSpKey('parking-nimes'), 'ES256') as CryptoKey, { sandbox: true });
+      broker ??= await connect(
+        platform.issuer,
+        'parking-nimes',
+        (await importJWK(sandboxSpKey('parking-nimes'), 'ES256')) as CryptoKey,
+        { sandbox: true },
+      );
       if (url.pathname === '/') {
-        const { url: authorization, checks } = await startSignIn(broker, { redirectUri: `${base}/callback`, operationName: 'Parking', purpose: PURPOSE });
+        const { url: authorization, checks } = await startSignIn(broker, {
+          redirectUri: `${base}/callback`,
+          operationName: 'Parking',
+          purpose: PURPOSE,
+        });
         const session = randomBytes(16).toString('base64url');
         sessions.set(session, checks);
-        res.writeHead(303, { location: authorization.href, 'set-cookie': `sp_session=${session}; HttpOnly; SameSite=Lax; Path=/` }).end();
+        res
+          .writeHead(303, {
+            location: authorization.href,
+            'set-cookie': `sp_session=${session}; HttpOnly; SameSite=Lax; Path=/`,
+          })
+          .end();
         return;
       }
       if (url.pathname === '/callback') {
@@ -42,14 +56,32 @@ export async function startDemoServiceProvider(): Promise<DemoServiceProvider> {
         const checks = session ? sessions.get(session) : undefined;
         if (!checks) return page(res, 400, 'Session inconnue', '');
         sessions.delete(session!);
-        if (url.searchParams.has('error')) return page(res, 200, 'Connexion interrompue', `<p id="error">${escape(url.searchParams.get('error')!)}: ${escape(url.searchParams.get('error_description') ?? '')}</p>`);
+        if (url.searchParams.has('error'))
+          return page(
+            res,
+            200,
+            'Connexion interrompue',
+            `<p id="error">${escape(url.searchParams.get('error')!)}: ${escape(url.searchParams.get('error_description') ?? '')}</p>`,
+          );
         const { identity, accessToken } = await finishSignIn(broker, url, checks);
         const result = await queryGateway(platform.graphqlUrl, accessToken, platform.document, 'Parking');
-        const me = (result.data as { me: { taxAddress: { city: string }; vehicles: Array<{ registrationNumber: string; critAir: number }> | null } }).me;
-        return page(res, 200, `Bonjour ${escape(String(identity.given_name))}`, [
-          `<p id="city">Adresse fiscale : ${escape(me.taxAddress.city)}</p>`,
-          `<ul id="vehicles">${(me.vehicles ?? []).map((v) => `<li>${escape(v.registrationNumber)} — Crit'Air ${v.critAir}</li>`).join('')}</ul>`,
-        ].join(''));
+        const me = (
+          result.data as {
+            me: {
+              taxAddress: { city: string };
+              vehicles: Array<{ registrationNumber: string; critAir: number }> | null;
+            };
+          }
+        ).me;
+        return page(
+          res,
+          200,
+          `Bonjour ${escape(String(identity.given_name))}`,
+          [
+            `<p id="city">Adresse fiscale : ${escape(me.taxAddress.city)}</p>`,
+            `<ul id="vehicles">${(me.vehicles ?? []).map((v) => `<li>${escape(v.registrationNumber)} — Crit'Air ${v.critAir}</li>`).join('')}</ul>`,
+          ].join(''),
+        );
       }
       res.writeHead(url.pathname === '/favicon.ico' ? 204 : 404).end();
     } catch (error) {
@@ -64,16 +96,19 @@ export async function startDemoServiceProvider(): Promise<DemoServiceProvider> {
     attach(value) {
       platform = value;
     },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
 function page(res: import('node:http').ServerResponse, status: number, title: string, body: string): void {
   res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
-  res.end(`<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1>${body}</body></html>`);
+  res.end(
+    `<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1>${body}</body></html>`,
+  );
 }
 
 function escape(text: string): string {

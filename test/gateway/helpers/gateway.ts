@@ -24,11 +24,19 @@ export interface TestGateway {
   /** The `gateway.exchange` events of the audit chain for a request id: citizen and SP columns, and the event's data. */
   exchangeEvents(requestId: string): Promise<Array<{ citizenRef: string | null; clientId: string | null; data: any }>>;
   /** POSTs a GraphQL request with `token` as bearer. */
-  post(body: unknown, token?: string, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; json: any }>;
+  post(
+    body: unknown,
+    token?: string,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; headers: Headers; json: any }>;
   close(): Promise<void>;
 }
 
-export async function startTestGateway(options: { database: Database; providerUrls: Record<string, string>; overrides?: Array<[string, unknown]> }): Promise<TestGateway> {
+export async function startTestGateway(options: {
+  database: Database;
+  providerUrls: Record<string, string>;
+  overrides?: Array<[string, unknown]>;
+}): Promise<TestGateway> {
   const sandbox = loadPlatformConfig({ env: {} });
   const keys = loadGatewayKeys(sandbox);
   const audience = 'http://gateway.test';
@@ -39,15 +47,25 @@ export async function startTestGateway(options: { database: Database; providerUr
       ['gateway.audience', audience],
       ['gateway.pivotToken.issuer', issuer.issuer],
       ['gateway.pivotToken.jwksUri', issuer.jwksUri],
-      ...Object.entries(options.providerUrls).map(([name, url]) => [`dataProviders.${name}.url`, url] as [string, unknown]),
+      ...Object.entries(options.providerUrls).map(
+        ([name, url]) => [`dataProviders.${name}.url`, url] as [string, unknown],
+      ),
       ...(options.overrides ?? []),
     ],
   });
   const logs: string[] = [];
-  const sink = new Writable({ write(chunk, _encoding, done) { logs.push(String(chunk)); done(); } });
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
   let running: RunningComponent;
   try {
-    running = await startGateway({ config, database: options.database, logger: createLogger('gateway', 'info', sink) }, { port: 0 });
+    running = await startGateway(
+      { config, database: options.database, logger: createLogger('gateway', 'info', sink) },
+      { port: 0 },
+    );
   } catch (error) {
     await issuer.close();
     throw error;
@@ -63,14 +81,19 @@ export async function startTestGateway(options: { database: Database; providerUr
     logs,
     async exchangeEvents(requestId) {
       const { rows } = await pool.query(
-        "SELECT citizen_ref AS \"citizenRef\", client_id AS \"clientId\", data FROM audit.events WHERE kind = 'gateway.exchange' AND data->>'requestId' = $1 ORDER BY seq",
-        [requestId]);
+        'SELECT citizen_ref AS "citizenRef", client_id AS "clientId", data FROM audit.events WHERE kind = \'gateway.exchange\' AND data->>\'requestId\' = $1 ORDER BY seq',
+        [requestId],
+      );
       return rows;
     },
     async post(body, token, headers = {}) {
       const response = await fetch(graphqlUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
         body: typeof body === 'string' ? body : JSON.stringify(body),
       });
       const text = await response.text();

@@ -25,7 +25,9 @@ export interface WholePlatform {
   close(): Promise<void>;
 }
 
-export async function startWholePlatform(options: { components?: string[]; overrides?: Array<[string, unknown]> } = {}): Promise<WholePlatform> {
+export async function startWholePlatform(
+  options: { components?: string[]; overrides?: Array<[string, unknown]> } = {},
+): Promise<WholePlatform> {
   const urls: Record<string, string> = {};
   const overrides: Array<[string, unknown]> = [];
   const place = async (name: string, setting: string) => {
@@ -40,7 +42,7 @@ export async function startWholePlatform(options: { components?: string[]; overr
     [`serviceProviders.${parking}.metadata.redirect_uris`, [`${urls.parking}/callback`]],
     [`serviceProviders.${parking}.metadata.post_logout_redirect_uris`, [`${urls.parking}/logged-out`]],
     [`serviceProviders.${parking}.metadata.backchannel_logout_uri`, `${urls.parking}/backchannel-logout`],
-    ...options.overrides ?? [],
+    ...(options.overrides ?? []),
   );
   const config = testConfig(overrides);
   const database = await createTestDatabase();
