@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 
 /**
  * The one-way layering of the tree (docs/architecture.md, "Layers"), checked on every
- * import; `test/layering.test.ts` runs this rule alone, so `npm test` fails on a bad import.
+ * import; `test/repository/layering.unit.test.ts` runs this rule alone, so `npm test` fails on a bad import.
  * - `lib/` is the ground: it imports no component, no stand-in, no command, no test.
  * - the broker (`auth/`) and the gateway (`gateway/`) never import each other: what they
  *   share is a contract in `lib/contracts/`.

@@ -1,5 +1,11 @@
-/** Jest runs in native ESM mode (oidc-provider, openid-client and jose are ESM-only). */
-export default {
+/**
+ * Jest runs in native ESM mode (oidc-provider, openid-client and jose are ESM-only).
+ * Two projects: `unit` (`*.unit.test.ts`: no database, no port, no process — checked by
+ * test/helpers/unit-guard.js; `npm test -- --selectProjects unit` runs in seconds) and
+ * `integration` (every other `*.test.ts`: real databases, servers, processes, browsers).
+ * `npm test` runs both.
+ */
+const common = {
   testEnvironment: '<rootDir>/test/helpers/jest-environment.js',
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
@@ -11,6 +17,22 @@ export default {
       },
     ],
   },
-  testMatch: ['<rootDir>/test/**/*.test.ts'],
+};
+
+export default {
   testTimeout: 30000,
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/**/*.unit.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/helpers/unit-guard.js'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['\\.unit\\.test\\.ts$'],
+    },
+  ],
 };

@@ -1,5 +1,5 @@
 // A service provider reading a citizen's data through Passerelle, with openid-client 6.
-// docs/service-providers.md "Reading data as a service provider" shows this file; test/consent/journeys.test.ts runs it.
+// docs/service-providers.md "Reading data as a service provider" shows this file; test/auth/consent/journeys.test.ts runs it.
 import * as client from 'openid-client';
 
 /** 1. Discover the broker; authenticate with private_key_jwt (the SP's registered ES256 key). */

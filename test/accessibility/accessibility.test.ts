@@ -1,9 +1,9 @@
 /// <reference lib="dom" />
 import type { Browser } from 'playwright-core';
 import { launchChromium, watchPage } from '../helpers/chromium.ts';
-import { startWholePlatform, type WholePlatform } from '../parking/support/platform.ts';
-import { JOURNEYS, signInAtParking, type Walk } from './journeys.ts';
-import { focus, invisible, order, press, tabTo, type Focus } from './keyboard.ts';
+import { startWholePlatform, type WholePlatform } from '../sandbox/parking/support/platform.ts';
+import { JOURNEYS, signInAtParking, type Walk } from './support/journeys.ts';
+import { focus, invisible, order, press, tabTo, type Focus } from './support/keyboard.ts';
 import {
   checkPage,
   describeReport,
@@ -12,7 +12,7 @@ import {
   settle,
   type PageReport,
   type Phrase,
-} from './page-checks.ts';
+} from './support/page-checks.ts';
 
 /**
  * Accessibility of every page a citizen sees (docs/accessibility.md): the journeys of

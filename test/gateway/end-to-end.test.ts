@@ -10,7 +10,7 @@ import { seedSandbox } from '../../sandbox/seed/seed.ts';
 import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
 import { PROVIDERS, providerFoldersOf } from '../helpers/providers.ts';
 import { startCountingProxy, type CountingProxy } from '../../harness/counting-proxy.ts';
-import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { startTestGateway, type TestGateway } from './support/gateway.ts';
 
 /**
  * The gateway in front of the real subgraphs (in-process, port 0, on a test database

@@ -5,7 +5,7 @@ import { loadGatewayKeys } from '../../gateway/keys.ts';
 import { PivotTokenVerifier, type PivotTokenVerifierOptions } from '../../gateway/pivot-token.ts';
 import { isPasserelleError } from '../../lib/errors/define.ts';
 import { startPivotIssuer, type IssueInput, type PivotIssuer } from '../../harness/pivot-issuer.ts';
-import { MARIE } from './helpers/identities.ts';
+import { MARIE } from './support/identities.ts';
 
 const keys = loadGatewayKeys(loadPlatformConfig({ env: {} }));
 const AUDIENCE = 'http://gateway.test';

@@ -3,8 +3,8 @@ import { operationHash } from '../../lib/federation/operation.ts';
 import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
 import { PROVIDERS } from '../helpers/providers.ts';
 import { startCountingProxy, type CountingProxy } from '../../harness/counting-proxy.ts';
-import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
-import { MARIE } from './helpers/identities.ts';
+import { startTestGateway, type TestGateway } from './support/gateway.ts';
+import { MARIE } from './support/identities.ts';
 
 /**
  * Everything the gateway refuses before planning, over HTTP: each refusal has its

@@ -8,7 +8,7 @@ import {
   startTestSubgraphs,
   tokenClaims,
   type TestSubgraphs,
-} from './helpers.ts';
+} from './support/subgraphs.ts';
 
 /** What each subgraph answers about each sandbox citizen (docs/sandbox.md), through the real HTTP service. */
 let env: TestSubgraphs;

@@ -6,7 +6,7 @@ import {
   startTestSubgraphs,
   tokenClaims,
   type TestSubgraphs,
-} from './helpers.ts';
+} from './support/subgraphs.ts';
 
 /**
  * What a subgraph enforces itself, whatever the gateway let through: field scopes,

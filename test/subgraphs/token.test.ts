@@ -8,7 +8,7 @@ import {
   startTestSubgraphs,
   tokenClaims,
   type TestSubgraphs,
-} from './helpers.ts';
+} from './support/subgraphs.ts';
 
 /**
  * Every refusal of the internal token (docs/tokens.md), against the real subgraph over

@@ -1,0 +1,122 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Config } from '../../../lib/config/load.ts';
+import { loadPlatformConfig } from '../../../bin/config.ts';
+import { composeContract } from '../../../lib/federation/compose.ts';
+import { ContractError, loadContract } from '../../../lib/federation/contract.ts';
+import { dataProvidersDir } from '../../../lib/federation/provider-folders.ts';
+import { PROVIDERS } from '../../helpers/providers.ts';
+
+const sandbox = loadPlatformConfig({ env: {} });
+
+/** The sandbox configuration over a copy of the data provider folders that a test may break. */
+function providersCopy(edit: (dir: string) => void): Config {
+  const dir = mkdtempSync(join(tmpdir(), 'passerelle-providers-'));
+  cpSync(dataProvidersDir(sandbox), dir, { recursive: true });
+  edit(dir);
+  return loadPlatformConfig({ env: {}, overrides: [['dataProvidersDir', dir]] });
+}
+const editFile = (path: string, change: (text: string) => string) =>
+  writeFileSync(path, change(readFileSync(path, 'utf8')));
+function problemsOf(config: Config): string[] {
+  try {
+    composeContract(loadContract(config), Object.fromEntries(config.dataProviders.map((p) => [p.name, p.url])));
+  } catch (error) {
+    if (error instanceof ContractError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('the federation contract', () => {
+  test('composes, with the scope map read back from the supergraph', () => {
+    const composed = composeContract(loadContract(sandbox));
+    expect(composed.subgraphs).toEqual(['citizen', ...[...PROVIDERS].sort()]);
+    expect(composed.supergraphSdl).toContain(
+      '@link(url: "https://passerelle.numerique.gouv.fr/scope/v1.0", import: ["@scope"])',
+    );
+    expect(composed.scopeMap.get('Citizen.taxAddress')).toEqual(['dgfip_adresse_fiscale']);
+    expect(composed.scopeMap.get('TaxAddress.city')).toEqual(['dgfip_adresse_fiscale']); // from the type
+    expect(composed.scopeMap.get('TaxHousehold.referenceTaxIncome')).toEqual(['dgfip_rfr']);
+    expect(composed.scopeMap.get('Vehicle.critAir')).toEqual(['ants_critair']);
+    expect(composed.scopeMap.has('Citizen.id')).toBe(false);
+    expect(composed.scopeMap.has('Query.me')).toBe(false);
+    expect(composed.scopes.get('cnaf_prestations')).toMatchObject({ provider: 'cnaf', minAcr: 'eidas2' });
+    expect(composed.scopes.get('dgfip_rfr')?.label.fr).toBe('Revenu fiscal de référence');
+  });
+
+  test('a field reachable from Citizen without a scope fails', () => {
+    const config = providersCopy((d) =>
+      editFile(join(d, 'ants/schema.graphql'), (t) =>
+        t.replace('model: String! @scope(anyOf: ["ants_caracteristiques"])', 'model: String!'),
+      ),
+    );
+    expect(problemsOf(config)).toEqual(['ants: Vehicle.model is reachable from Citizen but has no @scope']);
+  });
+
+  test('a scope missing from the provider catalog fails', () => {
+    const config = providersCopy((d) =>
+      editFile(join(d, 'cnaf/schema.graphql'), (t) =>
+        t.replace('@scope(anyOf: ["cnaf_enfants"])', '@scope(anyOf: ["cnaf_enfants", "cnaf_typo"])'),
+      ),
+    );
+    expect(problemsOf(config)).toEqual([
+      'cnaf: scope cnaf_typo is used in schema.graphql but missing from catalog.json',
+    ]);
+  });
+
+  test("another provider's scope is not in this catalog and fails", () => {
+    const config = providersCopy((d) =>
+      editFile(join(d, 'ants/schema.graphql'), (t) =>
+        t.replace(
+          'critAir: Int @scope(anyOf: ["ants_critair"])',
+          'critAir: Int @scope(anyOf: ["ants_critair", "dgfip_rfr"])',
+        ),
+      ),
+    );
+    expect(problemsOf(config)).toEqual([
+      'ants: scope dgfip_rfr is used in schema.graphql but missing from catalog.json',
+    ]);
+  });
+
+  test('a catalog scope no field uses fails', () => {
+    const config = providersCopy((d) =>
+      editFile(join(d, 'dgfip/catalog.json'), (t) => {
+        const c = JSON.parse(t);
+        c.scopes.dgfip_unused = { label: { fr: 'x', en: 'x' }, description: { fr: 'x', en: 'x' } };
+        return JSON.stringify(c);
+      }),
+    );
+    expect(problemsOf(config)).toEqual(['dgfip: catalog scope dgfip_unused is used by no field']);
+  });
+
+  test('a provider with its own root field fails', () => {
+    const config = providersCopy((d) =>
+      editFile(join(d, 'dgfip/schema.graphql'), (t) => `${t}\ntype Query { everyone: [Citizen!]! }\n`),
+    );
+    expect(problemsOf(config)).toContain('dgfip: defines Query fields; a provider serves data only through Citizen');
+  });
+
+  test('composition errors fail loudly', () => {
+    const config = providersCopy((d) =>
+      editFile(join(d, 'cnaf/schema.graphql'), (t) =>
+        t.replace(
+          'type Citizen @key(fields: "id") {\n  id: ID!',
+          'type Citizen @key(fields: "id") {\n  id: ID!\n  vehicles: Int @scope(anyOf: ["cnaf_enfants"])',
+        ),
+      ),
+    );
+    const problems = problemsOf(config);
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.every((p) => p.startsWith('composition: '))).toBe(true);
+    expect(problems.join('\n')).toMatch(/Citizen\.vehicles/);
+  });
+
+  test('an invalid catalog is reported with its key', () => {
+    const config = providersCopy((d) =>
+      editFile(join(d, 'cnaf/catalog.json'), (t) => t.replace('"minAcr": "eidas2"', '"minAcr": "eidas9"')),
+    );
+    expect(() => loadContract(config)).toThrow(/cnaf\/catalog.json: scopes.cnaf_prestations.minAcr/);
+  });
+});
