@@ -1,4 +1,4 @@
-#!/usr/bin/env -S npx tsx
+#!/usr/bin/env -S node --import=tsx
 /**
  * The `passerelle` command: one entry point for every operation.
  *   passerelle start [component...]   start the platform (all components) or some of them

@@ -86,7 +86,8 @@ export async function startPlatform(
       const start = await entry.load();
       try {
         const running = await start({ config, database, logger });
-        components.push({ name: running.name, url: running.url, address, close: () => running.close() });
+        // The component itself (a broker keeps its stores, for tests), with where it listens.
+        components.push(Object.assign(running, { address }));
       } catch (error) {
         if (error instanceof PortInUseError || (error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
           throw new PortTakenError(entry.name, address.port, address.setting);

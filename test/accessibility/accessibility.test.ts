@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import type { Browser } from 'playwright-core';
 import { launchChromium, watchPage } from '../helpers/chromium.ts';
-import { startWholePlatform, type WholePlatform } from '../sandbox/parking/support/platform.ts';
+import { startTestPlatform, type TestPlatform } from '../../harness/platform.ts';
 import { JOURNEYS, signInAtParking, type Walk } from './support/journeys.ts';
 import { focus, invisible, order, press, tabTo, type Focus } from './support/keyboard.ts';
 import {
@@ -21,12 +21,13 @@ import {
  * 320 px; 200 % zoom; screenshots in test-output/accessibility/). One platform and
  * one browser for the whole suite.
  */
-let platform: WholePlatform;
+let platform: TestPlatform;
 let browser: Browser;
 
 beforeAll(async () => {
   // The operator named in the accessibility statement, with a contact (broker.accessibility).
-  platform = await startWholePlatform({
+  platform = await startTestPlatform({
+    parking: true,
     overrides: [['broker.accessibility', { entity: OPERATOR, contact: 'accessibilite@passerelle.example' }]],
   });
   browser = await launchChromium();

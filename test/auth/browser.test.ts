@@ -3,7 +3,8 @@ import type { Browser } from 'playwright-core';
 import * as oidc from 'openid-client';
 import { launchChromium, testOutputDir, watchPage } from '../helpers/chromium.ts';
 import { spClient } from './support/broker.ts';
-import { startPlatform, type TestPlatform } from './support/platform.ts';
+import { startTestPlatform, type TestPlatform } from '../../harness/platform.ts';
+import { BROKER_AND_IDPS } from './support/sign-in.ts';
 
 /**
  * The pages in a real browser (Debian's headless Chromium): a citizen signs in
@@ -15,7 +16,7 @@ let browser: Browser;
 const OUTPUT = testOutputDir();
 
 beforeAll(async () => {
-  platform = await startPlatform();
+  platform = await startTestPlatform({ components: BROKER_AND_IDPS });
   browser = await launchChromium();
 }, 60000);
 afterAll(async () => {

@@ -6,7 +6,8 @@ import type { Pool } from '../../lib/db/database.ts';
 import { formAction } from '../../lib/http/agent.ts';
 import type { IdpPreferenceStore } from '../../auth/idp-preferences.ts';
 import { spClient } from './support/broker.ts';
-import { redeem, signIn, startPlatform, type SignInResult, type TestPlatform } from './support/platform.ts';
+import { startTestPlatform, type TestPlatform } from '../../harness/platform.ts';
+import { BROKER_AND_IDPS, redeem, signIn, type SignInResult } from './support/sign-in.ts';
 
 /**
  * IdP preferences enforced at sign-in, end to end: the broker with the real sandbox
@@ -23,9 +24,9 @@ const SP_ORIGIN = 'http://localhost:3000';
 const OUTPUT = testOutputDir();
 
 beforeAll(async () => {
-  platform = await startPlatform();
+  platform = await startTestPlatform({ components: BROKER_AND_IDPS });
   pool = platform.database.pool();
-  preferences = platform.brokers[0]!.broker.idpPreferences;
+  preferences = platform.broker.idpPreferences;
   browser = await launchChromium();
 }, 60000);
 afterAll(async () => {

@@ -5,7 +5,8 @@ import { SANDBOX_IDPS, SANDBOX_IDP_NAMES } from '../../sandbox/idps/index.ts';
 import { Agent } from '../../lib/http/agent.ts';
 import { freePort } from '../../harness/ports.ts';
 import { clientAssertion, spClient } from './support/broker.ts';
-import { redeem, signIn, startPlatform, type TestPlatform } from './support/platform.ts';
+import { startTestPlatform, type TestPlatform } from '../../harness/platform.ts';
+import { BROKER_AND_IDPS, redeem, signIn } from './support/sign-in.ts';
 
 /**
  * Full sign-ins: openid-client as the service provider, the real sandbox
@@ -30,7 +31,8 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((r) => backchannel.listen(port, '127.0.0.1', r));
-  platform = await startPlatform({
+  platform = await startTestPlatform({
+    components: BROKER_AND_IDPS,
     overrides: [
       ['serviceProviders.parking-nimes.metadata.backchannel_logout_uri', `http://127.0.0.1:${port}/backchannel-logout`],
     ],

@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import * as oidc from 'openid-client';
 import { freePort } from '../../harness/ports.ts';
-import { redeem, signIn, startPlatform, type TestPlatform } from './support/platform.ts';
+import { startTestPlatform, type TestPlatform } from '../../harness/platform.ts';
+import { BROKER_AND_IDPS, redeem, signIn } from './support/sign-in.ts';
 
 /**
  * Two broker processes on one PostgreSQL, as behind a load balancer: broker A
@@ -16,7 +17,7 @@ let child: ChildProcess;
 let brokerB: URL;
 
 beforeAll(async () => {
-  platform = await startPlatform();
+  platform = await startTestPlatform({ components: BROKER_AND_IDPS });
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -25,7 +26,7 @@ beforeAll(async () => {
     PASSERELLE__logLevel: 'silent',
     PASSERELLE__broker__issuer: platform.issuer,
   };
-  for (const [path, value] of platform.overrides)
+  for (const [path, value] of platform.overrides.filter(([path]) => path !== 'logLevel'))
     env[`PASSERELLE__${path.split('.').join('__')}`] = typeof value === 'string' ? value : JSON.stringify(value);
   const script = fileURLToPath(new URL('./support/broker-process.ts', import.meta.url));
   child = spawn(process.execPath, ['--import', 'tsx', script], { env, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -52,7 +53,7 @@ afterAll(async () => {
 });
 
 test('a sign-in started on one broker process completes on the other', async () => {
-  const a = new URL(platform.brokers[0]!.broker.url);
+  const a = new URL(platform.broker.url);
   expect(brokerB.port).not.toBe(a.port);
   const seen = { a: 0, b: 0 };
   // Interaction pages and the IdP callback go to B; authorization and resume stay on A.

@@ -5,6 +5,7 @@ import { PROVIDERS } from '../helpers/providers.ts';
 import { startCountingProxy, type CountingProxy } from '../../harness/counting-proxy.ts';
 import { startTestGateway, type TestGateway } from './support/gateway.ts';
 import { MARIE } from './support/identities.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 /**
  * Everything the gateway refuses before planning, over HTTP: each refusal has its
@@ -153,8 +154,10 @@ describe('pivot token refusals (401 + WWW-Authenticate)', () => {
     const { token, grantId } = await tokenFor(ME);
     expect((await gw.post({ query: ME }, token)).status).toBe(200);
     await gw.pool.query("INSERT INTO gateway.revoked_grants (grant_id, reason) VALUES ($1, 'citizen')", [grantId]);
-    await new Promise((r) => setTimeout(r, 300));
-    const { status, headers, json } = await gw.post({ query: ME }, token);
+    const { status, headers, json } = await waitFor(
+      () => gw.post({ query: ME }, token),
+      (answer) => answer.status === 401,
+    );
     expect([status, codeOf(json)]).toEqual([401, 'GRANT_REVOKED']);
     expect(headers.get('www-authenticate')).toContain('error="invalid_token"');
   });

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import type { Page } from 'playwright-core';
-import type { WholePlatform } from '../../sandbox/parking/support/platform.ts';
+import type { TestPlatform } from '../../../harness/platform.ts';
 import { AXE_VERSION } from './axe.ts';
 
 /**
@@ -17,7 +17,7 @@ export interface Walk {
   page: Page;
   /** The language the browser asks for (Accept-Language) and the broker's pages are in. */
   lang: 'fr' | 'en';
-  platform: WholePlatform;
+  platform: TestPlatform;
   /**
    * Runs every page check on the page now shown (in the journey's tab, or `page`).
    * `sandboxIdp`: a sandbox IdP's page — French only, and no footer of ours.

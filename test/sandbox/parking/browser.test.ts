@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, testOutputDir, watchPage } from '../../helpers/chromium.ts';
-import { startWholePlatform, type WholePlatform } from './support/platform.ts';
+import { startTestPlatform, type TestPlatform } from '../../../harness/platform.ts';
 
 /**
  * The full flow in a real browser (Debian's headless Chromium), from the parking
@@ -10,12 +10,12 @@ import { startWholePlatform, type WholePlatform } from './support/platform.ts';
  * screenshot of every page goes to test-output/screenshots/. No CSP violation,
  * no console error, nothing loaded from outside.
  */
-let platform: WholePlatform;
+let platform: TestPlatform;
 let browser: Browser;
 const SCREENSHOTS = testOutputDir('screenshots');
 
 beforeAll(async () => {
-  platform = await startWholePlatform();
+  platform = await startTestPlatform({ parking: true });
   browser = await launchChromium();
 }, 60000);
 afterAll(async () => {

@@ -1,17 +1,17 @@
 import { Agent } from '../../../lib/http/agent.ts';
 import { signOut, visitParking, type VisitOutcome } from '../../../sandbox/parking/visit.ts';
-import { startWholePlatform, type WholePlatform } from './support/platform.ts';
+import { startTestPlatform, type TestPlatform } from '../../../harness/platform.ts';
 
 /**
  * The parking service through the whole platform (subgraphs, sandbox IdPs,
  * broker, gateway, parking), over HTTP as a citizen's browser would go: every
  * sandbox identity's expected outcome (docs/parking.md "Expected outcomes"), and every way it can go wrong.
  */
-let platform: WholePlatform;
+let platform: TestPlatform;
 let parkingUrl: string;
 
 beforeAll(async () => {
-  platform = await startWholePlatform();
+  platform = await startTestPlatform({ parking: true });
   parkingUrl = platform.urls.parking!;
 }, 60000);
 afterAll(async () => {

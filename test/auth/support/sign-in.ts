@@ -1,62 +1,10 @@
 import * as oidc from 'openid-client';
-import type { RunningComponent } from '../../../lib/component.ts';
-import type { Config } from '../../../lib/config/load.ts';
-import { createLogger } from '../../../lib/log.ts';
-import { SANDBOX_IDP_NAMES, sandboxIdentityProvider } from '../../../sandbox/idps/index.ts';
-import { createTestDatabase, type TestDatabase } from '../../../harness/database.ts';
+import type { TestPlatform } from '../../../harness/platform.ts';
 import { Agent, formAction } from '../../../lib/http/agent.ts';
-import { freePort } from '../../../harness/ports.ts';
-import { spClient, startTestBroker, testConfig, type TestBroker } from './broker.ts';
+import { spClient } from './broker.ts';
 
-/**
- * The broker with the four real sandbox identity providers, on ports chosen
- * up front (each must know the others' URLs), on a test database.
- */
-export interface TestPlatform {
-  config: Config;
-  /** The configuration overrides the platform was started with (key path, value). */
-  overrides: Array<[string, unknown]>;
-  database: TestDatabase;
-  brokers: TestBroker[];
-  issuer: string;
-  close(): Promise<void>;
-}
-
-export async function startPlatform(options: { overrides?: Array<[string, unknown]> } = {}): Promise<TestPlatform> {
-  const brokerPort = await freePort();
-  const overrides: Array<[string, unknown]> = [['broker.url', `http://localhost:${brokerPort}`]];
-  const idpPorts: Record<string, number> = {};
-  for (const name of SANDBOX_IDP_NAMES) {
-    idpPorts[name] = await freePort();
-    overrides.push([`identityProviders.${name}.issuer`, `http://localhost:${idpPorts[name]}`]);
-  }
-  const config = testConfig([...overrides, ...(options.overrides ?? [])]);
-  const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
-  const database = await createTestDatabase();
-  const idps: RunningComponent[] = [];
-  const brokers: TestBroker[] = [];
-  try {
-    for (const name of SANDBOX_IDP_NAMES) {
-      idps.push(await sandboxIdentityProvider(name)({ config, database, logger }, { port: idpPorts[name]! }));
-    }
-    brokers.push(await startTestBroker({ config, database, port: brokerPort }));
-  } catch (error) {
-    await Promise.all([...brokers, ...idps].map((c) => c.close()));
-    await database.drop();
-    throw error;
-  }
-  return {
-    config,
-    overrides: [...overrides, ...(options.overrides ?? [])],
-    database,
-    brokers,
-    issuer: brokers[0]!.broker.issuer,
-    async close() {
-      await Promise.all([...brokers, ...idps].map((c) => c.close()));
-      await database.drop();
-    },
-  };
-}
+/** What the broker's sign-in tests start: the four sandbox identity providers and the broker. */
+export const BROKER_AND_IDPS = ['impots', 'laposte', 'ameli', 'eidas', 'broker'];
 
 export interface SignInOptions {
   clientId?: string;
