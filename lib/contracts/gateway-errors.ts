@@ -152,7 +152,8 @@ export const gatewayErrors = defineErrors('gateway', {
   DPOP_PROOF_REPLAYED: {
     status: 401,
     message: { fr: 'Cette preuve DPoP a déjà été utilisée.', en: 'This DPoP proof was already used.' },
-    description: 'A proof is single use: its `jti` was already seen by a gateway process. Sign a fresh proof per request.',
+    description:
+      'A proof is single use: its `jti` was already seen by a gateway process. Sign a fresh proof per request.',
   },
   DPOP_KEY_MISMATCH: {
     status: 401,
