@@ -1,4 +1,6 @@
-import type { JWK } from 'jose';
+import { randomUUID } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
+import { accessTokenHash, verifyDpopProof } from '../gateway/dpop-proof.ts';
 import { loadGatewayKeys } from '../gateway/keys.ts';
 import { PivotTokenVerifier } from '../gateway/pivot-token.ts';
 import { ProviderTokenMinter } from '../gateway/provider-token.ts';
@@ -8,7 +10,9 @@ import { startPivotIssuer } from '../harness/pivot-issuer.ts';
 /**
  * The per-request cryptographic cost of the gateway, measured in-process:
  * verifying a pivot token (decrypt + signature + claims), with and without the
- * verified-token cache, and minting one internal provider token.
+ * verified-token cache, checking one DPoP proof (CPU only: the jti register is an
+ * in-memory set here, the PostgreSQL insert is measured by the full bench), and minting
+ * one internal provider token.
  * Run: npx tsx bench/token-cost.ts
  */
 const PIVOT = {
@@ -77,8 +81,27 @@ export async function measureTokenCost(iterations = 2000): Promise<Record<string
         requestId: `r${i}`,
       }),
     );
+    const dpopKey = await generateKeyPair('ES256');
+    const dpopJwk = await exportJWK(dpopKey.publicKey);
+    const jkt = await calculateJwkThumbprint(dpopJwk, 'sha256');
+    const htu = 'http://gateway.bench/graphql';
+    const accessToken = tokens[0]!.token;
+    const proofs = await Promise.all(
+      Array.from({ length: iterations }, () =>
+        new SignJWT({ htm: 'POST', htu, jti: randomUUID(), ath: accessTokenHash(accessToken) })
+          .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: dpopJwk })
+          .setIssuedAt()
+          .sign(dpopKey.privateKey),
+      ),
+    );
+    const seen = new Set<string>();
+    const claimJti = async (jti: string) => !seen.has(jti) && Boolean(seen.add(jti));
+    const dpop = await perCall((i) =>
+      verifyDpopProof({ proof: proofs[i], accessToken, jkt, htu, htm: 'POST', claimJti }),
+    );
     return {
       'pivot token verification, first use (µs)': verifyUncached,
+      'DPoP proof verification, per request (µs)': dpop,
       'pivot token verification, reused token (µs)': verifyCached,
       'internal token minting, per provider (µs)': mint,
     };

@@ -137,6 +137,32 @@ export const gatewayErrors = defineErrors('gateway', {
     description:
       'The token has a `cnf` claim; the gateway cannot check the proof of possession, so it refuses the token rather than ignore the binding.',
   },
+  // --- the DPoP proof (RFC 9449, 401 with `WWW-Authenticate: DPoP`) ---
+  DPOP_PROOF_MISSING: {
+    status: 401,
+    message: { fr: 'Preuve DPoP absente.', en: 'Missing DPoP proof.' },
+    description: 'A key-bound token needs one `DPoP` header carrying a proof signed by the bound key.',
+  },
+  DPOP_PROOF_INVALID: {
+    status: 401,
+    message: { fr: 'La preuve DPoP est invalide.', en: 'The DPoP proof is invalid.' },
+    description:
+      'Wrong `typ` (not `dpop+jwt`), an algorithm outside the allow-list, a `jwk` that is missing or carries private parts, a bad signature, `htm` not POST, `htu` not the gateway URL, `iat` outside the window (`details.reason` says which), or `ath` not the hash of the token.',
+  },
+  DPOP_PROOF_REPLAYED: {
+    status: 401,
+    message: { fr: 'Cette preuve DPoP a déjà été utilisée.', en: 'This DPoP proof was already used.' },
+    description:
+      'A proof is single use: its `jti` was already seen by a gateway process. Sign a fresh proof per request.',
+  },
+  DPOP_KEY_MISMATCH: {
+    status: 401,
+    message: {
+      fr: "La preuve DPoP n'est pas signée par la clé liée au jeton.",
+      en: 'The DPoP proof is not signed by the key bound to the token.',
+    },
+    description: 'The SHA-256 thumbprint of the proof `jwk` differs from the token `cnf.jkt`.',
+  },
   GRANT_REVOKED: {
     status: 401,
     message: { fr: 'Le citoyen a retiré son consentement.', en: 'The citizen revoked this consent.' },
