@@ -6,6 +6,7 @@
  * `npm test` runs both.
  */
 const common = {
+  testTimeout: 30000,
   testEnvironment: '<rootDir>/test/helpers/jest-environment.js',
   extensionsToTreatAsEsm: ['.ts'],
   transform: {

@@ -9,7 +9,9 @@
  *   passerelle config doc             regenerate docs/configuration.md from the configuration schema
  *   passerelle demo --login <login>   a citizen's visit to the parking service over HTTP (sandbox only)
  *   passerelle bench [--duration S] …   full stack vs bare gateway on the parking query (bench/)
- * Each command lives in bin/commands/<name>.ts and exports `run(args)`.
+ * Each command lives in bin/commands/<name>.ts and exports `run(args)`. It is the package's
+ * `bin` (`npx passerelle …`); the shebang says `--import=tsx`, not `--import tsx`, which
+ * tsx's import scanner would read as code.
  */
 const COMMANDS: Record<string, () => Promise<{ run(args: string[]): Promise<number | void> }>> = {
   compose: () => import('./commands/compose.ts'),
