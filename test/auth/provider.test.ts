@@ -1,5 +1,10 @@
-import * as oidc from 'openid-client';
-import { clientAssertion, startTestBroker, testConfig, type TestBroker } from './support/broker.ts';
+import {
+  authorizationRequest,
+  clientAssertion,
+  startTestBroker,
+  testConfig,
+  type TestBroker,
+} from './support/broker.ts';
 
 /**
  * The OpenID provider's own surface, before any sign-in: discovery, keys,
@@ -19,22 +24,7 @@ afterAll(() => t.close());
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const body = (response: Response) => response.json() as Promise<Record<string, any>>;
 
-async function authorize(params: Record<string, string | undefined>): Promise<Response> {
-  const url = new URL('/authorize', issuer);
-  const defaults: Record<string, string> = {
-    client_id: 'parking-nimes',
-    redirect_uri: REDIRECT,
-    response_type: 'code',
-    scope: 'openid given_name',
-    state: 's'.repeat(32),
-    nonce: NONCE,
-    code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
-    code_challenge_method: 'S256',
-  };
-  for (const [name, value] of Object.entries({ ...defaults, ...params }))
-    if (value !== undefined) url.searchParams.set(name, value);
-  return fetch(url, { redirect: 'manual' });
-}
+const authorize = (params: Record<string, string | undefined>) => authorizationRequest(issuer, params);
 
 /** The error a redirect to the SP carries. */
 function redirectedError(response: Response): { error: string | null; description: string | null; location: URL } {

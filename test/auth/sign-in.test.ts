@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { waitFor } from '../helpers/wait-for.ts';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { SANDBOX_IDPS, SANDBOX_IDP_NAMES } from '../../sandbox/idps/index.ts';
@@ -349,7 +350,11 @@ describe('logout', () => {
     });
     expect(landed.href).toBe('http://localhost:3000/logged-out?state=bye');
     // Back-channel: a logout token signed by the broker, for this SP and subject.
-    for (let i = 0; i < 50 && !logoutTokens.length; i++) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(
+      async () => logoutTokens.length,
+      (received) => received > 0,
+      { timeoutMs: 2500, intervalMs: 50 },
+    );
     const { payload } = await jwtVerify(logoutTokens.at(-1)!, createRemoteJWKSet(new URL('/jwks', platform.issuer)), {
       issuer: platform.issuer,
       audience: 'parking-nimes',

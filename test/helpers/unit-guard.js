@@ -20,11 +20,8 @@ const patches = [
   // spawn, fork, exec and execFile all go through ChildProcess#spawn.
   [childProcess.ChildProcess.prototype, 'spawn', 'start a process'],
   [net.Server.prototype, 'listen', 'listen on a port'],
-  [childProcess, 'spawn', 'start a process'],
+  // The synchronous ones do not.
   [childProcess, 'spawnSync', 'start a process'],
-  [childProcess, 'fork', 'start a process'],
-  [childProcess, 'exec', 'start a process'],
-  [childProcess, 'execFile', 'start a process'],
   [childProcess, 'execFileSync', 'start a process'],
   [childProcess, 'execSync', 'start a process'],
 ];

@@ -1,5 +1,5 @@
-import * as oidc from 'openid-client';
-import { startTestBroker, type TestBroker } from '../auth/support/broker.ts';
+import type { Pool } from '../../lib/db/database.ts';
+import { authorizationRequest, startTestBroker, type TestBroker } from '../auth/support/broker.ts';
 
 /**
  * OpenID conformance (OP Basic) and RFC 9700 §4.1: the redirect URI is compared exactly
@@ -7,40 +7,26 @@ import { startTestBroker, type TestBroker } from '../auth/support/broker.ts';
  * REDIRECT_URI_NOT_REGISTERED), redirects nowhere, and stores no interaction or code.
  */
 let t: TestBroker;
+let pool: Pool;
 const REDIRECT = 'http://localhost:3000/callback';
 
 beforeAll(async () => {
   t = await startTestBroker({});
+  pool = t.database.pool({ max: 1 });
 }, 60000);
-afterAll(() => t?.close());
+afterAll(async () => {
+  await pool?.end();
+  await t?.close();
+});
 
 async function storedModels(): Promise<number> {
-  const pool = t.database.pool({ max: 1 });
-  try {
-    const { rows } = await pool.query<{ n: string }>(
-      "SELECT count(*) AS n FROM auth.oidc_payloads WHERE model IN ('Interaction', 'AuthorizationCode', 'Session')",
-    );
-    return Number(rows[0]!.n);
-  } finally {
-    await pool.end();
-  }
+  const { rows } = await pool.query<{ n: string }>(
+    "SELECT count(*) AS n FROM auth.oidc_payloads WHERE model IN ('Interaction', 'AuthorizationCode', 'Session')",
+  );
+  return Number(rows[0]!.n);
 }
 
-async function authorize(redirectUri: string): Promise<Response> {
-  const url = new URL('/authorize', t.broker.issuer);
-  const params = {
-    client_id: 'parking-nimes',
-    redirect_uri: redirectUri,
-    response_type: 'code',
-    scope: 'openid given_name',
-    state: 's'.repeat(32),
-    nonce: 'n'.repeat(32),
-    code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
-    code_challenge_method: 'S256',
-  };
-  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
-  return fetch(url, { redirect: 'manual' });
-}
+const authorize = (redirectUri: string) => authorizationRequest(t.broker.issuer, { redirect_uri: redirectUri });
 
 test('the registered URI itself starts an interaction, which is stored (the count below sees it)', async () => {
   const before = await storedModels();

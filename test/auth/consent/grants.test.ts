@@ -1,4 +1,5 @@
 import * as oidc from 'openid-client';
+import { waitFor } from '../../helpers/wait-for.ts';
 import { startTestPlatform, type TestPlatform } from '../../../harness/platform.ts';
 import { Citizen, consentPage } from '../../../harness/citizen.ts';
 import {
@@ -46,12 +47,13 @@ const runParking = (token: string) => postGraphQL(platform, token, parking.opera
 /** Polls the gateway until it refuses `token`; returns how long it took. */
 async function refusedWithin(token: string, limitMs: number): Promise<{ ms: number; code: string }> {
   const started = Date.now();
-  for (;;) {
-    const result = await postGraphQL(platform, token, 'query { me { id } }');
-    if (result.status === 401) return { ms: Date.now() - started, code: result.body.errors[0].extensions.code };
-    if (Date.now() - started > limitMs) throw new Error(`still accepted after ${limitMs} ms (status ${result.status})`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const result = await waitFor(
+    () => postGraphQL(platform, token, 'query { me { id } }'),
+    (answer) => answer.status === 401,
+    { timeoutMs: limitMs, intervalMs: 50 },
+  );
+  if (result.status !== 401) throw new Error(`still accepted after ${limitMs} ms (status ${result.status})`);
+  return { ms: Date.now() - started, code: result.body.errors[0].extensions.code };
 }
 
 async function auditEvents(kind: string, grantId: string) {

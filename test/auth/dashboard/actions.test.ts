@@ -1,4 +1,5 @@
 import { Citizen, textOf } from '../../../harness/citizen.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 import { startTestPlatform, type TestPlatform } from '../../../harness/platform.ts';
 import { authorizationUrl, registered, serviceProvider } from '../../helpers/service-provider.ts';
 import { consentJourney, DashboardUser, historyRows, runAtGateway, type Journey } from './support/dashboard.ts';
@@ -109,11 +110,11 @@ test('Marie withdraws her parking consent: the gateway refuses her token within 
 
   // docs/tokens.md: the gateways refuse a revoked grant's tokens within about a second
   // (and always before the token's 60 s lifetime ends).
-  let answer = await runAtGateway(platform, parking);
-  while (answer.status === 200 && Date.now() - started < 5000) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    answer = await runAtGateway(platform, parking);
-  }
+  const answer = await waitFor(
+    () => runAtGateway(platform, parking),
+    (result) => result.status !== 200,
+    { timeoutMs: 5000, intervalMs: 100 },
+  );
   const elapsed = Date.now() - started;
   expect(answer.status).toBe(401);
   expect(JSON.stringify(answer.body)).toContain('GRANT_REVOKED');

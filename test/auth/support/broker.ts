@@ -82,3 +82,28 @@ export async function spClient(issuer: string, clientId: string, config: Config)
     : {};
   return oidc.discovery(new URL(issuer), clientId, metadata, auth, { execute: [oidc.allowInsecureRequests] });
 }
+
+/**
+ * A front-channel authorization request for the sandbox SP `parking-nimes` (code flow,
+ * PKCE S256, state and nonce), with any parameter replaced or removed (undefined), sent
+ * without following the redirect: the broker's answer itself.
+ */
+export async function authorizationRequest(
+  issuer: string,
+  params: Record<string, string | undefined> = {},
+): Promise<Response> {
+  const url = new URL('/authorize', issuer);
+  const defaults: Record<string, string> = {
+    client_id: 'parking-nimes',
+    redirect_uri: 'http://localhost:3000/callback',
+    response_type: 'code',
+    scope: 'openid given_name',
+    state: 's'.repeat(32),
+    nonce: 'n'.repeat(32),
+    code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+    code_challenge_method: 'S256',
+  };
+  for (const [name, value] of Object.entries({ ...defaults, ...params }))
+    if (value !== undefined) url.searchParams.set(name, value);
+  return fetch(url, { redirect: 'manual' });
+}

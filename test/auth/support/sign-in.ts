@@ -1,10 +1,11 @@
 import * as oidc from 'openid-client';
 import type { TestPlatform } from '../../../harness/platform.ts';
 import { Agent, formAction } from '../../../lib/http/agent.ts';
+import { SANDBOX_IDP_NAMES } from '../../../sandbox/idps/index.ts';
 import { spClient } from './broker.ts';
 
 /** What the broker's sign-in tests start: the four sandbox identity providers and the broker. */
-export const BROKER_AND_IDPS = ['impots', 'laposte', 'ameli', 'eidas', 'broker'];
+export const BROKER_AND_IDPS = [...SANDBOX_IDP_NAMES, 'broker'];
 
 export interface SignInOptions {
   clientId?: string;
