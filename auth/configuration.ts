@@ -1,5 +1,6 @@
 import { interactionPolicy, type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { ACR_LEVELS, reachesAcr, type AcrLevel } from '../lib/contracts/eidas.ts';
+import { DPOP_SIGNING_ALGS } from '../lib/contracts/pivot-token.ts';
 import type { Config } from '../lib/config/load.ts';
 import type { Pool } from '../lib/db/database.ts';
 import type { AccountStore } from './accounts.ts';
@@ -48,7 +49,8 @@ export interface ConfigurationInputs {
  * (requirable per client), revocation, RP-initiated and back-channel logout,
  * state in PostgreSQL; rich authorization requests (`graphql_operation`) and the
  * gateway as the one resource server, whose access tokens are pivot tokens
- * (auth/pivot-token.ts, docs/tokens.md). Anything not listed is off.
+ * (auth/pivot-token.ts, docs/tokens.md) bound to the SP's DPoP key; a request for
+ * data follows FAPI 2.0 (authorization-details/fapi-profile.ts). Anything not listed is off.
  */
 export function buildConfiguration(inputs: ConfigurationInputs): Configuration {
   const { config, pool, keys, accounts, contract, gatewayEncryption, pages } = inputs;
@@ -78,6 +80,7 @@ export function buildConfiguration(inputs: ConfigurationInputs): Configuration {
       userinfoSigningAlgValues: ['ES256', 'RS256'],
       requestObjectSigningAlgValues: [...signingAlgs],
       authorizationSigningAlgValues: ['ES256', 'RS256'],
+      dPoPSigningAlgValues: [...DPOP_SIGNING_ALGS],
     },
     jwks: keys.jwks as Configuration['jwks'],
     cookies: {
@@ -133,7 +136,8 @@ export function buildConfiguration(inputs: ConfigurationInputs): Configuration {
     renderError: pages.renderError,
     features: {
       devInteractions: { enabled: false },
-      dPoP: { enabled: false },
+      // Proofs are single use (ReplayDetection, in PostgreSQL); no server nonces.
+      dPoP: { enabled: true, requireNonce: () => false, allowReplay: false },
       claimsParameter: { enabled: false },
       introspection: { enabled: false },
       resourceIndicators: gatewayResourceIndicators(config, dataScopes, gatewayEncryption),

@@ -157,6 +157,33 @@ export const brokerErrors = defineErrors('broker', {
     description:
       'The `resource` indicator is not the gateway audience, or an access token for the gateway was asked without consented `authorization_details` (the gateway serves consented operations only).',
   },
+  FAPI_PAR_REQUIRED: {
+    status: 400,
+    message: {
+      fr: 'Une demande d’accès aux données doit être transmise d’abord au serveur d’autorisation (PAR).',
+      en: 'A data access request must be pushed to the authorization server first (PAR).',
+    },
+    description:
+      'FAPI 2.0: an authorization request carrying `authorization_details` must come through `/par` (RFC 9126); the browser carries only the `request_uri`. Sent to the SP’s redirect_uri.',
+  },
+  FAPI_CLIENT_AUTH_NOT_ALLOWED: {
+    status: 400,
+    message: {
+      fr: 'Ce service doit s’authentifier par une clé (private_key_jwt) pour demander des données.',
+      en: 'This service must authenticate with a key (private_key_jwt) to ask for data.',
+    },
+    description:
+      'FAPI 2.0: only `private_key_jwt` client authentication may ask for `authorization_details`; a shared secret (`client_secret_post`, `client_secret_basic`) signs in citizens but reads no data. Register a JWKS for the SP.',
+  },
+  FAPI_DPOP_REQUIRED: {
+    status: 400,
+    message: {
+      fr: 'Une demande d’accès aux données doit être liée à une clé du service (DPoP).',
+      en: 'A data access request must be bound to a key of the service (DPoP).',
+    },
+    description:
+      'FAPI 2.0 with DPoP (RFC 9449): the pushed request for `authorization_details` needs a `DPoP` proof header (or `dpop_jkt`), which binds the code to the SP’s key, and the code is redeemed with a proof of the same key, which binds the pivot token (`cnf.jkt`). The gateway accepts no other token.',
+  },
   CONSENT_REFUSED: {
     status: 403,
     message: { fr: 'Vous avez refusé de transmettre vos données.', en: 'You refused to share your data.' },

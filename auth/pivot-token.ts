@@ -14,6 +14,7 @@ import {
 import { publicJwks } from '../lib/keys.ts';
 import type { AccountStore } from './accounts.ts';
 import { serviceProviderById } from './clients.ts';
+import { assertFapiTokenRequest } from './authorization-details/fapi-profile.ts';
 import { withCode } from './request-checks.ts';
 
 type ResourceIndicators = NonNullable<NonNullable<Configuration['features']>['resourceIndicators']>;
@@ -105,11 +106,13 @@ export function gatewayResourceIndicators(
     getResourceServerInfo(ctx, resource, client) {
       if (resource !== audience)
         throw withCode(new errors.InvalidTarget('the only resource is the gateway'), 'RESOURCE_NOT_ALLOWED');
-      if (ctx.oidc.route === 'token' && !ctx.oidc.entities.AuthorizationCode?.rar?.length) {
-        throw withCode(
-          new errors.InvalidTarget('an access token for the gateway needs consented authorization_details'),
-          'RESOURCE_NOT_ALLOWED',
-        );
+      if (ctx.oidc.route === 'token') {
+        if (!ctx.oidc.entities.AuthorizationCode?.rar?.length)
+          throw withCode(
+            new errors.InvalidTarget('an access token for the gateway needs consented authorization_details'),
+            'RESOURCE_NOT_ALLOWED',
+          );
+        assertFapiTokenRequest(ctx);
       }
       const entitled = serviceProviderById(config, client.clientId)?.scopes.filter((s) => dataScopes.has(s)) ?? [];
       // `scope` is informational in the token; the per-operation scopes are what the gateway enforces.

@@ -62,24 +62,26 @@ try {
   };
   for (let i = 0; i < journeys; i++) {
     const citizen = new Citizen(platform);
-    const { page, checks } = await time('PAR + sign-in + consent page', async () => {
-      const { url, checks } = await startSignIn(broker, {
+    const { page, checks, dpop } = await time('PAR + sign-in + consent page', async () => {
+      const { url, checks, dpop } = await startSignIn(broker, {
         redirectUri: 'http://localhost:3000/callback',
         operationName: 'Parking',
         purpose: PURPOSE,
       });
-      return { page: consentPage(await citizen.signIn(url, { login: 'marie.dupont', idp: 'impots' })), checks };
+      return { page: consentPage(await citizen.signIn(url, { login: 'marie.dupont', idp: 'impots' })), checks, dpop };
     });
     const callback = await time('consent decision (allow)', () => citizen.decide(page, 'allow'));
-    const { accessToken } = await time('code exchange (pivot token)', () => finishSignIn(broker, callback.url, checks));
+    const { accessToken } = await time('code exchange (pivot token)', () =>
+      finishSignIn(broker, callback.url, checks, dpop),
+    );
     const result = await time('gateway query (3 providers)', () =>
-      queryGateway(platform.graphqlUrl, accessToken, document, 'Parking'),
+      queryGateway(broker, dpop, platform.graphqlUrl, accessToken, document, 'Parking'),
     );
     if (result.status !== 200) throw new Error(`gateway answered ${result.status}`);
     if (i % 4 === 0) {
       await oidc.tokenRevocation(broker, accessToken);
       await time('revocation seen by the gateway', async () => {
-        while ((await queryGateway(platform.graphqlUrl, accessToken, '{ me { id } }', '')).status !== 401)
+        while ((await queryGateway(broker, dpop, platform.graphqlUrl, accessToken, '{ me { id } }', '')).status !== 401)
           await new Promise((r) => setTimeout(r, 20));
       });
     }

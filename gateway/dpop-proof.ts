@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { calculateJwkThumbprint, importJWK, jwtVerify, decodeProtectedHeader, type JWK } from 'jose';
 import { gatewayErrors, type GatewayErrorCode } from '../lib/contracts/gateway-errors.ts';
+import { DPOP_SIGNING_ALGS } from '../lib/contracts/pivot-token.ts';
 
 /**
  * Checks a DPoP proof (RFC 9449 §4.3) for one `POST /graphql`. Pure apart from the
@@ -8,8 +9,8 @@ import { gatewayErrors, type GatewayErrorCode } from '../lib/contracts/gateway-e
  * the caller owns (a PostgreSQL table), so this module stays testable without a database.
  */
 
-/** Asymmetric only: a symmetric or `none` proof proves nothing about a public key. */
-export const DPOP_ALGORITHMS = ['ES256', 'ES384', 'PS256', 'RS256', 'EdDSA'] as const;
+/** The broker's list (lib/contracts/pivot-token.ts): a proof the token endpoint takes, the gateway takes. */
+export const DPOP_ALGORITHMS = DPOP_SIGNING_ALGS;
 
 /** Why: clocks drift, but a proof older than a minute is a captured proof, not a late one. */
 export const DPOP_IAT_PAST_SECONDS = 60;

@@ -10,14 +10,25 @@ import { gatewayErrors } from '../lib/contracts/gateway-errors.ts';
 import { returnedFields, returnedScopes, type ExchangeContext } from './exchange-context.ts';
 import type { ExchangeEntry, ExchangeOutcome } from '../lib/contracts/exchange-event.ts';
 import type { ExchangeRecorder } from './exchange-events.ts';
-import { asPasserelleError, bearerToken, errorBody, parseGraphQLBody, readBody, wwwAuthenticate } from './http.ts';
+import { verifyDpopProof } from './dpop-proof.ts';
+import type { DpopJtiStore } from './dpop-jti-store.ts';
+import {
+  asPasserelleError,
+  dpopProofHeader,
+  errorBody,
+  parseGraphQLBody,
+  presentedToken,
+  readBody,
+  wwwAuthenticate,
+} from './http.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import type { PivotTokenVerifier } from './pivot-token.ts';
 import type { RevocationList } from './revocation.ts';
 
 /**
  * POST /graphql, in the order the checks cost: method, media type, body size,
- * batching, pivot token, revocation, document (limits, validation), consent — every
+ * batching, pivot token, DPoP proof of possession, revocation, document (limits,
+ * validation), consent — every
  * refusal before Apollo, so a refused request reaches no provider. Then Apollo plans
  * and runs the operation. Whatever the outcome, the exchange is recorded in the
  * audit chain before the response leaves; if it cannot be, the data is withheld.
@@ -25,6 +36,9 @@ import type { RevocationList } from './revocation.ts';
 export interface GraphQLRouteDeps {
   maxBodyBytes: number;
   verifier: PivotTokenVerifier;
+  /** The URL a DPoP proof must name (`htu`): the gateway's public /graphql address. */
+  graphqlUrl: () => string;
+  dpopJtis: DpopJtiStore;
   revocations: RevocationList;
   analyzer: OperationAnalyzer;
   scopes: ReadonlyMap<string, ScopeInfo>;
@@ -118,13 +132,24 @@ async function exchange(ctx: KoaContext, deps: GraphQLRouteDeps, entry: Exchange
   const body = parseGraphQLBody(await readBody(ctx.req, deps.maxBodyBytes));
   entry.operationName = body.operationName;
 
-  const claims = await deps.verifier.verify(bearerToken(ctx.get('authorization') || undefined));
+  const presented = presentedToken(ctx.get('authorization') || undefined);
+  const claims = await deps.verifier.verify(presented.token);
   Object.assign(entry, {
     clientId: claims.clientId,
     sub: claims.sub,
     citizenRef: claims.citizenRef,
     grantId: claims.grantId,
     acr: claims.acr,
+  });
+  // Every pivot token is bound to the SP's key: a copy without that key is refused.
+  if (presented.scheme !== 'DPoP') throw gatewayErrors.error('PIVOT_TOKEN_BEARER_NOT_ALLOWED');
+  await verifyDpopProof({
+    proof: dpopProofHeader(ctx.get('dpop') || undefined),
+    accessToken: presented.token,
+    jkt: claims.jkt,
+    htu: deps.graphqlUrl(),
+    htm: 'POST',
+    claimJti: (jti, expiresAt) => deps.dpopJtis.claim(jti, expiresAt),
   });
   if (deps.revocations.isStale()) throw gatewayErrors.error('REVOCATION_LIST_STALE');
   if (deps.revocations.isRevoked(claims.grantId)) throw gatewayErrors.error('GRANT_REVOKED');

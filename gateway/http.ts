@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { gatewayErrors } from '../lib/contracts/gateway-errors.ts';
 import { isPasserelleError, type PasserelleError } from '../lib/errors/define.ts';
+import { DPOP_ALGORITHMS } from './dpop-proof.ts';
 
-/** Small HTTP pieces of the GraphQL endpoint: request id, body, bearer token, error bodies. */
+/** Small HTTP pieces of the GraphQL endpoint: request id, body, DPoP-bound token, error bodies. */
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -61,18 +62,34 @@ export function parseGraphQLBody(text: string): GraphQLRequestBody {
   };
 }
 
-/** The token of `Authorization: Bearer <token>`, or PIVOT_TOKEN_MISSING. */
-export function bearerToken(header: string | undefined): string {
-  const match = header ? /^Bearer +([^\s]+) *$/i.exec(header) : null;
-  if (!match) throw gatewayErrors.error('PIVOT_TOKEN_MISSING');
-  return match[1]!;
+export interface PresentedToken {
+  scheme: 'DPoP' | 'Bearer';
+  token: string;
 }
 
-/** RFC 6750 challenge: no error attribute when no token was sent, `invalid_token` otherwise. */
+/** The token of `Authorization: DPoP <token>` (or `Bearer`, refused once the token is read), or PIVOT_TOKEN_MISSING. */
+export function presentedToken(header: string | undefined): PresentedToken {
+  const match = header ? /^(DPoP|Bearer) +([^\s]+) *$/i.exec(header) : null;
+  if (!match) throw gatewayErrors.error('PIVOT_TOKEN_MISSING');
+  return { scheme: match[1]!.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer', token: match[2]! };
+}
+
+/** The one `DPoP` header; Node joins repeated headers with a comma, which no compact JWT contains. */
+export function dpopProofHeader(header: string | undefined): string | undefined {
+  if (header?.includes(',')) throw gatewayErrors.error('DPOP_PROOF_INVALID', { reason: 'multiple' });
+  return header?.trim() || undefined;
+}
+
+/**
+ * RFC 9449 §7.1 challenge: `algs` always, no error attribute when no token was sent,
+ * `invalid_dpop_proof` for a proof's fault, `invalid_token` for the token's.
+ */
 export function wwwAuthenticate(error: PasserelleError): string | undefined {
   if (error.status !== 401) return undefined;
-  if (error.code === 'PIVOT_TOKEN_MISSING') return 'Bearer realm="passerelle"';
-  return `Bearer realm="passerelle", error="invalid_token", error_description="${error.message.replace(/["\\]/g, '')}"`;
+  const algs = `algs="${DPOP_ALGORITHMS.join(' ')}"`;
+  if (error.code === 'PIVOT_TOKEN_MISSING') return `DPoP ${algs}`;
+  const kind = error.code.startsWith('DPOP_') ? 'invalid_dpop_proof' : 'invalid_token';
+  return `DPoP error="${kind}", error_description="${error.message.replace(/["\\]/g, '')}", ${algs}`;
 }
 
 /** A GraphQL-over-HTTP error body: `{ errors: [{ message, extensions: { code, ...details } }] }`. */

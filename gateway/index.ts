@@ -12,6 +12,7 @@ import { OperationAnalyzer } from './analyzer.ts';
 import { startApollo } from './apollo.ts';
 import { citizenDataSource } from './citizen-subgraph.ts';
 import { ProviderDataSource } from './data-sources.ts';
+import { DpopJtiStore } from './dpop-jti-store.ts';
 import { gatewayErrors } from '../lib/contracts/gateway-errors.ts';
 import type { ExchangeContext } from './exchange-context.ts';
 import { ExchangeRecorder } from './exchange-events.ts';
@@ -29,6 +30,8 @@ import { RevocationList } from './revocation.ts';
  * `/.well-known/jwks.json` for data providers and the broker, health and metrics.
  */
 const PARTITION_CHECK_MS = 6 * 3600_000;
+/** Used DPoP jtis only matter for about a minute (gateway/dpop-proof.ts); older rows go. */
+const DPOP_JTI_PURGE_MS = 60_000;
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 
 export const startGateway: StartComponent = async ({ config, database, logger }, options = {}) => {
@@ -73,6 +76,12 @@ export const startGateway: StartComponent = async ({ config, database, logger },
   );
   await revocations.start();
   const verifier = new PivotTokenVerifier({ ...pivot, audience: settings.audience, decryptionKeys: keys.decryption });
+  const dpopJtis = new DpopJtiStore(pool, settings.dpopReplayCheckTimeoutMs);
+  const dpopPurgeTimer = setInterval(() => {
+    dpopJtis
+      .purgeExpired()
+      .catch((error: Error) => logger.warn({ err: error.message }, 'cannot purge used DPoP proof ids'));
+  }, DPOP_JTI_PURGE_MS).unref();
 
   const minter = new ProviderTokenMinter({
     issuer: settings.issuer,
@@ -123,10 +132,14 @@ export const startGateway: StartComponent = async ({ config, database, logger },
     revocationListFresh: () => !revocations.isStale(),
   });
 
+  // Known once listening: a test or benchmark may start the gateway on another port than its URL's.
+  let graphqlUrl = `${settings.url.replace(/\/$/, '')}/graphql`;
   const router = new Router();
   const graphql = graphqlRoute({
     maxBodyBytes: settings.limits.maxBodyBytes,
     verifier,
+    graphqlUrl: () => graphqlUrl,
+    dpopJtis,
     revocations,
     analyzer,
     scopes: composed.scopes,
@@ -171,6 +184,7 @@ export const startGateway: StartComponent = async ({ config, database, logger },
   server.keepAliveTimeout = 65_000;
   const port = await listen(server, options.port ?? listenPort(settings), settings.host);
   const url = `http://${settings.host}:${port}`;
+  if (port !== listenPort(settings)) graphqlUrl = `${url}/graphql`;
   logger.info({ url, providers: providers.map((p) => p.name) }, 'gateway listening');
 
   return {
@@ -178,6 +192,7 @@ export const startGateway: StartComponent = async ({ config, database, logger },
     url,
     async close() {
       clearInterval(partitionTimer);
+      clearInterval(dpopPurgeTimer);
       await closeServer(server);
       await apollo.server.stop();
       await revocations.stop();

@@ -42,6 +42,8 @@ export interface PivotClaims {
   /** The broker's account id for the citizen, the same for every SP (for the exchange log only; never sent to a provider). */
   citizenRef: string | undefined;
   jti: string | undefined;
+  /** Thumbprint of the SP's DPoP key (`cnf.jkt`): every request proves possession of that key. */
+  jkt: string;
   iat: number;
   exp: number;
   operations: readonly ConsentedOperation[];
@@ -158,7 +160,9 @@ export class PivotTokenVerifier {
   }
 
   private readClaims(payload: Record<string, unknown>, now: number): PivotClaims {
-    if (payload.cnf !== undefined) throw fail('PIVOT_TOKEN_SENDER_CONSTRAINED');
+    const jkt = (payload.cnf as Record<string, unknown> | undefined)?.jkt;
+    // A token without a key binding is a bearer token anyone holding a copy could use.
+    if (typeof jkt !== 'string' || !jkt) throw fail('PIVOT_TOKEN_NOT_SENDER_CONSTRAINED');
     const parsed = PivotTokenClaimsSchema.safeParse(payload);
     if (!parsed.success)
       throw fail('PIVOT_TOKEN_CLAIMS_INVALID', {
@@ -188,6 +192,7 @@ export class PivotTokenVerifier {
       grantId: claims.grant_id,
       citizenRef: claims.citizen_ref,
       jti: claims.jti,
+      jkt,
       iat: claims.iat,
       exp: claims.exp,
       operations,

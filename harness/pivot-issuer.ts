@@ -5,6 +5,7 @@ import { CompactEncrypt, SignJWT, exportJWK, generateKeyPair, type CryptoKey, ty
 import Provider, { type Configuration } from 'oidc-provider';
 import { consentedOperations } from '../auth/authorization-details/graphql-operation.ts';
 import { pairwiseSubject as brokerPairwiseSubject } from '../auth/pairwise.ts';
+import { newDpopKey, type DpopKey } from './dpop-key.ts';
 import { gatewayEncryptionKeyOf, pivotTokenExtraClaims, pivotTokenFormat } from '../auth/pivot-token.ts';
 import type { AcrLevel } from '../lib/contracts/eidas.ts';
 import type { PivotIdentity } from '../lib/contracts/pivot-identity.ts';
@@ -26,7 +27,8 @@ import {
  * gateway does not accept fails the gateway's tests. Only the sign-in is skipped: tokens
  * are minted by oidc-provider's AccessToken model for a given identity and consent, and
  * its `/jwks` is served on a loopback port. `craft()` builds deliberately wrong tokens
- * with the same shape.
+ * with the same shape. Every token is bound to a DPoP key (`cnf.jkt`), as the broker's
+ * are; `dpopKeyFor(token)` gives the key to sign the proofs with.
  */
 export interface IssueInput {
   clientId?: string;
@@ -36,6 +38,8 @@ export interface IssueInput {
   operations: Array<{ hash: string; operationName: string | null; scopes: string[] }>;
   grantId?: string;
   ttlSeconds?: number;
+  /** The SP's DPoP key the token is bound to; default: a new one. */
+  dpopKey?: DpopKey;
 }
 
 export interface PivotIssuer {
@@ -43,7 +47,9 @@ export interface PivotIssuer {
   jwksUri: string;
   /** The audience (resource indicator) tokens are issued for. */
   audience: string;
-  issue(input: IssueInput): Promise<{ token: string; grantId: string; sub: string }>;
+  issue(input: IssueInput): Promise<{ token: string; grantId: string; sub: string; dpopKey: DpopKey }>;
+  /** The DPoP key a token from `issue()` or `craft(claimsFor(...))` is bound to. */
+  dpopKeyFor(token: string): DpopKey | undefined;
   /** The pairwise subject the SP (and the gateway's `Query.me`) sees for an account. */
   pairwiseSubject(accountId: string, clientId?: string): string;
   /** Publishes a new signing key; `craft()` then signs with it (as a broker rotating keys would). */
@@ -149,6 +155,14 @@ export async function startPivotIssuer(options: {
     res.end(JSON.stringify({ keys: published }));
   });
 
+  const keysByJkt = new Map<string, DpopKey>();
+  const keysByToken = new Map<string, DpopKey>();
+  const dpopKeyOf = (input: IssueInput) => {
+    const key = input.dpopKey ?? newDpopKey();
+    keysByJkt.set(key.jkt, key);
+    return key;
+  };
+
   const claimsFor = (input: IssueInput) => {
     const now = Math.floor(Date.now() / 1000);
     const clientId = input.clientId ?? SANDBOX_CLIENT;
@@ -163,6 +177,7 @@ export async function startPivotIssuer(options: {
       jti: randomUUID(),
       scope: TOKEN_SCOPE,
       authorization_details: detailsFor(input),
+      cnf: { jkt: dpopKeyOf(input).jkt },
       ...pivotTokenExtraClaims({
         acr: input.acr ?? 'eidas1',
         pivot: input.pivot,
@@ -178,6 +193,7 @@ export async function startPivotIssuer(options: {
     audience: options.audience,
     pairwiseSubject,
     claimsFor,
+    dpopKeyFor: (token) => keysByToken.get(token),
     async issue(input) {
       const clientId = input.clientId ?? SANDBOX_CLIENT;
       const accountId = input.accountId ?? `account-${randomUUID()}`;
@@ -197,7 +213,12 @@ export async function startPivotIssuer(options: {
       // What the broker's `authorizationDetailsForAccessToken` returns for a grant holding these operations.
       token.rar = consentedOperations(detailsFor(input)) as never;
       token.resourceServer = new provider.ResourceServer(options.audience, tokenFormat());
-      return { token: await token.save(), grantId, sub: pairwiseSubject(accountId, clientId) };
+      // What oidc-provider does for a token request carrying a DPoP proof.
+      const dpopKey = dpopKeyOf(input);
+      token.setThumbprint('jkt', dpopKey.jkt);
+      const value = await token.save();
+      keysByToken.set(value, dpopKey);
+      return { token: value, grantId, sub: pairwiseSubject(accountId, clientId), dpopKey };
     },
     async rotateKey() {
       current = await newKey();
@@ -212,9 +233,14 @@ export async function startPivotIssuer(options: {
           ...craftOptions.header,
         } as never)
         .sign(craftOptions.key ?? current.privateKey);
-      if (craftOptions.encrypt === false) return jws;
+      const bound = keysByJkt.get((claims.cnf as { jkt?: string } | undefined)?.jkt ?? '');
+      const remember = (token: string) => {
+        if (bound) keysByToken.set(token, bound);
+        return token;
+      };
+      if (craftOptions.encrypt === false) return remember(jws);
       const to = craftOptions.encryptTo ?? { key: encryption.key, kid: encryption.kid };
-      return new CompactEncrypt(new TextEncoder().encode(jws))
+      const jwe = await new CompactEncrypt(new TextEncoder().encode(jws))
         .setProtectedHeader({
           alg: PIVOT_TOKEN_KEY_MANAGEMENT_ALG,
           enc: PIVOT_TOKEN_CONTENT_ENCRYPTION,
@@ -222,6 +248,7 @@ export async function startPivotIssuer(options: {
           ...(to.kid ? { kid: to.kid } : {}),
         })
         .encrypt(to.key);
+      return remember(jwe);
     },
     close: () =>
       new Promise<void>((resolve) => {

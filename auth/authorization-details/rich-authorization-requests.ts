@@ -15,13 +15,15 @@ import {
   describeRefusal,
   resolveOperationRequest,
 } from './graphql-operation.ts';
+import { assertFapiAuthorizationRequest } from './fapi-profile.ts';
 import type { BrokerContract } from './operation-schema.ts';
 
 type RarFeature = RichAuthorizationRequestsActiveConfiguration;
 
 /**
  * oidc-provider's `richAuthorizationRequests` feature for `graphql_operation` entries:
- * - `validate`: on the authorization and PAR endpoints, each entry is resolved
+ * - `validate`: on the authorization and PAR endpoints, the request must follow FAPI 2.0
+ *   (fapi-profile.ts), then each entry is resolved
  *   (graphql-operation.ts); a refusal is `invalid_authorization_details` with our code
  *   at the start of `error_description`, sent to the SP's redirect_uri (or the PAR answer);
  * - the consent step (interactions/consent.ts) puts the consented entries in a new grant;
@@ -45,6 +47,7 @@ export function richAuthorizationRequests(config: Config, contract: BrokerContra
           }
           if (checked.has(ctx)) return;
           checked.add(ctx);
+          assertFapiAuthorizationRequest(ctx);
           resolveRequestedOperations(
             config,
             contract,

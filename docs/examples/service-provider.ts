@@ -19,7 +19,11 @@ export async function connect(
   );
 }
 
-/** 2. Send the citizen to the broker, asking for one GraphQL operation and saying why. */
+/**
+ * 2. Send the citizen to the broker, asking for one GraphQL operation and saying why.
+ * A request for data follows FAPI 2.0: pushed (PAR) with a DPoP proof of a key of the SP's,
+ * to which the code, then the pivot token, are bound (RFC 9449).
+ */
 export async function startSignIn(
   broker: client.Configuration,
   request: {
@@ -32,7 +36,8 @@ export async function startSignIn(
     acr?: 'eidas1' | 'eidas2' | 'eidas3';
   },
 ) {
-  // Keep these in the user's session until the citizen comes back.
+  // Keep these in the user's session until the citizen comes back: the checks, and the key.
+  const dpop = client.getDPoPHandle(broker, await client.randomDPoPKeyPair());
   const checks = {
     pkceCodeVerifier: client.randomPKCECodeVerifier(),
     expectedState: client.randomState(),
@@ -55,10 +60,9 @@ export async function startSignIn(
       },
     ]),
   };
-  // Pushed to /par first (required for some SPs, and it carries large documents);
-  // client.buildAuthorizationUrl(broker, parameters) also works for small requests.
-  const url = await client.buildAuthorizationUrlWithPAR(broker, parameters);
-  return { url, checks };
+  // Pushed to /par first (required for data: the browser carries only a request_uri).
+  const url = await client.buildAuthorizationUrlWithPAR(broker, parameters, { DPoP: dpop });
+  return { url, checks, dpop };
 }
 
 /** 3. Back at the redirect URI: exchange the code (PKCE, state, nonce and ID token are checked). */
@@ -66,25 +70,45 @@ export async function finishSignIn(
   broker: client.Configuration,
   callbackUrl: URL,
   checks: { pkceCodeVerifier: string; expectedState: string; expectedNonce: string },
+  dpop: client.DPoPHandle,
 ) {
-  const tokens = await client.authorizationCodeGrant(broker, callbackUrl, checks);
+  const tokens = await client.authorizationCodeGrant(broker, callbackUrl, checks, undefined, { DPoP: dpop });
   return {
     // Identity claims consented: in the ID token (the access token is for the gateway, not /userinfo).
     identity: tokens.claims()!,
-    // The pivot token: opaque to the SP (encrypted to the gateway), valid about a minute.
+    // The pivot token: opaque to the SP (encrypted to the gateway), valid about a minute,
+    // useless without the DPoP key.
     accessToken: tokens.access_token,
     // What the citizen consented to: operation name and hash, scopes.
     consented: tokens.authorization_details,
   };
 }
 
-/** 4. One POST to the gateway: exactly the consented document. */
-export async function queryGateway(graphqlUrl: string, accessToken: string, document: string, operationName: string) {
-  const response = await fetch(graphqlUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
-    body: JSON.stringify({ query: document, operationName }),
-  });
+/** 4. One POST to the gateway: exactly the consented document, with a fresh DPoP proof. */
+export async function queryGateway(
+  broker: client.Configuration,
+  dpop: client.DPoPHandle,
+  graphqlUrl: string,
+  accessToken: string,
+  document: string,
+  operationName: string,
+) {
+  let response: Response;
+  try {
+    response = await client.fetchProtectedResource(
+      broker,
+      accessToken,
+      new URL(graphqlUrl),
+      'POST',
+      JSON.stringify({ query: document, operationName }),
+      new Headers({ 'content-type': 'application/json' }),
+      { DPoP: dpop },
+    );
+  } catch (error) {
+    // A refused token or proof (401) comes as an error that carries the gateway's answer.
+    if (!(error instanceof client.WWWAuthenticateChallengeError)) throw error;
+    response = error.response;
+  }
   const body = (await response.json()) as {
     data?: unknown;
     errors?: Array<{ message: string; extensions?: { code?: string } }>;

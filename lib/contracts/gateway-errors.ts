@@ -46,7 +46,7 @@ export const gatewayErrors = defineErrors('gateway', {
   PIVOT_TOKEN_MISSING: {
     status: 401,
     message: { fr: 'Jeton pivot absent.', en: 'Missing pivot token.' },
-    description: 'Send the access token from the broker as `Authorization: Bearer <token>`.',
+    description: 'Send the access token from the broker as `Authorization: DPoP <token>` with a `DPoP` proof header.',
   },
   PIVOT_TOKEN_MALFORMED: {
     status: 401,
@@ -128,16 +128,24 @@ export const gatewayErrors = defineErrors('gateway', {
     description:
       'A required claim is missing or invalid (`details.claims` names them), or the lifetime exceeds `gateway.pivotToken.maxLifetimeSeconds`.',
   },
-  PIVOT_TOKEN_SENDER_CONSTRAINED: {
+  PIVOT_TOKEN_NOT_SENDER_CONSTRAINED: {
     status: 401,
     message: {
-      fr: 'Les jetons liés à une clé (DPoP, mTLS) ne sont pas pris en charge par la passerelle.',
-      en: 'Sender-constrained tokens (DPoP, mTLS) are not supported by the gateway.',
+      fr: "Le jeton pivot n'est lié à aucune clé (DPoP).",
+      en: 'The pivot token is not bound to a key (DPoP).',
     },
     description:
-      'The token has a `cnf` claim; the gateway cannot check the proof of possession, so it refuses the token rather than ignore the binding.',
+      "The token has no `cnf.jkt`: the gateway only accepts pivot tokens bound to the SP's DPoP key (RFC 9449), so a copied token is useless. Redeem the code with a `DPoP` proof at the broker's token endpoint.",
   },
-  // --- the DPoP proof (RFC 9449, 401 with `WWW-Authenticate: DPoP`) ---
+  PIVOT_TOKEN_BEARER_NOT_ALLOWED: {
+    status: 401,
+    message: {
+      fr: 'Un jeton lié à une clé doit être présenté avec le schéma DPoP.',
+      en: 'A key-bound token must be presented with the DPoP scheme.',
+    },
+    description:
+      'Send `Authorization: DPoP <token>` with a `DPoP` proof header; `Authorization: Bearer` is refused for pivot tokens (RFC 9449 §7.1: a bound token sent as a bearer token would downgrade the binding).',
+  },
   DPOP_PROOF_MISSING: {
     status: 401,
     message: { fr: 'Preuve DPoP absente.', en: 'Missing DPoP proof.' },
@@ -154,6 +162,15 @@ export const gatewayErrors = defineErrors('gateway', {
     message: { fr: 'Cette preuve DPoP a déjà été utilisée.', en: 'This DPoP proof was already used.' },
     description:
       'A proof is single use: its `jti` was already seen by a gateway process. Sign a fresh proof per request.',
+  },
+  DPOP_REPLAY_CHECK_UNAVAILABLE: {
+    status: 503,
+    message: {
+      fr: 'La passerelle ne peut pas vérifier la preuve DPoP pour le moment.',
+      en: 'The gateway cannot check the DPoP proof right now.',
+    },
+    description:
+      'The database that records used proof ids (single use across gateway processes) did not answer within `gateway.dpopReplayCheckTimeoutMs`. Nothing was served; retry with a new proof.',
   },
   DPOP_KEY_MISMATCH: {
     status: 401,

@@ -67,6 +67,12 @@ export interface PivotTokenExtraClaims {
  * checked: `sub` (the pairwise subject), `client_id`, the extra claims above, and the
  * consented operations among `authorization_details` (entries of other types are not ours).
  */
+/**
+ * Algorithms of the SPs' DPoP proofs (RFC 9449), at the broker's token endpoint and at the
+ * gateway alike: asymmetric only, since a symmetric or `none` proof proves no key.
+ */
+export const DPOP_SIGNING_ALGS = ['ES256', 'PS256', 'EdDSA'] as const;
+
 export const PivotTokenClaimsSchema = z.looseObject({
   sub: z.string().min(1),
   client_id: z.string().min(1),
@@ -78,5 +84,7 @@ export const PivotTokenClaimsSchema = z.looseObject({
   iat: z.number().int(),
   exp: z.number().int(),
   authorization_details: z.array(z.looseObject({ type: z.string() })).optional(),
+  /** RFC 9449 §6.1: the SHA-256 thumbprint of the SP's DPoP key (checked apart, for its own code). */
+  cnf: z.looseObject({ jkt: z.string().optional() }).optional(),
 });
 export type PivotTokenClaims = z.output<typeof PivotTokenClaimsSchema>;

@@ -10,11 +10,15 @@ export interface SignInChecks {
   pkceCodeVerifier: string;
   expectedState: string;
   expectedNonce: string;
+  /** This sign-in's DPoP key: the code, then the pivot token, are bound to it. */
+  dpopKeys: CryptoKeyPair;
 }
 
 export interface SignedIn {
   /** The pivot token, for the gateway only; used at once, never stored. */
   accessToken: string;
+  /** The key the pivot token is bound to: every gateway request carries a proof of it. */
+  dpopKeys: CryptoKeyPair;
   idToken: string;
   /** The citizen's pairwise subject for this service, and the broker session id. */
   sub: string;
@@ -26,11 +30,13 @@ export interface SignedIn {
 const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 
 /**
- * The service as an OpenID client of the broker (openid-client): `private_key_jwt`,
- * PKCE S256, state and nonce, the authorization request pushed (PAR) with the
- * `authorization_details` naming the registered parking operation and the gateway
- * as `resource`. The broker's metadata is discovered on first use (and again after
- * a failure), so the service starts whether the broker is up or not.
+ * The service as an OpenID client of the broker (openid-client), FAPI 2.0 as the broker
+ * requires for data: `private_key_jwt`, PKCE S256, state and nonce, the authorization
+ * request pushed (PAR) with the `authorization_details` naming the registered parking
+ * operation and the gateway as `resource`, and a DPoP key per sign-in (RFC 9449) that
+ * binds the code and the pivot token, whose proofs go with the gateway request too. The
+ * broker's metadata is discovered on first use (and again after a failure), so the
+ * service starts whether the broker is up or not.
  */
 export class BrokerClient {
   private configuration: Promise<oidc.Configuration> | undefined;
@@ -48,6 +54,7 @@ export class BrokerClient {
       pkceCodeVerifier: oidc.randomPKCECodeVerifier(),
       expectedState: oidc.randomState(),
       expectedNonce: oidc.randomNonce(),
+      dpopKeys: await oidc.randomDPoPKeyPair(),
     };
     const parameters: Record<string, string> = {
       redirect_uri: this.settings.redirectUri,
@@ -67,7 +74,8 @@ export class BrokerClient {
       ]),
       ...(this.settings.acr ? { acr_values: this.settings.acr } : {}),
     };
-    const url = await this.call('par', () => oidc.buildAuthorizationUrlWithPAR(client, parameters));
+    const DPoP = oidc.getDPoPHandle(client, checks.dpopKeys);
+    const url = await this.call('par', () => oidc.buildAuthorizationUrlWithPAR(client, parameters, { DPoP }));
     return { url, checks };
   }
 
@@ -78,12 +86,16 @@ export class BrokerClient {
     callback.search = query;
     if (callback.searchParams.get('state') !== checks.expectedState)
       throw parkingErrors.error('PARKING_SIGN_IN_EXPIRED');
+    const { dpopKeys, ...expected } = checks;
     const tokens = await this.call('token', () =>
-      oidc.authorizationCodeGrant(client, callback, { ...checks, idTokenExpected: true }),
+      oidc.authorizationCodeGrant(client, callback, { ...expected, idTokenExpected: true }, undefined, {
+        DPoP: oidc.getDPoPHandle(client, dpopKeys),
+      }),
     );
     const claims = tokens.claims()!;
     return {
       accessToken: tokens.access_token,
+      dpopKeys,
       idToken: tokens.id_token!,
       sub: claims.sub,
       sid: typeof claims.sid === 'string' ? claims.sid : undefined,
@@ -92,6 +104,31 @@ export class BrokerClient {
           ? `${claims.given_name} ${claims.family_name}`
           : undefined,
     };
+  }
+
+  /**
+   * POSTs `body` (JSON) to the gateway with the pivot token and a fresh DPoP proof. A
+   * refusal of the token or proof (401) is returned as the gateway's answer, like any other.
+   */
+  async postToGateway(signedIn: SignedIn, endpoint: string, body: string): Promise<Response> {
+    const client = await this.client();
+    try {
+      return await oidc.fetchProtectedResource(
+        client,
+        signedIn.accessToken,
+        new URL(endpoint),
+        'POST',
+        body,
+        new Headers({
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json, application/json',
+        }),
+        { DPoP: oidc.getDPoPHandle(client, signedIn.dpopKeys) },
+      );
+    } catch (error) {
+      if (error instanceof oidc.WWWAuthenticateChallengeError) return error.response;
+      throw error;
+    }
   }
 
   /** RP-initiated logout at the broker; `undefined` when the broker cannot be reached. */

@@ -14,29 +14,18 @@ interface GraphQLError {
 
 /**
  * The service as a GraphQL client of the gateway: posts its one consented
- * operation with the pivot token and returns the citizen's records — or a clear
- * error. A partial answer (a provider failed) is an error too: a missing value
- * must never be priced as "no data".
+ * operation (through `post`: the pivot token and its DPoP proof, broker-client.ts)
+ * and returns the citizen's records — or a clear error. A partial answer (a provider
+ * failed) is an error too: a missing value must never be priced as "no data".
  */
 export async function readCitizenRecords(options: {
-  endpoint: string;
-  accessToken: string;
-  timeoutMs: number;
+  post: (body: string) => Promise<Response>;
   logger: Logger;
 }): Promise<CitizenRecords> {
   let response: Response;
   let body: unknown;
   try {
-    response = await fetch(options.endpoint, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${options.accessToken}`,
-        'content-type': 'application/json',
-        accept: 'application/graphql-response+json, application/json',
-      },
-      body: JSON.stringify({ query: PARKING_DOCUMENT, operationName: PARKING_OPERATION_NAME }),
-      signal: AbortSignal.timeout(options.timeoutMs),
-    });
+    response = await options.post(JSON.stringify({ query: PARKING_DOCUMENT, operationName: PARKING_OPERATION_NAME }));
     body = await readJson(response);
   } catch (error) {
     options.logger.warn({ err: describe(error) }, 'gateway unreachable');

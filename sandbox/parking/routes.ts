@@ -106,9 +106,7 @@ export function parkingRoutes(deps: RouteDeps): Router {
     (ctx.state as { session?: CitizenSession }).session = session;
 
     const records = await readCitizenRecords({
-      endpoint: settings.gatewayEndpoint,
-      accessToken: signedIn.accessToken,
-      timeoutMs: settings.requestTimeoutMs,
+      post: (body) => broker.postToGateway(signedIn, settings.gatewayEndpoint, body),
       logger,
     });
     const result = quote(records, settings.tariff);

@@ -11,8 +11,8 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 
 test('a jti is single use across two gateway processes (two pools on one database)', async () => {
-  const first = new DpopJtiStore(db.pool({ applicationName: 'gateway-a' }));
-  const second = new DpopJtiStore(db.pool({ applicationName: 'gateway-b' }));
+  const first = new DpopJtiStore(db.pool({ applicationName: 'gateway-a' }), 2000);
+  const second = new DpopJtiStore(db.pool({ applicationName: 'gateway-b' }), 2000);
   const expiresAt = new Date(Date.now() + 65_000);
   const results = await Promise.all([first.claim('jti-shared-1', expiresAt), second.claim('jti-shared-1', expiresAt)]);
   expect(results.filter(Boolean)).toHaveLength(1);
@@ -21,7 +21,7 @@ test('a jti is single use across two gateway processes (two pools on one databas
 });
 
 test('expired rows are purged, live ones kept', async () => {
-  const store = new DpopJtiStore(db.pool());
+  const store = new DpopJtiStore(db.pool(), 2000);
   await store.claim('jti-old', new Date(Date.now() - 1000));
   await store.claim('jti-live', new Date(Date.now() + 60_000));
   expect(await store.purgeExpired()).toBeGreaterThanOrEqual(1);

@@ -137,7 +137,7 @@ describe('pivot token verification', () => {
     expect(await refusal(token, v)).toBe('PIVOT_TOKEN_EXPIRED');
   });
 
-  test('refuses a lifetime above the maximum, missing or invalid claims, sender-constrained tokens', async () => {
+  test('refuses a lifetime above the maximum, missing or invalid claims, tokens not bound to a DPoP key', async () => {
     const now = Math.floor(Date.now() / 1000);
     expect(await refusal(await issuer.craft({ ...issuer.claimsFor(consent), exp: now + 3600 }))).toBe(
       'PIVOT_TOKEN_CLAIMS_INVALID',
@@ -160,9 +160,11 @@ describe('pivot token verification', () => {
       authorization_details: [{ type: 'graphql_operation', operation_hash: 'short', scopes: [] }],
     };
     expect(await refusal(await issuer.craft(badDetail))).toBe('PIVOT_TOKEN_CLAIMS_INVALID');
-    expect(await refusal(await issuer.craft({ ...issuer.claimsFor(consent), cnf: { jkt: 'abc' } }))).toBe(
-      'PIVOT_TOKEN_SENDER_CONSTRAINED',
-    );
+    const { cnf: _c, ...unbound } = issuer.claimsFor(consent);
+    expect(await refusal(await issuer.craft(unbound))).toBe('PIVOT_TOKEN_NOT_SENDER_CONSTRAINED');
+    // A certificate binding (mTLS) is not a DPoP key: nothing the gateway can check.
+    const mtls = { ...issuer.claimsFor(consent), cnf: { 'x5t#S256': 'abc' } };
+    expect(await refusal(await issuer.craft(mtls))).toBe('PIVOT_TOKEN_NOT_SENDER_CONSTRAINED');
   });
 
   test('refuses a wrong typ', async () => {

@@ -161,6 +161,14 @@ export const GatewaySection = z
       .max(PROVIDER_TOKEN_MAX_LIFETIME_SECONDS)
       .default(30)
       .describe('Lifetime of the internal per-provider tokens.'),
+    dpopReplayCheckTimeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .default(2000)
+      .describe(
+        "Longest wait for the database to record a DPoP proof's `jti` (single use across gateway processes); past it, or with the database down, the request is refused (503 `DPOP_REPLAY_CHECK_UNAVAILABLE`).",
+      ),
     pivotToken: PivotTokenSettings,
     limits: LimitSettings,
     revocation: RevocationSettings,

@@ -1,9 +1,9 @@
-import * as oidc from 'openid-client';
 import { Agent } from '../../../lib/http/agent.ts';
 import { startTestPlatform, type TestPlatform } from '../../../harness/platform.ts';
 import { Citizen, consentPage, textOf, type ConsentPage } from '../../../harness/citizen.ts';
 import {
   authorizationUrl,
+  redeemCode,
   registered,
   serviceProvider,
   type Checks,
@@ -87,7 +87,7 @@ test('forged posts are refused with a clear page and grant nothing; the citizen 
   expect(await consentsGiven()).toBe(given);
 
   const back = await citizen.decide(page, 'allow');
-  const tokens = await oidc.authorizationCodeGrant(parking.client, back.url, checks);
+  const tokens = await redeemCode(parking, back.url, checks);
   expect(tokens.authorization_details).toHaveLength(1);
   expect(await consentsGiven()).toBe(given + 1);
 });
@@ -108,7 +108,7 @@ test('a replayed post is refused: the first decision stands, one code is issued'
   expect(reload.html).not.toContain('name="token"');
 
   const back = await citizen.go(new URL(first.headers.get('location')!, platform.issuer));
-  const tokens = await oidc.authorizationCodeGrant(parking.client, back.url, checks);
+  const tokens = await redeemCode(parking, back.url, checks);
   expect(tokens.authorization_details).toHaveLength(1);
 
   // Once the sign-in is over, the interaction is gone.

@@ -5,6 +5,7 @@ import { Citizen, consentPage } from '../../../harness/citizen.ts';
 import {
   authorizationUrl,
   postGraphQL,
+  redeemCode,
   registered,
   serviceProvider,
   type ServiceProvider,
@@ -39,7 +40,7 @@ async function consented(login = 'marie.dupont') {
 
 async function parkingToken() {
   const { callback, checks } = await consented();
-  return oidc.authorizationCodeGrant(parking.client, callback, checks);
+  return redeemCode(parking, callback, checks);
 }
 
 const runParking = (token: string) => postGraphQL(platform, token, parking.operation('Parking'), 'Parking');
@@ -116,7 +117,7 @@ test("revokeGrant (the dashboard's call) revokes one consent: the grant, its unr
   expect(await platform.broker.grants.revokeGrant(firstGrant.id, 'citizen')).toBe(false);
   expect((await refusedWithin(first.access_token, 3000)).code).toBe('GRANT_REVOKED');
   // The code of a revoked grant cannot be redeemed any more.
-  await expect(oidc.authorizationCodeGrant(parking.client, pending.callback, pending.checks)).rejects.toMatchObject({
+  await expect(redeemCode(parking, pending.callback, pending.checks)).rejects.toMatchObject({
     error: 'invalid_grant',
   });
   // Another consent of the same citizen and SP is another grant: untouched.
@@ -132,9 +133,9 @@ test("revokeGrant (the dashboard's call) revokes one consent: the grant, its unr
 
 test('a code presented twice revokes its grant: the token of the first exchange stops working', async () => {
   const { callback, checks } = await consented();
-  const tokens = await oidc.authorizationCodeGrant(parking.client, callback, checks);
+  const tokens = await redeemCode(parking, callback, checks);
   expect((await runParking(tokens.access_token)).status).toBe(200);
-  await expect(oidc.authorizationCodeGrant(parking.client, callback, checks)).rejects.toMatchObject({
+  await expect(redeemCode(parking, callback, checks)).rejects.toMatchObject({
     error: 'invalid_grant',
   });
   expect((await refusedWithin(tokens.access_token, 3000)).code).toBe('GRANT_REVOKED');
@@ -166,8 +167,8 @@ describe('a token replayed by another SP', () => {
   test("cannot get tokens with the other SP's code", async () => {
     const { callback, checks } = await consented();
     const stolen = new URL(callback.href.replace('http://localhost:3000/callback', caf.redirectUri));
-    await expect(
-      oidc.authorizationCodeGrant(caf.client, stolen, { ...checks, expectedState: checks.expectedState }),
-    ).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(redeemCode(caf, stolen, { ...checks, expectedState: checks.expectedState })).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
   });
 });

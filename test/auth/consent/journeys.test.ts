@@ -1,12 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { importJWK, type CryptoKey } from 'jose';
-import * as oidc from 'openid-client';
 import { connect, finishSignIn, queryGateway, startSignIn } from '../../../docs/examples/service-provider.ts';
 import { operationHash } from '../../../lib/federation/operation.ts';
 import { sandboxSpKey } from '../../../harness/sandbox-keys.ts';
 import { startTestPlatform, type TestPlatform } from '../../../harness/platform.ts';
 import { Citizen, consentPage, textOf } from '../../../harness/citizen.ts';
-import { authorizationUrl, inline, postGraphQL, registered, serviceProvider } from '../../helpers/service-provider.ts';
+import {
+  authorizationUrl,
+  inline,
+  postGraphQL,
+  redeemCode,
+  registered,
+  serviceProvider,
+} from '../../helpers/service-provider.ts';
 
 /**
  * The whole path, as a service provider following docs/service-providers.md does it (its
@@ -94,7 +100,7 @@ describe.each(CITIZENS)('$login signs in at $idp and allows the parking operatio
   test('the SP gets the consented data, the identity claims it asked for, and nothing else', async () => {
     const privateKey = (await importJWK(sandboxSpKey('parking-nimes'), 'ES256')) as CryptoKey;
     const broker = await connect(platform.issuer, 'parking-nimes', privateKey, { sandbox: true });
-    const { url, checks } = await startSignIn(broker, {
+    const { url, checks, dpop } = await startSignIn(broker, {
       redirectUri: 'http://localhost:3000/callback',
       operationName: 'Parking',
       purpose: PURPOSE,
@@ -124,7 +130,7 @@ describe.each(CITIZENS)('$login signs in at $idp and allows the parking operatio
 
     const callback = await citizen.decide(page, 'allow');
     expect(callback.url.origin).toBe('http://localhost:3000');
-    const { identity, accessToken, consented } = await finishSignIn(broker, callback.url, checks);
+    const { identity, accessToken, consented } = await finishSignIn(broker, callback.url, checks, dpop);
     issuedTokens.push(accessToken);
     expect(identity).toMatchObject({ given_name: person.given, family_name: person.family, acr: 'eidas1' });
     for (const claim of ['birthdate', 'gender', 'birthplace', 'birthcountry', 'email'])
@@ -149,7 +155,7 @@ describe.each(CITIZENS)('$login signs in at $idp and allows the parking operatio
     expect(accessToken.split('.')).toHaveLength(5);
 
     const before = platform.providerCalls();
-    const result = await queryGateway(platform.graphqlUrl, accessToken, document, 'Parking');
+    const result = await queryGateway(broker, dpop, platform.graphqlUrl, accessToken, document, 'Parking');
     expect(result).toMatchObject({ status: 200 });
     expect(result.errors).toBeUndefined();
     const me = (result.data as { me: any }).me;
@@ -196,7 +202,7 @@ test('an inline document, pushed (PAR) because it is large, is consented and run
   const page = consentPage(await citizen.signIn(url, { login: 'jean.martin', idp: 'impots' }));
   expect(textOf(page.html)).toContain('Vérifier votre commune de résidence');
   const callback = await citizen.decide(page, 'allow');
-  const tokens = await oidc.authorizationCodeGrant(sp.client, callback.url, checks);
+  const tokens = await redeemCode(sp, callback.url, checks);
   issuedTokens.push(tokens.access_token);
   // The same operation, compact: same canonical hash.
   const result = await postGraphQL(
@@ -223,7 +229,7 @@ test('two operations in one request: both shown with their purpose, both granted
   const text = textOf(page.html);
   expect(text).toContain('Calculer le tarif de votre abonnement');
   expect(text).toContain('Afficher vos vignettes');
-  const tokens = await oidc.authorizationCodeGrant(sp.client, (await citizen.decide(page, 'allow')).url, checks);
+  const tokens = await redeemCode(sp, (await citizen.decide(page, 'allow')).url, checks);
   issuedTokens.push(tokens.access_token);
   expect(tokens.authorization_details!.map((d) => d.operation_name)).toEqual(['Parking', 'Vehicles']);
   expect((await postGraphQL(platform, tokens.access_token, sp.operation('Parking'), 'Parking')).status).toBe(200);
@@ -240,7 +246,7 @@ test('a service provider with client_secret_post and required PAR reads benefits
   const citizen = new Citizen(platform);
   const page = consentPage(await citizen.signIn(url, { login: 'anne-sophie.lefevre-roy', idp: 'laposte' }));
   expect(textOf(page.html)).toContain('Prestations sociales perçues');
-  const tokens = await oidc.authorizationCodeGrant(sp.client, (await citizen.decide(page, 'allow')).url, checks);
+  const tokens = await redeemCode(sp, (await citizen.decide(page, 'allow')).url, checks);
   issuedTokens.push(tokens.access_token);
   expect(tokens.claims()!.acr).toBe('eidas2');
   const result = await postGraphQL(platform, tokens.access_token, sp.operation('Benefits'), 'Benefits');
@@ -258,7 +264,7 @@ test('consent is asked for every request: a second request in the same session s
   const stop = await citizen.go(second.url);
   const page = consentPage(stop);
   expect(page.url.pathname).toMatch(/^\/interaction\//);
-  const tokens = await oidc.authorizationCodeGrant(sp.client, (await citizen.decide(page, 'allow')).url, second.checks);
+  const tokens = await redeemCode(sp, (await citizen.decide(page, 'allow')).url, second.checks);
   issuedTokens.push(tokens.access_token);
   expect(tokens.authorization_details).toHaveLength(1);
 });

@@ -5,10 +5,10 @@ import {
   authorizationUrl,
   inline,
   postGraphQL,
+  redeemCode,
   redirectError,
   registered,
   serviceProvider,
-  type Checks,
   type ServiceProvider,
 } from '../../helpers/service-provider.ts';
 
@@ -35,26 +35,30 @@ async function parkingToken(): Promise<{ token: string; sub: string }> {
   const { url, checks } = await authorizationUrl(parking, { details: [registered('Parking')] });
   const citizen = new Citizen(platform);
   const page = consentPage(await citizen.signIn(url, { login: 'marie.dupont', idp: 'impots' }));
-  const tokens = await oidc.authorizationCodeGrant(parking.client, (await citizen.decide(page, 'allow')).url, checks);
+  const tokens = await redeemCode(parking, (await citizen.decide(page, 'allow')).url, checks);
   return { token: tokens.access_token, sub: tokens.claims()!.sub };
 }
 
-/** The SP's redirect URI reached at once, before any login: the broker refused the request. */
-async function refusedAtAuthorization(url: URL, checks: Checks): Promise<{ error: string; description: string }> {
-  const citizen = new Citizen(platform);
-  const stop = await citizen.go(url);
-  expect(stop.url.origin).toBe(new URL(parking.redirectUri).origin);
-  const error = redirectError(stop.url);
-  expect(error?.state).toBe(checks.expectedState);
-  return error!;
+/**
+ * A request for data is pushed (FAPI 2.0): the broker refuses it in its answer to `/par`,
+ * 400, before any citizen sees anything.
+ */
+async function refusedAtPar(
+  sp: ServiceProvider,
+  request: Parameters<typeof authorizationUrl>[1],
+): Promise<{ error: string; description: string }> {
+  const refusal = await authorizationUrl(sp, request).catch((e: unknown) => e);
+  expect(refusal).toBeInstanceOf(oidc.ResponseBodyError);
+  const { error, error_description: description, status } = refusal as oidc.ResponseBodyError;
+  expect(status).toBe(400);
+  return { error, description: description ?? '' };
 }
 
 describe('the broker refuses, before sign-in, with invalid_authorization_details', () => {
   test('a scope the SP is not entitled to, naming the field', async () => {
-    const { url, checks } = await authorizationUrl(parking, {
+    const error = await refusedAtPar(parking, {
       details: [inline('query { me { taxAddress { city } benefits { kind } } }')],
     });
-    const error = await refusedAtAuthorization(url, checks);
     expect(error.error).toBe('invalid_authorization_details');
     expect(error.description).toMatch(
       /^AUTHORIZATION_DETAILS_SCOPE_NOT_ALLOWED: .*me\.benefits \(needs cnaf_prestations\)/,
@@ -94,23 +98,21 @@ describe('the broker refuses, before sign-in, with invalid_authorization_details
       /^AUTHORIZATION_DETAILS_INVALID: .*at most 4/,
     ],
   ])('%s', async (_what, details, description) => {
-    const { url, checks } = await authorizationUrl(parking, { details });
-    const error = await refusedAtAuthorization(url, checks);
+    const error = await refusedAtPar(parking, { details });
     expect(error.error).toBe('invalid_authorization_details');
     expect(error.description).toMatch(description);
   });
 
   test('an unknown authorization_details type', async () => {
-    const { url, checks } = await authorizationUrl(parking, { details: [{ type: 'payment_initiation', amount: 12 }] });
-    expect((await refusedAtAuthorization(url, checks)).error).toBe('invalid_authorization_details');
+    const error = await refusedAtPar(parking, { details: [{ type: 'payment_initiation', amount: 12 }] });
+    expect(error.error).toBe('invalid_authorization_details');
   });
 
   test('a resource other than the gateway', async () => {
-    const { url, checks } = await authorizationUrl(parking, {
+    const error = await refusedAtPar(parking, {
       details: [registered('Parking')],
       extra: { resource: 'https://elsewhere.example/api' },
     });
-    const error = await refusedAtAuthorization(url, checks);
     expect(error).toMatchObject({
       error: 'invalid_target',
       description: expect.stringMatching(/^RESOURCE_NOT_ALLOWED/),
@@ -188,11 +190,9 @@ describe('the token endpoint', () => {
     const citizen = new Citizen(platform);
     const page = consentPage(await citizen.signIn(url, { login: 'marie.dupont', idp: 'impots' }));
     const callback = (await citizen.decide(page, 'allow')).url;
-    const refusal = await oidc
-      .authorizationCodeGrant(parking.client, callback, checks, {
-        authorization_details: JSON.stringify([registered('Parking')]),
-      })
-      .catch((e: unknown) => e);
+    const refusal = await redeemCode(parking, callback, checks, {
+      authorization_details: JSON.stringify([registered('Parking')]),
+    }).catch((e: unknown) => e);
     expect(refusal).toMatchObject({
       error: 'invalid_authorization_details',
       error_description: expect.stringMatching(/^AUTHORIZATION_DETAILS_INVALID: .*token request/),
@@ -204,7 +204,7 @@ describe('the token endpoint', () => {
     const citizen = new Citizen(platform);
     const stop = await citizen.signIn(url, { login: 'camille.petit', idp: 'ameli' });
     expect(stop.url.origin).toBe('http://localhost:3000');
-    const tokens = await oidc.authorizationCodeGrant(parking.client, stop.url, checks);
+    const tokens = await redeemCode(parking, stop.url, checks, undefined, { dpop: false });
     expect(tokens.access_token.split('.')).toHaveLength(1);
     expect(tokens.authorization_details).toBeUndefined();
     const userinfo = await oidc.fetchUserInfo(parking.client, tokens.access_token, tokens.claims()!.sub);
@@ -217,17 +217,17 @@ describe('the token endpoint', () => {
     const gateway = platform.config.gateway.url;
     const plain = await authorizationUrl(parking, { scope: 'openid given_name' });
     const plainStop = await new Citizen(platform).signIn(plain.url, { login: 'camille.petit', idp: 'ameli' });
-    const refusal = await oidc
-      .authorizationCodeGrant(parking.client, plainStop.url, plain.checks, { resource: gateway })
-      .catch((e: unknown) => e);
+    const refusal = await redeemCode(parking, plainStop.url, plain.checks, { resource: gateway }).catch(
+      (e: unknown) => e,
+    );
     expect(refusal).toMatchObject({ error: 'invalid_target' });
 
     // Even when the authorization request named the gateway as resource.
     const named = await authorizationUrl(parking, { scope: 'openid given_name', extra: { resource: gateway } });
     const namedStop = await new Citizen(platform).signIn(named.url, { login: 'camille.petit', idp: 'ameli' });
-    const refused = await oidc
-      .authorizationCodeGrant(parking.client, namedStop.url, named.checks, { resource: gateway })
-      .catch((e: unknown) => e);
+    const refused = await redeemCode(parking, namedStop.url, named.checks, { resource: gateway }).catch(
+      (e: unknown) => e,
+    );
     expect(refused).toMatchObject({
       error: 'invalid_target',
       error_description: expect.stringMatching(/^RESOURCE_NOT_ALLOWED/),

@@ -23,7 +23,11 @@ export interface TestGateway {
   logs: string[];
   /** The `gateway.exchange` events of the audit chain for a request id: citizen and SP columns, and the event's data. */
   exchangeEvents(requestId: string): Promise<Array<{ citizenRef: string | null; clientId: string | null; data: any }>>;
-  /** POSTs a GraphQL request with `token` as bearer. */
+  /**
+   * POSTs a GraphQL request as an SP does: `Authorization: DPoP <token>` and a fresh proof
+   * signed with the key the issuer bound the token to (none when it bound none). An
+   * `authorization` or `dpop` entry in `headers` replaces what would be sent.
+   */
   post(
     body: unknown,
     token?: string,
@@ -87,11 +91,17 @@ export async function startTestGateway(options: {
       return rows;
     },
     async post(body, token, headers = {}) {
+      const key = token ? issuer.dpopKeyFor(token) : undefined;
+      const proof =
+        token && key && !('dpop' in headers)
+          ? await key.proof({ htm: 'POST', htu: graphqlUrl, accessToken: token })
+          : undefined;
       const response = await fetch(graphqlUrl, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(token ? { authorization: `DPoP ${token}` } : {}),
+          ...(proof ? { dpop: proof } : {}),
           ...headers,
         },
         body: typeof body === 'string' ? body : JSON.stringify(body),

@@ -22,7 +22,7 @@ export interface DemoServiceProvider {
 const PURPOSE = 'Calculer le tarif de votre abonnement de stationnement résident';
 
 export async function startDemoServiceProvider(): Promise<DemoServiceProvider> {
-  const sessions = new Map<string, Awaited<ReturnType<typeof startSignIn>>['checks']>();
+  const sessions = new Map<string, Pick<Awaited<ReturnType<typeof startSignIn>>, 'checks' | 'dpop'>>();
   let platform: { issuer: string; graphqlUrl: string; document: string } | undefined;
   let broker: Awaited<ReturnType<typeof connect>> | undefined;
   const server: Server = createServer(async (req, res) => {
@@ -36,13 +36,17 @@ export async function startDemoServiceProvider(): Promise<DemoServiceProvider> {
         { sandbox: true },
       );
       if (url.pathname === '/') {
-        const { url: authorization, checks } = await startSignIn(broker, {
+        const {
+          url: authorization,
+          checks,
+          dpop,
+        } = await startSignIn(broker, {
           redirectUri: `${base}/callback`,
           operationName: 'Parking',
           purpose: PURPOSE,
         });
         const session = randomBytes(16).toString('base64url');
-        sessions.set(session, checks);
+        sessions.set(session, { checks, dpop });
         res
           .writeHead(303, {
             location: authorization.href,
@@ -53,8 +57,8 @@ export async function startDemoServiceProvider(): Promise<DemoServiceProvider> {
       }
       if (url.pathname === '/callback') {
         const session = /sp_session=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
-        const checks = session ? sessions.get(session) : undefined;
-        if (!checks) return page(res, 400, 'Session inconnue', '');
+        const pending = session ? sessions.get(session) : undefined;
+        if (!pending) return page(res, 400, 'Session inconnue', '');
         sessions.delete(session!);
         if (url.searchParams.has('error'))
           return page(
@@ -63,8 +67,15 @@ export async function startDemoServiceProvider(): Promise<DemoServiceProvider> {
             'Connexion interrompue',
             `<p id="error">${escape(url.searchParams.get('error')!)}: ${escape(url.searchParams.get('error_description') ?? '')}</p>`,
           );
-        const { identity, accessToken } = await finishSignIn(broker, url, checks);
-        const result = await queryGateway(platform.graphqlUrl, accessToken, platform.document, 'Parking');
+        const { identity, accessToken } = await finishSignIn(broker, url, pending.checks, pending.dpop);
+        const result = await queryGateway(
+          broker,
+          pending.dpop,
+          platform.graphqlUrl,
+          accessToken,
+          platform.document,
+          'Parking',
+        );
         const me = (
           result.data as {
             me: {

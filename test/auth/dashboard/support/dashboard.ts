@@ -1,7 +1,12 @@
-import * as oidc from 'openid-client';
 import { Citizen, consentPage, textOf, type Stop } from '../../../../harness/citizen.ts';
 import type { TestPlatform } from '../../../../harness/platform.ts';
-import { authorizationUrl, postGraphQL, registered, serviceProvider } from '../../../helpers/service-provider.ts';
+import {
+  authorizationUrl,
+  postGraphQL,
+  redeemCode,
+  registered,
+  serviceProvider,
+} from '../../../helpers/service-provider.ts';
 
 export interface Account {
   login: string;
@@ -85,7 +90,7 @@ export async function consentJourney(
   const page = consentPage(await citizen.signIn(url, account));
   const callback = await citizen.decide(page, options.decision ?? 'allow');
   if (options.decision === 'refuse') return undefined;
-  const tokens = await oidc.authorizationCodeGrant(sp.client, callback.url, checks);
+  const tokens = await redeemCode(sp, callback.url, checks);
   return { accessToken: tokens.access_token, document: sp.operation(operation), operation };
 }
 
