@@ -155,7 +155,13 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     servers.push(bare);
 
     const body = JSON.stringify({ query: PARKING_OPERATION, operationName: 'Parking' });
-    const fullRequest = (i: number) => ({ headers: { authorization: `Bearer ${tokens[i % tokens.length]}` }, body });
+    // As an SP does: the DPoP-bound token and a fresh proof of its key on every request.
+    const htu = `${gateway.url}/graphql`;
+    const fullRequest = (i: number) => {
+      const token = tokens[i % tokens.length]!;
+      const proof = issuer!.dpopKeyFor(token)!.proof({ htm: 'POST', htu, accessToken: token });
+      return { headers: { authorization: `DPoP ${token}`, dpop: proof }, body };
+    };
     const bareRequest = (i: number) => ({ headers: { 'x-bench-citizen': String(i % citizens.length) }, body });
     const known = await checkSameAnswers(
       `${gateway.url}/graphql`,

@@ -1,21 +1,12 @@
-import { createHash, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { SignJWT, type JWK } from 'jose';
 
 /**
  * A service provider's DPoP key (RFC 9449) for the gateway's tests and the benchmark,
- * where no openid-client runs: the key, its `cnf.jkt` thumbprint (computed at once, so
- * token claims can be built synchronously) and fresh proofs. SPs use openid-client's
- * DPoP handle instead (sandbox/parking/broker-client.ts).
+ * where no openid-client runs: the key, its `cnf.jkt` thumbprint and fresh proofs, all
+ * synchronous (node:crypto), so token claims and load-test requests can be built inline.
+ * SPs use openid-client's DPoP handle instead (sandbox/parking/broker-client.ts).
  */
-export interface DpopKey {
-  privateKey: KeyObject;
-  publicJwk: JWK;
-  /** RFC 7638 SHA-256 thumbprint of the public key: the token's `cnf.jkt`. */
-  jkt: string;
-  /** A new single-use proof for one request carrying `accessToken`. */
-  proof(request: DpopProofRequest): Promise<string>;
-}
-
 export interface DpopProofRequest {
   htm: string;
   htu: string;
@@ -24,20 +15,25 @@ export interface DpopProofRequest {
   jti?: string;
 }
 
-/** RFC 9449 §4.2: a proof for one request, signed with `privateKey` (ES256), naming `publicJwk`. */
-export function signDpopProof(
-  key: { privateKey: KeyObject | CryptoKey; publicJwk: JWK },
-  { htm, htu, accessToken, iat, jti }: DpopProofRequest,
-): Promise<string> {
-  return new SignJWT({
+export interface DpopKey {
+  privateKey: KeyObject;
+  publicJwk: JWK;
+  /** RFC 7638 SHA-256 thumbprint of the public key: the token's `cnf.jkt`. */
+  jkt: string;
+  /** A new single-use proof (ES256) for one request carrying `accessToken`. */
+  proof(request: DpopProofRequest): string;
+}
+
+const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+function proofClaims({ htm, htu, accessToken, iat, jti }: DpopProofRequest) {
+  return {
     htm,
     htu,
-    ath: createHash('sha256').update(accessToken, 'ascii').digest('base64url'),
+    iat: iat ?? Math.floor(Date.now() / 1000),
     jti: jti ?? randomUUID(),
-  })
-    .setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk: key.publicJwk })
-    .setIssuedAt(iat)
-    .sign(key.privateKey);
+    ath: createHash('sha256').update(accessToken, 'ascii').digest('base64url'),
+  };
 }
 
 export function newDpopKey(): DpopKey {
@@ -46,6 +42,22 @@ export function newDpopKey(): DpopKey {
   const publicJwk = { crv, kty, x, y } as JWK;
   // RFC 7638: the required members, in lexicographic order, without whitespace.
   const jkt = createHash('sha256').update(JSON.stringify({ crv, kty, x, y })).digest('base64url');
-  const key = { privateKey, publicJwk, jkt };
-  return { ...key, proof: (request) => signDpopProof(key, request) };
+  const header = base64url({ typ: 'dpop+jwt', alg: 'ES256', jwk: publicJwk });
+  return {
+    privateKey,
+    publicJwk,
+    jkt,
+    proof(request) {
+      const input = `${header}.${base64url(proofClaims(request))}`;
+      const signature = sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' });
+      return `${input}.${signature.toString('base64url')}`;
+    },
+  };
+}
+
+/** A proof signed with a WebCrypto key pair (openid-client's `randomDPoPKeyPair()`), with jose. */
+export function signDpopProof(key: { privateKey: CryptoKey; publicJwk: JWK }, request: DpopProofRequest) {
+  return new SignJWT(proofClaims(request))
+    .setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk: key.publicJwk })
+    .sign(key.privateKey);
 }

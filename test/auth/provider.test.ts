@@ -1,6 +1,7 @@
 import {
   authorizationRequest,
   clientAssertion,
+  CAF_WITH_CLIENT_SECRET,
   startTestBroker,
   testConfig,
   type TestBroker,
@@ -16,7 +17,7 @@ const REDIRECT = 'http://localhost:3000/callback';
 const NONCE = 'n'.repeat(32);
 
 beforeAll(async () => {
-  t = await startTestBroker({});
+  t = await startTestBroker({ config: testConfig(CAF_WITH_CLIENT_SECRET) });
   issuer = t.broker.issuer;
 });
 afterAll(() => t.close());
@@ -223,7 +224,7 @@ describe('pushed authorization requests and client authentication', () => {
   });
 
   test('client_secret_post: right secret accepted, wrong one refused', async () => {
-    const config = testConfig();
+    const config = testConfig(CAF_WITH_CLIENT_SECRET);
     const secret = config.secret(
       config.serviceProviders.find((s) => s.clientId === 'simulateur-caf')!.clientSecret!,
       'test',
@@ -240,7 +241,7 @@ describe('pushed authorization requests and client authentication', () => {
   });
 
   test('a scope the SP is not entitled to is refused', async () => {
-    const config = testConfig();
+    const config = testConfig(CAF_WITH_CLIENT_SECRET);
     const secret = config.secret(
       config.serviceProviders.find((s) => s.clientId === 'simulateur-caf')!.clientSecret!,
       'test',

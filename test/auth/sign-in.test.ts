@@ -5,7 +5,7 @@ import * as oidc from 'openid-client';
 import { SANDBOX_IDPS, SANDBOX_IDP_NAMES } from '../../sandbox/idps/index.ts';
 import { Agent } from '../../lib/http/agent.ts';
 import { freePort } from '../../harness/ports.ts';
-import { clientAssertion, spClient } from './support/broker.ts';
+import { CAF_WITH_CLIENT_SECRET, clientAssertion, spClient } from './support/broker.ts';
 import { startTestPlatform, type TestPlatform } from '../../harness/platform.ts';
 import { BROKER_AND_IDPS, redeem, signIn } from './support/sign-in.ts';
 
@@ -36,6 +36,7 @@ beforeAll(async () => {
     components: BROKER_AND_IDPS,
     overrides: [
       ['serviceProviders.parking-nimes.metadata.backchannel_logout_uri', `http://127.0.0.1:${port}/backchannel-logout`],
+      ...CAF_WITH_CLIENT_SECRET,
     ],
   });
 }, 60000);

@@ -1,6 +1,7 @@
 import { calculateJwkThumbprint, compactDecrypt, decodeJwt, decodeProtectedHeader, exportJWK } from 'jose';
 import * as oidc from 'openid-client';
 import { Citizen, consentPage } from '../../harness/citizen.ts';
+import { CAF_WITH_CLIENT_SECRET } from '../auth/support/broker.ts';
 import { signDpopProof } from '../../harness/dpop-key.ts';
 import { startTestPlatform, type TestPlatform } from '../../harness/platform.ts';
 import { loadGatewayKeys } from '../../gateway/keys.ts';
@@ -30,10 +31,7 @@ let pool: Pool;
 beforeAll(async () => {
   platform = await startTestPlatform({
     // simulateur-caf as a client that still authenticates with a shared secret.
-    overrides: [
-      ['serviceProviders.simulateur-caf.metadata.token_endpoint_auth_method', 'client_secret_post'],
-      ['serviceProviders.simulateur-caf.clientSecret', 'a-test-secret-of-at-least-32-characters'],
-    ],
+    overrides: CAF_WITH_CLIENT_SECRET,
   });
   parking = await serviceProvider(platform, 'parking-nimes');
   pool = platform.database.pool({ max: 1 });

@@ -237,7 +237,7 @@ test('two operations in one request: both shown with their purpose, both granted
   expect(result.body.data.me.vehicles).toEqual([{ registrationNumber: 'FK-287-BT', critAir: 1 }]);
 });
 
-test('a service provider with client_secret_post and required PAR reads benefits at eidas2', async () => {
+test('a service provider with a PS256 key and required PAR reads benefits at eidas2', async () => {
   const sp = await serviceProvider(platform, 'simulateur-caf');
   const { url, checks } = await authorizationUrl(sp, {
     details: [registered('Benefits', 'Simuler vos aides au logement')],

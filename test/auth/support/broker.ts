@@ -19,6 +19,16 @@ export function testConfig(overrides: Array<[string, unknown]> = []): PlatformCo
   return loadPlatformConfig({ env: {}, overrides: [['logLevel', 'silent'], ...overrides] });
 }
 
+/**
+ * Overrides that make the sandbox SP `simulateur-caf` authenticate with a shared secret
+ * (client_secret_post), for the tests of that method: it signs citizens in, and may not ask
+ * for data (FAPI 2.0, auth/authorization-details/fapi-profile.ts).
+ */
+export const CAF_WITH_CLIENT_SECRET: Array<[string, unknown]> = [
+  ['serviceProviders.simulateur-caf.metadata.token_endpoint_auth_method', 'client_secret_post'],
+  ['serviceProviders.simulateur-caf.clientSecret', 'sandbox-simulateur-caf-secret-not-for-production'],
+];
+
 /** Starts a broker on a port of its own, on a database of the test's own (or a shared one). */
 export async function startTestBroker(options: {
   config?: Config;

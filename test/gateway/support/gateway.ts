@@ -94,7 +94,7 @@ export async function startTestGateway(options: {
       const key = token ? issuer.dpopKeyFor(token) : undefined;
       const proof =
         token && key && !('dpop' in headers)
-          ? await key.proof({ htm: 'POST', htu: graphqlUrl, accessToken: token })
+          ? key.proof({ htm: 'POST', htu: graphqlUrl, accessToken: token })
           : undefined;
       const response = await fetch(graphqlUrl, {
         method: 'POST',
