@@ -1,6 +1,6 @@
 /**
  * The `Citizen` key on the wire between the gateway and one data provider
- * (docs/architecture.md, "the Citizen entity"). At the gateway, `Citizen.id` is the
+ * (docs/tokens.md, "The provider's own subject for the citizen"). At the gateway, `Citizen.id` is the
  * service provider's pairwise subject (`Query.me.id`); a provider must never see it, and
  * the service provider must never see the provider's. So on the way out each `Citizen`
  * representation of an `_entities` fetch carries the provider's own identifier (the `sub`

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 
 /**
- * The citizen's identifier at one data provider (docs/tokens.md, "the provider's subject"):
+ * The citizen's identifier at one data provider (docs/tokens.md, "The provider's own subject for the citizen"):
  *
  *   sub = base64url(HMAC-SHA256(providerSubjectSecret, "passerelle:provider-sub\n" + provider + "\n" + citizenRef))
  *
