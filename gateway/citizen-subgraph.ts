@@ -6,7 +6,8 @@ import type { Contract } from '../lib/federation/contract.ts';
 /**
  * The gateway's own subgraph `citizen` (lib/federation/citizen.graphql), served in-process:
  * `Query.me` is the citizen the request is about, `{ id: <subject> }` — the service
- * provider's pairwise subject, the only identifier it may see. No provider resolves it.
+ * provider's pairwise subject, the only identifier it may see. No provider resolves it,
+ * nor sees it: each is sent its own identifier for the citizen (gateway/citizen-keys.ts).
  */
 export interface CitizenContext {
   /** The subject of the request (`sub` of the pivot token). */

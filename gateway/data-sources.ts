@@ -1,13 +1,16 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { gatewayErrors, type GatewayErrorCode } from '../lib/contracts/gateway-errors.ts';
+import { dropReturnedKeys, toProviderKeys, type CitizenIds } from './citizen-keys.ts';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
+type ResponseOptions = Parameters<NonNullable<RemoteGraphQLDataSource['didReceiveResponse']>>[0];
 
 /**
  * How the gateway talks to one data provider: a RemoteGraphQLDataSource whose every
  * fetch carries a fresh internal token minted for that provider (`authorize`), the
- * request id, and a timeout. A provider that is down, slow or answers an HTTP error
+ * request id, and a timeout; the `Citizen` key is the provider's own identifier for the
+ * citizen both ways (gateway/citizen-keys.ts). A provider that is down, slow or answers an HTTP error
  * does not fail the whole request: its fetch returns a GraphQL error naming it, so
  * its fields are null and the other providers' data is still served.
  */
@@ -28,8 +31,10 @@ export interface ProviderDataSourceOptions<Context extends FetchContext> {
   name: string;
   url: string;
   timeoutMs: number;
-  /** The `Authorization` header value for this provider and request. */
-  authorize(context: Context): Promise<string>;
+  /** The request's citizen at the gateway and at this provider. */
+  citizenIds(context: Context): CitizenIds;
+  /** The `Authorization` header value for this provider and request, `providerId` its subject. */
+  authorize(context: Context, providerId: string): Promise<string>;
   onCall?(call: ProviderCall): void;
 }
 
@@ -49,8 +54,15 @@ export class ProviderDataSource<Context extends FetchContext> extends RemoteGrap
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<Context>): Promise<void> {
     const fetchContext = context as Context;
-    request.http!.headers.set('authorization', await this.options.authorize(fetchContext));
+    const ids = this.options.citizenIds(fetchContext);
+    request.variables = toProviderKeys(request.variables, ids);
+    request.http!.headers.set('authorization', await this.options.authorize(fetchContext, ids.provider));
     request.http!.headers.set('x-request-id', fetchContext.requestId);
+  }
+
+  override async didReceiveResponse({ response, request }: ResponseOptions): Promise<GatewayGraphQLResponse> {
+    dropReturnedKeys(response.data, request.variables);
+    return response as GatewayGraphQLResponse;
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<Context>): Promise<GatewayGraphQLResponse> {

@@ -21,6 +21,7 @@ import { errorBody, requestIdOf } from './http.ts';
 import { loadGatewayKeys } from './keys.ts';
 import { GatewayMetrics } from './metrics.ts';
 import { PivotTokenVerifier } from './pivot-token.ts';
+import { ProviderDisclosure } from './provider-disclosure.ts';
 import { ProviderTokenMinter } from './provider-token.ts';
 import { Readiness } from './readiness.ts';
 import { RevocationList } from './revocation.ts';
@@ -89,7 +90,14 @@ export const startGateway: StartComponent = async ({ config, database, logger },
     key: keys.signing.key,
     ttlSeconds: settings.providerTokenTtlSeconds,
   });
-  const audiences = new Map(providers.map((p) => [p.name, p.audience]));
+  const disclosure = new ProviderDisclosure(
+    config.secret(settings.providerSubjectSecret, 'gateway.providerSubjectSecret'),
+    providers.map((p) => ({
+      ...p,
+      receivesServiceProvider: !!contract.providers.find((c) => c.name === p.name)?.catalog.provider
+        .serviceProviderIdentity,
+    })),
+  );
   const analyzer = new OperationAnalyzer({
     scopes: composed.scopes,
     cacheSize: 1000,
@@ -104,16 +112,8 @@ export const startGateway: StartComponent = async ({ config, database, logger },
         name,
         url,
         timeoutMs: settings.providerTimeoutMs,
-        authorize: async ({ claims, scopesByProvider, requestId }) =>
-          `Bearer ${await minter.mint({
-            audience: audiences.get(name)!,
-            sub: claims.sub,
-            pivot: claims.pivot,
-            scopes: scopesByProvider.get(name) ?? [],
-            acr: claims.acr,
-            clientId: claims.clientId,
-            requestId,
-          })}`,
+        citizenIds: ({ claims }) => disclosure.citizenIds(name, claims),
+        authorize: async (context, sub) => `Bearer ${await minter.mint(disclosure.tokenRequest(name, context, sub))}`,
         onCall: (call) => {
           metrics.providerDuration.observe(
             { provider: call.provider, outcome: call.ok ? 'ok' : 'error' },

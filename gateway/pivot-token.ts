@@ -39,8 +39,11 @@ export interface PivotClaims {
   acr: AcrLevel;
   pivot: PivotIdentity;
   grantId: string;
-  /** The broker's account id for the citizen, the same for every SP (for the exchange log only; never sent to a provider). */
-  citizenRef: string | undefined;
+  /**
+   * The broker's account id for the citizen, the same for every SP: the key of the exchange log,
+   * and what each provider's own subject is derived from (gateway/provider-subject.ts); never sent.
+   */
+  citizenRef: string;
   jti: string | undefined;
   /** Thumbprint of the SP's DPoP key (`cnf.jkt`): every request proves possession of that key. */
   jkt: string;

@@ -11,7 +11,7 @@ import {
 /**
  * Mints the internal token of one subgraph fetch (docs/tokens.md, "internal provider
  * token", lib/contracts/provider-token.ts): ES256, audience that provider only, that
- * provider's granted scopes only. One ECDSA signature per fetch (~0.1 ms with jose).
+ * provider's granted scopes only, its own subject for the citizen. One ECDSA signature per fetch (~0.1 ms with jose).
  */
 export interface ProviderTokenRequest {
   audience: string;
@@ -19,7 +19,8 @@ export interface ProviderTokenRequest {
   pivot: PivotIdentity;
   scopes: readonly string[];
   acr: AcrLevel;
-  clientId: string;
+  /** The service provider: only for a provider whose catalog needs it (gateway/provider-disclosure.ts). */
+  clientId?: string | undefined;
   requestId: string;
 }
 
@@ -31,7 +32,7 @@ export class ProviderTokenMinter {
       pivot: request.pivot,
       scope: request.scopes.join(' '),
       acr: request.acr,
-      client_id: request.clientId,
+      ...(request.clientId ? { client_id: request.clientId } : {}),
       rid: request.requestId,
     };
     return new SignJWT(claims)

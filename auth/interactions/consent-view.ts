@@ -16,6 +16,8 @@ export interface ConsentView {
     providers: Array<{
       name: string;
       label: string;
+      /** Why this provider is told which service reads, when its catalog says it must be (purpose control). */
+      toldWhoReads?: string;
       items: Array<{ scope: string; label: string; description: string }>;
     }>;
   }>;
@@ -51,7 +53,13 @@ export function consentView(
         if (!info) throw new Error(`scope ${scope} is in no catalog`);
         let group = byProvider.get(info.provider);
         if (!group) {
-          group = { name: info.provider, label: contract.catalogs.get(info.provider)!.provider.label[lang], items: [] };
+          const { label, serviceProviderIdentity } = contract.catalogs.get(info.provider)!.provider;
+          group = {
+            name: info.provider,
+            label: label[lang],
+            ...(serviceProviderIdentity ? { toldWhoReads: serviceProviderIdentity.reason[lang] } : {}),
+            items: [],
+          };
           byProvider.set(info.provider, group);
         }
         group.items.push({ scope, label: info.label[lang], description: info.description[lang] });

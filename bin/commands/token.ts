@@ -89,7 +89,8 @@ export async function run(args: string[]): Promise<number> {
     pivot,
     scopes: scope.split(' ').filter(Boolean),
     acr: values.acr,
-    clientId: 'passerelle-dev-token',
+    // As the gateway does: the service provider only for a provider whose catalog needs it.
+    ...(catalog?.provider.serviceProviderIdentity ? { clientId: 'passerelle-dev-token' } : {}),
     requestId: randomUUID(),
   });
   console.log(token);

@@ -58,13 +58,16 @@ export interface PivotTokenExtraClaims {
   pivot: PivotIdentity;
   /** The grant: what a revocation names (lib/contracts/revoked-grants.ts). */
   grant_id: string;
-  /** The broker's account id: the key of the citizen's history; never sent to a provider. */
+  /**
+   * The broker's account id: the key of the citizen's history, and what the gateway derives
+   * each provider's subject for the citizen from; never sent to a provider.
+   */
   citizen_ref: string;
 }
 
 /**
  * The payload the gateway reads, once the signature, issuer, audience and times are
- * checked: `sub` (the pairwise subject), `client_id`, the extra claims above, and the
+ * checked: `sub` (the pairwise subject), `client_id`, the extra claims above (all required), and the
  * consented operations among `authorization_details` (entries of other types are not ours).
  */
 /**
@@ -79,7 +82,7 @@ export const PivotTokenClaimsSchema = z.looseObject({
   acr: AcrLevel,
   pivot: PivotIdentitySchema,
   grant_id: z.string().min(1),
-  citizen_ref: z.string().min(1).max(256).optional(),
+  citizen_ref: z.string().min(1).max(256),
   jti: z.string().optional(),
   iat: z.number().int(),
   exp: z.number().int(),

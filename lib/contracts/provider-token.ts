@@ -21,9 +21,11 @@ export function defaultProviderAudience(providerName: string): string {
 }
 
 /**
- * The payload besides `iss`, `aud`, `iat`, `exp` (checked by the verifier): the pairwise
- * subject, the pivot identity, this provider's granted scopes (space-separated), the
- * sign-in level, the service provider, the token id and the gateway's request id.
+ * The payload besides `iss`, `aud`, `iat`, `exp` (checked by the verifier): this
+ * provider's own pairwise subject for the citizen (never the service provider's), the
+ * pivot identity, this provider's granted scopes (space-separated), the sign-in level,
+ * the service provider (only when the provider's catalog needs it), the token id and
+ * the gateway's request id.
  */
 export const ProviderTokenClaimsSchema = z.object({
   sub: z.string().min(1).max(255),

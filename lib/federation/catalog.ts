@@ -13,7 +13,16 @@ export const ScopeEntry = z.strictObject({
 export type ScopeEntry = z.infer<typeof ScopeEntry>;
 
 export const Catalog = z.strictObject({
-  provider: z.strictObject({ name: z.string().min(1), label: Text }),
+  provider: z.strictObject({
+    name: z.string().min(1),
+    label: Text,
+    /**
+     * Why this provider must know which service provider reads (purpose control): only a
+     * provider that declares it receives the service provider's `client_id` in its internal
+     * token (gateway/provider-disclosure.ts). Absent: it is never told.
+     */
+    serviceProviderIdentity: z.strictObject({ reason: Text }).optional(),
+  }),
   scopes: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'scope names are lower_snake_case'), ScopeEntry),
 });
 export type Catalog = z.infer<typeof Catalog>;

@@ -7,6 +7,8 @@ import { readScopeMap } from './scope-map.ts';
  * - every field reachable from `Citizen` (other than its keys) needs a scope;
  * - every scope used is in the provider's own catalog, every catalog scope is used;
  * - no provider defines root fields (all data is reached through `Citizen`);
+ * - no provider field returns a `Citizen`: the only citizen is the request's, whose key the
+ *   gateway gives each provider as that provider's own identifier (gateway/citizen-keys.ts);
  * - no two catalogs declare the same scope.
  * Returns the problems found, each naming the provider and the field or scope.
  */
@@ -51,6 +53,8 @@ function lintProvider({ name, sdl, catalog }: ProviderContract): string[] {
     for (const field of type.fields ?? []) {
       const coordinate = `${type.name.value}.${field.name.value}`;
       if (keys.has(field.name.value)) continue;
+      if (namedType(field.type) === 'Citizen')
+        problems.push(`${name}: ${coordinate} returns Citizen; a provider serves only the request's citizen`);
       const scopes = scopeMap.get(coordinate);
       if (!scopes) problems.push(`${name}: ${coordinate} is reachable from Citizen but has no @scope`);
       else if (!scopes.length) problems.push(`${name}: ${coordinate} has an empty @scope(anyOf:)`);

@@ -1,21 +1,15 @@
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
-import type { RunningComponent } from '../../lib/component.ts';
 import { loadPlatformConfig } from '../../bin/config.ts';
 import { operationHash } from '../../lib/federation/operation.ts';
-import { createLogger } from '../../lib/log.ts';
-import { subgraphComponent } from '../../lib/subgraph/start.ts';
 import { formatEuros, quote, type ParkingData } from '../../sandbox/parking/pricing.ts';
 import { SANDBOX_IDENTITIES } from '../../sandbox/seed/identities.ts';
-import { seedSandbox } from '../../sandbox/seed/seed.ts';
-import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
-import { PROVIDERS, providerFoldersOf } from '../helpers/providers.ts';
-import { startCountingProxy, type CountingProxy } from '../../harness/counting-proxy.ts';
-import { startTestGateway, type TestGateway } from './support/gateway.ts';
+import { PROVIDERS } from '../helpers/providers.ts';
+import type { TestGateway } from './support/gateway.ts';
+import { startGatewayWithProviders, type GatewayWithProviders } from './support/providers.ts';
 
 /**
- * The gateway in front of the real subgraphs (in-process, port 0, on a test database
- * loaded with the sandbox citizens), each behind a counting proxy; pivot tokens from
- * the test issuer configured as the broker. Covers the full parking query for every
+ * The gateway in front of the real subgraphs, each behind a counting proxy
+ * (support/providers.ts); pivot tokens from the test issuer configured as the broker. Covers the full parking query for every
  * sandbox identity, the per-provider tokens, a provider down, and the exchange log.
  */
 const PARKING =
@@ -28,10 +22,9 @@ const PARKING_SCOPES = [
   'dgfip_adresse_fiscale',
 ];
 
-let db: TestDatabase;
+let platform: GatewayWithProviders;
 let gw: TestGateway;
-const proxies: Record<string, CountingProxy> = {};
-const subgraphs: RunningComponent[] = [];
+let proxies: GatewayWithProviders['proxies'];
 
 const parkingToken = (login: string, acr: 'eidas1' | 'eidas2' = 'eidas1') =>
   gw.issuer.issue({
@@ -43,34 +36,10 @@ const parkingToken = (login: string, acr: 'eidas1' | 'eidas2' = 'eidas1') =>
 const calls = () => Object.fromEntries(PROVIDERS.map((p) => [p, proxies[p]!.graphqlCalls().length]));
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  const seedPool = db.pool({ max: 2 });
-  await seedSandbox(seedPool, providerFoldersOf());
-  await seedPool.end();
-  for (const name of PROVIDERS) proxies[name] = await startCountingProxy();
-  gw = await startTestGateway({
-    database: db,
-    providerUrls: Object.fromEntries(PROVIDERS.map((p) => [p, proxies[p]!.url])),
-    overrides: [['gateway.providerTimeoutMs', 1500]],
-  });
-  // The subgraphs trust the gateway's JWKS, as in production.
-  const config = loadPlatformConfig({ env: {}, overrides: [['gateway.jwksUri', `${gw.url}/.well-known/jwks.json`]] });
-  const logger = createLogger('subgraphs', 'silent');
-  for (const name of PROVIDERS) {
-    const subgraph = await subgraphComponent(name, { jwksCooldownMs: 0 })(
-      { config, database: db, logger },
-      { port: 0 },
-    );
-    subgraphs.push(subgraph);
-    proxies[name]!.target = subgraph.url;
-  }
+  platform = await startGatewayWithProviders({ overrides: [['gateway.providerTimeoutMs', 1500]] });
+  ({ gw, proxies } = platform);
 });
-afterAll(async () => {
-  await gw?.close();
-  for (const s of subgraphs) await s.close();
-  for (const p of Object.values(proxies)) await p.close();
-  await db?.drop();
-});
+afterAll(() => platform?.close());
 
 describe('the parking query for each sandbox identity', () => {
   // The city's tariff is data of the sandbox configuration (`parking.tariff`).
@@ -132,13 +101,13 @@ describe('what the providers receive', () => {
         algorithms: ['ES256'],
       });
       expect(payload).toMatchObject({
-        sub,
         pivot: SANDBOX_IDENTITIES['marie.dupont'],
         scope: expectedScopes[provider],
         acr: 'eidas1',
-        client_id: 'parking-nimes',
         rid: requestId,
       });
+      // Its own subject for the citizen, never the SP's (provider-identifiers.test.ts).
+      expect(payload.sub).not.toBe(sub);
       expect(payload.exp! - payload.iat!).toBe(30);
       // The broker's citizen reference stays at the gateway.
       expect(payload.citizen_ref).toBeUndefined();

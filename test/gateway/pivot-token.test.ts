@@ -146,6 +146,9 @@ describe('pivot token verification', () => {
     expect(await refusal(await issuer.craft(noPivot))).toBe('PIVOT_TOKEN_CLAIMS_INVALID');
     const { grant_id: _g, ...noGrant } = issuer.claimsFor(consent);
     expect(await refusal(await issuer.craft(noGrant))).toBe('PIVOT_TOKEN_CLAIMS_INVALID');
+    // Without the broker's account id no provider's own subject can be derived (gateway/provider-subject.ts).
+    const { citizen_ref: _c, ...noCitizenRef } = issuer.claimsFor(consent);
+    expect(await refusal(await issuer.craft(noCitizenRef))).toBe('PIVOT_TOKEN_CLAIMS_INVALID');
     expect(await refusal(await issuer.craft({ ...issuer.claimsFor(consent), acr: 'eidas9' }))).toBe(
       'PIVOT_TOKEN_CLAIMS_INVALID',
     );

@@ -73,4 +73,17 @@ describe('internal provider tokens', () => {
     expect(pa!.jti).not.toBe(pb!.jti);
     await expect(jwtVerify(a!, jwks, { audience: 'urn:passerelle:dp:dgfip' })).rejects.toThrow(/aud/);
   });
+
+  test('without a service provider (a provider whose catalog does not need it), no client_id claim at all', async () => {
+    const token = await minter.mint({
+      audience: 'urn:passerelle:dp:dgfip',
+      sub: 'provider-sub',
+      pivot: MARIE,
+      scopes: [],
+      acr: 'eidas1',
+      requestId: 'r',
+    });
+    const { payload } = await jwtVerify(token, jwks);
+    expect(payload).not.toHaveProperty('client_id');
+  });
 });

@@ -145,6 +145,19 @@ describe('entity references', () => {
     expect(log.queries).toBe(0);
   });
 
+  test("the empty key the gateway sends for any citizen but the request's is refused like any other", async () => {
+    const { entities, body, log } = await ask(
+      'dgfip',
+      'marie.dupont',
+      'dgfip_adresse_fiscale',
+      'taxAddress { city }',
+      () => [citizen('')],
+    );
+    expect(entities).toEqual([null]);
+    expect(body.errors!.map((e) => e.extensions!.code)).toEqual(['PROVIDER_CITIZEN_MISMATCH']);
+    expect(log.queries).toBe(0);
+  });
+
   test('mixed with the right one, only the right one resolves', async () => {
     const { entities, body } = await ask(
       'dgfip',

@@ -60,6 +60,16 @@ test('a valid token is accepted and the request id is echoed and logged', async 
   });
 });
 
+test('a token without client_id (a provider whose catalog does not ask who reads) is served, and no client is logged', async () => {
+  const { client_id: _, ...claims } = valid();
+  const response = await call(await env.issuer.sign(claims), claims.sub);
+  expect(response.status).toBe(200);
+  expect((response.body.data!._entities as any[])[0].vehicles[0].registrationNumber).toBe('GE-512-KL');
+  const log = env.logs.request(response.requestId)!;
+  expect(log).toMatchObject({ status: 200, queries: 2 });
+  expect(log.client).toBeUndefined();
+});
+
 test("without x-request-id, the token's rid is the request id", async () => {
   const claims = valid();
   const response = await fetch(env.urls.ants!, {

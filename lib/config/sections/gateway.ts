@@ -148,6 +148,9 @@ export const GatewaySection = z
     keys: SecretRef.describe(
       'Private JWKS: ES256 signing keys (internal tokens) and ECDH-ES keys (pivot token decryption).',
     ),
+    providerSubjectSecret: SecretRef.describe(
+      "Server secret of each data provider's own identifier for a citizen, the `sub` of its internal tokens (HMAC of the provider and the broker's account id, gateway/provider-subject.ts); changing it changes every provider's identifiers.",
+    ),
     providerTimeoutMs: z
       .number()
       .int()

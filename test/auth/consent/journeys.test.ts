@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { importJWK, type CryptoKey } from 'jose';
 import { connect, finishSignIn, queryGateway, startSignIn } from '../../../docs/examples/service-provider.ts';
+import { loadContract } from '../../../lib/federation/contract.ts';
 import { operationHash } from '../../../lib/federation/operation.ts';
 import { sandboxSpKey } from '../../../harness/sandbox-keys.ts';
 import { startTestPlatform, type TestPlatform } from '../../../harness/platform.ts';
@@ -125,6 +126,13 @@ describe.each(CITIZENS)('$login signs in at $idp and allows the parking operatio
     ]) {
       expect(text).toContain(line);
     }
+    // Purpose control: each administration told which service reads says so, with its catalog's reason.
+    const told = loadContract(platform.config).providers.flatMap(
+      (p) => p.catalog.provider.serviceProviderIdentity ?? [],
+    );
+    expect(told.length).toBeGreaterThan(0);
+    expect(text.split('Cette administration saura que Stationnement résidentiel').length - 1).toBe(told.length);
+    for (const { reason } of told) expect(text).toContain(reason.fr);
     // Labels for citizens, never field paths or scope names.
     expect(text).not.toMatch(/taxAddress|critAir|familyQuotient|Citizen\.|dgfip_|ants_|cnaf_|Date de naissance/);
 
@@ -282,6 +290,7 @@ test('the consent page is in English on request', async () => {
     'Tax address',
     "Crit'Air class of your vehicles",
     'Given name(s)',
+    'This administration will know that',
     'I allow',
     'I refuse',
   ])

@@ -98,6 +98,35 @@ describe('the federation contract', () => {
     expect(problemsOf(config)).toContain('dgfip: defines Query fields; a provider serves data only through Citizen');
   });
 
+  test('a provider field returning a Citizen fails: the only citizen is the request’s', () => {
+    const config = providersCopy((d) =>
+      editFile(join(d, 'ants/schema.graphql'), (t) =>
+        t.replace(
+          'holderRole: HolderRole! @scope(anyOf: ["ants_vehicules"])',
+          'holderRole: HolderRole! @scope(anyOf: ["ants_vehicules"])\n  coHolder: Citizen @scope(anyOf: ["ants_vehicules"])',
+        ),
+      ),
+    );
+    expect(problemsOf(config)).toContain(
+      "ants: Vehicle.coHolder returns Citizen; a provider serves only the request's citizen",
+    );
+  });
+
+  test('a catalog asking for the service provider’s identity must say why, in both languages', () => {
+    expect(loadContract(sandbox).providers.map((p) => [p.name, !!p.catalog.provider.serviceProviderIdentity])).toEqual(
+      expect.arrayContaining([
+        ['cnaf', true],
+        ['dgfip', false],
+      ]),
+    );
+    const config = providersCopy((d) =>
+      editFile(join(d, 'dgfip/catalog.json'), (t) =>
+        t.replace('"provider": {', '"provider": { "serviceProviderIdentity": { "reason": { "fr": "Parce que." } },'),
+      ),
+    );
+    expect(() => loadContract(config)).toThrow(/dgfip\/catalog.json: provider.serviceProviderIdentity.reason.en/);
+  });
+
   test('composition errors fail loudly', () => {
     const config = providersCopy((d) =>
       editFile(join(d, 'cnaf/schema.graphql'), (t) =>
