@@ -163,7 +163,7 @@ describe('pivot token verification', () => {
       authorization_details: [{ type: 'graphql_operation', operation_hash: 'short', scopes: [] }],
     };
     expect(await refusal(await issuer.craft(badDetail))).toBe('PIVOT_TOKEN_CLAIMS_INVALID');
-    const { cnf: _c, ...unbound } = issuer.claimsFor(consent);
+    const { cnf: _k, ...unbound } = issuer.claimsFor(consent);
     expect(await refusal(await issuer.craft(unbound))).toBe('PIVOT_TOKEN_NOT_SENDER_CONSTRAINED');
     // A certificate binding (mTLS) is not a DPoP key: nothing the gateway can check.
     const mtls = { ...issuer.claimsFor(consent), cnf: { 'x5t#S256': 'abc' } };
