@@ -8,6 +8,7 @@ import { loadPlatformConfig } from '../../../bin/config.ts';
 import type { Database, Pool } from '../../../lib/db/database.ts';
 import { createLogger } from '../../../lib/log.ts';
 import { startPivotIssuer, type PivotIssuer } from '../../../harness/pivot-issuer.ts';
+import { freePort } from '../../../harness/ports.ts';
 
 /**
  * A gateway started on port 0 with the sandbox configuration, a test pivot-token
@@ -40,14 +41,30 @@ export async function startTestGateway(options: {
   database: Database;
   providerUrls: Record<string, string>;
   overrides?: Array<[string, unknown]>;
+  /** Another gateway's issuer: two gateway processes behind one public address. */
+  issuer?: PivotIssuer;
+  /**
+   * The public address (`gateway.url`) when several gateways share one, as behind a load
+   * balancer: DPoP proofs name it, requests go to this process's own port.
+   */
+  publicUrl?: string;
 }): Promise<TestGateway> {
   const sandbox = loadPlatformConfig({ env: {} });
   const keys = loadGatewayKeys(sandbox);
   const audience = 'http://gateway.test';
-  const issuer = await startPivotIssuer({ gatewayJwks: keys.publicJwks as { keys: JWK[] }, audience });
+  const ownIssuer = !options.issuer;
+  const issuer =
+    options.issuer ?? (await startPivotIssuer({ gatewayJwks: keys.publicJwks as { keys: JWK[] }, audience }));
+  const port = options.publicUrl ? await freePort() : 0;
   const config = loadPlatformConfig({
     env: {},
     overrides: [
+      ...(options.publicUrl
+        ? ([
+            ['gateway.url', options.publicUrl],
+            ['gateway.port', port],
+          ] as Array<[string, unknown]>)
+        : []),
       ['gateway.audience', audience],
       ['gateway.pivotToken.issuer', issuer.issuer],
       ['gateway.pivotToken.jwksUri', issuer.jwksUri],
@@ -68,14 +85,15 @@ export async function startTestGateway(options: {
   try {
     running = await startGateway(
       { config, database: options.database, logger: createLogger('gateway', 'info', sink) },
-      { port: 0 },
+      { port },
     );
   } catch (error) {
-    await issuer.close();
+    if (ownIssuer) await issuer.close();
     throw error;
   }
   const pool = options.database.pool({ max: 2 });
   const graphqlUrl = `${running.url}/graphql`;
+  const htu = options.publicUrl ? `${options.publicUrl.replace(/\/$/, '')}/graphql` : graphqlUrl;
   return {
     url: running.url,
     graphqlUrl,
@@ -93,9 +111,7 @@ export async function startTestGateway(options: {
     async post(body, token, headers = {}) {
       const key = token ? issuer.dpopKeyFor(token) : undefined;
       const proof =
-        token && key && !('dpop' in headers)
-          ? key.proof({ htm: 'POST', htu: graphqlUrl, accessToken: token })
-          : undefined;
+        token && key && !('dpop' in headers) ? key.proof({ htm: 'POST', htu, accessToken: token }) : undefined;
       const response = await fetch(graphqlUrl, {
         method: 'POST',
         headers: {
@@ -117,7 +133,7 @@ export async function startTestGateway(options: {
     },
     async close() {
       await running.close();
-      await issuer.close();
+      if (ownIssuer) await issuer.close();
     },
   };
 }
