@@ -6,6 +6,7 @@ import { ConfigError, listenPort } from '../lib/config/load.ts';
 import { migrate } from '../lib/db/migrate.ts';
 import { CheckpointSigner, checkpointKey, migrateAudit } from '../lib/audit/index.ts';
 import type { Jwks } from '../lib/keys.ts';
+import { QuotaLimiter, migrateQuota, quotaRules } from '../lib/quota/index.ts';
 import { dsfrAssets } from '../lib/web/assets.ts';
 import { FormError } from '../lib/web/form.ts';
 import { accessibilityStatementRoutes } from './accessibility-statement.ts';
@@ -25,6 +26,7 @@ import { interactionRoutes } from './interactions/routes.ts';
 import { loadSigningKeys } from './keys.ts';
 import { createBrokerPages } from './pages.ts';
 import { loadGatewayEncryptionKey } from './pivot-token.ts';
+import { signInQuotaCheck } from './sign-in-quota.ts';
 import { createPivotTokenRegistry, pivotTokenRevocation } from './token-revocation.ts';
 
 /** How often expired rows (codes, sessions, accounts, IdP round trips) are deleted. */
@@ -69,6 +71,7 @@ export async function startBroker(
   const pool = database.pool({ applicationName: 'passerelle-broker' });
   await migrate(pool, 'auth', new URL('./migrations/', import.meta.url));
   await migrateAudit(pool, config.audit);
+  await migrateQuota(pool);
 
   // Listen first: with a port override (tests: 0) the URL, and so the issuer, is known only now.
   const server = createServer();
@@ -86,6 +89,7 @@ export async function startBroker(
     const grants = createGrantRevoker(pool);
     await warnIfNoRevocationTable(pool, log);
     const revocations = revocationPropagator(grants, log);
+    const signInQuota = new QuotaLimiter(pool, { component: 'broker', logger: log });
     const provider = new Provider(
       issuer,
       buildConfiguration({
@@ -98,6 +102,7 @@ export async function startBroker(
         onGrantRevoked: revocations.adapterRevoked,
         pages,
         firstPartyClients: [dashboardClientMetadata(config, url)],
+        requestQuota: signInQuotaCheck(signInQuota, quotaRules(config)),
       }),
     );
     await checkClients(provider, config);
@@ -212,6 +217,7 @@ export async function startBroker(
         clearInterval(sweeper);
         await checkpoints.stop();
         await closeServer(server);
+        await signInQuota.close();
       },
     };
   } catch (error) {
