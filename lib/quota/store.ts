@@ -23,11 +23,14 @@ export class QuotaCounterStore {
 
   /** Counts one hit in the window [start, end) and returns the window's count, this hit included. */
   async increment(key: CounterKey, start: number, end: number): Promise<number> {
-    const { rows } = await this.pool.query<{ count: number }>({
-      name: 'quota-increment',
-      text: INCREMENT,
-      values: [key.clientId, key.quota, key.partition, new Date(start), new Date(end)],
-    });
+    // Unnamed: the embedded database serves every connection in one session, where named statements would clash.
+    const { rows } = await this.pool.query<{ count: number }>(INCREMENT, [
+      key.clientId,
+      key.quota,
+      key.partition,
+      new Date(start),
+      new Date(end),
+    ]);
     return rows[0]!.count;
   }
 
