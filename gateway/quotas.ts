@@ -17,7 +17,8 @@ import type { GatewayMetrics } from './metrics.ts';
  * provider is called.
  */
 export interface QuotaCheck {
-  state: PolicyState;
+  /** Undefined when the counter did not answer in time (the request goes on). */
+  state?: PolicyState | undefined;
   /** Set when this request is over the quota. */
   refusal?: { error: PasserelleError; headers: Record<string, string> };
 }
@@ -42,7 +43,7 @@ export class GatewayQuotas {
 
   /** `RateLimit-Policy` and `RateLimit` of an answered request: every quota it was counted against. */
   static headers(...checks: QuotaCheck[]): Record<string, string> {
-    return rateLimitHeaders(checks.map((c) => c.state));
+    return rateLimitHeaders(checks.flatMap((c) => (c.state ? [c.state] : [])));
   }
 
   close(): Promise<void> {

@@ -12,6 +12,10 @@ import { fixedWindow } from './window.ts';
  * `quota.exceeded` event in the audit chain before it is answered; the later ones of
  * that window are refused without a record of their own. Each process purges ended
  * windows every minute.
+ *
+ * A counter that does not answer within `timeoutMs` lets the hit through (logged): a
+ * quota protects capacity and is no reason to stop the platform, and no data leaves the
+ * gateway without its audit record in that same database anyway.
  */
 export interface QuotaRule {
   /** The setting's name (`gatewayRequestsPerSecond`…): counter key and audit label. */
@@ -29,12 +33,9 @@ export interface QuotaHit {
   operation?: { hash: string; name: string | null };
 }
 
-export interface QuotaDecision {
-  allowed: boolean;
-  /** The window's count, this hit included. */
-  count: number;
-  state: PolicyState;
-}
+/** `count` (this hit included) and `state` are unknown when the counter did not answer in time. */
+export type QuotaDecision =
+  { allowed: true; count?: number; state?: PolicyState } | { allowed: false; count: number; state: PolicyState };
 
 export interface QuotaLimiterOptions {
   /** Who counts, for the audit event (`broker`, `gateway`). */
@@ -43,9 +44,12 @@ export interface QuotaLimiterOptions {
   /** Epoch ms; tests move it. */
   now?: () => number;
   purgeIntervalMs?: number;
+  /** Longest wait for the counter (ms) before the hit is let through; default 250. */
+  timeoutMs?: number;
 }
 
 const PURGE_INTERVAL_MS = 60_000;
+const TIMEOUT_MS = 250;
 
 export class QuotaLimiter {
   private readonly store: QuotaCounterStore;
@@ -71,11 +75,16 @@ export class QuotaLimiter {
     const { rule } = hit;
     const now = this.now();
     const window = fixedWindow(now, rule.windowSeconds);
-    const count = await this.store.increment(
-      { clientId: hit.clientId, quota: rule.quota, partition: hit.operation?.hash ?? '' },
-      window.start,
-      window.end,
-    );
+    let count: number;
+    try {
+      count = await this.increment(hit, window.start, window.end);
+    } catch (error) {
+      this.options.logger.warn(
+        { client_id: hit.clientId, quota: rule.quota, err: (error as Error).message },
+        'quota counter unavailable: request let through',
+      );
+      return { allowed: true };
+    }
     const state: PolicyState = {
       name: rule.policy,
       quota: rule.limit,
@@ -84,13 +93,31 @@ export class QuotaLimiter {
       resetSeconds: window.resetSeconds,
     };
     if (count === rule.limit + 1) await this.recordExceeded(hit, window.start, now);
-    return { allowed: count <= rule.limit, count, state };
+    return count <= rule.limit ? { allowed: true, count, state } : { allowed: false, count, state };
   }
 
   /** Stops the purge timer and waits for the events being recorded. */
   async close(): Promise<void> {
     clearInterval(this.purge);
     await this.audit.drain();
+  }
+
+  private increment(hit: QuotaHit, start: number, end: number): Promise<number> {
+    const counted = this.store.increment(
+      { clientId: hit.clientId, quota: hit.rule.quota, partition: hit.operation?.hash ?? '' },
+      start,
+      end,
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${this.options.timeoutMs ?? TIMEOUT_MS} ms`)),
+        this.options.timeoutMs ?? TIMEOUT_MS,
+      );
+    });
+    // A late answer is dropped (the increment still lands: the count errs on the safe side).
+    counted.catch(() => {});
+    return Promise.race([counted, late]).finally(() => clearTimeout(timer));
   }
 
   private async recordExceeded(hit: QuotaHit, windowStart: number, now: number): Promise<void> {

@@ -60,9 +60,9 @@ test('concurrent hits from two processes: each count once, exactly `limit` allow
   const decisions = await Promise.all(
     Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).consume({ clientId, rule: rule(7) })),
   );
-  expect(decisions.map((d) => d.count).sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  expect(decisions.map((d) => d.count!).sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
   expect(decisions.filter((d) => d.allowed)).toHaveLength(7);
-  for (const d of decisions) expect(d.allowed).toBe(d.count <= 7);
+  for (const d of decisions) expect(d.allowed).toBe(d.count! <= 7);
   expect(decisions.find((d) => d.count === 3)!.state).toEqual({
     name: 'per-second',
     quota: 7,
@@ -114,8 +114,8 @@ test('a per-operation quota counts each operation apart, and names it in its eve
   expect((await hit('hash-b', 'B')).allowed).toBe(true);
   const over = await hit('hash-a', 'A');
   expect(over.allowed).toBe(false);
-  expect(over.state.resetSeconds).toBeGreaterThan(0);
-  expect(over.state.resetSeconds).toBeLessThanOrEqual(86_400);
+  expect(over.state!.resetSeconds).toBeGreaterThan(0);
+  expect(over.state!.resetSeconds).toBeLessThanOrEqual(86_400);
   expect((await exceededEvents(clientId)).map((e) => [e.data.operationHash, e.data.operationName])).toEqual([
     ['hash-a', 'A'],
   ]);
@@ -135,6 +135,24 @@ test('the purge deletes ended windows only', async () => {
   expect(await store.purgeExpired(new Date(now))).toBeGreaterThanOrEqual(1);
   const { rows } = await pools[0]!.query('SELECT count FROM quota.counters WHERE client_id = $1', [clientId]);
   expect(rows).toEqual([{ count: 1 }]);
+});
+
+test('a counter that does not answer in time lets the hit through, uncounted, instead of holding the request', async () => {
+  const clientId = newClient();
+  const l = new QuotaLimiter(pools[0]!, { component: 'gateway', logger, timeoutMs: 100 });
+  limiters.push(l);
+  const blocker = await pools[1]!.connect();
+  try {
+    await blocker.query('BEGIN');
+    await blocker.query('LOCK TABLE quota.counters IN EXCLUSIVE MODE');
+    const started = performance.now();
+    const decision = await l.consume({ clientId, rule: rule(1) });
+    expect(decision).toEqual({ allowed: true });
+    expect(performance.now() - started).toBeLessThan(2000);
+  } finally {
+    await blocker.query('ROLLBACK');
+    blocker.release();
+  }
 });
 
 test('the events keep the audit chain valid', async () => {
