@@ -50,7 +50,8 @@ export interface RunningBroker extends RunningComponent {
  *  1. authorization request, at `/authorize` or pushed first at `/par` (oidc-provider,
  *     configuration.ts): client and redirect_uri (clients.ts), PAR when the SP's
  *     `requirePar` says so (clients.ts), PKCE S256, entitled scopes (clients.ts), then
- *     nonce, state, acr_values, idp_hint (request-checks.ts) and `authorization_details`
+ *     nonce, state, acr_values, idp_hint (request-checks.ts), the SP's sign-in quota
+ *     (sign-in-quota.ts) and `authorization_details`
  *     (authorization-details/rich-authorization-requests.ts). A refusal goes back to the
  *     SP with our code, or is a page (pages.ts `codeForProviderError`).
  *  2. sign-in interaction (interactions/routes.ts, the pages in order): the IdP chooser or
