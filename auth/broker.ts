@@ -6,6 +6,7 @@ import { ConfigError, listenPort } from '../lib/config/load.ts';
 import { migrate } from '../lib/db/migrate.ts';
 import { CheckpointSigner, checkpointKey, migrateAudit } from '../lib/audit/index.ts';
 import type { Jwks } from '../lib/keys.ts';
+import { QuotaLimiter, migrateQuota, quotaRules } from '../lib/quota/index.ts';
 import { dsfrAssets } from '../lib/web/assets.ts';
 import { FormError } from '../lib/web/form.ts';
 import { accessibilityStatementRoutes } from './accessibility-statement.ts';
@@ -25,6 +26,7 @@ import { interactionRoutes } from './interactions/routes.ts';
 import { loadSigningKeys } from './keys.ts';
 import { createBrokerPages } from './pages.ts';
 import { loadGatewayEncryptionKey } from './pivot-token.ts';
+import { signInQuotaCheck } from './sign-in-quota.ts';
 import { createPivotTokenRegistry, pivotTokenRevocation } from './token-revocation.ts';
 
 /** How often expired rows (codes, sessions, accounts, IdP round trips) are deleted. */
@@ -48,7 +50,8 @@ export interface RunningBroker extends RunningComponent {
  *  1. authorization request, at `/authorize` or pushed first at `/par` (oidc-provider,
  *     configuration.ts): client and redirect_uri (clients.ts), PAR when the SP's
  *     `requirePar` says so (clients.ts), PKCE S256, entitled scopes (clients.ts), then
- *     nonce, state, acr_values, idp_hint (request-checks.ts) and `authorization_details`
+ *     nonce, state, acr_values, idp_hint (request-checks.ts), the SP's sign-in quota
+ *     (sign-in-quota.ts) and `authorization_details`
  *     (authorization-details/rich-authorization-requests.ts). A refusal goes back to the
  *     SP with our code, or is a page (pages.ts `codeForProviderError`).
  *  2. sign-in interaction (interactions/routes.ts, the pages in order): the IdP chooser or
@@ -69,6 +72,7 @@ export async function startBroker(
   const pool = database.pool({ applicationName: 'passerelle-broker' });
   await migrate(pool, 'auth', new URL('./migrations/', import.meta.url));
   await migrateAudit(pool, config.audit);
+  await migrateQuota(pool);
 
   // Listen first: with a port override (tests: 0) the URL, and so the issuer, is known only now.
   const server = createServer();
@@ -86,6 +90,7 @@ export async function startBroker(
     const grants = createGrantRevoker(pool);
     await warnIfNoRevocationTable(pool, log);
     const revocations = revocationPropagator(grants, log);
+    const signInQuota = new QuotaLimiter(pool, { component: 'broker', logger: log });
     const provider = new Provider(
       issuer,
       buildConfiguration({
@@ -98,6 +103,7 @@ export async function startBroker(
         onGrantRevoked: revocations.adapterRevoked,
         pages,
         firstPartyClients: [dashboardClientMetadata(config, url)],
+        requestQuota: signInQuotaCheck(signInQuota, quotaRules(config)),
       }),
     );
     await checkClients(provider, config);
@@ -212,6 +218,7 @@ export async function startBroker(
         clearInterval(sweeper);
         await checkpoints.stop();
         await closeServer(server);
+        await signInQuota.close();
       },
     };
   } catch (error) {

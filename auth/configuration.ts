@@ -33,6 +33,8 @@ export interface ConfigurationInputs {
    * subject is the account id itself, which never leaves the broker.
    */
   firstPartyClients?: ClientMetadata[];
+  /** Extra checks of authorization requests, run after ours (the sign-in quota, auth/sign-in-quota.ts). */
+  requestQuota?: Record<string, unknown>;
   /** Page renderers for the pages oidc-provider itself shows (errors, logout). */
   pages: Pick<Configuration, 'renderError'> & {
     logoutSource: NonNullable<NonNullable<Configuration['features']>['rpInitiatedLogout']>['logoutSource'];
@@ -101,7 +103,10 @@ export function buildConfiguration(inputs: ConfigurationInputs): Configuration {
       return pairwiseSubject(accountId, sp.sectorIdentifier, pairwiseSecret);
     },
     acrValues: [...ACR_LEVELS],
-    extraParams: authorizationParamValidators(config) as unknown as Configuration['extraParams'],
+    extraParams: {
+      ...authorizationParamValidators(config),
+      ...inputs.requestQuota,
+    } as unknown as Configuration['extraParams'],
     pkce: { required: () => true },
     responseTypes: ['code'],
     clockTolerance: CLOCK_TOLERANCE_SECONDS,

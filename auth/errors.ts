@@ -87,6 +87,15 @@ export const brokerErrors = defineErrors('broker', {
     description:
       'The service provider is configured with requirePar: the request must come from the pushed authorization request endpoint (request_uri).',
   },
+  SIGN_IN_RATE_LIMIT_EXCEEDED: {
+    status: 429,
+    message: {
+      fr: 'Ce service reçoit trop de demandes de connexion en ce moment. Réessayez dans un instant.',
+      en: 'This service is receiving too many sign-in requests right now. Try again in a moment.',
+    },
+    description:
+      'The service provider went over its `quotas.signInsPerSecond` (authorization requests at `/authorize` and `/par`, a pushed request counting once), across every broker process. `/par` answers 429 `temporarily_unavailable` with `RateLimit-Policy`, `RateLimit` and `Retry-After`; `/authorize` sends the citizen back to the redirect_uri with `error=temporarily_unavailable`. Counted once the client is known (and, at `/par`, authenticated); nothing is stored.',
+  },
   LOGOUT_REQUEST_INVALID: {
     status: 400,
     message: { fr: 'La demande de déconnexion est incorrecte.', en: 'The sign-out request is incorrect.' },

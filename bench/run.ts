@@ -136,6 +136,9 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
           ['gateway.pivotToken.issuer', issuer.issuer],
           ['gateway.pivotToken.jwksUri', issuer.jwksUri],
           ['gateway.pivotToken.cacheSize', options.tokenCache ? 10_000 : 0],
+          // The load is one SP's: its quotas are counted (their cost is measured) but never reached.
+          ['serviceProviders.parking-nimes.quotas.gatewayRequestsPerSecond', 1_000_000],
+          ['serviceProviders.parking-nimes.quotas.gatewayRequestsPerDayPerOperation', 1_000_000_000],
           ...(options.gatewayOverrides ?? []),
         ],
       },

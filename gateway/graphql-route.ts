@@ -23,12 +23,14 @@ import {
 } from './http.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import type { PivotTokenVerifier } from './pivot-token.ts';
+import { GatewayQuotas } from './quotas.ts';
 import type { RevocationList } from './revocation.ts';
 
 /**
  * POST /graphql, in the order the checks cost: method, media type, body size,
- * batching, pivot token, DPoP proof of possession, revocation, document (limits,
- * validation), consent — every
+ * batching, pivot token, DPoP proof of possession, revocation, the SP's per-second
+ * quota, document (limits, validation), consent, the SP's daily quota of the
+ * operation — every
  * refusal before Apollo, so a refused request reaches no provider. Then Apollo plans
  * and runs the operation. Whatever the outcome, the exchange is recorded in the
  * audit chain before the response leaves; if it cannot be, the data is withheld.
@@ -44,6 +46,7 @@ export interface GraphQLRouteDeps {
   scopes: ReadonlyMap<string, ScopeInfo>;
   apollo: ApolloServer<ExchangeContext>;
   exchanges: ExchangeRecorder;
+  quotas: GatewayQuotas;
   metrics: GatewayMetrics;
   logger: Logger;
 }
@@ -153,6 +156,8 @@ async function exchange(ctx: KoaContext, deps: GraphQLRouteDeps, entry: Exchange
   });
   if (deps.revocations.isStale()) throw gatewayErrors.error('REVOCATION_LIST_STALE');
   if (deps.revocations.isRevoked(claims.grantId)) throw gatewayErrors.error('GRANT_REVOKED');
+  const rate = await deps.quotas.request(claims.clientId);
+  if (rate.refusal) return refusal([rate.refusal.error], rate.refusal.headers);
 
   if (!deps.analyzer.ready) throw gatewayErrors.error('GATEWAY_NOT_READY');
   const analyzed = deps.analyzer.analyze(body.query, body.operationName);
@@ -160,6 +165,8 @@ async function exchange(ctx: KoaContext, deps: GraphQLRouteDeps, entry: Exchange
   const { analysis } = analyzed;
   Object.assign(entry, { operationHash: analysis.hash, operationName: analysis.operationName });
   const consent = enforceConsent(analysis, claims, deps.scopes);
+  const daily = await deps.quotas.operation(claims.clientId, analysis);
+  if (daily.refusal) return refusal([daily.refusal.error], daily.refusal.headers);
 
   const context: ExchangeContext = {
     requestId: entry.requestId,
@@ -188,7 +195,7 @@ async function exchange(ctx: KoaContext, deps: GraphQLRouteDeps, entry: Exchange
   entry.scopes = returnedScopes(analysis.fields, entry.fields, consent.scopesByProvider);
   entry.errorCodes = [...new Set(errors.map((e) => String(e.extensions?.code ?? 'GRAPHQL_ERROR')))];
   entry.outcome = outcomeOf(status, errors.length > 0);
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = GatewayQuotas.headers(rate, daily);
   for (const [name, value] of response.headers) headers[name] = value;
   return { status, body: response.body.string, headers };
 }

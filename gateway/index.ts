@@ -6,6 +6,7 @@ import type { StartComponent } from '../lib/component.ts';
 import { ensurePartitions, migrateAudit } from '../lib/audit/index.ts';
 import { listenPort } from '../lib/config/load.ts';
 import { migrate } from '../lib/db/migrate.ts';
+import { QuotaLimiter, migrateQuota, quotaRules } from '../lib/quota/index.ts';
 import { composeContract } from '../lib/federation/compose.ts';
 import { loadContract } from '../lib/federation/contract.ts';
 import { OperationAnalyzer } from './analyzer.ts';
@@ -23,6 +24,7 @@ import { GatewayMetrics } from './metrics.ts';
 import { PivotTokenVerifier } from './pivot-token.ts';
 import { ProviderDisclosure } from './provider-disclosure.ts';
 import { ProviderTokenMinter } from './provider-token.ts';
+import { GatewayQuotas } from './quotas.ts';
 import { Readiness } from './readiness.ts';
 import { RevocationList } from './revocation.ts';
 
@@ -51,6 +53,14 @@ export const startGateway: StartComponent = async ({ config, database, logger },
   const pool = database.pool({ max: 2, applicationName: 'passerelle-gateway' });
   await migrate(pool, 'gateway', MIGRATIONS_DIR);
   await migrateAudit(pool, config.audit);
+  await migrateQuota(pool);
+  // One counter increment or two per request: a pool of their own (lib/quota/).
+  const quotaPool = database.pool({ max: 4, applicationName: 'passerelle-gateway-quota' });
+  const quotas = new GatewayQuotas(
+    new QuotaLimiter(quotaPool, { component: 'gateway', logger }),
+    quotaRules(config),
+    metrics,
+  );
   const auditPool = database.pool({ max: settings.audit.concurrency, applicationName: 'passerelle-gateway-audit' });
   const exchanges = new ExchangeRecorder(auditPool, {
     ...settings.audit,
@@ -145,6 +155,7 @@ export const startGateway: StartComponent = async ({ config, database, logger },
     scopes: composed.scopes,
     apollo: apollo.server,
     exchanges,
+    quotas,
     metrics,
     logger,
   });
@@ -197,6 +208,7 @@ export const startGateway: StartComponent = async ({ config, database, logger },
       await apollo.server.stop();
       await revocations.stop();
       await exchanges.drain();
+      await quotas.close();
     },
   };
 };

@@ -30,6 +30,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly quotaRefusals = new Counter({
+    name: 'passerelle_gateway_quota_refusals_total',
+    help: 'Requests refused with 429 for a service provider quota, by client id and quota (lib/quota/).',
+    labelNames: ['client_id', 'quota'] as const,
+    registers: [this.registry],
+  });
+
   readonly providerDuration = new Histogram({
     name: 'passerelle_gateway_provider_duration_seconds',
     help: 'Subgraph fetch latency, by provider and outcome.',

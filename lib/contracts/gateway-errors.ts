@@ -220,6 +220,25 @@ export const gatewayErrors = defineErrors('gateway', {
     description:
       'Some fields need a higher eIDAS level than the token `acr` (`details.fields` with their `minAcr`). Sign the citizen in again at that level. Nothing was sent to any provider.',
   },
+  // --- the service provider's quotas (429, lib/quota/) ---
+  RATE_LIMIT_EXCEEDED: {
+    status: 429,
+    message: {
+      fr: 'Ce service envoie trop de requêtes par seconde ; réessayez dans un instant.',
+      en: 'This service sends too many requests per second; retry in a moment.',
+    },
+    description:
+      'The service provider went over its `quotas.gatewayRequestsPerSecond`, counted across every gateway process. `RateLimit-Policy` and `RateLimit` (draft-ietf-httpapi-ratelimit-headers) give the policy and its state, `Retry-After` the seconds until the window resets. Checked once the pivot token is verified; nothing was sent to any provider.',
+  },
+  DAILY_QUOTA_EXCEEDED: {
+    status: 429,
+    message: {
+      fr: 'Ce service a atteint son quota quotidien pour cette opération.',
+      en: 'This service has used up its daily quota for this operation.',
+    },
+    description:
+      'The service provider went over its `quotas.gatewayRequestsPerDayPerOperation` for this operation (its document hash) in the current UTC day. `Retry-After` gives the seconds until midnight UTC. Checked once consent is; nothing was sent to any provider.',
+  },
   // --- providers (in GraphQL errors; the rest of the response is served) ---
   DATA_PROVIDER_UNAVAILABLE: {
     status: 502,

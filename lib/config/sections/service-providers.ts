@@ -2,6 +2,39 @@ import { z } from 'zod';
 import { AcrLevel } from '../../contracts/eidas.ts';
 import { SecretRef } from '../common.ts';
 
+/**
+ * Its habilitation limits, counted in fixed windows shared by every process (lib/quota/);
+ * going over is refused with 429 and the `RateLimit` headers (docs/service-providers.md#quotas).
+ */
+export const ServiceProviderQuotas = z
+  .strictObject({
+    gatewayRequestsPerSecond: z
+      .number()
+      .int()
+      .positive()
+      .default(50)
+      .describe('GraphQL requests to the gateway per second, all operations together (429 `RATE_LIMIT_EXCEEDED`).'),
+    gatewayRequestsPerDayPerOperation: z
+      .number()
+      .int()
+      .positive()
+      .default(100_000)
+      .describe(
+        'Requests per UTC day for each operation (its document hash), counted once consent is checked (429 `DAILY_QUOTA_EXCEEDED`).',
+      ),
+    signInsPerSecond: z
+      .number()
+      .int()
+      .positive()
+      .default(20)
+      .describe(
+        'Authorization requests to the broker per second, at `/authorize` or `/par` (a pushed request counts once), redirected back with `temporarily_unavailable` or answered 429 (`SIGN_IN_RATE_LIMIT_EXCEEDED`).',
+      ),
+  })
+  .prefault({})
+  .describe('Its quotas at the gateway and the broker (lib/quota/).');
+export type ServiceProviderQuotas = z.output<typeof ServiceProviderQuotas>;
+
 /** A service provider: an OpenID client of the broker and a GraphQL client of the gateway. */
 export const ServiceProvider = z.strictObject({
   clientId: z.string().min(1).describe('Its OpenID client id at the broker.'),
@@ -41,6 +74,7 @@ export const ServiceProvider = z.strictObject({
     .describe(
       'Named GraphQL operations the SP registered (name → document), usable by name in `authorization_details`; checked at start-up.',
     ),
+  quotas: ServiceProviderQuotas,
 });
 export type ServiceProvider = z.infer<typeof ServiceProvider>;
 
