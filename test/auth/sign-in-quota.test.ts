@@ -1,7 +1,13 @@
 import * as oidc from 'openid-client';
 import type { Pool } from '../../lib/db/database.ts';
 import { inOneSecond } from '../helpers/one-window.ts';
-import { authorizationRequest, startTestBroker, testConfig, type TestBroker } from './support/broker.ts';
+import {
+  authorizationRequest,
+  CAF_WITH_CLIENT_SECRET,
+  startTestBroker,
+  testConfig,
+  type TestBroker,
+} from './support/broker.ts';
 
 /**
  * The service provider's sign-in quota at the broker (auth/sign-in-quota.ts): the
@@ -20,6 +26,8 @@ let parWindow: string;
 
 beforeAll(async () => {
   const config = testConfig([
+    // /par with the simplest client authentication: a form post with the secret.
+    ...CAF_WITH_CLIENT_SECRET,
     ['serviceProviders.parking-nimes.quotas.signInsPerSecond', 2],
     ['serviceProviders.simulateur-caf.quotas.signInsPerSecond', 2],
   ]);
