@@ -10,7 +10,8 @@ import { gatewayErrors } from '../lib/contracts/gateway-errors.ts';
 import { returnedFields, returnedScopes, type ExchangeContext } from './exchange-context.ts';
 import type { ExchangeEntry, ExchangeOutcome } from '../lib/contracts/exchange-event.ts';
 import type { ExchangeRecorder } from './exchange-events.ts';
-import { asPasserelleError, bearerToken, errorBody, parseGraphQLBody, readBody, wwwAuthenticate } from './http.ts';
+import { asPasserelleError, bearerToken, errorBody, wwwAuthenticate } from './http.ts';
+import { CONNECTION_CLOSING_CODES, mediaTypeError, parseGraphQLBody, readBody } from './request-body.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import type { PivotTokenVerifier } from './pivot-token.ts';
 import type { RevocationList } from './revocation.ts';
@@ -24,6 +25,7 @@ import type { RevocationList } from './revocation.ts';
  */
 export interface GraphQLRouteDeps {
   maxBodyBytes: number;
+  bodyTimeoutMs: number;
   verifier: PivotTokenVerifier;
   revocations: RevocationList;
   analyzer: OperationAnalyzer;
@@ -114,8 +116,11 @@ export function graphqlRoute(deps: GraphQLRouteDeps) {
 
 async function exchange(ctx: KoaContext, deps: GraphQLRouteDeps, entry: ExchangeEntry): Promise<Reply> {
   if (ctx.method !== 'POST') return refusal([gatewayErrors.error('REQUEST_METHOD_NOT_ALLOWED')], { allow: 'POST' });
-  if (!ctx.is('application/json')) return refusal([gatewayErrors.error('REQUEST_UNSUPPORTED_MEDIA_TYPE')]);
-  const body = parseGraphQLBody(await readBody(ctx.req, deps.maxBodyBytes));
+  const unsupported = mediaTypeError(ctx.get('content-type'), Boolean(ctx.is('application/json')));
+  if (unsupported) return refusal([unsupported]);
+  const body = parseGraphQLBody(
+    await readBody(ctx.req, { maxBytes: deps.maxBodyBytes, timeoutMs: deps.bodyTimeoutMs }),
+  );
   entry.operationName = body.operationName;
 
   const claims = await deps.verifier.verify(bearerToken(ctx.get('authorization') || undefined));
@@ -184,6 +189,7 @@ function refusal(errors: readonly PasserelleError[], extraHeaders: Record<string
       'content-type': 'application/json; charset=utf-8',
       'cache-control': 'no-store',
       ...(challenge ? { 'www-authenticate': challenge } : {}),
+      ...(CONNECTION_CLOSING_CODES.has(first.code) ? { connection: 'close' } : {}),
       ...extraHeaders,
     },
     refusedWith: errors,

@@ -126,6 +126,7 @@ export const startGateway: StartComponent = async ({ config, database, logger },
   const router = new Router();
   const graphql = graphqlRoute({
     maxBodyBytes: settings.limits.maxBodyBytes,
+    bodyTimeoutMs: settings.limits.bodyTimeoutMs,
     verifier,
     revocations,
     analyzer,
@@ -167,8 +168,11 @@ export const startGateway: StartComponent = async ({ config, database, logger },
   });
   app.use(router.routes());
 
-  const server = createServer(app.callback());
+  // Headers trickled byte by byte (slowloris) are cut at headersTimeoutMs; Node checks every connectionsCheckingInterval.
+  const { headersTimeoutMs } = settings.limits;
+  const server = createServer({ connectionsCheckingInterval: Math.min(1000, headersTimeoutMs) }, app.callback());
   server.keepAliveTimeout = 65_000;
+  server.headersTimeout = headersTimeoutMs;
   const port = await listen(server, options.port ?? listenPort(settings), settings.host);
   const url = `http://${settings.host}:${port}`;
   logger.info({ url, providers: providers.map((p) => p.name) }, 'gateway listening');
