@@ -11,7 +11,14 @@ import { returnedFields, returnedScopes, type ExchangeContext } from './exchange
 import type { ExchangeEntry, ExchangeOutcome } from '../lib/contracts/exchange-event.ts';
 import type { ExchangeRecorder } from './exchange-events.ts';
 import { asPasserelleError, bearerToken, errorBody, wwwAuthenticate } from './http.ts';
-import { CONNECTION_CLOSING_CODES, mediaTypeError, parseGraphQLBody, readBody } from './request-body.ts';
+import {
+  CONNECTION_CLOSING_CODES,
+  mediaTypeError,
+  parseGraphQLBody,
+  readBody,
+  undeclaredVariablesError,
+  variablesInvalidError,
+} from './request-body.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import type { PivotTokenVerifier } from './pivot-token.ts';
 import type { RevocationList } from './revocation.ts';
@@ -139,6 +146,8 @@ async function exchange(ctx: KoaContext, deps: GraphQLRouteDeps, entry: Exchange
   if (!analyzed.ok) return refusal(analyzed.errors);
   const { analysis } = analyzed;
   Object.assign(entry, { operationHash: analysis.hash, operationName: analysis.operationName });
+  const undeclared = undeclaredVariablesError(analysis.variables, body.variables);
+  if (undeclared) return refusal([undeclared]);
   const consent = enforceConsent(analysis, claims, deps.scopes);
 
   const context: ExchangeContext = {
@@ -163,6 +172,8 @@ async function exchange(ctx: KoaContext, deps: GraphQLRouteDeps, entry: Exchange
 
   const status = response.status ?? 200;
   const errors = context.captured.result?.errors ?? [];
+  const invalidVariables = variablesInvalidError(status, errors);
+  if (invalidVariables) return refusal([invalidVariables]);
   entry.providers = [...new Set(context.providerCalls.map((c) => c.provider))].sort();
   entry.fields = returnedFields(context.captured.result?.data, analysis.fields);
   entry.scopes = returnedScopes(analysis.fields, entry.fields, consent.scopesByProvider);

@@ -105,3 +105,32 @@ export function parseGraphQLBody(text: string): GraphQLRequestBody {
     variables: (variables as Record<string, unknown> | null | undefined) ?? null,
   };
 }
+
+/** Variables the operation does not declare: graphql-js would drop them silently; the gateway refuses them. */
+export function undeclaredVariablesError(
+  declared: readonly string[],
+  variables: Record<string, unknown> | null,
+): PasserelleError | undefined {
+  const names = Object.keys(variables ?? {});
+  const undeclared = names.filter((name) => !declared.includes(name));
+  if (!undeclared.length) return undefined;
+  return gatewayErrors.error('REQUEST_VARIABLES_UNDECLARED', {
+    variables: undeclared.slice(0, 10),
+    count: undeclared.length,
+  });
+}
+
+/**
+ * Apollo's answer to variables it cannot coerce (wrong type, missing, null for a
+ * non-null type): 400 with `BAD_USER_INPUT` errors, the only 400 left once the analyzer
+ * has passed the document. The gateway refuses it with its own code.
+ */
+export function variablesInvalidError(
+  status: number,
+  errors: ReadonlyArray<{ message: string; extensions?: Record<string, unknown> }>,
+): PasserelleError | undefined {
+  if (status !== 400 || !errors.length || errors.some((e) => e.extensions?.code !== 'BAD_USER_INPUT')) return undefined;
+  return gatewayErrors.error('REQUEST_VARIABLES_INVALID', {
+    problems: errors.slice(0, 5).map((e) => e.message.slice(0, 200)),
+  });
+}

@@ -56,6 +56,24 @@ export const gatewayErrors = defineErrors('gateway', {
     description:
       'The body carries `extensions.persistedQuery` (automatic persisted queries), with or without `query`. A consent names a document; send it in `query` without the extension.',
   },
+  REQUEST_VARIABLES_UNDECLARED: {
+    status: 400,
+    message: {
+      fr: "La requête donne des variables que l'opération ne déclare pas.",
+      en: 'The request gives variables the operation does not declare.',
+    },
+    description:
+      '`variables` holds names the operation does not declare (`details.variables`, the first ten; `details.count`). GraphQL would ignore them; the gateway refuses them rather than carry them.',
+  },
+  REQUEST_VARIABLES_INVALID: {
+    status: 400,
+    message: {
+      fr: "Les variables de la requête ne correspondent pas à celles que l'opération déclare.",
+      en: 'The request variables do not match the ones the operation declares.',
+    },
+    description:
+      'A declared variable is missing, null for a non-null type, or of the wrong type (`details.problems`). Nothing was sent to any provider.',
+  },
   REQUEST_BATCHING_NOT_ALLOWED: {
     status: 400,
     message: { fr: 'Les requêtes groupées ne sont pas acceptées.', en: 'Batched requests are not accepted.' },

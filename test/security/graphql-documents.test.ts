@@ -108,6 +108,14 @@ describe('other documents: 403 CONSENT_REQUIRED, nothing sent to any provider', 
 });
 
 describe('operation selection', () => {
+  test.each([
+    ['an unclosed selection', PARKING.slice(0, -1)],
+    ['a stray character', PARKING.replace('me {', 'me ! {')],
+    ['only a comment', '# query Parking'],
+  ])('a document that does not parse (%s): 400 OPERATION_SYNTAX_ERROR', async (_what, query) => {
+    await expectRefused(bench, await bench.send({ query }, token), 400, 'OPERATION_SYNTAX_ERROR');
+  });
+
   test('an operationName the document does not hold: 400 OPERATION_NOT_FOUND', async () => {
     await expectRefused(
       bench,
