@@ -127,7 +127,7 @@ async function postBytes(bytes: Buffer) {
   const response = await fetch(bench.gw.graphqlUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': requestId },
-    body: bytes,
+    body: new Uint8Array(bytes),
   });
   const text = await response.text();
   return { status: response.status, json: JSON.parse(text), requestId, providerCalls: bench.providerCalls() - before };
