@@ -77,8 +77,31 @@ const noNul = (key: string, value: unknown) => {
   return value;
 };
 
+/** Deeper JSON is refused before parsing: no GraphQL request needs it, and the engine's stack would set the limit. */
+export const MAX_JSON_DEPTH = 32;
+
+function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
 /** One GraphQL request: `{ query, operationName?, variables? }`. Batches and persisted queries are refused. */
 export function parseGraphQLBody(text: string): GraphQLRequestBody {
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH))
+    throw gatewayErrors.error('REQUEST_BODY_INVALID', {
+      reason: `the JSON nests deeper than ${MAX_JSON_DEPTH} levels`,
+    });
   let body: unknown;
   try {
     body = JSON.parse(text, noNul);

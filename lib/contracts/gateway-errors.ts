@@ -45,7 +45,7 @@ export const gatewayErrors = defineErrors('gateway', {
       en: 'The request body is not a valid GraphQL request.',
     },
     description:
-      'The body must be strict UTF-8 JSON, an object with a non-empty string `query`, optional string `operationName` and object `variables`, and no NUL character anywhere; `details.reason` says what is wrong.',
+      'The body must be strict UTF-8 JSON, an object with a non-empty string `query`, optional string `operationName` and object `variables`, nested 32 levels at most, and no NUL character anywhere; `details.reason` says what is wrong.',
   },
   REQUEST_PERSISTED_QUERY_NOT_ALLOWED: {
     status: 400,

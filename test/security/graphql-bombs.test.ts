@@ -129,6 +129,15 @@ describe('variables', () => {
     const deep = `{"query":${JSON.stringify(query)},"variables":{"x":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`;
     const sent = await bench.send(deep, consented);
     await expectRefused(bench, sent, 400, 'REQUEST_BODY_INVALID');
+    expect(sent.json.errors[0].extensions.reason).toBe('the JSON nests deeper than 32 levels');
+  });
+
+  test('JSON nested 32 levels passes the body check, then is refused for the variable type', async () => {
+    const query = 'query P($x: Boolean!) { me { id @include(if: $x) } }';
+    // The body object and `variables` are two levels: 30 lists inside them.
+    const body = `{"query":${JSON.stringify(query)},"variables":{"x":${'['.repeat(30)}${']'.repeat(30)}}}`;
+    const sent = await bench.send(body, await bench.tokenFor(query));
+    await expectRefused(bench, sent, 400, 'REQUEST_VARIABLES_INVALID');
   });
 
   test.each([
