@@ -157,6 +157,8 @@ export const startGateway: StartComponent = async ({ config, database, logger },
   });
 
   const app = new Koa();
+  // A connection broken mid-request (a client gone): one log line, not Koa's stack trace on stderr.
+  app.on('error', (error: Error) => logger.warn({ err: error.message }, 'connection error'));
   app.use(async (ctx, next) => {
     ctx.state.requestId = requestIdOf(ctx.get('x-request-id') || undefined);
     await next();
