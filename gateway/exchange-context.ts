@@ -25,7 +25,7 @@ export interface ExchangeContext extends FetchContext, CitizenContext {
 
 export interface CapturedResult {
   data?: Record<string, unknown> | null;
-  errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }>;
+  errors?: ReadonlyArray<{ message: string; extensions?: Record<string, unknown> }>;
 }
 
 /** Coordinates of the fields that came back with a value (an empty list counts: it says "none"). */

@@ -12,15 +12,15 @@ import type { ExchangeEntry, ExchangeOutcome } from '../lib/contracts/exchange-e
 import type { ExchangeRecorder } from './exchange-events.ts';
 import { verifyDpopProof } from './dpop-proof.ts';
 import type { DpopJtiStore } from './dpop-jti-store.ts';
+import { asPasserelleError, dpopProofHeader, errorBody, presentedToken, wwwAuthenticate } from './http.ts';
 import {
-  asPasserelleError,
-  dpopProofHeader,
-  errorBody,
+  CONNECTION_CLOSING_CODES,
+  mediaTypeError,
   parseGraphQLBody,
-  presentedToken,
   readBody,
-  wwwAuthenticate,
-} from './http.ts';
+  undeclaredVariablesError,
+  variablesInvalidError,
+} from './request-body.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import type { PivotTokenVerifier } from './pivot-token.ts';
 import { GatewayQuotas } from './quotas.ts';
@@ -37,6 +37,7 @@ import type { RevocationList } from './revocation.ts';
  */
 export interface GraphQLRouteDeps {
   maxBodyBytes: number;
+  bodyTimeoutMs: number;
   verifier: PivotTokenVerifier;
   /** The URL a DPoP proof must name (`htu`): the gateway's public /graphql address. */
   graphqlUrl: () => string;
@@ -131,8 +132,11 @@ export function graphqlRoute(deps: GraphQLRouteDeps) {
 
 async function exchange(ctx: KoaContext, deps: GraphQLRouteDeps, entry: ExchangeEntry): Promise<Reply> {
   if (ctx.method !== 'POST') return refusal([gatewayErrors.error('REQUEST_METHOD_NOT_ALLOWED')], { allow: 'POST' });
-  if (!ctx.is('application/json')) return refusal([gatewayErrors.error('REQUEST_UNSUPPORTED_MEDIA_TYPE')]);
-  const body = parseGraphQLBody(await readBody(ctx.req, deps.maxBodyBytes));
+  const unsupported = mediaTypeError(ctx.get('content-type'), Boolean(ctx.is('application/json')));
+  if (unsupported) return refusal([unsupported]);
+  const body = parseGraphQLBody(
+    await readBody(ctx.req, { maxBytes: deps.maxBodyBytes, timeoutMs: deps.bodyTimeoutMs }),
+  );
   entry.operationName = body.operationName;
 
   const presented = presentedToken(ctx.get('authorization') || undefined);
@@ -164,6 +168,8 @@ async function exchange(ctx: KoaContext, deps: GraphQLRouteDeps, entry: Exchange
   if (!analyzed.ok) return refusal(analyzed.errors);
   const { analysis } = analyzed;
   Object.assign(entry, { operationHash: analysis.hash, operationName: analysis.operationName });
+  const undeclared = undeclaredVariablesError(analysis.variables, body.variables);
+  if (undeclared) return refusal([undeclared]);
   const consent = enforceConsent(analysis, claims, deps.scopes);
   const daily = await deps.quotas.operation(claims.clientId, analysis);
   if (daily.refusal) return refusal([daily.refusal.error], daily.refusal.headers);
@@ -190,6 +196,8 @@ async function exchange(ctx: KoaContext, deps: GraphQLRouteDeps, entry: Exchange
 
   const status = response.status ?? 200;
   const errors = context.captured.result?.errors ?? [];
+  const invalidVariables = variablesInvalidError(status, errors);
+  if (invalidVariables) return refusal([invalidVariables]);
   entry.providers = [...new Set(context.providerCalls.map((c) => c.provider))].sort();
   entry.fields = returnedFields(context.captured.result?.data, analysis.fields);
   entry.scopes = returnedScopes(analysis.fields, entry.fields, consent.scopesByProvider);
@@ -216,6 +224,7 @@ function refusal(errors: readonly PasserelleError[], extraHeaders: Record<string
       'content-type': 'application/json; charset=utf-8',
       'cache-control': 'no-store',
       ...(challenge ? { 'www-authenticate': challenge } : {}),
+      ...(CONNECTION_CLOSING_CODES.has(first.code) ? { connection: 'close' } : {}),
       ...extraHeaders,
     },
     refusedWith: errors,

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import { gatewayErrors } from '../lib/contracts/gateway-errors.ts';
 import { isPasserelleError, type PasserelleError } from '../lib/errors/define.ts';
 import { DPOP_ALGORITHMS } from './dpop-proof.ts';
 
-/** Small HTTP pieces of the GraphQL endpoint: request id, body, DPoP-bound token, error bodies. */
+/** Small HTTP pieces of the GraphQL endpoint: request id, DPoP-bound token, error bodies (the body itself: request-body.ts). */
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -12,54 +11,6 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export function requestIdOf(header: string | string[] | undefined): string {
   const value = Array.isArray(header) ? header[0] : header;
   return value && REQUEST_ID.test(value) ? value : randomUUID();
-}
-
-/** Reads the body up to `limit` bytes; a longer body is refused without reading it whole. */
-export async function readBody(request: IncomingMessage, limit: number): Promise<string> {
-  const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit)
-    throw gatewayErrors.error('REQUEST_BODY_TOO_LARGE', { maxBytes: limit });
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw gatewayErrors.error('REQUEST_BODY_TOO_LARGE', { maxBytes: limit });
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-export interface GraphQLRequestBody {
-  query: string;
-  operationName: string | null;
-  variables: Record<string, unknown> | null;
-}
-
-/** One GraphQL request: `{ query, operationName?, variables? }`. Batches and persisted-query-only bodies are refused. */
-export function parseGraphQLBody(text: string): GraphQLRequestBody {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw gatewayErrors.error('REQUEST_BODY_INVALID', { reason: 'the body is not JSON' });
-  }
-  if (Array.isArray(body)) throw gatewayErrors.error('REQUEST_BATCHING_NOT_ALLOWED');
-  if (!body || typeof body !== 'object')
-    throw gatewayErrors.error('REQUEST_BODY_INVALID', { reason: 'the body is not a JSON object' });
-  const { query, operationName, variables } = body as Record<string, unknown>;
-  if (typeof query !== 'string' || !query.trim())
-    throw gatewayErrors.error('REQUEST_BODY_INVALID', {
-      reason: 'query must be a non-empty string (persisted queries are not accepted)',
-    });
-  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string')
-    throw gatewayErrors.error('REQUEST_BODY_INVALID', { reason: 'operationName must be a string' });
-  if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables)))
-    throw gatewayErrors.error('REQUEST_BODY_INVALID', { reason: 'variables must be an object' });
-  return {
-    query,
-    operationName: (operationName as string | null | undefined) || null,
-    variables: (variables as Record<string, unknown> | null | undefined) ?? null,
-  };
 }
 
 export interface PresentedToken {

@@ -147,6 +147,7 @@ export const startGateway: StartComponent = async ({ config, database, logger },
   const router = new Router();
   const graphql = graphqlRoute({
     maxBodyBytes: settings.limits.maxBodyBytes,
+    bodyTimeoutMs: settings.limits.bodyTimeoutMs,
     verifier,
     graphqlUrl: () => graphqlUrl,
     dpopJtis,
@@ -180,6 +181,8 @@ export const startGateway: StartComponent = async ({ config, database, logger },
   });
 
   const app = new Koa();
+  // A connection broken mid-request (a client gone): one log line, not Koa's stack trace on stderr.
+  app.on('error', (error: Error) => logger.warn({ err: error.message }, 'connection error'));
   app.use(async (ctx, next) => {
     ctx.state.requestId = requestIdOf(ctx.get('x-request-id') || undefined);
     await next();
@@ -191,8 +194,11 @@ export const startGateway: StartComponent = async ({ config, database, logger },
   });
   app.use(router.routes());
 
-  const server = createServer(app.callback());
+  // Headers trickled byte by byte (slowloris) are cut at headersTimeoutMs; Node checks every connectionsCheckingInterval.
+  const { headersTimeoutMs } = settings.limits;
+  const server = createServer({ connectionsCheckingInterval: Math.min(1000, headersTimeoutMs) }, app.callback());
   server.keepAliveTimeout = 65_000;
+  server.headersTimeout = headersTimeoutMs;
   const port = await listen(server, options.port ?? listenPort(settings), settings.host);
   const url = `http://${settings.host}:${port}`;
   if (port !== listenPort(settings)) graphqlUrl = `${url}/graphql`;

@@ -21,12 +21,22 @@ export const gatewayErrors = defineErrors('gateway', {
       fr: 'Le corps de la requête doit être du JSON (application/json).',
       en: 'The request body must be JSON (application/json).',
     },
-    description: 'Send `Content-Type: application/json`.',
+    description:
+      'Send `Content-Type: application/json`, without a `charset` or with `charset=utf-8` (`details.charset` names a refused one).',
   },
   REQUEST_BODY_TOO_LARGE: {
     status: 413,
     message: { fr: 'Le corps de la requête est trop volumineux.', en: 'The request body is too large.' },
     description: 'The body exceeds `gateway.limits.maxBodyBytes`.',
+  },
+  REQUEST_BODY_TIMEOUT: {
+    status: 408,
+    message: {
+      fr: "Le corps de la requête n'est pas arrivé à temps.",
+      en: 'The request body did not arrive in time.',
+    },
+    description:
+      'The whole body was not received within `gateway.limits.bodyTimeoutMs` of its headers; the connection is closed.',
   },
   REQUEST_BODY_INVALID: {
     status: 400,
@@ -35,7 +45,34 @@ export const gatewayErrors = defineErrors('gateway', {
       en: 'The request body is not a valid GraphQL request.',
     },
     description:
-      'The body must be a JSON object with a string `query`, optional string `operationName` and object `variables`. Persisted queries (hash without document) are not accepted.',
+      'The body must be strict UTF-8 JSON, an object with a non-empty string `query`, optional string `operationName` and object `variables`, nested 32 levels at most, and no NUL character anywhere; `details.reason` says what is wrong.',
+  },
+  REQUEST_PERSISTED_QUERY_NOT_ALLOWED: {
+    status: 400,
+    message: {
+      fr: 'Les requêtes persistées ne sont pas acceptées : envoyez le document.',
+      en: 'Persisted queries are not accepted: send the document.',
+    },
+    description:
+      'The body carries `extensions.persistedQuery` (automatic persisted queries), with or without `query`. A consent names a document; send it in `query` without the extension.',
+  },
+  REQUEST_VARIABLES_UNDECLARED: {
+    status: 400,
+    message: {
+      fr: "La requête donne des variables que l'opération ne déclare pas.",
+      en: 'The request gives variables the operation does not declare.',
+    },
+    description:
+      '`variables` holds names the operation does not declare (`details.variables`, the first ten; `details.count`). GraphQL would ignore them; the gateway refuses them rather than carry them.',
+  },
+  REQUEST_VARIABLES_INVALID: {
+    status: 400,
+    message: {
+      fr: "Les variables de la requête ne correspondent pas à celles que l'opération déclare.",
+      en: 'The request variables do not match the ones the operation declares.',
+    },
+    description:
+      'A declared variable is missing, null for a non-null type, or of the wrong type (`details.problems`). Nothing was sent to any provider.',
   },
   REQUEST_BATCHING_NOT_ALLOWED: {
     status: 400,

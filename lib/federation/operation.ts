@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { ApolloArmor } from '@escape.tech/graphql-armor';
-import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
 import { Supergraph } from '@apollo/federation-internals';
 import {
   GraphQLError,
@@ -13,19 +11,18 @@ import {
   specifiedRules,
   validate,
   type DocumentNode,
-  type FieldNode,
   type GraphQLCompositeType,
   type GraphQLObjectType,
   type GraphQLOutputType,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
-  type ValidationContext,
   type ValidationRule,
 } from 'graphql';
 import { compareAcr, highestAcr, reachesAcr, type AcrLevel } from '../contracts/eidas.ts';
 import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from '../contracts/operation-limits.ts';
 import type { ScopeInfo } from './compose.ts';
+import { LIMIT_CODE, limitRules } from './limit-rules.ts';
 import { operationErrors, type OperationErrorCode } from './operation-errors.ts';
 import { readScopeMap, type ScopeMap } from './scope-map.ts';
 import type { PasserelleError } from '../errors/define.ts';
@@ -45,7 +42,7 @@ export interface OperationSchema {
   scopeMap: ScopeMap;
   scopes: ReadonlyMap<string, ScopeInfo>;
   limits: OperationLimits;
-  /** specifiedRules + limits + no introspection, built once. */
+  /** specifiedRules + limits + no introspection (limit-rules.ts), built once. */
   rules: readonly ValidationRule[];
 }
 
@@ -72,6 +69,8 @@ export interface OperationAnalysis {
   minAcr: AcrLevel | undefined;
   /** Providers the operation reads from, sorted. */
   providers: readonly string[];
+  /** The variables the operation declares (without `$`): a request may give no others. */
+  variables: readonly string[];
 }
 
 export type AnalysisResult = { ok: true; analysis: OperationAnalysis } | { ok: false; errors: PasserelleError[] };
@@ -98,7 +97,7 @@ export function createOperationSchema(input: {
     scopeMap: input.scopeMap,
     scopes: input.scopes,
     limits,
-    rules: [...specifiedRules, ...limitRules(limits), noIntrospection],
+    rules: [...specifiedRules, ...limitRules(limits)],
   };
 }
 
@@ -133,7 +132,7 @@ export function analyzeOperation(
     return refuse('OPERATION_SYNTAX_ERROR', { problems: [message] });
   }
 
-  const validationErrors = validate(context.schema, document, context.rules, { maxErrors: 20 });
+  const validationErrors = validate(context.schema, document, context.rules, { maxErrors: 20, hideSuggestions: true });
   if (validationErrors.length) return { ok: false, errors: groupValidationErrors(validationErrors) };
 
   const operations = document.definitions.filter(
@@ -160,6 +159,7 @@ export function analyzeOperation(
       neededScopes,
       minAcr,
       providers,
+      variables: (operation.variableDefinitions ?? []).map((v) => v.variable.name.value),
     },
   };
 }
@@ -204,41 +204,7 @@ function refuse(code: OperationErrorCode, details: Record<string, unknown>): Ana
 
 // --- validation ---------------------------------------------------------------
 
-const LIMIT_CODE = 'passerelleCode';
-
-/** graphql-armor's depth/alias/directive rules, reporting our stable codes instead of throwing. */
-function limitRules(limits: OperationLimits): ValidationRule[] {
-  const report =
-    (code: OperationErrorCode): GraphQLArmorRejectCallback =>
-    (ctx, error) => {
-      ctx?.reportError(
-        new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { [LIMIT_CODE]: code } }),
-      );
-    };
-  const rule = (n: number, code: OperationErrorCode) => ({ n, propagateOnRejection: false, onReject: [report(code)] });
-  return new ApolloArmor({
-    maxDepth: { ...rule(limits.maxDepth, 'OPERATION_TOO_DEEP'), ignoreIntrospection: false },
-    maxAliases: rule(limits.maxAliases, 'OPERATION_TOO_MANY_ALIASES'),
-    maxDirectives: rule(limits.maxDirectives, 'OPERATION_TOO_MANY_DIRECTIVES'),
-    costLimit: { enabled: false },
-    maxTokens: { enabled: false },
-    blockFieldSuggestion: { enabled: false },
-  }).protect().validationRules;
-}
-
-const noIntrospection: ValidationRule = (context: ValidationContext) => ({
-  Field(node: FieldNode) {
-    if (node.name.value === '__schema' || node.name.value === '__type') {
-      context.reportError(
-        new GraphQLError(`introspection field ${node.name.value} is not available`, {
-          extensions: { [LIMIT_CODE]: 'OPERATION_INTROSPECTION_DISABLED' },
-        }),
-      );
-    }
-  },
-});
-
-/** One error per code, listing its problems; field suggestions ("Did you mean …") removed. */
+/** One error per code, listing its problems; field suggestions ("Did you mean …") removed (also hidden by validate). */
 function groupValidationErrors(errors: readonly GraphQLError[]): PasserelleError[] {
   const byCode = new Map<OperationErrorCode, string[]>();
   for (const error of errors) {

@@ -8,9 +8,11 @@ import { MARIE } from './support/identities.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 /**
- * Everything the gateway refuses before planning, over HTTP: each refusal has its
+ * What the gateway refuses before planning, over HTTP — the pivot token, the
+ * consented scopes and level — and what a refusal leaves behind: each refusal has its
  * code and status, is recorded in the audit chain, and reaches no provider (every
- * provider sits behind a counting proxy).
+ * provider sits behind a counting proxy). The document, transport, body and limit
+ * negatives are test/security/graphql-*.test.ts.
  */
 let db: TestDatabase;
 let gw: TestGateway;
@@ -58,10 +60,6 @@ beforeAll(async () => {
     providerUrls: Object.fromEntries(Object.entries(proxies).map(([name, p]) => [name, p.url])),
     overrides: [
       ['gateway.revocation.pollIntervalMs', 100],
-      ['gateway.limits.maxDepth', 3],
-      ['gateway.limits.maxAliases', 2],
-      ['gateway.limits.maxTokens', 200],
-      ['gateway.limits.maxBodyBytes', 4096],
       ['gateway.audit.writeTimeoutMs', 1000],
     ],
   });
@@ -164,29 +162,6 @@ describe('pivot token refusals (401 + WWW-Authenticate)', () => {
 });
 
 describe('consent refusals (403, nothing sent to any provider)', () => {
-  test('another document than the consented one', async () => {
-    const { token } = await tokenFor(PARKING, { scopes: PARKING_SCOPES });
-    const other = PARKING.replace('cityCode', 'city');
-    const { status, json } = await gw.post({ query: other }, token);
-    expect([status, codeOf(json)]).toEqual([403, 'CONSENT_REQUIRED']);
-    expect(json.errors[0].extensions).toMatchObject({
-      reason: 'operation',
-      operationName: 'Parking',
-      operationHash: operationHash(other),
-    });
-  });
-
-  test('the consented document with an extra field is another document', async () => {
-    const { token } = await tokenFor(PARKING, { scopes: PARKING_SCOPES });
-    const { status, json } = await gw.post({ query: PARKING.replace('value', 'value month') }, token);
-    expect([status, codeOf(json)]).toEqual([403, 'CONSENT_REQUIRED']);
-  });
-
-  test('the consented document under another operation name', async () => {
-    const { token } = await tokenFor(PARKING, { scopes: PARKING_SCOPES, operationName: 'Other' });
-    expect(codeOf((await gw.post({ query: PARKING }, token)).json)).toBe('CONSENT_REQUIRED');
-  });
-
   test('a field whose scope was not granted is listed', async () => {
     const { token } = await tokenFor(PARKING, { scopes: PARKING_SCOPES.filter((s) => s !== 'ants_critair') });
     const { status, json } = await gw.post({ query: PARKING }, token);
@@ -205,62 +180,6 @@ describe('consent refusals (403, nothing sent to any provider)', () => {
       acr: 'eidas1',
       fields: expect.arrayContaining([{ path: 'me.benefits', coordinate: 'Citizen.benefits', minAcr: 'eidas2' }]),
     });
-  });
-});
-
-describe('limits for service-provider traffic', () => {
-  let token: string;
-  beforeAll(async () => {
-    ({ token } = await tokenFor(ME));
-  });
-
-  test.each([
-    [
-      'too deep (a fragment counts as a level)',
-      '{ me { ...Address } } fragment Address on Citizen { taxAddress { city } }',
-      'OPERATION_TOO_DEEP',
-    ],
-    ['introspection', '{ __schema { queryType { name } } }', 'OPERATION_INTROSPECTION_DISABLED'],
-    ['too many aliases', '{ a: me { id } b: me { id } c: me { id } }', 'OPERATION_TOO_MANY_ALIASES'],
-    ['too many tokens', `{ me { ${'id '.repeat(250)} } }`, 'OPERATION_TOO_MANY_TOKENS'],
-    ['a syntax error', '{ me { id }', 'OPERATION_SYNTAX_ERROR'],
-  ])('%s', async (_what, query, code) => {
-    const { status, json } = await gw.post({ query }, token);
-    expect([status, codeOf(json)]).toEqual([400, code]);
-  });
-
-  test('no field suggestions', async () => {
-    const { status, json } = await gw.post({ query: '{ me { taxAdress { city } } }' }, token);
-    expect([status, codeOf(json)]).toEqual([400, 'OPERATION_INVALID']);
-    expect(JSON.stringify(json)).not.toMatch(/Did you mean|taxAddress/);
-  });
-
-  test('batched requests', async () => {
-    const { status, json } = await gw.post([{ query: ME }, { query: ME }], token);
-    expect([status, codeOf(json)]).toEqual([400, 'REQUEST_BATCHING_NOT_ALLOWED']);
-  });
-
-  test('a body over the size limit', async () => {
-    const { status, json } = await gw.post({ query: `${ME} # ${'x'.repeat(5000)}` }, token);
-    expect([status, codeOf(json)]).toEqual([413, 'REQUEST_BODY_TOO_LARGE']);
-  });
-
-  test('GET, other media types, invalid bodies', async () => {
-    const get = await fetch(`${gw.graphqlUrl}?query=${encodeURIComponent(ME)}`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    expect([get.status, get.headers.get('allow'), codeOf(await get.json())]).toEqual([
-      405,
-      'POST',
-      'REQUEST_METHOD_NOT_ALLOWED',
-    ]);
-    expect(codeOf((await gw.post(ME, token, { 'content-type': 'text/plain' })).json)).toBe(
-      'REQUEST_UNSUPPORTED_MEDIA_TYPE',
-    );
-    expect(codeOf((await gw.post('{not json', token)).json)).toBe('REQUEST_BODY_INVALID');
-    expect(
-      codeOf((await gw.post({ extensions: { persistedQuery: { version: 1, sha256Hash: 'x' } } }, token)).json),
-    ).toBe('REQUEST_BODY_INVALID');
   });
 });
 

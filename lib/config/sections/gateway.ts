@@ -45,6 +45,20 @@ const LimitSettings = z
       .positive()
       .default(32_768)
       .describe('HTTP request body, in bytes (413 `REQUEST_BODY_TOO_LARGE`).'),
+    bodyTimeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .default(10_000)
+      .describe('Time to receive the whole request body once its headers are in (408 `REQUEST_BODY_TIMEOUT`).'),
+    headersTimeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .default(10_000)
+      .describe(
+        'Time to receive the request headers; past it Node answers 408 and closes the connection (checked every second at most).',
+      ),
     maxDocumentBytes: z
       .number()
       .int()
@@ -80,7 +94,7 @@ const LimitSettings = z
   })
   .prefault({})
   .describe(
-    "Limits applied to service-provider traffic before anything else; all but the body's are the `OperationLimits` (lib/contracts/operation-limits.ts) the broker applies to the operations it is asked consent for (docs/gateway.md).",
+    'Limits applied to service-provider traffic before anything else; all but the HTTP ones (body, timeouts) are the `OperationLimits` (lib/contracts/operation-limits.ts) the broker applies to the operations it is asked consent for (docs/gateway.md).',
   );
 
 const RevocationSettings = z
