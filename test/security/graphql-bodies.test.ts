@@ -30,8 +30,10 @@ beforeAll(async () => {
   token = await bench.tokenFor(PARKING, { scopes: PARKING_SCOPES });
 });
 
-const head = (requestId: string, extra: string) =>
-  `POST /graphql HTTP/1.1\r\nHost: gateway.test\r\nContent-Type: application/json\r\nAuthorization: Bearer ${token}\r\nX-Request-Id: ${requestId}\r\n${extra}\r\n`;
+const head = (requestId: string, extra: string) => {
+  const credentials = Object.entries(bench.gw.credentials(token)).map(([name, value]) => `${name}: ${value}\r\n`);
+  return `POST /graphql HTTP/1.1\r\nHost: gateway.test\r\nContent-Type: application/json\r\n${credentials.join('')}X-Request-Id: ${requestId}\r\n${extra}\r\n`;
+};
 
 describe('size: 413 REQUEST_BODY_TOO_LARGE, the connection closed', () => {
   test('declared by Content-Length: refused on the headers, before any byte of the body', async () => {
@@ -91,7 +93,7 @@ describe('media type: 415 REQUEST_UNSUPPORTED_MEDIA_TYPE', () => {
     const requestId = `no-type-${Date.now()}`;
     const response = await fetch(bench.gw.graphqlUrl, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'x-request-id': requestId },
+      headers: { ...bench.gw.credentials(token), 'x-request-id': requestId },
       body: new TextEncoder().encode(JSON.stringify({ query: PARKING })),
     });
     expect([response.status, codeOf(await response.json())]).toEqual([415, 'REQUEST_UNSUPPORTED_MEDIA_TYPE']);
@@ -126,7 +128,7 @@ async function postBytes(bytes: Buffer) {
   const before = bench.providerCalls();
   const response = await fetch(bench.gw.graphqlUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': requestId },
+    headers: { 'content-type': 'application/json', ...bench.gw.credentials(token), 'x-request-id': requestId },
     body: new Uint8Array(bytes),
   });
   const text = await response.text();

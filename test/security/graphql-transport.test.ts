@@ -39,7 +39,7 @@ describe('methods other than POST: 405 REQUEST_METHOD_NOT_ALLOWED with Allow: PO
     const before = bench.providerCalls();
     const response = await fetch(`${bench.gw.graphqlUrl}${search}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, 'x-request-id': requestId },
+      headers: { ...bench.gw.credentials(token), 'x-request-id': requestId },
       ...(['PUT', 'PATCH', 'DELETE'].includes(method)
         ? {
             body: JSON.stringify({ query: PARKING }),

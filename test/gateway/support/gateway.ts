@@ -29,6 +29,8 @@ export interface TestGateway {
    * signed with the key the issuer bound the token to (none when it bound none). An
    * `authorization` or `dpop` entry in `headers` replaces what would be sent.
    */
+  /** The headers an SP sends with `token`: `Authorization: DPoP` and a fresh proof of its key (when the issuer bound one). */
+  credentials(token: string): Record<string, string>;
   post(
     body: unknown,
     token?: string,
@@ -94,6 +96,13 @@ export async function startTestGateway(options: {
   const pool = options.database.pool({ max: 2 });
   const graphqlUrl = `${running.url}/graphql`;
   const htu = options.publicUrl ? `${options.publicUrl.replace(/\/$/, '')}/graphql` : graphqlUrl;
+  const credentials = (token: string) => {
+    const key = issuer.dpopKeyFor(token);
+    return {
+      authorization: `DPoP ${token}`,
+      ...(key ? { dpop: key.proof({ htm: 'POST', htu, accessToken: token }) } : {}),
+    };
+  };
   return {
     url: running.url,
     graphqlUrl,
@@ -108,16 +117,13 @@ export async function startTestGateway(options: {
       );
       return rows;
     },
+    credentials,
     async post(body, token, headers = {}) {
-      const key = token ? issuer.dpopKeyFor(token) : undefined;
-      const proof =
-        token && key && !('dpop' in headers) ? key.proof({ htm: 'POST', htu, accessToken: token }) : undefined;
       const response = await fetch(graphqlUrl, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          ...(token ? { authorization: `DPoP ${token}` } : {}),
-          ...(proof ? { dpop: proof } : {}),
+          ...(token ? credentials(token) : {}),
           ...headers,
         },
         body: typeof body === 'string' ? body : JSON.stringify(body),
