@@ -119,14 +119,7 @@ describe('authorization requests', () => {
     expect(description).toMatch(/^STATE_REQUIRED: /);
   });
 
-  test.each([
-    ['missing', { code_challenge: undefined, code_challenge_method: undefined }],
-    ['plain', { code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' }],
-  ])('PKCE %s is refused', async (_label, params) => {
-    const { error, description } = redirectedError(await authorize(params));
-    expect(error).toBe('invalid_request');
-    expect(description).toMatch(/PKCE|code_challenge/);
-  });
+  // PKCE: test/security/pkce.test.ts.
 
   test.each(['eidas4', 'eidas1 loa2', 'http://eidas.europa.eu/LoA/high'])('acr_values "%s" is refused', async (acr) => {
     const { error, description } = redirectedError(await authorize({ acr_values: acr }));
