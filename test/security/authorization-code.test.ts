@@ -40,7 +40,10 @@ test('a reused code is refused, and the access token the first redemption gave i
   expect((await userinfo(tokens.access_token)).status).toBe(200);
   const before = await storedCount(platform.pool, ISSUED);
 
-  const again = await redeemCode(platform.issuer, { code: codeOf(result), code_verifier: result.checks.pkceCodeVerifier });
+  const again = await redeemCode(platform.issuer, {
+    code: codeOf(result),
+    code_verifier: result.checks.pkceCodeVerifier,
+  });
   expect(again.status).toBe(400);
   expect((await json(again)).error).toBe('invalid_grant');
 
@@ -51,7 +54,7 @@ test('a reused code is refused, and the access token the first redemption gave i
   expect(await storedCount(platform.pool, ISSUED)).toBe(before - 1);
 });
 
-test("a code of parking-nimes redeemed by simulateur-caf (its own authentication) is refused; nothing issued", async () => {
+test('a code of parking-nimes redeemed by simulateur-caf (its own authentication) is refused; nothing issued', async () => {
   const result = await signIn(platform, { idp: 'impots', login: 'marie.dupont' });
   const config = testConfig();
   const secret = config.secret(config.serviceProviders.find((s) => s.clientId === CAF.clientId)!.clientSecret!, 'test');

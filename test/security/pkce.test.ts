@@ -32,7 +32,10 @@ describe('at the authorization endpoint', () => {
   test.each([
     ['no challenge at all', async () => ({ code_challenge: undefined, code_challenge_method: undefined })],
     ['a method without challenge', async () => ({ code_challenge: undefined })],
-    ['a challenge without method', async () => ({ code_challenge: await challenge(), code_challenge_method: undefined })],
+    [
+      'a challenge without method',
+      async () => ({ code_challenge: await challenge(), code_challenge_method: undefined }),
+    ],
     ['plain', async () => ({ code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' })],
     ['an unknown method', async () => ({ code_challenge: await challenge(), code_challenge_method: 'S512' })],
     ['a challenge too short', async () => ({ code_challenge: 'a'.repeat(42) })],
