@@ -34,7 +34,8 @@ async function interaction(): Promise<{ agent: Agent; uid: string; path: string 
 describe('every HTML page refuses framing and caching', () => {
   const pages = async (): Promise<Array<[string, Response]>> => {
     const { agent, path } = await interaction();
-    const get = (p: string) => agent.fetch(new URL(p, platform.issuer), { redirect: 'manual' });
+    const get = (p: string) =>
+      agent.fetch(new URL(p, platform.issuer), { redirect: 'manual', headers: { accept: 'text/html' } });
     return [
       ['the IdP chooser', await get(path)],
       ['an expired interaction', await new Agent().fetch(new URL(path, platform.issuer))],
@@ -47,7 +48,8 @@ describe('every HTML page refuses framing and caching', () => {
       ['the dashboard signed-out page', await get('/mon-compte/deconnecte')],
       ['the IdP logged-out page', await get('/idp/impots/logged-out')],
       ['the accessibility statement', await get('/accessibilite')],
-      ['a logout error page', await get('/logout?post_logout_redirect_uri=http://evil.example/')],
+      ['a logout error page', await get('/logout?id_token_hint=x&post_logout_redirect_uri=http://evil.example/')],
+      ["oidc-provider's own auto-posted logout page", await get('/logout')],
     ];
   };
 
@@ -124,7 +126,7 @@ describe('forged posts of the sign-in pages', () => {
       });
       expect(genuine.status).toBe(303);
       const location = genuine.headers.get('location')!;
-      expect(location.startsWith(form === 'idp' ? platform.urls.impots! : '/')).toBe(true);
+      expect(location.startsWith(form === 'idp' ? platform.urls.impots! : platform.issuer)).toBe(true);
     },
   );
 });
