@@ -84,7 +84,7 @@ describe('cookies', () => {
     expect(cookies.some((c) => /^passerelle_interaction=/.test(c) && /path=\/interaction\//.test(c))).toBe(true);
   });
 
-  test('behind TLS (x-forwarded-proto ignored: no proxy trusted), cookies carry no forged Secure either way', async () => {
+  test('a plain-http request claiming https (X-Forwarded-Proto) gets no Secure cookie: no proxy header is trusted', async () => {
     // The broker does not trust proxy headers: a plain-http request stays plain whatever it claims.
     const url = new URL((await authorizationRequest(platform.issuer, {})).url);
     const response = await fetch(url, { redirect: 'manual', headers: { 'x-forwarded-proto': 'https' } });
