@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client';
 import { startTestPlatform, type TestPlatform } from '../../harness/platform.ts';
-import { testConfig } from '../auth/support/broker.ts';
+import { CAF_WITH_CLIENT_SECRET, testConfig } from '../auth/support/broker.ts';
 import { redeem, signIn, type SignInResult } from '../auth/support/sign-in.ts';
 import { CAF, json, PARKING, postForm, redeemCode, storedCount } from './support/oauth.ts';
 
@@ -17,7 +17,10 @@ const SECOND_REDIRECT = 'http://localhost:3000/callback-2';
 beforeAll(async () => {
   platform = await startTestPlatform({
     components: ['impots', 'broker'],
-    overrides: [['serviceProviders.parking-nimes.metadata.redirect_uris', [PARKING.redirectUri, SECOND_REDIRECT]]],
+    overrides: [
+      ['serviceProviders.parking-nimes.metadata.redirect_uris', [PARKING.redirectUri, SECOND_REDIRECT]],
+      ...CAF_WITH_CLIENT_SECRET,
+    ],
   });
 }, 60000);
 afterAll(() => platform?.close());
@@ -56,7 +59,7 @@ test('a reused code is refused, and the access token the first redemption gave i
 
 test('a code of parking-nimes redeemed by simulateur-caf (its own authentication) is refused; nothing issued', async () => {
   const result = await signIn(platform, { idp: 'impots', login: 'marie.dupont' });
-  const config = testConfig();
+  const config = testConfig(CAF_WITH_CLIENT_SECRET);
   const secret = config.secret(config.serviceProviders.find((s) => s.clientId === CAF.clientId)!.clientSecret!, 'test');
   const before = await storedCount(platform.pool, ISSUED);
   for (const redirectUri of [CAF.redirectUri, PARKING.redirectUri]) {

@@ -1,7 +1,13 @@
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { Pool } from '../../lib/db/database.ts';
 import { sandboxSpKey } from '../../harness/sandbox-keys.ts';
-import { clientAssertion, startTestBroker, testConfig, type TestBroker } from '../auth/support/broker.ts';
+import {
+  CAF_WITH_CLIENT_SECRET,
+  clientAssertion,
+  startTestBroker,
+  testConfig,
+  type TestBroker,
+} from '../auth/support/broker.ts';
 import { CAF, json, PARKING, parkingAuth, postForm, redeemCode, storedCount } from './support/oauth.ts';
 
 /**
@@ -17,7 +23,7 @@ let issuer: string;
 const STORED = ['PushedAuthorizationRequest', 'ReplayDetection', 'AccessToken'];
 
 beforeAll(async () => {
-  t = await startTestBroker({});
+  t = await startTestBroker({ config: testConfig(CAF_WITH_CLIENT_SECRET) });
   pool = t.database.pool({ max: 1 });
   issuer = t.broker.issuer;
 }, 60000);
@@ -53,7 +59,7 @@ async function hs256(clientId: string, secret: Uint8Array): Promise<string> {
 }
 
 const cafSecret = () => {
-  const config = testConfig();
+  const config = testConfig(CAF_WITH_CLIENT_SECRET);
   return config.secret(config.serviceProviders.find((s) => s.clientId === CAF.clientId)!.clientSecret!, 'test');
 };
 

@@ -1,7 +1,7 @@
 import { Agent } from '../../lib/http/agent.ts';
 import type { Pool } from '../../lib/db/database.ts';
 import { startTestPlatform, type TestPlatform } from '../../harness/platform.ts';
-import { clientAssertion, testConfig } from '../auth/support/broker.ts';
+import { CAF_WITH_CLIENT_SECRET, clientAssertion, testConfig } from '../auth/support/broker.ts';
 import { signIn } from '../auth/support/sign-in.ts';
 import { CAF, json, PARKING, parkingAuth, postForm, storedCount } from './support/oauth.ts';
 
@@ -21,7 +21,7 @@ beforeAll(async () => {
   // parking-nimes must push here, so that the sign-ins below go through PAR.
   platform = await startTestPlatform({
     components: ['impots', 'broker'],
-    overrides: [['serviceProviders.parking-nimes.requirePar', true]],
+    overrides: [['serviceProviders.parking-nimes.requirePar', true], ...CAF_WITH_CLIENT_SECRET],
   });
   pool = platform.pool;
   issuer = platform.issuer;
@@ -149,7 +149,7 @@ test('parameters added at /authorize next to a request_uri do not count: the pus
 
 describe('pushing needs the client’s own authentication', () => {
   const secret = () => {
-    const config = testConfig();
+    const config = testConfig(CAF_WITH_CLIENT_SECRET);
     return config.secret(config.serviceProviders.find((s) => s.clientId === CAF.clientId)!.clientSecret!, 'test');
   };
   const cafRequest = { redirect_uri: CAF.redirectUri, client_id: CAF.clientId };
