@@ -26,6 +26,8 @@ import { createIdpRoundTrips } from './idp/round-trip.ts';
 import { createConsentForms } from './interactions/consent-forms.ts';
 import { interactionRoutes } from './interactions/routes.ts';
 import { loadSigningKeys } from './keys.ts';
+import { BrokerMetrics } from './metrics.ts';
+import { operatorRoutes } from './operator-routes.ts';
 import { createBrokerPages } from './pages.ts';
 import { loadGatewayEncryptionKey } from './pivot-token.ts';
 import { signInQuotaCheck } from './sign-in-quota.ts';
@@ -72,6 +74,8 @@ export async function startBroker(
 ): Promise<RunningBroker> {
   const log = logger.child({ component: 'broker' });
   const pool = database.pool({ applicationName: 'passerelle-broker' });
+  const metrics = new BrokerMetrics();
+  metrics.pools.watch('main', pool);
   await migrate(pool, 'auth', new URL('./migrations/', import.meta.url));
   await migrateAudit(pool, config.audit);
   await migrateQuota(pool);
@@ -105,13 +109,17 @@ export async function startBroker(
         onGrantRevoked: revocations.adapterRevoked,
         pages,
         firstPartyClients: [dashboardClientMetadata(config, url)],
-        requestQuota: signInQuotaCheck(signInQuota, quotaRules(config)),
+        requestQuota: signInQuotaCheck(signInQuota, quotaRules(config), (clientId) =>
+          metrics.signInQuotaRefusals.inc({ client_id: clientId }),
+        ),
       }),
     );
     await checkClients(provider, config);
     revocations.listen(provider);
     const idps = createIdpRegistry(config, issuer);
-    const trips = createIdpRoundTrips(pool, idps, config.broker.interactionTtlSeconds);
+    const trips = createIdpRoundTrips(pool, idps, config.broker.interactionTtlSeconds, (idp, code) =>
+      metrics.idpFailures.inc({ idp, code }),
+    );
     const events = createEventRecorder(pool);
     const idpPreferences = createIdpPreferenceStore(
       pool,
@@ -178,6 +186,7 @@ export async function startBroker(
     provider.use(discoveryAsEnforced());
     provider.use(framingRefused());
     provider.use(pivotTokenRevocation({ registry: createPivotTokenRegistry(pool), revoker: grants, logger: log }));
+    provider.use(operatorRoutes({ pool, metrics, logger: log }).routes());
     provider.use(dsfrAssets());
     provider.use(routes.routes());
     const dashboard = createDashboard({

@@ -17,6 +17,8 @@ type Validator = (ctx: KoaContextWithOIDC, value: string | undefined, client: un
 export function signInQuotaCheck(
   limiter: QuotaLimiter,
   rules: (clientId: string) => Record<QuotaName, QuotaRule>,
+  /** Told of each refusal (a metric: auth/metrics.ts). */
+  onRefusal: (clientId: string) => void = () => {},
 ): Record<'client_id', Validator> {
   return {
     async client_id(ctx, _value, client) {
@@ -24,6 +26,7 @@ export function signInQuotaCheck(
       const clientId = (client as { clientId: string }).clientId;
       const decision = await limiter.consume({ clientId, rule: rules(clientId).signInsPerSecond });
       if (decision.allowed) return;
+      onRefusal(clientId);
       ctx.set(refusalHeaders(decision.state));
       const error = withCode(
         new errors.TemporarilyUnavailable('too many sign-in requests for this service; retry later'),

@@ -1,4 +1,4 @@
-import { AuditWriter, type AuditWriterOptions } from '../lib/audit/index.ts';
+import { AuditWriteTooLate, AuditWriter, type AuditWriterOptions } from '../lib/audit/index.ts';
 import { exchangeAuditEvent, type ExchangeEntry } from '../lib/contracts/exchange-event.ts';
 import type { Pool } from '../lib/db/database.ts';
 
@@ -15,13 +15,17 @@ export interface ExchangeRecorderOptions {
   /** Transactions in flight at once; `pool` must allow as many connections. Default 1. */
   concurrency?: number;
   onBatch?: AuditWriterOptions['onBatch'];
+  /** Called for each exchange not committed: past its deadline, or the database failed. */
+  onFailure?: (reason: 'too_late' | 'error') => void;
 }
 
 /** Records exchanges; `pool` is the recorder's own, with `concurrency` connections. */
 export class ExchangeRecorder {
   private readonly writer: AuditWriter;
+  private readonly onFailure: ExchangeRecorderOptions['onFailure'];
 
   constructor(pool: Pool, options: ExchangeRecorderOptions) {
+    this.onFailure = options.onFailure;
     this.writer = new AuditWriter(pool, {
       maxBatch: options.maxBatchSize,
       timeoutMs: options.writeTimeoutMs,
@@ -32,7 +36,12 @@ export class ExchangeRecorder {
 
   /** Resolves once the exchange is committed to the chain; rejects when it is not (and will not be). */
   async record(entry: ExchangeEntry): Promise<void> {
-    await this.writer.record(exchangeAuditEvent(entry));
+    try {
+      await this.writer.record(exchangeAuditEvent(entry));
+    } catch (error) {
+      this.onFailure?.(error instanceof AuditWriteTooLate ? 'too_late' : 'error');
+      throw error;
+    }
   }
 
   /** Waits for the exchanges queued so far. */

@@ -68,7 +68,11 @@ export const startGateway: StartComponent = async ({ config, database, logger },
       metrics.auditBatch.observe(events);
       metrics.auditWrite.observe(seconds);
     },
+    onFailure: (reason) => metrics.auditWriteFailures.inc({ reason }),
   });
+  metrics.pools.watch('main', pool);
+  metrics.pools.watch('quota', quotaPool);
+  metrics.pools.watch('audit', auditPool);
   const partitionTimer = setInterval(() => {
     ensurePartitions(pool, config.audit.partitionsAhead).catch((error: Error) =>
       logger.error({ err: error.message }, 'cannot create audit partitions'),
@@ -86,6 +90,7 @@ export const startGateway: StartComponent = async ({ config, database, logger },
     logger,
   );
   await revocations.start();
+  metrics.revocationAge = () => revocations.ageSeconds();
   const verifier = new PivotTokenVerifier({ ...pivot, audience: settings.audience, decryptionKeys: keys.decryption });
   const dpopJtis = new DpopJtiStore(pool, settings.dpopReplayCheckTimeoutMs);
   const dpopPurgeTimer = setInterval(() => {

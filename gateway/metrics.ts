@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { PoolGauges } from '../lib/db/pool-metrics.ts';
 
 /**
  * The gateway's Prometheus metrics, on a registry of its own (several gateways may
@@ -71,6 +72,26 @@ export class GatewayMetrics {
     help: 'Recently revoked grants the gateway refuses (size of the polled list).',
     registers: [this.registry],
   });
+
+  readonly auditWriteFailures = new Counter({
+    name: 'passerelle_gateway_audit_write_failures_total',
+    help: 'Exchange events not committed to the audit chain (the request was refused, its data withheld), by reason: too_late (past the write deadline) or error (the database failed).',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  /** Set by the gateway to read its revocation list's age at scrape time. */
+  revocationAge: () => number = () => 0;
+
+  readonly revocationStaleness: Gauge = new Gauge({
+    name: 'passerelle_gateway_revocation_list_staleness_seconds',
+    help: 'Seconds since the last successful poll of the revocation list (past gateway.revocation.maxStalenessMs, requests are refused).',
+    registers: [this.registry],
+    collect: (): void => this.revocationStaleness.set(this.revocationAge()),
+  });
+
+  /** The gateway's connection pools: `main` (migrations, revocations, DPoP), `quota`, `audit`. */
+  readonly pools = new PoolGauges(this.registry, 'passerelle_gateway_');
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'passerelle_gateway_' });

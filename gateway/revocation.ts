@@ -59,6 +59,11 @@ export class RevocationList {
     return now - this.lastSuccess > this.options.maxStalenessMs;
   }
 
+  /** Seconds since the last successful poll (a metric: gateway/metrics.ts). */
+  ageSeconds(now: number = Date.now()): number {
+    return (now - this.lastSuccess) / 1000;
+  }
+
   get size(): number {
     return this.revoked.size;
   }

@@ -4,6 +4,7 @@ import { OPENID_PROTOCOL_CLAIMS } from '../../lib/contracts/pivot-identity.ts';
 import type { IdentityProvider } from '../../lib/config/sections/identity-providers.ts';
 import type { Pool } from '../../lib/db/database.ts';
 import { brokerErrors } from '../errors.ts';
+import { isPasserelleError } from '../../lib/errors/define.ts';
 import { classifyIdpError } from './failures.ts';
 import type { IdpRegistry } from './registry.ts';
 
@@ -34,10 +35,20 @@ export interface IdpSignIn {
  * acr not below what was asked) and reads userinfo. The round trip's secrets
  * live in `auth.idp_requests`, so the callback may land on any broker process.
  */
-export function createIdpRoundTrips(pool: Pool, registry: IdpRegistry, ttlSeconds: number) {
+export function createIdpRoundTrips(
+  pool: Pool,
+  registry: IdpRegistry,
+  ttlSeconds: number,
+  /** Told of each failed round trip (a metric: auth/metrics.ts). */
+  onFailure: (idp: string, code: string) => void = () => {},
+) {
   return {
     async start(idp: IdentityProvider, interactionUid: string, acr: AcrLevel): Promise<{ url: URL; state: string }> {
-      const client = await registry.client(idp);
+      const client = await registry.client(idp).catch((error: unknown) => {
+        // Discovery failed: already one of our codes (registry.ts).
+        if (isPasserelleError(error)) onFailure(idp.name, error.code);
+        throw error;
+      });
       const trip: IdpRoundTrip = {
         state: oidc.randomState(),
         interactionUid,
@@ -114,7 +125,9 @@ export function createIdpRoundTrips(pool: Pool, registry: IdpRegistry, ttlSecond
         }
         userinfo = await oidc.fetchUserInfo(client, tokens.access_token, idToken.sub);
       } catch (error) {
-        throw classifyIdpError(error, idp.name);
+        const failure = classifyIdpError(error, idp.name);
+        onFailure(idp.name, failure.code);
+        throw failure;
       }
       const claims = Object.fromEntries(Object.entries(userinfo).filter(([name]) => !OPENID_PROTOCOL_CLAIMS.has(name)));
       const amr = Array.isArray(idToken.amr)

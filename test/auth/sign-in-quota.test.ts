@@ -159,3 +159,16 @@ test('the quota hit is in the audit chain once per window, not once per refusal'
   expect(new Set(events.map((e) => e.windowStart)).size).toBe(events.length);
   expect(await quotaEvents('parking-nimes')).toHaveLength(1);
 });
+
+test("the refusals are counted by client id in the broker's metrics", async () => {
+  const text = await (await fetch(new URL('/metrics', t.broker.issuer))).text();
+  const count = (clientId: string) =>
+    Number(
+      text.match(
+        new RegExp(`^passerelle_broker_sign_in_quota_refusals_total\\{client_id="${clientId}"\\} (\\d+)$`, 'm'),
+      )?.[1],
+    );
+  // At least the refusals the tests above saw (a burst cut by a second boundary runs again).
+  expect(count('parking-nimes')).toBeGreaterThanOrEqual(1);
+  expect(count(CAF.clientId)).toBeGreaterThanOrEqual(2);
+});

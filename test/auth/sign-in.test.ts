@@ -123,6 +123,8 @@ describe('levels of assurance', () => {
     });
     expect(result.response.status).toBe(403);
     expect(await result.response.text()).toContain('IDP_ACR_TOO_LOW');
+    const metrics = await (await fetch(new URL('/metrics', platform.issuer))).text();
+    expect(metrics).toMatch(/^passerelle_broker_idp_failures_total\{idp="laposte",code="IDP_ACR_TOO_LOW"\} 1$/m);
   });
 
   test('a broker session at eidas1 is not reused for an eidas2 request', async () => {

@@ -221,3 +221,19 @@ test('metrics: per-provider latency and errors', async () => {
     /passerelle_gateway_provider_errors_total\{provider="ants",code="DATA_PROVIDER_UNAVAILABLE"\} 1/,
   );
 });
+
+test("metrics: the revocation list's age and the pools' saturation", async () => {
+  const text = await (await fetch(`${gw.url}/metrics`)).text();
+  const staleness = Number(text.match(/^passerelle_gateway_revocation_list_staleness_seconds ([\d.e-]+)$/m)?.[1]);
+  // Polled every second by default: never older than the refusal threshold (5 s) here.
+  expect(staleness).toBeGreaterThanOrEqual(0);
+  expect(staleness).toBeLessThan(5);
+  for (const pool of ['main', 'quota', 'audit']) {
+    expect(text).toMatch(new RegExp(`^passerelle_gateway_db_pool_connections\\{pool="${pool}"\\} \\d+$`, 'm'));
+    expect(text).toMatch(new RegExp(`^passerelle_gateway_db_pool_waiting_requests\\{pool="${pool}"\\} \\d+$`, 'm'));
+  }
+  expect(text).toMatch(/^passerelle_gateway_db_pool_max_connections\{pool="main"\} 2$/m);
+  expect(text).toMatch(/^passerelle_gateway_db_pool_idle_connections\{pool="audit"\} \d+$/m);
+  // Labelled by reason, it has no sample until a write fails (test/gateway/exchange-events.test.ts).
+  expect(text).toContain('# TYPE passerelle_gateway_audit_write_failures_total counter');
+});

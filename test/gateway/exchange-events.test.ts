@@ -173,7 +173,12 @@ describe('exchanges in the audit chain', () => {
   test('the deadline is checked once the lock is held: a late event of a batch is dropped, the others committed without a gap', async () => {
     // The writer's only connection is taken: events wait outside PostgreSQL, where no statement_timeout runs.
     const writerPool = db.pool({ max: 1 });
-    const recorder = new ExchangeRecorder(writerPool, { maxBatchSize: 10, writeTimeoutMs: 1000 });
+    const failures: string[] = [];
+    const recorder = new ExchangeRecorder(writerPool, {
+      maxBatchSize: 10,
+      writeTimeoutMs: 1000,
+      onFailure: (reason) => failures.push(reason),
+    });
     const held = await writerPool.connect();
     const early = recorder.record(entry({ requestId: 'deadline-early' })).then(
       () => 'written',
@@ -189,10 +194,17 @@ describe('exchanges in the audit chain', () => {
     expect(await early).toMatch(/too late/);
     expect(await timely).toBe('written');
     expect((await eventsOf('deadline-%')).map((r) => r.data.requestId)).toEqual(['deadline-timely']);
+    // The metric passerelle_gateway_audit_write_failures_total counts it, by reason.
+    expect(failures).toEqual(['too_late']);
   });
 
   test('a failed write rejects every request of its transaction, and nothing of it is written', async () => {
-    const recorder = new ExchangeRecorder(pool, { maxBatchSize: 100, writeTimeoutMs: 5000 });
+    const failures: string[] = [];
+    const recorder = new ExchangeRecorder(pool, {
+      maxBatchSize: 100,
+      writeTimeoutMs: 5000,
+      onFailure: (reason) => failures.push(reason),
+    });
     const head = (await pool.query('SELECT count(*)::int AS n FROM audit.events')).rows[0].n;
     // The first event goes alone; the next two queue meanwhile and go together.
     // PostgreSQL refuses a NUL character in jsonb: their whole transaction fails.
@@ -202,6 +214,7 @@ describe('exchanges in the audit chain', () => {
       recorder.record(entry({ requestId: 'fail-2\u0000' })),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+    expect(failures).toEqual(['error', 'error']);
     expect((await eventsOf('fail-%')).map((r) => r.data.requestId)).toEqual(['fail-0']);
     expect((await pool.query('SELECT count(*)::int AS n FROM audit.events')).rows[0].n).toBe(head + 1);
     await recorder.record(entry({ requestId: 'after-failure' }));

@@ -1,0 +1,92 @@
+import * as oidc from 'openid-client';
+import { Agent } from '../../lib/http/agent.ts';
+import { freePort } from '../../harness/ports.ts';
+import { startTestBroker, testConfig, type TestBroker } from './support/broker.ts';
+
+/**
+ * What the operator's tools read from the broker (auth/operator-routes.ts,
+ * auth/metrics.ts): health, and Prometheus metrics — IdP round-trip failures by IdP,
+ * the pool's saturation gauges. IdPs here are addresses where nothing answers.
+ */
+let t: TestBroker;
+let issuer: string;
+
+const idp = (name: string, issuer: string) => ({
+  name,
+  displayName: `IdP ${name}`,
+  issuer,
+  clientId: 'passerelle',
+  clientSecret: 'sandbox-secret-for-tests-only-0123456789',
+  maxAcr: 'eidas1',
+});
+
+beforeAll(async () => {
+  const config = testConfig([
+    ['broker.idpTimeoutMs', 800],
+    [
+      'identityProviders',
+      [idp('north', `http://127.0.0.1:${await freePort()}`), idp('south', `http://127.0.0.1:${await freePort()}`)],
+    ],
+  ]);
+  t = await startTestBroker({ config });
+  issuer = t.broker.issuer;
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const metrics = async () => (await fetch(new URL('/metrics', issuer))).text();
+/** The value of one sample, 0 when absent. */
+const sample = (text: string, series: string) => {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : 0;
+};
+
+/** Starts a sign-in as parking-nimes and chooses `idpName` at the chooser. */
+async function chooseIdp(idpName: string): Promise<Response> {
+  const url = new URL('/authorize', issuer);
+  const params = {
+    client_id: 'parking-nimes',
+    redirect_uri: 'http://localhost:3000/callback',
+    response_type: 'code',
+    scope: 'openid given_name',
+    state: 's'.repeat(32),
+    nonce: 'n'.repeat(32),
+    code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+    code_challenge_method: 'S256',
+  };
+  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+  const agent = new Agent();
+  const { url: chooser } = await agent.follow(url);
+  return agent.fetch(new URL(`${chooser.pathname}/idp`, issuer), { form: { idp: idpName } });
+}
+
+test('health: live, and ready while the database answers', async () => {
+  const live = await fetch(new URL('/health/live', issuer));
+  expect([live.status, await live.json()]).toEqual([200, { status: 'live' }]);
+  const ready = await fetch(new URL('/health/ready', issuer));
+  expect([ready.status, await ready.json()]).toEqual([200, { ready: true, checks: { database: { ok: true } } }]);
+  expect(ready.headers.get('cache-control')).toBe('no-store');
+});
+
+test('IdP round-trip failures are counted by IdP and code', async () => {
+  const north = 'passerelle_broker_idp_failures_total{idp="north",code="IDP_UNAVAILABLE"}';
+  const south = 'passerelle_broker_idp_failures_total{idp="south",code="IDP_UNAVAILABLE"}';
+  const before = await metrics();
+  expect((await chooseIdp('north')).status).toBe(502);
+  expect((await chooseIdp('north')).status).toBe(502);
+  expect((await chooseIdp('south')).status).toBe(502);
+  const after = await metrics();
+  expect(sample(after, north) - sample(before, north)).toBe(2);
+  expect(sample(after, south) - sample(before, south)).toBe(1);
+});
+
+test("metrics: the pool's saturation gauges and the process defaults, nothing personal", async () => {
+  const text = await metrics();
+  expect(sample(text, 'passerelle_broker_db_pool_max_connections{pool="main"}')).toBe(10);
+  expect(sample(text, 'passerelle_broker_db_pool_connections{pool="main"}')).toBeGreaterThanOrEqual(1);
+  expect(text).toMatch(/^passerelle_broker_db_pool_idle_connections\{pool="main"\} \d+$/m);
+  expect(text).toMatch(/^passerelle_broker_db_pool_waiting_requests\{pool="main"\} 0$/m);
+  expect(text).toMatch(/^passerelle_broker_process_resident_memory_bytes \d+/m);
+  expect(text).not.toMatch(/sub=|citizen|given_name/);
+});
