@@ -16,7 +16,8 @@ export async function registeredSeries(): Promise<Set<string>> {
   const names = new Set<string>();
   for (const { registry } of [new GatewayMetrics(), new BrokerMetrics()]) {
     for (const metric of await registry.getMetricsAsJSON()) {
-      const { name, type } = metric as { name: string; type: string };
+      const { name } = metric;
+      const type = String(metric.type);
       names.add(name);
       if (type === 'histogram' || type === 'summary') for (const s of ['_count', '_sum']) names.add(name + s);
       if (type === 'histogram') names.add(`${name}_bucket`);
