@@ -1,4 +1,6 @@
+import { connect, createServer, type Socket } from 'node:net';
 import * as oidc from 'openid-client';
+import { openDatabase } from '../../lib/db/database.ts';
 import { Agent } from '../../lib/http/agent.ts';
 import { freePort } from '../../harness/ports.ts';
 import { startTestBroker, testConfig, type TestBroker } from './support/broker.ts';
@@ -6,7 +8,8 @@ import { startTestBroker, testConfig, type TestBroker } from './support/broker.t
 /**
  * What the operator's tools read from the broker (auth/operator-routes.ts,
  * auth/metrics.ts): health, and Prometheus metrics — IdP round-trip failures by IdP,
- * the pool's saturation gauges. IdPs here are addresses where nothing answers.
+ * the pool's saturation gauges. IdPs here are addresses where nothing answers; the
+ * database is cut, for readiness, by a TCP forwarder between a second broker and it.
  */
 let t: TestBroker;
 let issuer: string;
@@ -89,4 +92,64 @@ test("metrics: the pool's saturation gauges and the process defaults, nothing pe
   expect(text).toMatch(/^passerelle_broker_db_pool_waiting_requests\{pool="main"\} 0$/m);
   expect(text).toMatch(/^passerelle_broker_process_resident_memory_bytes \d+/m);
   expect(text).not.toMatch(/sub=|citizen|given_name/);
+});
+
+/** A TCP forwarder to the test's database that can cut every connection, and refuse new ones until restored. */
+async function startCuttableForwarder(target: URL) {
+  const sockets = new Set<Socket>();
+  let open = true;
+  const server = createServer((client) => {
+    if (!open) return client.destroy();
+    const upstream = connect(Number(target.port), target.hostname);
+    for (const [a, b] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      sockets.add(a);
+      a.pipe(b);
+      a.on('error', () => b.destroy());
+      a.on('close', () => {
+        sockets.delete(a);
+        b.destroy();
+      });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = new URL(target);
+  url.port = String((server.address() as { port: number }).port);
+  return {
+    url: url.toString(),
+    cut() {
+      open = false;
+      for (const socket of sockets) socket.destroy();
+    },
+    restore() {
+      open = true;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+test('not ready while the database does not answer, ready again once it does', async () => {
+  const forwarder = await startCuttableForwarder(new URL(t.database.url));
+  const database = await openDatabase({ databaseUrl: forwarder.url });
+  const second = await startTestBroker({ database: { ...database, drop: () => database.close() } });
+  const ready = () => fetch(new URL('/health/ready', second.broker.issuer));
+  try {
+    expect((await ready()).status).toBe(200);
+    forwarder.cut();
+    const down = await ready();
+    expect([down.status, await down.json()]).toEqual([
+      503,
+      { ready: false, checks: { database: { ok: false, detail: 'the database does not answer' } } },
+    ]);
+    expect((await fetch(new URL('/health/live', second.broker.issuer))).status).toBe(200);
+    forwarder.restore();
+    expect((await ready()).status).toBe(200);
+  } finally {
+    forwarder.restore();
+    await second.close();
+    await database.close();
+    await forwarder.close();
+  }
 });
