@@ -39,7 +39,9 @@ export class ExchangeRecorder {
     try {
       await this.writer.record(exchangeAuditEvent(entry));
     } catch (error) {
-      this.onFailure?.(error instanceof AuditWriteTooLate ? 'too_late' : 'error');
+      // PostgreSQL cancelling the transaction at its statement_timeout (57014) is a deadline missed too.
+      const late = error instanceof AuditWriteTooLate || (error as { code?: unknown }).code === '57014';
+      this.onFailure?.(late ? 'too_late' : 'error');
       throw error;
     }
   }

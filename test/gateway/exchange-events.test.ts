@@ -152,7 +152,12 @@ describe('exchanges in the audit chain', () => {
   });
 
   test('a write held up past its timeout by the chain-head lock is rejected and never recorded, even once unblocked', async () => {
-    const recorder = new ExchangeRecorder(db.pool({ max: 1 }), { maxBatchSize: 10, writeTimeoutMs: 300 });
+    const failures: string[] = [];
+    const recorder = new ExchangeRecorder(db.pool({ max: 1 }), {
+      maxBatchSize: 10,
+      writeTimeoutMs: 300,
+      onFailure: (reason) => failures.push(reason),
+    });
     const blocker = await pool.connect();
     await blocker.query('BEGIN');
     await blocker.query('SELECT 1 FROM audit.shards FOR UPDATE'); // every shard's head
@@ -166,6 +171,8 @@ describe('exchanges in the audit chain', () => {
     expect(await write).not.toBe('written');
     await recorder.drain();
     expect(await eventsOf('late-lock')).toEqual([]);
+    // Cancelled by statement_timeout, or dropped past its deadline: both a deadline missed.
+    expect(failures).toEqual(['too_late']);
     await recorder.record(entry({ requestId: 'after-lock' }));
     expect(await eventsOf('after-lock')).toHaveLength(1);
   });

@@ -272,6 +272,9 @@ describe('when the exchange cannot be recorded in the audit chain', () => {
     const text = await (await fetch(`${gw.url}/metrics`)).text();
     expect(text).toContain(`passerelle_gateway_refusals_total{code="${expected}"} 1`);
     expect(text).toMatch(/passerelle_gateway_audit_batch_events_count \d+/);
+    // The exchange the chain could not take is counted, as a deadline missed.
+    if (expected === 'EXCHANGE_LOG_UNAVAILABLE')
+      expect(text).toContain('passerelle_gateway_audit_write_failures_total{reason="too_late"} 1');
   });
 });
 
