@@ -181,6 +181,10 @@ export const startGateway: StartComponent = async ({ config, database, logger },
   });
   router.get('/metrics', async (ctx) => {
     metrics.revokedGrants.set(revocations.size);
+    // Probed at scrape time too, so a provider down shows without traffic.
+    const { checks } = await readiness.report();
+    for (const { name } of providers)
+      metrics.providerReady.set({ provider: name }, checks[`provider:${name}`]?.ok ? 1 : 0);
     ctx.type = metrics.registry.contentType;
     ctx.body = await metrics.registry.metrics();
   });

@@ -53,6 +53,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly providerReady = new Gauge({
+    name: 'passerelle_gateway_provider_ready',
+    help: "1 when the provider's /health/ready answers 200, else 0; probed at each scrape (the gateway's readiness check, cached 2 s).",
+    labelNames: ['provider'] as const,
+    registers: [this.registry],
+  });
+
   readonly auditBatch = new Histogram({
     name: 'passerelle_gateway_audit_batch_events',
     help: 'Exchange events per audit-chain transaction (group commit).',

@@ -220,6 +220,9 @@ test('metrics: per-provider latency and errors', async () => {
   expect(text).toMatch(
     /passerelle_gateway_provider_errors_total\{provider="ants",code="DATA_PROVIDER_UNAVAILABLE"\} 1/,
   );
+  // ants was stopped above; the others answer their readiness probe.
+  expect(text).toContain('passerelle_gateway_provider_ready{provider="ants"} 0');
+  expect(text).toContain('passerelle_gateway_provider_ready{provider="dgfip"} 1');
 });
 
 test("metrics: the revocation list's age and the pools' saturation", async () => {

@@ -36,6 +36,7 @@ test('every rule is an alert with an expression, a severity, a summary and a run
 test('the alerts cover what breaks (issue 13)', () => {
   const series = alerts.flatMap((a) => seriesIn(a.expr));
   for (const metric of [
+    'passerelle_gateway_provider_ready',
     'passerelle_gateway_provider_errors_total',
     'passerelle_gateway_provider_duration_seconds_bucket',
     'passerelle_gateway_audit_write_failures_total',

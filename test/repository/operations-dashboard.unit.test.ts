@@ -53,6 +53,7 @@ test('the main panels are there (issue 13)', () => {
     'passerelle_gateway_requests_total',
     'passerelle_gateway_refusals_total',
     'passerelle_gateway_request_duration_seconds_bucket',
+    'passerelle_gateway_provider_ready',
     'passerelle_gateway_provider_errors_total',
     'passerelle_gateway_provider_duration_seconds_bucket',
     'passerelle_gateway_audit_write_seconds_bucket',
