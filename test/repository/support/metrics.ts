@@ -44,7 +44,7 @@ export function unknownSeries(series: string[], registered: Set<string>): string
   return series.filter((name) => !registered.has(name) && !PROMETHEUS_SERIES.has(name));
 }
 
-/** js-yaml, which jest and eslint bring (no types of its own here): a YAML loader that builds plain data only. */
+/** js-yaml (a devDependency; no types of its own here): a YAML loader that builds plain data only. */
 export function loadYaml(text: string): unknown {
   const yaml = createRequire(import.meta.url)('js-yaml') as {
     load(text: string, options?: object): unknown;
