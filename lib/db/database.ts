@@ -67,3 +67,12 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
     client.release();
   }
 }
+
+/**
+ * Whether `pool`'s server is an embedded PostgreSQL (PGlite) served by another process:
+ * one session for every connection, where two connections' named statements collide.
+ */
+export async function servesOneSession(pool: Pool): Promise<boolean> {
+  const { rows } = await pool.query<{ version: string }>('SELECT version()');
+  return rows[0]!.version.includes('PGlite');
+}
