@@ -50,10 +50,14 @@ export interface FaultPlatform {
   close(): Promise<void>;
 }
 
-export async function startFaultPlatform(gatewaySettings: Record<string, unknown> = {}): Promise<FaultPlatform> {
+/** `settings`: configuration overrides for every process; `database`: one of the test's own (default: a test database). */
+export async function startFaultPlatform(
+  settings: Record<string, unknown> = {},
+  options: { database?: TestDatabase } = {},
+): Promise<FaultPlatform> {
   const sandbox = loadPlatformConfig({ env: {} });
   const logDir = mkdtempSync(join(tmpdir(), 'passerelle-faults-'));
-  const database = await createTestDatabase();
+  const database = options.database ?? (await createTestDatabase());
   const pool = database.pool({ max: 2 });
   const issuer = await startPivotIssuer({
     gatewayJwks: loadGatewayKeys(sandbox).publicJwks as { keys: JWK[] },
@@ -70,7 +74,7 @@ export async function startFaultPlatform(gatewaySettings: Record<string, unknown
     const names = sandbox.dataProviders.map((p) => p.name);
     const providerPorts = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()] as const)));
     const gatewayUrl = `http://127.0.0.1:${await freePort()}`;
-    const settings: Record<string, unknown> = {
+    const all: Record<string, unknown> = {
       logLevel: 'warn',
       'gateway.url': gatewayUrl,
       'gateway.audience': AUDIENCE,
@@ -79,9 +83,9 @@ export async function startFaultPlatform(gatewaySettings: Record<string, unknown
       // The load is one SP's: its quotas must never be what refuses it.
       'serviceProviders.parking-nimes.quotas.gatewayRequestsPerSecond': 1_000_000,
       ...Object.fromEntries(names.map((n) => [`dataProviders.${n}.url`, `http://127.0.0.1:${providerPorts[n]}`])),
-      ...gatewaySettings,
+      ...settings,
     };
-    const env = { DATABASE_URL: database.url, ...environmentOf(settings) };
+    const env = { DATABASE_URL: database.url, ...environmentOf(all) };
     const providers: Record<string, ComponentProcess> = {};
     // The providers together (each migrates under its own lock), then the gateway that needs them.
     await Promise.all(
