@@ -15,6 +15,8 @@ import { sweepExpired } from './adapter/postgres-adapter.ts';
 import { loadBrokerContract } from './authorization-details/operation-schema.ts';
 import { checkRegisteredOperations } from './authorization-details/registered-operations.ts';
 import { buildConfiguration } from './configuration.ts';
+import { discoveryAsEnforced } from './discovery.ts';
+import { framingRefused } from './framing.ts';
 import { createDashboard, dashboardClientMetadata } from './dashboard/index.ts';
 import { createEventRecorder } from './events.ts';
 import { createGrantRevoker, revocationPropagator, warnIfNoRevocationTable, type GrantRevoker } from './grants.ts';
@@ -173,6 +175,8 @@ export async function startBroker(
       }
       if (ctx.status === 404 && ctx.body === undefined) pages.error(ctx, { code: 'PAGE_NOT_FOUND' });
     });
+    provider.use(discoveryAsEnforced());
+    provider.use(framingRefused());
     provider.use(pivotTokenRevocation({ registry: createPivotTokenRegistry(pool), revoker: grants, logger: log }));
     provider.use(dsfrAssets());
     provider.use(routes.routes());

@@ -96,6 +96,24 @@ export const brokerErrors = defineErrors('broker', {
     description:
       'The service provider went over its `quotas.signInsPerSecond` (authorization requests at `/authorize` and `/par`, a pushed request counting once), across every broker process. `/par` answers 429 `temporarily_unavailable` with `RateLimit-Policy`, `RateLimit` and `Retry-After`; `/authorize` sends the citizen back to the redirect_uri with `error=temporarily_unavailable`. Counted once the client is known (and, at `/par`, authenticated); nothing is stored.',
   },
+  RESPONSE_MODE_NOT_ALLOWED: {
+    status: 400,
+    message: {
+      fr: 'La demande de connexion du service utilise un mode de réponse non autorisé.',
+      en: 'The service’s sign-in request uses a response mode that is not allowed.',
+    },
+    description:
+      'response_mode may only be `query` (or absent): the code is never sent in a fragment or an auto-submitted form (form_post), and JWT-secured responses are not offered.',
+  },
+  INTERACTION_FORM_FORGED: {
+    status: 403,
+    message: {
+      fr: 'Ce formulaire ne vient pas de Passerelle. Retournez sur le service pour recommencer.',
+      en: 'This form does not come from Passerelle. Go back to the service to start again.',
+    },
+    description:
+      'A sign-in page form (identity provider choice, cancel) was posted from another origin (forged cross-site request). Nothing is done.',
+  },
   LOGOUT_REQUEST_INVALID: {
     status: 400,
     message: { fr: 'La demande de déconnexion est incorrecte.', en: 'The sign-out request is incorrect.' },

@@ -29,7 +29,9 @@ type Validator = (ctx: KoaContextWithOIDC, value: string | undefined, client: un
  * checked, so a failure here is returned to the SP's redirect_uri.
  * - `nonce` and `state` are required, nonce at least 22 characters;
  * - `acr_values`: only eidas1..3; the lowest listed applies and replaces the list;
- * - `idp_hint`: the name of a configured identity provider.
+ * - `idp_hint`: the name of a configured identity provider;
+ * - `response_mode`: `query` only (RFC 9700 §4.1: no code in a fragment, a form_post
+ *   page or a JWT response; oidc-provider itself refuses the modes it does not know).
  */
 export function authorizationParamValidators(config: Config): Record<string, Validator> {
   const idps = new Set(config.identityProviders.map((idp) => idp.name));
@@ -52,6 +54,11 @@ export function authorizationParamValidators(config: Config): Record<string, Val
     async idp_hint(_ctx, value) {
       if (value !== undefined && !idps.has(value)) {
         throw invalidRequest('IDP_HINT_UNKNOWN', 'idp_hint is not a known identity provider');
+      }
+    },
+    async response_mode(_ctx, value) {
+      if (value !== undefined && value !== 'query') {
+        throw invalidRequest('RESPONSE_MODE_NOT_ALLOWED', 'response_mode may only be query');
       }
     },
   };

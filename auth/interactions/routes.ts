@@ -50,7 +50,20 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     showChooser(deps, ctx, signIn);
   });
 
+  /**
+   * A form of these pages posted from another origin is a forgery (SameSite=Lax keeps the
+   * cookie off cross-site posts, not off same-site ones). Our pages send no Referer, so
+   * browsers send `Origin: null`; the consent form has its own one-time token (consent.ts).
+   */
+  const forged = (ctx: Context): boolean => {
+    const origin = ctx.get('origin');
+    if (!origin || origin === 'null' || origin === new URL(deps.provider.issuer).origin) return false;
+    deps.pages.error(ctx, { code: 'INTERACTION_FORM_FORGED' });
+    return true;
+  };
+
   router.post('/interaction/:uid/idp', async (ctx) => {
+    if (forged(ctx)) return;
     const found = await load(ctx, ctx.params.uid!);
     if (!found) return;
     const form = await readForm(ctx);
@@ -73,6 +86,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   });
 
   router.post('/interaction/:uid/abort', async (ctx) => {
+    if (forged(ctx)) return;
     const found = await load(ctx, ctx.params.uid!);
     if (!found) return;
     const form = await readForm(ctx);

@@ -120,20 +120,9 @@ describe('authorization requests', () => {
     expect(description).toMatch(/^STATE_REQUIRED: /);
   });
 
-  test.each([
-    ['missing', { code_challenge: undefined, code_challenge_method: undefined }],
-    ['plain', { code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' }],
-  ])('PKCE %s is refused', async (_label, params) => {
-    const { error, description } = redirectedError(await authorize(params));
-    expect(error).toBe('invalid_request');
-    expect(description).toMatch(/PKCE|code_challenge/);
-  });
+  // PKCE: test/security/pkce.test.ts.
 
-  test.each(['eidas4', 'eidas1 loa2', 'http://eidas.europa.eu/LoA/high'])('acr_values "%s" is refused', async (acr) => {
-    const { error, description } = redirectedError(await authorize({ acr_values: acr }));
-    expect(error).toBe('invalid_request');
-    expect(description).toMatch(/^ACR_VALUES_INVALID: /);
-  });
+  // acr_values: test/security/prompt-acr.test.ts.
 
   test('an unknown idp_hint is refused', async () => {
     const { error, description } = redirectedError(await authorize({ idp_hint: 'nowhere' }));
@@ -197,31 +186,7 @@ describe('pushed authorization requests and client authentication', () => {
     expect((await body(response)).error_description).toMatch(/^NONCE_INVALID: /);
   });
 
-  test.each([
-    ['alg none', { alg: 'none' }],
-    ['another key', { key: undefined as never, wrongKey: true }],
-    ['a wrong audience', { audience: 'http://localhost:9/elsewhere' }],
-    ['an expired assertion', { expiresIn: -120 }],
-    ['a wrong issuer', { claims: { iss: 'simulateur-caf' } }],
-  ])('a client assertion with %s is refused', async (_label, tamper) => {
-    const options: Parameters<typeof clientAssertion>[0] = { clientId: 'parking-nimes', audience: issuer, ...tamper };
-    if ((tamper as { wrongKey?: boolean }).wrongKey) {
-      const { generateKeyPair, exportJWK } = await import('jose');
-      const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-      options.key = { ...(await exportJWK(privateKey)), alg: 'ES256', kid: 'not-registered' };
-    }
-    const response = await push({ client_assertion: await clientAssertion(options) });
-    expect(response.status).toBe(401);
-    expect((await body(response)).error).toBe('invalid_client');
-  });
-
-  test('a client assertion is accepted only once', async () => {
-    const assertion = await clientAssertion({ clientId: 'parking-nimes', audience: issuer });
-    expect((await push({ client_assertion: assertion })).status).toBe(201);
-    const replay = await push({ client_assertion: assertion });
-    expect(replay.status).toBe(401);
-    expect((await body(replay)).error).toBe('invalid_client');
-  });
+  // Tampered and replayed client assertions: test/security/client-assertion.test.ts.
 
   test('client_secret_post: right secret accepted, wrong one refused', async () => {
     const config = testConfig(CAF_WITH_CLIENT_SECRET);

@@ -5,7 +5,7 @@ import * as oidc from 'openid-client';
 import { SANDBOX_IDPS, SANDBOX_IDP_NAMES } from '../../sandbox/idps/index.ts';
 import { Agent } from '../../lib/http/agent.ts';
 import { freePort } from '../../harness/ports.ts';
-import { CAF_WITH_CLIENT_SECRET, clientAssertion, spClient } from './support/broker.ts';
+import { CAF_WITH_CLIENT_SECRET, spClient } from './support/broker.ts';
 import { startTestPlatform, type TestPlatform } from '../../harness/platform.ts';
 import { BROKER_AND_IDPS, redeem, signIn } from './support/sign-in.ts';
 
@@ -267,57 +267,8 @@ describe('the way back from identity providers', () => {
 });
 
 describe('the token endpoint', () => {
-  test('a code is redeemed once; reusing it fails and revokes the tokens it gave', async () => {
-    const result = await signIn(platform, { idp: 'impots', login: 'marie.dupont' });
-    const { tokens } = await redeem(result);
-    await expect(oidc.authorizationCodeGrant(result.client, result.landed, result.checks)).rejects.toMatchObject({
-      error: 'invalid_grant',
-    });
-    await expect(oidc.fetchUserInfo(result.client, tokens.access_token, oidc.skipSubjectCheck)).rejects.toMatchObject({
-      status: 401,
-    });
-  });
-
-  test.each([
-    ['a wrong', 'x'.repeat(43)],
-    ['no', undefined],
-  ])('%s PKCE verifier is refused', async (_label, verifier) => {
-    const result = await signIn(platform, { idp: 'impots', login: 'marie.dupont' });
-    const code = result.landed.searchParams.get('code')!;
-    const response = await tokenRequest({ code, ...(verifier ? { code_verifier: verifier } : {}) });
-    expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: string }).error).toBe('invalid_grant');
-    // The right verifier still works afterwards: a failed attempt does not burn the code.
-    expect((await redeem(result)).claims.sub).toBeDefined();
-  });
-
-  test('an expired code is refused', async () => {
-    const result = await signIn(platform, { idp: 'impots', login: 'marie.dupont' });
-    const pool = platform.database.pool();
-    await pool.query(`UPDATE auth.oidc_payloads SET payload = jsonb_set(payload, '{exp}', to_jsonb(extract(epoch FROM now())::int - 5))
-      WHERE model = 'AuthorizationCode'`);
-    await expect(oidc.authorizationCodeGrant(result.client, result.landed, result.checks)).rejects.toMatchObject({
-      error: 'invalid_grant',
-    });
-  });
-
-  test.each([
-    ['alg none', { alg: 'none' }],
-    ['a wrong audience', { audience: 'https://elsewhere.example' }],
-    ['an expired assertion', { expiresIn: -60 }],
-  ])('a client assertion with %s is refused at the token endpoint', async (_label, tamper) => {
-    const result = await signIn(platform, { idp: 'impots', login: 'marie.dupont' });
-    const response = await tokenRequest(
-      {
-        code: result.landed.searchParams.get('code')!,
-        code_verifier: result.checks.pkceCodeVerifier,
-      },
-      await clientAssertion({ clientId: 'parking-nimes', audience: platform.issuer, ...tamper }),
-    );
-    expect(response.status).toBe(401);
-    expect(((await response.json()) as { error: string }).error).toBe('invalid_client');
-  });
-
+  // Code reuse, injection, redirect_uri and expiry: test/security/authorization-code.test.ts;
+  // PKCE verifiers: test/security/pkce.test.ts; client assertions: test/security/client-assertion.test.ts.
   test('revoked access tokens no longer open userinfo', async () => {
     const result = await signIn(platform, { idp: 'impots', login: 'marie.dupont' });
     const { tokens } = await redeem(result);
@@ -368,18 +319,3 @@ describe('logout', () => {
     expect(again.landed.origin).toBe('http://localhost:3000');
   });
 });
-
-async function tokenRequest(params: Record<string, string>, assertion?: string): Promise<Response> {
-  return fetch(new URL('/token', platform.issuer), {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      redirect_uri: 'http://localhost:3000/callback',
-      client_id: 'parking-nimes',
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-      client_assertion: assertion ?? (await clientAssertion({ clientId: 'parking-nimes', audience: platform.issuer })),
-      ...params,
-    }),
-  });
-}

@@ -18,6 +18,8 @@ export interface SignInOptions {
   agent?: Agent;
   /** The IdP's lower-acr knob (sandbox). */
   lowerAcrTo?: string;
+  /** Send the browser here instead of a new authorization request (a URL an earlier sign-in started from). */
+  start?: URL;
   /** Send some broker requests to another broker process (same issuer). */
   rewrite?: (url: URL) => URL;
 }
@@ -27,6 +29,8 @@ export interface SignInResult {
   /** Where the browser ended: the SP's redirect URI, or a page. */
   landed: URL;
   response: Response;
+  /** Where the browser was first sent (with PAR: the `request_uri` it got). */
+  start: URL;
   checks: { pkceCodeVerifier: string; expectedState: string; expectedNonce: string };
   client: oidc.Configuration;
 }
@@ -53,9 +57,11 @@ export async function signIn(platform: TestPlatform, options: SignInOptions): Pr
     ...(options.acr ? { acr_values: options.acr } : {}),
     ...options.extra,
   };
-  const start = sp.requirePar
-    ? await oidc.buildAuthorizationUrlWithPAR(client, params)
-    : oidc.buildAuthorizationUrl(client, params);
+  const start =
+    options.start ??
+    (sp.requirePar
+      ? await oidc.buildAuthorizationUrlWithPAR(client, params)
+      : oidc.buildAuthorizationUrl(client, params));
   const agent = options.agent ?? new Agent();
   const stopAt = (url: URL) => url.origin === spOrigin;
   const go = (url: URL | string, init?: RequestInit & { form?: Record<string, string> }) =>
@@ -84,7 +90,7 @@ export async function signIn(platform: TestPlatform, options: SignInOptions): Pr
     const next = /<meta http-equiv="refresh" content="0;url=([^"]+)">/.exec(await response.text())?.[1];
     if (next) ({ response, url } = await go(new URL(next.replaceAll('&amp;', '&'), url)));
   }
-  return { agent, landed: url, response, checks, client };
+  return { agent, landed: url, response, start, checks, client };
 }
 
 /** The SP's side of the way back: code for tokens, ID token claims, userinfo. */
