@@ -1,4 +1,4 @@
-import { auditAccount, complete, runLoad, type Outcome } from './support/load.ts';
+import { auditAccount, complete, errorCodes, runLoad, type Outcome } from './support/load.ts';
 import { startFaultPlatform, type FaultPlatform } from './support/platform.ts';
 
 /**
@@ -41,7 +41,7 @@ test('SIGKILL mid-load, restarted: every 200 is whole and audited once, the rest
 
   const answered = outcomes.filter((o) => o.status !== undefined);
   // What an SP sees: a whole 200, or no answer (the connection refused or cut).
-  expect(answered.every((o) => o.status === 200 && complete(o))).toBe(true);
+  expect(answered.filter((o) => !complete(o)).map((o) => [o.status, ...errorCodes(o)])).toEqual([]);
   expect(outcomes.filter((o) => o.status === undefined).length).toBeGreaterThan(0);
   const firstAfter = outcomes.find((o) => o.sentAt > killedAt && o.status === 200);
   expect(firstAfter).toBeDefined();
@@ -83,7 +83,7 @@ test('SIGTERM mid-load: accepted requests answered whole and audited, none reset
   expect(exit).toEqual({ code: 0, signal: null });
   expect(exitedAt - stopAt).toBeLessThan(DRAIN_BOUND_MS);
   const answered = outcomes.filter((o) => o.status !== undefined);
-  expect(answered.every((o) => o.status === 200 && complete(o))).toBe(true);
+  expect(answered.filter((o) => !complete(o)).map((o) => [o.status, ...errorCodes(o)])).toEqual([]);
   // In flight at the signal: sent before it, answered after it.
   const inFlight = answered.filter((o) => o.sentAt < stopAt && o.endedAt > stopAt);
   // After the signal a client can be refused (nothing listens), never cut mid-request.
@@ -103,5 +103,4 @@ test('SIGTERM mid-load: accepted requests answered whole and audited, none reset
       drainMs: Math.round(exitedAt - stopAt),
     })}`,
   );
-  await platform.gateway.restart();
 }, 120_000);

@@ -10,11 +10,12 @@ import { startFaultPlatform, type FaultPlatform } from './support/platform.ts';
  * provider is used again as soon as it answers. Every 200 has its one audit event.
  */
 /**
- * Small, so the fault is quick; on the embedded database (one session, served from this
- * test's own process beside the load) a healthy provider's answer can take longer than 500 ms.
+ * Small, so the fault is quick, yet above what a healthy provider takes on a loaded 2-core
+ * machine; on the embedded database (one session, served from this test's own process
+ * beside the load) that is longer.
  */
-const TIMEOUT_MS = process.env.DATABASE_URL ? 500 : 1500;
-const FREEZE_MS = 4000;
+const TIMEOUT_MS = process.env.DATABASE_URL ? 1000 : 2000;
+const FREEZE_MS = 5000;
 /** A request may take the timeout plus the gateway's own work on a loaded 2-core machine. */
 const ANSWER_BOUND_MS = TIMEOUT_MS + 1500;
 const RECOVERY_BOUND_MS = 2000;
@@ -79,7 +80,9 @@ test('ants frozen past the timeout: answers at the timeout naming it, no pile-up
   expect(firstWhole).toBeDefined();
   const recoveryMs = firstWhole!.endedAt - marks.thawed!;
   expect(recoveryMs).toBeLessThan(RECOVERY_BOUND_MS);
-  expect(after.filter((o) => o.sentAt > firstWhole!.endedAt).every(complete)).toBe(true);
+  expect(
+    after.filter((o) => o.sentAt > firstWhole!.endedAt && !complete(o)).map((o) => [o.status, ...errorCodes(o)]),
+  ).toEqual([]);
   expect(outcomes.every((o) => o.status === 200)).toBe(true);
 
   const account = await auditAccount(platform.pool, outcomes);
