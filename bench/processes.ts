@@ -1,7 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { processCpuSeconds } from '../harness/processes.ts';
 import type { ServerSpec } from './server.ts';
 
 /**
@@ -60,15 +61,4 @@ export async function startServer(spec: ServerSpec, logDir: string): Promise<Ser
         child.kill('SIGTERM');
       }),
   };
-}
-
-/** utime + stime of a process, from /proc/<pid>/stat (clock ticks of 1/100 s); 0 where /proc is absent. */
-export function processCpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
 }

@@ -121,8 +121,14 @@ export class AuditWriter {
     const started = performance.now();
     let client: pg.PoolClient | undefined;
     let broken = false;
+    // A checked-out client has no listener of the pool's: its connection lost (the server
+    // stopped) would be an unhandled 'error' event, ending the process.
+    const onError = () => {
+      broken = true;
+    };
     try {
       client = await this.pool.connect();
+      client.on('error', onError);
       const input = JSON.stringify(batch.map((p) => toAppendInput(p.event, p.deadline)));
       const timeout =
         this.options.timeoutMs === undefined
@@ -149,6 +155,7 @@ export class AuditWriter {
       for (const pending of batch) pending.reject(error);
     } finally {
       // A connection that could not even roll back is discarded, not reused.
+      client?.off('error', onError);
       client?.release(broken || undefined);
     }
   }

@@ -55,15 +55,33 @@ export async function openDatabase(options: {
 /** Runs `work` in a transaction on one client of `pool`; rolls back on error. */
 export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // Checked out, the client has no listener of the pool's: a lost connection must reject the work, not end the process.
+  let broken = false;
+  const onError = () => {
+    broken = true;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
+    await client.query('ROLLBACK').catch(() => {
+      broken = true;
+    });
     throw error;
   } finally {
-    client.release();
+    client.off('error', onError);
+    client.release(broken || undefined);
   }
+}
+
+/**
+ * Whether `pool`'s server is an embedded PostgreSQL (PGlite) served by another process:
+ * one session for every connection, where two connections' named statements collide.
+ */
+export async function servesOneSession(pool: Pool): Promise<boolean> {
+  const { rows } = await pool.query<{ version: string }>('SELECT version()');
+  return rows[0]!.version.includes('PGlite');
 }

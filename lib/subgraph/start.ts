@@ -11,6 +11,7 @@ import { createRequestHandler } from './http.ts';
 import { loadProviderModule, type SubgraphContext } from './provider.ts';
 import { migrateRegistry } from './registry-schema.ts';
 import { requestDatabase } from './request-database.ts';
+import { servesOneSession } from '../db/database.ts';
 import { buildProviderSchema } from './schema.ts';
 import { createTokenVerifier, type TokenVerifierOptions } from './token-verifier.ts';
 
@@ -32,6 +33,8 @@ export function subgraphComponent(
 
     const pool = database.pool({ max: entry.poolSize, applicationName: `passerelle-${name}` });
     await migrateRegistry(pool, name, provider);
+    // An embedded database reached by URL (another process serves it) is one session too.
+    const prepared = !database.embedded && !(await servesOneSession(pool));
     const apollo = createApolloServer(schema);
     await apollo.start();
 
@@ -41,7 +44,7 @@ export function subgraphComponent(
       logger,
       verifyToken: createTokenVerifier({ ...tokenVerifierOptions(config, entry), ...overrides }),
       createContext(claims, requestId, requestLogger): SubgraphContext {
-        const db = requestDatabase(pool, { prepared: !database.embedded });
+        const db = requestDatabase(pool, { prepared });
         return {
           claims,
           requestId,
