@@ -1,5 +1,6 @@
 import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { SignJWT, type JWK } from 'jose';
+import { accessTokenHash } from '../gateway/dpop-proof.ts';
 
 /**
  * A service provider's DPoP key (RFC 9449) for the gateway's tests and the benchmark,
@@ -32,7 +33,7 @@ function proofClaims({ htm, htu, accessToken, iat, jti }: DpopProofRequest) {
     htu,
     iat: iat ?? Math.floor(Date.now() / 1000),
     jti: jti ?? randomUUID(),
-    ath: createHash('sha256').update(accessToken, 'ascii').digest('base64url'),
+    ath: accessTokenHash(accessToken),
   };
 }
 

@@ -1,9 +1,8 @@
 import { connect, createServer, type Socket } from 'node:net';
-import * as oidc from 'openid-client';
 import { openDatabase } from '../../lib/db/database.ts';
 import { Agent } from '../../lib/http/agent.ts';
 import { freePort } from '../../harness/ports.ts';
-import { startTestBroker, testConfig, type TestBroker } from './support/broker.ts';
+import { authorizationRequestUrl, startTestBroker, testConfig, type TestBroker } from './support/broker.ts';
 
 /**
  * What the operator's tools read from the broker (auth/operator-routes.ts,
@@ -47,18 +46,7 @@ const sample = (text: string, series: string) => {
 
 /** Starts a sign-in as parking-nimes and chooses `idpName` at the chooser. */
 async function chooseIdp(idpName: string): Promise<Response> {
-  const url = new URL('/authorize', issuer);
-  const params = {
-    client_id: 'parking-nimes',
-    redirect_uri: 'http://localhost:3000/callback',
-    response_type: 'code',
-    scope: 'openid given_name',
-    state: 's'.repeat(32),
-    nonce: 'n'.repeat(32),
-    code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
-    code_challenge_method: 'S256',
-  };
-  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+  const url = await authorizationRequestUrl(issuer);
   const agent = new Agent();
   const { url: chooser } = await agent.follow(url);
   return agent.fetch(new URL(`${chooser.pathname}/idp`, issuer), { form: { idp: idpName } });

@@ -102,6 +102,14 @@ export async function authorizationRequest(
   issuer: string,
   params: Record<string, string | undefined> = {},
 ): Promise<Response> {
+  return fetch(await authorizationRequestUrl(issuer, params), { redirect: 'manual' });
+}
+
+/** The URL of that request, for a test that follows it with a browser-like agent. */
+export async function authorizationRequestUrl(
+  issuer: string,
+  params: Record<string, string | undefined> = {},
+): Promise<URL> {
   const url = new URL('/authorize', issuer);
   const defaults: Record<string, string> = {
     client_id: 'parking-nimes',
@@ -115,5 +123,5 @@ export async function authorizationRequest(
   };
   for (const [name, value] of Object.entries({ ...defaults, ...params }))
     if (value !== undefined) url.searchParams.set(name, value);
-  return fetch(url, { redirect: 'manual' });
+  return url;
 }
