@@ -1,7 +1,7 @@
 import { postgresBinaries, startPostgresCluster, type PostgresCluster } from '../../harness/postgres-cluster.ts';
 import { openDatabase } from '../../lib/db/database.ts';
 import { gatewayErrors } from '../../lib/contracts/gateway-errors.ts';
-import { auditAccount, complete, errorCodes, runLoad, type Outcome } from './support/load.ts';
+import { complete, errorCodes, expectEveryAnswerAudited, runLoad, type Outcome } from './support/load.ts';
 import { startFaultPlatform, type FaultPlatform } from './support/platform.ts';
 
 /**
@@ -85,10 +85,7 @@ suite('PostgreSQL stopped and started again', () => {
         .map((o) => [o.status, ...errorCodes(o)]),
     ).toEqual([]);
 
-    const account = await auditAccount(platform.pool, outcomes);
-    expect(account.lost).toEqual([]);
-    expect(account.events).toBe(account.answered);
-    expect(await platform.auditVerify()).toMatchObject({ code: 0, output: expect.stringContaining('audit chain OK') });
+    const account = await expectEveryAnswerAudited(platform, outcomes);
     console.log(
       `fault 5 (PostgreSQL stopped ${DOWN_MS} ms): ${JSON.stringify({
         ...account,

@@ -1,5 +1,5 @@
 import { establishedConnectionsTo } from '../../harness/processes.ts';
-import { auditAccount, complete, errorCodes, runLoad, type Outcome } from './support/load.ts';
+import { complete, errorCodes, expectEveryAnswerAudited, runLoad, type Outcome } from './support/load.ts';
 import { startFaultPlatform, type FaultPlatform } from './support/platform.ts';
 
 /**
@@ -86,10 +86,7 @@ test('ants frozen past the timeout: answers at the timeout naming it, no pile-up
   ).toEqual([]);
   expect(outcomes.every((o) => o.status === 200)).toBe(true);
 
-  const account = await auditAccount(platform.pool, outcomes);
-  expect(account.lost).toEqual([]);
-  expect(account.events).toBe(account.answered);
-  expect(await platform.auditVerify()).toMatchObject({ code: 0, output: expect.stringContaining('audit chain OK') });
+  const account = await expectEveryAnswerAudited(platform, outcomes);
   console.log(
     `fault 2 (provider frozen ${FREEZE_MS} ms): ${JSON.stringify({
       ...account,

@@ -1,5 +1,5 @@
 import { waitFor } from '../helpers/wait-for.ts';
-import { auditAccount, complete, errorCodes, runLoad, type Outcome } from './support/load.ts';
+import { complete, errorCodes, expectEveryAnswerAudited, runLoad, type Outcome } from './support/load.ts';
 import { startFaultPlatform, type FaultPlatform } from './support/platform.ts';
 
 /**
@@ -78,11 +78,7 @@ test('cnaf killed then restarted: partial answers naming it, readiness says so, 
   ).toEqual([]);
   expect(outcomes.every((o) => o.status === 200)).toBe(true);
 
-  const account = await auditAccount(platform.pool, outcomes);
-  expect(account.lost).toEqual([]);
-  expect(account.events).toBe(account.answered);
-  const verify = await platform.auditVerify();
-  expect(verify).toMatchObject({ code: 0, output: expect.stringContaining('audit chain OK') });
+  const account = await expectEveryAnswerAudited(platform, outcomes);
   await waitFor(
     async () => (await fetch(`${platform.gateway.url}/health/ready`)).status,
     (s) => s === 200,

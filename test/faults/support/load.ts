@@ -96,6 +96,18 @@ export async function auditAccount(pool: Pool, outcomes: Outcome[]) {
   return { sent: outcomes.length, answered: answered.length, events, lost };
 }
 
+/**
+ * What every fault test asserts once its load is over: each 200 has exactly one
+ * `gateway.exchange` event, and `passerelle audit verify` passes. Returns the counts it reports.
+ */
+export async function expectEveryAnswerAudited(platform: FaultPlatform, outcomes: Outcome[]) {
+  const account = await auditAccount(platform.pool, outcomes);
+  expect(account.lost).toEqual([]);
+  expect(account.events).toBe(account.answered);
+  expect(await platform.auditVerify()).toMatchObject({ code: 0, output: expect.stringContaining('audit chain OK') });
+  return account;
+}
+
 /** The codes of an answer's errors, with the provider each names. */
 export function errorCodes(outcome: Outcome): string[] {
   return (outcome.body?.errors ?? []).map(
