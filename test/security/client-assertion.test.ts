@@ -8,7 +8,16 @@ import {
   testConfig,
   type TestBroker,
 } from '../auth/support/broker.ts';
-import { CAF, json, PARKING, parkingAuth, postForm, redeemCode, storedCount } from './support/oauth.ts';
+import {
+  CAF,
+  json,
+  PARKING,
+  PARKING_REQUEST,
+  parkingAuth,
+  postForm,
+  redeemCode,
+  storedCount,
+} from './support/oauth.ts';
 
 /**
  * private_key_jwt (RFC 7523, OpenID Core §9; FAPI 2.0 §5.3.3; RFC 9700 §2.5): an
@@ -32,19 +41,9 @@ afterAll(async () => {
   await t?.close();
 });
 
-const REQUEST = {
-  redirect_uri: PARKING.redirectUri,
-  response_type: 'code',
-  scope: 'openid',
-  state: 's'.repeat(32),
-  nonce: 'n'.repeat(32),
-  code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-  code_challenge_method: 'S256',
-};
-
 /** The two endpoints where an SP authenticates; the token one gets a made-up code, so auth is all that can pass. */
 const endpoints = {
-  par: (auth: Record<string, string>) => postForm(new URL('/par', issuer), { ...REQUEST, ...auth }),
+  par: (auth: Record<string, string>) => postForm(new URL('/par', issuer), { ...PARKING_REQUEST, ...auth }),
   token: (auth: Record<string, string>) =>
     redeemCode(issuer, { code: 'x'.repeat(43), code_verifier: 'y'.repeat(43) }, auth),
 };

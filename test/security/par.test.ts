@@ -3,7 +3,7 @@ import type { Pool } from '../../lib/db/database.ts';
 import { startTestPlatform, type TestPlatform } from '../../harness/platform.ts';
 import { CAF_WITH_CLIENT_SECRET, clientAssertion, testConfig } from '../auth/support/broker.ts';
 import { signIn } from '../auth/support/sign-in.ts';
-import { CAF, json, PARKING, parkingAuth, postForm, storedCount } from './support/oauth.ts';
+import { CAF, json, PARKING, PARKING_REQUEST, parkingAuth, postForm, storedCount } from './support/oauth.ts';
 
 /**
  * OpenID conformance (PAR and FAPI 2.0 tests), RFC 9126 §2, §4, §7.3: a pushed request's
@@ -28,18 +28,8 @@ beforeAll(async () => {
 }, 60000);
 afterAll(() => platform?.close());
 
-const REQUEST = {
-  redirect_uri: PARKING.redirectUri,
-  response_type: 'code',
-  scope: 'openid',
-  state: 's'.repeat(32),
-  nonce: 'n'.repeat(32),
-  code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-  code_challenge_method: 'S256',
-};
-
 const push = async (auth?: Record<string, string>) =>
-  postForm(new URL('/par', issuer), { ...REQUEST, ...(auth ?? (await parkingAuth(issuer))) });
+  postForm(new URL('/par', issuer), { ...PARKING_REQUEST, ...(auth ?? (await parkingAuth(issuer))) });
 
 async function pushed(): Promise<string> {
   const response = await push();
@@ -156,7 +146,11 @@ describe('pushing needs the client’s own authentication', () => {
 
   test('positive control: simulateur-caf with its secret pushes, which the count sees', async () => {
     const before = await storedCount(pool, PUSHED);
-    const response = await postForm(new URL('/par', issuer), { ...REQUEST, ...cafRequest, client_secret: secret() });
+    const response = await postForm(new URL('/par', issuer), {
+      ...PARKING_REQUEST,
+      ...cafRequest,
+      client_secret: secret(),
+    });
     expect(response.status).toBe(201);
     expect(await storedCount(pool, PUSHED)).toBe(before + 1);
   });
@@ -188,7 +182,7 @@ describe('pushing needs the client’s own authentication', () => {
     ],
   ])('%s is refused (%i %s), nothing stored', async (_label, status, error, auth) => {
     const before = await storedCount(pool, PUSHED);
-    const response = await postForm(new URL('/par', issuer), { ...REQUEST, ...(await auth()) });
+    const response = await postForm(new URL('/par', issuer), { ...PARKING_REQUEST, ...(await auth()) });
     expect(response.status).toBe(status);
     expect((await json(response)).error).toBe(error);
     expect(await storedCount(pool, PUSHED)).toBe(before);

@@ -3,8 +3,19 @@ import { clientAssertion } from '../../auth/support/broker.ts';
 
 /** The sandbox SP most cases use: private_key_jwt, no PAR required. */
 export const PARKING = { clientId: 'parking-nimes', redirectUri: 'http://localhost:3000/callback' } as const;
-/** The other sandbox SP: client_secret_post, PAR required. */
+/** The other sandbox SP: PAR required; client_secret_post in the tests that start it with CAF_WITH_CLIENT_SECRET. */
 export const CAF = { clientId: 'simulateur-caf', redirectUri: 'http://localhost:3100/callback' } as const;
+
+/** A valid pushed authorization request of parking-nimes, client authentication aside. */
+export const PARKING_REQUEST = {
+  redirect_uri: PARKING.redirectUri,
+  response_type: 'code',
+  scope: 'openid',
+  state: 's'.repeat(32),
+  nonce: 'n'.repeat(32),
+  code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+  code_challenge_method: 'S256',
+};
 
 /** Rows oidc-provider stored, of the given models (auth.oidc_payloads). */
 export async function storedCount(pool: Pool, models: readonly string[]): Promise<number> {
