@@ -14,7 +14,15 @@ import type { Pool, PoolClient } from '../db/database.ts';
 export const REVOKED_GRANTS_TABLE = 'gateway.revoked_grants';
 
 /** Why a grant was revoked: short codes, never personal data (the dashboard names each, `dashboard.revoked.<reason>`). */
-export const REVOCATION_REASONS = ['citizen', 'service_provider', 'code_replay', 'logout', 'admin', 'broker'] as const;
+export const REVOCATION_REASONS = [
+  'citizen',
+  'service_provider',
+  'code_replay',
+  'logout',
+  'admin',
+  'broker',
+  'mandate_ended',
+] as const;
 export type RevocationReason = (typeof REVOCATION_REASONS)[number];
 
 /** Appends `grantId` to the list; false when it was there already. */

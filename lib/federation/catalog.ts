@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DomainName } from '../contracts/domains.ts';
 import { AcrLevel } from '../contracts/eidas.ts';
 
 /** A data provider's scope catalog (`catalog.json` in its folder): what the consent page shows. */
@@ -9,6 +10,8 @@ export const ScopeEntry = z.strictObject({
   description: Text,
   /** Lowest eIDAS level at which this data may be released. */
   minAcr: AcrLevel.optional(),
+  /** The administrative domain this data belongs to (lib/contracts/domains.ts): what a mandate must cover to read it. */
+  domain: DomainName,
 });
 export type ScopeEntry = z.infer<typeof ScopeEntry>;
 

@@ -84,7 +84,11 @@ describe('the federation contract', () => {
     const config = providersCopy((d) =>
       editFile(join(d, 'dgfip/catalog.json'), (t) => {
         const c = JSON.parse(t);
-        c.scopes.dgfip_unused = { label: { fr: 'x', en: 'x' }, description: { fr: 'x', en: 'x' } };
+        c.scopes.dgfip_unused = {
+          label: { fr: 'x', en: 'x' },
+          description: { fr: 'x', en: 'x' },
+          domain: 'fiscal',
+        };
         return JSON.stringify(c);
       }),
     );
@@ -147,5 +151,16 @@ describe('the federation contract', () => {
       editFile(join(d, 'cnaf/catalog.json'), (t) => t.replace('"minAcr": "eidas2"', '"minAcr": "eidas9"')),
     );
     expect(() => loadContract(config)).toThrow(/cnaf\/catalog.json: scopes.cnaf_prestations.minAcr/);
+  });
+
+  test('a scope without a domain, or with one that does not exist, is refused by name', () => {
+    const without = providersCopy((d) =>
+      editFile(join(d, 'ants/catalog.json'), (t) => t.replace('"domain": "transport",', '')),
+    );
+    expect(() => loadContract(without)).toThrow(/ants\/catalog.json: scopes.ants_\w+.domain/);
+    const unknown = providersCopy((d) =>
+      editFile(join(d, 'cnaf/catalog.json'), (t) => t.replace('"domain": "social"', '"domain": "leisure"')),
+    );
+    expect(() => loadContract(unknown)).toThrow(/cnaf\/catalog.json: scopes.cnaf_\w+.domain: Invalid option/);
   });
 });
