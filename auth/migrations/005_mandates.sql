@@ -48,3 +48,12 @@ CREATE INDEX mandate_invitations_mandate ON mandate_invitations (mandate_id);
 -- The eIDAS level of a dashboard sign-in: creating or accepting a mandate for a domain
 -- whose scopes need eidas2 needs a session at eidas2 or above.
 ALTER TABLE dashboard_sessions ADD COLUMN acr text;
+
+-- The grants a representative obtained under a mandate (written with the grant, at
+-- consent): ending the mandate revokes each of them (auth/grants.ts, reason
+-- `mandate_ended`), so the gateways refuse their tokens within about a second.
+CREATE TABLE mandate_grants (
+  grant_id    text PRIMARY KEY,
+  mandate_id  text NOT NULL REFERENCES mandates (id) ON DELETE CASCADE
+);
+CREATE INDEX mandate_grants_mandate ON mandate_grants (mandate_id);
