@@ -96,7 +96,11 @@ export async function startBroker(
     const grants = createGrantRevoker(pool);
     await warnIfNoRevocationTable(pool, log);
     const revocations = revocationPropagator(grants, log);
-    const signInQuota = new QuotaLimiter(pool, { component: 'broker', logger: log });
+    const signInQuota = new QuotaLimiter(pool, {
+      component: 'broker',
+      logger: log,
+      onUnavailable: (quota) => metrics.quotaUnchecked.inc({ quota }),
+    });
     const provider = new Provider(
       issuer,
       buildConfiguration({

@@ -16,6 +16,13 @@ export class BrokerMetrics {
     registers: [this.registry],
   });
 
+  readonly quotaUnchecked = new Counter({
+    name: 'passerelle_broker_quota_unchecked_total',
+    help: 'Sign-in requests let through without their quota counted because the counter (PostgreSQL, lib/quota/) did not answer in time, by quota.',
+    labelNames: ['quota'] as const,
+    registers: [this.registry],
+  });
+
   readonly signInQuotaRefusals = new Counter({
     name: 'passerelle_broker_sign_in_quota_refusals_total',
     help: "Authorization requests refused (429 SIGN_IN_RATE_LIMIT_EXCEEDED) for a service provider's signInsPerSecond quota, by client id.",

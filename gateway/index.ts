@@ -57,7 +57,11 @@ export const startGateway: StartComponent = async ({ config, database, logger },
   // One counter increment or two per request: a pool of their own (lib/quota/).
   const quotaPool = database.pool({ max: 4, applicationName: 'passerelle-gateway-quota' });
   const quotas = new GatewayQuotas(
-    new QuotaLimiter(quotaPool, { component: 'gateway', logger }),
+    new QuotaLimiter(quotaPool, {
+      component: 'gateway',
+      logger,
+      onUnavailable: (quota) => metrics.quotaUnchecked.inc({ quota }),
+    }),
     quotaRules(config),
     metrics,
   );

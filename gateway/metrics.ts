@@ -38,6 +38,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly quotaUnchecked = new Counter({
+    name: 'passerelle_gateway_quota_unchecked_total',
+    help: 'Requests let through without their quota counted because the counter (PostgreSQL, lib/quota/) did not answer in time, by quota.',
+    labelNames: ['quota'] as const,
+    registers: [this.registry],
+  });
+
   readonly providerDuration = new Histogram({
     name: 'passerelle_gateway_provider_duration_seconds',
     help: 'Subgraph fetch latency, by provider and outcome.',

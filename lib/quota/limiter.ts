@@ -46,6 +46,8 @@ export interface QuotaLimiterOptions {
   purgeIntervalMs?: number;
   /** Longest wait for the counter (ms) before the hit is let through; default 250. */
   timeoutMs?: number;
+  /** Told of each hit let through unchecked because the counter did not answer (a metric). */
+  onUnavailable?(quota: string): void;
 }
 
 const PURGE_INTERVAL_MS = 60_000;
@@ -83,6 +85,7 @@ export class QuotaLimiter {
         { client_id: hit.clientId, quota: rule.quota, err: (error as Error).message },
         'quota counter unavailable: request let through',
       );
+      this.options.onUnavailable?.(rule.quota);
       return { allowed: true };
     }
     const state: PolicyState = {
