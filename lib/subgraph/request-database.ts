@@ -29,9 +29,15 @@ export function requestDatabase(pool: Pool, options: { prepared: boolean }): Req
       const run = () => pool.query<Row>(options.prepared ? { name, text, values } : { text, values });
       // The statement's name only: its text and values (citizen identifiers) stay out of traces.
       const result = tracingEnabled()
-        ? await inSpan('subgraph', `db.query ${name}`, { 'db.system.name': 'postgresql', 'db.operation.name': name }, run, {
-            kind: SpanKind.CLIENT,
-          })
+        ? await inSpan(
+            'subgraph',
+            `db.query ${name}`,
+            { 'db.system.name': 'postgresql', 'db.operation.name': name },
+            run,
+            {
+              kind: SpanKind.CLIENT,
+            },
+          )
         : await run();
       return result.rows;
     },

@@ -42,7 +42,8 @@ export interface RunningTracing {
 
 /** The traces URL: the setting or OTEL_EXPORTER_OTLP_ENDPOINT are collector base URLs (`/v1/traces` appended), the _TRACES_ variable is used as is. */
 export function tracesUrl(settings: TelemetrySettings, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const base = settings.otlpEndpoint ?? (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? undefined : env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  const base =
+    settings.otlpEndpoint ?? (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? undefined : env.OTEL_EXPORTER_OTLP_ENDPOINT);
   if (base) return `${base.replace(/\/+$/, '')}/v1/traces`;
   return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || undefined;
 }
@@ -55,7 +56,10 @@ export function startTracing(settings: TelemetrySettings, service: string, versi
   const url = tracesUrl(settings);
   if (!url || enabled) return { shutdown: async () => {} };
   const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: service, ...(version ? { [ATTR_SERVICE_VERSION]: version } : {}) }),
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_NAME]: service,
+      ...(version ? { [ATTR_SERVICE_VERSION]: version } : {}),
+    }),
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url }), { scheduledDelayMillis: 1000 })],
   });
   provider.register({ propagator: new W3CTraceContextPropagator() });
@@ -108,7 +112,11 @@ export async function inSpan<T>(
   options: { kind?: SpanKind; parent?: Context } = {},
 ): Promise<T> {
   if (!enabled) return work(undefined);
-  const span = tracer(component).startSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes }, options.parent);
+  const span = tracer(component).startSpan(
+    name,
+    { kind: options.kind ?? SpanKind.INTERNAL, attributes },
+    options.parent,
+  );
   try {
     return await context.with(trace.setSpan(options.parent ?? context.active(), span), () => work(span));
   } catch (error) {
