@@ -73,10 +73,7 @@ export async function startPlatform(
   }
 
   // One tracer provider per process: named after its component when it runs one (passerelle-gateway, passerelle-dgfip).
-  const tracing = startTracing(
-    config.telemetry,
-    wanted.length === 1 ? `passerelle-${wanted[0]!.name}` : 'passerelle',
-  );
+  const tracing = startTracing(config.telemetry, wanted.length === 1 ? `passerelle-${wanted[0]!.name}` : 'passerelle');
   const components: RunningPlatform['components'] = [];
   const close = async () => {
     for (const component of [...components].reverse()) {

@@ -64,7 +64,10 @@ test('a sign-in: IdP round-trip spans, traceparent sent to the IdP, token issuan
 
   const issuance = spans.find((s) => s.name === 'POST /token')!;
   expect(issuance.kind).toBe(2); // SERVER
-  expect(issuance.attributes).toMatchObject({ 'passerelle.client_id': 'parking-nimes', 'http.response.status_code': 200 });
+  expect(issuance.attributes).toMatchObject({
+    'passerelle.client_id': 'parking-nimes',
+    'http.response.status_code': 200,
+  });
 
   const secrets = [tokens.access_token, tokens.id_token!, tokens.refresh_token].filter(Boolean) as string[];
   const personal = Object.values(SANDBOX_IDENTITIES[login]!).filter(
