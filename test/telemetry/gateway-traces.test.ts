@@ -66,6 +66,10 @@ test('one exchange is one trace through the gateway and every provider it calls'
       [requestId],
     );
     expect(rows.map((r) => r.data.traceId)).toEqual([traceId]);
+    // An invalid traceparent is not continued: a trace of its own; a given request id is kept.
+    const other = await parkingQuery(platform, { traceparent: '00-not-a-trace-01', 'x-request-id': 'sp-request-1' });
+    expect(other.response.status).toBe(200);
+    expect(other.response.headers.get('x-request-id')).toBe('sp-request-1');
     expect(receiver.spans).toEqual([]);
     await stopAll(platform);
     expect(await platform.auditVerify()).toMatchObject({ code: 0 });
@@ -76,7 +80,14 @@ test('one exchange is one trace through the gateway and every provider it calls'
   expect(receiver.requests.every((r) => r.path === '/v1/traces')).toBe(true);
   expect(receiver.requests.every((r) => r.headers['content-type'] === 'application/json')).toBe(true);
   const spans = receiver.spans.filter((s) => s.traceId === traceId);
-  expect(spans.length).toBe(receiver.spans.length);
+  const fresh = receiver.spans.find(
+    (s) => s.name === 'POST /graphql' && s.attributes['passerelle.request_id'] === 'sp-request-1',
+  )!;
+  expect(fresh.service).toBe('passerelle-gateway');
+  expect(fresh.parentSpanId).toBe('');
+  expect(fresh.traceId).not.toBe(traceId);
+  // Two traces, nothing else.
+  expect(new Set(receiver.spans.map((s) => s.traceId))).toEqual(new Set([traceId, fresh.traceId]));
   const byId = new Map(spans.map((s) => [s.spanId, s]));
   const parentOf = (span: ReceivedSpan) => byId.get(span.parentSpanId);
   const ancestors = (span: ReceivedSpan): ReceivedSpan[] => {
