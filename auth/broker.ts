@@ -23,6 +23,7 @@ import { createGrantRevoker, revocationPropagator, warnIfNoRevocationTable, type
 import { createIdpPreferenceStore, type IdpPreferenceStore } from './idp-preferences.ts';
 import { createIdpRegistry } from './idp/registry.ts';
 import { createIdpRoundTrips } from './idp/round-trip.ts';
+import { brokerRequestSpan } from './tracing.ts';
 import { createConsentForms } from './interactions/consent-forms.ts';
 import { interactionRoutes } from './interactions/routes.ts';
 import { loadSigningKeys } from './keys.ts';
@@ -174,6 +175,7 @@ export async function startBroker(
       );
     }
 
+    provider.use(brokerRequestSpan);
     provider.use(async (ctx, next) => {
       try {
         await next();

@@ -1,3 +1,4 @@
+import { startTracing } from '../lib/telemetry/tracing.ts';
 import { isAbsolute, resolve } from 'node:path';
 import type { ComponentContext, RunningComponent } from '../lib/component.ts';
 import type { Config } from '../lib/config/load.ts';
@@ -71,6 +72,8 @@ export async function startPlatform(
     }
   }
 
+  // One tracer provider per process: named after its component when it runs one (passerelle-gateway, passerelle-dgfip).
+  const tracing = startTracing(config.telemetry, wanted.length === 1 ? `passerelle-${wanted[0]!.name}` : 'passerelle');
   const components: RunningPlatform['components'] = [];
   const close = async () => {
     for (const component of [...components].reverse()) {
@@ -79,6 +82,8 @@ export async function startPlatform(
         .catch((error: unknown) => logger.error({ err: error, component: component.name }, 'close failed'));
     }
     components.length = 0;
+    // After the components drained: their last spans are exported too.
+    await tracing.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'cannot export the last spans'));
   };
   try {
     for (const entry of wanted) {

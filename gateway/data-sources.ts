@@ -1,5 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { gatewayErrors, type GatewayErrorCode } from '../lib/contracts/gateway-errors.ts';
+import { injectTraceContext, tracingEnabled } from '../lib/telemetry/tracing.ts';
 import { dropReturnedKeys, toProviderKeys, type CitizenIds } from './citizen-keys.ts';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
@@ -58,6 +59,8 @@ export class ProviderDataSource<Context extends FetchContext> extends RemoteGrap
     request.variables = toProviderKeys(request.variables, ids);
     request.http!.headers.set('authorization', await this.options.authorize(fetchContext, ids.provider));
     request.http!.headers.set('x-request-id', fetchContext.requestId);
+    // Apollo's fetch span is the active one here; its traceparent goes to the provider (not injected by Apollo itself).
+    if (tracingEnabled()) injectTraceContext((name, value) => request.http!.headers.set(name, value));
   }
 
   override async didReceiveResponse({ response, request }: ResponseOptions): Promise<GatewayGraphQLResponse> {

@@ -25,6 +25,8 @@ import type { GatewayMetrics } from './metrics.ts';
 import type { PivotTokenVerifier } from './pivot-token.ts';
 import { GatewayQuotas } from './quotas.ts';
 import type { RevocationList } from './revocation.ts';
+import { tracingEnabled } from '../lib/telemetry/tracing.ts';
+import { annotateExchange } from './tracing.ts';
 
 /**
  * POST /graphql, in the order the checks cost: method, media type, body size,
@@ -92,6 +94,7 @@ export function graphqlRoute(deps: GraphQLRouteDeps) {
 
     entry.httpStatus = reply.status;
     entry.durationMs = performance.now() - started;
+    if (tracingEnabled()) annotateExchange(entry);
     try {
       await deps.exchanges.record(entry);
     } catch (error) {
@@ -119,6 +122,7 @@ export function graphqlRoute(deps: GraphQLRouteDeps) {
         operation: entry.operationName,
         providers: entry.providers,
         codes: entry.errorCodes,
+        ...(entry.traceId ? { trace_id: entry.traceId } : {}),
       },
       'graphql exchange',
     );

@@ -7,10 +7,10 @@ import { DPOP_ALGORITHMS } from './dpop-proof.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** The caller's `x-request-id` when it is a sane identifier, else a new one. */
-export function requestIdOf(header: string | string[] | undefined): string {
+/** The caller's `x-request-id` when it is a sane identifier, else a new one (the trace id when tracing: gateway/tracing.ts). */
+export function requestIdOf(header: string | string[] | undefined, fresh: () => string = randomUUID): string {
   const value = Array.isArray(header) ? header[0] : header;
-  return value && REQUEST_ID.test(value) ? value : randomUUID();
+  return value && REQUEST_ID.test(value) ? value : fresh();
 }
 
 export interface PresentedToken {

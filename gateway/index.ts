@@ -19,6 +19,8 @@ import type { ExchangeContext } from './exchange-context.ts';
 import { ExchangeRecorder } from './exchange-events.ts';
 import { graphqlRoute } from './graphql-route.ts';
 import { errorBody, requestIdOf } from './http.ts';
+import { tracedRequest } from './tracing.ts';
+import { tracingEnabled } from '../lib/telemetry/tracing.ts';
 import { loadGatewayKeys } from './keys.ts';
 import { GatewayMetrics } from './metrics.ts';
 import { PivotTokenVerifier } from './pivot-token.ts';
@@ -197,6 +199,8 @@ export const startGateway: StartComponent = async ({ config, database, logger },
   // A connection broken mid-request (a client gone): one log line, not Koa's stack trace on stderr.
   app.on('error', (error: Error) => logger.warn({ err: error.message }, 'connection error'));
   app.use(async (ctx, next) => {
+    // Tracing on: /graphql runs in a server span continuing the caller's traceparent (gateway/tracing.ts).
+    if (tracingEnabled() && ctx.path === '/graphql') return tracedRequest(ctx, next);
     ctx.state.requestId = requestIdOf(ctx.get('x-request-id') || undefined);
     await next();
     if (ctx.status === 404 && ctx.body === undefined) {

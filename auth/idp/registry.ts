@@ -3,6 +3,8 @@ import type { Config } from '../../lib/config/load.ts';
 import type { IdentityProvider } from '../../lib/config/sections/identity-providers.ts';
 import { brokerErrors } from '../errors.ts';
 import { classifyIdpError } from './failures.ts';
+import { tracingEnabled } from '../../lib/telemetry/tracing.ts';
+import { idpFetch } from '../tracing.ts';
 
 /**
  * The identity providers the broker signs citizens in with, and their OpenID
@@ -40,6 +42,7 @@ export function createIdpRegistry(config: Config, brokerUrl: string): IdpRegistr
       const found = await oidc.discovery(issuer, idp.clientId, undefined, oidc.ClientSecretBasic(secret), {
         timeout,
         ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}),
+        ...(tracingEnabled() ? { [oidc.customFetch]: idpFetch(idp.name) } : {}),
       });
       // Expect the strongest ID token algorithm the IdP offers (openid-client assumes RS256).
       const server = found.serverMetadata();
@@ -53,6 +56,7 @@ export function createIdpRegistry(config: Config, brokerUrl: string): IdpRegistr
       );
       if (insecure) oidc.allowInsecureRequests(client);
       client.timeout = timeout;
+      if (tracingEnabled()) client[oidc.customFetch] = idpFetch(idp.name);
       return client;
     } catch (error) {
       throw classifyIdpError(error, idp.name);

@@ -6,6 +6,7 @@ import { DatabaseSection } from './sections/database.ts';
 import { GatewaySection } from './sections/gateway.ts';
 import { IdentityProvidersSection } from './sections/identity-providers.ts';
 import { ServiceProvidersSection } from './sections/service-providers.ts';
+import { TelemetrySection } from './sections/telemetry.ts';
 
 /**
  * The federation, as one configuration file describes it. Every key carries its
@@ -32,6 +33,7 @@ export const PasserelleConfig = z.strictObject({
   dataProviders: DataProvidersSection,
   identityProviders: IdentityProvidersSection,
   serviceProviders: ServiceProvidersSection,
+  telemetry: TelemetrySection,
 });
 export type PasserelleConfigInput = z.input<typeof PasserelleConfig>;
 export type PasserelleConfigData = z.output<typeof PasserelleConfig>;

@@ -36,6 +36,8 @@ export interface ExchangeEntry {
   /** Gateway codes (lib/contracts/gateway-errors.ts) and the codes providers answered with. */
   errorCodes: readonly string[];
   durationMs: number;
+  /** The OpenTelemetry trace of the request, when tracing is on (lib/telemetry/tracing.ts). */
+  traceId?: string | undefined;
 }
 
 /** The event's `data`, as stored: exactly these names, null for what is unknown. */
@@ -53,6 +55,11 @@ export interface ExchangeEventData {
   httpStatus: number;
   errorCodes: string[];
   durationMs: number;
+  /**
+   * Added with tracing, present only when a trace was recorded: an event without it hashes
+   * exactly as before, and the chain covers whatever `data` holds, so older events still verify.
+   */
+  traceId?: string;
 }
 
 /** The audit-chain form of an exchange. */
@@ -71,6 +78,7 @@ export function exchangeAuditEvent(entry: ExchangeEntry): AuditEvent {
     httpStatus: entry.httpStatus,
     errorCodes: [...entry.errorCodes],
     durationMs: Math.round(entry.durationMs),
+    ...(entry.traceId ? { traceId: entry.traceId } : {}),
   };
   return {
     kind: EXCHANGE_EVENT_KIND,

@@ -7,6 +7,7 @@ import type { ReportedContext } from './apollo.ts';
 import type { ProviderClaims } from './claims.ts';
 import { subgraphErrors } from './errors.ts';
 import type { TokenVerifier } from './token-verifier.ts';
+import { incomingContext, inSpan, SpanKind, tracingEnabled } from '../telemetry/tracing.ts';
 
 /**
  * The HTTP face of a subgraph (plain node:http, no framework):
@@ -57,7 +58,9 @@ export function createRequestHandler(
 
     let claims: ProviderClaims;
     try {
-      claims = await options.verifyToken(req.headers.authorization);
+      claims = tracingEnabled()
+        ? await inSpan('subgraph', 'token.verify', {}, () => options.verifyToken(req.headers.authorization))
+        : await options.verifyToken(req.headers.authorization);
     } catch (error) {
       if (!isPasserelleError(error)) throw error;
       if (error.code === 'PROVIDER_JWKS_UNAVAILABLE')
@@ -118,7 +121,8 @@ export function createRequestHandler(
     const fromHeader = typeof header === 'string' && REQUEST_ID.test(header);
     const log: LogEntry = { rid: fromHeader ? header : randomUUID(), fromHeader };
     res.setHeader('x-request-id', log.rid);
-    handle(req, res, log)
+    const traced = tracingEnabled() && GRAPHQL_PATHS.has((req.url ?? '/').split('?')[0]!);
+    (traced ? tracedHandle(options.name, req, res, log, handle) : handle(req, res, log))
       .catch((error: unknown) => {
         options.logger.error({ rid: log.rid, err: error }, 'request failed');
         if (!res.headersSent) sendError(res, subgraphErrors.error('PROVIDER_INTERNAL_ERROR'));
@@ -140,6 +144,35 @@ export function createRequestHandler(
         );
       });
   };
+}
+
+/** `handle` in a server span continuing the gateway's traceparent (tracing on only). */
+function tracedHandle(
+  provider: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  log: LogEntry,
+  handle: (req: IncomingMessage, res: ServerResponse, log: LogEntry) => Promise<void>,
+): Promise<void> {
+  return inSpan(
+    'subgraph',
+    'POST /graphql',
+    { 'passerelle.provider': provider, 'http.request.method': req.method ?? '', 'url.path': '/graphql' },
+    async (span) => {
+      try {
+        await handle(req, res, log);
+      } finally {
+        // The rid may come from the token, known only once verified.
+        span?.setAttributes({
+          'passerelle.request_id': log.rid,
+          'http.response.status_code': res.statusCode,
+          ...(log.client ? { 'passerelle.client_id': log.client } : {}),
+          ...(log.errors?.length ? { 'passerelle.error_codes': log.errors } : {}),
+        });
+      }
+    },
+    { kind: SpanKind.SERVER, parent: incomingContext(req.headers) },
+  );
 }
 
 /** What the request log line says, filled in as the request goes. */

@@ -1,5 +1,6 @@
 import type { QueryResultRow } from 'pg';
 import type { Pool } from '../db/database.ts';
+import { inSpan, SpanKind, tracingEnabled } from '../telemetry/tracing.ts';
 
 /**
  * The database as one request sees it: queries go to the provider's pool and are
@@ -25,7 +26,19 @@ export function requestDatabase(pool: Pool, options: { prepared: boolean }): Req
   return {
     async query<Row extends QueryResultRow>(name: string, text: string, values: unknown[]) {
       queryCount++;
-      const result = await pool.query<Row>(options.prepared ? { name, text, values } : { text, values });
+      const run = () => pool.query<Row>(options.prepared ? { name, text, values } : { text, values });
+      // The statement's name only: its text and values (citizen identifiers) stay out of traces.
+      const result = tracingEnabled()
+        ? await inSpan(
+            'subgraph',
+            `db.query ${name}`,
+            { 'db.system.name': 'postgresql', 'db.operation.name': name },
+            run,
+            {
+              kind: SpanKind.CLIENT,
+            },
+          )
+        : await run();
       return result.rows;
     },
     get queryCount() {

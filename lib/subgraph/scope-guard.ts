@@ -2,6 +2,7 @@ import { defaultFieldResolver, GraphQLError, isObjectType, type GraphQLSchema } 
 import { reachesAcr, type AcrLevel } from '../contracts/eidas.ts';
 import type { ScopeMap } from '../federation/scope-map.ts';
 import { subgraphErrors } from './errors.ts';
+import { SpanStatusCode, tracer, tracingEnabled } from '../telemetry/tracing.ts';
 
 /** What the guard needs from the request context: the scopes granted for this provider, and the sign-in level. */
 export interface ScopedContext {
@@ -29,16 +30,33 @@ export function guardFieldScopes(
     const field = isObjectType(type) ? type.getFields()[fieldName] : undefined;
     if (!field) throw new Error(`scope map names ${coordinate}, which the schema does not have`);
     const resolve = field.resolve ?? defaultFieldResolver;
-    field.resolve = (source, args, context: ScopedContext, info) => {
+    const check = (context: ScopedContext): GraphQLError | undefined => {
       const granted = anyOf.filter((scope) => context.claims.scopes.has(scope));
-      if (!granted.length) throw fieldError('FORBIDDEN', anyOf);
+      if (!granted.length) return fieldError('FORBIDDEN', anyOf);
       if (!granted.some((scope) => reachesAcr(context.claims.acr, minAcr.get(scope))))
-        throw fieldError('PROVIDER_ACR_TOO_LOW', granted);
+        return fieldError('PROVIDER_ACR_TOO_LOW', granted);
+      return undefined;
+    };
+    field.resolve = (source, args, context: ScopedContext, info) => {
+      const refusal = tracingEnabled() ? tracedCheck(coordinate, () => check(context)) : check(context);
+      if (refusal) throw refusal;
       return resolve(source, args, context, info);
     };
     guarded.push(coordinate);
   }
   return guarded;
+}
+
+/** The check as a (tiny) span of its own: which field, and the refusal's code if any. */
+function tracedCheck(coordinate: string, check: () => GraphQLError | undefined): GraphQLError | undefined {
+  const span = tracer('subgraph').startSpan('scope.check', { attributes: { 'graphql.field.coordinate': coordinate } });
+  const refusal = check();
+  if (refusal) {
+    span.setAttribute('error.code', String(refusal.extensions.code));
+    span.setStatus({ code: SpanStatusCode.ERROR });
+  }
+  span.end();
+  return refusal;
 }
 
 function fieldError(code: 'FORBIDDEN' | 'PROVIDER_ACR_TOO_LOW', scopes: readonly string[]): GraphQLError {
