@@ -18,6 +18,7 @@ import { buildConfiguration } from './configuration.ts';
 import { discoveryAsEnforced } from './discovery.ts';
 import { framingRefused } from './framing.ts';
 import { createDashboard, dashboardClientMetadata } from './dashboard/index.ts';
+import { isDatabaseUnavailable } from './database-failure.ts';
 import { createEventRecorder } from './events.ts';
 import { createGrantRevoker, revocationPropagator, warnIfNoRevocationTable, type GrantRevoker } from './grants.ts';
 import { createIdpPreferenceStore, type IdpPreferenceStore } from './idp-preferences.ts';
@@ -180,6 +181,11 @@ export async function startBroker(
       } catch (error) {
         if (error instanceof FormError) {
           pages.error(ctx, { code: 'FORM_INVALID', description: error.message });
+          return;
+        }
+        if (isDatabaseUnavailable(error)) {
+          log.warn({ reason: (error as Error).message, path: ctx.path }, 'broker page failed: database unavailable');
+          pages.error(ctx, { code: 'BROKER_DATABASE_UNAVAILABLE' });
           return;
         }
         log.error({ err: error, path: ctx.path }, 'broker page failed');

@@ -4,6 +4,7 @@ import type { IdentityProvider } from '../../lib/config/sections/identity-provid
 import { isPasserelleError } from '../../lib/errors/define.ts';
 import { clientDisplayName, serviceProviderById } from '../clients.ts';
 import type { ShownErrorCode } from '../errors.ts';
+import { isDatabaseUnavailable } from '../database-failure.ts';
 import { failureSummary } from '../idp/failures.ts';
 import type { InteractionDeps } from './context.ts';
 
@@ -95,6 +96,8 @@ export async function goToIdp(
     ctx.status = 303;
     ctx.redirect(url.href);
   } catch (error) {
+    // Our database, not the IdP: the broker's error middleware shows BROKER_DATABASE_UNAVAILABLE.
+    if (isDatabaseUnavailable(error)) throw error;
     const code = isPasserelleError(error) ? (error.code as ShownErrorCode) : 'IDP_UNAVAILABLE';
     deps.logger.warn({ ...failureSummary(error), idp: idp.name, errorCode: code }, 'identity provider unavailable');
     await deps.events.record({ kind: 'broker.idp_failure', clientId: signIn.clientId, idp: idp.name, code });
