@@ -22,6 +22,7 @@ import { isDatabaseUnavailable } from './database-failure.ts';
 import { createEventRecorder } from './events.ts';
 import { createGrantRevoker, revocationPropagator, warnIfNoRevocationTable, type GrantRevoker } from './grants.ts';
 import { createIdpPreferenceStore, type IdpPreferenceStore } from './idp-preferences.ts';
+import { createIdpAvailability } from './idp/availability.ts';
 import { createIdpRegistry } from './idp/registry.ts';
 import { createIdpRoundTrips } from './idp/round-trip.ts';
 import { createConsentForms } from './interactions/consent-forms.ts';
@@ -122,9 +123,17 @@ export async function startBroker(
     await checkClients(provider, config);
     revocations.listen(provider);
     const idps = createIdpRegistry(config, issuer);
-    const trips = createIdpRoundTrips(pool, idps, config.broker.interactionTtlSeconds, (idp, code) =>
-      metrics.idpFailures.inc({ idp, code }),
-    );
+    const availability = createIdpAvailability({
+      idps: idps.list(),
+      intervalMs: config.broker.idpProbeIntervalMs,
+      timeoutMs: config.broker.idpProbeTimeoutMs,
+      logger: log,
+      onState: (idp, up) => metrics.idpUp.set({ idp }, up ? 1 : 0),
+    });
+    const trips = createIdpRoundTrips(pool, idps, config.broker.interactionTtlSeconds, (idp, code) => {
+      metrics.idpFailures.inc({ idp, code });
+      if (code === 'IDP_UNAVAILABLE') availability.reportUnreachable(idp);
+    });
     const events = createEventRecorder(pool);
     const idpPreferences = createIdpPreferenceStore(
       pool,
@@ -137,6 +146,7 @@ export async function startBroker(
       config,
       pages,
       idps,
+      availability,
       trips,
       accounts,
       events,
@@ -228,6 +238,7 @@ export async function startBroker(
       },
     );
     checkpoints.start();
+    availability.start();
 
     log.info({ url, issuer }, 'broker listening');
     return {
@@ -239,6 +250,7 @@ export async function startBroker(
       idpPreferences,
       async close() {
         clearInterval(sweeper);
+        availability.stop();
         await checkpoints.stop();
         await closeServer(server);
         await signInQuota.close();
