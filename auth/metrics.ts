@@ -11,7 +11,7 @@ export class BrokerMetrics {
 
   readonly idpFailures = new Counter({
     name: 'passerelle_broker_idp_failures_total',
-    help: 'Round trips to an identity provider that failed, by IdP and error code (IDP_UNAVAILABLE: unreachable, timeout, 5xx; IDP_RESPONSE_INVALID, IDP_ACR_TOO_LOW: its answer does not validate; IDP_AUTHENTICATION_FAILED: it said no, a cancel included).',
+    help: 'Round trips to an identity provider that failed, by IdP and error code (IDP_UNAVAILABLE: unreachable, timeout, 5xx, or not started because its availability check says it is down; IDP_RESPONSE_INVALID, IDP_ACR_TOO_LOW: its answer does not validate; IDP_AUTHENTICATION_FAILED: it said no, a cancel included).',
     labelNames: ['idp', 'code'] as const,
     registers: [this.registry],
   });

@@ -76,6 +76,11 @@ export function createIdpRoundTrips(
       return { url, state: trip.state };
     },
 
+    /** A round trip not even started: the IdP is known not to answer (auth/idp/availability.ts); counted like a failed one. */
+    notStarted(idp: IdentityProvider, code: 'IDP_UNAVAILABLE'): void {
+      onFailure(idp.name, code);
+    },
+
     /** Takes (and deletes: one use) the round trip a callback's `state` names. */
     async take(state: string, idp: string): Promise<IdpRoundTrip | undefined> {
       const { rows } = await pool.query<{

@@ -84,6 +84,12 @@ export async function goToIdp(
 ): Promise<void> {
   const idp = deps.idps.get(idpName);
   const refusal: ShownErrorCode | undefined = idp ? unavailability(deps, idp, signIn.acr) : 'IDP_UNKNOWN';
+  if (refusal === 'IDP_UNAVAILABLE' && idp) {
+    // Known down: counted and recorded as a failed round trip would be, the citizen told at once.
+    deps.trips.notStarted(idp, refusal);
+    await deps.events.record({ kind: 'broker.idp_failure', clientId: signIn.clientId, idp: idp.name, code: refusal });
+    return showSignInError(deps, ctx, signIn, refusal);
+  }
   if (refusal || !idp) return showSignInError(deps, ctx, signIn, refusal ?? 'IDP_UNKNOWN');
   try {
     const { url, state } = await deps.trips.start(idp, signIn.uid, highestAcr([signIn.acr, idp.minAcr]));
