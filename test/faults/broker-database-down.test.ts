@@ -7,7 +7,7 @@ import { authorizationUrl, redeemCode, registered, serviceProvider } from '../he
 import { startBrokerPlatform, type BrokerPlatform } from './support/broker-platform.ts';
 
 /**
- * Fault 7 (docs/operations.md#faults-and-recovery): the broker's PostgreSQL stopped (a
+ * Fault 9 (docs/operations.md#faults-and-recovery): the broker's PostgreSQL stopped (a
  * cluster of the test's own) while citizens are at three steps of a sign-in — the SP's
  * authorization request, the IdP chooser, the IdP's way back to the broker. Each gets our
  * page (French, a code of auth/errors.ts, 503) within a bound, never a hang nor a stack
@@ -109,7 +109,7 @@ suite("the broker's PostgreSQL stopped and started again", () => {
     }
     expect((await fetch(`${platform.broker.url}/health/ready`)).status).toBe(200);
     console.log(
-      `fault 7 (broker's PostgreSQL stopped): ${JSON.stringify({ ...seen, recoveryMs: Math.round(recoveryMs) })}`,
+      `fault 9 (broker's PostgreSQL stopped): ${JSON.stringify({ ...seen, recoveryMs: Math.round(recoveryMs) })}`,
     );
   }, 120_000);
 });

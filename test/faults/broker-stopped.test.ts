@@ -3,7 +3,7 @@ import { authorizationUrl, redeemCode, registered, serviceProvider, type Checks 
 import { startBrokerPlatform, type BrokerPlatform } from './support/broker-platform.ts';
 
 /**
- * Fault 6 (docs/operations.md#faults-and-recovery): the broker SIGKILLed while two citizens
+ * Fault 8 (docs/operations.md#faults-and-recovery): the broker SIGKILLed while two citizens
  * are on the consent page (both logged in at their IdP), then started again. Everything a
  * sign-in needs is in PostgreSQL (interaction, session, consent form, IdP round trip), so
  * after the restart one citizen submits the consent page they still have and lands at the
@@ -80,7 +80,7 @@ test('killed at the consent page: the page still decides after the restart, a ne
   // One grant and one consent event per consent given, one account per citizen.
   expect(await counts()).toEqual({ grants: 2, accounts: 2, consents: 2, refusals: 0 });
   console.log(
-    `fault 6 (broker SIGKILLed at the consent page): ${JSON.stringify({
+    `fault 8 (broker SIGKILLed at the consent page): ${JSON.stringify({
       readyMs: Math.round(readyMs),
       recoveryMs: Math.round(recoveryMs),
       continued: 'consent page submitted after restart',

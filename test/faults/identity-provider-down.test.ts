@@ -9,7 +9,7 @@ import {
 import { startBrokerPlatform, type BrokerPlatform } from './support/broker-platform.ts';
 
 /**
- * Fault 8 (docs/operations.md#faults-and-recovery): one identity provider killed (SIGKILL),
+ * Fault 10 (docs/operations.md#faults-and-recovery): one identity provider killed (SIGKILL),
  * another frozen (SIGSTOP). The broker's availability check (auth/idp/availability.ts)
  * finds both within its interval plus its timeout: the chooser shows them unavailable,
  * choosing one (or `idp_hint` to it) ends at once on our IDP_UNAVAILABLE page with a link
@@ -115,7 +115,7 @@ test('a dead and a hanging IdP: shown unavailable, our page when chosen, others 
   await signInCompletes('marie.dupont', 'laposte');
   await signInCompletes('marie.dupont', 'impots');
   console.log(
-    `fault 8 (IdP killed and IdP frozen, probe ${PROBE_INTERVAL_MS}/${PROBE_TIMEOUT_MS} ms): ${JSON.stringify({
+    `fault 10 (IdP killed and IdP frozen, probe ${PROBE_INTERVAL_MS}/${PROBE_TIMEOUT_MS} ms): ${JSON.stringify({
       detectedMs: Math.round(detectedMs),
       impotsRestartMs: Math.round(impotsReadyMs),
       offeredAgainMs: Math.round(backMs - impotsReadyMs),
