@@ -18,9 +18,11 @@ import { buildConfiguration } from './configuration.ts';
 import { discoveryAsEnforced } from './discovery.ts';
 import { framingRefused } from './framing.ts';
 import { createDashboard, dashboardClientMetadata } from './dashboard/index.ts';
+import { isDatabaseUnavailable } from './database-failure.ts';
 import { createEventRecorder } from './events.ts';
 import { createGrantRevoker, revocationPropagator, warnIfNoRevocationTable, type GrantRevoker } from './grants.ts';
 import { createIdpPreferenceStore, type IdpPreferenceStore } from './idp-preferences.ts';
+import { createIdpAvailability } from './idp/availability.ts';
 import { createIdpRegistry } from './idp/registry.ts';
 import { createIdpRoundTrips } from './idp/round-trip.ts';
 import { brokerRequestSpan } from './tracing.ts';
@@ -122,9 +124,17 @@ export async function startBroker(
     await checkClients(provider, config);
     revocations.listen(provider);
     const idps = createIdpRegistry(config, issuer);
-    const trips = createIdpRoundTrips(pool, idps, config.broker.interactionTtlSeconds, (idp, code) =>
-      metrics.idpFailures.inc({ idp, code }),
-    );
+    const availability = createIdpAvailability({
+      idps: idps.list(),
+      intervalMs: config.broker.idpProbeIntervalMs,
+      timeoutMs: config.broker.idpProbeTimeoutMs,
+      logger: log,
+      onState: (idp, up) => metrics.idpUp.set({ idp }, up ? 1 : 0),
+    });
+    const trips = createIdpRoundTrips(pool, idps, config.broker.interactionTtlSeconds, (idp, code) => {
+      metrics.idpFailures.inc({ idp, code });
+      if (code === 'IDP_UNAVAILABLE') availability.reportUnreachable(idp);
+    });
     const events = createEventRecorder(pool);
     const idpPreferences = createIdpPreferenceStore(
       pool,
@@ -137,6 +147,7 @@ export async function startBroker(
       config,
       pages,
       idps,
+      availability,
       trips,
       accounts,
       events,
@@ -184,6 +195,11 @@ export async function startBroker(
           pages.error(ctx, { code: 'FORM_INVALID', description: error.message });
           return;
         }
+        if (isDatabaseUnavailable(error)) {
+          log.warn({ reason: (error as Error).message, path: ctx.path }, 'broker page failed: database unavailable');
+          pages.error(ctx, { code: 'BROKER_DATABASE_UNAVAILABLE' });
+          return;
+        }
         log.error({ err: error, path: ctx.path }, 'broker page failed');
         pages.error(ctx, { code: 'BROKER_INTERNAL_ERROR' });
       }
@@ -224,6 +240,7 @@ export async function startBroker(
       },
     );
     checkpoints.start();
+    availability.start();
 
     log.info({ url, issuer }, 'broker listening');
     return {
@@ -235,6 +252,7 @@ export async function startBroker(
       idpPreferences,
       async close() {
         clearInterval(sweeper);
+        availability.stop();
         await checkpoints.stop();
         await closeServer(server);
         await signInQuota.close();

@@ -388,6 +388,15 @@ export const brokerErrors = defineErrors('broker', {
     message: { fr: 'Cette page n’existe pas.', en: 'This page does not exist.' },
     description: 'No broker page at this address.',
   },
+  BROKER_DATABASE_UNAVAILABLE: {
+    status: 503,
+    message: {
+      fr: 'Le service de connexion est momentanément indisponible. Réessayez dans quelques minutes.',
+      en: 'The sign-in service is temporarily unavailable. Please try again in a few minutes.',
+    },
+    description:
+      "The broker's database cannot be reached (refused, cut, shutting down): every sign-in step needs it. The broker reconnects by itself once it is back; `/health/ready` answers 503 meanwhile.",
+  },
   BROKER_INTERNAL_ERROR: {
     status: 500,
     message: {

@@ -1,4 +1,4 @@
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { PoolGauges } from '../lib/db/pool-metrics.ts';
 
 /**
@@ -11,7 +11,7 @@ export class BrokerMetrics {
 
   readonly idpFailures = new Counter({
     name: 'passerelle_broker_idp_failures_total',
-    help: 'Round trips to an identity provider that failed, by IdP and error code (IDP_UNAVAILABLE: unreachable, timeout, 5xx; IDP_RESPONSE_INVALID, IDP_ACR_TOO_LOW: its answer does not validate; IDP_AUTHENTICATION_FAILED: it said no, a cancel included).',
+    help: 'Round trips to an identity provider that failed, by IdP and error code (IDP_UNAVAILABLE: unreachable, timeout, 5xx, or not started because its availability check says it is down; IDP_RESPONSE_INVALID, IDP_ACR_TOO_LOW: its answer does not validate; IDP_AUTHENTICATION_FAILED: it said no, a cancel included).',
     labelNames: ['idp', 'code'] as const,
     registers: [this.registry],
   });
@@ -20,6 +20,13 @@ export class BrokerMetrics {
     name: 'passerelle_broker_quota_unchecked_total',
     help: 'Sign-in requests let through without their quota counted because the counter (PostgreSQL, lib/quota/) did not answer in time, by quota.',
     labelNames: ['quota'] as const,
+    registers: [this.registry],
+  });
+
+  readonly idpUp = new Gauge({
+    name: 'passerelle_broker_idp_up',
+    help: "1 when the identity provider answers the broker's availability check (auth/idp/availability.ts), 0 when it does not (unreachable, hanging past broker.idpProbeTimeoutMs, 5xx, or a round trip that could not reach it): it is then shown unavailable on the chooser.",
+    labelNames: ['idp'] as const,
     registers: [this.registry],
   });
 

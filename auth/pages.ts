@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { createPageKit, readMessages, type PageKit } from '../lib/web/render.ts';
+import { isDatabaseUnavailable } from './database-failure.ts';
 import { isShownErrorCode, shownErrors, type ShownErrorCode } from './errors.ts';
 
 const messages = {
@@ -63,9 +64,11 @@ export function createBrokerPages(options: { sandbox: boolean }) {
 
     /** oidc-provider's `renderError`: errors it cannot send back to a client (bad redirect_uri...). */
     async renderError(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }, cause: Error) {
+      const code = codeForProviderError(ctx, out, cause);
       error(ctx as unknown as Context, {
-        code: codeForProviderError(ctx, out, cause),
-        description: out.error_description,
+        code,
+        // oidc-provider's "oops! something went wrong" says nothing more than the code.
+        description: code === 'BROKER_DATABASE_UNAVAILABLE' ? undefined : out.error_description,
       });
     },
 
@@ -107,7 +110,7 @@ function codeForProviderError(
     case 'invalid_session':
       return 'INTERACTION_EXPIRED';
     case 'server_error':
-      return 'BROKER_INTERNAL_ERROR';
+      return isDatabaseUnavailable(cause) ? 'BROKER_DATABASE_UNAVAILABLE' : 'BROKER_INTERNAL_ERROR';
     default:
       if (/redirect_uri/.test(description)) return 'REDIRECT_URI_NOT_REGISTERED';
       if (/code_challenge/.test(description)) return 'PKCE_REQUIRED';

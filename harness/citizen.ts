@@ -23,7 +23,7 @@ export interface ConsentPage extends Stop {
 export class Citizen {
   readonly agent = new Agent();
 
-  constructor(private readonly platform: TestPlatform) {}
+  constructor(private readonly platform: Pick<TestPlatform, 'issuer' | 'config'>) {}
 
   /** From the SP's authorization URL to the consent page (or another stop). */
   async signIn(start: URL, account: { login: string; idp: string }): Promise<Stop> {

@@ -24,6 +24,8 @@ export interface ComponentSpec {
   logDir: string;
   /** How long start-up may take before it is a failure. */
   startTimeoutMs?: number;
+  /** What answers 200 once it is ready (default `<url>/health/ready`; a sandbox IdP: its discovery). */
+  readyUrl?: string;
 }
 
 export interface ComponentProcess {
@@ -60,7 +62,7 @@ export async function startComponent(spec: ComponentSpec): Promise<ComponentProc
     closeSync(log);
     exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     const started = await Promise.race([
-      waitReady(spec.url, spec.startTimeoutMs ?? 60_000),
+      waitReady(spec.readyUrl ?? spec.url, spec.startTimeoutMs ?? 60_000, spec.readyUrl !== undefined),
       exit.then((how) => {
         throw new Error(
           `${spec.name} exited while starting (${how.signal ?? `code ${how.code}`}; see ${spec.logDir}/${spec.name}.log)`,
@@ -103,9 +105,9 @@ export async function startComponent(spec: ComponentSpec): Promise<ComponentProc
   };
 }
 
-/** Polls `<url>/health/ready` until it answers 200; false at the deadline. */
-export async function waitReady(url: string, timeoutMs: number): Promise<boolean> {
-  const probe = new URL('health/ready', url.endsWith('/') ? url : `${url}/`);
+/** Polls `<url>/health/ready` (`exact`: `url` itself) until it answers 200; false at the deadline. */
+export async function waitReady(url: string, timeoutMs: number, exact = false): Promise<boolean> {
+  const probe = exact ? new URL(url) : new URL('health/ready', url.endsWith('/') ? url : `${url}/`);
   const ok = await waitFor(
     async () => {
       try {

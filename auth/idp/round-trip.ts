@@ -49,6 +49,11 @@ export function createIdpRoundTrips(
         start(idp, interactionUid, acr),
       ),
 
+    /** A round trip not even started: the IdP is known not to answer (auth/idp/availability.ts); counted like a failed one. */
+    notStarted(idp: IdentityProvider, code: 'IDP_UNAVAILABLE'): void {
+      onFailure(idp.name, code);
+    },
+
     take,
 
     /** `query`: the callback's query string, read against our registered redirect URI (whatever host this process was reached at). */

@@ -5,6 +5,7 @@ import type { AccountStore } from '../accounts.ts';
 import type { BrokerContract } from '../authorization-details/operation-schema.ts';
 import type { EventRecorder } from '../events.ts';
 import type { IdpPreferenceStore } from '../idp-preferences.ts';
+import type { IdpAvailability } from '../idp/availability.ts';
 import type { IdpRegistry } from '../idp/registry.ts';
 import type { IdpRoundTrips } from '../idp/round-trip.ts';
 import type { BrokerPages } from '../pages.ts';
@@ -19,6 +20,8 @@ export interface InteractionDeps {
   config: Config;
   pages: BrokerPages;
   idps: IdpRegistry;
+  /** Which IdPs answer now (auth/idp/availability.ts). */
+  availability: IdpAvailability;
   trips: IdpRoundTrips;
   accounts: AccountStore;
   events: EventRecorder;

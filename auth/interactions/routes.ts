@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { readForm } from '../../lib/web/form.ts';
+import { isDatabaseUnavailable } from '../database-failure.ts';
 import { isShownErrorCode, shownErrors } from '../errors.ts';
 import { handleIdpCallback } from './callback.ts';
 import { decideConsent, showConsent } from './consent.ts';
@@ -31,7 +32,9 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     let details: InteractionDetails | undefined;
     try {
       details = await deps.provider.interactionDetails(ctx.req, ctx.res);
-    } catch {
+    } catch (error) {
+      // Not "expired" when the database is down: the broker's error middleware says so (503).
+      if (isDatabaseUnavailable(error)) throw error;
       details = undefined;
     }
     if (!details || details.uid !== uid) {

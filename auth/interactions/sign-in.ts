@@ -4,6 +4,7 @@ import type { IdentityProvider } from '../../lib/config/sections/identity-provid
 import { isPasserelleError } from '../../lib/errors/define.ts';
 import { clientDisplayName, serviceProviderById } from '../clients.ts';
 import type { ShownErrorCode } from '../errors.ts';
+import { isDatabaseUnavailable } from '../database-failure.ts';
 import { failureSummary } from '../idp/failures.ts';
 import type { InteractionDeps } from './context.ts';
 
@@ -34,32 +35,35 @@ export function pendingSignIn(deps: InteractionDeps, uid: string, params: Record
 }
 
 /** Why an IdP cannot be used for this sign-in, if it cannot. */
-function unavailability(idp: IdentityProvider, acr: AcrLevel): ShownErrorCode | undefined {
+function unavailability(deps: InteractionDeps, idp: IdentityProvider, acr: AcrLevel): ShownErrorCode | undefined {
   if (!idp.enabled) return 'IDP_DISABLED';
   if (!reachesAcr(idp.maxAcr, acr)) return 'IDP_LEVEL_TOO_LOW';
+  // Not answering: never send a browser there (it would end on a connection error, not our page).
+  if (!deps.availability.isUp(idp.name)) return 'IDP_UNAVAILABLE';
   return undefined;
 }
+
+const REASON_KEYS: Partial<Record<ShownErrorCode, string>> = {
+  IDP_DISABLED: 'chooser.disabled.off',
+  IDP_LEVEL_TOO_LOW: 'chooser.disabled.level',
+  IDP_UNAVAILABLE: 'chooser.disabled.unreachable',
+};
 
 /** The IdP chooser: every IdP listed, those that cannot serve this request disabled with the reason. */
 export function showChooser(deps: InteractionDeps, ctx: Context, signIn: PendingSignIn): void {
   const { t } = deps.pages.kit.translator(ctx);
   const idps = deps.idps.list().map((idp) => {
-    const reason = unavailability(idp, signIn.acr);
+    const reason = unavailability(deps, idp, signIn.acr);
     return {
       name: idp.name,
       displayName: idp.displayName,
       disabled: Boolean(reason),
-      reason:
-        reason === 'IDP_DISABLED'
-          ? t('chooser.disabled.off')
-          : reason
-            ? t('chooser.disabled.level', { level: t(`level.${signIn.acr}`) })
-            : '',
+      reason: reason ? t(REASON_KEYS[reason]!, { level: t(`level.${signIn.acr}`) }) : '',
     };
   });
   const idpOrigins = deps.idps
     .list()
-    .filter((idp) => !unavailability(idp, signIn.acr))
+    .filter((idp) => !unavailability(deps, idp, signIn.acr))
     .map((idp) => idp.issuer);
   deps.pages.kit.render(ctx, 'chooser', { uid: signIn.uid, sp: signIn.sp, acr: signIn.acr, idps }, (tr) => ({
     title: tr('chooser.title'),
@@ -79,7 +83,13 @@ export async function goToIdp(
   idpName: string,
 ): Promise<void> {
   const idp = deps.idps.get(idpName);
-  const refusal: ShownErrorCode | undefined = idp ? unavailability(idp, signIn.acr) : 'IDP_UNKNOWN';
+  const refusal: ShownErrorCode | undefined = idp ? unavailability(deps, idp, signIn.acr) : 'IDP_UNKNOWN';
+  if (refusal === 'IDP_UNAVAILABLE' && idp) {
+    // Known down: counted and recorded as a failed round trip would be, the citizen told at once.
+    deps.trips.notStarted(idp, refusal);
+    await deps.events.record({ kind: 'broker.idp_failure', clientId: signIn.clientId, idp: idp.name, code: refusal });
+    return showSignInError(deps, ctx, signIn, refusal);
+  }
   if (refusal || !idp) return showSignInError(deps, ctx, signIn, refusal ?? 'IDP_UNKNOWN');
   try {
     const { url, state } = await deps.trips.start(idp, signIn.uid, highestAcr([signIn.acr, idp.minAcr]));
@@ -95,6 +105,8 @@ export async function goToIdp(
     ctx.status = 303;
     ctx.redirect(url.href);
   } catch (error) {
+    // Our database, not the IdP: the broker's error middleware shows BROKER_DATABASE_UNAVAILABLE.
+    if (isDatabaseUnavailable(error)) throw error;
     const code = isPasserelleError(error) ? (error.code as ShownErrorCode) : 'IDP_UNAVAILABLE';
     deps.logger.warn({ ...failureSummary(error), idp: idp.name, errorCode: code }, 'identity provider unavailable');
     await deps.events.record({ kind: 'broker.idp_failure', clientId: signIn.clientId, idp: idp.name, code });

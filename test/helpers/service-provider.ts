@@ -25,7 +25,10 @@ export interface ServiceProvider {
   operation(name: string): string;
 }
 
-export async function serviceProvider(platform: TestPlatform, clientId: string): Promise<ServiceProvider> {
+export async function serviceProvider(
+  platform: Pick<TestPlatform, 'issuer' | 'config'>,
+  clientId: string,
+): Promise<ServiceProvider> {
   const sp = platform.config.serviceProviders.find((s) => s.clientId === clientId)!;
   const client = await spClient(platform.issuer, clientId, platform.config);
   const dpopKeys = await oidc.randomDPoPKeyPair();

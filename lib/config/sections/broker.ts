@@ -48,6 +48,24 @@ export const BrokerSection = z
       .max(60000)
       .default(5000)
       .describe('Timeout of one request to an identity provider (discovery, token, userinfo).'),
+    idpProbeIntervalMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(600000)
+      .default(5000)
+      .describe(
+        'How often the broker checks that each enabled identity provider answers (a GET of its discovery document, auth/idp/availability.ts). One that does not is shown unavailable on the chooser and never redirected to, until a check answers again.',
+      ),
+    idpProbeTimeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .max(60000)
+      .default(2000)
+      .describe(
+        'How long one availability check of an identity provider may take: a hanging IdP is marked unavailable after this.',
+      ),
     dashboard: z
       .strictObject({
         clientSecret: SecretRef.optional().describe(

@@ -1,0 +1,81 @@
+import type { IdentityProvider } from '../../lib/config/sections/identity-providers.ts';
+import type { Logger } from '../../lib/log.ts';
+
+/**
+ * Whether each identity provider answers, as FranceConnect knows it: a light background
+ * probe (GET of its discovery document, short timeout) every few seconds, and the
+ * failures seen in real round trips (auth/idp/round-trip.ts). The broker only redirects a
+ * browser to an IdP that answers: to a dead one the citizen would be left on the browser's
+ * connection error instead of our page. An IdP is taken as up until a probe or a round
+ * trip says otherwise, and up again at the first probe it answers. Disabled IdPs are not
+ * probed (they are never offered).
+ */
+export interface IdpAvailability {
+  isUp(name: string): boolean;
+  /** A round trip could not reach it (IDP_UNAVAILABLE): down until a probe answers. */
+  reportUnreachable(name: string): void;
+  start(): void;
+  stop(): void;
+}
+
+export interface AvailabilityOptions {
+  idps: IdentityProvider[];
+  intervalMs: number;
+  timeoutMs: number;
+  logger: Logger;
+  /** Told each time an IdP's state is known or changes (the `passerelle_broker_idp_up` gauge). */
+  onState?(idp: string, up: boolean): void;
+}
+
+export function createIdpAvailability(options: AvailabilityOptions): IdpAvailability {
+  const probed = options.idps.filter((idp) => idp.enabled);
+  const up = new Map(probed.map((idp) => [idp.name, true]));
+  const inFlight = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+
+  const set = (name: string, now: boolean, why: string) => {
+    const before = up.get(name);
+    up.set(name, now);
+    options.onState?.(name, now);
+    if (before !== now)
+      options.logger[now ? 'info' : 'warn']({ idp: name, up: now, why }, 'identity provider availability');
+  };
+
+  const probe = async (idp: IdentityProvider) => {
+    if (inFlight.has(idp.name)) return;
+    inFlight.add(idp.name);
+    try {
+      const url = new URL('.well-known/openid-configuration', idp.issuer.endsWith('/') ? idp.issuer : `${idp.issuer}/`);
+      const response = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs), redirect: 'manual' });
+      await response.body?.cancel();
+      if (response.status >= 500) set(idp.name, false, `probe: HTTP ${response.status}`);
+      else set(idp.name, true, 'probe answered');
+    } catch (error) {
+      const name = (error as Error).name;
+      set(
+        idp.name,
+        false,
+        name === 'TimeoutError' ? `probe: no answer within ${options.timeoutMs} ms` : 'probe: unreachable',
+      );
+    } finally {
+      inFlight.delete(idp.name);
+    }
+  };
+  const round = () => void Promise.all(probed.map(probe));
+
+  return {
+    isUp: (name) => up.get(name) ?? true,
+    reportUnreachable: (name) => {
+      if (up.has(name)) set(name, false, 'round trip failed');
+    },
+    start() {
+      for (const idp of probed) options.onState?.(idp.name, true);
+      round();
+      timer = setInterval(round, options.intervalMs);
+      timer.unref();
+    },
+    stop() {
+      clearInterval(timer);
+    },
+  };
+}
