@@ -98,7 +98,13 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
     const { scopes } = parkingScopes(config);
     const { gateway } = await startStack(
       config,
-      { databaseUrl: database.url, jwksUri: jwks.jwksUri, pivotIssuer: issuer, tokenCache: true, logDir: options.logDir },
+      {
+        databaseUrl: database.url,
+        jwksUri: jwks.jwksUri,
+        pivotIssuer: issuer,
+        tokenCache: true,
+        logDir: options.logDir,
+      },
       servers,
     );
 
@@ -115,7 +121,11 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
         operations,
         ...(key ? { dpopKey: key } : {}),
       });
-      return { token: issued.token, key: issued.dpopKey, renewAt: Date.now() + ttl * 1000 * (0.5 + 0.4 * Math.random()) };
+      return {
+        token: issued.token,
+        key: issued.dpopKey,
+        renewAt: Date.now() + ttl * 1000 * (0.5 + 0.4 * Math.random()),
+      };
     };
     log(`issuing ${citizens.length} pivot tokens (lifetime ${ttl} s, renewed before expiry)…`);
     const held = await Promise.all(citizens.map((_, i) => issue(i)));
@@ -159,7 +169,9 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
       if (measured.non2xx || measured.errors || measured.timeouts) throw new Error('the calibration had failures');
       calibration = { requestsPerSecond: measured.requestsPerSecond, p99: measured.p99 };
       rate = Math.max(1, Math.round(measured.requestsPerSecond * 0.8));
-      log(`calibration: ${measured.requestsPerSecond.toFixed(0)} req/s, p99 ${measured.p99} ms → soak rate ${rate} req/s`);
+      log(
+        `calibration: ${measured.requestsPerSecond.toFixed(0)} req/s, p99 ${measured.p99} ms → soak rate ${rate} req/s`,
+      );
     }
     // Requests of the calibration still in flight when it stopped are answered before the soak's window opens.
     await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -170,7 +182,9 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
     );
     const started = new Date();
     const total = Math.round(rate * options.durationSeconds);
-    log(`soaking: ${total} requests at ${rate} req/s (${options.durationSeconds} s, ${options.connections} connections)…`);
+    log(
+      `soaking: ${total} requests at ${rate} req/s (${options.durationSeconds} s, ${options.connections} connections)…`,
+    );
     const counts = { answered: 0, non200: 0, transportErrors: 0 };
     const renewalsBefore = renewals;
     sampler.start();
@@ -178,7 +192,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
       void sampler.sample().then(() => {
         const last = sampler.intervals[sampler.intervals.length - 1]!;
         log(
-          `  ${last.at.toFixed(0)} s: ${last.requestsPerSecond.toFixed(0)} req/s, p50 ${last.p50} ms, p99 ${last.p99} ms, ${counts.non200 + counts.transportErrors} failed, ${renewals - renewalsBefore} renewals`,
+          `  ${last.at.toFixed(0)} s: ${last.requestsPerSecond.toFixed(0)} req/s, p50 ${last.p50.toFixed(1)} ms, p99 ${last.p99.toFixed(1)} ms, ${counts.non200 + counts.transportErrors} failed, ${renewals - renewalsBefore} renewals`,
         );
       });
     }, INTERVAL_MS);
@@ -188,21 +202,21 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
     const done = new Promise<void>((resolve, reject) => (finish = (error) => (error ? reject(error) : resolve())));
     const instance = autocannon(
       {
-      url: htu,
-      method: 'POST',
-      connections: options.connections,
-      overallRate: rate,
-      amount: total,
-      timeout: 10,
-      requests: [
-        {
-          method: 'POST',
-          setupRequest: (request) => {
-            const { headers, body: text } = next(counter++);
-            return { ...request, headers: { 'content-type': 'application/json', ...headers }, body: text };
+        url: htu,
+        method: 'POST',
+        connections: options.connections,
+        overallRate: rate,
+        amount: total,
+        timeout: 10,
+        requests: [
+          {
+            method: 'POST',
+            setupRequest: (request) => {
+              const { headers, body: text } = next(counter++);
+              return { ...request, headers: { 'content-type': 'application/json', ...headers }, body: text };
+            },
           },
-        },
-      ],
+        ],
       },
       (error) => finish(error),
     );
@@ -266,7 +280,11 @@ async function checkAnswers(
   let known = 0;
   for (let i = 0; i < count; i++) {
     const { headers, body } = next(i);
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
     const json = (await response.json()) as { data?: { me?: { taxAddress?: unknown } }; errors?: unknown[] };
     if (response.status !== 200 || json.errors)
       throw new Error(`the gateway answered ${response.status} ${JSON.stringify(json.errors)}`);

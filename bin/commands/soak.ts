@@ -65,7 +65,10 @@ export function parseDuration(text: string): number {
 
 function verdicts(r: SoakReport): Array<{ ok: boolean; what: string }> {
   return [
-    { ok: r.non200 + r.transportErrors === 0, what: `${r.non200} non-200 answers, ${r.transportErrors} transport errors` },
+    {
+      ok: r.non200 + r.transportErrors === 0,
+      what: `${r.non200} non-200 answers, ${r.transportErrors} transport errors`,
+    },
     { ok: r.exchangeEvents === r.answered, what: `${r.exchangeEvents} exchange events for ${r.answered} answers` },
     ...Object.entries(r.processes).map(([role, p]) => ({
       ok: p.flat,

@@ -28,9 +28,20 @@ describe('soak statistics', () => {
 
   it('fits the least-squares slope', () => {
     expect(slope([0, 1, 2, 3].map((x) => ({ x, y: 3 * x + 7 })))).toBeCloseTo(3);
-    expect(slope([{ x: 0, y: 1 }, { x: 1, y: 3 }, { x: 2, y: 2 }])).toBeCloseTo(0.5);
+    expect(
+      slope([
+        { x: 0, y: 1 },
+        { x: 1, y: 3 },
+        { x: 2, y: 2 },
+      ]),
+    ).toBeCloseTo(0.5);
     expect(slope([{ x: 1, y: 9 }])).toBe(0);
-    expect(slope([{ x: 1, y: 9 }, { x: 1, y: 3 }])).toBe(0);
+    expect(
+      slope([
+        { x: 1, y: 9 },
+        { x: 1, y: 3 },
+      ]),
+    ).toBe(0);
   });
 
   it('finds a flat process flat, ignoring the warm-up growth', () => {
