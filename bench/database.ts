@@ -11,10 +11,13 @@ import { seedSandbox, seedSynthetic, syntheticProgress } from '../sandbox/seed/s
  */
 export const BENCH_DATABASE = 'passerelle_bench';
 
-export async function openBenchDatabase(options: {
-  databaseUrl?: string | undefined;
-  serverUrl?: string | undefined;
-}): Promise<Database> {
+export async function openBenchDatabase(
+  options: {
+    databaseUrl?: string | undefined;
+    serverUrl?: string | undefined;
+  },
+  name = BENCH_DATABASE,
+): Promise<Database> {
   if (options.databaseUrl) return openDatabase({ databaseUrl: options.databaseUrl });
   if (!options.serverUrl) {
     throw new Error(
@@ -24,13 +27,13 @@ export async function openBenchDatabase(options: {
   const admin = new pg.Client({ connectionString: options.serverUrl });
   await admin.connect();
   try {
-    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [BENCH_DATABASE]);
-    if (!rowCount) await admin.query(`CREATE DATABASE ${BENCH_DATABASE}`);
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await admin.query(`CREATE DATABASE ${name}`);
   } finally {
     await admin.end();
   }
   const url = new URL(options.serverUrl);
-  url.pathname = `/${BENCH_DATABASE}`;
+  url.pathname = `/${name}`;
   return openDatabase({ databaseUrl: url.toString() });
 }
 

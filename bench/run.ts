@@ -1,22 +1,28 @@
 import { writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import type { JWK } from 'jose';
 import { loadGatewayKeys } from '../gateway/keys.ts';
 import { ProviderTokenMinter } from '../gateway/provider-token.ts';
 import { loadPlatformConfig } from '../bin/config.ts';
-import { composeContract } from '../lib/federation/compose.ts';
-import { loadContract } from '../lib/federation/contract.ts';
 import { providerFolders } from '../lib/federation/provider-folders.ts';
-import { analyzeOperation, operationHash, operationSchemaFromSupergraph } from '../lib/federation/operation.ts';
-import { syntheticHousehold } from '../sandbox/seed/households.ts';
+import { operationHash } from '../lib/federation/operation.ts';
 import { startPivotIssuer, type PivotIssuer } from '../harness/pivot-issuer.ts';
-import type { BenchCitizen } from './bare-gateway.ts';
 import { ensureRegistries, openBenchDatabase, type SeedReport } from './database.ts';
 import { runLoad, type LoadResult } from './load.ts';
+import {
+  countExchanges,
+  GATEWAY_AUDIENCE,
+  GATEWAY_ISSUER,
+  PARKING_OPERATION,
+  parkingScopes,
+  sampleCitizens,
+  serveJwks,
+  type SampledCitizen,
+} from './parking.ts';
 import { startServer, type ServerProcess } from './processes.ts';
+import { startStack } from './stack.ts';
 
 /**
  * `npm run bench`: the parking operation (tax address + vehicles + family quotient)
@@ -26,10 +32,7 @@ import { startServer, type ServerProcess } from './processes.ts';
  * one subgraph called directly. Every component runs in its own process; the load
  * generator (autocannon) runs here. 127.0.0.1 only, bounded in time.
  */
-export const PARKING_OPERATION =
-  'query Parking { me { taxAddress { cityCode city } vehicles { registrationNumber holderRole make model critAir } familyQuotient { value regime } } }';
-const GATEWAY_ISSUER = 'http://gateway.bench.invalid';
-const GATEWAY_AUDIENCE = 'http://gateway.bench.invalid/graphql';
+export { PARKING_OPERATION } from './parking.ts';
 
 export interface BenchOptions {
   durationSeconds: number;
@@ -80,20 +83,12 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     if (!households) throw new Error('the registries hold no synthetic household');
 
     const keys = loadGatewayKeys(config);
-    jwksServer = await serveJson({ keys: keys.publicJwks.keys });
-    const jwksUri = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/.well-known/jwks.json`;
+    const jwks = await serveJwks({ keys: keys.publicJwks.keys });
+    jwksServer = jwks.server;
+    const jwksUri = jwks.jwksUri;
     issuer = await startPivotIssuer({ gatewayJwks: keys.publicJwks as { keys: JWK[] }, audience: GATEWAY_AUDIENCE });
 
-    const composed = composeContract(loadContract(config));
-    const analyzed = analyzeOperation(
-      PARKING_OPERATION,
-      'Parking',
-      operationSchemaFromSupergraph(composed.supergraphSdl, composed.scopes),
-    );
-    if (!analyzed.ok) throw new Error('the parking operation does not analyse');
-    const scopes = [...analyzed.analysis.neededScopes];
-    const scopesByProvider: Record<string, string[]> = {};
-    for (const scope of scopes) (scopesByProvider[composed.scopes.get(scope)!.provider] ??= []).push(scope);
+    const { scopes, scopesByProvider } = parkingScopes(config);
 
     log(
       `sampling ${options.sample} citizens among ${households.toLocaleString('en')} households, issuing their pivot tokens…`,
@@ -113,38 +108,18 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
       ),
     );
 
-    const common: Array<[string, unknown]> = [
-      ['gateway.jwksUri', jwksUri],
-      ['gateway.issuer', GATEWAY_ISSUER],
-    ];
-    for (const name of providers)
-      servers.push(
-        await startServer({ role: `subgraph:${name}`, databaseUrl: database.url, overrides: common }, options.logDir),
-      );
-    const providerUrls: Array<[string, unknown]> = servers.map((s) => [
-      `dataProviders.${s.role.slice('subgraph:'.length)}.url`,
-      s.url,
-    ]);
-    const gateway = await startServer(
+    const { gateway, common, providerUrls } = await startStack(
+      config,
       {
-        role: 'gateway',
         databaseUrl: database.url,
-        overrides: [
-          ...common,
-          ...providerUrls,
-          ['gateway.audience', GATEWAY_AUDIENCE],
-          ['gateway.pivotToken.issuer', issuer.issuer],
-          ['gateway.pivotToken.jwksUri', issuer.jwksUri],
-          ['gateway.pivotToken.cacheSize', options.tokenCache ? 10_000 : 0],
-          // The load is one SP's: its quotas are counted (their cost is measured) but never reached.
-          ['serviceProviders.parking-nimes.quotas.gatewayRequestsPerSecond', 1_000_000],
-          ['serviceProviders.parking-nimes.quotas.gatewayRequestsPerDayPerOperation', 1_000_000_000],
-          ...(options.gatewayOverrides ?? []),
-        ],
+        jwksUri,
+        pivotIssuer: issuer,
+        tokenCache: options.tokenCache,
+        gatewayOverrides: options.gatewayOverrides,
+        logDir: options.logDir,
       },
-      options.logDir,
+      servers,
     );
-    servers.push(gateway);
     const bare = await startServer(
       {
         role: 'bare',
@@ -258,27 +233,6 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
   }
 }
 
-interface SampledCitizen extends BenchCitizen {
-  accountId: string;
-}
-
-/** Random households (a fixed seed: runs compare), each one's first adult as it would sign in. */
-function sampleCitizens(issuer: PivotIssuer, households: number, count: number): SampledCitizen[] {
-  let state = 0x2545f491;
-  const random = () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 2 ** 32;
-  };
-  const picked = new Set<number>();
-  while (picked.size < Math.min(count, households)) picked.add(Math.floor(random() * households));
-  return [...picked].map((index) => {
-    const accountId = `bench-${index}`;
-    return { accountId, sub: issuer.pairwiseSubject(accountId), pivot: syntheticHousehold(index).adults[0]!.pivot };
-  });
-}
-
 /** Both paths must give the same data, without errors; and the sampled citizens must be known (else the bench measures empty answers). */
 async function checkSameAnswers(
   fullUrl: string,
@@ -365,19 +319,6 @@ async function directLoad(
   }
 }
 
-async function countExchanges(database: Awaited<ReturnType<typeof openBenchDatabase>>, since: Date): Promise<number> {
-  const pool = database.pool({ max: 1 });
-  try {
-    const { rows } = await pool.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM audit.events WHERE kind = 'gateway.exchange' AND occurred_at >= $1 AND client_id = 'parking-nimes'",
-      [since],
-    );
-    return rows[0]!.n;
-  } finally {
-    await pool.end();
-  }
-}
-
 /** The median duration of a durable one-row INSERT on this database server, before the load. */
 async function measureCommitLatency(database: Awaited<ReturnType<typeof openBenchDatabase>>): Promise<number> {
   const pool = database.pool({ max: 1 });
@@ -440,12 +381,4 @@ async function environment(databaseUrl: string): Promise<Record<string, string |
   } finally {
     await client.end();
   }
-}
-
-function serveJson(body: unknown): Promise<Server> {
-  const server = createServer((_req, res) => {
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify(body));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }

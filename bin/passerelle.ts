@@ -9,6 +9,7 @@
  *   passerelle config doc             regenerate docs/configuration.md from the configuration schema
  *   passerelle demo --login <login>   a citizen's visit to the parking service over HTTP (sandbox only)
  *   passerelle bench [--duration S] …   full stack vs bare gateway on the parking query (bench/)
+ *   passerelle soak [--duration 10m] …  the full stack at 80 % of its throughput for a long time (bench/soak.ts)
  * Each command lives in bin/commands/<name>.ts and exports `run(args)`. It is the package's
  * `bin` (`npx passerelle …`); the shebang says `--import=tsx`, not `--import tsx`, which
  * tsx's import scanner would read as code.
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<{ run(args: string[]): Promise<numb
   start: () => import('./commands/start.ts'),
   token: () => import('./commands/token.ts'),
   bench: () => import('./commands/bench.ts'),
+  soak: () => import('./commands/soak.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { Registry } from 'prom-client';
 import { isPasserelleError, type PasserelleError } from '../errors/define.ts';
 import type { Logger } from '../log.ts';
 import type { ReportedContext } from './apollo.ts';
@@ -14,6 +15,7 @@ import { incomingContext, inSpan, SpanKind, tracingEnabled } from '../telemetry/
  *  - `POST /` and `POST /graphql`: GraphQL, after the internal token is verified —
  *    a bad token is a 401 with `WWW-Authenticate` and the GraphQL engine never runs;
  *  - `GET /health/live` (the process answers) and `GET /health/ready` (the database too);
+ *  - `GET /metrics`: the process's default Prometheus metrics (lib/subgraph/metrics.ts), when given;
  *  - one structured log line per request, tagged with the request id (`x-request-id`
  *    from the gateway, else the token's `rid`, else a new one), echoed in the response.
  */
@@ -24,6 +26,8 @@ export interface SubgraphHttpOptions {
   /** The GraphQL context of a verified request. */
   createContext(claims: ProviderClaims, requestId: string, logger: Logger): Omit<ReportedContext, 'report'>;
   checkReady(): Promise<void>;
+  /** Served on `GET /metrics` when given. */
+  metrics?: Registry;
   logger: Logger;
   maxBodyBytes?: number;
 }
@@ -51,6 +55,14 @@ export function createRequestHandler(
         }
       }
       return sendJson(res, 200, { status: 'ok', provider: options.name });
+    }
+    if (path === '/metrics' && options.metrics) {
+      if (req.method !== 'GET')
+        return sendError(res, subgraphErrors.error('PROVIDER_METHOD_NOT_ALLOWED'), { allow: 'GET' });
+      const text = await options.metrics.metrics();
+      res.writeHead(200, { 'content-type': options.metrics.contentType });
+      res.end(text);
+      return;
     }
     if (!GRAPHQL_PATHS.has(path)) return sendError(res, subgraphErrors.error('PROVIDER_NOT_FOUND'));
     if (req.method !== 'POST')
@@ -130,7 +142,7 @@ export function createRequestHandler(
       })
       .finally(() => {
         const path = (req.url ?? '/').split('?')[0];
-        if (path?.startsWith('/health')) return; // probes would drown the log
+        if (path?.startsWith('/health') || path === '/metrics') return; // probes and scrapes would drown the log
         const { fromHeader: _, ...entry } = log;
         options.logger.info(
           {

@@ -8,6 +8,7 @@ import { providerFolder } from '../federation/provider-folders.ts';
 import { createApolloServer } from './apollo.ts';
 import { createCitizenMatcher } from './citizen-matcher.ts';
 import { createRequestHandler } from './http.ts';
+import { subgraphMetrics } from './metrics.ts';
 import { loadProviderModule, type SubgraphContext } from './provider.ts';
 import { migrateRegistry } from './registry-schema.ts';
 import { requestDatabase } from './request-database.ts';
@@ -42,6 +43,7 @@ export function subgraphComponent(
       name,
       apollo,
       logger,
+      metrics: subgraphMetrics(name),
       verifyToken: createTokenVerifier({ ...tokenVerifierOptions(config, entry), ...overrides }),
       createContext(claims, requestId, requestLogger): SubgraphContext {
         const db = requestDatabase(pool, { prepared });

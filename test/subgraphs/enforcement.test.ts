@@ -238,6 +238,15 @@ describe('the HTTP endpoint', () => {
     }
   });
 
+  test('metrics: the process defaults (RSS, event-loop lag), labelled with the provider', async () => {
+    const response = await fetch(`${env.urls.ants}/metrics`);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).toMatch(/^passerelle_subgraph_process_resident_memory_bytes\{provider="ants"\} \d+/m);
+    expect(text).toMatch(/^passerelle_subgraph_nodejs_eventloop_lag_p99_seconds\{provider="ants"\} /m);
+    expect((await fetch(`${env.urls.ants}/metrics`, { method: 'POST' })).status).toBe(405);
+  });
+
   test('GraphQL is also served at /graphql', async () => {
     const response = await post(`${env.urls.ants}/graphql`, await token(), '{ __typename }');
     expect(response.body.data).toEqual({ __typename: 'Query' });

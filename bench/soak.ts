@@ -1,0 +1,294 @@
+import type { Server } from 'node:http';
+import autocannon from 'autocannon';
+import type { JWK } from 'jose';
+import { loadPlatformConfig } from '../bin/config.ts';
+import { loadGatewayKeys } from '../gateway/keys.ts';
+import { openDatabase, type Database } from '../lib/db/database.ts';
+import { operationHash } from '../lib/federation/operation.ts';
+import { providerFolders } from '../lib/federation/provider-folders.ts';
+import type { DpopKey } from '../harness/dpop-key.ts';
+import { startPivotIssuer, type PivotIssuer } from '../harness/pivot-issuer.ts';
+import { ensureRegistries, openBenchDatabase } from './database.ts';
+import { runLoad } from './load.ts';
+import {
+  countExchanges,
+  GATEWAY_AUDIENCE,
+  PARKING_OPERATION,
+  parkingScopes,
+  sampleCitizens,
+  serveJwks,
+} from './parking.ts';
+import type { ServerProcess } from './processes.ts';
+import { SoakSampler, type IntervalSample } from './soak-sampler.ts';
+import { drift, percentile, summarizeProcess, type FlatnessBounds, type ProcessSummary } from './soak-stats.ts';
+import { startStack } from './stack.ts';
+
+/**
+ * `npm run soak`: the parking operation through the full stack (every component in its
+ * own process, as bench/run.ts starts it) at a fixed rate for a long time — by default
+ * 80 % of what a short full-speed calibration of the same run reached — with each
+ * citizen's DPoP-bound pivot token renewed before it expires, as an SP does. Every
+ * 10 s it samples each process (RSS, event-loop lag), the database connections and
+ * the interval's latencies (bench/soak-sampler.ts); at the end it checks there were
+ * no failures, that every answered request left its `gateway.exchange` audit event,
+ * and that memory and lag stayed within the bounds (bench/soak-stats.ts).
+ */
+export const SOAK_DATABASE = 'passerelle_soak';
+export const BOUNDS: FlatnessBounds = { warmupSeconds: 60, maxRssGrowthMb: 50, maxLagP99Ms: 100 };
+const INTERVAL_MS = 10_000;
+
+export interface SoakOptions {
+  durationSeconds: number;
+  /** Requests per second; undefined: 80 % of the calibration. */
+  rate?: number | undefined;
+  connections: number;
+  calibrationSeconds: number;
+  citizens: number;
+  sample: number;
+  tokenTtlSeconds: number;
+  serverUrl?: string | undefined;
+  logDir: string;
+}
+
+export interface SoakReport {
+  options: SoakOptions;
+  calibration: { requestsPerSecond: number; p99: number } | null;
+  rate: number;
+  requests: number;
+  answered: number;
+  non200: number;
+  transportErrors: number;
+  renewals: number;
+  exchangeEvents: number;
+  firstMinute: { p50: number; p99: number };
+  lastMinute: { p50: number; p99: number };
+  drift: { p50: number; p99: number };
+  processes: Record<string, ProcessSummary>;
+  pgConnections: { min: number; max: number } | null;
+  bounds: FlatnessBounds;
+  intervals: IntervalSample[];
+  seconds: number;
+}
+
+/** An SP's hold on one citizen's token: renewed at a random point of its last half of life (SPs do not all renew at once). */
+interface Held {
+  token: string;
+  key: DpopKey;
+  renewAt: number;
+}
+
+export async function runSoak(options: SoakOptions, log: (line: string) => void): Promise<SoakReport> {
+  const database: Database = options.serverUrl
+    ? await openBenchDatabase({ serverUrl: options.serverUrl }, SOAK_DATABASE)
+    : await openDatabase({});
+  const servers: ServerProcess[] = [];
+  let jwksServer: Server | undefined;
+  let issuer: PivotIssuer | undefined;
+  let renewTimer: NodeJS.Timeout | undefined;
+  const probe = database.pool({ max: 1, applicationName: 'passerelle-soak-sampler' });
+  try {
+    const config = loadPlatformConfig({ env: {} });
+    const seed = await ensureRegistries(database, providerFolders(config), options.citizens, log);
+    const households = Math.min(...seed.registries.map((r) => r.households));
+    if (!households) throw new Error('the registries hold no synthetic household');
+    const keys = loadGatewayKeys(config);
+    const jwks = await serveJwks({ keys: keys.publicJwks.keys });
+    jwksServer = jwks.server;
+    issuer = await startPivotIssuer({ gatewayJwks: keys.publicJwks as { keys: JWK[] }, audience: GATEWAY_AUDIENCE });
+    const { scopes } = parkingScopes(config);
+    const { gateway } = await startStack(
+      config,
+      {
+        databaseUrl: database.url,
+        jwksUri: jwks.jwksUri,
+        pivotIssuer: issuer,
+        tokenCache: true,
+        logDir: options.logDir,
+      },
+      servers,
+    );
+
+    const citizens = sampleCitizens(issuer, households, options.sample);
+    const operations = [{ hash: operationHash(PARKING_OPERATION), operationName: 'Parking', scopes }];
+    const ttl = options.tokenTtlSeconds;
+    const issue = async (i: number, key?: DpopKey): Promise<Held> => {
+      const c = citizens[i]!;
+      const issued = await issuer!.issue({
+        accountId: c.accountId,
+        pivot: c.pivot,
+        acr: 'eidas1',
+        ttlSeconds: ttl,
+        operations,
+        ...(key ? { dpopKey: key } : {}),
+      });
+      return {
+        token: issued.token,
+        key: issued.dpopKey,
+        renewAt: Date.now() + ttl * 1000 * (0.5 + 0.4 * Math.random()),
+      };
+    };
+    log(`issuing ${citizens.length} pivot tokens (lifetime ${ttl} s, renewed before expiry)…`);
+    const held = await Promise.all(citizens.map((_, i) => issue(i)));
+    let renewals = 0;
+    let renewing = false;
+    renewTimer = setInterval(() => {
+      if (renewing) return;
+      renewing = true;
+      void (async () => {
+        for (let i = 0; i < held.length; i++) {
+          if (held[i]!.renewAt > Date.now()) continue;
+          held[i] = await issue(i, held[i]!.key);
+          renewals++;
+        }
+      })().finally(() => (renewing = false));
+    }, 1000);
+
+    const htu = `${gateway.url}/graphql`;
+    const body = JSON.stringify({ query: PARKING_OPERATION, operationName: 'Parking' });
+    const next = (i: number) => {
+      const { token, key } = held[i % held.length]!;
+      return {
+        headers: { authorization: `DPoP ${token}`, dpop: key.proof({ htm: 'POST', htu, accessToken: token }) },
+        body,
+      };
+    };
+    await checkAnswers(htu, next, Math.min(20, held.length));
+
+    let calibration: SoakReport['calibration'] = null;
+    let rate = options.rate;
+    if (rate === undefined) {
+      log(`calibrating: ${options.calibrationSeconds} s at full speed (${options.connections} connections)…`);
+      await runLoad({ name: 'warm-up', url: htu, connections: options.connections, durationSeconds: 5, next });
+      const measured = await runLoad({
+        name: 'calibration',
+        url: htu,
+        connections: options.connections,
+        durationSeconds: options.calibrationSeconds,
+        next,
+      });
+      if (measured.non2xx || measured.errors || measured.timeouts) throw new Error('the calibration had failures');
+      calibration = { requestsPerSecond: measured.requestsPerSecond, p99: measured.p99 };
+      rate = Math.max(1, Math.round(measured.requestsPerSecond * 0.8));
+      log(
+        `calibration: ${measured.requestsPerSecond.toFixed(0)} req/s, p99 ${measured.p99} ms → soak rate ${rate} req/s`,
+      );
+    }
+    // Requests of the calibration still in flight when it stopped are answered before the soak's window opens.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+
+    const sampler = new SoakSampler(
+      servers.filter((s) => s.role === 'gateway' || s.role.startsWith('subgraph:')),
+      probe,
+    );
+    const started = new Date();
+    const total = Math.round(rate * options.durationSeconds);
+    log(
+      `soaking: ${total} requests at ${rate} req/s (${options.durationSeconds} s, ${options.connections} connections)…`,
+    );
+    const counts = { answered: 0, non200: 0, transportErrors: 0 };
+    const renewalsBefore = renewals;
+    sampler.start();
+    const timer = setInterval(() => {
+      void sampler.sample().then(() => {
+        const last = sampler.intervals[sampler.intervals.length - 1]!;
+        log(
+          `  ${last.at.toFixed(0)} s: ${last.requestsPerSecond.toFixed(0)} req/s, p50 ${last.p50.toFixed(1)} ms, p99 ${last.p99.toFixed(1)} ms, ${counts.non200 + counts.transportErrors} failed, ${renewals - renewalsBefore} renewals`,
+        );
+      });
+    }, INTERVAL_MS);
+    let counter = 0;
+    // `amount`, not `duration`: autocannon waits for every answer, so none is cut off uncounted.
+    let finish: (error: unknown) => void = () => {};
+    const done = new Promise<void>((resolve, reject) => (finish = (error) => (error ? reject(error) : resolve())));
+    const instance = autocannon(
+      {
+        url: htu,
+        method: 'POST',
+        connections: options.connections,
+        overallRate: rate,
+        amount: total,
+        timeout: 10,
+        requests: [
+          {
+            method: 'POST',
+            setupRequest: (request) => {
+              const { headers, body: text } = next(counter++);
+              return { ...request, headers: { 'content-type': 'application/json', ...headers }, body: text };
+            },
+          },
+        ],
+      },
+      (error) => finish(error),
+    );
+    instance.on('response', (_client, status, _bytes, ms) => {
+      if (status === 200) counts.answered++;
+      else counts.non200++;
+      sampler.record(ms);
+    });
+    instance.on('reqError', () => counts.transportErrors++);
+    await done;
+    clearInterval(timer);
+    await sampler.sample();
+    const seconds = (Date.now() - started.getTime()) / 1000;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const exchangeEvents = await countExchanges(database, started);
+
+    const minute = Math.max(1, Math.round(60_000 / INTERVAL_MS));
+    const window = (lists: number[][]) => {
+      const all = lists.flat();
+      return { p50: percentile(all, 50), p99: percentile(all, 99) };
+    };
+    const firstMinute = window(sampler.latencies.slice(0, minute));
+    const lastMinute = window(sampler.latencies.slice(-minute));
+    const connections = sampler.intervals.map((s) => s.pgConnections).filter((n): n is number => n !== null);
+    return {
+      options,
+      calibration,
+      rate,
+      requests: counts.answered + counts.non200 + counts.transportErrors,
+      ...counts,
+      renewals: renewals - renewalsBefore,
+      exchangeEvents,
+      firstMinute,
+      lastMinute,
+      drift: { p50: drift(firstMinute.p50, lastMinute.p50), p99: drift(firstMinute.p99, lastMinute.p99) },
+      processes: Object.fromEntries(
+        [...sampler.processes].map(([role, samples]) => [role, summarizeProcess(samples, BOUNDS)]),
+      ),
+      pgConnections: connections.length ? { min: Math.min(...connections), max: Math.max(...connections) } : null,
+      bounds: BOUNDS,
+      intervals: sampler.intervals,
+      seconds,
+    };
+  } finally {
+    clearInterval(renewTimer);
+    for (const server of servers.reverse()) await server.stop();
+    await issuer?.close();
+    jwksServer?.closeAllConnections();
+    jwksServer?.close();
+    await probe.end().catch(() => {});
+    await database.close();
+  }
+}
+
+/** Before any load: the gateway answers the sampled citizens with data (else the soak would measure empty answers). */
+async function checkAnswers(
+  url: string,
+  next: (i: number) => { headers: Record<string, string>; body: string },
+  count: number,
+): Promise<void> {
+  let known = 0;
+  for (let i = 0; i < count; i++) {
+    const { headers, body } = next(i);
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
+    const json = (await response.json()) as { data?: { me?: { taxAddress?: unknown } }; errors?: unknown[] };
+    if (response.status !== 200 || json.errors)
+      throw new Error(`the gateway answered ${response.status} ${JSON.stringify(json.errors)}`);
+    if (json.data?.me?.taxAddress) known++;
+  }
+  if (!known) throw new Error(`the registries know none of the ${count} first sampled citizens`);
+}
