@@ -12,12 +12,18 @@ export interface TestDatabase extends Database {
   drop(): Promise<void>;
 }
 
+/**
+ * A database that is the caller's whole to throw away (the embedded one, or the one database of a
+ * cluster the test owns: harness/postgres-cluster.ts): dropping it is closing it.
+ */
+export async function openDisposableDatabase(options: { databaseUrl?: string } = {}): Promise<TestDatabase> {
+  const db = await openDatabase(options);
+  return { ...db, drop: () => db.close() };
+}
+
 export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    const db = await openDatabase({});
-    return { ...db, drop: () => db.close() };
-  }
+  if (!serverUrl) return openDisposableDatabase();
   const name = `passerelle_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();

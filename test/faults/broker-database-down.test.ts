@@ -1,7 +1,7 @@
 import { Citizen, consentPage, textOf } from '../../harness/citizen.ts';
 import { postgresBinaries, startPostgresCluster, type PostgresCluster } from '../../harness/postgres-cluster.ts';
 import { formAction } from '../../lib/http/agent.ts';
-import { openDatabase } from '../../lib/db/database.ts';
+import { openDisposableDatabase } from '../../harness/database.ts';
 import { shownErrors } from '../../auth/errors.ts';
 import { authorizationUrl, redeemCode, registered, serviceProvider } from '../helpers/service-provider.ts';
 import { startBrokerPlatform, type BrokerPlatform } from './support/broker-platform.ts';
@@ -31,8 +31,10 @@ suite("the broker's PostgreSQL stopped and started again", () => {
   beforeAll(async () => {
     cluster = await startPostgresCluster();
     try {
-      const db = await openDatabase({ databaseUrl: cluster.url });
-      platform = await startBrokerPlatform({}, { database: { ...db, drop: () => db.close() } });
+      platform = await startBrokerPlatform(
+        {},
+        { database: await openDisposableDatabase({ databaseUrl: cluster.url }) },
+      );
     } catch (error) {
       await cluster.destroy();
       throw error;

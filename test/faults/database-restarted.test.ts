@@ -1,5 +1,5 @@
 import { postgresBinaries, startPostgresCluster, type PostgresCluster } from '../../harness/postgres-cluster.ts';
-import { openDatabase } from '../../lib/db/database.ts';
+import { openDisposableDatabase } from '../../harness/database.ts';
 import { gatewayErrors } from '../../lib/contracts/gateway-errors.ts';
 import { complete, errorCodes, expectEveryAnswerAudited, runLoad, type Outcome } from './support/load.ts';
 import { startFaultPlatform, type FaultPlatform } from './support/platform.ts';
@@ -29,10 +29,9 @@ suite('PostgreSQL stopped and started again', () => {
 
   beforeAll(async () => {
     cluster = await startPostgresCluster();
-    const db = await openDatabase({ databaseUrl: cluster.url });
     platform = await startFaultPlatform(
       { 'gateway.audit.writeTimeoutMs': WRITE_TIMEOUT_MS },
-      { database: { ...db, drop: () => db.close() } },
+      { database: await openDisposableDatabase({ databaseUrl: cluster.url }) },
     );
   }, 120_000);
   afterAll(async () => {

@@ -1,5 +1,6 @@
 import { postgresBinaries, startPostgresCluster, type PostgresCluster } from '../../harness/postgres-cluster.ts';
-import { openDatabase, type PoolClient } from '../../lib/db/database.ts';
+import { openDisposableDatabase } from '../../harness/database.ts';
+import type { PoolClient } from '../../lib/db/database.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { complete, errorCodes, expectEveryAnswerAudited, runLoad, type Outcome } from './support/load.ts';
 import { startFaultPlatform, type FaultPlatform } from './support/platform.ts';
@@ -36,8 +37,9 @@ suite('the DPoP replay register and the quota counters unavailable', () => {
     const settings = { 'gateway.dpopReplayCheckTimeoutMs': REPLAY_TIMEOUT_MS };
     if (ownCluster) {
       cluster = await startPostgresCluster();
-      const db = await openDatabase({ databaseUrl: cluster.url });
-      platform = await startFaultPlatform(settings, { database: { ...db, drop: () => db.close() } });
+      platform = await startFaultPlatform(settings, {
+        database: await openDisposableDatabase({ databaseUrl: cluster.url }),
+      });
     } else {
       platform = await startFaultPlatform(settings);
     }
