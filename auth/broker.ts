@@ -21,6 +21,7 @@ import { createDashboard, dashboardClientMetadata } from './dashboard/index.ts';
 import { isDatabaseUnavailable } from './database-failure.ts';
 import { createEventRecorder } from './events.ts';
 import { createGrantRevoker, revocationPropagator, warnIfNoRevocationTable, type GrantRevoker } from './grants.ts';
+import { createMandateStore } from './mandates/store.ts';
 import { createIdpPreferenceStore, type IdpPreferenceStore } from './idp-preferences.ts';
 import { createIdpAvailability } from './idp/availability.ts';
 import { createIdpRegistry } from './idp/registry.ts';
@@ -97,6 +98,7 @@ export async function startBroker(
     const contract = loadBrokerContract(config);
     checkRegisteredOperations(config, contract);
     const grants = createGrantRevoker(pool);
+    const mandates = createMandateStore(pool);
     await warnIfNoRevocationTable(pool, log);
     const revocations = revocationPropagator(grants, log);
     const signInQuota = new QuotaLimiter(pool, {
@@ -228,6 +230,7 @@ export async function startBroker(
 
     const sweeper = setInterval(() => {
       sweepExpired(pool).catch((error) => log.warn({ err: error }, 'sweeping expired broker rows failed'));
+      mandates.expireDue().catch((error) => log.warn({ err: error }, 'expiring ended mandates failed'));
     }, SWEEP_INTERVAL_MS);
     sweeper.unref();
     // Signed checkpoints of the audit chain, one broker at a time (lib/audit/checkpoint-signer.ts).

@@ -4,7 +4,7 @@ import type { Pool } from '../lib/db/database.ts';
 /**
  * What the broker records in the platform's audit chain: sign-ins (and those the
  * citizen's IdP preferences refused), consent decisions, grant revocations, IdP
- * preference changes — event kind, service provider, identity provider, pseudonymous
+ * preference changes, mandate steps (auth/mandates/store.ts) — event kind, service provider, identity provider, pseudonymous
  * account id, error code, claim and scope NAMES and labels — never personal data
  * values. Only this module shapes broker events.
  */
@@ -17,7 +17,12 @@ export type BrokerEventKind =
   | 'broker.consent_refused'
   | 'broker.grant_revoked'
   | 'broker.idp_preference_changed'
-  | 'broker.sign_in_refused';
+  | 'broker.sign_in_refused'
+  | 'broker.mandate_proposed'
+  | 'broker.mandate_accepted'
+  | 'broker.mandate_declined'
+  | 'broker.mandate_ended'
+  | 'broker.mandate_expired';
 
 export interface BrokerEvent {
   kind: BrokerEventKind;

@@ -1,6 +1,6 @@
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { appendEvents } from '../lib/audit/index.ts';
+import { appendEvents, type AuditEvent } from '../lib/audit/index.ts';
 import {
   REVOCATION_REASONS,
   REVOKED_GRANTS_TABLE,
@@ -8,7 +8,7 @@ import {
   revokedGrantsTableExists,
   type RevocationReason,
 } from '../lib/contracts/revoked-grants.ts';
-import { inTransaction, type Pool } from '../lib/db/database.ts';
+import { inTransaction, type Pool, type PoolClient } from '../lib/db/database.ts';
 import type { Logger } from '../lib/log.ts';
 import { deleteGrantRows } from './adapter/postgres-adapter.ts';
 import { toAuditEvent } from './events.ts';
@@ -22,7 +22,7 @@ import { toAuditEvent } from './events.ts';
  *
  * Reasons (REVOCATION_REASONS) are short codes, never personal data: `citizen`
  * (dashboard), `service_provider` (revocation endpoint), `code_replay` (a code used
- * twice), `logout`, `admin`, `broker`.
+ * twice), `logout`, `admin`, `broker`, `mandate_ended` (the mandate it was obtained under ended).
  */
 
 export interface GrantRevoker {
@@ -42,23 +42,37 @@ export interface GrantRevoker {
 export function createGrantRevoker(pool: Pool): GrantRevoker {
   return {
     async revokeGrant(grantId, reason, known = {}) {
-      if (!REVOCATION_REASONS.includes(reason)) throw new TypeError(`unknown revocation reason ${String(reason)}`);
       return inTransaction(pool, async (client) => {
-        const deleted = await deleteGrantRows(client, grantId);
-        const published = await publishRevokedGrant(client, grantId, reason);
-        if (!published && !deleted) return false;
-        await appendEvents(client, [
-          toAuditEvent({
-            kind: 'broker.grant_revoked',
-            accountId: deleted?.accountId ?? known.accountId,
-            clientId: deleted?.clientId ?? known.clientId,
-            details: { grantId, reason },
-          }),
-        ]);
-        return true;
+        const event = await revokeGrantIn(client, grantId, reason, known);
+        if (event) await appendEvents(client, [event]);
+        return event !== undefined;
       });
     },
   };
+}
+
+/**
+ * The revocation of `grantId` inside the caller's transaction (ending a mandate revokes
+ * its grants with the mandate's own change): the rows deleted, the gateways told, and the
+ * `broker.grant_revoked` event returned for the caller to append with its own (one
+ * `appendEvents` per transaction, lib/audit/append.ts). Undefined when already revoked.
+ */
+export async function revokeGrantIn(
+  client: PoolClient,
+  grantId: string,
+  reason: RevocationReason,
+  known: Known = {},
+): Promise<AuditEvent | undefined> {
+  if (!REVOCATION_REASONS.includes(reason)) throw new TypeError(`unknown revocation reason ${String(reason)}`);
+  const deleted = await deleteGrantRows(client, grantId);
+  const published = await publishRevokedGrant(client, grantId, reason);
+  if (!published && !deleted) return undefined;
+  return toAuditEvent({
+    kind: 'broker.grant_revoked',
+    accountId: deleted?.accountId ?? known.accountId,
+    clientId: deleted?.clientId ?? known.clientId,
+    details: { grantId, reason },
+  });
 }
 
 /**

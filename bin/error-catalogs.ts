@@ -1,4 +1,5 @@
 import { brokerErrors } from '../auth/errors.ts';
+import { mandateErrors } from '../auth/mandates/errors.ts';
 import { gatewayErrors } from '../lib/contracts/gateway-errors.ts';
 import type { ComponentCatalog } from '../lib/errors/define.ts';
 import { operationErrors } from '../lib/federation/operation-errors.ts';
@@ -14,6 +15,7 @@ import { parkingErrors } from '../sandbox/parking/errors.ts';
 export const ERROR_CATALOGS: readonly ComponentCatalog[] = [
   pivotErrors,
   brokerErrors,
+  mandateErrors,
   subgraphErrors,
   operationErrors,
   gatewayErrors,

@@ -5,6 +5,7 @@ import type { Config } from '../lib/config/load.ts';
 import { openDatabase, type Database } from '../lib/db/database.ts';
 import { providerFolders } from '../lib/federation/provider-folders.ts';
 import { PortInUseError } from '../lib/http/server.ts';
+import { seedSandboxMandates } from '../sandbox/seed/mandates.ts';
 import { seedSandbox } from '../sandbox/seed/seed.ts';
 import { componentRegistry, type ComponentAddress } from './components.ts';
 import type { PlatformConfig } from './config.ts';
@@ -100,11 +101,26 @@ export async function startPlatform(
         throw error;
       }
     }
+    // After the broker migrated its tables: the sandbox's mandates, written once (sandbox/seed/mandates.ts).
+    if (config.sandbox && wanted.some((entry) => entry.name === 'broker')) await seedMandates(context);
   } catch (error) {
     await close();
     throw error;
   }
   return { components, close };
+}
+
+async function seedMandates({ config, database, logger }: ComponentContext): Promise<void> {
+  const pool = database.pool({ max: 1, applicationName: 'passerelle-seed' });
+  try {
+    const seeded = await seedSandboxMandates(
+      pool,
+      config.secret(config.broker.pairwiseSecret, 'broker.pairwiseSecret'),
+    );
+    if (seeded.length) logger.info({ mandates: seeded }, 'sandbox mandates created');
+  } finally {
+    await pool.end();
+  }
 }
 
 /** `broker.url` → `PASSERELLE__broker__url`. */

@@ -87,6 +87,19 @@ export const FRENCH_ACCOUNTS: Record<string, SandboxAccount> = Object.fromEntrie
           email: 'anne-sophie.lefevre-roy@example.org',
         },
       ],
+      // Jean's mother; she gave him a mandate for transport and housing (sandbox/seed/mandates.ts).
+      [
+        'yvonne.martin',
+        {
+          given_name: 'Yvonne',
+          family_name: 'Martin',
+          gender: 'female',
+          birthdate: '1948-02-14',
+          birthcountry: '99100',
+          birthplace: '30189',
+          email: 'yvonne.martin@example.org',
+        },
+      ],
       // Invalid on purpose: born in France (99100) with no birthplace.
       [
         'identite.invalide',

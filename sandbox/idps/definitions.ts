@@ -49,7 +49,7 @@ export const SANDBOX_IDPS: Record<SandboxIdpName, SandboxIdpDefinition> = {
     'lucas.bernard',
     'anne-sophie.lefevre-roy',
   ]),
-  ameli: french('ameli', 'ameli.fr (Assurance Maladie)', 'eidas1', ['jean.martin', 'camille.petit']),
+  ameli: french('ameli', 'ameli.fr (Assurance Maladie)', 'eidas1', ['jean.martin', 'camille.petit', 'yvonne.martin']),
   eidas: {
     name: 'eidas',
     displayName: 'eIDAS — citoyens européens',

@@ -37,6 +37,7 @@ function sandboxRecords(): AntsRecords {
       registryPerson('SIV-T-0000004', who['lucas.bernard']!, spelling),
       registryPerson('SIV-T-0000006', who['anne-sophie.lefevre-roy']!, spelling),
       registryPerson('SIV-T-0000007', relative['julien.marchand']!, spelling),
+      registryPerson('SIV-T-0000008', who['yvonne.martin']!, spelling),
     ],
     vehicles: [
       car('GE-512-KL', 'Renault', 'Zoé', 'ELECTRIC', '2021-05-18', [{ ref: 'SIV-T-0000001', role: 'HOLDER' }]), // Crit'Air 0
@@ -49,6 +50,7 @@ function sandboxRecords(): AntsRecords {
         { ref: 'SIV-T-0000007', role: 'HOLDER' },
         { ref: 'SIV-T-0000006', role: 'CO_HOLDER' },
       ]), // Crit'Air 1
+      car('GB-154-MY', 'Peugeot', '208', 'PETROL', '2021-06-02', [{ ref: 'SIV-T-0000008', role: 'HOLDER' }]), // Crit'Air 1
     ],
   };
 }

@@ -22,6 +22,7 @@ function sandboxRecords(): DgfipRecords {
       registryPerson('2900097120631', who['camille.petit']!, spelling),
       registryPerson('1780975115290', who['anne-sophie.lefevre-roy']!, spelling),
       registryPerson('1760230189017', relative['julien.marchand']!, spelling),
+      registryPerson('2480230189025', who['yvonne.martin']!, spelling),
     ],
     households: [
       // Marie: single parent of one child (case T), 2 shares.
@@ -50,6 +51,8 @@ function sandboxRecords(): DgfipRecords {
         '1780975115290',
         '1760230189017',
       ]),
+      // Yvonne: widowed, lives alone in Nîmes, 1 share.
+      household('2430A00000077', 18_940, 1, 'WIDOWED', nimes(['3 rue des Lombards'], '30000'), ['2480230189025']),
     ],
   };
 }

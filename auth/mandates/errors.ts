@@ -1,0 +1,91 @@
+import { defineErrors } from '../../lib/errors/define.ts';
+
+/**
+ * Every refusal of the mandate life cycle (docs/mandates.md): shown on the dashboard's
+ * pages (auth/errors.ts `shownErrors`) with the status given here. None of them says
+ * whether a code or a mandate exists for someone else: a forged, expired or used
+ * invitation reads the same to the person typing it.
+ */
+export const mandateErrors = defineErrors('mandates', {
+  MANDATE_DOMAINS_INVALID: {
+    status: 400,
+    message: {
+      fr: 'Choisissez au moins un domaine parmi ceux proposés.',
+      en: 'Choose at least one of the domains offered.',
+    },
+    description:
+      'A mandate must cover one or more domains of lib/contracts/domains.ts; the form sent none, or one that does not exist.',
+  },
+  MANDATE_DATES_INVALID: {
+    status: 400,
+    message: {
+      fr: 'Les dates du mandat sont incorrectes : il doit commencer aujourd’hui ou plus tard et durer au plus 12 mois.',
+      en: 'The mandate’s dates are incorrect: it must start today or later and last at most 12 months.',
+    },
+    description:
+      'The start is in the past or not a date, the end is not after the start, or the mandate would last more than 12 months (renew it instead).',
+  },
+  MANDATE_REPRESENTATIVE_INVALID: {
+    status: 400,
+    message: {
+      fr: 'Indiquez le nom de famille, le premier prénom et la date de naissance de la personne que vous choisissez.',
+      en: 'Give the family name, first given name and birthdate of the person you choose.',
+    },
+    description:
+      'The identity typed for the representative is incomplete or malformed. Acceptance is refused unless the signed-in identity matches it.',
+  },
+  MANDATE_TO_ONESELF: {
+    status: 400,
+    message: {
+      fr: 'Vous ne pouvez pas vous donner un mandat à vous-même.',
+      en: 'You cannot give a mandate to yourself.',
+    },
+    description:
+      'The representative typed is the mandator, or the person accepting an invitation is the one who created it.',
+  },
+  MANDATE_INVITATION_INVALID: {
+    status: 400,
+    message: {
+      fr: 'Ce code d’invitation n’est pas valable : il est inexact, a déjà servi ou a expiré (7 jours).',
+      en: 'This invitation code is not valid: it is wrong, has already been used or has expired (7 days).',
+    },
+    description:
+      'Unknown (forged or mistyped), already used or expired invitation code. One message for all three, so a code cannot be probed.',
+  },
+  MANDATE_REPRESENTATIVE_MISMATCH: {
+    status: 403,
+    message: {
+      fr: 'Cette invitation est destinée à une autre personne.',
+      en: 'This invitation is meant for someone else.',
+    },
+    description:
+      'The signed-in identity does not match the name and birthdate the mandator gave. The invitation stays usable by the right person.',
+  },
+  MANDATE_NOT_FOUND: {
+    status: 404,
+    message: {
+      fr: 'Ce mandat n’existe pas ou ne vous concerne pas.',
+      en: 'This mandate does not exist or does not concern you.',
+    },
+    description: 'No mandate of this id where the signed-in person is the mandator or the representative.',
+  },
+  MANDATE_STATE_INVALID: {
+    status: 409,
+    message: {
+      fr: 'Ce mandat ne peut plus être modifié ainsi (il a déjà été accepté, refusé ou terminé).',
+      en: 'This mandate can no longer be changed this way (already accepted, declined or ended).',
+    },
+    description: 'Accepting or declining a mandate that is no longer proposed, or ending one that is already over.',
+  },
+  MANDATE_LEVEL_TOO_LOW: {
+    status: 403,
+    message: {
+      fr: 'Ce mandat couvre des données protégées : connectez-vous avec un niveau de garantie substantiel (eIDAS 2) ou plus.',
+      en: 'This mandate covers protected data: sign in at a substantial level of assurance (eIDAS 2) or above.',
+    },
+    description:
+      'A domain of the mandate has a scope needing eidas2 (catalog `minAcr`): creating or accepting it needs a dashboard sign-in at eidas2 or above.',
+  },
+});
+
+export type MandateErrorCode = keyof typeof mandateErrors.errors;
