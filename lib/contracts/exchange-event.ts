@@ -8,6 +8,13 @@ import type { AuditEvent } from '../audit/index.ts';
  * one place that names the event's `data`.
  */
 export const EXCHANGE_EVENT_KIND = 'gateway.exchange';
+/**
+ * An exchange made by a representative under a mandate (docs/mandates.md) is recorded
+ * twice, in one transaction: the `gateway.exchange` event under the mandator (whose data
+ * was read), with `mandateId`, and this copy under the representative (`citizen_ref` =
+ * the representative's account id), with the same data: each sees it in their history.
+ */
+export const REPRESENTATIVE_EXCHANGE_EVENT_KIND = 'gateway.representative_exchange';
 
 export const EXCHANGE_OUTCOMES = ['success', 'partial', 'refused', 'failed'] as const;
 export type ExchangeOutcome = (typeof EXCHANGE_OUTCOMES)[number];
@@ -60,6 +67,8 @@ export interface ExchangeEventData {
    * exactly as before, and the chain covers whatever `data` holds, so older events still verify.
    */
   traceId?: string;
+  /** Present only for an exchange made under a mandate: the mandate's id (auth.mandates). */
+  mandateId?: string;
 }
 
 /** The audit-chain form of an exchange. */
