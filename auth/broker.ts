@@ -21,7 +21,9 @@ import { createDashboard, dashboardClientMetadata } from './dashboard/index.ts';
 import { isDatabaseUnavailable } from './database-failure.ts';
 import { createEventRecorder } from './events.ts';
 import { createGrantRevoker, revocationPropagator, warnIfNoRevocationTable, type GrantRevoker } from './grants.ts';
+import { createRepresentationChoices } from './mandates/representation-choices.ts';
 import { createMandateStore } from './mandates/store.ts';
+import { createRepresentedAccounts } from './mandates/represented-account.ts';
 import { createIdpPreferenceStore, type IdpPreferenceStore } from './idp-preferences.ts';
 import { createIdpAvailability } from './idp/availability.ts';
 import { createIdpRegistry } from './idp/registry.ts';
@@ -99,6 +101,8 @@ export async function startBroker(
     checkRegisteredOperations(config, contract);
     const grants = createGrantRevoker(pool);
     const mandates = createMandateStore(pool);
+    const pairwiseSecret = config.secret(config.broker.pairwiseSecret, 'broker.pairwiseSecret');
+    const represented = createRepresentedAccounts({ config, accounts, mandates, pairwiseSecret });
     await warnIfNoRevocationTable(pool, log);
     const revocations = revocationPropagator(grants, log);
     const signInQuota = new QuotaLimiter(pool, {
@@ -113,6 +117,7 @@ export async function startBroker(
         pool,
         keys: loadSigningKeys(config),
         accounts,
+        represented,
         contract,
         gatewayEncryption: loadGatewayEncryptionKey(config),
         onGrantRevoked: revocations.adapterRevoked,
@@ -142,7 +147,6 @@ export async function startBroker(
       pool,
       idps.list().map((idp) => idp.name),
     );
-    const pairwiseSecret = config.secret(config.broker.pairwiseSecret, 'broker.pairwiseSecret');
     const consent = { contract, forms: createConsentForms(pool) };
     const routes = interactionRoutes({
       provider,
@@ -157,6 +161,7 @@ export async function startBroker(
       pairwiseSecret,
       logger: log,
       consent,
+      mandates: { store: mandates, choices: createRepresentationChoices(pool), pool },
     });
 
     for (const event of [

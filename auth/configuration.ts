@@ -6,8 +6,9 @@ import type { Pool } from '../lib/db/database.ts';
 import type { AccountStore } from './accounts.ts';
 import { PostgresAdapter } from './adapter/postgres-adapter.ts';
 import type { BrokerContract } from './authorization-details/operation-schema.ts';
+import type { RepresentedAccounts } from './mandates/represented-account.ts';
 import { richAuthorizationRequests } from './authorization-details/rich-authorization-requests.ts';
-import { allScopes, claimsConfiguration } from './claims.ts';
+import { allScopes, asksForRepresentation, claimsConfiguration } from './claims.ts';
 import { CLIENT_AUTH_METHODS, clientMetadataFor, serviceProviderById } from './clients.ts';
 import type { SigningKeys } from './keys.ts';
 import { pairwiseSubject } from './pairwise.ts';
@@ -22,6 +23,8 @@ export interface ConfigurationInputs {
   pool: Pool;
   keys: SigningKeys;
   accounts: AccountStore;
+  /** Accounts as tokens of a grant under a mandate describe them (auth/mandates/represented-account.ts). */
+  represented: RepresentedAccounts;
   /** The federation contract: operations are checked against it, its scopes are the data scopes. */
   contract: BrokerContract;
   /** The gateway's public key pivot tokens are encrypted to. */
@@ -55,7 +58,7 @@ export interface ConfigurationInputs {
  * data follows FAPI 2.0 (authorization-details/fapi-profile.ts). Anything not listed is off.
  */
 export function buildConfiguration(inputs: ConfigurationInputs): Configuration {
-  const { config, pool, keys, accounts, contract, gatewayEncryption, pages } = inputs;
+  const { config, pool, keys, accounts, represented, contract, gatewayEncryption, pages } = inputs;
   const dataScopes = new Set(contract.scopes.keys());
   const broker = config.broker;
   const pairwiseSecret = config.secret(broker.pairwiseSecret, 'broker.pairwiseSecret');
@@ -96,11 +99,12 @@ export function buildConfiguration(inputs: ConfigurationInputs): Configuration {
     claims: claimsConfiguration(),
     scopes: allScopes(dataScopes),
     subjectTypes: ['pairwise'],
-    async pairwiseIdentifier(_ctx, accountId, client) {
+    async pairwiseIdentifier(ctx, accountId, client) {
       if (firstPartyIds.has(client.clientId)) return accountId;
       const sp = serviceProviderById(config, client.clientId);
       if (!sp) throw new Error(`no sector identifier for client ${client.clientId}`);
-      return pairwiseSubject(accountId, sp.sectorIdentifier, pairwiseSecret);
+      // Under a mandate, the subject is the mandator (the representative is `act`).
+      return pairwiseSubject(represented.subjectOf(ctx, accountId), sp.sectorIdentifier, pairwiseSecret);
     },
     acrValues: [...ACR_LEVELS],
     extraParams: {
@@ -110,9 +114,9 @@ export function buildConfiguration(inputs: ConfigurationInputs): Configuration {
     pkce: { required: () => true },
     responseTypes: ['code'],
     clockTolerance: CLOCK_TOLERANCE_SECONDS,
-    findAccount: accounts.findAccount,
+    findAccount: represented.findAccount,
     issueRefreshToken: async () => false,
-    extraTokenClaims: pivotTokenClaims(config, accounts),
+    extraTokenClaims: pivotTokenClaims(config, accounts, represented, pairwiseSecret),
     interactions: {
       url: async (_ctx, interaction) => `/interaction/${interaction.uid}`,
       policy: signInPolicy(),
@@ -167,7 +171,7 @@ export function buildConfiguration(inputs: ConfigurationInputs): Configuration {
 /**
  * oidc-provider's default prompts, plus: a session whose level of assurance is
  * below what this request asks for must sign in again (single sign-on never
- * upgrades a level).
+ * upgrades a level); a request for representation always asks for consent.
  */
 function signInPolicy() {
   const { Check, base } = interactionPolicy;
@@ -187,5 +191,16 @@ function signInPolicy() {
       },
     ),
   );
+  // A request asking for `representation` always gets the consent step, where "for whom" is
+  // asked (auth/interactions/representation.ts): a session's grant may be for someone else.
+  policy
+    .get('consent')!
+    .checks.add(
+      new Check('representation_prompt', 'representation was requested', (ctx: KoaContextWithOIDC) =>
+        asksForRepresentation(ctx.oidc.params?.scope) && !ctx.oidc.result?.consent
+          ? Check.REQUEST_PROMPT
+          : Check.NO_NEED_TO_PROMPT,
+      ),
+    );
   return policy;
 }

@@ -13,6 +13,7 @@ import {
 } from '../lib/contracts/pivot-token.ts';
 import { publicJwks } from '../lib/keys.ts';
 import type { AccountStore } from './accounts.ts';
+import { pivotTokenRepresentation, type RepresentedAccounts } from './mandates/represented-account.ts';
 import { serviceProviderById } from './clients.ts';
 import { assertFapiTokenRequest } from './authorization-details/fapi-profile.ts';
 import { withCode } from './request-checks.ts';
@@ -130,23 +131,38 @@ export function gatewayResourceIndicators(
  * Claims added to pivot tokens (and only to them): the level of the sign-in that led
  * to the code, the validated pivot identity, the grant (revocation) and the broker's
  * account id (`citizen_ref`: the gateway files exchanges in the citizen's history).
+ * For a grant obtained under a mandate, the identity and `citizen_ref` are the mandator's,
+ * with `act` and `mandate` (auth/mandates/represented-account.ts).
  */
 export function pivotTokenClaims(
   config: Config,
   accounts: AccountStore,
+  represented: RepresentedAccounts,
+  pairwiseSecret: string,
 ): NonNullable<Configuration['extraTokenClaims']> {
   const audience = config.gateway.audience;
   return async (ctx, token) => {
-    const { resourceServer, accountId, grantId } = token as {
+    const { resourceServer, accountId, grantId, clientId } = token as {
       resourceServer?: { audience?: string };
       accountId?: string;
       grantId?: string;
+      clientId?: string;
     };
     if (resourceServer?.audience !== audience || !accountId) return undefined;
+    const acr = ctx.oidc.entities.AuthorizationCode?.acr as AcrLevel;
+    const under = await represented.mandateOf(grantId);
+    if (under === 'ended') throw new errors.InvalidGrant('the mandate this consent was given under has ended');
+    if (under) {
+      const { mandate } = under;
+      return {
+        ...pivotTokenExtraClaims({ acr, pivot: mandate.mandator.pivot, grantId: grantId!, accountId: mandate.mandator.accountId }),
+        ...pivotTokenRepresentation(config, pairwiseSecret, mandate, clientId!),
+      } as unknown as Record<string, unknown>;
+    }
     const account = await accounts.find(accountId);
     if (!account) throw new errors.InvalidGrant('the citizen’s sign-in is no longer available; sign in again');
     return pivotTokenExtraClaims({
-      acr: ctx.oidc.entities.AuthorizationCode?.acr as AcrLevel,
+      acr,
       pivot: account.pivot,
       grantId: grantId!,
       accountId,

@@ -139,6 +139,7 @@ export async function sweepExpired(pool: Pool): Promise<number> {
     'consent_forms',
     'pivot_tokens',
     'dashboard_sessions',
+    'representation_choices',
   ]) {
     const { rowCount } = await pool.query(`DELETE FROM auth.${table} WHERE expires_at <= now()`);
     removed += rowCount ?? 0;

@@ -22,6 +22,8 @@ export interface ConsentForms {
   take(interactionUid: string, token: string, decision: Decision): Promise<TakeResult>;
   /** Whether the interaction's form was already answered. */
   decided(interactionUid: string): Promise<boolean>;
+  /** What the interaction's live, undecided form shows, if any (checked before the decision is taken). */
+  shown(interactionUid: string): Promise<ConsentedOperation[] | undefined>;
 }
 
 export function createConsentForms(pool: Pool): ConsentForms {
@@ -54,6 +56,13 @@ export function createConsentForms(pool: Pool): ConsentForms {
         [interactionUid],
       );
       return rows.length > 0;
+    },
+    async shown(interactionUid) {
+      const { rows } = await pool.query<{ shown: ConsentedOperation[] }>(
+        `SELECT shown FROM auth.consent_forms WHERE interaction_uid = $1 AND decided_at IS NULL AND expires_at > now()`,
+        [interactionUid],
+      );
+      return rows[0]?.shown;
     },
   };
 }

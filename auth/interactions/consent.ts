@@ -1,8 +1,10 @@
 import type { Context } from 'koa';
 import { errors } from 'oidc-provider';
+import { inTransaction } from '../../lib/db/database.ts';
 import { FormError, readForm } from '../../lib/web/form.ts';
 import type { ConsentedOperation } from '../../lib/contracts/pivot-token.ts';
 import { resolveRequestedOperations } from '../authorization-details/rich-authorization-requests.ts';
+import { asksForRepresentation } from '../claims.ts';
 import { serviceProviderById } from '../clients.ts';
 import { shownErrors, type ShownErrorCode } from '../errors.ts';
 import type { BrokerEventKind } from '../events.ts';
@@ -10,6 +12,8 @@ import { pairwiseSubject } from '../pairwise.ts';
 import { ConsentAlreadyDecided, type Decision } from './consent-forms.ts';
 import { consentView, requestedIdentityClaims, requestedIdentityScopes, scopeLabels } from './consent-view.ts';
 import type { InteractionDeps, InteractionDetails } from './context.ts';
+import type { Mandate } from '../mandates/store.ts';
+import { actingForView, chosenMandate, RepresentationRefused } from './representation.ts';
 import { signInErrorPath, type PendingSignIn } from './sign-in.ts';
 
 /**
@@ -29,7 +33,11 @@ export async function showConsent(
   details: InteractionDetails,
   signIn: PendingSignIn,
 ): Promise<void> {
-  if (details.params.authorization_details === undefined) return grantIdentityOnly(deps, ctx, details);
+  if (details.params.authorization_details === undefined) {
+    const mandate = await representedBy(deps, ctx, details, signIn, []);
+    if (mandate === false) return;
+    return grantIdentityOnly(deps, ctx, details, mandate);
+  }
   let operations: ConsentedOperation[];
   try {
     operations = resolveRequestedOperations(deps.config, deps.consent.contract, signIn.clientId, details.params);
@@ -39,6 +47,8 @@ export async function showConsent(
     deps.logger.warn({ description: error.error_description }, 'requested operations no longer valid');
     return consentError(deps, ctx, signIn, 'AUTHORIZATION_REQUEST_INVALID');
   }
+  const mandate = await representedBy(deps, ctx, details, signIn, operations);
+  if (mandate === false) return;
   let token: string;
   try {
     token = await deps.consent.forms.issue(details.uid, operations, deps.config.broker.interactionTtlSeconds);
@@ -48,7 +58,8 @@ export async function showConsent(
   }
   const { lang, t } = deps.pages.kit.translator(ctx);
   const view = consentView(deps.consent.contract, operations, requestedIdentityClaims(details.params.scope), lang, t);
-  deps.pages.kit.render(ctx, 'consent', { uid: details.uid, sp: signIn.sp, token, view }, (tr) => ({
+  const actingFor = mandate ? actingForView(mandate, lang) : undefined;
+  deps.pages.kit.render(ctx, 'consent', { uid: details.uid, sp: signIn.sp, token, view, actingFor }, (tr) => ({
     title: tr('consent.title'),
     formAction: signIn.spOrigins,
   }));
@@ -71,6 +82,10 @@ export async function decideConsent(
   if (details.params.authorization_details === undefined)
     return consentError(deps, ctx, signIn, 'CONSENT_FORM_INVALID');
 
+  // Checked before the form is spent: a mandate that ended meanwhile leaves nothing decided.
+  const consented = (await deps.consent.forms.shown(details.uid)) ?? [];
+  const mandate = await representedBy(deps, ctx, details, signIn, consented);
+  if (mandate === false) return;
   const taken = await deps.consent.forms.take(details.uid, form.get('token') ?? '', decision);
   if (!taken.ok) {
     deps.logger.warn({ uid: details.uid, reason: taken.reason }, 'consent form refused');
@@ -86,9 +101,9 @@ export async function decideConsent(
 
   const result =
     decision === 'allow'
-      ? { consent: { grantId: await createGrant(deps, details, accountId, taken.shown) } }
+      ? { consent: { grantId: await createGrant(deps, details, accountId, taken.shown, mandate) } }
       : undefined;
-  await recordDecision(deps, details, accountId, taken.shown, decision, result?.consent.grantId);
+  await recordDecision(deps, details, accountId, taken.shown, decision, result?.consent.grantId, mandate);
   const returnTo = result
     ? await deps.provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: true })
     : await deps.provider.interactionResult(
@@ -104,12 +119,45 @@ export async function decideConsent(
   ctx.redirect(returnTo);
 }
 
+/**
+ * The mandate this consent acts under (undefined: for oneself), or `false` once the
+ * refusal page is rendered (the mandate ended or no longer covers the operations).
+ */
+async function representedBy(
+  deps: InteractionDeps,
+  ctx: Context,
+  details: InteractionDetails,
+  signIn: PendingSignIn,
+  operations: readonly ConsentedOperation[],
+): Promise<Mandate | undefined | false> {
+  try {
+    return await chosenMandate(deps, details, operations);
+  } catch (error) {
+    if (!(error instanceof RepresentationRefused)) throw error;
+    consentError(deps, ctx, signIn, error.code);
+    return false;
+  }
+}
+
+/**
+ * Records that `grantId` was obtained under `mandate`, so that ending the mandate revokes
+ * it and its tokens describe the mandator (auth/mandates/represented-account.ts). Right
+ * after the grant is saved, not in its transaction: oidc-provider's adapter saves it on a
+ * connection of its own. Before the interaction resumes, though: if this fails, no code is
+ * issued for the grant, which only waits for its expiry, unusable.
+ */
+async function linkToMandate(deps: InteractionDeps, grantId: string, mandate: Mandate | undefined): Promise<void> {
+  if (!mandate) return;
+  await inTransaction(deps.mandates.pool, (client) => deps.mandates.store.linkGrant(client, grantId, mandate.id));
+}
+
 /** A new grant with exactly what the citizen allowed. */
 async function createGrant(
   deps: InteractionDeps,
   details: InteractionDetails,
   accountId: string,
   shown: readonly ConsentedOperation[],
+  mandate: Mandate | undefined,
 ): Promise<string> {
   const { provider } = deps;
   const clientId = String(details.params.client_id);
@@ -126,7 +174,9 @@ async function createGrant(
   const rejected = asked.filter((s) => !consented.has(s));
   if (granted.length) grant.addResourceScope(deps.config.gateway.audience, granted);
   if (rejected.length) grant.rejectResourceScope(deps.config.gateway.audience, rejected);
-  return grant.save();
+  const grantId = await grant.save();
+  await linkToMandate(deps, grantId, mandate);
+  return grantId;
 }
 
 async function recordDecision(
@@ -136,30 +186,41 @@ async function recordDecision(
   shown: readonly ConsentedOperation[],
   decision: Decision,
   grantId: string | undefined,
+  mandate: Mandate | undefined,
 ): Promise<void> {
   const clientId = String(details.params.client_id);
   const sp = serviceProviderById(deps.config, clientId);
-  const sub = sp ? pairwiseSubject(accountId, sp.sectorIdentifier, deps.pairwiseSecret) : null;
+  const subOf = (id: string) => (sp ? pairwiseSubject(id, sp.sectorIdentifier, deps.pairwiseSecret) : null);
+  // Under a mandate, the decision goes in both histories: the representative decided, for the mandator.
+  const people: Array<{ accountId: string; extra: Record<string, string> }> = mandate
+    ? [
+        { accountId, extra: { mandateId: mandate.id, role: 'representative' } },
+        { accountId: mandate.mandator.accountId, extra: { mandateId: mandate.id, role: 'mandator' } },
+      ]
+    : [{ accountId, extra: {} }];
   const kind: BrokerEventKind = decision === 'allow' ? 'broker.consent_given' : 'broker.consent_refused';
   const identityClaims = requestedIdentityClaims(details.params.scope);
   await Promise.all(
-    shown.map((operation) =>
-      deps.events.record({
-        kind,
-        clientId,
-        accountId,
-        details: {
-          sub,
+    people.flatMap((person) =>
+      shown.map((operation) =>
+        deps.events.record({
+          kind,
+          clientId,
+          accountId: person.accountId,
+          details: {
+            sub: subOf(person.accountId),
           grantId: grantId ?? null,
           operationHash: operation.operation_hash,
           operationName: operation.operation_name,
           purpose: operation.purpose,
           scopes: operation.scopes,
           labels: scopeLabels(deps.consent.contract, operation.scopes),
-          identityClaims,
-          acr: (details.session as { acr?: string } | undefined)?.acr ?? null,
-        },
-      }),
+            identityClaims,
+            acr: (details.session as { acr?: string } | undefined)?.acr ?? null,
+            ...person.extra,
+          },
+        }),
+      ),
     ),
   );
 }
@@ -169,19 +230,29 @@ async function recordDecision(
  * entitled ones) are granted as asked. Data goes through `authorization_details`
  * only, so resource scopes asked in `scope` are rejected.
  */
-async function grantIdentityOnly(deps: InteractionDeps, ctx: Context, details: InteractionDetails): Promise<void> {
+async function grantIdentityOnly(
+  deps: InteractionDeps,
+  ctx: Context,
+  details: InteractionDetails,
+  mandate: Mandate | undefined,
+): Promise<void> {
   const { provider } = deps;
   const accountId = details.session?.accountId;
   if (!accountId) throw new Error('consent without a signed-in session');
+  // With `representation`, a new grant each time, with every scope asked: the session's
+  // grant may have been obtained for someone else (or for oneself, when acting for someone now).
+  const fresh = asksForRepresentation(details.params.scope);
   const grant =
-    (details.grantId ? await provider.Grant.find(details.grantId) : undefined) ??
+    (details.grantId && !fresh ? await provider.Grant.find(details.grantId) : undefined) ??
     new provider.Grant({ accountId, clientId: String(details.params.client_id) });
   const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
-  if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+  if (fresh) grant.addOIDCScope(requestedIdentityScopes(details.params.scope).join(' '));
+  else if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
   if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
   for (const [indicator, scopes] of Object.entries(missingResourceScopes(details)))
     grant.rejectResourceScope(indicator, scopes.join(' '));
   const grantId = await grant.save();
+  await linkToMandate(deps, grantId, mandate);
   const returnTo = await provider.interactionResult(
     ctx.req,
     ctx.res,

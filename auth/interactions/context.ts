@@ -1,5 +1,6 @@
 import type Provider from 'oidc-provider';
 import type { Config } from '../../lib/config/load.ts';
+import type { Pool } from '../../lib/db/database.ts';
 import type { Logger } from '../../lib/log.ts';
 import type { AccountStore } from '../accounts.ts';
 import type { BrokerContract } from '../authorization-details/operation-schema.ts';
@@ -8,6 +9,8 @@ import type { IdpPreferenceStore } from '../idp-preferences.ts';
 import type { IdpAvailability } from '../idp/availability.ts';
 import type { IdpRegistry } from '../idp/registry.ts';
 import type { IdpRoundTrips } from '../idp/round-trip.ts';
+import type { RepresentationChoices } from '../mandates/representation-choices.ts';
+import type { MandateStore } from '../mandates/store.ts';
 import type { BrokerPages } from '../pages.ts';
 import type { ConsentForms } from './consent-forms.ts';
 
@@ -32,5 +35,12 @@ export interface InteractionDeps {
   consent: {
     contract: BrokerContract;
     forms: ConsentForms;
+  };
+  /** Acting for someone (auth/interactions/representation.ts): the mandates and the "for whom" answers. */
+  mandates: {
+    store: MandateStore;
+    choices: RepresentationChoices;
+    /** Where a grant is recorded under its mandate (`store.linkGrant` runs in a transaction of it). */
+    pool: Pool;
   };
 }

@@ -6,6 +6,7 @@ import { isShownErrorCode, shownErrors } from '../errors.ts';
 import { handleIdpCallback } from './callback.ts';
 import { decideConsent, showConsent } from './consent.ts';
 import type { InteractionDeps, InteractionDetails } from './context.ts';
+import { chooseRepresentation, needsRepresentationChoice, showRepresentation } from './representation.ts';
 import { goToIdp, parseFailures, pendingSignIn, showChooser, showSignInError, type PendingSignIn } from './sign-in.ts';
 
 /**
@@ -13,6 +14,7 @@ import { goToIdp, parseFailures, pendingSignIn, showChooser, showSignInError, ty
  * endpoint and its resume endpoint:
  *   GET  /interaction/:uid            chooser (or straight to the `idp_hint` IdP), or consent
  *   POST /interaction/:uid/idp        the citizen picked an IdP
+ *   POST /interaction/:uid/representation  for whom (representation.ts: SPs asking for `representation`)
  *   POST /interaction/:uid/consent    the citizen allowed or refused (consent.ts)
  *   POST /interaction/:uid/abort      back to the SP with access_denied
  *   GET  /interaction/:uid/erreur/:code  a sign-in error page again (its language switch)
@@ -48,7 +50,10 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     const found = await load(ctx, ctx.params.uid!);
     if (!found) return;
     const { details, signIn } = found;
-    if (details.prompt.name === 'consent') return showConsent(deps, ctx, details, signIn);
+    if (details.prompt.name === 'consent') {
+      if (await needsRepresentationChoice(deps, details)) return showRepresentation(deps, ctx, details, signIn);
+      return showConsent(deps, ctx, details, signIn);
+    }
     if (signIn.idpHint && ctx.query.choose === undefined) return goToIdp(deps, ctx, signIn, signIn.idpHint);
     showChooser(deps, ctx, signIn);
   });
@@ -71,6 +76,14 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     if (!found) return;
     const form = await readForm(ctx);
     await goToIdp(deps, ctx, found.signIn, form.get('idp') ?? '');
+  });
+
+  router.post('/interaction/:uid/representation', async (ctx) => {
+    const found = await load(ctx, ctx.params.uid!);
+    if (!found) return;
+    if (found.details.prompt.name !== 'consent')
+      return deps.pages.error(ctx, { code: 'REPRESENTATION_FORM_INVALID' });
+    await chooseRepresentation(deps, ctx, found.details, found.signIn);
   });
 
   router.post('/interaction/:uid/consent', async (ctx) => {

@@ -86,6 +86,43 @@ export const mandateErrors = defineErrors('mandates', {
     description:
       'A domain of the mandate has a scope needing eidas2 (catalog `minAcr`): creating or accepting it needs a dashboard sign-in at eidas2 or above.',
   },
+  // --- acting for someone at a service provider (auth/interactions/representation.ts)
+  REPRESENTATION_NOT_COVERED: {
+    status: 403,
+    message: {
+      fr: 'Le mandat de cette personne ne couvre pas cette démarche : vous ne pouvez pas la faire pour elle.',
+      en: 'This person’s mandate does not cover this procedure: you cannot do it for them.',
+    },
+    description:
+      'The mandator chosen on the "For whom" page has a mandate that lacks a domain of the requested operation (the domains of its scopes, catalog `domain`). The page lists such mandators as not covering it; only a forged form can choose one.',
+  },
+  REPRESENTATION_CHOICE_INVALID: {
+    status: 400,
+    message: {
+      fr: 'Choisissez une des personnes proposées, ou vous-même.',
+      en: 'Choose one of the people offered, or yourself.',
+    },
+    description:
+      'The "For whom" form named no choice, or a mandate that is not one of the signed-in person’s active mandates (unknown, someone else’s, ended).',
+  },
+  REPRESENTATION_FORM_INVALID: {
+    status: 400,
+    message: {
+      fr: 'Ce formulaire n’est plus valable. Revenez sur le service et recommencez.',
+      en: 'This form is no longer valid. Go back to the service and start again.',
+    },
+    description:
+      'The "For whom" form came without this interaction’s latest one-time token, from another origin, after it expired, or a second time (the first answer stands).',
+  },
+  REPRESENTATION_MANDATE_ENDED: {
+    status: 409,
+    message: {
+      fr: 'Le mandat que vous avez choisi a pris fin entre-temps : vous ne pouvez plus agir pour cette personne.',
+      en: 'The mandate you chose has ended in the meantime: you can no longer act for this person.',
+    },
+    description:
+      'Between the "For whom" page and the consent decision, the chosen mandate was ended by either person or expired. Nothing was granted.',
+  },
 });
 
 export type MandateErrorCode = keyof typeof mandateErrors.errors;

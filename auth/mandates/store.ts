@@ -71,6 +71,8 @@ export interface MandateStore {
   activeFor(representativeId: string): Promise<Mandate[]>;
   /** Records, in the caller's transaction, that `grantId` was obtained under `mandateId`. */
   linkGrant(client: PoolClient, grantId: string, mandateId: string): Promise<void>;
+  /** The mandate `grantId` was obtained under, whatever its state now; undefined for a grant of one's own. */
+  forGrant(grantId: string): Promise<Mandate | undefined>;
   /** Writes `expired` (events, grants revoked) on active mandates past their end; returns how many. */
   expireDue(accountId?: string): Promise<number>;
 }
@@ -268,6 +270,15 @@ export function createMandateStore(pool: Pool): MandateStore {
         'INSERT INTO auth.mandate_grants (grant_id, mandate_id) VALUES ($1, $2) ON CONFLICT (grant_id) DO NOTHING',
         [grantId, mandateId],
       );
+    },
+
+    async forGrant(grantId) {
+      const { rows } = await pool.query<MandateRow>(
+        `SELECT ${prefixed('m')} FROM auth.mandate_grants g JOIN auth.mandates m ON m.id = g.mandate_id
+         WHERE g.grant_id = $1`,
+        [grantId],
+      );
+      return rows[0] ? toMandate(rows[0]) : undefined;
     },
 
     expireDue,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DomainName, type Domain } from './domains.ts';
 import { AcrLevel } from './eidas.ts';
 import { PivotIdentitySchema, type PivotIdentity } from './pivot-identity.ts';
 
@@ -63,6 +64,28 @@ export interface PivotTokenExtraClaims {
    * each provider's subject for the citizen from; never sent to a provider.
    */
   citizen_ref: string;
+  /**
+   * Present only when a representative acts under a mandate (docs/mandates.md): then `sub`,
+   * `pivot` and `citizen_ref` are the MANDATOR's (whose data is read), and `act` names the
+   * person acting (RFC 8693 style): their pairwise `sub` for the SP and account id.
+   */
+  act?: PivotTokenActor;
+  /** The mandate acted under, with `act`: the gateway refuses what its domains do not cover, and after its end. */
+  mandate?: PivotTokenMandate;
+}
+
+export interface PivotTokenActor {
+  /** The representative's pairwise subject for the SP (the `act.sub` of the ID token). */
+  sub: string;
+  /** The representative's broker account id: the key of their own history; never sent to a provider. */
+  citizen_ref: string;
+}
+
+export interface PivotTokenMandate {
+  id: string;
+  domains: Domain[];
+  /** End of the mandate, seconds since the epoch. */
+  ends_at: number;
 }
 
 /**
@@ -87,6 +110,10 @@ export const PivotTokenClaimsSchema = z.looseObject({
   iat: z.number().int(),
   exp: z.number().int(),
   authorization_details: z.array(z.looseObject({ type: z.string() })).optional(),
+  act: z.object({ sub: z.string().min(1), citizen_ref: z.string().min(1).max(256) }).optional(),
+  mandate: z
+    .object({ id: z.string().min(1).max(256), domains: z.array(DomainName).min(1), ends_at: z.number().int() })
+    .optional(),
   /** RFC 9449 §6.1: the SHA-256 thumbprint of the SP's DPoP key (checked apart, for its own code). */
   cnf: z.looseObject({ jkt: z.string().optional() }).optional(),
 });

@@ -1,0 +1,112 @@
+import type { Account, FindAccount } from 'oidc-provider';
+import type { Config } from '../../lib/config/load.ts';
+import { PIVOT_CLAIMS, type PivotIdentity } from '../../lib/contracts/pivot-identity.ts';
+import type { PivotTokenActor, PivotTokenMandate } from '../../lib/contracts/pivot-token.ts';
+import type { AccountStore } from '../accounts.ts';
+import { serviceProviderById } from '../clients.ts';
+import { pairwiseSubject } from '../pairwise.ts';
+import { actsNow } from './coverage.ts';
+import type { Mandate, MandateStore } from './store.ts';
+
+/**
+ * Tokens of a grant obtained under a mandate (docs/mandates.md "For service providers"):
+ * the grant, the code and the tokens stay the REPRESENTATIVE's in oidc-provider (their
+ * session, their account id), but what the service provider reads describes the MANDATOR
+ * as the subject and the representative as the actor:
+ * - ID token and userinfo: `sub` = the SP's pairwise subject of the mandator (through
+ *   `subjectOf`, which the configuration's `pairwiseIdentifier` calls), the mandator's
+ *   identity claims as the scopes allow, and `act` = { sub: the representative's pairwise
+ *   subject for that SP, given_name and family_name when the SP may read names };
+ * - pivot token: the mandator's pivot identity and citizen_ref, `act` and `mandate`
+ *   (auth/pivot-token.ts, lib/contracts/pivot-token.ts).
+ * A grant whose mandate is no longer in force finds no account: oidc-provider then refuses
+ * the code (invalid_grant) and the access token at userinfo (invalid_token). Ending a
+ * mandate also revokes its grants (auth/mandates/store.ts), this is the second lock.
+ */
+export interface RepresentedAccounts {
+  /** oidc-provider's `findAccount`, mandate-aware when `token` belongs to a grant. */
+  findAccount: FindAccount;
+  /** The account whose pairwise subject a request's `sub` is: the mandator under a mandate. */
+  subjectOf(ctx: object | undefined, accountId: string): string;
+  /** The mandate a grant acts under, if it is still in force (undefined for one's own grant). */
+  mandateOf(grantId: string | undefined): Promise<{ mandate: Mandate } | undefined | 'ended'>;
+}
+
+/** Per request (oidc-provider's context): the representative acting and the mandator they act for. */
+const represented = new WeakMap<object, { representative: string; mandator: string }>();
+
+export function createRepresentedAccounts(inputs: {
+  config: Config;
+  accounts: AccountStore;
+  mandates: MandateStore;
+  pairwiseSecret: string;
+}): RepresentedAccounts {
+  const { config, accounts, mandates, pairwiseSecret } = inputs;
+
+  const mandateOf: RepresentedAccounts['mandateOf'] = async (grantId) => {
+    if (!grantId) return undefined;
+    const mandate = await mandates.forGrant(grantId);
+    if (!mandate) return undefined;
+    return actsNow(mandate) && mandate.representative ? { mandate } : 'ended';
+  };
+
+  return {
+    mandateOf,
+    subjectOf(ctx, accountId) {
+      const acting = ctx ? represented.get(ctx) : undefined;
+      return acting && acting.representative === accountId ? acting.mandator : accountId;
+    },
+    async findAccount(ctx, accountId, token) {
+      const found = await mandateOf((token as { grantId?: string } | undefined)?.grantId);
+      if (found === undefined) return accounts.findAccount(ctx, accountId, token);
+      if (found === 'ended' || found.mandate.representative?.accountId !== accountId) return undefined;
+      const { mandate } = found;
+      represented.set(ctx, { representative: accountId, mandator: mandate.mandator.accountId });
+      const sp = serviceProviderById(config, String((token as { clientId?: string }).clientId));
+      return {
+        accountId,
+        async claims(_use, scope) {
+          return {
+            ...identityClaims(mandate.mandator.pivot),
+            // Replaced by oidc-provider with the account id, then made pairwise (`subjectOf`).
+            sub: accountId,
+            act: actClaim(mandate, sp ? pairwiseSubject(accountId, sp.sectorIdentifier, pairwiseSecret) : accountId, scope),
+          };
+        },
+      } satisfies Account;
+    },
+  };
+}
+
+/** The pivot token's `act` and `mandate` claims for a grant under `mandate`, issued to `clientId`. */
+export function pivotTokenRepresentation(
+  config: Config,
+  pairwiseSecret: string,
+  mandate: Mandate,
+  clientId: string,
+): { act: PivotTokenActor; mandate: PivotTokenMandate } {
+  const representative = mandate.representative!.accountId;
+  const sp = serviceProviderById(config, clientId);
+  if (!sp) throw new Error(`no sector identifier for client ${clientId}`);
+  return {
+    act: { sub: pairwiseSubject(representative, sp.sectorIdentifier, pairwiseSecret), citizen_ref: representative },
+    mandate: { id: mandate.id, domains: [...mandate.domains], ends_at: Math.floor(mandate.endsAt.getTime() / 1000) },
+  };
+}
+
+function identityClaims(pivot: PivotIdentity): Record<string, string> {
+  const claims: Record<string, string> = {};
+  for (const name of PIVOT_CLAIMS) if (pivot[name] !== undefined) claims[name] = pivot[name]!;
+  return claims;
+}
+
+/** `act`: the representative's subject, and their names only when the granted scopes release names. */
+function actClaim(mandate: Mandate, sub: string, scope: string): Record<string, string> {
+  const granted = new Set(scope.split(' '));
+  const pivot = mandate.representative!.pivot;
+  return {
+    sub,
+    ...(granted.has('given_name') || granted.has('identite_pivot') ? { given_name: pivot.given_name } : {}),
+    ...(granted.has('family_name') || granted.has('identite_pivot') ? { family_name: pivot.family_name } : {}),
+  };
+}
