@@ -1,10 +1,10 @@
 import { AuditWriteTooLate, AuditWriter, type AuditWriterOptions } from '../lib/audit/index.ts';
-import { exchangeAuditEvent, type ExchangeEntry } from '../lib/contracts/exchange-event.ts';
+import { exchangeAuditEvents, type ExchangeEntry } from '../lib/contracts/exchange-event.ts';
 import type { Pool } from '../lib/db/database.ts';
 
 /**
  * The gateway's writer of `gateway.exchange` events (lib/contracts/exchange-event.ts):
- * one per request it answers, refusals included, committed before the response leaves
+ * one per request it answers, refusals included (two under a mandate, in one transaction), committed before the response leaves
  * (group commit through an AuditWriter, with a deadline: a write that fails or is too
  * late is never committed, and the caller withholds the data).
  */
@@ -37,7 +37,8 @@ export class ExchangeRecorder {
   /** Resolves once the exchange is committed to the chain; rejects when it is not (and will not be). */
   async record(entry: ExchangeEntry): Promise<void> {
     try {
-      await this.writer.record(exchangeAuditEvent(entry));
+      // Under a mandate, the exchange and its copy for the representative: both or neither.
+      await this.writer.recordAll(exchangeAuditEvents(entry));
     } catch (error) {
       // PostgreSQL cancelling the transaction at its statement_timeout (57014) is a deadline missed too.
       const late = error instanceof AuditWriteTooLate || (error as { code?: unknown }).code === '57014';

@@ -6,6 +6,7 @@ import type { PasserelleError } from '../lib/errors/define.ts';
 import type { Logger } from '../lib/log.ts';
 import type { OperationAnalyzer } from './analyzer.ts';
 import { enforceConsent } from './consent.ts';
+import { enforceMandateDomains, enforceMandateTime } from './mandate.ts';
 import { gatewayErrors } from '../lib/contracts/gateway-errors.ts';
 import { returnedFields, returnedScopes, type ExchangeContext } from './exchange-context.ts';
 import type { ExchangeEntry, ExchangeOutcome } from '../lib/contracts/exchange-event.ts';
@@ -30,8 +31,9 @@ import { annotateExchange } from './tracing.ts';
 
 /**
  * POST /graphql, in the order the checks cost: method, media type, body size,
- * batching, pivot token, DPoP proof of possession, revocation, the SP's per-second
- * quota, document (limits, validation), consent, the SP's daily quota of the
+ * batching, pivot token, DPoP proof of possession, revocation (and a mandate's end), the
+ * SP's per-second quota, document (limits, validation), consent (and a mandate's
+ * domains), the SP's daily quota of the
  * operation — every
  * refusal before Apollo, so a refused request reaches no provider. Then Apollo plans
  * and runs the operation. Whatever the outcome, the exchange is recorded in the
@@ -151,6 +153,8 @@ async function exchange(ctx: KoaContext, deps: GraphQLRouteDeps, entry: Exchange
     citizenRef: claims.citizenRef,
     grantId: claims.grantId,
     acr: claims.acr,
+    mandateId: claims.representation?.mandate.id,
+    representativeRef: claims.representation?.actor.citizenRef,
   });
   // Every pivot token is bound to the SP's key: a copy without that key is refused.
   if (presented.scheme !== 'DPoP') throw gatewayErrors.error('PIVOT_TOKEN_BEARER_NOT_ALLOWED');
@@ -164,6 +168,7 @@ async function exchange(ctx: KoaContext, deps: GraphQLRouteDeps, entry: Exchange
   });
   if (deps.revocations.isStale()) throw gatewayErrors.error('REVOCATION_LIST_STALE');
   if (deps.revocations.isRevoked(claims.grantId)) throw gatewayErrors.error('GRANT_REVOKED');
+  enforceMandateTime(claims.representation);
   const rate = await deps.quotas.request(claims.clientId);
   if (rate.refusal) return refusal([rate.refusal.error], rate.refusal.headers);
 
@@ -175,6 +180,7 @@ async function exchange(ctx: KoaContext, deps: GraphQLRouteDeps, entry: Exchange
   const undeclared = undeclaredVariablesError(analysis.variables, body.variables);
   if (undeclared) return refusal([undeclared]);
   const consent = enforceConsent(analysis, claims, deps.scopes);
+  enforceMandateDomains(claims.representation, consent.operation, deps.scopes);
   const daily = await deps.quotas.operation(claims.clientId, analysis);
   if (daily.refusal) return refusal([daily.refusal.error], daily.refusal.headers);
 

@@ -8,6 +8,7 @@ import {
   errors as joseErrors,
   type JWTVerifyGetKey,
 } from 'jose';
+import type { Domain } from '../lib/contracts/domains.ts';
 import type { AcrLevel } from '../lib/contracts/eidas.ts';
 import type { PivotIdentity } from '../lib/contracts/pivot-identity.ts';
 import {
@@ -50,6 +51,17 @@ export interface PivotClaims {
   iat: number;
   exp: number;
   operations: readonly ConsentedOperation[];
+  /**
+   * A representative acting under a mandate (docs/mandates.md): then `sub`, `pivot` and
+   * `citizenRef` are the mandator's, and this is who acts (`act`) and under what (`mandate`).
+   */
+  representation?: Representation | undefined;
+}
+
+export interface Representation {
+  /** The representative's pairwise subject for the SP, and their broker account id (their history). */
+  actor: { sub: string; citizenRef: string };
+  mandate: { id: string; domains: readonly Domain[]; endsAt: number };
 }
 
 export interface PivotTokenVerifierOptions {
@@ -180,6 +192,9 @@ export class PivotTokenVerifier {
         maxLifetimeSeconds: this.options.maxLifetimeSeconds,
       });
 
+    // `act` and `mandate` go together: one without the other is no representation the broker issues.
+    if ((claims.act === undefined) !== (claims.mandate === undefined))
+      throw fail('PIVOT_TOKEN_CLAIMS_INVALID', { claims: [claims.act ? 'mandate' : 'act'] });
     const operations: ConsentedOperation[] = [];
     for (const [index, detail] of (claims.authorization_details ?? []).entries()) {
       if (detail.type !== GRAPHQL_OPERATION) continue;
@@ -199,6 +214,13 @@ export class PivotTokenVerifier {
       iat: claims.iat,
       exp: claims.exp,
       operations,
+      representation:
+        claims.act && claims.mandate
+          ? {
+              actor: { sub: claims.act.sub, citizenRef: claims.act.citizen_ref },
+              mandate: { id: claims.mandate.id, domains: claims.mandate.domains, endsAt: claims.mandate.ends_at },
+            }
+          : undefined,
     };
   }
 }

@@ -9,7 +9,8 @@ import { providerSubject } from './provider-subject.ts';
  * service provider's; the pivot identity it matches the citizen by; the scopes granted for
  * it alone; the sign-in level; and who is reading — the service provider's `client_id` —
  * only when its catalog declares it needs it (`provider.serviceProviderIdentity`,
- * lib/federation/catalog.ts).
+ * lib/federation/catalog.ts); under a mandate, the mandator is the citizen and the
+ * representative is the actor (`act`, its own identifier for them too).
  */
 export interface DisclosedProvider {
   name: string;
@@ -19,7 +20,7 @@ export interface DisclosedProvider {
 }
 
 export interface DisclosureContext {
-  claims: Pick<PivotClaims, 'sub' | 'citizenRef' | 'pivot' | 'acr' | 'clientId'>;
+  claims: Pick<PivotClaims, 'sub' | 'citizenRef' | 'pivot' | 'acr' | 'clientId' | 'representation'>;
   scopesByProvider: ReadonlyMap<string, readonly string[]>;
   requestId: string;
 }
@@ -52,6 +53,15 @@ export class ProviderDisclosure {
       acr: claims.acr,
       ...(entry.receivesServiceProvider ? { clientId: claims.clientId } : {}),
       requestId: context.requestId,
+      // The representative, under this provider's own identifier for them (never the SP's, never the account id).
+      ...(claims.representation
+        ? {
+            actor: {
+              sub: providerSubject(this.secret, provider, claims.representation.actor.citizenRef),
+              mandateId: claims.representation.mandate.id,
+            },
+          }
+        : {}),
     };
   }
 }

@@ -22,6 +22,8 @@ export interface ProviderTokenRequest {
   /** The service provider: only for a provider whose catalog needs it (gateway/provider-disclosure.ts). */
   clientId?: string | undefined;
   requestId: string;
+  /** Under a mandate: this provider's own subject for the representative, and the mandate. */
+  actor?: { sub: string; mandateId: string } | undefined;
 }
 
 export class ProviderTokenMinter {
@@ -34,6 +36,7 @@ export class ProviderTokenMinter {
       acr: request.acr,
       ...(request.clientId ? { client_id: request.clientId } : {}),
       rid: request.requestId,
+      ...(request.actor ? { act: { sub: request.actor.sub }, mandate_id: request.actor.mandateId } : {}),
     };
     return new SignJWT(claims)
       .setProtectedHeader({ alg: PROVIDER_TOKEN_SIGNING_ALG, kid: this.options.kid, typ: PROVIDER_TOKEN_TYPE })

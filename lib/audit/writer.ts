@@ -53,11 +53,12 @@ export class AuditWriteTooLate extends Error {
 
 const GIVE_UP_MARGIN_MS = 2000;
 
+/** One `record` or `recordAll` call: its events go in the same batch, with one deadline. */
 interface Pending {
-  event: AuditEvent;
+  events: AuditEvent[];
   /** Epoch ms. */
   deadline: number;
-  resolve(recorded: RecordedEvent): void;
+  resolve(recorded: RecordedEvent[]): void;
   reject(error: unknown): void;
 }
 
@@ -73,7 +74,15 @@ export class AuditWriter {
     this.options = options;
   }
 
-  record(event: AuditEvent): Promise<RecordedEvent> {
+  async record(event: AuditEvent): Promise<RecordedEvent> {
+    return (await this.recordAll([event]))[0]!;
+  }
+
+  /**
+   * Records `events` together: in one transaction and with one deadline, checked once for
+   * the whole batch (`audit.append`), so either all of them are committed or none.
+   */
+  recordAll(events: AuditEvent[]): Promise<RecordedEvent[]> {
     const { timeoutMs } = this.options;
     return new Promise((resolve, reject) => {
       const timer =
@@ -84,7 +93,7 @@ export class AuditWriter {
               timeoutMs + GIVE_UP_MARGIN_MS,
             );
       this.queue.push({
-        event,
+        events,
         deadline: timeoutMs === undefined ? Infinity : Date.now() + timeoutMs,
         resolve: (recorded) => {
           clearTimeout(timer);
@@ -129,7 +138,7 @@ export class AuditWriter {
     try {
       client = await this.pool.connect();
       client.on('error', onError);
-      const input = JSON.stringify(batch.map((p) => toAppendInput(p.event, p.deadline)));
+      const input = JSON.stringify(batch.flatMap((p) => p.events.map((event) => toAppendInput(event, p.deadline))));
       const timeout =
         this.options.timeoutMs === undefined
           ? ''
@@ -141,11 +150,12 @@ export class AuditWriter {
       const rows = results.find((r) => r.command === 'SELECT')!.rows;
       const written = new Map(rows.map((row) => [row.idx, recordedOf(row)]));
       if (written.size) this.options.onBatch?.(written.size, (performance.now() - started) / 1000);
-      batch.forEach((p, i) => {
-        const recorded = written.get(i);
-        if (recorded) p.resolve(recorded);
+      let index = 0;
+      for (const p of batch) {
+        const recorded = p.events.map(() => written.get(index++));
+        if (recorded.every((r) => r !== undefined)) p.resolve(recorded);
         else p.reject(new AuditWriteTooLate('audit write too late: not recorded'));
-      });
+      }
     } catch (error) {
       // The failed statement aborted the transaction (the rest of the query was skipped).
       if (client)

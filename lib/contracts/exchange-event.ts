@@ -45,6 +45,10 @@ export interface ExchangeEntry {
   durationMs: number;
   /** The OpenTelemetry trace of the request, when tracing is on (lib/telemetry/tracing.ts). */
   traceId?: string | undefined;
+  /** Under a mandate: its id (the `mandate` claim of the pivot token)... */
+  mandateId?: string | undefined;
+  /** ...and the representative's broker account id (`act.citizen_ref`): the copy's history key. */
+  representativeRef?: string | undefined;
 }
 
 /** The event's `data`, as stored: exactly these names, null for what is unknown. */
@@ -88,6 +92,7 @@ export function exchangeAuditEvent(entry: ExchangeEntry): AuditEvent {
     errorCodes: [...entry.errorCodes],
     durationMs: Math.round(entry.durationMs),
     ...(entry.traceId ? { traceId: entry.traceId } : {}),
+    ...(entry.mandateId ? { mandateId: entry.mandateId } : {}),
   };
   return {
     kind: EXCHANGE_EVENT_KIND,
@@ -96,4 +101,15 @@ export function exchangeAuditEvent(entry: ExchangeEntry): AuditEvent {
     clientId: entry.clientId ?? null,
     data: data as unknown as AuditEvent['data'],
   };
+}
+
+/**
+ * Every event of an exchange, to be appended together (one transaction): the exchange
+ * under the citizen whose data was read and, under a mandate, its copy under the
+ * representative (REPRESENTATIVE_EXCHANGE_EVENT_KIND), with the same data.
+ */
+export function exchangeAuditEvents(entry: ExchangeEntry): AuditEvent[] {
+  const event = exchangeAuditEvent(entry);
+  if (!entry.mandateId || !entry.representativeRef) return [event];
+  return [event, { ...event, kind: REPRESENTATIVE_EXCHANGE_EVENT_KIND, citizenRef: entry.representativeRef }];
 }

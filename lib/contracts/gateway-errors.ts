@@ -223,6 +223,15 @@ export const gatewayErrors = defineErrors('gateway', {
     description:
       "The token's `grant_id` is in `gateway.revoked_grants`; a revocation takes effect within `gateway.revocation.pollIntervalMs`.",
   },
+  MANDATE_EXPIRED: {
+    status: 401,
+    message: {
+      fr: 'Le mandat sous lequel ce consentement a été donné a pris fin.',
+      en: 'The mandate this consent was given under has ended.',
+    },
+    description:
+      "The token was issued to a representative under a mandate (`mandate` claim, docs/mandates.md) whose end (`mandate.ends_at`) has passed. A mandate ended early by either person revokes its grants instead (GRANT_REVOKED). Nothing was sent to any provider.",
+  },
   BROKER_KEYS_UNAVAILABLE: {
     status: 503,
     message: {
@@ -247,6 +256,15 @@ export const gatewayErrors = defineErrors('gateway', {
     message: { fr: "Le citoyen n'a pas consenti à cette requête.", en: 'The citizen did not consent to this request.' },
     description:
       'The document is not one the token consents to (`details.reason: operation`), or it reads fields whose scopes are not granted (`details.fields`: path, coordinate, scopes). Nothing was sent to any provider.',
+  },
+  MANDATE_DOMAIN_NOT_COVERED: {
+    status: 403,
+    message: {
+      fr: 'Le mandat du représentant ne couvre pas toutes les données de cette requête.',
+      en: "The representative's mandate does not cover all the data of this request.",
+    },
+    description:
+      "A representative's token (`act`, `mandate`): the consented operation has scopes whose catalog `domain` is not among the mandate's domains (`details.missing`). The broker never grants such an operation; the gateway checks again. Nothing was sent to any provider.",
   },
   CONSENT_ACR_TOO_LOW: {
     status: 403,

@@ -24,8 +24,8 @@ export function defaultProviderAudience(providerName: string): string {
  * The payload besides `iss`, `aud`, `iat`, `exp` (checked by the verifier): this
  * provider's own pairwise subject for the citizen (never the service provider's), the
  * pivot identity, this provider's granted scopes (space-separated), the sign-in level,
- * the service provider (only when the provider's catalog needs it), the token id and
- * the gateway's request id.
+ * the service provider (only when the provider's catalog needs it), the token id, the
+ * gateway's request id, and under a mandate the actor and the mandate.
  */
 export const ProviderTokenClaimsSchema = z.object({
   sub: z.string().min(1).max(255),
@@ -35,5 +35,13 @@ export const ProviderTokenClaimsSchema = z.object({
   client_id: z.string().optional(),
   jti: z.string().optional(),
   rid: z.string().optional(),
+  /**
+   * Present when a representative acts under a mandate (docs/mandates.md): `sub` and `pivot`
+   * are then the mandator's, whose data is read, and `act.sub` is this provider's own
+   * identifier for the representative; `mandate_id` names the mandate. A provider may log
+   * them or ignore them: what it answers is about `sub`.
+   */
+  act: z.object({ sub: z.string().min(1).max(255) }).optional(),
+  mandate_id: z.string().min(1).max(256).optional(),
 });
 export type ProviderTokenClaims = z.output<typeof ProviderTokenClaimsSchema>;

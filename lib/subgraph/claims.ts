@@ -14,6 +14,8 @@ export interface ProviderClaims {
   clientId?: string | undefined;
   jti?: string | undefined;
   requestId?: string | undefined;
+  /** Under a mandate: this provider's identifier for the representative acting, and the mandate. */
+  actor?: { sub: string; mandateId: string | undefined } | undefined;
 }
 
 /** Parses the verified payload; the error names the first bad claim (never its value). */
@@ -23,7 +25,7 @@ export function readProviderClaims(payload: unknown): { claims: ProviderClaims }
     const issue = parsed.error.issues[0]!;
     return { invalidClaim: issue.path.join('.') || '(payload)' };
   }
-  const { sub, pivot, scope, acr, client_id, jti, rid } = parsed.data;
+  const { sub, pivot, scope, acr, client_id, jti, rid, act, mandate_id } = parsed.data;
   return {
     claims: {
       sub,
@@ -33,6 +35,7 @@ export function readProviderClaims(payload: unknown): { claims: ProviderClaims }
       clientId: client_id,
       jti,
       requestId: rid,
+      actor: act ? { sub: act.sub, mandateId: mandate_id } : undefined,
     },
   };
 }

@@ -87,6 +87,8 @@ export function createRequestHandler(
     }
     log.jti = claims.jti;
     log.client = claims.clientId;
+    // A representative's request (docs/mandates.md): the mandate id is logged, never who.
+    log.mandate = claims.actor?.mandateId;
     if (!log.fromHeader && claims.requestId && REQUEST_ID.test(claims.requestId)) {
       log.rid = claims.requestId;
       res.setHeader('x-request-id', log.rid);
@@ -194,6 +196,8 @@ interface LogEntry {
   fromHeader: boolean;
   jti?: string | undefined;
   client?: string | undefined;
+  /** Under a mandate, its id (a random identifier, no personal data). */
+  mandate?: string | undefined;
   queries?: number;
   errors?: string[];
 }
