@@ -12,6 +12,8 @@ export interface SignInChecks {
   expectedNonce: string;
   /** This sign-in's DPoP key: the code, then the pivot token, are bound to it. */
   dpopKeys: CryptoKeyPair;
+  /** A procedure for someone else: the `representation` scope and the operation without family quotient. */
+  forSomeone?: boolean;
 }
 
 export interface SignedIn {
@@ -25,6 +27,11 @@ export interface SignedIn {
   sid: string | undefined;
   /** The citizen's name, in whose name the permit is issued (ID token claims). */
   name: string | undefined;
+  /**
+   * Under a mandate, who acts for the citizen (the ID token's `act`, docs/mandates.md):
+   * their subject for this service, and their name. `sub` and `name` are then the mandator's.
+   */
+  actor?: { sub: string; name: string | undefined } | undefined;
 }
 
 const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
@@ -48,18 +55,24 @@ export class BrokerClient {
   ) {}
 
   /** The URL to send the citizen to, and the checks to keep for the way back. */
-  async startSignIn(): Promise<{ url: URL; checks: SignInChecks }> {
+  async startSignIn(options: { forSomeone?: boolean } = {}): Promise<{ url: URL; checks: SignInChecks }> {
     const client = await this.client();
+    const forSomeone = options.forSomeone === true;
     const checks: SignInChecks = {
       pkceCodeVerifier: oidc.randomPKCECodeVerifier(),
       expectedState: oidc.randomState(),
       expectedNonce: oidc.randomNonce(),
       dpopKeys: await oidc.randomDPoPKeyPair(),
+      ...(forSomeone ? { forSomeone } : {}),
     };
+    const operation = forSomeone
+      ? this.settings.forSomeone
+      : { operationName: this.settings.operationName, purpose: this.settings.purpose };
     const parameters: Record<string, string> = {
       redirect_uri: this.settings.redirectUri,
       // The name the permit is issued in; everything else comes from the consented operation.
-      scope: 'openid given_name family_name',
+      // For someone else, `representation` too: the broker asks for whom (docs/mandates.md).
+      scope: forSomeone ? 'openid given_name family_name representation' : 'openid given_name family_name',
       code_challenge: await oidc.calculatePKCECodeChallenge(checks.pkceCodeVerifier),
       code_challenge_method: 'S256',
       state: checks.expectedState,
@@ -68,8 +81,8 @@ export class BrokerClient {
       authorization_details: JSON.stringify([
         {
           type: 'graphql_operation',
-          operation_name: this.settings.operationName,
-          purpose: this.settings.purpose,
+          operation_name: operation.operationName,
+          purpose: operation.purpose,
         },
       ]),
       ...(this.settings.acr ? { acr_values: this.settings.acr } : {}),
@@ -86,14 +99,25 @@ export class BrokerClient {
     callback.search = query;
     if (callback.searchParams.get('state') !== checks.expectedState)
       throw parkingErrors.error('PARKING_SIGN_IN_EXPIRED');
-    const { dpopKeys, ...expected } = checks;
+    const { dpopKeys, forSomeone: _forSomeone, ...expected } = checks;
     const tokens = await this.call('token', () =>
       oidc.authorizationCodeGrant(client, callback, { ...expected, idTokenExpected: true }, undefined, {
         DPoP: oidc.getDPoPHandle(client, dpopKeys),
       }),
     );
     const claims = tokens.claims()!;
+    const act = claims.act as { sub?: unknown; given_name?: unknown; family_name?: unknown } | undefined;
     return {
+      actor:
+        act && typeof act.sub === 'string'
+          ? {
+              sub: act.sub,
+              name:
+                typeof act.given_name === 'string' && typeof act.family_name === 'string'
+                  ? `${act.given_name.split(' ')[0]} ${act.family_name}`
+                  : undefined,
+            }
+          : undefined,
       accessToken: tokens.access_token,
       dpopKeys,
       idToken: tokens.id_token!,

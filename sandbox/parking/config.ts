@@ -73,6 +73,21 @@ export const ParkingSection = z
       .min(1)
       .max(300)
       .describe('Why the city reads the data: shown to the citizen on the consent page.'),
+    forSomeoneOperationName: z
+      .string()
+      .min(1)
+      .default('ParkingForSomeone')
+      .describe(
+        'The operation registered for a procedure done for someone else under a mandate (no family quotient: docs/parking.md).',
+      ),
+    forSomeonePurpose: z
+      .string()
+      .min(1)
+      .max(300)
+      .default(
+        'Calculer le tarif mensuel de la vignette de stationnement résident de la personne pour qui vous faites la démarche, pour chacun de ses véhicules.',
+      )
+      .describe('Why the city reads the data of the person represented: shown on the consent page.'),
     acr: AcrLevel.optional().describe(
       "Level of assurance asked for (`acr_values`); none: the broker's default for this service.",
     ),

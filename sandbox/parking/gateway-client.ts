@@ -1,7 +1,14 @@
 import type { Logger } from '../../lib/log.ts';
 import { parkingErrors } from './errors.ts';
 import { describe, isUnreachable } from './failures.ts';
-import { PARKING_DOCUMENT, PARKING_OPERATION_NAME, ParkingResult, type CitizenRecords } from './operation.ts';
+import {
+  PARKING_DOCUMENT,
+  PARKING_FOR_SOMEONE_DOCUMENT,
+  PARKING_FOR_SOMEONE_OPERATION_NAME,
+  PARKING_OPERATION_NAME,
+  ParkingResult,
+  type CitizenRecords,
+} from './operation.ts';
 
 /** Largest gateway answer read (the parking result is a few hundred bytes). */
 const MAX_RESPONSE_BYTES = 256 * 1024;
@@ -21,11 +28,16 @@ interface GraphQLError {
 export async function readCitizenRecords(options: {
   post: (body: string) => Promise<Response>;
   logger: Logger;
+  /** The operation for someone else (no family quotient) rather than the citizen's own. */
+  forSomeone?: boolean;
 }): Promise<CitizenRecords> {
+  const [query, operationName] = options.forSomeone
+    ? [PARKING_FOR_SOMEONE_DOCUMENT, PARKING_FOR_SOMEONE_OPERATION_NAME]
+    : [PARKING_DOCUMENT, PARKING_OPERATION_NAME];
   let response: Response;
   let body: unknown;
   try {
-    response = await options.post(JSON.stringify({ query: PARKING_DOCUMENT, operationName: PARKING_OPERATION_NAME }));
+    response = await options.post(JSON.stringify({ query, operationName }));
     body = await readJson(response);
   } catch (error) {
     options.logger.warn({ err: describe(error) }, 'gateway unreachable');

@@ -11,6 +11,16 @@ export const PARKING_DOCUMENT = readFileSync(new URL('./parking.graphql', import
 
 export const PARKING_OPERATION_NAME = operationNameOf(PARKING_DOCUMENT);
 
+/**
+ * The operation of a procedure done for someone else (`parking-for-someone.graphql`):
+ * no family quotient, so that a mandate for transport and housing covers it.
+ */
+export const PARKING_FOR_SOMEONE_DOCUMENT = readFileSync(
+  new URL('./parking-for-someone.graphql', import.meta.url),
+  'utf8',
+);
+export const PARKING_FOR_SOMEONE_OPERATION_NAME = operationNameOf(PARKING_FOR_SOMEONE_DOCUMENT);
+
 const TaxAddress = z.object({
   lines: z.array(z.string()),
   postalCode: z.string(),
@@ -32,12 +42,15 @@ const FamilyQuotient = z.object({
   regime: z.enum(['CAF', 'MSA']),
 });
 
-/** `data` of the operation's result: `null` means the provider does not know the citizen. */
+/**
+ * `data` of the operation's result: `null` means the provider does not know the citizen;
+ * an absent family quotient was not asked for (the operation for someone else).
+ */
 export const ParkingResult = z.object({
   me: z.object({
     taxAddress: TaxAddress.nullable(),
     vehicles: z.array(Vehicle).nullable(),
-    familyQuotient: FamilyQuotient.nullable(),
+    familyQuotient: FamilyQuotient.nullable().optional(),
   }),
 });
 export type CitizenRecords = z.infer<typeof ParkingResult>['me'];

@@ -19,6 +19,8 @@ export interface PermitView {
   readAt: Date;
   /** The citizen's name, when the broker gave it. */
   name: string | undefined;
+  /** Who asked for the permit when acting for the citizen under a mandate (the ID token's `act`). */
+  actorName?: string | undefined;
   csrf: string;
 }
 
@@ -100,6 +102,7 @@ export function createParkingPages(options: { serviceName: string; tariff: Tarif
           records,
           city: tariff.cityName,
           name: view.name,
+          actorName: view.actorName,
           csrf: view.csrf,
           readAt: new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
             dateStyle: 'long',
@@ -136,7 +139,7 @@ export function createParkingPages(options: { serviceName: string; tariff: Tarif
                 regime: records.familyQuotient.regime,
                 month: records.familyQuotient.month,
               })
-            : t('permit.data.quotient.none'),
+            : t(records.familyQuotient === undefined ? 'permit.data.quotient.not-read' : 'permit.data.quotient.none'),
         },
         { title: t('permit.title'), ...toBroker },
       );
@@ -182,7 +185,7 @@ function baseSentence(
 ): string {
   const price = euros(quote.vehicles[0]!.baseMonthlyCents);
   const { base } = quote;
-  return base.kind === 'NOT_BENEFICIARY'
-    ? t('permit.base.NOT_BENEFICIARY', { price })
+  return base.kind === 'NOT_BENEFICIARY' || base.kind === 'NOT_READ'
+    ? t(`permit.base.${base.kind}`, { price })
     : t(`permit.base.${base.kind}`, { price, familyQuotient: base.familyQuotient, upTo: base.upTo });
 }

@@ -6,7 +6,8 @@
  * citizen holds or co-holds it. The monthly price depends on the family quotient
  * (brackets, the last one also for citizens who are not CAF/MSA beneficiaries) and
  * is reduced for the cleanest Crit'Air classes. Amounts are in euro cents. The
- * city's figures are data (`parking.tariff` in the configuration), not code; the
+ * city's figures are data (`parking.tariff` in the configuration), not code. A procedure
+ * done for someone else reads no family quotient: the price is then the default one. The
  * sentences explaining a result are in the service's message catalogs.
  */
 export interface Tariff {
@@ -32,7 +33,8 @@ export interface ParkingData {
     model?: string;
     critAir: number | null;
   }> | null;
-  familyQuotient: { value: number; regime: 'CAF' | 'MSA' } | null;
+  /** Null: not a CAF/MSA beneficiary; undefined: not read (the operation for someone else). */
+  familyQuotient?: { value: number; regime: 'CAF' | 'MSA' } | null | undefined;
 }
 
 export type Ineligibility = 'NO_TAX_ADDRESS' | 'NOT_RESIDENT' | 'NO_VEHICLE';
@@ -41,7 +43,8 @@ export type Ineligibility = 'NO_TAX_ADDRESS' | 'NOT_RESIDENT' | 'NO_VEHICLE';
 export type BaseReason =
   | { kind: 'BRACKET'; familyQuotient: number; upTo: number }
   | { kind: 'ABOVE_BRACKETS'; familyQuotient: number; upTo: number }
-  | { kind: 'NOT_BENEFICIARY' };
+  | { kind: 'NOT_BENEFICIARY' }
+  | { kind: 'NOT_READ' };
 
 export interface VehiclePrice {
   registrationNumber: string;
@@ -63,7 +66,10 @@ export function quote(data: ParkingData, tariff: Tariff): Quote {
   const vehicles = (data.vehicles ?? []).filter((v) => v.holderRole === 'HOLDER' || v.holderRole === 'CO_HOLDER');
   if (!vehicles.length) return { eligible: false, reason: 'NO_VEHICLE', city: data.taxAddress.city };
 
-  const { base, monthlyCents } = basePrice(data.familyQuotient?.value ?? null, tariff);
+  const { base, monthlyCents } =
+    data.familyQuotient === undefined
+      ? { base: { kind: 'NOT_READ' } as const, monthlyCents: tariff.defaultMonthlyCents }
+      : basePrice(data.familyQuotient?.value ?? null, tariff);
   return {
     eligible: true,
     base,

@@ -20,9 +20,12 @@ export interface PendingSignIn {
 
 /** A signed-in citizen: enough to log out, and the permit once the data is read. */
 export interface CitizenSession {
+  /** The broker session's subject (back-channel logout): the actor's under a mandate. */
   sub: string;
   sid: string | undefined;
   name: string | undefined;
+  /** Who acts for the citizen, under a mandate (the ID token's `act`). */
+  actorName?: string | undefined;
   idToken: string;
   /** Anti-forgery token of this session's forms (logout). */
   csrf: string;
@@ -44,6 +47,7 @@ const SESSION_COOKIE = 'parking_session';
 /**
  *   GET  /                     home: what the permit is, the tariff, "Se connecter avec Passerelle"
  *   POST /login                pushes the authorization request, sends the citizen to the broker
+ *                              (`for=someone`: for a relative, under a mandate: docs/parking.md)
  *   GET  /callback             the broker's answer: code → tokens → the gateway → the price
  *   GET  /permit               the price per vehicle and the data used
  *   POST /logout               forgets the session, RP-initiated logout at the broker
@@ -66,7 +70,11 @@ export function parkingRoutes(deps: RouteDeps): Router {
   // Starting a sign-in changes nothing for the citizen (the callback is bound to this
   // browser by the cookie, state and PKCE), so it needs no anti-forgery token.
   router.post('/login', async (ctx) => {
-    const { url, checks } = await broker.startSignIn();
+    // The plain button sends an empty form (or none, from a script): for oneself.
+    const forSomeone = ctx.is('application/x-www-form-urlencoded')
+      ? (await readForm(ctx)).get('for') === 'someone'
+      : false;
+    const { url, checks } = await broker.startSignIn({ forSomeone });
     const id = signIns.add({ checks });
     ctx.cookies.set(SIGN_IN_COOKIE, id, {
       path: '/callback',
@@ -89,9 +97,10 @@ export function parkingRoutes(deps: RouteDeps): Router {
     // A session from now on (so the citizen can log out even if the data cannot be read).
     sessions.delete(sessionOf(ctx).id);
     const session: CitizenSession = {
-      sub: signedIn.sub,
+      sub: signedIn.actor?.sub ?? signedIn.sub,
       sid: signedIn.sid,
       name: signedIn.name,
+      actorName: signedIn.actor ? (signedIn.actor.name ?? '') : undefined,
       idToken: signedIn.idToken,
       csrf: randomBytes(24).toString('base64url'),
     };
@@ -108,13 +117,15 @@ export function parkingRoutes(deps: RouteDeps): Router {
     const records = await readCitizenRecords({
       post: (body) => broker.postToGateway(signedIn, settings.gatewayEndpoint, body),
       logger,
+      forSomeone: pending.checks.forSomeone === true,
     });
     const result = quote(records, settings.tariff);
     session.permit = { quote: result, records, readAt: new Date() };
     logger.info(
-      result.eligible
-        ? { eligible: true, vehicles: result.vehicles.length }
-        : { eligible: false, reason: result.reason },
+      {
+        ...(result.eligible ? { eligible: true, vehicles: result.vehicles.length } : { eligible: false, reason: result.reason }),
+        represented: !!signedIn.actor,
+      },
       'permit priced',
     );
     ctx.status = 303;
@@ -127,7 +138,7 @@ export function parkingRoutes(deps: RouteDeps): Router {
       ctx.status = 303;
       return ctx.redirect('/');
     }
-    pages.permit(ctx, { ...session.permit, name: session.name, csrf: session.csrf });
+    pages.permit(ctx, { ...session.permit, name: session.name, actorName: session.actorName, csrf: session.csrf });
   });
 
   router.post('/logout', async (ctx) => {

@@ -1,7 +1,7 @@
 import type { JWK } from 'jose';
 import { ConfigError, listenPort, type Config } from '../../lib/config/load.ts';
 import type { ParkingConfig } from './config.ts';
-import { canonicalDocument, PARKING_DOCUMENT } from './operation.ts';
+import { canonicalDocument, PARKING_DOCUMENT, PARKING_FOR_SOMEONE_DOCUMENT } from './operation.ts';
 import type { Tariff } from './pricing.ts';
 
 /** Everything the parking service needs, resolved from the configuration once at start. */
@@ -21,6 +21,8 @@ export interface ParkingSettings {
   gatewayAudience: string;
   operationName: string;
   purpose: string;
+  /** The procedure for someone else (docs/parking.md "Acting for someone"): its operation and purpose. */
+  forSomeone: { operationName: string; purpose: string };
   acr: string | undefined;
   cookieKeys: string[];
   sessionTtlSeconds: number;
@@ -70,6 +72,7 @@ export function parkingSettings(config: WithParking, baseUrl?: string): ParkingS
     gatewayAudience: section.gatewayAudience ?? config.gateway.audience,
     operationName: section.operationName,
     purpose: section.purpose,
+    forSomeone: { operationName: section.forSomeoneOperationName, purpose: section.forSomeonePurpose },
     acr: section.acr,
     cookieKeys: cookieKeys as string[],
     sessionTtlSeconds: section.sessionTtlSeconds,
@@ -112,15 +115,26 @@ function checkRegistration(config: Config, settings: ParkingSettings): void {
   if (typeof backchannel === 'string' && backchannel !== ownBackchannel) {
     throw mismatch('back-channel logout URI', ownBackchannel, [backchannel], 'backchannel_logout_uri', ownBackchannel);
   }
-  const operation = registered.operations[settings.operationName];
-  if (operation === undefined) {
-    throw new ConfigError(
-      `parking: no operation ${settings.operationName} registered at the broker (${where}.operations); register sandbox/parking/parking.graphql under that name`,
-    );
+  const operations: Array<[string, string, string]> = [
+    [settings.operationName, PARKING_DOCUMENT, 'parking.graphql'],
+    [settings.forSomeone.operationName, PARKING_FOR_SOMEONE_DOCUMENT, 'parking-for-someone.graphql'],
+  ];
+  for (const [name, document, file] of operations) {
+    const operation = registered.operations[name];
+    if (operation === undefined) {
+      throw new ConfigError(
+        `parking: no operation ${name} registered at the broker (${where}.operations); register sandbox/parking/${file} under that name`,
+      );
+    }
+    if (canonicalDocument(operation) !== canonicalDocument(document)) {
+      throw new ConfigError(
+        `parking: the operation registered as ${where}.operations.${name} is not sandbox/parking/${file}; register the same document`,
+      );
+    }
   }
-  if (canonicalDocument(operation) !== canonicalDocument(PARKING_DOCUMENT)) {
+  if (!registered.scopes.includes('representation')) {
     throw new ConfigError(
-      `parking: the operation registered as ${where}.operations.${settings.operationName} is not sandbox/parking/parking.graphql; register the same document`,
+      `parking: acting for someone needs the "representation" scope among ${where}.scopes (docs/mandates.md)`,
     );
   }
 }

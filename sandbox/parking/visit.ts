@@ -18,7 +18,14 @@ export interface VisitOptions {
   consent?: 'allow' | 'refuse';
   /** Cancel on the identity provider's login form instead of signing in. */
   cancelAtIdp?: boolean;
+  /**
+   * "Faire la démarche pour un proche" (docs/parking.md "Acting for someone"), then on the
+   * broker's "for whom" page: `self`, or the name of the person represented ("Yvonne Martin").
+   */
+  actingFor?: string;
   onStep?(step: VisitStep): void;
+  /** Every page read (not the redirects), for tests that check what was shown. */
+  onPage?(url: URL, html: string): void;
   agent?: Agent;
 }
 
@@ -61,12 +68,13 @@ export async function visitParking(options: VisitOptions): Promise<VisitOutcome>
     if (next && url.origin === parking && url.pathname === '/login') brokerSeen.add(next.origin);
     const note = next ? `→ ${siteOf(next)} ${next.pathname}` : titleOf(html);
     options.onStep?.({ site: siteOf(url), method, url, status: response.status, note });
+    if (!next) options.onPage?.(url, html);
     return { status: response.status, url, html, next };
   };
 
   let page = await go('GET', new URL('/', parking));
   if (!page.html.includes('action="/login"')) throw new Error(`no sign-in button on ${page.url.href}`);
-  page = await go('POST', new URL('/login', parking), {});
+  page = await go('POST', new URL('/login', parking), options.actingFor ? { for: 'someone' } : {});
 
   for (let steps = 0; steps < MAX_STEPS; steps++) {
     if (page.next) {
@@ -80,6 +88,7 @@ export async function visitParking(options: VisitOptions): Promise<VisitOutcome>
     const chooser = forms.find((f) => /\/interaction\/[^/]+\/idp$/.test(f.action.pathname));
     const login = forms.find((f) => f.fields.has('password') || /name="password"/.test(f.body));
     const consent = forms.find((f) => /consent/.test(f.action.pathname));
+    const forWhom = forms.find((f) => /\/representation$/.test(f.action.pathname));
     const goBack = forms.find((f) => /\/abort$/.test(f.action.pathname));
     if (refresh) {
       page = await go('GET', new URL(decodeHtml(refresh), url));
@@ -92,6 +101,8 @@ export async function visitParking(options: VisitOptions): Promise<VisitOutcome>
         password: options.password ?? '123',
         sandbox_acr: '',
       });
+    } else if (forWhom) {
+      page = await go('POST', forWhom.action, { ...Object.fromEntries(forWhom.fields), choice: choiceFor(forWhom, options) });
     } else if (consent) {
       page = await go('POST', consent.action, consentAnswer(consent, options.consent ?? 'allow'));
     } else if (goBack) {
@@ -167,6 +178,17 @@ function formsOf(html: string, base: URL): Form[] {
       return { action: new URL(decodeHtml(action!), base), fields, body: body!, buttons };
     },
   );
+}
+
+/** The "for whom" radio button of `actingFor`: `self`, or the one labelled with that name. */
+function choiceFor(form: Form, options: VisitOptions): string {
+  const wanted = options.actingFor ?? 'self';
+  const choices = [...form.body.matchAll(/<input\b[^>]*name="choice" value="([^"]+)"[^>]*>\s*<label[^>]*>([^<]*)/gi)];
+  const choice = choices.find(([, value, label]) =>
+    wanted === 'self' ? value === 'self' : decodeHtml(label!).includes(wanted),
+  );
+  if (!choice) throw new Error(`no choice "${wanted}" on the "for whom" page (${form.action.pathname})`);
+  return decodeHtml(choice[1]!);
 }
 
 /** The consent form's hidden fields and the button that means allow (or refuse). */
