@@ -106,7 +106,7 @@ export const mandateErrors = defineErrors('mandates', {
       'The "For whom" form named no choice, or a mandate that is not one of the signed-in person’s active mandates (unknown, someone else’s, ended).',
   },
   REPRESENTATION_FORM_INVALID: {
-    status: 400,
+    status: 403,
     message: {
       fr: 'Ce formulaire n’est plus valable. Revenez sur le service et recommencez.',
       en: 'This form is no longer valid. Go back to the service and start again.',
