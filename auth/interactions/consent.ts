@@ -60,7 +60,7 @@ export async function showConsent(
   const view = consentView(deps.consent.contract, operations, requestedIdentityClaims(details.params.scope), lang, t);
   const actingFor = mandate ? actingForView(mandate, lang) : undefined;
   deps.pages.kit.render(ctx, 'consent', { uid: details.uid, sp: signIn.sp, token, view, actingFor }, (tr) => ({
-    title: tr('consent.title'),
+    title: actingFor ? tr('representation.consent.title', { name: actingFor.name }) : tr('consent.title'),
     formAction: signIn.spOrigins,
   }));
 }

@@ -49,6 +49,8 @@ test('Jean acting for Yvonne gets her price, 17,50 € a month for her car, in h
   expect(consent?.text).toMatch(
     /Vous agissez pour Yvonne Martin, au titre du mandat qu’elle vous a donné le 1?\d(er)? \p{L}+ \d{4} pour Transports et véhicules et Logement et adresse\./u,
   );
+  expect(consent?.text).toContain('Autorisez-vous la transmission des données de Yvonne Martin ?');
+  expect(consent?.text).toContain('L’identité de Yvonne Martin');
   // The representation operation does not read the family quotient (social: not covered).
   expect(consent?.text).not.toContain('Quotient familial');
 });
