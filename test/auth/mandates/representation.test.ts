@@ -2,7 +2,7 @@ import * as oidc from 'openid-client';
 import { decodeJwt } from 'jose';
 import { startTestPlatform, type TestPlatform } from '../../../harness/platform.ts';
 import { Citizen, consentPage, textOf, type Stop } from '../../../harness/citizen.ts';
-import type { Mandate } from '../../../auth/mandates/store.ts';
+import { createMandateStore, type Mandate } from '../../../auth/mandates/store.ts';
 import {
   authorizationUrl,
   redeemCode,
@@ -13,6 +13,7 @@ import {
 } from '../../helpers/service-provider.ts';
 import {
   YVONNE_MANDATE,
+  accountOf,
   choose,
   errorCodeOf,
   forWhomPage,
@@ -187,6 +188,15 @@ test('an SP not entitled to representation cannot ask for it (invalid_scope)', a
   await expect(authorizationUrl(caf, { scope: 'openid given_name representation' })).rejects.toMatchObject({
     error: 'invalid_scope',
   });
+});
+
+test('a code obtained under a mandate ended before it is redeemed gets no token', async () => {
+  const given = await giveMandate(platform, 'camille.petit', 'jean.martin', ['transport', 'housing']);
+  const { citizen, stop, checks } = await signIn({ operation: 'ParkingForSomeone' });
+  const consent = consentPage(await choose(platform, citizen, forWhomPage(stop), given.id));
+  const back = await citizen.decide(consent, 'allow');
+  await createMandateStore(platform.pool).end(given.id, accountOf(platform, 'jean.martin'));
+  await expect(redeemCode(parking, back.url, checks)).rejects.toMatchObject({ error: 'invalid_grant' });
 });
 
 test('someone holding no mandate is not asked, and signs in as themselves', async () => {

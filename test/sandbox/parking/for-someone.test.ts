@@ -67,6 +67,12 @@ test('Jean for himself keeps his own price, by the usual button and by "for a re
   expect(textOf(self.html)).not.toContain('demandée par');
 });
 
+test('Yvonne for herself gets the same price (docs/parking.md "Expected outcomes")', async () => {
+  const own = await visitParking({ parkingUrl, login: 'yvonne.martin', idp: 'ameli' });
+  expect(prices(own)).toEqual([{ plate: expect.any(String), monthlyCents: 1750 }]);
+  expect(textOf(own.html)).toContain('Au nom de Yvonne Martin, identité vérifiée par Passerelle.');
+});
+
 test('someone without a mandate sees no "for whom" page and applies for themselves', async () => {
   const pages: string[] = [];
   const outcome = await visitParking({
