@@ -80,6 +80,29 @@ export const JOURNEYS: Journey[] = [
     },
   },
   {
+    // Acting for someone (docs/mandates.md): "for a relative", the broker's "for whom" page, the consent page for her, her permit.
+    name: 'for-someone',
+    async walk(w) {
+      const { page } = w;
+      await page.context().clearCookies();
+      await page.goto(w.platform.urls.parking!);
+      await page.click('#connect-for-someone');
+      await onBroker(w, '/interaction/');
+      await page.click('button[name="idp"][value="ameli"]');
+      await logInAtIdp(page, { login: 'jean.martin', idp: 'ameli' });
+      await page.waitForSelector('form[action$="/representation"]');
+      await w.check('broker-for-whom');
+      // A DSFR radio is chosen through its label, which covers it.
+      await page.click('label[for="choice-0"]');
+      await page.click('form[action$="/representation"] button[type="submit"]');
+      await page.waitForSelector('#acting-for');
+      await w.check('broker-consent-for-someone');
+      await page.click('button[name="decision"][value="allow"]');
+      await atParking(w, '/permit');
+      await w.check('parking-permit-for-someone');
+    },
+  },
+  {
     // A service asks for a higher level of assurance (eIDAS substantial): the IdPs that cannot give it are disabled, with the reason.
     name: 'higher-level',
     async walk(w) {
