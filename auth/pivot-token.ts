@@ -155,7 +155,12 @@ export function pivotTokenClaims(
     if (under) {
       const { mandate } = under;
       return {
-        ...pivotTokenExtraClaims({ acr, pivot: mandate.mandator.pivot, grantId: grantId!, accountId: mandate.mandator.accountId }),
+        ...pivotTokenExtraClaims({
+          acr,
+          pivot: mandate.mandator.pivot,
+          grantId: grantId!,
+          accountId: mandate.mandator.accountId,
+        }),
         ...pivotTokenRepresentation(config, pairwiseSecret, mandate, clientId!),
       } as unknown as Record<string, unknown>;
     }

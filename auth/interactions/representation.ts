@@ -37,7 +37,12 @@ interface Option {
 /** The requested operations (none for a sign-in without data), as the consent page will show them. */
 function requestedOperations(deps: InteractionDeps, details: InteractionDetails): ConsentedOperation[] {
   if (details.params.authorization_details === undefined) return [];
-  return resolveRequestedOperations(deps.config, deps.consent.contract, String(details.params.client_id), details.params);
+  return resolveRequestedOperations(
+    deps.config,
+    deps.consent.contract,
+    String(details.params.client_id),
+    details.params,
+  );
 }
 
 /** The signed-in person's active mandates, each with the domains of this request it lacks. */

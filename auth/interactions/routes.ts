@@ -81,8 +81,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   router.post('/interaction/:uid/representation', async (ctx) => {
     const found = await load(ctx, ctx.params.uid!);
     if (!found) return;
-    if (found.details.prompt.name !== 'consent')
-      return deps.pages.error(ctx, { code: 'REPRESENTATION_FORM_INVALID' });
+    if (found.details.prompt.name !== 'consent') return deps.pages.error(ctx, { code: 'REPRESENTATION_FORM_INVALID' });
     await chooseRepresentation(deps, ctx, found.details, found.signIn);
   });
 

@@ -70,7 +70,11 @@ export function createRepresentedAccounts(inputs: {
             ...identityClaims(mandate.mandator.pivot),
             // Replaced by oidc-provider with the account id, then made pairwise (`subjectOf`).
             sub: accountId,
-            act: actClaim(mandate, sp ? pairwiseSubject(accountId, sp.sectorIdentifier, pairwiseSecret) : accountId, scope),
+            act: actClaim(
+              mandate,
+              sp ? pairwiseSubject(accountId, sp.sectorIdentifier, pairwiseSecret) : accountId,
+              scope,
+            ),
           };
         },
       } satisfies Account;

@@ -230,7 +230,7 @@ export const gatewayErrors = defineErrors('gateway', {
       en: 'The mandate this consent was given under has ended.',
     },
     description:
-      "The token was issued to a representative under a mandate (`mandate` claim, docs/mandates.md) whose end (`mandate.ends_at`) has passed. A mandate ended early by either person revokes its grants instead (GRANT_REVOKED). Nothing was sent to any provider.",
+      'The token was issued to a representative under a mandate (`mandate` claim, docs/mandates.md) whose end (`mandate.ends_at`) has passed. A mandate ended early by either person revokes its grants instead (GRANT_REVOKED). Nothing was sent to any provider.',
   },
   BROKER_KEYS_UNAVAILABLE: {
     status: 503,

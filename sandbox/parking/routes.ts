@@ -123,7 +123,9 @@ export function parkingRoutes(deps: RouteDeps): Router {
     session.permit = { quote: result, records, readAt: new Date() };
     logger.info(
       {
-        ...(result.eligible ? { eligible: true, vehicles: result.vehicles.length } : { eligible: false, reason: result.reason }),
+        ...(result.eligible
+          ? { eligible: true, vehicles: result.vehicles.length }
+          : { eligible: false, reason: result.reason }),
         represented: !!signedIn.actor,
       },
       'permit priced',

@@ -102,7 +102,10 @@ export async function visitParking(options: VisitOptions): Promise<VisitOutcome>
         sandbox_acr: '',
       });
     } else if (forWhom) {
-      page = await go('POST', forWhom.action, { ...Object.fromEntries(forWhom.fields), choice: choiceFor(forWhom, options) });
+      page = await go('POST', forWhom.action, {
+        ...Object.fromEntries(forWhom.fields),
+        choice: choiceFor(forWhom, options),
+      });
     } else if (consent) {
       page = await go('POST', consent.action, consentAnswer(consent, options.consent ?? 'allow'));
     } else if (goBack) {

@@ -111,7 +111,9 @@ test('the pivot token and the provider tokens name Yvonne as the citizen and Jea
   const result = await postGraphQL(platform, token, document, 'ParkingForSomeone');
   expect(result.status).toBe(200);
   expect(result.body.errors).toBeUndefined();
-  expect(result.body.data.me.vehicles).toEqual([expect.objectContaining({ make: 'Peugeot', model: '208', critAir: 1 })]);
+  expect(result.body.data.me.vehicles).toEqual([
+    expect.objectContaining({ make: 'Peugeot', model: '208', critAir: 1 }),
+  ]);
   expect(result.body.data.me.taxAddress.cityCode).toBe('30189');
 
   const secret = platform.config.secret(platform.config.gateway.providerSubjectSecret, 'gateway.providerSubjectSecret');

@@ -62,7 +62,9 @@ test('the page offers oneself and each mandator whose mandate covers the operati
   expect(text).toContain('Stationnement résidentiel — Ville de Nîmes vous permet de faire cette démarche');
   expect(page.choices.map((c) => c.value)).toEqual(['self', YVONNE_MANDATE]);
   expect(page.choices.map((c) => c.label)).toEqual(['Pour moi-même', 'Pour Yvonne Martin']);
-  expect(text).toMatch(/Mandat pour Transports et véhicules et Logement et adresse, valable jusqu’au \d+ \p{L}+ \d{4}/u);
+  expect(text).toMatch(
+    /Mandat pour Transports et véhicules et Logement et adresse, valable jusqu’au \d+ \p{L}+ \d{4}/u,
+  );
   expect(text).toContain('Mandats qui ne couvrent pas cette démarche');
   expect(text).toContain(
     'Camille Petit : son mandat (pour Logement et adresse) ne couvre pas Transports et véhicules, dont cette démarche a besoin.',
@@ -133,9 +135,9 @@ test('acting for Yvonne: the ID token describes her, with Jean as `act`; the con
   expect(claims).not.toHaveProperty('birthdate');
   expect(Object.keys(claims.act as object).sort()).toEqual(['family_name', 'given_name', 'sub']);
 
-  const grantId = (await platform.pool.query('SELECT grant_id FROM auth.mandate_grants WHERE mandate_id = $1', [
-    YVONNE_MANDATE,
-  ])).rows.map((r) => r.grant_id);
+  const grantId = (
+    await platform.pool.query('SELECT grant_id FROM auth.mandate_grants WHERE mandate_id = $1', [YVONNE_MANDATE])
+  ).rows.map((r) => r.grant_id);
   expect(grantId.length).toBeGreaterThan(0);
   const { rows } = await platform.pool.query(
     `SELECT data->>'role' AS role, data->>'sub' AS sub FROM audit.events
@@ -157,7 +159,13 @@ test('identity only, for Yvonne: the ID token names her, userinfo gives her iden
   // A sign-in without data gets an access token for /userinfo: the claims are there (OIDC Core 5.4).
   expect(tokens.claims()!.sub).toBe(yvonne);
   const userinfo = await oidc.fetchUserInfo(parking.client, tokens.access_token, yvonne);
-  expect(userinfo).toMatchObject({ sub: yvonne, given_name: 'Yvonne', family_name: 'Martin', birthdate: '1948-02-14', act });
+  expect(userinfo).toMatchObject({
+    sub: yvonne,
+    given_name: 'Yvonne',
+    family_name: 'Martin',
+    birthdate: '1948-02-14',
+    act,
+  });
 });
 
 test('`act` carries names only when the SP asked for them', async () => {

@@ -5,7 +5,13 @@ import { Citizen, consentPage } from '../../../harness/citizen.ts';
 import { startTestPlatform, type TestPlatform } from '../../../harness/platform.ts';
 import { launchChromium, testOutputDir, watchPage } from '../../helpers/chromium.ts';
 import { YVONNE_MANDATE, accountOf, choose, forWhomPage } from '../../helpers/representation.ts';
-import { authorizationUrl, postGraphQL, redeemCode, registered, serviceProvider } from '../../helpers/service-provider.ts';
+import {
+  authorizationUrl,
+  postGraphQL,
+  redeemCode,
+  registered,
+  serviceProvider,
+} from '../../helpers/service-provider.ts';
 
 /**
  * Yvonne's mandate used by Jean at the parking service, in Debian's headless Chromium,
@@ -47,9 +53,7 @@ async function startForSomeone(page: Page): Promise<void> {
     await page.locator('#password').fill('123');
     await page.getByRole('button', { name: 'Se connecter' }).click();
   }
-  await page.waitForURL(
-    (url) => url.origin === brokerOrigin && url.pathname.startsWith('/interaction/'),
-  );
+  await page.waitForURL((url) => url.origin === brokerOrigin && url.pathname.startsWith('/interaction/'));
   await page.locator('h1').first().waitFor();
   await page.waitForLoadState('networkidle');
 }
