@@ -119,7 +119,7 @@ export function buildConfiguration(inputs: ConfigurationInputs): Configuration {
     extraTokenClaims: pivotTokenClaims(config, accounts, represented, pairwiseSecret),
     interactions: {
       url: async (_ctx, interaction) => `/interaction/${interaction.uid}`,
-      policy: signInPolicy(),
+      policy: signInPolicy(represented),
     },
     routes: {
       authorization: '/authorize',
@@ -173,7 +173,7 @@ export function buildConfiguration(inputs: ConfigurationInputs): Configuration {
  * below what this request asks for must sign in again (single sign-on never
  * upgrades a level); a request for representation always asks for consent.
  */
-function signInPolicy() {
+function signInPolicy(represented: RepresentedAccounts) {
   const { Check, base } = interactionPolicy;
   const policy = base();
   const login = policy.get('login')!;
@@ -193,14 +193,17 @@ function signInPolicy() {
   );
   // A request asking for `representation` always gets the consent step, where "for whom" is
   // asked (auth/interactions/representation.ts): a session's grant may be for someone else.
-  policy
-    .get('consent')!
-    .checks.add(
-      new Check('representation_prompt', 'representation was requested', (ctx: KoaContextWithOIDC) =>
-        asksForRepresentation(ctx.oidc.params?.scope) && !ctx.oidc.result?.consent
-          ? Check.REQUEST_PROMPT
-          : Check.NO_NEED_TO_PROMPT,
-      ),
-    );
+  // So does any request while the session's grant for this SP was obtained under a mandate:
+  // without it, a later sign-in (even one not asking for representation) would reuse it.
+  policy.get('consent')!.checks.add(
+    new Check('representation_prompt', 'representation was requested', async (ctx: KoaContextWithOIDC) => {
+      if (ctx.oidc.result?.consent) return Check.NO_NEED_TO_PROMPT;
+      if (asksForRepresentation(ctx.oidc.params?.scope)) return Check.REQUEST_PROMPT;
+      const grantId = (ctx.oidc.entities.Grant as { jti?: string } | undefined)?.jti;
+      return grantId && (await represented.mandateOf(grantId)) !== undefined
+        ? Check.REQUEST_PROMPT
+        : Check.NO_NEED_TO_PROMPT;
+    }),
+  );
   return policy;
 }

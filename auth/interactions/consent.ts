@@ -239,9 +239,12 @@ async function grantIdentityOnly(
   const { provider } = deps;
   const accountId = details.session?.accountId;
   if (!accountId) throw new Error('consent without a signed-in session');
-  // With `representation`, a new grant each time, with every scope asked: the session's
-  // grant may have been obtained for someone else (or for oneself, when acting for someone now).
-  const fresh = asksForRepresentation(details.params.scope);
+  // With `representation`, or when the session's grant was obtained under a mandate, a new
+  // grant with every scope asked: never reuse a grant obtained for someone else (or for
+  // oneself when acting for someone now).
+  const fresh =
+    asksForRepresentation(details.params.scope) ||
+    (details.grantId !== undefined && (await deps.mandates.store.forGrant(details.grantId)) !== undefined);
   const grant =
     (details.grantId && !fresh ? await provider.Grant.find(details.grantId) : undefined) ??
     new provider.Grant({ accountId, clientId: String(details.params.client_id) });

@@ -168,6 +168,24 @@ test('identity only, for Yvonne: the ID token names her, userinfo gives her iden
   });
 });
 
+test('after acting for Yvonne, a sign-in of the same session that does not ask for representation is Jean’s own', async () => {
+  const { citizen, stop, checks } = await signIn({ scope: 'openid given_name representation' });
+  const back = await choose(platform, citizen, forWhomPage(stop), YVONNE_MANDATE);
+  const first = await redeemCode(parking, back.url, checks, undefined, { dpop: false });
+  expect(first.claims()!.sub).toBe(subOf(platform, 'yvonne.martin', 'parking-nimes'));
+
+  // Single sign-on: no IdP, no page; the session's grant (obtained under the mandate) is not reused.
+  const again = await authorizationUrl(parking, { scope: 'openid given_name' });
+  const answer = await citizen.signIn(again.url, JEAN);
+  expect(answer.url.searchParams.get('code')).toBeTruthy();
+  const tokens = await redeemCode(parking, answer.url, again.checks, undefined, { dpop: false });
+  const jean = subOf(platform, 'jean.martin', 'parking-nimes');
+  expect(await oidc.fetchUserInfo(parking.client, tokens.access_token, jean)).toEqual({
+    sub: jean,
+    given_name: 'Jean',
+  });
+});
+
 test('`act` carries names only when the SP asked for them', async () => {
   const { citizen, stop, checks } = await signIn({ scope: 'openid representation' });
   const back = await choose(platform, citizen, forWhomPage(stop), YVONNE_MANDATE);
