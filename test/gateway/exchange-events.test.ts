@@ -227,4 +227,39 @@ describe('exchanges in the audit chain', () => {
     await recorder.record(entry({ requestId: 'after-failure' }));
     expect(await eventsOf('after-failure')).toHaveLength(1);
   });
+  test('under a mandate: the exchange under the mandator and its copy under the representative, both or neither', async () => {
+    const recorder = new ExchangeRecorder(db.pool({ max: 1 }), { maxBatchSize: 10, writeTimeoutMs: 300 });
+    const represented = { mandateId: 'mdt_1', citizenRef: 'mandator-1', representativeRef: 'representative-1' };
+    await recorder.record(entry({ requestId: 'mandate-ok', ...represented }));
+    const rows = (
+      await pool.query(
+        "SELECT kind, citizen_ref, data, xmin::text AS tx FROM audit.events WHERE data->>'requestId' = 'mandate-ok' ORDER BY kind",
+      )
+    ).rows;
+    expect(rows.map((r) => [r.kind, r.citizen_ref])).toEqual([
+      ['gateway.exchange', 'mandator-1'],
+      ['gateway.representative_exchange', 'representative-1'],
+    ]);
+    expect(rows[0].data).toEqual(rows[1].data);
+    expect(rows[0].data.mandateId).toBe('mdt_1');
+    expect(rows[0].tx).toBe(rows[1].tx);
+    // Without a mandate, one event and no `mandateId` (the data hashes as before).
+    await recorder.record(entry({ requestId: 'own-ok' }));
+    expect((await eventsOf('own-ok')).map((r) => Object.hasOwn(r.data, 'mandateId'))).toEqual([false]);
+
+    // Held past the deadline: neither is written.
+    const blocker = await pool.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('SELECT 1 FROM audit.shards FOR UPDATE');
+    const late = recorder.record(entry({ requestId: 'mandate-late', ...represented })).then(
+      () => 'written',
+      (error: Error) => error.name,
+    );
+    await new Promise((r) => setTimeout(r, 800));
+    await blocker.query('ROLLBACK');
+    blocker.release();
+    expect(await late).not.toBe('written');
+    await recorder.drain();
+    expect(await eventsOf('mandate-late')).toEqual([]);
+  });
 });

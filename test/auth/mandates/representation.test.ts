@@ -199,6 +199,12 @@ test('an SP that did not ask for representation never learns mandates exist: no 
   const { citizen, stop, checks } = await signIn({ operation: 'Parking', scope: 'openid given_name family_name' });
   const consent = consentPage(stop);
   expect(textOf(consent.html)).not.toMatch(/Pour qui|Vous agissez pour|mandat/i);
+  // Nor can a forged "for whom" answer bring the mandate in.
+  const forged = await choose(platform, citizen, { ...consent, choices: [] }, YVONNE_MANDATE);
+  expect({ status: forged.status, code: errorCodeOf(forged) }).toEqual({
+    status: 403,
+    code: 'REPRESENTATION_FORM_INVALID',
+  });
   const tokens = await redeemCode(parking, (await citizen.decide(consent, 'allow')).url, checks);
   const claims = tokens.claims()!;
   expect(claims.sub).toBe(subOf(platform, 'jean.martin', 'parking-nimes'));
