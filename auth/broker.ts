@@ -70,6 +70,9 @@ export interface RunningBroker extends RunningComponent {
  *     the citizen's IdP preferences idp-preferences.ts, the account accounts.ts).
  *  3. consent (interactions/consent.ts): the operations resolved again, shown, decided;
  *     a new grant for exactly what was allowed; the decision in the audit chain (events.ts).
+ *     Before it, for an SP asking for `representation`, "for whom" (interactions/representation.ts):
+ *     a grant obtained under a mandate is recorded with it (mandates/), and its tokens describe
+ *     the mandator with the representative as `act` (mandates/represented-account.ts).
  *  4. code, then token (oidc-provider): the pivot token (pivot-token.ts), remembered so
  *     that the SP can revoke it (token-revocation.ts); revocations reach the gateways
  *     through the revocation list (grants.ts, lib/contracts/revoked-grants.ts).

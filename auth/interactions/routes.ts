@@ -12,7 +12,7 @@ import { goToIdp, parseFailures, pendingSignIn, showChooser, showSignInError, ty
 /**
  * The broker's own pages in a sign-in, between oidc-provider's authorization
  * endpoint and its resume endpoint:
- *   GET  /interaction/:uid            chooser (or straight to the `idp_hint` IdP), or consent
+ *   GET  /interaction/:uid            chooser (or straight to the `idp_hint` IdP), or for whom, or consent
  *   POST /interaction/:uid/idp        the citizen picked an IdP
  *   POST /interaction/:uid/representation  for whom (representation.ts: SPs asking for `representation`)
  *   POST /interaction/:uid/consent    the citizen allowed or refused (consent.ts)
