@@ -231,6 +231,20 @@ test('a code obtained under a mandate ended before it is redeemed gets no token'
   await expect(redeemCode(parking, back.url, checks)).rejects.toMatchObject({ error: 'invalid_grant' });
 });
 
+test('a mandate ended while its consent page is open: the decision is refused, nothing is granted', async () => {
+  const given = await giveMandate(platform, 'camille.petit', 'jean.martin', ['transport', 'housing']);
+  const { citizen, stop } = await signIn({ operation: 'ParkingForSomeone' });
+  const consent = consentPage(await choose(platform, citizen, forWhomPage(stop), given.id));
+  await createMandateStore(platform.pool).end(given.id, accountOf(platform, 'camille.petit'));
+  const answer = await citizen.decide(consent, 'allow');
+  expect({ status: answer.status, code: errorCodeOf(answer) }).toEqual({
+    status: 409,
+    code: 'REPRESENTATION_MANDATE_ENDED',
+  });
+  const { rows } = await platform.pool.query('SELECT 1 FROM auth.mandate_grants WHERE mandate_id = $1', [given.id]);
+  expect(rows).toEqual([]);
+});
+
 test('someone holding no mandate is not asked, and signs in as themselves', async () => {
   const { stop } = await signIn({ operation: 'ParkingForSomeone' }, { login: 'marie.dupont', idp: 'impots' });
   const consent = consentPage(stop);
