@@ -61,8 +61,10 @@ export function createRepresentedAccounts(inputs: {
       if (found === undefined) return accounts.findAccount(ctx, accountId, token);
       if (found === 'ended' || found.mandate.representative?.accountId !== accountId) return undefined;
       const { mandate } = found;
-      represented.set(ctx, { representative: accountId, mandator: mandate.mandator.accountId });
+      // Only a service provider's grant can be under a mandate (never the broker's own dashboard).
       const sp = serviceProviderById(config, String((token as { clientId?: string }).clientId));
+      if (!sp) return undefined;
+      represented.set(ctx, { representative: accountId, mandator: mandate.mandator.accountId });
       return {
         accountId,
         async claims(_use, scope) {
@@ -70,11 +72,7 @@ export function createRepresentedAccounts(inputs: {
             ...identityClaims(mandate.mandator.pivot),
             // Replaced by oidc-provider with the account id, then made pairwise (`subjectOf`).
             sub: accountId,
-            act: actClaim(
-              mandate,
-              sp ? pairwiseSubject(accountId, sp.sectorIdentifier, pairwiseSecret) : accountId,
-              scope,
-            ),
+            act: actClaim(mandate, pairwiseSubject(accountId, sp.sectorIdentifier, pairwiseSecret), scope),
           };
         },
       } satisfies Account;
