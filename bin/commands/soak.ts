@@ -72,7 +72,8 @@ export async function run(args: string[]): Promise<number> {
   writeFileSync(file, JSON.stringify(report, null, 2));
   console.log(`\nfull report: ${file} (server logs in ${logDir})`);
   const list = verdicts(report);
-  for (const failure of list.filter((v) => !v.ok)) console.error(`soak failed (${failure.kind === 'rate' ? 'rate not held' : 'defect'}): ${failure.what}`);
+  for (const failure of list.filter((v) => !v.ok))
+    console.error(`soak failed (${failure.kind === 'rate' ? 'rate not held' : 'defect'}): ${failure.what}`);
   console.log(conclusion(list));
   return exitCode(list);
 }

@@ -5,7 +5,9 @@ describe('the soak pacer', () => {
   it('spaces the slots by the rate, shared by every connection, and stops at the end', () => {
     const pacer = new Pacer({ rate: 10, startMs: 1000, endMs: 2000, maxBacklogMs: 1000 });
     const slots = Array.from({ length: 12 }, () => pacer.take(1000));
-    expect(slots.slice(0, 10).map((s) => s!.dueMs)).toEqual([1000, 1100, 1200, 1300, 1400, 1500, 1600, 1700, 1800, 1900]);
+    expect(slots.slice(0, 10).map((s) => s!.dueMs)).toEqual([
+      1000, 1100, 1200, 1300, 1400, 1500, 1600, 1700, 1800, 1900,
+    ]);
     expect(slots.slice(0, 10).map((s) => s!.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(slots.slice(10)).toEqual([null, null]);
     expect(pacer.planned).toBe(10);

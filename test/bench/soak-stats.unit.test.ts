@@ -136,7 +136,12 @@ describe('soak statistics', () => {
   });
 
   it('compares the first and last full minutes, never a partial one', () => {
-    const sent = [...sends(0, 60, 10, 20), ...sends(60, 120, 10, 25), ...sends(120, 180, 10, 30), ...sends(180, 190, 1, 2)];
+    const sent = [
+      ...sends(0, 60, 10, 20),
+      ...sends(60, 120, 10, 25),
+      ...sends(120, 180, 10, 30),
+      ...sends(180, 190, 1, 2),
+    ];
     const d = minuteDrift(minutes(sent, 190, 10))!;
     expect([d.first.from, d.last.from]).toEqual([0, 120]);
     expect(d.p50).toBeCloseTo(1.5);
