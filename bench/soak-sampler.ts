@@ -45,6 +45,11 @@ export class SoakSampler {
     this.lag.enable();
   }
 
+  /** Seconds since start(). */
+  elapsedSeconds(): number {
+    return (performance.now() - this.started) / 1000;
+  }
+
   stop(): void {
     this.lag.disable();
   }
