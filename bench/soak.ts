@@ -28,6 +28,7 @@ import {
   type FlatnessBounds,
   type MinuteDrift,
   type MinuteSummary,
+  type ProcessSample,
   type ProcessSummary,
   type RateVerdict,
   type Sent,
@@ -96,6 +97,8 @@ export interface SoakReport {
   processes: Record<string, ProcessSummary>;
   /** This process (load generator and token issuer): reported, not judged. */
   loadGenerator: ProcessSummary;
+  /** Every 10 s sample of every process, this one as `load-generator`. */
+  processSamples: Record<string, ProcessSample[]>;
   pgConnections: { min: number; max: number } | null;
   bounds: FlatnessBounds;
   intervals: IntervalSample[];
@@ -283,6 +286,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
         [...sampler.processes].map(([role, samples]) => [role, summarizeProcess(samples, BOUNDS)]),
       ),
       loadGenerator: summarizeProcess(sampler.generator, BOUNDS),
+      processSamples: { ...Object.fromEntries(sampler.processes), 'load-generator': sampler.generator },
       pgConnections: connections.length ? { min: Math.min(...connections), max: Math.max(...connections) } : null,
       bounds: BOUNDS,
       intervals: sampler.intervals,
