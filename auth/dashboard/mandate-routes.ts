@@ -9,7 +9,7 @@ import { reachesAcr } from '../../lib/contracts/eidas.ts';
 import { brokerErrors, isShownErrorCode, shownErrors } from '../errors.ts';
 import { mandateErrors } from '../mandates/errors.ts';
 import { displayInvitationCode, INVITATION_DAYS } from '../mandates/invitation-code.ts';
-import { checkLevel, levelNeededFor } from '../mandates/rules.ts';
+import { checkLevel, isExpectedPerson, levelNeededFor } from '../mandates/rules.ts';
 import type { Mandate, MandatePerson, MandateStore } from '../mandates/store.ts';
 import type { Logger } from '../../lib/log.ts';
 import {
@@ -117,14 +117,22 @@ export function mandateRoutes(router: Router, deps: MandateRouteDeps, kit: Manda
     problem: Problem | undefined,
   ) => {
     const { lang } = kit.translator(ctx);
+    const domains = domainChoices(values, lang).map((choice) => ({
+      ...choice,
+      eidas2: levelNeededFor([choice.value], deps.contract) !== 'eidas1',
+    }));
+    const high = reachesAcr(session.acr, 'eidas2');
+    const protectedDomains = domains.filter((d) => d.eidas2).map((d) => d.label);
     page(
       ctx,
       'dashboard-mandate-new',
       {
         values,
-        domains: domainChoices(values, lang),
+        domains,
         problem,
-        eidas2: session.acr === 'eidas2' || session.acr === 'eidas3',
+        // The domains that need a higher sign-in than this one, and the way to it.
+        levelNote: !high && protectedDomains.length ? protectedDomains.join(', ') : undefined,
+        levelUrl: levelUrl(`${BASE}/nouveau`),
       },
       'dashboard.mandates.new.title',
       session,
@@ -219,6 +227,16 @@ export function mandateRoutes(router: Router, deps: MandateRouteDeps, kit: Manda
         undefined,
         problemOf(mandateErrors.error('MANDATE_TO_ONESELF'), lang, ''),
       );
+    // Someone else than the person invited (an intercepted link) learns nothing of it.
+    const mine = await me(current);
+    if (!mine || !isExpectedPerson(mine.pivot, mandate.expected))
+      return showInvitation(
+        ctx,
+        current,
+        code,
+        undefined,
+        problemOf(mandateErrors.error('MANDATE_REPRESENTATIVE_MISMATCH'), lang, ''),
+      );
     showInvitation(ctx, current, code, mandate, undefined);
   });
 
@@ -246,7 +264,7 @@ export function mandateRoutes(router: Router, deps: MandateRouteDeps, kit: Manda
       ctx.redirect(`${BASE}?fait=${action === 'accepter' ? 'accepted' : 'declined'}`);
     } catch (error) {
       const problem = problemOf(error, lang, returnTo);
-      const keep = problem.code === 'MANDATE_LEVEL_TOO_LOW' || problem.code === 'MANDATE_REPRESENTATIVE_MISMATCH';
+      const keep = problem.code === 'MANDATE_LEVEL_TOO_LOW';
       showInvitation(ctx, session, code, keep ? mandate : undefined, problem);
     }
   });

@@ -113,10 +113,15 @@ test('Marie creates a mandate for Lucas: a one-time code and link; Jean is refus
 
   // Jean has the link: not for him.
   const forJean = await jean.get(created.link!);
-  expect(textOf(forJean.html)).toContain('Marie Dupont vous propose d’agir en son nom');
+  expect(forJean.status).toBe(403);
+  expect(textOf(forJean.html)).toContain('MANDATE_REPRESENTATIVE_MISMATCH');
+  // Nothing of the mandate shows to someone it is not meant for.
+  expect(textOf(forJean.html)).not.toContain('Marie Dupont');
+  expect(textOf(forJean.html)).not.toContain('Transports et véhicules');
   const refused = await jean.post('/mon-compte/mandats/invitation', { code: created.code!, action: 'accepter' });
   expect(refused.status).toBe(403);
   expect(textOf(refused.html)).toContain('MANDATE_REPRESENTATIVE_MISMATCH');
+  expect(textOf(refused.html)).not.toContain('Marie Dupont');
   expect((await jean.post('/mon-compte/mandats/invitation', { code: created.code!, action: 'refuser' })).status).toBe(
     403,
   );
@@ -186,8 +191,11 @@ test('social needs eidas2: refused at eidas1 with a link to sign in again, which
     .exec(low.html)![1]!
     .replaceAll('&amp;', '&');
   expect(again).toBe('/mon-compte/connexion?niveau=eidas2&retour=%2Fmon-compte%2Fmandats%2Fnouveau');
+  // The form says beforehand which domains need it (from the catalogs' minAcr).
+  expect(textOf(low.html)).toContain('Un mandat couvrant Prestations sociales et famille demande d’être connecté');
   const back = await marie.signIn(MARIE, again);
   expect(back.url.pathname).toBe('/mon-compte/mandats/nouveau');
+  expect(textOf(back.html)).not.toContain('Un mandat couvrant');
   const { rows } = await platform.pool.query('SELECT acr FROM auth.dashboard_sessions WHERE csrf_token = $1', [
     marie.csrf,
   ]);
