@@ -228,6 +228,7 @@ export async function startBroker(
       contract,
       grants,
       preferences: idpPreferences,
+      mandates,
       issuer,
       url,
       logger: log,

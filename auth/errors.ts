@@ -378,6 +378,15 @@ export const brokerErrors = defineErrors('broker', {
     },
     description: 'The preferences form named an unknown identity provider or an unknown action.',
   },
+  DASHBOARD_LEVEL_INVALID: {
+    status: 400,
+    message: {
+      fr: 'Ce niveau de garantie n’existe pas.',
+      en: 'This level of assurance does not exist.',
+    },
+    description:
+      'The dashboard sign-in was asked for a `niveau` that is not an eIDAS level (eidas1, eidas2, eidas3). Nothing was started.',
+  },
   // --- generic
   FORM_INVALID: {
     status: 400,

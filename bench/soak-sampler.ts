@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Pool } from '../lib/db/database.ts';
 import type { ServerProcess } from './processes.ts';
 import { metricValue, percentile, type ProcessSample } from './soak-stats.ts';
@@ -7,7 +8,9 @@ import { metricValue, percentile, type ProcessSample } from './soak-stats.ts';
  * event-loop lag from its own `/metrics` (prom-client's default metrics: the lag
  * histogram is reset at each scrape, so its p99 is the interval's), the connections
  * to the soak database (pg_stat_activity, the sampler's own excluded), and the
- * latencies and answers of the requests completed in the interval.
+ * latencies and answers of the requests completed in the interval. It samples its own
+ * process too (the load generator, which also issues the tokens): when the rate is not
+ * held, a lagging generator says the client side is short of CPU, not only the servers.
  */
 export interface IntervalSample {
   at: number;
@@ -21,20 +24,34 @@ export interface IntervalSample {
 export class SoakSampler {
   readonly processes = new Map<string, ProcessSample[]>();
   readonly intervals: IntervalSample[] = [];
-  /** Latencies (ms) of the current interval, and of every interval kept for the first/last minute. */
+  /** The load generator's own samples (this process). */
+  readonly generator: ProcessSample[] = [];
+  /** Latencies (ms) of the requests completed in the current interval. */
   private current: number[] = [];
-  readonly latencies: number[][] = [];
   private started = performance.now();
   private last = this.started;
+  private readonly lag = monitorEventLoopDelay({ resolution: 10 });
 
   constructor(
     private readonly servers: readonly ServerProcess[],
     private readonly pool: Pool,
   ) {}
 
-  start(): void {
-    this.started = performance.now();
-    this.last = this.started;
+  /** Starts the clock at `startMs` (performance.now() of the load's schedule). */
+  start(startMs = performance.now()): void {
+    this.started = startMs;
+    this.last = startMs;
+    this.lag.reset();
+    this.lag.enable();
+  }
+
+  /** Seconds since start(). */
+  elapsedSeconds(): number {
+    return (performance.now() - this.started) / 1000;
+  }
+
+  stop(): void {
+    this.lag.disable();
   }
 
   record(ms: number): void {
@@ -46,7 +63,13 @@ export class SoakSampler {
     const at = (now - this.started) / 1000;
     const latencies = this.current;
     this.current = [];
-    this.latencies.push(latencies);
+    this.generator.push({
+      at,
+      rssMb: process.memoryUsage.rss() / 2 ** 20,
+      lagP99Ms: this.lag.percentile(99) / 1e6,
+      lagMaxMs: this.lag.max / 1e6,
+    });
+    this.lag.reset();
     const seconds = (now - this.last) / 1000;
     this.last = now;
     const [pgConnections] = await Promise.all([

@@ -1,7 +1,9 @@
 /**
  * The statistics of `npm run soak` (bench/soak.ts), pure so they are unit-tested:
  * percentiles, the drift of a latency between two windows, the slope of a series
- * (least squares), and the verdict of one process's samples against the flatness bounds.
+ * (least squares), the verdict of one process's samples against the flatness bounds,
+ * and the minutes of the run: the rate achieved in each against the target, whether
+ * the soak held its rate, and the drift between its first and last full minutes.
  */
 
 /** Nearest-rank percentile (`p` in 0..100) of `values`; NaN when empty. */
@@ -88,4 +90,102 @@ export function summarizeProcess(samples: readonly ProcessSample[], bounds: Flat
 export function metricValue(text: string, name: string): number {
   const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+|NaN)$`, 'm').exec(text);
   return match ? Number(match[1]) : NaN;
+}
+
+/** One request of the soak: when it was sent (s since the start), how long it took (ms), its status (null: no answer). */
+export interface Sent {
+  at: number;
+  ms: number;
+  status: number | null;
+  error?: string;
+}
+
+export interface MinuteSummary {
+  /** Seconds since the start: [from, to). */
+  from: number;
+  to: number;
+  /** A whole minute (the last one of a run that is not a whole number of minutes is not). */
+  full: boolean;
+  sent: number;
+  answered: number;
+  failed: number;
+  /** Requests sent per second in this minute, and that over the target rate. */
+  rate: number;
+  ofTarget: number;
+  /** Latencies of the requests sent in this minute that got an answer, ms. */
+  p50: number;
+  p99: number;
+}
+
+/**
+ * The run cut into minutes by send time: a request belongs to the minute it was sent
+ * in, even when answered after it (or after the end: those sent just before the cut).
+ * A send a few ms past the planned end (a timer's lateness) counts in the last minute.
+ */
+export function minutes(sent: readonly Sent[], durationSeconds: number, targetRate: number): MinuteSummary[] {
+  const count = Math.ceil(durationSeconds / 60);
+  const buckets = Array.from({ length: count }, () => ({ sent: 0, answered: 0, latencies: [] as number[] }));
+  for (const s of sent) {
+    const bucket = buckets[Math.min(count - 1, Math.max(0, Math.floor(s.at / 60)))];
+    if (!bucket) continue;
+    bucket.sent++;
+    if (s.status === 200) bucket.answered++;
+    if (s.status !== null) bucket.latencies.push(s.ms);
+  }
+  return buckets.map((b, k) => {
+    const from = k * 60;
+    const to = Math.min(durationSeconds, from + 60);
+    const rate = b.sent / (to - from);
+    return {
+      from,
+      to,
+      full: to - from === 60,
+      sent: b.sent,
+      answered: b.answered,
+      failed: b.sent - b.answered,
+      rate,
+      ofTarget: rate / targetRate,
+      p50: percentile(b.latencies, 50),
+      p99: percentile(b.latencies, 99),
+    };
+  });
+}
+
+export interface RateVerdict {
+  /** Requests sent per second over the whole planned duration. */
+  achieved: number;
+  ofTarget: number;
+  /** The whole-minute windows below `minFraction` of the target. */
+  short: MinuteSummary[];
+  /** The run and each of its full minutes reached `minFraction` of the target. */
+  held: boolean;
+}
+
+/** Whether the soak held its rate: below `minFraction` of the target overall or in any full minute, the machine could not keep up. */
+export function rateVerdict(
+  windows: readonly MinuteSummary[],
+  durationSeconds: number,
+  targetRate: number,
+  minFraction: number,
+): RateVerdict {
+  const achieved = windows.reduce((n, w) => n + w.sent, 0) / durationSeconds;
+  const short = windows.filter((w) => w.full && w.ofTarget < minFraction);
+  const ofTarget = achieved / targetRate;
+  return { achieved, ofTarget, short, held: ofTarget >= minFraction && !short.length };
+}
+
+export interface MinuteDrift {
+  first: MinuteSummary;
+  last: MinuteSummary;
+  p50: number;
+  p99: number;
+}
+
+/** Latency drift from the first to the last full minute; null under two full minutes (nothing to compare). */
+export function minuteDrift(windows: readonly MinuteSummary[]): MinuteDrift | null {
+  const full = windows.filter((w) => w.full);
+  if (full.length < 2) return null;
+  const first = full[0]!;
+  const last = full[full.length - 1]!;
+  return { first, last, p50: drift(first.p50, last.p50), p99: drift(first.p99, last.p99) };
 }

@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import autocannon from 'autocannon';
 import type { JWK } from 'jose';
 import { loadPlatformConfig } from '../bin/config.ts';
 import { loadGatewayKeys } from '../gateway/keys.ts';
@@ -19,23 +18,43 @@ import {
   serveJwks,
 } from './parking.ts';
 import type { ServerProcess } from './processes.ts';
+import { runPacedLoad, type PacedLoadResult } from './soak-load.ts';
 import { SoakSampler, type IntervalSample } from './soak-sampler.ts';
-import { drift, percentile, summarizeProcess, type FlatnessBounds, type ProcessSummary } from './soak-stats.ts';
+import {
+  minuteDrift,
+  minutes,
+  rateVerdict,
+  summarizeProcess,
+  type FlatnessBounds,
+  type MinuteDrift,
+  type MinuteSummary,
+  type ProcessSample,
+  type ProcessSummary,
+  type RateVerdict,
+  type Sent,
+} from './soak-stats.ts';
 import { startStack } from './stack.ts';
 
 /**
  * `npm run soak`: the parking operation through the full stack (every component in its
  * own process, as bench/run.ts starts it) at a fixed rate for a long time — by default
  * 80 % of what a short full-speed calibration of the same run reached — with each
- * citizen's DPoP-bound pivot token renewed before it expires, as an SP does. Every
+ * citizen's DPoP-bound pivot token renewed before it expires, as an SP does. The load
+ * (bench/soak-load.ts) follows one schedule and stops at the planned duration, however
+ * far behind it fell; the requests in flight at the cut are awaited and counted. Every
  * 10 s it samples each process (RSS, event-loop lag), the database connections and
- * the interval's latencies (bench/soak-sampler.ts); at the end it checks there were
- * no failures, that every answered request left its `gateway.exchange` audit event,
- * and that memory and lag stayed within the bounds (bench/soak-stats.ts).
+ * the interval's latencies (bench/soak-sampler.ts); at the end it gives the rate reached
+ * in each minute against the target, and checks there were no failures, that every
+ * answered request left its `gateway.exchange` audit event, that the rate was held and
+ * that memory and lag stayed within the bounds (bench/soak-stats.ts, bench/soak-report.ts).
  */
 export const SOAK_DATABASE = 'passerelle_soak';
 export const BOUNDS: FlatnessBounds = { warmupSeconds: 60, maxRssGrowthMb: 50, maxLagP99Ms: 100 };
 const INTERVAL_MS = 10_000;
+/** A request unanswered after this is a failure (as autocannon's `timeout: 10` was); it also bounds the drain after the cut. */
+const TIMEOUT_MS = 10_000;
+/** A schedule this far behind drops its oldest slots rather than bursting them (bench/soak-pacer.ts). */
+const MAX_BACKLOG_MS = 1_000;
 
 export interface SoakOptions {
   durationSeconds: number;
@@ -46,6 +65,8 @@ export interface SoakOptions {
   citizens: number;
   sample: number;
   tokenTtlSeconds: number;
+  /** Below this fraction of the target rate (overall or in a full minute), the soak did not hold its rate. */
+  minRateFraction: number;
   serverUrl?: string | undefined;
   logDir: string;
 }
@@ -53,17 +74,31 @@ export interface SoakOptions {
 export interface SoakReport {
   options: SoakOptions;
   calibration: { requestsPerSecond: number; p99: number } | null;
+  /** The target rate, req/s. */
   rate: number;
+  /** Requests the target rate means over the planned duration. */
+  planned: number;
+  /** Requests sent (each one answered, failed or timed out: none is left uncounted). */
   requests: number;
   answered: number;
   non200: number;
   transportErrors: number;
+  timeouts: number;
+  /** Slots of the schedule dropped because every connection was busy. */
+  missedSlots: number;
+  inFlightAtCut: number;
+  drainSeconds: number;
   renewals: number;
   exchangeEvents: number;
-  firstMinute: { p50: number; p99: number };
-  lastMinute: { p50: number; p99: number };
-  drift: { p50: number; p99: number };
+  minutes: MinuteSummary[];
+  rateVerdict: RateVerdict;
+  /** First vs last full minute; null under two full minutes. */
+  drift: MinuteDrift | null;
   processes: Record<string, ProcessSummary>;
+  /** This process (load generator and token issuer): reported, not judged. */
+  loadGenerator: ProcessSummary;
+  /** Every 10 s sample of every process, this one as `load-generator`. */
+  processSamples: Record<string, ProcessSample[]>;
   pgConnections: { min: number; max: number } | null;
   bounds: FlatnessBounds;
   intervals: IntervalSample[];
@@ -154,6 +189,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
     };
     await checkAnswers(htu, next, Math.min(20, held.length));
 
+    const loadBegan = new Date();
     let calibration: SoakReport['calibration'] = null;
     let rate = options.rate;
     if (rate === undefined) {
@@ -173,88 +209,84 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
         `calibration: ${measured.requestsPerSecond.toFixed(0)} req/s, p99 ${measured.p99} ms → soak rate ${rate} req/s`,
       );
     }
-    // Requests of the calibration still in flight when it stopped are answered before the soak's window opens.
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    // Requests of the calibration still in flight when it stopped are answered (and audited) before the soak's window opens.
+    await auditQuiet(database, loadBegan);
 
     const sampler = new SoakSampler(
       servers.filter((s) => s.role === 'gateway' || s.role.startsWith('subgraph:')),
       probe,
     );
     const started = new Date();
-    const total = Math.round(rate * options.durationSeconds);
+    const planned = Math.round(rate * options.durationSeconds);
     log(
-      `soaking: ${total} requests at ${rate} req/s (${options.durationSeconds} s, ${options.connections} connections)…`,
+      `soaking: ${rate} req/s for ${options.durationSeconds} s (${planned} requests planned, ${options.connections} connections)…`,
     );
-    const counts = { answered: 0, non200: 0, transportErrors: 0 };
+    const counts = { answered: 0, non200: 0, transportErrors: 0, timeouts: 0 };
+    const sent: Sent[] = [];
     const renewalsBefore = renewals;
-    sampler.start();
+    const logLast = () => {
+      const last = sampler.intervals[sampler.intervals.length - 1]!;
+      log(
+        `  ${last.at.toFixed(0)} s: ${last.requestsPerSecond.toFixed(0)} req/s, p50 ${last.p50.toFixed(1)} ms, p99 ${last.p99.toFixed(1)} ms, ${counts.non200 + counts.transportErrors + counts.timeouts} failed, ${renewals - renewalsBefore} renewals`,
+      );
+    };
     const timer = setInterval(() => {
-      void sampler.sample().then(() => {
-        const last = sampler.intervals[sampler.intervals.length - 1]!;
-        log(
-          `  ${last.at.toFixed(0)} s: ${last.requestsPerSecond.toFixed(0)} req/s, p50 ${last.p50.toFixed(1)} ms, p99 ${last.p99.toFixed(1)} ms, ${counts.non200 + counts.transportErrors} failed, ${renewals - renewalsBefore} renewals`,
-        );
-      });
+      // A tick at the cut is left to the final sample, which covers the drain too (else a 0.2 s "interval").
+      if (sampler.elapsedSeconds() > options.durationSeconds - INTERVAL_MS / 2000) return;
+      void sampler.sample().then(logLast);
     }, INTERVAL_MS);
-    let counter = 0;
-    // `amount`, not `duration`: autocannon waits for every answer, so none is cut off uncounted.
-    let finish: (error: unknown) => void = () => {};
-    const done = new Promise<void>((resolve, reject) => (finish = (error) => (error ? reject(error) : resolve())));
-    const instance = autocannon(
-      {
+    sampler.start();
+    let load: PacedLoadResult;
+    try {
+      load = await runPacedLoad({
         url: htu,
-        method: 'POST',
+        rate,
         connections: options.connections,
-        overallRate: rate,
-        amount: total,
-        timeout: 10,
-        requests: [
-          {
-            method: 'POST',
-            setupRequest: (request) => {
-              const { headers, body: text } = next(counter++);
-              return { ...request, headers: { 'content-type': 'application/json', ...headers }, body: text };
-            },
-          },
-        ],
-      },
-      (error) => finish(error),
-    );
-    instance.on('response', (_client, status, _bytes, ms) => {
-      if (status === 200) counts.answered++;
-      else counts.non200++;
-      sampler.record(ms);
-    });
-    instance.on('reqError', () => counts.transportErrors++);
-    await done;
-    clearInterval(timer);
+        durationSeconds: options.durationSeconds,
+        timeoutMs: TIMEOUT_MS,
+        maxBacklogMs: MAX_BACKLOG_MS,
+        next,
+        onSent: (s) => {
+          sent.push(s);
+          if (s.status === 200) counts.answered++;
+          else if (s.status !== null) counts.non200++;
+          else if (s.error === 'timeout') counts.timeouts++;
+          else counts.transportErrors++;
+          if (s.status !== null) sampler.record(s.ms);
+        },
+      });
+    } finally {
+      clearInterval(timer);
+    }
     await sampler.sample();
+    logLast();
+    sampler.stop();
     const seconds = (Date.now() - started.getTime()) / 1000;
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const exchangeEvents = await countExchanges(database, started);
 
-    const minute = Math.max(1, Math.round(60_000 / INTERVAL_MS));
-    const window = (lists: number[][]) => {
-      const all = lists.flat();
-      return { p50: percentile(all, 50), p99: percentile(all, 99) };
-    };
-    const firstMinute = window(sampler.latencies.slice(0, minute));
-    const lastMinute = window(sampler.latencies.slice(-minute));
+    const windows = minutes(sent, options.durationSeconds, rate);
     const connections = sampler.intervals.map((s) => s.pgConnections).filter((n): n is number => n !== null);
     return {
       options,
       calibration,
       rate,
-      requests: counts.answered + counts.non200 + counts.transportErrors,
+      planned: load.planned,
+      requests: sent.length,
       ...counts,
+      missedSlots: load.missed,
+      inFlightAtCut: load.inFlightAtCut,
+      drainSeconds: load.drainSeconds,
       renewals: renewals - renewalsBefore,
       exchangeEvents,
-      firstMinute,
-      lastMinute,
-      drift: { p50: drift(firstMinute.p50, lastMinute.p50), p99: drift(firstMinute.p99, lastMinute.p99) },
+      minutes: windows,
+      rateVerdict: rateVerdict(windows, options.durationSeconds, rate, options.minRateFraction),
+      drift: minuteDrift(windows),
       processes: Object.fromEntries(
         [...sampler.processes].map(([role, samples]) => [role, summarizeProcess(samples, BOUNDS)]),
       ),
+      loadGenerator: summarizeProcess(sampler.generator, BOUNDS),
+      processSamples: { ...Object.fromEntries(sampler.processes), 'load-generator': sampler.generator },
       pgConnections: connections.length ? { min: Math.min(...connections), max: Math.max(...connections) } : null,
       bounds: BOUNDS,
       intervals: sampler.intervals,
@@ -268,6 +300,17 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
     jwksServer?.close();
     await probe.end().catch(() => {});
     await database.close();
+  }
+}
+
+/** Waits until no `gateway.exchange` event has been added for a second (at most 15 s). */
+async function auditQuiet(database: Database, since: Date): Promise<void> {
+  let before = await countExchanges(database, since);
+  for (let waited = 0; waited < 15_000; waited += 1000) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const now = await countExchanges(database, since);
+    if (now === before) return;
+    before = now;
   }
 }
 

@@ -4,10 +4,17 @@ import { inLanguage, Markup, messageHtml } from '../../lib/web/markup.ts';
 import type { Translate } from '../../lib/web/render.ts';
 import type { BrokerContract } from '../authorization-details/operation-schema.ts';
 import { clientDisplayName, DASHBOARD_CLIENT } from '../clients.ts';
-import { EXCHANGE_EVENT_KIND, EXCHANGE_OUTCOMES, type ExchangeOutcome } from '../../lib/contracts/exchange-event.ts';
+import {
+  EXCHANGE_EVENT_KIND,
+  EXCHANGE_OUTCOMES,
+  REPRESENTATIVE_EXCHANGE_EVENT_KIND,
+  type ExchangeOutcome,
+} from '../../lib/contracts/exchange-event.ts';
 import { gatewayErrors } from '../../lib/contracts/gateway-errors.ts';
 import { isShownErrorCode, shownErrors } from '../errors.ts';
 import type { HistoryEvent } from './history.ts';
+import { describeMandateEvent } from './mandate-events.ts';
+import type { MandateNames } from './mandates.ts';
 
 /** An event as the citizen reads it: names and labels in their language, never ids or field paths. */
 export interface EventView {
@@ -79,8 +86,14 @@ const OUTCOME_SEVERITY: Record<ExchangeOutcome, NonNullable<EventView['outcome']
   failed: 'error',
 };
 
-/** What one audit event says to the citizen. */
-export function eventView(event: HistoryEvent, words: Vocabulary, lang: Language, t: Translate): EventView {
+/** What one audit event says to the citizen; `mandates` names the people of the reader's mandates. */
+export function eventView(
+  event: HistoryEvent,
+  words: Vocabulary,
+  lang: Language,
+  t: Translate,
+  mandates: MandateNames = new Map(),
+): EventView {
   const data = event.data;
   const text = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : undefined);
   const list = (key: string) =>
@@ -124,7 +137,8 @@ export function eventView(event: HistoryEvent, words: Vocabulary, lang: Language
       view.lines.push({ label: t('dashboard.field.reason'), value: t(`dashboard.revoked.${reason}`) });
       break;
     }
-    case EXCHANGE_EVENT_KIND: {
+    case EXCHANGE_EVENT_KIND:
+    case REPRESENTATIVE_EXCHANGE_EVENT_KIND: {
       const providers = list('providers');
       if (providers.length)
         view.lines.push({
@@ -168,6 +182,7 @@ export function eventView(event: HistoryEvent, words: Vocabulary, lang: Language
     default:
       break;
   }
+  describeMandateEvent(view, event, mandates, serviceName, lang, t);
   return view;
 }
 

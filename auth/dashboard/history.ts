@@ -1,4 +1,4 @@
-import { EXCHANGE_EVENT_KIND } from '../../lib/contracts/exchange-event.ts';
+import { EXCHANGE_EVENT_KIND, REPRESENTATIVE_EXCHANGE_EVENT_KIND } from '../../lib/contracts/exchange-event.ts';
 import type { Pool } from '../../lib/db/database.ts';
 import { brokerErrors } from '../errors.ts';
 import type { BrokerContract } from '../authorization-details/operation-schema.ts';
@@ -17,6 +17,8 @@ export interface HistoryFilter {
   service?: string | undefined;
   /** Only data exchanges that reached this data provider, and consents to its data. */
   provider?: string | undefined;
+  /** Only the events of this mandate (its steps, and the exchanges made under it: `data.mandateId`). */
+  mandate?: string | undefined;
 }
 
 export interface HistoryPage {
@@ -57,8 +59,10 @@ export function createHistory(pool: Pool, contract: BrokerContract): History {
         `SELECT seq, occurred_at, kind, client_id, data FROM audit.events
          WHERE citizen_ref = $1
            AND ($2::text IS NULL OR client_id = $2)
-           AND ($3::text IS NULL OR (kind = $4 AND data->'providers' ? $3) OR (kind <> $4 AND data->'scopes' ?| $5::text[]))
+           AND ($3::text IS NULL OR (kind IN ($4, $9) AND data->'providers' ? $3)
+                OR (kind NOT IN ($4, $9) AND data->'scopes' ?| $5::text[]))
            AND ($6::timestamptz IS NULL OR (occurred_at, seq) < ($6::timestamptz, $7::bigint))
+           AND ($10::text IS NULL OR data->>'mandateId' = $10)
          ORDER BY occurred_at DESC, seq DESC
          LIMIT $8`,
         [
@@ -70,6 +74,8 @@ export function createHistory(pool: Pool, contract: BrokerContract): History {
           after?.occurredAt ?? null,
           after?.seq ?? null,
           limit + 1,
+          REPRESENTATIVE_EXCHANGE_EVENT_KIND,
+          filter.mandate ?? null,
         ],
       );
       const events = rows.slice(0, limit).map(toEvent);

@@ -9,6 +9,8 @@ import { createConsents } from './consents.ts';
 import { createVocabulary } from './event-view.ts';
 import { createHistory } from './history.ts';
 import type { IdpPreferenceStore } from '../idp-preferences.ts';
+import { createAccountStore } from '../accounts.ts';
+import type { MandateStore } from '../mandates/store.ts';
 import { dashboardRoutes } from './routes.ts';
 import { createSessionStore } from './session.ts';
 import { createDashboardSignIn } from './sign-in.ts';
@@ -23,6 +25,7 @@ export function createDashboard(inputs: {
   contract: BrokerContract;
   grants: GrantRevoker;
   preferences: IdpPreferenceStore;
+  mandates: MandateStore;
   issuer: string;
   url: string;
   logger: Logger;
@@ -43,6 +46,8 @@ export function createDashboard(inputs: {
     consents: createConsents(pool, inputs.grants),
     words: createVocabulary(config, contract),
     preferences: inputs.preferences,
+    mandates: inputs.mandates,
+    accounts: createAccountStore(pool),
     origin: new URL(inputs.url).origin,
     logger: inputs.logger.child({ part: 'dashboard' }),
   });

@@ -6,7 +6,7 @@ import { isPasserelleError } from '../../lib/errors/define.ts';
 import type { Logger } from '../../lib/log.ts';
 import { readForm } from '../../lib/web/form.ts';
 import type { BrokerContract } from '../authorization-details/operation-schema.ts';
-import { isShownErrorCode } from '../errors.ts';
+import { brokerErrors, isShownErrorCode } from '../errors.ts';
 import type { BrokerPages } from '../pages.ts';
 import type { Consents } from './consents.ts';
 import { eventView, formatTime, type Vocabulary } from './event-view.ts';
@@ -22,7 +22,11 @@ import {
   type DashboardSession,
   type SessionStore,
 } from './session.ts';
-import { latestDashboardIdp, type DashboardSignIn } from './sign-in.ts';
+import { latestDashboardIdp, requestedLevel, returnPath, type DashboardSignIn } from './sign-in.ts';
+import type { AccountStore } from '../accounts.ts';
+import type { MandateStore } from '../mandates/store.ts';
+import { mandateRoutes } from './mandate-routes.ts';
+import { mandateNames, mandateView } from './mandates.ts';
 
 export interface DashboardDeps {
   config: Config;
@@ -36,12 +40,16 @@ export interface DashboardDeps {
   words: Vocabulary;
   /** The IdP-preferences store (auth/idp-preferences.ts): enforced at sign-in, changed here. */
   preferences: IdpPreferenceStore;
+  /** Mandates (auth/mandates/store.ts): the "Mandats" section, and the names the history shows. */
+  mandates: MandateStore;
+  /** The signed-in person's validated identity (kept for the dashboard session's life). */
+  accounts: AccountStore;
   /** The broker's origin: forms posted from anywhere else are forgeries. */
   origin: string;
   logger: Logger;
 }
 
-type Section = 'history' | 'consents' | 'preferences';
+type Section = 'history' | 'consents' | 'preferences' | 'mandates';
 
 /**
  * The citizen's dashboard, served by the broker under /mon-compte (docs/dashboard.md): sign-in through the broker itself, history (filters, pages), active
@@ -59,7 +67,10 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
     const found = id ? await deps.sessions.touch(id) : undefined;
     if (found) return found;
     if (ctx.method === 'GET') {
-      pages.kit.render(ctx, 'dashboard-welcome', {}, (t) => ({ title: t('dashboard.welcome.title') }));
+      // Signed in, the person comes back to the page they asked for (an invitation link).
+      const back = returnPath(ctx.originalUrl);
+      const signInUrl = `${DASHBOARD_PATH}/connexion${back === DASHBOARD_PATH ? '' : `?${new URLSearchParams({ retour: back })}`}`;
+      pages.kit.render(ctx, 'dashboard-welcome', { signInUrl }, (t) => ({ title: t('dashboard.welcome.title') }));
     } else {
       pages.error(ctx, { code: 'DASHBOARD_SESSION_EXPIRED' });
     }
@@ -82,8 +93,18 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
     return { session: found, form };
   };
 
-  const render = (ctx: Context, section: Section, view: string, data: Record<string, unknown>, title: string) => {
-    pages.kit.render(ctx, view, { ...data, section, base: DASHBOARD_PATH }, (t) => ({ title: t(title) }));
+  const render = (
+    ctx: Context,
+    section: Section,
+    view: string,
+    data: Record<string, unknown>,
+    title: string,
+    status?: number,
+  ) => {
+    pages.kit.render(ctx, view, { ...data, section, base: DASHBOARD_PATH }, (t) => ({
+      title: t(title),
+      ...(status ? { status } : {}),
+    }));
   };
 
   /** Our codes thrown below (PasserelleError) become their error page. */
@@ -104,15 +125,23 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
       const { lang, t } = pages.kit.translator(ctx);
       const service = typeof ctx.query.service === 'string' && ctx.query.service ? ctx.query.service : undefined;
       const provider = typeof ctx.query.provider === 'string' && ctx.query.provider ? ctx.query.provider : undefined;
+      const mandate = typeof ctx.query.mandat === 'string' && ctx.query.mandat ? ctx.query.mandat : undefined;
       const cursor = typeof ctx.query.page === 'string' && ctx.query.page ? ctx.query.page : undefined;
+      const { given, received } = await deps.mandates.listOf(current.accountId);
+      const names = mandateNames([...given, ...received], current.accountId);
+      if (mandate && !names.has(mandate)) throw brokerErrors.error('DASHBOARD_FILTER_INVALID', { filter: 'mandate' });
       const page = await deps.history.page(
         current.accountId,
-        { service, provider },
+        { service, provider, mandate },
         cursor,
         config.broker.dashboard.pageSize,
       );
       const services = await deps.history.services(current.accountId);
-      const filters = new URLSearchParams({ ...(service ? { service } : {}), ...(provider ? { provider } : {}) });
+      const filters = new URLSearchParams({
+        ...(service ? { service } : {}),
+        ...(provider ? { provider } : {}),
+        ...(mandate ? { mandat: mandate } : {}),
+      });
       const nextParams = new URLSearchParams(filters);
       if (page.next) nextParams.set('page', page.next);
       render(
@@ -120,7 +149,17 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
         'history',
         'dashboard-history',
         {
-          events: page.events.map((event) => eventView(event, deps.words, lang, t)),
+          events: page.events.map((event) => eventView(event, deps.words, lang, t, names)),
+          mandates: [...given, ...received].map((m) => {
+            const view = mandateView(m, current.accountId, lang, t);
+            const key =
+              view.side === 'mandator' ? 'dashboard.mandates.filter.given' : 'dashboard.mandates.filter.received';
+            return {
+              id: m.id,
+              label: t(key, { person: view.person, from: view.from, to: view.to }),
+              selected: m.id === mandate,
+            };
+          }),
           services: services.map((id) => ({
             id,
             name: deps.words.service(id, lang),
@@ -132,7 +171,7 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
             label: deps.words.provider(name, lang),
             selected: name === provider,
           })),
-          filtered: Boolean(service || provider),
+          filtered: Boolean(service || provider || mandate),
           paged: Boolean(cursor),
           firstUrl: `${DASHBOARD_PATH}${filters.size ? `?${filters}` : ''}`,
           nextUrl: page.next ? `${DASHBOARD_PATH}?${nextParams}` : undefined,
@@ -145,7 +184,9 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
 
   router.get('/connexion', async (ctx) => {
     pages.kit.translator(ctx);
-    await deps.signIn.start(ctx);
+    const acr = requestedLevel(ctx.query.niveau);
+    if (!acr) return pages.error(ctx, { code: 'DASHBOARD_LEVEL_INVALID' });
+    await deps.signIn.start(ctx, { acr, returnTo: returnPath(ctx.query.retour) });
   });
 
   router.get('/callback', async (ctx) => {
@@ -154,12 +195,20 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
       deps.logger.info({ reason: result.reason }, 'dashboard sign-in failed');
       return pages.error(ctx, { code: 'DASHBOARD_SIGN_IN_FAILED', chooseAgainUrl: `${DASHBOARD_PATH}/connexion` });
     }
+    // The identity the broker just validated, kept as long as this session may create or
+    // accept a mandate with it (auth.accounts otherwise keeps it for a broker session).
+    const account = await deps.accounts.find(result.accountId);
+    if (account) await deps.accounts.save(account, maxSeconds);
     const previous = sessionIdOf(ctx);
     if (previous) await deps.sessions.destroy(previous);
-    const id = await deps.sessions.create(result.accountId, await latestDashboardIdp(deps.pool, result.accountId));
+    const id = await deps.sessions.create(
+      result.accountId,
+      await latestDashboardIdp(deps.pool, result.accountId),
+      result.acr,
+    );
     setSessionCookie(ctx, id, maxSeconds);
     ctx.status = 303;
-    ctx.redirect(DASHBOARD_PATH);
+    ctx.redirect(result.returnTo);
   });
 
   router.get(
@@ -251,6 +300,8 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
       if (!current) return;
       const { lang } = pages.kit.translator(ctx);
       const events = await deps.history.all(current.accountId);
+      const { given, received } = await deps.mandates.listOf(current.accountId);
+      const mandates = [...given, ...received];
       const day = new Date().toISOString().slice(0, 10);
       ctx.set({
         'Cache-Control': 'no-store',
@@ -258,7 +309,10 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
         'Content-Disposition': `attachment; filename="franceconnect-historique-${day}.${format}"`,
       });
       ctx.type = format === 'json' ? 'application/json; charset=utf-8' : 'text/csv; charset=utf-8; header=present';
-      ctx.body = format === 'json' ? exportJson(events, deps.words) : exportCsv(events, deps.words, lang);
+      ctx.body =
+        format === 'json'
+          ? exportJson(events, mandates, current.accountId, deps.words)
+          : exportCsv(events, mandates, current.accountId, deps.words, lang);
     }),
   );
 
@@ -278,6 +332,23 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
   router.get('/deconnecte', async (ctx) => {
     pages.kit.render(ctx, 'dashboard-logged-out', { base: DASHBOARD_PATH }, (t) => ({ title: t('logged-out.title') }));
   });
+
+  mandateRoutes(
+    router,
+    {
+      mandates: deps.mandates,
+      accounts: deps.accounts,
+      contract: deps.contract,
+      origin: deps.origin,
+      logger: deps.logger,
+    },
+    {
+      session,
+      postSession,
+      render: (ctx, view, data, title, status) => render(ctx, 'mandates', view, data, title, status),
+      translator: (ctx) => pages.kit.translator(ctx),
+    },
+  );
 
   return router;
 }

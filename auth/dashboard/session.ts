@@ -11,13 +11,15 @@ export interface DashboardSession {
   accountId: string;
   /** The identity provider of this sign-in (it cannot be blocked from this session). */
   idp: string | undefined;
+  /** The eIDAS level of this sign-in: creating or accepting some mandates needs eidas2 (auth/mandates/rules.ts). */
+  acr: string | undefined;
   /** Every POST of the dashboard carries it. */
   csrfToken: string;
 }
 
 export interface SessionStore {
   /** A new session; returns the id to put in the cookie (only its hash is stored). */
-  create(accountId: string, idp: string | undefined): Promise<string>;
+  create(accountId: string, idp: string | undefined, acr: string | undefined): Promise<string>;
   /** The live session of this id, its idle deadline pushed back; undefined if unknown or expired. */
   touch(id: string): Promise<DashboardSession | undefined>;
   destroy(id: string): Promise<void>;
@@ -29,11 +31,11 @@ export interface SessionStore {
  */
 export function createSessionStore(pool: Pool, lifetimes: { idleSeconds: number; maxSeconds: number }): SessionStore {
   return {
-    async create(accountId, idp) {
+    async create(accountId, idp, acr) {
       const id = randomBytes(32).toString('base64url');
       await pool.query(
-        `INSERT INTO auth.dashboard_sessions (id_hash, account_id, idp, csrf_token, idle_expires_at, expires_at)
-         VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5::float8), now() + make_interval(secs => $6::float8))`,
+        `INSERT INTO auth.dashboard_sessions (id_hash, account_id, idp, csrf_token, idle_expires_at, expires_at, acr)
+         VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5::float8), now() + make_interval(secs => $6::float8), $7)`,
         [
           storedHash(id),
           accountId,
@@ -41,19 +43,27 @@ export function createSessionStore(pool: Pool, lifetimes: { idleSeconds: number;
           randomBytes(32).toString('base64url'),
           lifetimes.idleSeconds,
           lifetimes.maxSeconds,
+          acr ?? null,
         ],
       );
       return id;
     },
     async touch(id) {
-      const { rows } = await pool.query<{ account_id: string; idp: string | null; csrf_token: string }>(
+      const { rows } = await pool.query<{
+        account_id: string;
+        idp: string | null;
+        acr: string | null;
+        csrf_token: string;
+      }>(
         `UPDATE auth.dashboard_sessions SET idle_expires_at = LEAST(expires_at, now() + make_interval(secs => $2::float8))
          WHERE id_hash = $1 AND idle_expires_at > now() AND expires_at > now()
-         RETURNING account_id, idp, csrf_token`,
+         RETURNING account_id, idp, acr, csrf_token`,
         [storedHash(id), lifetimes.idleSeconds],
       );
       const row = rows[0];
-      return row ? { accountId: row.account_id, idp: row.idp ?? undefined, csrfToken: row.csrf_token } : undefined;
+      return row
+        ? { accountId: row.account_id, idp: row.idp ?? undefined, acr: row.acr ?? undefined, csrfToken: row.csrf_token }
+        : undefined;
     },
     async destroy(id) {
       await pool.query('DELETE FROM auth.dashboard_sessions WHERE id_hash = $1', [storedHash(id)]);

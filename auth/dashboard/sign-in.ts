@@ -4,6 +4,7 @@ import type { ClientMetadata } from 'oidc-provider';
 import * as oidc from 'openid-client';
 import type { Config } from '../../lib/config/load.ts';
 import type { Pool } from '../../lib/db/database.ts';
+import { isAcrLevel, type AcrLevel } from '../../lib/contracts/eidas.ts';
 import { DASHBOARD_CLIENT } from '../clients.ts';
 import { DASHBOARD_PATH } from './session.ts';
 
@@ -40,11 +41,20 @@ function dashboardClientSecret(config: Config): string {
   return createHmac('sha256', base).update('passerelle:dashboard-client-secret').digest('base64url');
 }
 
+/** What a sign-in asks for: a level (`niveau=eidas2`) and the dashboard page to come back to. */
+export interface SignInRequest {
+  acr: AcrLevel;
+  returnTo: string;
+}
+
+export type SignInResult =
+  { ok: true; accountId: string; acr: AcrLevel | undefined; returnTo: string } | { ok: false; reason: string };
+
 export interface DashboardSignIn {
   /** Sends the browser to the broker's authorization endpoint. */
-  start(ctx: Context): Promise<void>;
-  /** Back at the callback: the account id and the level, or a reason to refuse. */
-  finish(ctx: Context): Promise<{ ok: true; accountId: string } | { ok: false; reason: string }>;
+  start(ctx: Context, request: SignInRequest): Promise<void>;
+  /** Back at the callback: the account id, the level reached and where to go, or a reason to refuse. */
+  finish(ctx: Context): Promise<SignInResult>;
   /** The broker's RP-initiated logout URL for this client. */
   logoutUrl(lang: string): Promise<URL>;
 }
@@ -71,8 +81,13 @@ export function createDashboardSignIn(config: Config, issuer: string, brokerUrl:
   };
 
   return {
-    async start(ctx) {
-      const pending = { verifier: oidc.randomPKCECodeVerifier(), state: oidc.randomState(), nonce: oidc.randomNonce() };
+    async start(ctx, request) {
+      const pending: Pending = {
+        verifier: oidc.randomPKCECodeVerifier(),
+        state: oidc.randomState(),
+        nonce: oidc.randomNonce(),
+        returnTo: request.returnTo,
+      };
       ctx.cookies.set(PENDING_COOKIE, Buffer.from(JSON.stringify(pending)).toString('base64url'), {
         path: `${DASHBOARD_PATH}/callback`,
         httpOnly: true,
@@ -86,7 +101,7 @@ export function createDashboardSignIn(config: Config, issuer: string, brokerUrl:
         redirect_uri: redirectUri,
         scope: 'openid',
         prompt: 'login',
-        acr_values: 'eidas1',
+        acr_values: request.acr,
         code_challenge: await oidc.calculatePKCECodeChallenge(pending.verifier),
         code_challenge_method: 'S256',
         state: pending.state,
@@ -111,9 +126,11 @@ export function createDashboardSignIn(config: Config, issuer: string, brokerUrl:
           expectedNonce: pending.nonce,
           idTokenExpected: true,
         });
-        const accountId = tokens.claims()?.sub;
+        const claims = tokens.claims();
+        const accountId = claims?.sub;
         if (!accountId) return { ok: false, reason: 'no subject in the ID token' };
-        return { ok: true, accountId };
+        const acr = isAcrLevel(claims.acr) ? claims.acr : undefined;
+        return { ok: true, accountId, acr, returnTo: returnPath(pending.returnTo) };
       } catch (error) {
         return { ok: false, reason: (error as { code?: string }).code ?? (error as Error).name };
       }
@@ -130,17 +147,47 @@ export function createDashboardSignIn(config: Config, issuer: string, brokerUrl:
   };
 }
 
-function parsePending(raw: string | undefined): { verifier: string; state: string; nonce: string } | undefined {
+interface Pending {
+  verifier: string;
+  state: string;
+  nonce: string;
+  returnTo: string;
+}
+
+function parsePending(raw: string | undefined): Pending | undefined {
   if (!raw) return undefined;
   try {
     const value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Record<string, unknown>;
     if (typeof value.verifier === 'string' && typeof value.state === 'string' && typeof value.nonce === 'string') {
-      return { verifier: value.verifier, state: value.state, nonce: value.nonce };
+      const returnTo = typeof value.returnTo === 'string' ? value.returnTo : DASHBOARD_PATH;
+      return { verifier: value.verifier, state: value.state, nonce: value.nonce, returnTo };
     }
   } catch {
     // A malformed cookie is no pending sign-in.
   }
   return undefined;
+}
+
+/**
+ * Where to go after sign-in (`retour=`): a page of the dashboard itself, path and query
+ * only, else the history. Anything that could leave /mon-compte — another origin,
+ * `//host`, a backslash, an encoded or dot-segment escape — falls back (no open redirect).
+ */
+export function returnPath(wanted: unknown): string {
+  if (typeof wanted !== 'string' || wanted.length > 512 || !wanted.startsWith(DASHBOARD_PATH)) return DASHBOARD_PATH;
+  if (/[\\\s]|%2f|%5c|%2e/i.test(wanted) || /[^\x21-\x7e]/.test(wanted)) return DASHBOARD_PATH;
+  const base = 'http://dashboard.invalid';
+  const url = new URL(wanted, base);
+  const inside = url.pathname === DASHBOARD_PATH || url.pathname.startsWith(`${DASHBOARD_PATH}/`);
+  if (url.origin !== base || !inside || url.hash || url.pathname.startsWith(`${DASHBOARD_PATH}/callback`))
+    return DASHBOARD_PATH;
+  return `${url.pathname}${url.search}`;
+}
+
+/** The level a sign-in asks for (`niveau=`): eidas1 unless said, undefined when not a level. */
+export function requestedLevel(wanted: unknown): AcrLevel | undefined {
+  if (wanted === undefined || wanted === '') return 'eidas1';
+  return isAcrLevel(wanted) ? wanted : undefined;
 }
 
 /**

@@ -7,8 +7,8 @@ import { toAuditEvent, type BrokerEventKind } from '../events.ts';
 import { revokeGrantIn } from '../grants.ts';
 import { storedHash } from '../stored-hash.ts';
 import { mandateErrors } from './errors.ts';
-import { INVITATION_DAYS, newInvitationCode } from './invitation-code.ts';
-import { checkPeriod, isExpectedPerson, type ExpectedRepresentative } from './rules.ts';
+import { canonicalInvitationCode, INVITATION_DAYS, newInvitationCode } from './invitation-code.ts';
+import { checkPeriod, isExpectedPerson, parseDomains, type ExpectedRepresentative } from './rules.ts';
 
 /**
  * Mandates (docs/mandates.md, auth/migrations/005_mandates.sql): their life cycle —
@@ -77,17 +77,24 @@ export interface MandateStore {
   expireDue(accountId?: string): Promise<number>;
 }
 
+/**
+ * An invitation still usable: unused, not past its 7 days, its mandate still proposed and
+ * not already over (a mandate may end before its invitation does).
+ */
+const LIVE_INVITATION = `i.used_at IS NULL AND i.expires_at > now() AND m.state = 'proposed' AND m.ends_at > now()`;
+
 const COLUMNS = `id, mandator_account_id, mandator_pivot, representative_expected, representative_account_id,
   representative_pivot, domains, starts_at, ends_at, state, created_at, accepted_at, ended_at, ended_by`;
 
 export function createMandateStore(pool: Pool): MandateStore {
   /** The proposed mandate of a live, unused code, locked with its invitation for the rest of the transaction. */
   const lockInvitation = async (client: PoolClient, code: string): Promise<Mandate> => {
+    const canonical = canonicalInvitationCode(code);
+    if (!canonical) throw mandateErrors.error('MANDATE_INVITATION_INVALID');
     const { rows } = await client.query<MandateRow>(
       `SELECT ${prefixed('m')} FROM auth.mandate_invitations i JOIN auth.mandates m ON m.id = i.mandate_id
-       WHERE i.code_hash = $1 AND i.used_at IS NULL AND i.expires_at > now() AND m.state = 'proposed'
-       FOR UPDATE OF i, m`,
-      [storedHash(code)],
+       WHERE i.code_hash = $1 AND ${LIVE_INVITATION} FOR UPDATE OF i, m`,
+      [storedHash(canonical)],
     );
     if (!rows[0]) throw mandateErrors.error('MANDATE_INVITATION_INVALID');
     return toMandate(rows[0]);
@@ -100,9 +107,7 @@ export function createMandateStore(pool: Pool): MandateStore {
       if (mandate.mandator.accountId === representative.accountId) throw mandateErrors.error('MANDATE_TO_ONESELF');
       if (!isExpectedPerson(representative.pivot, mandate.expected))
         throw mandateErrors.error('MANDATE_REPRESENTATIVE_MISMATCH');
-      await client.query('UPDATE auth.mandate_invitations SET used_at = now() WHERE code_hash = $1', [
-        storedHash(code),
-      ]);
+      await client.query('UPDATE auth.mandate_invitations SET used_at = now() WHERE mandate_id = $1', [mandate.id]);
       const { rows } = await client.query<MandateRow>(
         `UPDATE auth.mandates SET representative_account_id = $2, representative_pivot = $3::jsonb, state = $4,
            accepted_at = CASE WHEN $4 = 'active' THEN now() END,
@@ -171,6 +176,7 @@ export function createMandateStore(pool: Pool): MandateStore {
 
   return {
     async propose(proposal) {
+      const domains = parseDomains(proposal.domains);
       checkPeriod(proposal.startsAt, proposal.endsAt);
       if (isExpectedPerson(proposal.mandator.pivot, proposal.representative))
         throw mandateErrors.error('MANDATE_TO_ONESELF');
@@ -185,7 +191,7 @@ export function createMandateStore(pool: Pool): MandateStore {
             proposal.mandator.accountId,
             JSON.stringify(proposal.mandator.pivot),
             JSON.stringify(proposal.representative),
-            proposal.domains,
+            domains,
             proposal.startsAt,
             proposal.endsAt,
           ],
@@ -202,10 +208,12 @@ export function createMandateStore(pool: Pool): MandateStore {
     },
 
     async invitation(code) {
+      const canonical = canonicalInvitationCode(code);
+      if (!canonical) return undefined;
       const { rows } = await pool.query<MandateRow>(
         `SELECT ${prefixed('m')} FROM auth.mandate_invitations i JOIN auth.mandates m ON m.id = i.mandate_id
-         WHERE i.code_hash = $1 AND i.used_at IS NULL AND i.expires_at > now() AND m.state = 'proposed'`,
-        [storedHash(code)],
+         WHERE i.code_hash = $1 AND ${LIVE_INVITATION}`,
+        [storedHash(canonical)],
       );
       return rows[0] ? toMandate(rows[0]) : undefined;
     },
@@ -224,13 +232,9 @@ export function createMandateStore(pool: Pool): MandateStore {
         const mandate = toMandate(rows[0]);
         if (mandate.state !== 'proposed' && mandate.state !== 'active')
           throw mandateErrors.error('MANDATE_STATE_INVALID');
+        // An active mandate past its end reads `expired` (toMandate): already over, like a revoked one.
         const side: MandateSide = mandate.mandator.accountId === accountId ? 'mandator' : 'representative';
-        return close(
-          client,
-          mandate,
-          mandate.state === 'active' && rows[0].ends_at <= new Date() ? 'expired' : 'revoked',
-          side,
-        );
+        return close(client, mandate, 'revoked', side);
       });
     },
 

@@ -2,16 +2,32 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { runSoak, type SoakReport } from '../../bench/soak.ts';
+import { conclusion, exitCode, render, verdicts } from '../../bench/soak-report.ts';
+import { runSoak } from '../../bench/soak.ts';
+
+const USAGE = `usage: passerelle soak [options]   (npm run soak -- [options])
+  --duration D      how long the load runs: 600, 90s, 10m, 1h (default 10m); it stops then
+  --rate N          target requests per second (default: 80 % of a full-speed calibration)
+  --min-rate P      the rate is held when it reaches P % of the target overall and in every full minute (default 90)
+  --connections N   concurrent requests at most (default 16)
+  --calibration S   seconds of the full-speed calibration (default 15)
+  --citizens N      synthetic citizens seeded in the soak database (default 20000)
+  --sample N        citizens whose tokens the load uses (default 500)
+  --token-ttl S     pivot token lifetime, renewed before it ends (default 120)
+  --out FILE        the JSON report (default .data/soak/soak-<time>.json)
+Exit status: 0 passed; 1 a defect (a failed request, an answer without its audit event,
+a process not flat); 3 no defect but the rate was not held (the machine could not keep up).
+PostgreSQL from DATABASE_URL (its own passerelle_soak database), else an embedded one.`;
 
 /**
- * `passerelle soak [--duration 10m] [--rate N] [--connections N] [--calibration S]
- * [--citizens N] [--sample N] [--token-ttl S] [--out FILE]`: the full stack at a fixed
- * rate for a long time (bench/soak.ts). Exits 1 when a request failed, when the audit
- * events differ from the answered requests, or when a process was not flat.
- * PostgreSQL from DATABASE_URL (its own passerelle_soak database), else an embedded one.
+ * `passerelle soak …` (USAGE): the full stack at a fixed rate for a long time
+ * (bench/soak.ts), its summary and verdicts from bench/soak-report.ts.
  */
 export async function run(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
   const { values } = parseArgs({
     args,
     options: {
@@ -22,6 +38,7 @@ export async function run(args: string[]): Promise<number> {
       citizens: { type: 'string', default: '20000' },
       sample: { type: 'string', default: '500' },
       'token-ttl': { type: 'string', default: '120' },
+      'min-rate': { type: 'string', default: '90' },
       out: { type: 'string' },
     },
   });
@@ -30,6 +47,8 @@ export async function run(args: string[]): Promise<number> {
     if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`--${name} must be a positive whole number`);
     return value;
   };
+  const minRate = number('min-rate');
+  if (minRate > 100) throw new Error('--min-rate is a percentage of the target rate, at most 100');
   const logDir = fileURLToPath(new URL('../../.data/soak/', import.meta.url));
   const started = new Date();
   const report = await runSoak(
@@ -41,6 +60,7 @@ export async function run(args: string[]): Promise<number> {
       citizens: number('citizens'),
       sample: number('sample'),
       tokenTtlSeconds: number('token-ttl'),
+      minRateFraction: minRate / 100,
       serverUrl: process.env.DATABASE_URL,
       logDir,
     },
@@ -51,9 +71,11 @@ export async function run(args: string[]): Promise<number> {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(report, null, 2));
   console.log(`\nfull report: ${file} (server logs in ${logDir})`);
-  const failures = verdicts(report).filter((v) => !v.ok);
-  for (const failure of failures) console.error(`soak failed: ${failure.what}`);
-  return failures.length ? 1 : 0;
+  const list = verdicts(report);
+  for (const failure of list.filter((v) => !v.ok))
+    console.error(`soak failed (${failure.kind === 'rate' ? 'rate not held' : 'defect'}): ${failure.what}`);
+  console.log(conclusion(list));
+  return exitCode(list);
 }
 
 /** `90`, `90s`, `10m`, `1h` → seconds. */
@@ -61,42 +83,4 @@ export function parseDuration(text: string): number {
   const match = /^(\d+)(s|m|h)?$/.exec(text);
   if (!match || Number(match[1]) <= 0) throw new Error(`--duration must be like 600, 90s, 10m or 1h, got "${text}"`);
   return Number(match[1]) * { s: 1, m: 60, h: 3600 }[(match[2] ?? 's') as 's' | 'm' | 'h'];
-}
-
-function verdicts(r: SoakReport): Array<{ ok: boolean; what: string }> {
-  return [
-    {
-      ok: r.non200 + r.transportErrors === 0,
-      what: `${r.non200} non-200 answers, ${r.transportErrors} transport errors`,
-    },
-    { ok: r.exchangeEvents === r.answered, what: `${r.exchangeEvents} exchange events for ${r.answered} answers` },
-    ...Object.entries(r.processes).map(([role, p]) => ({
-      ok: p.flat,
-      what: `${role}: RSS growth ${p.rssGrowthMb.toFixed(1)} MB (bound ${r.bounds.maxRssGrowthMb}), lag p99 ${p.lagP99Ms.toFixed(1)} ms (bound ${r.bounds.maxLagP99Ms})`,
-    })),
-  ];
-}
-
-function render(r: SoakReport): string {
-  const ms = (n: number) => n.toFixed(1);
-  const lines = [
-    r.calibration
-      ? `calibration: ${r.calibration.requestsPerSecond.toFixed(0)} req/s at full speed → rate ${r.rate} req/s (80 %)`
-      : `rate: ${r.rate} req/s (given)`,
-    `${r.requests} requests in ${r.seconds.toFixed(0)} s (${(r.requests / r.seconds).toFixed(0)} req/s, ${r.options.connections} connections): ${r.answered} answered 200, ${r.non200} non-200, ${r.transportErrors} transport errors`,
-    `pivot tokens renewed: ${r.renewals} (lifetime ${r.options.tokenTtlSeconds} s, ${r.options.sample} citizens)`,
-    `audit gateway.exchange events: ${r.exchangeEvents} for ${r.answered} answered requests`,
-    `latency first minute p50 ${ms(r.firstMinute.p50)} ms, p99 ${ms(r.firstMinute.p99)} ms; last minute p50 ${ms(r.lastMinute.p50)} ms, p99 ${ms(r.lastMinute.p99)} ms; drift p50 ×${r.drift.p50.toFixed(2)}, p99 ×${r.drift.p99.toFixed(2)}`,
-    `PostgreSQL connections to the soak database: ${r.pgConnections ? `${r.pgConnections.min}–${r.pgConnections.max}` : 'not available'}`,
-    '',
-    '| process | RSS first MB | last MB | max MB | slope MB/min | growth MB | lag p99 ms | lag max ms | flat |',
-    '|---|---|---|---|---|---|---|---|---|',
-    ...Object.entries(r.processes).map(
-      ([role, p]) =>
-        `| ${role} | ${p.rssFirstMb.toFixed(0)} | ${p.rssLastMb.toFixed(0)} | ${p.rssMaxMb.toFixed(0)} | ${p.rssSlopeMbPerMinute.toFixed(2)} | ${p.rssGrowthMb.toFixed(1)} | ${ms(p.lagP99Ms)} | ${ms(p.lagMaxMs)} | ${p.flat ? 'yes' : 'NO'} |`,
-    ),
-    '',
-    `flatness bounds: RSS growth fitted after the first ${r.bounds.warmupSeconds} s < ${r.bounds.maxRssGrowthMb} MB over the run, event-loop lag p99 of every 10 s interval < ${r.bounds.maxLagP99Ms} ms`,
-  ];
-  return lines.join('\n');
 }

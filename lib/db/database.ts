@@ -8,6 +8,9 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 export type Pool = pg.Pool;
+
+/** How long a caller waits for a connection before the pool says the database is unavailable. */
+export const CONNECTION_TIMEOUT_MS = 10_000;
 export type PoolClient = pg.PoolClient;
 
 export interface Database {
@@ -39,7 +42,16 @@ export async function openDatabase(options: {
     url,
     embedded: Boolean(embedded),
     pool({ max = 10, applicationName = 'passerelle' } = {}) {
-      const pool = new pg.Pool({ connectionString, max, application_name: applicationName });
+      const pool = new pg.Pool({
+        connectionString,
+        max,
+        application_name: applicationName,
+        // A server that hangs (frozen, network black hole) must not hold callers forever:
+        // getting a connection (new, or a free slot of a full pool) fails after this, as
+        // "unavailable" (auth/database-failure.ts), and TCP keep-alive finds dead sockets.
+        connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
+        keepAlive: true,
+      });
       // An idle client losing its connection must not crash the process.
       pool.on('error', () => {});
       pools.push(pool);

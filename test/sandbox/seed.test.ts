@@ -48,12 +48,12 @@ describe('the sandbox registries', () => {
     await seedSandbox(pool, providerFoldersOf());
     const first = await counts();
     expect(first).toEqual({
-      'dgfip.person': 8,
-      'dgfip.tax_household': 6,
-      'dgfip.household_declarant': 8,
-      'ants.person': 6,
-      'ants.vehicle': 6,
-      'ants.vehicle_holder': 7,
+      'dgfip.person': 9,
+      'dgfip.tax_household': 7,
+      'dgfip.household_declarant': 9,
+      'ants.person': 7,
+      'ants.vehicle': 7,
+      'ants.vehicle_holder': 8,
       'cnaf.person': 5,
       'cnaf.dossier': 3,
       'cnaf.dossier_member': 5,
@@ -85,6 +85,7 @@ describe('the sandbox registries', () => {
         role: 'HOLDER',
         family_name: 'Marchand',
       },
+      { registration_number: 'GB-154-MY', energy: 'PETROL', crit_air: 1, role: 'HOLDER', family_name: 'Martin' },
       { registration_number: 'GE-512-KL', energy: 'ELECTRIC', crit_air: 0, role: 'HOLDER', family_name: 'Dupont' },
     ]);
     const addresses = await pool.query(`SELECT p.family_name, h.city_code FROM dgfip.household_declarant d
@@ -94,6 +95,7 @@ describe('the sandbox registries', () => {
       { family_name: 'DUPONT', city_code: '30189' },
       { family_name: 'GARCIA LOPEZ', city_code: '30189' },
       { family_name: 'LEFEVRE-ROY', city_code: '30189' },
+      { family_name: 'MARTIN', city_code: '30189' },
       { family_name: 'MARTIN', city_code: '30189' },
       { family_name: 'PETIT', city_code: '30189' },
     ]);

@@ -193,6 +193,37 @@ export const JOURNEYS: Journey[] = [
     },
   },
   {
+    // Mandates: Yvonne gives one to Lucas (form, one-time code), Lucas opens the invitation.
+    name: 'mandates',
+    async walk(w) {
+      const { page } = w;
+      const broker = w.platform.urls.broker!;
+      await page.goto(`${broker}/mon-compte/connexion`);
+      await signInAtDashboard(w, { login: 'yvonne.martin', idp: 'ameli' });
+      await page.click('a.fr-sidemenu__link[href="/mon-compte/mandats"]');
+      await w.check('dashboard-mandates');
+      await page.click('main a[href="/mon-compte/mandats/nouveau"]');
+      await page.fill('#family_name', 'Bernard');
+      await page.fill('#given_name', 'Lucas');
+      await page.fill('#birthdate', '2001-01-30');
+      await page.click('label[for="domain-transport"]');
+      await w.check('dashboard-mandate-new');
+      await page.click('form[action$="/mandats/nouveau"] button[type="submit"]');
+      await page.waitForSelector('#invitation-code');
+      await w.check('dashboard-mandate-created');
+      const link = (await page.locator('#invitation-link').getAttribute('href'))!;
+      await page.context().clearCookies();
+      await page.goto(
+        `${broker}/mon-compte/connexion?${new URLSearchParams({ retour: new URL(link).pathname + new URL(link).search })}`,
+      );
+      await page.click('button[name="idp"][value="impots"]');
+      await logInAtIdp(page, { login: 'lucas.bernard', idp: 'impots' });
+      await onBroker(w, '/mon-compte/mandats/invitation');
+      await w.check('dashboard-mandate-invitation');
+      await page.context().clearCookies();
+    },
+  },
+  {
     // A citizen who blocked an IdP in the dashboard tries to sign in with it (then unblocks it).
     name: 'blocked-idp',
     async walk(w) {

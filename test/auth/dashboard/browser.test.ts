@@ -3,11 +3,13 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium, testOutputDir, watchPage } from '../../helpers/chromium.ts';
 import { startTestPlatform, type TestPlatform } from '../../../harness/platform.ts';
 import { consentJourney, runAtGateway } from './support/dashboard.ts';
+import { axeViolations } from '../../accessibility/support/axe.ts';
 
 /**
  * /mon-compte in a real browser (Debian's headless Chromium): Marie signs in through
  * the broker's chooser and her IdP, reads her history, withdraws a consent, blocks an
- * IdP, switches to English — with the DSFR applied, no CSP violation, nothing fetched
+ * IdP, switches to English; Yvonne gives Lucas a mandate and he accepts it (axe-core on
+ * each mandates page) — with the DSFR applied, no CSP violation, nothing fetched
  * from elsewhere. Screenshots go to test-output/.
  */
 let platform: TestPlatform;
@@ -120,5 +122,83 @@ test('Marie signs in to /mon-compte, reads her history, withdraws a consent, blo
   await shot(page, 'dashboard-history-en.png');
 
   expect(problems).toEqual([]);
+  await close();
+}, 120000);
+
+/** Signs in on the broker's chooser and the sandbox IdP's form, from a page that led there. */
+async function signInThrough(page: Page, idp: string, login: string): Promise<void> {
+  await page.getByRole('button', { name: idp }).click();
+  await page.locator('#login').fill(login);
+  await page.locator('#password').fill('123');
+  await page.getByRole('button', { name: /connecter/i }).click();
+}
+
+test('mandates: Yvonne gives Lucas a mandate and sees the code once; Lucas opens the link, signs in, accepts — every page axe-clean', async () => {
+  const { page, problems, close } = await openPage('fr-FR');
+  await page.goto(new URL('/mon-compte/connexion', platform.issuer).href);
+  await signInThrough(page, 'ameli.fr (Assurance Maladie)', 'yvonne.martin');
+  await page.waitForURL((url) => url.pathname === '/mon-compte', { timeout: 20000 });
+
+  await page.getByRole('link', { name: 'Mes mandats' }).click();
+  await page.waitForLoadState('networkidle');
+  expect(await page.locator('h1').textContent()).toBe('Mes mandats');
+  expect(await page.locator('#mandates-given-table tbody tr').first().textContent()).toContain('Jean Martin');
+  expect(await axeViolations(page)).toEqual([]);
+  await shot(page, 'dashboard-mandates-fr.png');
+
+  await page.getByRole('link', { name: 'Donner un mandat' }).click();
+  await page.getByLabel('Nom de naissance').fill('Bernard');
+  await page.getByLabel('Premier prénom').fill('Lucas');
+  await page.getByLabel(/Date de naissance/).fill('2001-01-30');
+  // The DSFR draws the box on the label: a person clicks it.
+  await page.getByText('Transports et véhicules', { exact: true }).click();
+  expect(await page.getByLabel('Transports et véhicules').isChecked()).toBe(true);
+  expect(await page.getByLabel('Premier jour').inputValue()).toMatch(/^\d{4}-\d\d-\d\d$/);
+  expect(await axeViolations(page)).toEqual([]);
+  await shot(page, 'dashboard-mandate-new-fr.png');
+  await page.getByRole('button', { name: 'Créer le mandat et obtenir le code d’invitation' }).click();
+  await page.waitForLoadState('networkidle');
+  expect(await page.locator('h1').textContent()).toBe('Mandat créé : transmettez l’invitation');
+  const code = (await page.locator('#invitation-code').textContent())!;
+  expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+  const link = (await page.locator('#invitation-link').getAttribute('href'))!;
+  expect(await axeViolations(page)).toEqual([]);
+  await shot(page, 'dashboard-mandate-created-fr.png');
+
+  // Lucas, in his own browser, from the link: the welcome page, sign-in, back to the invitation.
+  const other = await openPage('fr-FR');
+  await other.page.goto(link);
+  await other.page.getByRole('link', { name: 'Me connecter à mon compte' }).click();
+  await signInThrough(other.page, 'impots.gouv.fr (DGFiP)', 'lucas.bernard');
+  await other.page.waitForURL((url) => url.pathname === '/mon-compte/mandats/invitation', { timeout: 20000 });
+  await other.page.waitForLoadState('networkidle');
+  expect(await other.page.locator('#invitation-lead').textContent()).toBe(
+    'Yvonne Martin vous propose d’agir en son nom.',
+  );
+  expect(await axeViolations(other.page)).toEqual([]);
+  await shot(other.page, 'dashboard-mandate-invitation-fr.png');
+  await other.page.getByRole('button', { name: 'J’accepte le mandat' }).click();
+  await other.page.waitForURL((url) => url.searchParams.get('fait') === 'accepted');
+  expect(await other.page.getByRole('status').textContent()).toContain('Vous avez accepté le mandat');
+  expect(await other.page.locator('#mandates-received-table tbody tr').first().textContent()).toContain(
+    'Yvonne Martin',
+  );
+
+  // Yvonne's list now shows it active; the end confirmation page is accessible too.
+  await page.goto(new URL('/mon-compte/mandats', platform.issuer).href);
+  const row = page.locator('#mandates-given-table tbody tr', { hasText: 'Lucas Bernard' });
+  expect(await row.locator('.fr-badge').textContent()).toBe('Actif');
+  await row.getByRole('link', { name: 'Mettre fin' }).click();
+  expect(await axeViolations(page)).toEqual([]);
+  await shot(page, 'dashboard-mandate-end-fr.png');
+
+  // In English.
+  await page.getByRole('link', { name: 'English' }).click();
+  await page.waitForLoadState('networkidle');
+  expect(await page.locator('h1').textContent()).toBe('End a mandate');
+  expect(await axeViolations(page)).toEqual([]);
+
+  expect([...problems, ...other.problems]).toEqual([]);
+  await other.close();
   await close();
 }, 120000);

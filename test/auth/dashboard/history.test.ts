@@ -205,13 +205,19 @@ test('export JSON: every event of hers, none of anyone else, as an attachment', 
   expect(response.headers.get('content-disposition')).toMatch(
     /^attachment; filename="franceconnect-historique-\d{4}-\d\d-\d\d\.json"$/,
   );
-  const events = (await response.json()) as Array<{
-    occurredAt: string;
-    kind: string;
-    serviceId: string | null;
-    service: string | null;
-    data: Record<string, unknown>;
-  }>;
+  const exported = (await response.json()) as {
+    events: Array<{
+      occurredAt: string;
+      kind: string;
+      serviceId: string | null;
+      service: string | null;
+      data: Record<string, unknown>;
+    }>;
+    mandates: unknown[];
+  };
+  const events = exported.events;
+  // Marie gave and received none (Camille's invitation to her is not hers until she accepts it).
+  expect(exported.mandates).toEqual([]);
   const { rows } = await platform.pool.query<{ kind: string; occurred_at: Date; data: Record<string, unknown> }>(
     'SELECT kind, occurred_at, data FROM audit.events WHERE citizen_ref = $1 ORDER BY occurred_at DESC, seq DESC',
     [marieAccount],
@@ -235,7 +241,7 @@ test('export CSV: fixed columns, RFC 4180 quoting, formulas neutralized', async 
   const lines = csv.split('\r\n');
   expect(lines.at(-1)).toBe('');
   expect(lines[0]).toBe(
-    'occurred_at,event,service_id,service,identity_provider,level,purpose,data_providers,data,outcome,grant_id,reason',
+    'occurred_at,event,service_id,service,identity_provider,level,purpose,data_providers,data,outcome,grant_id,reason,mandate_id,mandate_person,mandate_domains,mandate_first_day,mandate_last_day,mandate_state',
   );
   expect(lines.length - 2).toBe((await storedKinds(marieAccount)).length);
   const refused = lines.find((l) => l.includes('broker.consent_refused') && l.includes('HYPERLINK'))!;

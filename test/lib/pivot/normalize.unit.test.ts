@@ -205,6 +205,7 @@ describe('the sandbox identities', () => {
     'lucas.bernard': ['dgfip', 'ants'],
     'camille.petit': ['dgfip'],
     'anne-sophie.lefevre-roy': ['dgfip', 'ants', 'cnaf'],
+    'yvonne.martin': ['dgfip', 'ants'],
     'identite.invalide': [],
     'lukas.schneider': [], // EU citizens unknown to French registries
     'ines.peeters': [],

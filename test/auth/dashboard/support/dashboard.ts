@@ -26,8 +26,9 @@ export class DashboardUser {
     this.citizen = new Citizen(platform);
   }
 
-  async signIn(account: Account): Promise<Stop> {
-    const stop = await this.citizen.signIn(new URL('/mon-compte/connexion', this.platform.issuer), account);
+  /** Signs in from `path` (a sign-in link of the dashboard: `?niveau=eidas2&retour=…`). */
+  async signIn(account: Account, path = '/mon-compte/connexion'): Promise<Stop> {
+    const stop = await this.citizen.signIn(new URL(path, this.platform.issuer), account);
     this.remember(stop);
     return stop;
   }
