@@ -191,11 +191,14 @@ async function recordDecision(
   const clientId = String(details.params.client_id);
   const sp = serviceProviderById(deps.config, clientId);
   const subOf = (id: string) => (sp ? pairwiseSubject(id, sp.sectorIdentifier, deps.pairwiseSecret) : null);
-  // Under a mandate, the decision goes in both histories: the representative decided, for the mandator.
-  const people: Array<{ accountId: string; extra: Record<string, string> }> = mandate
+  // Under a mandate, the decision goes in both histories: the representative decided, for
+  // the mandator. Under `representation`, not a top-level `mandateId`: the dashboard reads
+  // events with one as mandate steps or exchanges (auth/dashboard/mandate-events.ts).
+  const under = (role: 'representative' | 'mandator') => ({ representation: { mandateId: mandate!.id, role } });
+  const people: Array<{ accountId: string; extra: Record<string, { mandateId: string; role: string }> }> = mandate
     ? [
-        { accountId, extra: { mandateId: mandate.id, role: 'representative' } },
-        { accountId: mandate.mandator.accountId, extra: { mandateId: mandate.id, role: 'mandator' } },
+        { accountId, extra: under('representative') },
+        { accountId: mandate.mandator.accountId, extra: under('mandator') },
       ]
     : [{ accountId, extra: {} }];
   const kind: BrokerEventKind = decision === 'allow' ? 'broker.consent_given' : 'broker.consent_refused';

@@ -140,8 +140,9 @@ test('acting for Yvonne: the ID token describes her, with Jean as `act`; the con
   ).rows.map((r) => r.grant_id);
   expect(grantId.length).toBeGreaterThan(0);
   const { rows } = await platform.pool.query(
-    `SELECT data->>'role' AS role, data->>'sub' AS sub FROM audit.events
-     WHERE kind = 'broker.consent_given' AND data->>'mandateId' = $1 AND data->>'grantId' = ANY($2) ORDER BY role`,
+    `SELECT data#>>'{representation,role}' AS role, data->>'sub' AS sub FROM audit.events
+     WHERE kind = 'broker.consent_given' AND data#>>'{representation,mandateId}' = $1 AND data->>'grantId' = ANY($2)
+     ORDER BY role`,
     [YVONNE_MANDATE, grantId],
   );
   expect(rows).toContainEqual({ role: 'mandator', sub: subOf(platform, 'yvonne.martin', 'parking-nimes') });

@@ -1,10 +1,9 @@
 /// <reference lib="dom" />
 import type { Browser, Page } from 'playwright-core';
-import { createMandateStore } from '../../../auth/mandates/store.ts';
 import { Citizen, consentPage } from '../../../harness/citizen.ts';
 import { startTestPlatform, type TestPlatform } from '../../../harness/platform.ts';
 import { launchChromium, testOutputDir, watchPage } from '../../helpers/chromium.ts';
-import { YVONNE_MANDATE, accountOf, choose, forWhomPage } from '../../helpers/representation.ts';
+import { YVONNE_MANDATE, choose, forWhomPage } from '../../helpers/representation.ts';
 import {
   authorizationUrl,
   postGraphQL,
@@ -16,10 +15,10 @@ import {
 /**
  * Yvonne's mandate used by Jean at the parking service, in Debian's headless Chromium,
  * clicking as he would: "Faire la démarche pour un proche", ameli, the broker's "for whom"
- * page, the consent page saying he acts for her, her price. Then the mandate is ended
- * (through the mandate store, as Yvonne's "end" button does) and Jean can no longer act
- * for her: a new sign-in no longer offers her, and a token obtained under the mandate
- * before is refused by the gateway. Screenshots in test-output/screenshots/.
+ * page, the consent page saying he acts for her, her price. Then Yvonne ends the mandate
+ * in her /mon-compte ("Mettre fin") and Jean can no longer act for her: a new sign-in no
+ * longer offers her, and a token obtained under the mandate before is refused by the
+ * gateway. Screenshots in test-output/screenshots/.
  */
 let platform: TestPlatform;
 let browser: Browser;
@@ -105,8 +104,36 @@ test('Jean applies for Yvonne, sees her price; once the mandate is ended he can 
   const old = (await redeemCode(sp, (await citizen.decide(consent, 'allow')).url, checks)).access_token;
   expect((await postGraphQL(platform, old, document, 'ParkingForSomeone')).status).toBe(200);
 
-  // Yvonne ends the mandate.
-  await createMandateStore(platform.pool).end(YVONNE_MANDATE, accountOf(platform, 'yvonne.martin'));
+  // Yvonne ends the mandate in her own /mon-compte, in her own browser.
+  const yvonne = await browser.newContext({ locale: 'fr-FR' });
+  const hers = await yvonne.newPage();
+  const herProblems = watchPage(hers);
+  await hers.goto(new URL('/mon-compte/connexion', platform.issuer).href);
+  await hers.getByRole('button', { name: /ameli/ }).click();
+  await hers.locator('#login').fill('yvonne.martin');
+  await hers.locator('#password').fill('123');
+  await hers.getByRole('button', { name: 'Se connecter' }).click();
+  await hers.waitForURL((url) => url.pathname === '/mon-compte', { timeout: 20000 });
+  await hers.getByRole('link', { name: 'Mes mandats' }).click();
+  const row = hers.locator('#mandates-given-table tbody tr', { hasText: 'Jean Martin' });
+  await row.getByRole('link', { name: 'Mettre fin' }).click();
+  await shoot(hers, 'yvonne-end-mandate');
+  await hers.getByRole('button', { name: 'Mettre fin au mandat' }).click();
+  await hers.getByText('Le mandat est terminé').waitFor();
+  await shoot(hers, 'yvonne-mandate-ended');
+  // Her history says who read what for her.
+  await hers.getByRole('link', { name: 'Mon historique' }).click();
+  await hers.waitForLoadState('networkidle');
+  expect(await hers.locator('main').textContent()).toContain(
+    'Jean Martin, votre représentant, a permis à Stationnement résidentiel — Ville de Nîmes de lire vos données',
+  );
+  await shoot(hers, 'yvonne-history');
+  expect(herProblems).toEqual([]);
+  await yvonne.close();
+  const { rows } = await platform.pool.query('SELECT state, ended_by FROM auth.mandates WHERE id = $1', [
+    YVONNE_MANDATE,
+  ]);
+  expect(rows[0]).toEqual({ state: 'revoked', ended_by: 'mandator' });
 
   // A new sign-in (single sign-on: no IdP this time) no longer asks for whom: Jean applies for himself.
   await startForSomeone(page);
