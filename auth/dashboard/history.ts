@@ -17,7 +17,7 @@ export interface HistoryFilter {
   service?: string | undefined;
   /** Only data exchanges that reached this data provider, and consents to its data. */
   provider?: string | undefined;
-  /** Only the events of this mandate (its steps, and the exchanges made under it: `data.mandateId`). */
+  /** Only the events of this mandate: its steps and exchanges (`data.mandateId`), the consents under it (`data.representation.mandateId`). */
   mandate?: string | undefined;
 }
 
@@ -62,7 +62,7 @@ export function createHistory(pool: Pool, contract: BrokerContract): History {
            AND ($3::text IS NULL OR (kind IN ($4, $9) AND data->'providers' ? $3)
                 OR (kind NOT IN ($4, $9) AND data->'scopes' ?| $5::text[]))
            AND ($6::timestamptz IS NULL OR (occurred_at, seq) < ($6::timestamptz, $7::bigint))
-           AND ($10::text IS NULL OR data->>'mandateId' = $10)
+           AND ($10::text IS NULL OR data->>'mandateId' = $10 OR data->'representation'->>'mandateId' = $10)
          ORDER BY occurred_at DESC, seq DESC
          LIMIT $8`,
         [

@@ -34,6 +34,20 @@ export function describeMandateEvent(
   t: Translate,
 ): void {
   const data = event.data;
+  const consent = consentUnderMandate(event);
+  if (consent) {
+    // A consent decision the representative made: "Vous avez donné votre accord pour Yvonne Martin à …".
+    const other = names.get(consent.mandateId);
+    const person = other?.name ?? t('dashboard.mandates.someone');
+    const decision = event.kind === 'broker.consent_given' ? 'given' : 'refused';
+    view.title = new Markup(
+      messageHtml(t(`dashboard.mandates.event.consent-${decision}.${consent.role}`), {
+        person,
+        service: serviceName,
+      }),
+    );
+    return;
+  }
   if (typeof data.mandateId !== 'string') return;
   const other = names.get(data.mandateId);
   const person = other?.name ?? t('dashboard.mandates.someone');
@@ -94,4 +108,14 @@ export function describeMandateEvent(
       },
     );
   }
+}
+
+/** The mandate a consent decision was made under (`data.representation`, auth/interactions/consent.ts), if any. */
+function consentUnderMandate(
+  event: HistoryEvent,
+): { mandateId: string; role: 'mandator' | 'representative' } | undefined {
+  if (event.kind !== 'broker.consent_given' && event.kind !== 'broker.consent_refused') return undefined;
+  const under = event.data.representation as { mandateId?: unknown; role?: unknown } | undefined;
+  if (!under || typeof under.mandateId !== 'string') return undefined;
+  return { mandateId: under.mandateId, role: under.role === 'mandator' ? 'mandator' : 'representative' };
 }

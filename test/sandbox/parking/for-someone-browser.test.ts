@@ -124,8 +124,12 @@ test('Jean applies for Yvonne, sees her price; once the mandate is ended he can 
   // Her history says who read what for her.
   await hers.getByRole('link', { name: 'Mon historique' }).click();
   await hers.waitForLoadState('networkidle');
-  expect(await hers.locator('main').textContent()).toContain(
+  const history = await hers.locator('main').textContent();
+  expect(history).toContain(
     'Jean Martin, votre représentant, a permis à Stationnement résidentiel — Ville de Nîmes de lire vos données',
+  );
+  expect(history).toContain(
+    'Jean Martin, qui vous représente, a donné son accord : Stationnement résidentiel — Ville de Nîmes peut lire vos données',
   );
   await shoot(hers, 'yvonne-history');
   expect(herProblems).toEqual([]);
