@@ -70,7 +70,7 @@ export function render(r: SoakReport): string {
   const d = r.drift;
   const window = (m: { from: number; to: number }) => `${clock(m.from)}–${clock(m.to)}`;
   const row = (role: string, p: SoakReport['loadGenerator'], flat: string) =>
-    `| ${role} | ${p.rssFirstMb.toFixed(0)} | ${p.rssLastMb.toFixed(0)} | ${p.rssMaxMb.toFixed(0)} | ${p.rssSlopeMbPerMinute.toFixed(2)} | ${p.rssGrowthMb.toFixed(1)} | ${ms(p.lagP99Ms)} | ${ms(p.lagMaxMs)} | ${flat} |`;
+    `| ${role} | ${p.rssFirstMb.toFixed(0)} | ${p.rssLastMb.toFixed(0)} | ${p.rssMaxMb.toFixed(0)} | ${p.rssSlopeMbPerMinute.toFixed(2)} | ${p.rssGrowthMb.toFixed(1)} | ${p.heapLastMb.toFixed(0)} | ${p.heapGrowthMb.toFixed(1)} | ${ms(p.lagP99Ms)} | ${ms(p.lagMaxMs)} | ${flat} |`;
   const lines = [
     r.calibration
       ? `calibration: ${r.calibration.requestsPerSecond.toFixed(0)} req/s at full speed → target ${r.rate} req/s (80 %)`
@@ -93,8 +93,8 @@ export function render(r: SoakReport): string {
       : `latency drift: not measured (it needs two full minutes; the run had ${r.minutes.filter((m) => m.full).length})`,
     `PostgreSQL connections to the soak database: ${r.pgConnections ? `${r.pgConnections.min}–${r.pgConnections.max}` : 'not available'}`,
     '',
-    '| process | RSS first MB | last MB | max MB | slope MB/min | growth MB | lag p99 ms | lag max ms | flat |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| process | RSS first MB | last MB | max MB | slope MB/min | growth MB | heap used last MB | heap growth MB | lag p99 ms | lag max ms | flat |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...Object.entries(r.processes).map(([role, p]) => row(role, p, p.flat ? 'yes' : 'NO')),
     row('load generator (this process)', r.loadGenerator, 'not judged'),
     '',

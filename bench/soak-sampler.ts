@@ -66,6 +66,7 @@ export class SoakSampler {
     this.generator.push({
       at,
       rssMb: process.memoryUsage.rss() / 2 ** 20,
+      heapUsedMb: process.memoryUsage().heapUsed / 2 ** 20,
       lagP99Ms: this.lag.percentile(99) / 1e6,
       lagMaxMs: this.lag.max / 1e6,
     });
@@ -81,6 +82,7 @@ export class SoakSampler {
         list.push({
           at,
           rssMb: metricValue(text, `${prefix}process_resident_memory_bytes`) / 2 ** 20,
+          heapUsedMb: metricValue(text, `${prefix}nodejs_heap_size_used_bytes`) / 2 ** 20,
           lagP99Ms: metricValue(text, `${prefix}nodejs_eventloop_lag_p99_seconds`) * 1000,
           lagMaxMs: metricValue(text, `${prefix}nodejs_eventloop_lag_max_seconds`) * 1000,
         });

@@ -35,10 +35,12 @@ export function slope(points: ReadonlyArray<{ x: number; y: number }>): number {
   return den ? num / den : 0;
 }
 
-/** One scrape of one process: seconds since the soak started, RSS (MB), event-loop lag of the interval (ms). */
+/** One scrape of one process: seconds since the soak started, RSS and V8 heap used (MB), event-loop lag of the interval (ms). */
 export interface ProcessSample {
   at: number;
   rssMb: number;
+  /** JavaScript objects alive (or not yet collected): grows with a leak, while RSS also grows as V8 and the allocator keep freed pages. */
+  heapUsedMb: number;
   lagP99Ms: number;
   lagMaxMs: number;
 }
@@ -61,6 +63,9 @@ export interface ProcessSummary {
   rssSlopeMbPerMinute: number;
   /** The slope over the post-warm-up span: the growth a trend explains, MB. */
   rssGrowthMb: number;
+  /** Fitted growth of the V8 heap used over the same span, MB: tells a JavaScript leak from memory merely kept. */
+  heapGrowthMb: number;
+  heapLastMb: number;
   lagP99Ms: number;
   lagMaxMs: number;
   flat: boolean;
@@ -72,6 +77,7 @@ export function summarizeProcess(samples: readonly ProcessSample[], bounds: Flat
   const perMinute = slope(fitted.map((s) => ({ x: s.at / 60, y: s.rssMb })));
   const span = fitted.length ? (fitted[fitted.length - 1]!.at - fitted[0]!.at) / 60 : 0;
   const rssGrowthMb = perMinute * span;
+  const heapGrowthMb = slope(fitted.map((s) => ({ x: s.at / 60, y: s.heapUsedMb }))) * span;
   const lagP99Ms = Math.max(0, ...samples.map((s) => s.lagP99Ms));
   return {
     samples: samples.length,
@@ -80,6 +86,8 @@ export function summarizeProcess(samples: readonly ProcessSample[], bounds: Flat
     rssMaxMb: Math.max(...samples.map((s) => s.rssMb)),
     rssSlopeMbPerMinute: perMinute,
     rssGrowthMb,
+    heapGrowthMb,
+    heapLastMb: samples[samples.length - 1]?.heapUsedMb ?? NaN,
     lagP99Ms,
     lagMaxMs: Math.max(0, ...samples.map((s) => s.lagMaxMs)),
     flat: rssGrowthMb < bounds.maxRssGrowthMb && lagP99Ms < bounds.maxLagP99Ms,

@@ -8,7 +8,16 @@ const sends = (from: number, to: number, perSecond: number): Sent[] =>
     ms: 5,
     status: 200,
   }));
-const flat = { samples: 6, rssFirstMb: 1, rssLastMb: 1, rssMaxMb: 1, rssSlopeMbPerMinute: 0, rssGrowthMb: 0 };
+const flat = {
+  samples: 6,
+  rssFirstMb: 1,
+  rssLastMb: 1,
+  rssMaxMb: 1,
+  rssSlopeMbPerMinute: 0,
+  rssGrowthMb: 0,
+  heapLastMb: 1,
+  heapGrowthMb: 0,
+};
 
 /** A 2-minute soak at 10 req/s whose second minute reached `secondPerSecond`. */
 function judged(secondPerSecond: number, overrides: Partial<Parameters<typeof verdicts>[0]> = {}) {

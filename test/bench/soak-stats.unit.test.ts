@@ -16,6 +16,8 @@ const bounds = { warmupSeconds: 60, maxRssGrowthMb: 50, maxLagP99Ms: 100 };
 const sample = (at: number, rssMb: number, lagP99Ms = 5, lagMaxMs = 10): ProcessSample => ({
   at,
   rssMb,
+  // A heap half the RSS: its growth is fitted like the RSS's.
+  heapUsedMb: rssMb / 2,
   lagP99Ms,
   lagMaxMs,
 });
@@ -70,6 +72,8 @@ describe('soak statistics', () => {
     const leak = summarizeProcess(leaking, bounds);
     expect(leak.rssSlopeMbPerMinute).toBeCloseTo(20);
     expect(leak.rssGrowthMb).toBeCloseTo(180);
+    expect(leak.heapGrowthMb).toBeCloseTo(90);
+    expect(leak.heapLastMb).toBeCloseTo(150);
     expect(leak.flat).toBe(false);
     const blocked = summarizeProcess([sample(0, 100), sample(70, 100, 250, 400), sample(80, 100)], bounds);
     expect(blocked.lagP99Ms).toBe(250);

@@ -137,6 +137,17 @@ describe('pivot token verification', () => {
     expect(await refusal(token, v)).toBe('PIVOT_TOKEN_EXPIRED');
   });
 
+  test('expired tokens leave the cache as new ones come, not only when it is full', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const v = makeVerifier({ clockToleranceSeconds: 5, cacheSize: 100 });
+    const old = await issuer.craft({ ...issuer.claimsFor(consent), iat: now - 10, exp: now - 3 });
+    expect(await refusal(old, v)).toBe('accepted');
+    expect(v.cachedTokens).toBe(1);
+    await new Promise((r) => setTimeout(r, 2100));
+    expect(await refusal(await issuer.craft(issuer.claimsFor(consent)), v)).toBe('accepted');
+    expect(v.cachedTokens).toBe(1);
+  });
+
   test('refuses a lifetime above the maximum, missing or invalid claims, tokens not bound to a DPoP key', async () => {
     const now = Math.floor(Date.now() / 1000);
     expect(await refusal(await issuer.craft({ ...issuer.claimsFor(consent), exp: now + 3600 }))).toBe(
