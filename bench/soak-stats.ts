@@ -46,9 +46,15 @@ export interface ProcessSample {
 }
 
 export interface FlatnessBounds {
-  /** Samples before this (seconds) are warm-up: heaps and caches still filling. */
+  /**
+   * Samples before this (seconds), or before the second half of the run when that is later,
+   * are warm-up: heaps and caches still filling. V8 grows a busy process's heap for minutes
+   * before it levels off (the gateway at 50 req/s: RSS 251 → 500 MB over the first 170 s, then
+   * flat at 500 MB for the remaining 430 s, its heap used a saw-tooth between 88 and 358 MB);
+   * a leak grows at a constant rate per request, so it shows in the second half as well.
+   */
   warmupSeconds: number;
-  /** Fitted RSS growth over the run after warm-up (slope × duration), MB. */
+  /** Fitted RSS growth over the settled span (slope × span), MB. */
   maxRssGrowthMb: number;
   /** Highest per-interval event-loop lag p99, ms. */
   maxLagP99Ms: number;
@@ -59,9 +65,9 @@ export interface ProcessSummary {
   rssFirstMb: number;
   rssLastMb: number;
   rssMaxMb: number;
-  /** Least-squares slope of RSS after warm-up, MB per minute. */
+  /** Least-squares slope of RSS over the settled span, MB per minute. */
   rssSlopeMbPerMinute: number;
-  /** The slope over the post-warm-up span: the growth a trend explains, MB. */
+  /** The slope over the settled span: the growth a trend explains, MB. */
   rssGrowthMb: number;
   /** Fitted growth of the V8 heap used over the same span, MB: tells a JavaScript leak from memory merely kept. */
   heapGrowthMb: number;
@@ -72,7 +78,8 @@ export interface ProcessSummary {
 }
 
 export function summarizeProcess(samples: readonly ProcessSample[], bounds: FlatnessBounds): ProcessSummary {
-  const settled = samples.filter((s) => s.at >= bounds.warmupSeconds);
+  const end = samples[samples.length - 1]?.at ?? 0;
+  const settled = samples.filter((s) => s.at >= Math.max(bounds.warmupSeconds, end / 2));
   const fitted = settled.length >= 2 ? settled : samples;
   const perMinute = slope(fitted.map((s) => ({ x: s.at / 60, y: s.rssMb })));
   const span = fitted.length ? (fitted[fitted.length - 1]!.at - fitted[0]!.at) / 60 : 0;

@@ -67,18 +67,28 @@ describe('soak statistics', () => {
   });
 
   it('finds a leak and a blocked event loop', () => {
-    // 20 MB per minute over ten minutes after warm-up: 180 MB of fitted growth.
+    // 20 MB per minute for ten minutes: over the settled second half, 100 MB of fitted growth.
     const leaking = Array.from({ length: 61 }, (_, i) => sample(i * 10, 100 + (i * 10 * 20) / 60));
     const leak = summarizeProcess(leaking, bounds);
     expect(leak.rssSlopeMbPerMinute).toBeCloseTo(20);
-    expect(leak.rssGrowthMb).toBeCloseTo(180);
-    expect(leak.heapGrowthMb).toBeCloseTo(90);
+    expect(leak.rssGrowthMb).toBeCloseTo(100);
+    expect(leak.heapGrowthMb).toBeCloseTo(50);
     expect(leak.heapLastMb).toBeCloseTo(150);
     expect(leak.flat).toBe(false);
     const blocked = summarizeProcess([sample(0, 100), sample(70, 100, 250, 400), sample(80, 100)], bounds);
     expect(blocked.lagP99Ms).toBe(250);
     expect(blocked.lagMaxMs).toBe(400);
     expect(blocked.flat).toBe(false);
+  });
+
+  it('finds flat a process whose heap grew for minutes then levelled off (V8 sizing its heap)', () => {
+    // The gateway's shape in the 10-minute soak: growth for the first three minutes, then flat.
+    const levelling = Array.from({ length: 60 }, (_, i) =>
+      sample((i + 1) * 10, Math.min(500, 250 + (i + 1) * 1.5 * 10)),
+    );
+    const summary = summarizeProcess(levelling, bounds);
+    expect(summary.rssGrowthMb).toBeCloseTo(0);
+    expect(summary.flat).toBe(true);
   });
 
   it('reads a metric with or without labels', () => {
