@@ -41,22 +41,32 @@ export function createIdpAvailability(options: AvailabilityOptions): IdpAvailabi
       options.logger[now ? 'info' : 'warn']({ idp: name, up: now, why }, 'identity provider availability');
   };
 
+  /** One GET of the discovery document: 'up', 'down' (refused, 5xx) or 'timeout'. */
+  const ask = async (idp: IdentityProvider): Promise<{ state: 'up' | 'down' | 'timeout'; why: string }> => {
+    const url = new URL('.well-known/openid-configuration', idp.issuer.endsWith('/') ? idp.issuer : `${idp.issuer}/`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs), redirect: 'manual' });
+      await response.body?.cancel();
+      return response.status >= 500
+        ? { state: 'down', why: `probe: HTTP ${response.status}` }
+        : { state: 'up', why: 'probe answered' };
+    } catch (error) {
+      return (error as Error).name === 'TimeoutError'
+        ? { state: 'timeout', why: `probe: no answer within ${options.timeoutMs} ms, twice` }
+        : { state: 'down', why: 'probe: unreachable' };
+    }
+  };
+
   const probe = async (idp: IdentityProvider) => {
     if (inFlight.has(idp.name)) return;
     inFlight.add(idp.name);
     try {
-      const url = new URL('.well-known/openid-configuration', idp.issuer.endsWith('/') ? idp.issuer : `${idp.issuer}/`);
-      const response = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs), redirect: 'manual' });
-      await response.body?.cancel();
-      if (response.status >= 500) set(idp.name, false, `probe: HTTP ${response.status}`);
-      else set(idp.name, true, 'probe answered');
-    } catch (error) {
-      const name = (error as Error).name;
-      set(
-        idp.name,
-        false,
-        name === 'TimeoutError' ? `probe: no answer within ${options.timeoutMs} ms` : 'probe: unreachable',
-      );
+      let answer = await ask(idp);
+      // A timeout is asked again at once before it counts: the broker's own event loop,
+      // held for a few seconds (a busy start-up, a long GC), times a healthy IdP out too.
+      // A hanging IdP is then marked down after two timeouts instead of one.
+      if (answer.state === 'timeout') answer = await ask(idp);
+      set(idp.name, answer.state === 'up', answer.why);
     } finally {
       inFlight.delete(idp.name);
     }

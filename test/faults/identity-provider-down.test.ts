@@ -11,7 +11,7 @@ import { startBrokerPlatform, type BrokerPlatform } from './support/broker-platf
 /**
  * Fault 10 (docs/operations.md#faults-and-recovery): one identity provider killed (SIGKILL),
  * another frozen (SIGSTOP). The broker's availability check (auth/idp/availability.ts)
- * finds both within its interval plus its timeout: the chooser shows them unavailable,
+ * finds both within its interval plus two timeouts: the chooser shows them unavailable,
  * choosing one (or `idp_hint` to it) ends at once on our IDP_UNAVAILABLE page with a link
  * back to the chooser — never a redirect to an IdP that would leave the browser on a
  * connection error or a hang — while a sign-in through another IdP completes. Once restarted
@@ -19,8 +19,8 @@ import { startBrokerPlatform, type BrokerPlatform } from './support/broker-platf
  */
 const PROBE_INTERVAL_MS = 500;
 const PROBE_TIMEOUT_MS = 500;
-/** Detection and return: one interval, one timeout, and a loaded 2-core machine's delay. */
-const DETECTION_BOUND_MS = PROBE_INTERVAL_MS + PROBE_TIMEOUT_MS + 2000;
+/** Detection and return: one interval, two timeouts (a timeout is checked again), and a loaded 2-core machine's delay. */
+const DETECTION_BOUND_MS = PROBE_INTERVAL_MS + 2 * PROBE_TIMEOUT_MS + 2000;
 /** A refused choice: our page, no network call to the IdP. */
 const PAGE_BOUND_MS = 1000;
 let platform: BrokerPlatform;

@@ -64,7 +64,7 @@ export const BrokerSection = z
       .max(60000)
       .default(2000)
       .describe(
-        'How long one availability check of an identity provider may take: a hanging IdP is marked unavailable after this.',
+        'How long one availability check of an identity provider may take. A check that times out is made again at once (a stalled broker times healthy IdPs out too); a hanging IdP is marked unavailable after two in a row.',
       ),
     dashboard: z
       .strictObject({

@@ -95,6 +95,9 @@ export async function signIn(platform: TestPlatform, options: SignInOptions): Pr
 
 /** The SP's side of the way back: code for tokens, ID token claims, userinfo. */
 export async function redeem(result: SignInResult) {
+  // Say what the broker answered instead of openid-client's bare "the server is an error".
+  const error = result.landed.searchParams.get('error');
+  if (error) throw new Error(`the broker sent the SP ${error}: ${result.landed.searchParams.get('error_description')}`);
   const tokens = await oidc.authorizationCodeGrant(result.client, result.landed, result.checks);
   const claims = tokens.claims()!;
   const userinfo = await oidc.fetchUserInfo(result.client, tokens.access_token, claims.sub);
