@@ -28,6 +28,10 @@ export const DOMAINS = {
     fr: 'Citoyenneté et élections',
     en: 'Citizenship and elections',
   },
+  business: {
+    fr: 'Entreprises et activité professionnelle',
+    en: 'Businesses and professional activity',
+  },
 } as const satisfies Record<string, { fr: string; en: string }>;
 
 export type Domain = keyof typeof DOMAINS;

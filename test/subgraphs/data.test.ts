@@ -1,3 +1,4 @@
+import { isSiren, isSiret } from '../../lib/contracts/company-identifiers.ts';
 import { loadContract } from '../../lib/federation/contract.ts';
 import {
   citizen,
@@ -23,12 +24,16 @@ const ALL_SCOPES: Record<string, string> = {
   dgfip: 'dgfip_adresse_fiscale dgfip_rfr dgfip_nbpart dgfip_sitfam',
   ants: 'ants_vehicules ants_caracteristiques ants_critair',
   cnaf: 'cnaf_quotient_familial cnaf_prestations cnaf_enfants',
+  entreprises: 'entreprises_mandats_sociaux',
 };
 const SELECTIONS: Record<string, string> = {
   dgfip:
     'taxAddress { lines postalCode city cityCode } taxHousehold { taxYear referenceTaxIncome shares familySituation }',
   ants: 'vehicles { registrationNumber holderRole make model category energy firstRegistrationDate critAir }',
   cnaf: 'familyQuotient { value month regime } benefits { kind monthlyAmount since } dependentChildren',
+  entreprises: `legalRepresentations { role roleLabel since company {
+    siren legalName legalForm { code label } activity { nafCode label } creationDate active ceasedOn
+    headOffice { siret address { city } } establishments { siret headOffice active address { lines postalCode city cityCode } } } }`,
 };
 
 /** The citizen's data from one provider, as the gateway would fetch it. */
@@ -126,6 +131,47 @@ describe('CNAF', () => {
       });
     },
   );
+});
+
+describe('Entreprises', () => {
+  test('marie.dupont is gérante of her bakery, with its two shops, head office first', async () => {
+    const [bakery, ...others] = (await fetchCitizen('entreprises', 'marie.dupont')).legalRepresentations;
+    expect(others).toEqual([]);
+    expect(bakery).toMatchObject({
+      role: 'GERANT',
+      roleLabel: 'Gérant',
+      since: '2015-03-02',
+      company: {
+        legalName: 'BOULANGERIE DUPONT',
+        legalForm: { code: '5499', label: 'Société à responsabilité limitée (SARL)' },
+        activity: { nafCode: '10.71C', label: 'Boulangerie et boulangerie-pâtisserie' },
+        active: true,
+        ceasedOn: null,
+      },
+    });
+    const { siren, headOffice, establishments } = bakery.company;
+    expect(isSiren(siren)).toBe(true);
+    expect(establishments.map((e: { headOffice: boolean }) => e.headOffice)).toEqual([true, false]);
+    for (const e of establishments) {
+      expect(isSiret(e.siret)).toBe(true);
+      expect(e.siret.slice(0, 9)).toBe(siren);
+      expect(e.address).toMatchObject({ city: 'Nîmes', cityCode: '30189' });
+    }
+    expect(headOffice.siret).toBe(establishments[0].siret);
+  });
+
+  test('jean.martin: his current company only (the term at the company that ceased in 2011 ended)', async () => {
+    const representations = (await fetchCitizen('entreprises', 'jean.martin')).legalRepresentations;
+    expect(representations.map((r: any) => [r.role, r.company.legalName, r.company.legalForm.code])).toEqual([
+      ['PRESIDENT', 'MARTIN RENOVATION', '5710'],
+    ]);
+  });
+
+  test('camille.petit is a sole trader; sofia.garcia, whom the register does not know, gets null', async () => {
+    const [trade] = (await fetchCitizen('entreprises', 'camille.petit')).legalRepresentations;
+    expect(trade).toMatchObject({ role: 'ENTREPRENEUR_INDIVIDUEL', company: { legalName: 'PETIT CAMILLE' } });
+    expect((await fetchCitizen('entreprises', 'sofia.garcia')).legalRepresentations).toBeNull();
+  });
 });
 
 test('a citizen no registry knows gets null everywhere, not an error', async () => {

@@ -22,6 +22,8 @@ beforeAll(async () => {
   pool = db.pool({ max: 4 });
   await seedSandbox(pool, providerFoldersOf());
   await seedSynthetic(pool, providerFoldersOf(), { citizens: 6000, batchHouseholds: 1000, parallel: !db.embedded });
+  // The company register lists directors only (about one adult in fifteen): as many of them as the others have people.
+  await seedSynthetic(pool, providerFoldersOf(['entreprises']), { citizens: 90_000, batchHouseholds: 10_000 });
   const dgfip = await loadProviderModule(providerFoldersOf(['dgfip'])[0]!);
   const near = (ref: string, givenNames: string, familyName: string, birthPlace: string) => ({
     ref,
