@@ -72,7 +72,39 @@ export interface PivotTokenExtraClaims {
   act?: PivotTokenActor;
   /** The mandate acted under, with `act`: the gateway refuses what its domains do not cover, and after its end. */
   mandate?: PivotTokenMandate;
+  /**
+   * Present only when the person acts for a company (docs/companies.md): `sub`, `pivot` and
+   * `citizen_ref` stay the PERSON's (who acts), and this names the company they act for, as
+   * the broker checked it at sign-in (the register's legal representatives, or a company
+   * mandate). Only company scopes (catalog `subject: "company"`) may then be granted, and
+   * only without it may citizen scopes.
+   */
+  company?: PivotTokenCompany;
 }
+
+/** Why a person may act for a company: the register names them, or the company mandated them. */
+export const COMPANY_ROLES = ['legal_representative', 'mandated'] as const;
+export type CompanyRole = (typeof COMPANY_ROLES)[number];
+
+export interface PivotTokenCompany {
+  /** SIREN of the company (9 digits, checked: lib/contracts/company-identifiers.ts). */
+  siren: string;
+  /** SIRET of the establishment the person chose (14 digits, of that company). */
+  siret: string;
+  /** The company's name as the register gives it, for the consent page and the SP. */
+  legal_name: string;
+  role: CompanyRole;
+  /** For a legal representative: the register's quality code (GERANT, PRESIDENT…). */
+  function?: string;
+  /** For a mandated person: the company mandate acted under. */
+  mandate_id?: string;
+}
+
+/**
+ * The broker's own `client_id` when it reads through the gateway for itself (the companies
+ * a person represents, for "Pour quelle entreprise ?"), never a service provider's.
+ */
+export const BROKER_CLIENT_ID = 'passerelle';
 
 export interface PivotTokenActor {
   /** The representative's pairwise subject for the SP (the `act.sub` of the ID token). */
@@ -113,6 +145,16 @@ export const PivotTokenClaimsSchema = z.looseObject({
   act: z.object({ sub: z.string().min(1), citizen_ref: z.string().min(1).max(256) }).optional(),
   mandate: z
     .object({ id: z.string().min(1).max(256), domains: z.array(DomainName).min(1), ends_at: z.number().int() })
+    .optional(),
+  company: z
+    .object({
+      siren: z.string().regex(/^\d{9}$/),
+      siret: z.string().regex(/^\d{14}$/),
+      legal_name: z.string().min(1).max(512),
+      role: z.enum(COMPANY_ROLES),
+      function: z.string().min(1).max(64).optional(),
+      mandate_id: z.string().min(1).max(256).optional(),
+    })
     .optional(),
   /** RFC 9449 §6.1: the SHA-256 thumbprint of the SP's DPoP key (checked apart, for its own code). */
   cnf: z.looseObject({ jkt: z.string().optional() }).optional(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ACR_LEVELS } from './eidas.ts';
 import { PivotIdentitySchema } from './pivot-identity.ts';
+import { COMPANY_ROLES } from './pivot-token.ts';
 
 /**
  * The internal provider token (docs/tokens.md): for each subgraph fetch the gateway mints
@@ -43,5 +44,17 @@ export const ProviderTokenClaimsSchema = z.object({
    */
   act: z.object({ sub: z.string().min(1).max(255) }).optional(),
   mandate_id: z.string().min(1).max(256).optional(),
+  /**
+   * Present when the person (`sub`, `pivot`) acts for a company (docs/companies.md): the
+   * only `Company` the provider may then read (its `siren`), the establishment chosen, and
+   * why the person may act (`legal_representative` or `mandated`).
+   */
+  company: z
+    .object({
+      siren: z.string().regex(/^\d{9}$/),
+      siret: z.string().regex(/^\d{14}$/),
+      role: z.enum(COMPANY_ROLES),
+    })
+    .optional(),
 });
 export type ProviderTokenClaims = z.output<typeof ProviderTokenClaimsSchema>;

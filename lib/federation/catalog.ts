@@ -12,6 +12,12 @@ export const ScopeEntry = z.strictObject({
   minAcr: AcrLevel.optional(),
   /** The administrative domain this data belongs to (lib/contracts/domains.ts): what a mandate must cover to read it. */
   domain: DomainName,
+  /**
+   * Whom the data is about: the signed-in `citizen` (default), or the `company` the person
+   * acts for (docs/companies.md). A pivot token for a company carries only company scopes,
+   * one for a citizen only citizen scopes (the broker refuses the mix, the gateway too).
+   */
+  subject: z.enum(['citizen', 'company']).default('citizen'),
 });
 export type ScopeEntry = z.infer<typeof ScopeEntry>;
 
