@@ -20,6 +20,9 @@ import { framingRefused } from './framing.ts';
 import { createDashboard, dashboardClientMetadata } from './dashboard/index.ts';
 import { isDatabaseUnavailable } from './database-failure.ts';
 import { createEventRecorder } from './events.ts';
+import { createCompanyGrants } from './companies/company-grants.ts';
+import { createCompanyRegistry } from './companies/registry.ts';
+import { createGatewayReader } from './gateway-reader.ts';
 import { createGrantRevoker, revocationPropagator, warnIfNoRevocationTable, type GrantRevoker } from './grants.ts';
 import { createRepresentationChoices } from './mandates/representation-choices.ts';
 import { createMandateStore } from './mandates/store.ts';
@@ -105,7 +108,14 @@ export async function startBroker(
     const grants = createGrantRevoker(pool);
     const mandates = createMandateStore(pool);
     const pairwiseSecret = config.secret(config.broker.pairwiseSecret, 'broker.pairwiseSecret');
-    const represented = createRepresentedAccounts({ config, accounts, mandates, pairwiseSecret });
+    const companyGrants = createCompanyGrants(pool);
+    const represented = createRepresentedAccounts({
+      config,
+      accounts,
+      mandates,
+      companies: companyGrants,
+      pairwiseSecret,
+    });
     await warnIfNoRevocationTable(pool, log);
     const revocations = revocationPropagator(grants, log);
     const signInQuota = new QuotaLimiter(pool, {
@@ -113,16 +123,18 @@ export async function startBroker(
       logger: log,
       onUnavailable: (quota) => metrics.quotaUnchecked.inc({ quota }),
     });
+    const signingKeys = loadSigningKeys(config);
+    const gatewayEncryption = loadGatewayEncryptionKey(config);
     const provider = new Provider(
       issuer,
       buildConfiguration({
         config,
         pool,
-        keys: loadSigningKeys(config),
+        keys: signingKeys,
         accounts,
         represented,
         contract,
-        gatewayEncryption: loadGatewayEncryptionKey(config),
+        gatewayEncryption,
         onGrantRevoked: revocations.adapterRevoked,
         pages,
         firstPartyClients: [dashboardClientMetadata(config, url)],
@@ -165,6 +177,12 @@ export async function startBroker(
       logger: log,
       consent,
       mandates: { store: mandates, choices: createRepresentationChoices(pool), pool },
+      companies: {
+        registry: createCompanyRegistry(
+          createGatewayReader({ config, issuer, keys: signingKeys, encryption: gatewayEncryption, pairwiseSecret }),
+        ),
+        grants: companyGrants,
+      },
     });
 
     for (const event of [

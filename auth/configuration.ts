@@ -8,7 +8,7 @@ import { PostgresAdapter } from './adapter/postgres-adapter.ts';
 import type { BrokerContract } from './authorization-details/operation-schema.ts';
 import type { RepresentedAccounts } from './mandates/represented-account.ts';
 import { richAuthorizationRequests } from './authorization-details/rich-authorization-requests.ts';
-import { allScopes, asksForRepresentation, claimsConfiguration } from './claims.ts';
+import { allScopes, asksForCompany, asksForRepresentation, claimsConfiguration } from './claims.ts';
 import { CLIENT_AUTH_METHODS, clientMetadataFor, serviceProviderById } from './clients.ts';
 import type { SigningKeys } from './keys.ts';
 import { pairwiseSubject } from './pairwise.ts';
@@ -108,7 +108,7 @@ export function buildConfiguration(inputs: ConfigurationInputs): Configuration {
     },
     acrValues: [...ACR_LEVELS],
     extraParams: {
-      ...authorizationParamValidators(config),
+      ...authorizationParamValidators(config, dataScopes),
       ...inputs.requestQuota,
     } as unknown as Configuration['extraParams'],
     pkce: { required: () => true },
@@ -191,16 +191,20 @@ function signInPolicy(represented: RepresentedAccounts) {
       },
     ),
   );
-  // A request asking for `representation` always gets the consent step, where "for whom" is
-  // asked (auth/interactions/representation.ts): a session's grant may be for someone else.
-  // So does any request while the session's grant for this SP was obtained under a mandate:
+  // A request asking for `representation` (or `company`) always gets the consent step, where
+  // "for whom" (or "for which company") is asked (auth/interactions/representation.ts,
+  // company.ts): a session's grant may be for someone else. So does any request while the
+  // session's grant for this SP was obtained under a mandate or for a company:
   // without it, a later sign-in (even one not asking for representation) would reuse it.
   policy.get('consent')!.checks.add(
     new Check('representation_prompt', 'representation was requested', async (ctx: KoaContextWithOIDC) => {
       if (ctx.oidc.result?.consent) return Check.NO_NEED_TO_PROMPT;
-      if (asksForRepresentation(ctx.oidc.params?.scope)) return Check.REQUEST_PROMPT;
+      const scope = ctx.oidc.params?.scope;
+      if (asksForRepresentation(scope) || asksForCompany(scope)) return Check.REQUEST_PROMPT;
       const grantId = (ctx.oidc.entities.Grant as { jti?: string } | undefined)?.jti;
-      return grantId && (await represented.mandateOf(grantId)) !== undefined
+      if (!grantId) return Check.NO_NEED_TO_PROMPT;
+      return (await represented.mandateOf(grantId)) !== undefined ||
+        (await represented.companyOf(grantId)) !== undefined
         ? Check.REQUEST_PROMPT
         : Check.NO_NEED_TO_PROMPT;
     }),

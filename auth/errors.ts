@@ -1,5 +1,6 @@
 import { defineErrors, type ErrorDefinition } from '../lib/errors/define.ts';
 import { pivotErrors } from '../lib/pivot/errors.ts';
+import { companyErrors, type CompanyErrorCode } from './companies/errors.ts';
 import { mandateErrors, type MandateErrorCode } from './mandates/errors.ts';
 
 /**
@@ -420,14 +421,16 @@ export const brokerErrors = defineErrors('broker', {
 export type BrokerErrorCode = keyof typeof brokerErrors.errors;
 
 /**
- * Codes the broker's pages show: its own, the mandates' (auth/mandates/errors.ts), plus the pivot validator's verdict on
+ * Codes the broker's pages show: its own, the mandates' (auth/mandates/errors.ts), the
+ * companies' (auth/companies/errors.ts), plus the pivot validator's verdict on
  * an identity (lib/pivot/errors.ts), which the broker reports as is.
  */
 export const shownErrors: Readonly<
-  Record<BrokerErrorCode | MandateErrorCode | 'PIVOT_IDENTITY_INVALID', ErrorDefinition>
+  Record<BrokerErrorCode | MandateErrorCode | CompanyErrorCode | 'PIVOT_IDENTITY_INVALID', ErrorDefinition>
 > = {
   ...brokerErrors.errors,
   ...mandateErrors.errors,
+  ...companyErrors.errors,
   PIVOT_IDENTITY_INVALID: pivotErrors.errors.PIVOT_IDENTITY_INVALID,
 };
 export type ShownErrorCode = keyof typeof shownErrors;

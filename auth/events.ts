@@ -30,8 +30,11 @@ export interface BrokerEvent {
   idp?: string | undefined;
   accountId?: string | undefined;
   code?: string | undefined;
-  /** Names, labels and codes only (e.g. the claims that failed validation, the scopes consented). */
-  details?: Record<string, string | number | boolean | string[] | null>;
+  /**
+   * Names, labels and codes only (e.g. the claims that failed validation, the scopes
+   * consented); one level of nesting for what an event is filed under (a mandate, a company).
+   */
+  details?: Record<string, string | number | boolean | string[] | null | Record<string, string>>;
 }
 
 export interface EventRecorder {

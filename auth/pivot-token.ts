@@ -132,7 +132,8 @@ export function gatewayResourceIndicators(
  * to the code, the validated pivot identity, the grant (revocation) and the broker's
  * account id (`citizen_ref`: the gateway files exchanges in the citizen's history).
  * For a grant obtained under a mandate, the identity and `citizen_ref` are the mandator's,
- * with `act` and `mandate` (auth/mandates/represented-account.ts).
+ * with `act` and `mandate` (auth/mandates/represented-account.ts); for a grant obtained
+ * for a company, the person's, with `company` (auth/companies/company-grants.ts).
  */
 export function pivotTokenClaims(
   config: Config,
@@ -166,11 +167,11 @@ export function pivotTokenClaims(
     }
     const account = await accounts.find(accountId);
     if (!account) throw new errors.InvalidGrant('the citizen’s sign-in is no longer available; sign in again');
-    return pivotTokenExtraClaims({
-      acr,
-      pivot: account.pivot,
-      grantId: grantId!,
-      accountId,
-    }) as unknown as Record<string, unknown>;
+    // For a company (docs/companies.md): the person's identity, and the company they act for.
+    const company = await represented.companyOf(grantId);
+    return {
+      ...pivotTokenExtraClaims({ acr, pivot: account.pivot, grantId: grantId!, accountId }),
+      ...(company ? { company } : {}),
+    } as unknown as Record<string, unknown>;
   };
 }

@@ -1,7 +1,10 @@
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../lib/config/load.ts';
 import { requestedAcr } from './acr.ts';
+import { asksForCompany, asksForRepresentation } from './claims.ts';
 import type { BrokerErrorCode } from './errors.ts';
+import type { CompanyErrorCode } from './companies/errors.ts';
+import { COMPANY_LOOKUP_SCOPE } from './companies/registry.ts';
 import { serviceProviderById } from './clients.ts';
 
 /** Shortest nonce accepted (about 128 bits of base64url randomness). */
@@ -11,13 +14,13 @@ const MIN_NONCE_LENGTH = 22;
  * An oidc-provider error carrying our code: the SP reads it at the start of
  * `error_description`, the error page shows it (auth/pages.ts).
  */
-export function withCode<E extends errors.OIDCProviderError>(error: E, code: BrokerErrorCode): E {
+export function withCode<E extends errors.OIDCProviderError>(error: E, code: BrokerErrorCode | CompanyErrorCode): E {
   Object.assign(error, { passerelleCode: code });
   error.error_description = `${code}: ${error.error_description ?? error.message}`;
   return error;
 }
 
-function invalidRequest(code: BrokerErrorCode, description: string): errors.InvalidRequest {
+function invalidRequest(code: BrokerErrorCode | CompanyErrorCode, description: string): errors.InvalidRequest {
   return withCode(new errors.InvalidRequest(description), code);
 }
 
@@ -31,11 +34,23 @@ type Validator = (ctx: KoaContextWithOIDC, value: string | undefined, client: un
  * - `acr_values`: only eidas1..3; the lowest listed applies and replaces the list;
  * - `idp_hint`: the name of a configured identity provider;
  * - `response_mode`: `query` only (RFC 9700 §4.1: no code in a fragment, a form_post
- *   page or a JWT response; oidc-provider itself refuses the modes it does not know).
+ *   page or a JWT response; oidc-provider itself refuses the modes it does not know);
+ * - `scope`: `company` excludes `representation`, and needs the company register among the
+ *   data providers (docs/companies.md).
  */
-export function authorizationParamValidators(config: Config): Record<string, Validator> {
+export function authorizationParamValidators(
+  config: Config,
+  dataScopes: ReadonlySet<string>,
+): Record<string, Validator> {
   const idps = new Set(config.identityProviders.map((idp) => idp.name));
   return {
+    async scope(_ctx, value) {
+      if (!asksForCompany(value)) return;
+      if (asksForRepresentation(value))
+        throw invalidRequest('COMPANY_WITH_REPRESENTATION', 'the company and representation scopes exclude each other');
+      if (!dataScopes.has(COMPANY_LOOKUP_SCOPE))
+        throw invalidRequest('COMPANY_NOT_AVAILABLE', 'no data provider serves the company register');
+    },
     async nonce(_ctx, value) {
       if (typeof value !== 'string' || value.length < MIN_NONCE_LENGTH) {
         throw invalidRequest('NONCE_INVALID', `nonce is required and must be at least ${MIN_NONCE_LENGTH} characters`);

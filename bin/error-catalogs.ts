@@ -1,4 +1,5 @@
 import { brokerErrors } from '../auth/errors.ts';
+import { companyErrors } from '../auth/companies/errors.ts';
 import { mandateErrors } from '../auth/mandates/errors.ts';
 import { gatewayErrors } from '../lib/contracts/gateway-errors.ts';
 import type { ComponentCatalog } from '../lib/errors/define.ts';
@@ -16,6 +17,7 @@ export const ERROR_CATALOGS: readonly ComponentCatalog[] = [
   pivotErrors,
   brokerErrors,
   mandateErrors,
+  companyErrors,
   subgraphErrors,
   operationErrors,
   gatewayErrors,

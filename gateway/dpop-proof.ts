@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { calculateJwkThumbprint, importJWK, jwtVerify, decodeProtectedHeader, type JWK } from 'jose';
 import { gatewayErrors, type GatewayErrorCode } from '../lib/contracts/gateway-errors.ts';
 import { DPOP_SIGNING_ALGS } from '../lib/contracts/pivot-token.ts';
+import { accessTokenHash } from '../lib/http/dpop-key.ts';
 
 /**
  * Checks a DPoP proof (RFC 9449 §4.3) for one `POST /graphql`. Pure apart from the
@@ -31,9 +31,7 @@ export interface DpopProofInput {
   claimJti(jti: string, expiresAt: Date): Promise<boolean>;
 }
 
-export function accessTokenHash(accessToken: string): string {
-  return createHash('sha256').update(accessToken, 'ascii').digest('base64url');
-}
+export { accessTokenHash };
 
 export async function verifyDpopProof(input: DpopProofInput): Promise<void> {
   const { proof } = input;

@@ -7,6 +7,7 @@ import {
 import type { Config } from '../../lib/config/load.ts';
 import { isPasserelleError } from '../../lib/errors/define.ts';
 import { requestedAcr } from '../acr.ts';
+import { asksForCompany } from '../claims.ts';
 import { serviceProviderById } from '../clients.ts';
 import { GRAPHQL_OPERATION, type ConsentedOperation } from '../../lib/contracts/pivot-token.ts';
 import {
@@ -106,7 +107,21 @@ export function resolveRequestedOperations(
   const keys = resolved.map((r) => `${r.operation_hash} ${r.operation_name ?? ''}`);
   if (new Set(keys).size !== keys.length)
     throw detailsError('AUTHORIZATION_DETAILS_INVALID', 'the same operation is asked for twice');
+  checkSubjects(contract, resolved, asksForCompany(params.scope));
   return resolved;
+}
+
+/**
+ * A request for a company reads company data only, any other citizen data only
+ * (docs/companies.md): each scope's catalog `subject` says which.
+ */
+function checkSubjects(contract: BrokerContract, operations: readonly ConsentedOperation[], forCompany: boolean): void {
+  const scopes = operations.flatMap((o) => o.scopes);
+  const wrong = scopes.filter((s) => (contract.scopes.get(s)?.subject === 'company') !== forCompany);
+  if (!wrong.length) return;
+  throw forCompany
+    ? detailsError('COMPANY_SCOPE_CITIZEN_DATA', `citizen data asked for a company: ${wrong.join(', ')}`)
+    : detailsError('COMPANY_SCOPE_REQUIRED', `company data asked without the company scope: ${wrong.join(', ')}`);
 }
 
 function parseDetails(value: unknown): unknown[] {

@@ -1,7 +1,7 @@
 import type { Language } from '../../lib/web/i18n.ts';
 import type { ConsentedOperation } from '../../lib/contracts/pivot-token.ts';
 import type { BrokerContract } from '../authorization-details/operation-schema.ts';
-import { IDENTITY_SCOPES, REPRESENTATION_SCOPE } from '../claims.ts';
+import { COMPANY_SCOPE, IDENTITY_SCOPES, REPRESENTATION_SCOPE } from '../claims.ts';
 
 /**
  * What the consent page says, in the citizen's language: the identity claims the
@@ -31,10 +31,10 @@ export function requestedIdentityClaims(scope: unknown): string[] {
   return [...claims];
 }
 
-/** Identity scopes (and `representation`) among those requested: the OIDC scopes a consent grants. */
+/** Identity scopes (and `representation`, `company`) among those requested: the OIDC scopes a consent grants. */
 export function requestedIdentityScopes(scope: unknown): string[] {
   return (typeof scope === 'string' ? scope.split(' ') : []).filter(
-    (s) => Object.hasOwn(IDENTITY_SCOPES, s) || s === REPRESENTATION_SCOPE,
+    (s) => Object.hasOwn(IDENTITY_SCOPES, s) || s === REPRESENTATION_SCOPE || s === COMPANY_SCOPE,
   );
 }
 

@@ -2,9 +2,9 @@ import type { Context } from 'koa';
 import { errors } from 'oidc-provider';
 import { inTransaction } from '../../lib/db/database.ts';
 import { FormError, readForm } from '../../lib/web/form.ts';
-import type { ConsentedOperation } from '../../lib/contracts/pivot-token.ts';
+import type { ConsentedOperation, PivotTokenCompany } from '../../lib/contracts/pivot-token.ts';
 import { resolveRequestedOperations } from '../authorization-details/rich-authorization-requests.ts';
-import { asksForRepresentation } from '../claims.ts';
+import { asksForCompany, asksForRepresentation } from '../claims.ts';
 import { serviceProviderById } from '../clients.ts';
 import { shownErrors, type ShownErrorCode } from '../errors.ts';
 import type { BrokerEventKind } from '../events.ts';
@@ -14,6 +14,7 @@ import { consentView, requestedIdentityClaims, requestedIdentityScopes, scopeLab
 import type { InteractionDeps, InteractionDetails } from './context.ts';
 import type { Mandate } from '../mandates/store.ts';
 import { actingForView, chosenMandate, RepresentationRefused } from './representation.ts';
+import { actingForCompanyView, chosenCompany } from './company.ts';
 import { signInErrorPath, type PendingSignIn } from './sign-in.ts';
 
 /**
@@ -36,7 +37,7 @@ export async function showConsent(
   if (details.params.authorization_details === undefined) {
     const mandate = await representedBy(deps, ctx, details, signIn, []);
     if (mandate === false) return;
-    return grantIdentityOnly(deps, ctx, details, mandate);
+    return grantIdentityOnly(deps, ctx, details, mandate, await chosenCompany(deps, details));
   }
   let operations: ConsentedOperation[];
   try {
@@ -58,9 +59,17 @@ export async function showConsent(
   }
   const { lang, t } = deps.pages.kit.translator(ctx);
   const view = consentView(deps.consent.contract, operations, requestedIdentityClaims(details.params.scope), lang, t);
-  const actingFor = mandate ? actingForView(mandate, lang) : undefined;
+  const company = await chosenCompany(deps, details);
+  const gender = company ? (await deps.accounts.find(details.session!.accountId))?.pivot.gender : undefined;
+  const actingFor = company
+    ? actingForCompanyView(company, gender, t)
+    : mandate
+      ? actingForView(mandate, lang)
+      : undefined;
   deps.pages.kit.render(ctx, 'consent', { uid: details.uid, sp: signIn.sp, token, view, actingFor }, (tr) => ({
-    title: actingFor ? tr('representation.consent.title', { name: actingFor.name }) : tr('consent.title'),
+    title: actingFor
+      ? tr('titleKey' in actingFor ? actingFor.titleKey : 'representation.consent.title', { name: actingFor.name })
+      : tr('consent.title'),
     formAction: signIn.spOrigins,
   }));
 }
@@ -99,11 +108,12 @@ export async function decideConsent(
   const accountId = details.session?.accountId;
   if (!accountId) throw new Error('consent without a signed-in session');
 
+  const company = await chosenCompany(deps, details);
   const result =
     decision === 'allow'
-      ? { consent: { grantId: await createGrant(deps, details, accountId, taken.shown, mandate) } }
+      ? { consent: { grantId: await createGrant(deps, details, accountId, taken.shown, mandate, company) } }
       : undefined;
-  await recordDecision(deps, details, accountId, taken.shown, decision, result?.consent.grantId, mandate);
+  await recordDecision(deps, details, accountId, taken.shown, decision, result?.consent.grantId, mandate, company);
   const returnTo = result
     ? await deps.provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: true })
     : await deps.provider.interactionResult(
@@ -151,6 +161,11 @@ async function linkToMandate(deps: InteractionDeps, grantId: string, mandate: Ma
   await inTransaction(deps.mandates.pool, (client) => deps.mandates.store.linkGrant(client, grantId, mandate.id));
 }
 
+/** Records that `grantId` was obtained for `company` (its tokens then describe the company), like `linkToMandate`. */
+async function linkToCompany(deps: InteractionDeps, grantId: string, company: PivotTokenCompany | undefined) {
+  if (company) await deps.companies.grants.link(grantId, company);
+}
+
 /** A new grant with exactly what the citizen allowed. */
 async function createGrant(
   deps: InteractionDeps,
@@ -158,6 +173,7 @@ async function createGrant(
   accountId: string,
   shown: readonly ConsentedOperation[],
   mandate: Mandate | undefined,
+  company: PivotTokenCompany | undefined,
 ): Promise<string> {
   const { provider } = deps;
   const clientId = String(details.params.client_id);
@@ -176,6 +192,7 @@ async function createGrant(
   if (rejected.length) grant.rejectResourceScope(deps.config.gateway.audience, rejected);
   const grantId = await grant.save();
   await linkToMandate(deps, grantId, mandate);
+  await linkToCompany(deps, grantId, company);
   return grantId;
 }
 
@@ -187,6 +204,7 @@ async function recordDecision(
   decision: Decision,
   grantId: string | undefined,
   mandate: Mandate | undefined,
+  company: PivotTokenCompany | undefined,
 ): Promise<void> {
   const clientId = String(details.params.client_id);
   const sp = serviceProviderById(deps.config, clientId);
@@ -220,6 +238,12 @@ async function recordDecision(
             labels: scopeLabels(deps.consent.contract, operation.scopes),
             identityClaims,
             acr: (details.session as { acr?: string } | undefined)?.acr ?? null,
+            // For a company: filed under it too (the dashboard's company views read it).
+            ...(company
+              ? {
+                  company: { siren: company.siren, siret: company.siret, name: company.legal_name, role: company.role },
+                }
+              : {}),
             ...person.extra,
           },
         }),
@@ -238,16 +262,20 @@ async function grantIdentityOnly(
   ctx: Context,
   details: InteractionDetails,
   mandate: Mandate | undefined,
+  company: PivotTokenCompany | undefined,
 ): Promise<void> {
   const { provider } = deps;
   const accountId = details.session?.accountId;
   if (!accountId) throw new Error('consent without a signed-in session');
-  // With `representation`, or when the session's grant was obtained under a mandate, a new
-  // grant with every scope asked: never reuse a grant obtained for someone else (or for
-  // oneself when acting for someone now).
+  // With `representation` or `company`, or when the session's grant was obtained under a
+  // mandate or for a company, a new grant with every scope asked: never reuse a grant
+  // obtained for someone else (or for oneself when acting for someone now).
   const fresh =
     asksForRepresentation(details.params.scope) ||
-    (details.grantId !== undefined && (await deps.mandates.store.forGrant(details.grantId)) !== undefined);
+    asksForCompany(details.params.scope) ||
+    (details.grantId !== undefined &&
+      ((await deps.mandates.store.forGrant(details.grantId)) !== undefined ||
+        (await deps.companies.grants.forGrant(details.grantId)) !== undefined));
   const grant =
     (details.grantId && !fresh ? await provider.Grant.find(details.grantId) : undefined) ??
     new provider.Grant({ accountId, clientId: String(details.params.client_id) });
@@ -259,6 +287,7 @@ async function grantIdentityOnly(
     grant.rejectResourceScope(indicator, scopes.join(' '));
   const grantId = await grant.save();
   await linkToMandate(deps, grantId, mandate);
+  await linkToCompany(deps, grantId, company);
   const returnTo = await provider.interactionResult(
     ctx.req,
     ctx.res,

@@ -9,6 +9,8 @@ import type { IdpPreferenceStore } from '../idp-preferences.ts';
 import type { IdpAvailability } from '../idp/availability.ts';
 import type { IdpRegistry } from '../idp/registry.ts';
 import type { IdpRoundTrips } from '../idp/round-trip.ts';
+import type { CompanyGrants } from '../companies/company-grants.ts';
+import type { CompanyRegistry } from '../companies/registry.ts';
 import type { RepresentationChoices } from '../mandates/representation-choices.ts';
 import type { MandateStore } from '../mandates/store.ts';
 import type { BrokerPages } from '../pages.ts';
@@ -42,5 +44,10 @@ export interface InteractionDeps {
     choices: RepresentationChoices;
     /** Where a grant is recorded under its mandate (`store.linkGrant` runs in a transaction of it). */
     pool: Pool;
+  };
+  /** Acting for a company (auth/interactions/company.ts): the register's read, the grants for a company. */
+  companies: {
+    registry: CompanyRegistry;
+    grants: CompanyGrants;
   };
 }

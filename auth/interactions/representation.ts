@@ -120,7 +120,7 @@ export async function chooseRepresentation(
     }
     mandateId = option.mandate.id;
   }
-  const taken = await deps.mandates.choices.take(details.uid, form.get('token') ?? '', mandateId);
+  const taken = await deps.mandates.choices.take(details.uid, form.get('token') ?? '', { mandateId });
   if (taken !== 'ok') return representationError(deps, ctx, signIn, 'REPRESENTATION_FORM_INVALID');
   ctx.status = 303;
   ctx.redirect(`/interaction/${details.uid}`);

@@ -7,6 +7,7 @@ import { handleIdpCallback } from './callback.ts';
 import { decideConsent, showConsent } from './consent.ts';
 import type { InteractionDeps, InteractionDetails } from './context.ts';
 import { chooseRepresentation, needsRepresentationChoice, showRepresentation } from './representation.ts';
+import { chooseCompany, needsCompanyChoice, showCompanyChoice } from './company.ts';
 import { goToIdp, parseFailures, pendingSignIn, showChooser, showSignInError, type PendingSignIn } from './sign-in.ts';
 
 /**
@@ -15,6 +16,7 @@ import { goToIdp, parseFailures, pendingSignIn, showChooser, showSignInError, ty
  *   GET  /interaction/:uid            chooser (or straight to the `idp_hint` IdP), or for whom, or consent
  *   POST /interaction/:uid/idp        the citizen picked an IdP
  *   POST /interaction/:uid/representation  for whom (representation.ts: SPs asking for `representation`)
+ *   POST /interaction/:uid/company    for which company (company.ts: SPs asking for `company`)
  *   POST /interaction/:uid/consent    the citizen allowed or refused (consent.ts)
  *   POST /interaction/:uid/abort      back to the SP with access_denied
  *   GET  /interaction/:uid/erreur/:code  a sign-in error page again (its language switch)
@@ -52,6 +54,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     const { details, signIn } = found;
     if (details.prompt.name === 'consent') {
       if (await needsRepresentationChoice(deps, details)) return showRepresentation(deps, ctx, details, signIn);
+      if (await needsCompanyChoice(deps, details)) return showCompanyChoice(deps, ctx, details, signIn);
       return showConsent(deps, ctx, details, signIn);
     }
     if (signIn.idpHint && ctx.query.choose === undefined) return goToIdp(deps, ctx, signIn, signIn.idpHint);
@@ -83,6 +86,13 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     if (!found) return;
     if (found.details.prompt.name !== 'consent') return deps.pages.error(ctx, { code: 'REPRESENTATION_FORM_INVALID' });
     await chooseRepresentation(deps, ctx, found.details, found.signIn);
+  });
+
+  router.post('/interaction/:uid/company', async (ctx) => {
+    const found = await load(ctx, ctx.params.uid!);
+    if (!found) return;
+    if (found.details.prompt.name !== 'consent') return deps.pages.error(ctx, { code: 'COMPANY_FORM_INVALID' });
+    await chooseCompany(deps, ctx, found.details, found.signIn);
   });
 
   router.post('/interaction/:uid/consent', async (ctx) => {

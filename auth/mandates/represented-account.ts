@@ -1,9 +1,11 @@
 import type { Account, FindAccount } from 'oidc-provider';
 import type { Config } from '../../lib/config/load.ts';
 import { PIVOT_CLAIMS, type PivotIdentity } from '../../lib/contracts/pivot-identity.ts';
-import type { PivotTokenActor, PivotTokenMandate } from '../../lib/contracts/pivot-token.ts';
+import type { PivotTokenActor, PivotTokenCompany, PivotTokenMandate } from '../../lib/contracts/pivot-token.ts';
 import type { AccountStore } from '../accounts.ts';
 import { serviceProviderById } from '../clients.ts';
+import { companyClaims } from '../companies/company-claims.ts';
+import { companyAccountId, type CompanyGrants } from '../companies/company-grants.ts';
 import { pairwiseSubject } from '../pairwise.ts';
 import { actsNow } from './coverage.ts';
 import type { Mandate, MandateStore } from './store.ts';
@@ -22,6 +24,10 @@ import type { Mandate, MandateStore } from './store.ts';
  * A grant whose mandate is no longer in force finds no account: oidc-provider then refuses
  * the code (invalid_grant) and the access token at userinfo (invalid_token). Ending a
  * mandate also revokes its grants (auth/mandates/store.ts), this is the second lock.
+ *
+ * A grant obtained for a company (docs/companies.md) is the person's own too, but what
+ * the SP reads describes the COMPANY as the subject (auth/companies/company-claims.ts):
+ * `sub` is the company's pairwise subject, the person is `act`.
  */
 export interface RepresentedAccounts {
   /** oidc-provider's `findAccount`, mandate-aware when `token` belongs to a grant. */
@@ -30,6 +36,8 @@ export interface RepresentedAccounts {
   subjectOf(ctx: object | undefined, accountId: string): string;
   /** The mandate a grant acts under, if it is still in force (undefined for one's own grant). */
   mandateOf(grantId: string | undefined): Promise<{ mandate: Mandate } | undefined | 'ended'>;
+  /** The company a grant was obtained for (undefined for a citizen's grant). */
+  companyOf(grantId: string | undefined): Promise<PivotTokenCompany | undefined>;
 }
 
 /** Per request (oidc-provider's context): the representative acting and the mandator they act for. */
@@ -39,9 +47,10 @@ export function createRepresentedAccounts(inputs: {
   config: Config;
   accounts: AccountStore;
   mandates: MandateStore;
+  companies: CompanyGrants;
   pairwiseSecret: string;
 }): RepresentedAccounts {
-  const { config, accounts, mandates, pairwiseSecret } = inputs;
+  const { config, accounts, mandates, companies, pairwiseSecret } = inputs;
 
   const mandateOf: RepresentedAccounts['mandateOf'] = async (grantId) => {
     if (!grantId) return undefined;
@@ -52,12 +61,26 @@ export function createRepresentedAccounts(inputs: {
 
   return {
     mandateOf,
+    companyOf: (grantId) => companies.forGrant(grantId),
     subjectOf(ctx, accountId) {
       const acting = ctx ? represented.get(ctx) : undefined;
       return acting && acting.representative === accountId ? acting.mandator : accountId;
     },
     async findAccount(ctx, accountId, token) {
-      const found = await mandateOf((token as { grantId?: string } | undefined)?.grantId);
+      const grantId = (token as { grantId?: string } | undefined)?.grantId;
+      const company = await companies.forGrant(grantId);
+      if (company) {
+        const person = await accounts.find(accountId);
+        const sp = serviceProviderById(config, String((token as { clientId?: string }).clientId));
+        if (!person || !sp) return undefined;
+        represented.set(ctx, { representative: accountId, mandator: companyAccountId(company.siren) });
+        const personSubject = pairwiseSubject(accountId, sp.sectorIdentifier, pairwiseSecret);
+        return {
+          accountId,
+          claims: async (_use, scope) => companyClaims({ accountId, person, personSubject, company, scope }) as never,
+        } satisfies Account;
+      }
+      const found = await mandateOf(grantId);
       if (found === undefined) return accounts.findAccount(ctx, accountId, token);
       if (found === 'ended' || found.mandate.representative?.accountId !== accountId) return undefined;
       const { mandate } = found;
