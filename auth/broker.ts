@@ -163,6 +163,9 @@ export async function startBroker(
       idps.list().map((idp) => idp.name),
     );
     const consent = { contract, forms: createConsentForms(pool) };
+    const companyRegistry = createCompanyRegistry(
+      createGatewayReader({ config, issuer, keys: signingKeys, encryption: gatewayEncryption, pairwiseSecret }),
+    );
     const routes = interactionRoutes({
       provider,
       config,
@@ -178,9 +181,7 @@ export async function startBroker(
       consent,
       mandates: { store: mandates, choices: createRepresentationChoices(pool), pool },
       companies: {
-        registry: createCompanyRegistry(
-          createGatewayReader({ config, issuer, keys: signingKeys, encryption: gatewayEncryption, pairwiseSecret }),
-        ),
+        registry: companyRegistry,
         grants: companyGrants,
       },
     });
@@ -247,6 +248,7 @@ export async function startBroker(
       grants,
       preferences: idpPreferences,
       mandates,
+      companies: companyRegistry,
       issuer,
       url,
       logger: log,

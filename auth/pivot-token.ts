@@ -153,7 +153,9 @@ export function pivotTokenClaims(
     const acr = ctx.oidc.entities.AuthorizationCode?.acr as AcrLevel;
     const under = await represented.mandateOf(grantId);
     if (under === 'ended') throw new errors.InvalidGrant('the mandate this consent was given under has ended');
-    if (under) {
+    // For a company (docs/companies.md): the person's identity, and the company they act for.
+    const company = await represented.companyOf(grantId);
+    if (under && !company) {
       const { mandate } = under;
       return {
         ...pivotTokenExtraClaims({
@@ -167,8 +169,6 @@ export function pivotTokenClaims(
     }
     const account = await accounts.find(accountId);
     if (!account) throw new errors.InvalidGrant('the citizen’s sign-in is no longer available; sign in again');
-    // For a company (docs/companies.md): the person's identity, and the company they act for.
-    const company = await represented.companyOf(grantId);
     return {
       ...pivotTokenExtraClaims({ acr, pivot: account.pivot, grantId: grantId!, accountId }),
       ...(company ? { company } : {}),

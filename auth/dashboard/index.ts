@@ -10,6 +10,7 @@ import { createVocabulary } from './event-view.ts';
 import { createHistory } from './history.ts';
 import type { IdpPreferenceStore } from '../idp-preferences.ts';
 import { createAccountStore } from '../accounts.ts';
+import type { CompanyRegistry } from '../companies/registry.ts';
 import type { MandateStore } from '../mandates/store.ts';
 import { dashboardRoutes } from './routes.ts';
 import { createSessionStore } from './session.ts';
@@ -26,6 +27,7 @@ export function createDashboard(inputs: {
   grants: GrantRevoker;
   preferences: IdpPreferenceStore;
   mandates: MandateStore;
+  companies: CompanyRegistry;
   issuer: string;
   url: string;
   logger: Logger;
@@ -47,6 +49,7 @@ export function createDashboard(inputs: {
     words: createVocabulary(config, contract),
     preferences: inputs.preferences,
     mandates: inputs.mandates,
+    companies: inputs.companies,
     accounts: createAccountStore(pool),
     origin: new URL(inputs.url).origin,
     logger: inputs.logger.child({ part: 'dashboard' }),

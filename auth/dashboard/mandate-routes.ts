@@ -12,6 +12,9 @@ import { displayInvitationCode, INVITATION_DAYS } from '../mandates/invitation-c
 import { checkLevel, isExpectedPerson, levelNeededFor } from '../mandates/rules.ts';
 import type { Mandate, MandatePerson, MandateStore } from '../mandates/store.ts';
 import type { Logger } from '../../lib/log.ts';
+import type { CompanyOption, CompanyRegistry } from '../companies/registry.ts';
+import { GatewayReadFailed } from '../gateway-reader.ts';
+import type { AcrLevel } from '../../lib/contracts/eidas.ts';
 import {
   defaultProposalValues,
   domainChoices,
@@ -46,6 +49,8 @@ export interface MandateRouteDeps {
   /** The broker's origin: the invitation link is absolute (sent by mail, read out on the phone). */
   origin: string;
   logger: Logger;
+  /** The companies the signed-in person legally represents: a company mandate is given for one of them. */
+  companies: CompanyRegistry;
 }
 
 /** Full paths, for links and redirects (the router itself is mounted at /mon-compte). */
@@ -82,6 +87,33 @@ export function mandateRoutes(router: Router, deps: MandateRouteDeps, kit: Manda
     return account ? { accountId: session.accountId, pivot: account.pivot } : undefined;
   };
 
+  /**
+   * The companies in activity the session's person legally represents (the register, read
+   * through the gateway); undefined when the register does not answer.
+   */
+  const companiesOf = async (session: DashboardSession): Promise<CompanyOption[] | undefined> => {
+    const person = await me(session);
+    if (!person) return [];
+    try {
+      const all = await deps.companies.representedBy({ ...person, acr: session.acr as AcrLevel });
+      return all.filter((c) => c.active);
+    } catch (error) {
+      if (!(error instanceof GatewayReadFailed)) throw error;
+      deps.logger.warn({ reason: error.reason, codes: error.codes }, 'company register read failed');
+      return undefined;
+    }
+  };
+
+  /** The company a proposal is for ('' : none), checked against what the register says now. */
+  const companyOfProposal = async (session: DashboardSession, siren: string) => {
+    if (!siren) return undefined;
+    const companies = await companiesOf(session);
+    if (!companies) throw mandateErrors.error('MANDATE_COMPANY_REGISTRY_UNAVAILABLE');
+    const company = companies.find((c) => c.siren === siren);
+    if (!company) throw mandateErrors.error('MANDATE_COMPANY_NOT_REPRESENTED');
+    return { siren, legalName: company.legalName, establishments: company.establishments };
+  };
+
   const page = (ctx: Context, view: string, data: Record<string, unknown>, title: string, session: DashboardSession) =>
     kit.render(
       ctx,
@@ -110,12 +142,17 @@ export function mandateRoutes(router: Router, deps: MandateRouteDeps, kit: Manda
     );
   });
 
-  const showForm = (
+  const showForm = async (
     ctx: Context,
     session: DashboardSession,
     values: ProposalFormValues,
     problem: Problem | undefined,
   ) => {
+    const companies = ((await companiesOf(session)) ?? []).map((c) => ({
+      siren: c.siren,
+      name: c.legalName,
+      checked: values.company === c.siren,
+    }));
     const { lang } = kit.translator(ctx);
     const domains = domainChoices(values, lang).map((choice) => ({
       ...choice,
@@ -129,6 +166,7 @@ export function mandateRoutes(router: Router, deps: MandateRouteDeps, kit: Manda
       {
         values,
         domains,
+        companies,
         problem,
         // The domains that need a higher sign-in than this one, and the way to it.
         levelNote: !high && protectedDomains.length ? protectedDomains.join(', ') : undefined,
@@ -141,7 +179,7 @@ export function mandateRoutes(router: Router, deps: MandateRouteDeps, kit: Manda
 
   router.get('/mandats/nouveau', async (ctx) => {
     const current = await kit.session(ctx);
-    if (current) showForm(ctx, current, defaultProposalValues(), undefined);
+    if (current) await showForm(ctx, current, defaultProposalValues(), undefined);
   });
 
   router.post('/mandats/nouveau', async (ctx) => {
@@ -153,7 +191,10 @@ export function mandateRoutes(router: Router, deps: MandateRouteDeps, kit: Manda
     try {
       const mandator = await me(session);
       if (!mandator) throw brokerErrors.error('DASHBOARD_SESSION_EXPIRED');
-      const proposal = parseProposal(values, mandator);
+      const proposal = {
+        ...parseProposal(values, mandator),
+        company: await companyOfProposal(session, values.company),
+      };
       checkLevel(proposal.domains, session.acr, deps.contract);
       const { mandate, code, codeExpiresAt } = await deps.mandates.propose(proposal);
       const link = new URL(`${INVITATION}?${new URLSearchParams({ code })}`, deps.origin).href;
@@ -173,7 +214,7 @@ export function mandateRoutes(router: Router, deps: MandateRouteDeps, kit: Manda
         session,
       );
     } catch (error) {
-      showForm(ctx, session, values, problemOf(error, lang, `${BASE}/nouveau`));
+      await showForm(ctx, session, values, problemOf(error, lang, `${BASE}/nouveau`));
     }
   });
 

@@ -39,6 +39,8 @@ export function otherSide(mandate: Mandate, accountId: string): OtherSide {
       name: personName(mandate.representative?.pivot ?? (mandate.expected as ExpectedRepresentative)),
       gender: mandate.representative?.pivot.gender,
     };
+  // A company mandate is the company's: its name, not that of the legal representative who gave it.
+  if (mandate.company) return { side: 'representative', name: mandate.company.legalName, gender: undefined };
   return { side: 'representative', name: personName(mandate.mandator.pivot), gender: mandate.mandator.pivot.gender };
 }
 
@@ -118,6 +120,8 @@ export function today(now = new Date()): Date {
 
 /** What the creation form starts with: today, and the longest period (12 months, the last day included). */
 export interface ProposalFormValues {
+  /** '' for a mandate in one's own name, else the SIREN of a company one legally represents. */
+  company: string;
   family_name: string;
   given_name: string;
   birthdate: string;
@@ -129,6 +133,7 @@ export interface ProposalFormValues {
 export function defaultProposalValues(now = new Date()): ProposalFormValues {
   const start = today(now);
   return {
+    company: '',
     family_name: '',
     given_name: '',
     birthdate: '',
@@ -142,6 +147,7 @@ export function defaultProposalValues(now = new Date()): ProposalFormValues {
 export function proposalValues(form: URLSearchParams): ProposalFormValues {
   const field = (name: string) => (form.get(name) ?? '').slice(0, 256);
   return {
+    company: field('pour'),
     family_name: field('family_name'),
     given_name: field('given_name'),
     birthdate: field('birthdate'),

@@ -24,6 +24,7 @@ import {
 } from './session.ts';
 import { latestDashboardIdp, requestedLevel, returnPath, type DashboardSignIn } from './sign-in.ts';
 import type { AccountStore } from '../accounts.ts';
+import type { CompanyRegistry } from '../companies/registry.ts';
 import type { MandateStore } from '../mandates/store.ts';
 import { mandateRoutes } from './mandate-routes.ts';
 import { mandateNames, mandateView } from './mandates.ts';
@@ -42,6 +43,8 @@ export interface DashboardDeps {
   preferences: IdpPreferenceStore;
   /** Mandates (auth/mandates/store.ts): the "Mandats" section, and the names the history shows. */
   mandates: MandateStore;
+  /** The companies a person legally represents (company mandates are given for them). */
+  companies: CompanyRegistry;
   /** The signed-in person's validated identity (kept for the dashboard session's life). */
   accounts: AccountStore;
   /** The broker's origin: forms posted from anywhere else are forgeries. */
@@ -341,6 +344,7 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
       contract: deps.contract,
       origin: deps.origin,
       logger: deps.logger,
+      companies: deps.companies,
     },
     {
       session,

@@ -7,7 +7,9 @@ import type { ShownErrorCode } from '../errors.ts';
 import { GatewayReadFailed } from '../gateway-reader.ts';
 import type { AcrLevel } from '../../lib/contracts/eidas.ts';
 import type { InteractionDeps, InteractionDetails } from './context.ts';
-import { representationError } from './representation.ts';
+import { actsNow, missingDomains, operationDomains } from '../mandates/coverage.ts';
+import type { Mandate } from '../mandates/store.ts';
+import { RepresentationRefused, representationError, requestedOperations } from './representation.ts';
 import type { PendingSignIn } from './sign-in.ts';
 
 /**
@@ -36,13 +38,32 @@ async function companiesOf(
   const person = accountId ? await deps.accounts.find(accountId) : undefined;
   if (!accountId || !person) return 'INTERACTION_EXPIRED';
   const acr = ((details.session as { acr?: string } | undefined)?.acr ?? 'eidas1') as AcrLevel;
+  let represented: CompanyOption[];
   try {
-    return await deps.companies.registry.representedBy({ accountId, pivot: person.pivot, acr });
+    represented = await deps.companies.registry.representedBy({ accountId, pivot: person.pivot, acr });
   } catch (error) {
     if (!(error instanceof GatewayReadFailed)) throw error;
     deps.logger.warn({ uid: details.uid, reason: error.reason, codes: error.codes }, 'company register read failed');
     return 'COMPANY_REGISTRY_UNAVAILABLE';
   }
+  const mandated = (await companyMandates(deps, details)).filter(
+    (m) => !represented.some((c) => c.siren === m.company!.siren),
+  );
+  return [...represented, ...mandated.map(mandatedOption)];
+}
+
+/** The signed-in person's active company mandates covering every domain of the requested operations. */
+async function companyMandates(deps: InteractionDeps, details: InteractionDetails): Promise<Mandate[]> {
+  const needed = operationDomains(requestedOperations(deps, details), deps.consent.contract);
+  return (await deps.mandates.store.activeFor(details.session!.accountId)).filter(
+    (m) => m.company && actsNow(m) && !missingDomains(m, needed).length,
+  );
+}
+
+/** A company mandate as a choice of the page: the establishments as the register gave them at its creation. */
+function mandatedOption(mandate: Mandate): CompanyOption {
+  const { siren, legalName, establishments } = mandate.company!;
+  return { siren, legalName, active: true, ceasedOn: null, role: 'mandated', mandateId: mandate.id, establishments };
 }
 
 /** GET /interaction/:uid while the question is open: the page, or "no company" with a way back. */
@@ -136,15 +157,23 @@ export function pick(offered: readonly CompanyOption[], choice: string): PivotTo
   };
 }
 
-/** The company this interaction acts for (undefined for an SP that did not ask for `company`). */
+/**
+ * The company this interaction acts for (undefined for an SP that did not ask for
+ * `company`), and for a mandated person the company mandate, checked again (still active,
+ * still covering the operations' domains): RepresentationRefused otherwise.
+ */
 export async function chosenCompany(
   deps: InteractionDeps,
   details: InteractionDetails,
-): Promise<PivotTokenCompany | undefined> {
+): Promise<{ company: PivotTokenCompany; mandate?: Mandate | undefined } | undefined> {
   if (!asksForCompany(details.params.scope)) return undefined;
   const chosen = await deps.mandates.choices.chosen(details.uid);
   if (!chosen?.company) throw new Error('consent for a company before the company was chosen');
-  return chosen.company;
+  const { company } = chosen;
+  if (!company.mandate_id) return { company };
+  const mandate = (await companyMandates(deps, details)).find((m) => m.id === company.mandate_id);
+  if (!mandate) throw new RepresentationRefused('REPRESENTATION_MANDATE_ENDED');
+  return { company, mandate };
 }
 
 /** The consent page's sentence: "Vous agissez pour BOULANGERIE DUPONT (SIREN 732 829 320) en tant que gérante". */

@@ -35,9 +35,9 @@ export async function showConsent(
   signIn: PendingSignIn,
 ): Promise<void> {
   if (details.params.authorization_details === undefined) {
-    const mandate = await representedBy(deps, ctx, details, signIn, []);
-    if (mandate === false) return;
-    return grantIdentityOnly(deps, ctx, details, mandate, await chosenCompany(deps, details));
+    const acting = await representedBy(deps, ctx, details, signIn, []);
+    if (acting === false) return;
+    return grantIdentityOnly(deps, ctx, details, acting);
   }
   let operations: ConsentedOperation[];
   try {
@@ -48,8 +48,9 @@ export async function showConsent(
     deps.logger.warn({ description: error.error_description }, 'requested operations no longer valid');
     return consentError(deps, ctx, signIn, 'AUTHORIZATION_REQUEST_INVALID');
   }
-  const mandate = await representedBy(deps, ctx, details, signIn, operations);
-  if (mandate === false) return;
+  const acting = await representedBy(deps, ctx, details, signIn, operations);
+  if (acting === false) return;
+  const { mandate, company } = acting;
   let token: string;
   try {
     token = await deps.consent.forms.issue(details.uid, operations, deps.config.broker.interactionTtlSeconds);
@@ -59,7 +60,6 @@ export async function showConsent(
   }
   const { lang, t } = deps.pages.kit.translator(ctx);
   const view = consentView(deps.consent.contract, operations, requestedIdentityClaims(details.params.scope), lang, t);
-  const company = await chosenCompany(deps, details);
   const gender = company ? (await deps.accounts.find(details.session!.accountId))?.pivot.gender : undefined;
   const actingFor = company
     ? actingForCompanyView(company, gender, t)
@@ -93,8 +93,9 @@ export async function decideConsent(
 
   // Checked before the form is spent: a mandate that ended meanwhile leaves nothing decided.
   const consented = (await deps.consent.forms.shown(details.uid)) ?? [];
-  const mandate = await representedBy(deps, ctx, details, signIn, consented);
-  if (mandate === false) return;
+  const acting = await representedBy(deps, ctx, details, signIn, consented);
+  if (acting === false) return;
+  const { mandate, company } = acting;
   const taken = await deps.consent.forms.take(details.uid, form.get('token') ?? '', decision);
   if (!taken.ok) {
     deps.logger.warn({ uid: details.uid, reason: taken.reason }, 'consent form refused');
@@ -108,7 +109,6 @@ export async function decideConsent(
   const accountId = details.session?.accountId;
   if (!accountId) throw new Error('consent without a signed-in session');
 
-  const company = await chosenCompany(deps, details);
   const result =
     decision === 'allow'
       ? { consent: { grantId: await createGrant(deps, details, accountId, taken.shown, mandate, company) } }
@@ -129,9 +129,15 @@ export async function decideConsent(
   ctx.redirect(returnTo);
 }
 
+/** Whom a consent acts for: a mandator (`mandate`), a company (`company`, with its mandate for a mandated person), or oneself. */
+interface Acting {
+  mandate: Mandate | undefined;
+  company: PivotTokenCompany | undefined;
+}
+
 /**
- * The mandate this consent acts under (undefined: for oneself), or `false` once the
- * refusal page is rendered (the mandate ended or no longer covers the operations).
+ * Whom this consent acts for, or `false` once the refusal page is rendered (the mandate
+ * ended or no longer covers the operations).
  */
 async function representedBy(
   deps: InteractionDeps,
@@ -139,9 +145,11 @@ async function representedBy(
   details: InteractionDetails,
   signIn: PendingSignIn,
   operations: readonly ConsentedOperation[],
-): Promise<Mandate | undefined | false> {
+): Promise<Acting | false> {
   try {
-    return await chosenMandate(deps, details, operations);
+    const forCompany = await chosenCompany(deps, details);
+    if (forCompany) return { company: forCompany.company, mandate: forCompany.mandate };
+    return { mandate: await chosenMandate(deps, details, operations), company: undefined };
   } catch (error) {
     if (!(error instanceof RepresentationRefused)) throw error;
     consentError(deps, ctx, signIn, error.code);
@@ -261,8 +269,7 @@ async function grantIdentityOnly(
   deps: InteractionDeps,
   ctx: Context,
   details: InteractionDetails,
-  mandate: Mandate | undefined,
-  company: PivotTokenCompany | undefined,
+  { mandate, company }: Acting,
 ): Promise<void> {
   const { provider } = deps;
   const accountId = details.session?.accountId;

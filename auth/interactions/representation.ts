@@ -35,7 +35,7 @@ interface Option {
 }
 
 /** The requested operations (none for a sign-in without data), as the consent page will show them. */
-function requestedOperations(deps: InteractionDeps, details: InteractionDetails): ConsentedOperation[] {
+export function requestedOperations(deps: InteractionDeps, details: InteractionDetails): ConsentedOperation[] {
   if (details.params.authorization_details === undefined) return [];
   return resolveRequestedOperations(
     deps.config,
@@ -50,7 +50,7 @@ async function options(deps: InteractionDeps, details: InteractionDetails): Prom
   const accountId = details.session?.accountId;
   if (!accountId) return [];
   const needed = operationDomains(requestedOperations(deps, details), deps.consent.contract);
-  const mandates = (await deps.mandates.store.activeFor(accountId)).filter((m) => actsNow(m));
+  const mandates = (await deps.mandates.store.activeFor(accountId)).filter((m) => actsNow(m) && !m.company);
   return mandates.map((mandate) => ({ mandate, missing: missingDomains(mandate, needed) }));
 }
 
@@ -58,7 +58,8 @@ async function options(deps: InteractionDeps, details: InteractionDetails): Prom
 export async function needsRepresentationChoice(deps: InteractionDeps, details: InteractionDetails): Promise<boolean> {
   if (!asksForRepresentation(details.params.scope) || !details.session?.accountId) return false;
   if (await deps.mandates.choices.chosen(details.uid)) return false;
-  return (await deps.mandates.store.activeFor(details.session.accountId)).some((m) => actsNow(m));
+  // Company mandates are offered under `company` (auth/interactions/company.ts), not here.
+  return (await deps.mandates.store.activeFor(details.session.accountId)).some((m) => actsNow(m) && !m.company);
 }
 
 /** GET /interaction/:uid while the question is open: the page. */
@@ -141,7 +142,9 @@ export async function chosenMandate(
   if (!chosen?.mandateId) return undefined;
   const accountId = details.session?.accountId;
   const mandate = accountId
-    ? (await deps.mandates.store.activeFor(accountId)).find((m) => m.id === chosen.mandateId && actsNow(m))
+    ? (await deps.mandates.store.activeFor(accountId)).find(
+        (m) => m.id === chosen.mandateId && actsNow(m) && !m.company,
+      )
     : undefined;
   if (!mandate) throw new RepresentationRefused('REPRESENTATION_MANDATE_ENDED');
   if (missingDomains(mandate, operationDomains(operations, deps.consent.contract)).length)

@@ -86,6 +86,24 @@ export const mandateErrors = defineErrors('mandates', {
     description:
       'A domain of the mandate has a scope needing eidas2 (catalog `minAcr`): creating or accepting it needs a dashboard sign-in at eidas2 or above.',
   },
+  MANDATE_COMPANY_NOT_REPRESENTED: {
+    status: 403,
+    message: {
+      fr: 'Le registre des entreprises ne vous désigne pas comme représentant légal de cette entreprise : vous ne pouvez pas donner de mandat en son nom.',
+      en: 'The company register does not list you as a legal representative of this company: you cannot give a mandate in its name.',
+    },
+    description:
+      'A company mandate may be given only by a legal representative of the company in activity, as the register says at that moment (read through the gateway, matched on the signed-in pivot identity). The form named another company (forged) or one the person no longer represents.',
+  },
+  MANDATE_COMPANY_REGISTRY_UNAVAILABLE: {
+    status: 503,
+    message: {
+      fr: 'Le registre des entreprises ne répond pas pour le moment : impossible de vérifier pour quelles entreprises vous pouvez donner un mandat. Réessayez dans quelques minutes.',
+      en: 'The company register is not answering right now: the companies you may give a mandate for cannot be checked. Please try again in a few minutes.',
+    },
+    description:
+      'Creating a company mandate needs the register’s answer (through the gateway); it did not come. Nothing was created.',
+  },
   // --- acting for someone at a service provider (auth/interactions/representation.ts)
   REPRESENTATION_NOT_COVERED: {
     status: 403,

@@ -70,6 +70,8 @@ export function createRepresentedAccounts(inputs: {
       const grantId = (token as { grantId?: string } | undefined)?.grantId;
       const company = await companies.forGrant(grantId);
       if (company) {
+        // Under a company mandate, only while the mandate is in force.
+        if (company.mandate_id && (await mandateOf(grantId)) === 'ended') return undefined;
         const person = await accounts.find(accountId);
         const sp = serviceProviderById(config, String((token as { clientId?: string }).clientId));
         if (!person || !sp) return undefined;

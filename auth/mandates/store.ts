@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { appendEvents, type AuditEvent } from '../../lib/audit/index.ts';
 import type { Domain } from '../../lib/contracts/domains.ts';
 import type { PivotIdentity } from '../../lib/contracts/pivot-identity.ts';
+import type { CompanyEstablishment } from '../companies/registry.ts';
 import { inTransaction, type Pool, type PoolClient } from '../../lib/db/database.ts';
 import { toAuditEvent, type BrokerEventKind } from '../events.ts';
 import { revokeGrantIn } from '../grants.ts';
@@ -26,9 +27,19 @@ export interface MandatePerson {
   pivot: PivotIdentity;
 }
 
+/** The company a company mandate is given for (docs/companies.md "Company mandates"). */
+export interface MandateCompany {
+  siren: string;
+  legalName: string;
+  /** As the register gave them when the mandate was created. */
+  establishments: CompanyEstablishment[];
+}
+
 export interface Mandate {
   id: string;
   mandator: MandatePerson;
+  /** For a company mandate: the company; `mandator` is then the legal representative who gave it. */
+  company: MandateCompany | undefined;
   /** What the mandator typed about the person invited. */
   expected: ExpectedRepresentative;
   /** Set once accepted. */
@@ -46,6 +57,8 @@ export interface Mandate {
 
 export interface Proposal {
   mandator: MandatePerson;
+  /** For a company mandate, checked by the caller against the mandator's legal representations. */
+  company?: MandateCompany | undefined;
   representative: ExpectedRepresentative;
   domains: Domain[];
   startsAt: Date;
@@ -84,7 +97,7 @@ export interface MandateStore {
 const LIVE_INVITATION = `i.used_at IS NULL AND i.expires_at > now() AND m.state = 'proposed' AND m.ends_at > now()`;
 
 const COLUMNS = `id, mandator_account_id, mandator_pivot, representative_expected, representative_account_id,
-  representative_pivot, domains, starts_at, ends_at, state, created_at, accepted_at, ended_at, ended_by`;
+  representative_pivot, domains, starts_at, ends_at, state, created_at, accepted_at, ended_at, ended_by, company`;
 
 export function createMandateStore(pool: Pool): MandateStore {
   /** The proposed mandate of a live, unused code, locked with its invitation for the rest of the transaction. */
@@ -184,8 +197,8 @@ export function createMandateStore(pool: Pool): MandateStore {
       const id = `mdt_${randomBytes(12).toString('base64url')}`;
       return inTransaction(pool, async (client) => {
         const { rows } = await client.query<MandateRow>(
-          `INSERT INTO auth.mandates (id, mandator_account_id, mandator_pivot, representative_expected, domains, starts_at, ends_at)
-           VALUES ($1, $2, $3::jsonb, $4::jsonb, $5::text[], $6, $7) RETURNING ${COLUMNS}`,
+          `INSERT INTO auth.mandates (id, mandator_account_id, mandator_pivot, representative_expected, domains, starts_at, ends_at, company)
+           VALUES ($1, $2, $3::jsonb, $4::jsonb, $5::text[], $6, $7, $8::jsonb) RETURNING ${COLUMNS}`,
           [
             id,
             proposal.mandator.accountId,
@@ -194,6 +207,7 @@ export function createMandateStore(pool: Pool): MandateStore {
             domains,
             proposal.startsAt,
             proposal.endsAt,
+            proposal.company ? JSON.stringify(proposal.company) : null,
           ],
         );
         const invitation = await client.query<{ expires_at: Date }>(
@@ -296,6 +310,8 @@ function bothSides(kind: BrokerEventKind, mandate: Mandate, extra: Record<string
     domains: mandate.domains,
     startsAt: mandate.startsAt.toISOString(),
     endsAt: mandate.endsAt.toISOString(),
+    // A company mandate is filed under the company too (SIREN and name: public register data).
+    ...(mandate.company ? { company: { siren: mandate.company.siren, name: mandate.company.legalName } } : {}),
     ...extra,
   };
   const sides: Array<[MandateSide, string | undefined]> = [
@@ -322,6 +338,7 @@ interface MandateRow {
   accepted_at: Date | null;
   ended_at: Date | null;
   ended_by: MandateSide | 'system' | null;
+  company: MandateCompany | null;
 }
 
 function prefixed(alias: string): string {
@@ -335,6 +352,7 @@ function toMandate(row: MandateRow): Mandate {
   return {
     id: row.id,
     mandator: { accountId: row.mandator_account_id, pivot: row.mandator_pivot },
+    company: row.company ?? undefined,
     expected: row.representative_expected,
     representative:
       row.representative_account_id && row.representative_pivot

@@ -4,6 +4,8 @@ import { inTransaction, type Pool } from '../../lib/db/database.ts';
 import { toAuditEvent, type BrokerEventKind } from '../../auth/events.ts';
 import { accountIdFor } from '../../auth/pairwise.ts';
 import { latestEnd } from '../../auth/mandates/rules.ts';
+import type { MandateCompany } from '../../auth/mandates/store.ts';
+import { registrySeed as companyRegister } from '../../subgraphs/entreprises/seed.ts';
 import { SANDBOX_IDENTITIES as who } from './identities.ts';
 
 /**
@@ -20,6 +22,8 @@ interface SeededMandate {
   representative: string;
   domains: Domain[];
   active: boolean;
+  /** A company mandate: the company's name in the sandbox register (the mandator is its legal representative). */
+  company?: string;
 }
 
 const SEEDED: readonly SeededMandate[] = [
@@ -37,7 +41,34 @@ const SEEDED: readonly SeededMandate[] = [
     domains: ['housing'],
     active: false,
   },
+  // Marie's bakery lets Anne-Sophie (its accountant) answer calls for tenders for it.
+  {
+    id: 'mdt_sandbox_boulangerie_anne_sophie',
+    mandator: 'marie.dupont',
+    representative: 'anne-sophie.lefevre-roy',
+    domains: ['business'],
+    active: true,
+    company: 'BOULANGERIE DUPONT',
+  },
 ];
+
+/** A sandbox company as a company mandate records it (its establishments in activity, head office first). */
+function sandboxCompany(legalName: string): MandateCompany {
+  const company = companyRegister.sandboxRecords(new Date()).companies.find((c) => c.legalName === legalName);
+  if (!company) throw new Error(`no sandbox company ${legalName}`);
+  return {
+    siren: company.siren,
+    legalName,
+    establishments: company.establishments
+      .filter((e) => !e.closedOn)
+      .map((e) => ({
+        siret: e.siret,
+        headOffice: e.headOffice,
+        active: true,
+        address: [...e.address.lines, `${e.address.postalCode} ${e.address.city}`].join(', '),
+      })),
+  };
+}
 
 export async function seedSandboxMandates(pool: Pool, pairwiseSecret: string, today = new Date()): Promise<string[]> {
   const seeded: string[] = [];
@@ -47,11 +78,12 @@ export async function seedSandboxMandates(pool: Pool, pairwiseSecret: string, to
     const representative = who[mandate.representative]!;
     const mandatorId = accountIdFor(mandator, pairwiseSecret);
     const representativeId = accountIdFor(representative, pairwiseSecret);
+    const company = mandate.company ? sandboxCompany(mandate.company) : undefined;
     const written = await inTransaction(pool, async (client) => {
       const { rowCount } = await client.query(
         `INSERT INTO auth.mandates (id, mandator_account_id, mandator_pivot, representative_expected,
-           representative_account_id, representative_pivot, domains, starts_at, ends_at, state, accepted_at)
-         VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6::jsonb, $7::text[], $8, $9, $10, $11)
+           representative_account_id, representative_pivot, domains, starts_at, ends_at, state, accepted_at, company)
+         VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6::jsonb, $7::text[], $8, $9, $10, $11, $12::jsonb)
          ON CONFLICT (id) DO NOTHING`,
         [
           mandate.id,
@@ -69,6 +101,7 @@ export async function seedSandboxMandates(pool: Pool, pairwiseSecret: string, to
           latestEnd(start),
           mandate.active ? 'active' : 'proposed',
           mandate.active ? start : null,
+          company ? JSON.stringify(company) : null,
         ],
       );
       if (!rowCount) return false;
@@ -77,6 +110,7 @@ export async function seedSandboxMandates(pool: Pool, pairwiseSecret: string, to
         domains: mandate.domains,
         startsAt: start.toISOString(),
         endsAt: latestEnd(start).toISOString(),
+        ...(company ? { company: { siren: company.siren, name: company.legalName } } : {}),
       };
       const event = (kind: BrokerEventKind, accountId: string, role: string) =>
         toAuditEvent({ kind, accountId, details: { ...details, role } });
