@@ -1,5 +1,6 @@
 import type { ClientMetadata } from 'oidc-provider';
 import type { JWK } from 'jose';
+import { BROKER_CLIENT_ID } from '../lib/contracts/pivot-token.ts';
 import type { Config } from '../lib/config/load.ts';
 import { ConfigError } from '../lib/config/load.ts';
 import type { ServiceProvider } from '../lib/config/sections/service-providers.ts';
@@ -37,9 +38,16 @@ export const DASHBOARD_CLIENT = {
   displayName: { fr: 'Mon compte Passerelle', en: 'My Passerelle account' },
 } as const;
 
-/** What citizens read for a client id: the SP's display name, the dashboard's, else the id itself. */
+/** The broker reading through the gateway for itself (auth/gateway-reader.ts): `BROKER_CLIENT_ID`. */
+const BROKER_READER = {
+  fr: 'Passerelle (liste de vos entreprises)',
+  en: 'Passerelle (list of your companies)',
+} as const;
+
+/** What citizens read for a client id: the SP's display name, the dashboard's, the broker's own reads, else the id itself. */
 export function clientDisplayName(config: Config, clientId: string, lang: 'fr' | 'en' = 'fr'): string {
   if (clientId === DASHBOARD_CLIENT.clientId) return DASHBOARD_CLIENT.displayName[lang];
+  if (clientId === BROKER_CLIENT_ID) return BROKER_READER[lang];
   return serviceProviderById(config, clientId)?.displayName ?? clientId;
 }
 
@@ -47,6 +55,8 @@ function toClientMetadata(sp: ServiceProvider, config: Config): ClientMetadata {
   const where = `serviceProviders[${sp.clientId}]`;
   if (sp.clientId === DASHBOARD_CLIENT.clientId)
     throw new ConfigError(`${where}: this client id is the broker's own dashboard; choose another one`);
+  if (sp.clientId === BROKER_CLIENT_ID)
+    throw new ConfigError(`${where}: this client id is the broker's own reads through the gateway; choose another one`);
   for (const key of RESERVED_METADATA) {
     if (key in sp.metadata)
       throw new ConfigError(`${where}.metadata.${key}: set it with the service provider's own key, not in metadata`);

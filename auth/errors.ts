@@ -362,6 +362,23 @@ export const brokerErrors = defineErrors('broker', {
     description:
       'The grant to revoke is not an active consent of the signed-in citizen (unknown, expired, already revoked, or another citizen’s). Nothing was revoked.',
   },
+  DASHBOARD_COMPANY_NOT_REPRESENTED: {
+    status: 403,
+    message: {
+      fr: 'Vous ne pouvez pas voir l’historique de cette entreprise : le registre ne vous désigne pas comme son représentant légal, et elle ne vous a pas donné de mandat.',
+      en: 'You cannot see this company’s history: the register does not list you as its legal representative, and it gave you no mandate.',
+    },
+    description:
+      'The SIREN of /mon-compte/entreprises/:siren is not a company the signed-in person legally represents today (the register, read now) nor one whose active company mandate they hold.',
+  },
+  DASHBOARD_COMPANY_REGISTRY_UNAVAILABLE: {
+    status: 503,
+    message: {
+      fr: 'Le registre des entreprises ne répond pas pour le moment. Réessayez dans quelques minutes.',
+      en: 'The company register is not answering right now. Please try again in a few minutes.',
+    },
+    description: 'The "My companies" pages need the register’s answer (through the gateway); it did not come.',
+  },
   DASHBOARD_FILTER_INVALID: {
     status: 400,
     message: {

@@ -22,7 +22,8 @@ export type BrokerEventKind =
   | 'broker.mandate_accepted'
   | 'broker.mandate_declined'
   | 'broker.mandate_ended'
-  | 'broker.mandate_expired';
+  | 'broker.mandate_expired'
+  | 'broker.company_chosen';
 
 export interface BrokerEvent {
   kind: BrokerEventKind;

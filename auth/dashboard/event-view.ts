@@ -182,6 +182,13 @@ export function eventView(
     default:
       break;
   }
+  // Done for a company (docs/companies.md): which one.
+  const company = data.company as { siren?: unknown; name?: unknown } | undefined;
+  if (company && typeof company.siren === 'string')
+    view.lines.push({
+      label: t('dashboard.field.company'),
+      value: typeof company.name === 'string' ? `${company.name} (SIREN ${company.siren})` : `SIREN ${company.siren}`,
+    });
   describeMandateEvent(view, event, mandates, serviceName, lang, t);
   return view;
 }
@@ -209,5 +216,6 @@ const KNOWN_KINDS = [
   'broker.grant_revoked',
   'broker.idp_preference_changed',
   'broker.sign_in_refused',
+  'broker.company_chosen',
   EXCHANGE_EVENT_KIND,
 ] as const;

@@ -27,6 +27,12 @@ export interface HistoryPage {
   next: string | undefined;
 }
 
+/** A company's history: each event with the account that acted (its `citizen_ref`). */
+export interface CompanyHistoryPage {
+  events: Array<HistoryEvent & { citizenRef: string | null }>;
+  next: string | undefined;
+}
+
 export interface History {
   /** One page, newest first, of `accountId`'s events (never anyone else's). */
   page(accountId: string, filter: HistoryFilter, cursor: string | undefined, limit: number): Promise<HistoryPage>;
@@ -34,6 +40,16 @@ export interface History {
   all(accountId: string): Promise<HistoryEvent[]>;
   /** The service providers (client ids) that appear in `accountId`'s history. */
   services(accountId: string): Promise<string[]>;
+  /**
+   * One page, newest first, of the events filed under company `siren` (docs/companies.md):
+   * everyone's, or only `onlyOf`'s. The caller checks the reader may see them.
+   */
+  companyPage(
+    siren: string,
+    onlyOf: string | undefined,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<CompanyHistoryPage>;
 }
 
 /**
@@ -90,6 +106,22 @@ export function createHistory(pool: Pool, contract: BrokerContract): History {
         [accountId],
       );
       return rows.map(toEvent);
+    },
+
+    async companyPage(siren, onlyOf, cursor, limit) {
+      const after = cursor === undefined ? undefined : decodeCursor(cursor);
+      const { rows } = await pool.query<EventRow & { citizen_ref: string | null }>(
+        `SELECT seq, occurred_at, kind, client_id, data, citizen_ref FROM audit.events
+         WHERE data ? 'company' AND data #>> '{company,siren}' = $1
+           AND ($2::text IS NULL OR citizen_ref = $2)
+           AND ($3::timestamptz IS NULL OR (occurred_at, seq) < ($3::timestamptz, $4::bigint))
+         ORDER BY occurred_at DESC, seq DESC
+         LIMIT $5`,
+        [siren, onlyOf ?? null, after?.occurredAt ?? null, after?.seq ?? null, limit + 1],
+      );
+      const events = rows.slice(0, limit).map((row) => ({ ...toEvent(row), citizenRef: row.citizen_ref }));
+      const last = events.at(-1);
+      return { events, next: rows.length > limit && last ? encodeCursor(last) : undefined };
     },
 
     async services(accountId) {

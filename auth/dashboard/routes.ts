@@ -26,6 +26,7 @@ import { latestDashboardIdp, requestedLevel, returnPath, type DashboardSignIn } 
 import type { AccountStore } from '../accounts.ts';
 import type { CompanyRegistry } from '../companies/registry.ts';
 import type { MandateStore } from '../mandates/store.ts';
+import { companyRoutes } from './company-routes.ts';
 import { mandateRoutes } from './mandate-routes.ts';
 import { mandateNames, mandateView } from './mandates.ts';
 
@@ -52,7 +53,7 @@ export interface DashboardDeps {
   logger: Logger;
 }
 
-type Section = 'history' | 'consents' | 'preferences' | 'mandates';
+type Section = 'history' | 'consents' | 'preferences' | 'mandates' | 'companies';
 
 /**
  * The citizen's dashboard, served by the broker under /mon-compte (docs/dashboard.md): sign-in through the broker itself, history (filters, pages), active
@@ -335,6 +336,24 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
   router.get('/deconnecte', async (ctx) => {
     pages.kit.render(ctx, 'dashboard-logged-out', { base: DASHBOARD_PATH }, (t) => ({ title: t('logged-out.title') }));
   });
+
+  companyRoutes(
+    router,
+    {
+      companies: deps.companies,
+      mandates: deps.mandates,
+      accounts: deps.accounts,
+      history: deps.history,
+      words: deps.words,
+      pageSize: config.broker.dashboard.pageSize,
+    },
+    {
+      session,
+      render: (ctx, view, data, title, status) => render(ctx, 'companies', view, data, title, status),
+      translator: (ctx) => pages.kit.translator(ctx),
+      guarded,
+    },
+  );
 
   mandateRoutes(
     router,

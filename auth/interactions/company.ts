@@ -134,6 +134,17 @@ export async function chooseCompany(
     company: picked,
   });
   if (taken !== 'ok') return representationError(deps, ctx, signIn, 'COMPANY_FORM_INVALID');
+  // Filed under the person and the company: who chose to act for it, at which service.
+  await deps.events.record({
+    kind: 'broker.company_chosen',
+    clientId: signIn.clientId,
+    accountId: details.session!.accountId,
+    details: {
+      company: { siren: picked.siren, siret: picked.siret, name: picked.legal_name, role: picked.role },
+      // Not a top-level `mandateId`: the dashboard reads those as mandate steps (auth/dashboard/mandate-events.ts).
+      ...(picked.mandate_id ? { representation: { mandateId: picked.mandate_id, role: 'representative' } } : {}),
+    },
+  });
   ctx.status = 303;
   ctx.redirect(`/interaction/${details.uid}`);
 }

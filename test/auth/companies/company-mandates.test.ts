@@ -95,3 +95,36 @@ test('Marie gives a mandate in the bakery’s name; a forged SIREN of a company 
   expect(forged.text).toContain('ne vous désigne pas comme représentant légal de cette entreprise');
   expect(errorCodeOf({ ...forged, url: new URL(platform.issuer) } as never)).toBe('MANDATE_COMPANY_NOT_REPRESENTED');
 });
+
+test('"Mes entreprises": a legal representative sees what everyone did for the company, a mandated person only their own, others nothing', async () => {
+  const marie = new DashboardUser(platform);
+  await marie.signIn({ login: 'marie.dupont', idp: 'laposte' });
+  const list = await marie.get('/mon-compte/entreprises');
+  expect(list.status).toBe(200);
+  expect(textOf(list.html)).toContain('Entreprises que vous représentez légalement');
+  expect(list.html).toContain(`href="/mon-compte/entreprises/${BAKERY}"`);
+
+  const history = await marie.get(`/mon-compte/entreprises/${BAKERY}`);
+  const text = textOf(history.html);
+  expect(text).toContain('Tout ce qui a été fait pour BOULANGERIE DUPONT');
+  // Anne-Sophie's sign-in for the bakery (first test), by her name; Marie's own mandate steps, by "Vous".
+  expect(text).toContain('Connexion à Marchés publics — Ville de Nîmes pour une entreprise');
+  expect(text).toMatch(/Anne-Sophie Lefèvre-Roy|Anne-Sophie LEFEVRE-ROY/i);
+  expect(text).toContain('Vous');
+  expect(text).toContain(`BOULANGERIE DUPONT (SIREN ${BAKERY})`);
+
+  const anneSophie = new DashboardUser(platform);
+  await anneSophie.signIn(ANNE_SOPHIE);
+  const hers = await anneSophie.get('/mon-compte/entreprises');
+  // Her own company; the bakery's mandate was ended by the first test.
+  expect(textOf(hers.html)).toContain('LEFEVRE ROY CONSEIL');
+  expect(hers.html).not.toContain(`/mon-compte/entreprises/${BAKERY}"`);
+  const refused = await anneSophie.get(`/mon-compte/entreprises/${BAKERY}`);
+  expect(refused.status).toBe(403);
+  expect(textOf(refused.html)).toContain('Vous ne pouvez pas voir l’historique de cette entreprise');
+
+  const lucas = new DashboardUser(platform);
+  await lucas.signIn({ login: 'lucas.bernard', idp: 'impots' });
+  const none = await lucas.get('/mon-compte/entreprises');
+  expect(textOf(none.html)).toContain('Le registre ne vous désigne comme représentant légal d’aucune entreprise');
+});

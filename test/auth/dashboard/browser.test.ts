@@ -68,7 +68,8 @@ test('Marie signs in to /mon-compte, reads her history, withdraws a consent, blo
   expect(await page.evaluate(() => document.documentElement.hasAttribute('data-fr-js'))).toBe(true);
   expect(await page.locator('h1').count()).toBe(1);
   const rows = page.locator('#history tbody tr');
-  expect(await rows.count()).toBe(6);
+  // Her sign-ins, consent and exchange, and the two steps of her bakery's seeded company mandate.
+  expect(await rows.count()).toBe(8);
   expect(await rows.first().locator('strong').first().textContent()).toBe('Connexion à Mon compte Passerelle');
   expect(await page.locator('#history').textContent()).toContain(
     'Données transmises à Stationnement résidentiel — Ville de Nîmes',

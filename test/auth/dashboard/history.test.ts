@@ -216,8 +216,11 @@ test('export JSON: every event of hers, none of anyone else, as an attachment', 
     mandates: unknown[];
   };
   const events = exported.events;
-  // Marie gave and received none (Camille's invitation to her is not hers until she accepts it).
-  expect(exported.mandates).toEqual([]);
+  // Marie gave one, her bakery's to Anne-Sophie (docs/sandbox.md), and received none (Camille's
+  // invitation to her is not hers until she accepts it).
+  expect(exported.mandates).toEqual([
+    expect.objectContaining({ id: 'mdt_sandbox_boulangerie_anne_sophie', direction: 'given' }),
+  ]);
   const { rows } = await platform.pool.query<{ kind: string; occurred_at: Date; data: Record<string, unknown> }>(
     'SELECT kind, occurred_at, data FROM audit.events WHERE citizen_ref = $1 ORDER BY occurred_at DESC, seq DESC',
     [marieAccount],
@@ -243,7 +246,8 @@ test('export CSV: fixed columns, RFC 4180 quoting, formulas neutralized', async 
   expect(lines[0]).toBe(
     'occurred_at,event,service_id,service,identity_provider,level,purpose,data_providers,data,outcome,grant_id,reason,mandate_id,mandate_person,mandate_domains,mandate_first_day,mandate_last_day,mandate_state',
   );
-  expect(lines.length - 2).toBe((await storedKinds(marieAccount)).length);
+  // Every event, and one line for the mandate she gave (her bakery's).
+  expect(lines.length - 2).toBe((await storedKinds(marieAccount)).length + 1);
   const refused = lines.find((l) => l.includes('broker.consent_refused') && l.includes('HYPERLINK'))!;
   // The SP-written purpose starts with "=": quoted, doubled quotes, and an apostrophe first.
   expect(refused).toContain(`"'=HYPERLINK(""http://example.org"",""Voir"")"`);
