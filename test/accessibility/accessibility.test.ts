@@ -244,6 +244,7 @@ describe('keyboard only', () => {
       'link Mon historique',
       'link Mes consentements',
       'link Mes mandats',
+      'link Mes entreprises',
       'link Mes moyens de connexion',
       'button Me déconnecter',
     ];
@@ -280,7 +281,7 @@ describe('keyboard only', () => {
     ];
     expectWalk(await tabTo(page, FOOTER), history);
     expectWalk(await press(page, 'Shift+Tab', history.length - 1), history.slice(0, -1).reverse());
-    expectWalk(await tabTo(page, 'combobox Administration détentrice des données'), history.slice(1, 10));
+    expectWalk(await tabTo(page, 'combobox Administration détentrice des données'), history.slice(1, 11));
     await page.keyboard.press('ArrowDown');
     const provider = await page.locator('#filter-provider').inputValue();
     expect(provider).not.toBe('');
@@ -306,7 +307,7 @@ describe('keyboard only', () => {
     expect(await page.getByRole('status').textContent()).toContain('Votre consentement est retiré');
 
     // Preferences: a radio group changes with the arrows; a block button, then unblock.
-    expectWalk(await tabTo(page, 'link Mes moyens de connexion'), [...HEADER, ...nav.slice(0, 4)]);
+    expectWalk(await tabTo(page, 'link Mes moyens de connexion'), [...HEADER, ...nav.slice(0, 5)]);
     await page.keyboard.press('Enter');
     await page.waitForURL((url) => url.pathname === '/mon-compte/fournisseurs-identite');
     const blockButtons = [

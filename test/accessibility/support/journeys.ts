@@ -224,6 +224,26 @@ export const JOURNEYS: Journey[] = [
     },
   },
   {
+    // Companies: Marie, gérante of a bakery, reads "Mes entreprises" and her bakery's history,
+    // and the mandate form offers to give one in the bakery's name.
+    name: 'companies',
+    async walk(w) {
+      const { page } = w;
+      const broker = w.platform.urls.broker!;
+      await page.goto(`${broker}/mon-compte/connexion`);
+      await signInAtDashboard(w, { login: 'marie.dupont', idp: 'impots' });
+      await page.click('a.fr-sidemenu__link[href="/mon-compte/entreprises"]');
+      await w.check('dashboard-companies');
+      await page.click('#companies-represented a');
+      await page.waitForSelector('#company-history');
+      await w.check('dashboard-company-history');
+      await page.goto(`${broker}/mon-compte/mandats/nouveau`);
+      await page.waitForSelector('#for-legend');
+      await w.check('dashboard-mandate-new-for-company');
+      await page.context().clearCookies();
+    },
+  },
+  {
     // A citizen who blocked an IdP in the dashboard tries to sign in with it (then unblocks it).
     name: 'blocked-idp',
     async walk(w) {
