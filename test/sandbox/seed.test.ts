@@ -202,7 +202,7 @@ describe('synthetic households (generator)', () => {
   });
 
   test("vehicles: valid unique plates and a realistic Crit'Air distribution", () => {
-    const { vehicles } = antsSeed.syntheticRecords(households, new Date());
+    const { vehicles } = antsSeed.syntheticRecords!(households, new Date());
     const plates = vehicles.map((v) => v.registrationNumber);
     expect(new Set(plates).size).toBe(plates.length);
     for (const plate of plates.slice(0, 2000))
@@ -220,7 +220,7 @@ describe('synthetic households (generator)', () => {
   });
 
   test('family quotients spread around the usual values; tax shares follow the household', () => {
-    const { dossiers } = cnafSeed.syntheticRecords(households, new Date());
+    const { dossiers } = cnafSeed.syntheticRecords!(households, new Date());
     const values = dossiers.map((d) => d.quotients.at(-1)!.value).sort((a, b) => a - b);
     const median = values[Math.floor(values.length / 2)]!;
     expect(median).toBeGreaterThan(400);
@@ -228,7 +228,7 @@ describe('synthetic households (generator)', () => {
     expect(values.filter((v) => v <= 700).length).toBeGreaterThan(values.length * 0.2);
     expect(values.filter((v) => v > 1200).length).toBeGreaterThan(values.length * 0.05);
     expect(dossiers.some((d) => d.regime === 'MSA')).toBe(true);
-    const { households: returns } = dgfipSeed.syntheticRecords(households, new Date());
+    const { households: returns } = dgfipSeed.syntheticRecords!(households, new Date());
     expect([...new Set(returns.map((r) => r.shares))].sort((a, b) => a - b)).toEqual([
       1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5,
     ]);

@@ -99,7 +99,9 @@ describe('the federation contract', () => {
     const config = providersCopy((d) =>
       editFile(join(d, 'dgfip/schema.graphql'), (t) => `${t}\ntype Query { everyone: [Citizen!]! }\n`),
     );
-    expect(problemsOf(config)).toContain('dgfip: defines Query fields; a provider serves data only through Citizen');
+    expect(problemsOf(config)).toContain(
+      'dgfip: defines Query fields; a provider serves data only through Citizen or Company',
+    );
   });
 
   test('a provider field returning a Citizen fails: the only citizen is the request’s', () => {
