@@ -56,9 +56,10 @@ async function resolveCitizenReference(reference: { id?: unknown }, context: Sub
 
 /**
  * The only company a request may read is the token's (`company.siren`, docs/companies.md):
- * any other SIREN, or any company at all in a token not issued for one, is refused.
+ * any other SIREN, or any company at all in a token not issued for one, is refused — at
+ * that representation's path only (async: a synchronous throw would null all `_entities`).
  */
-function resolveCompanyReference(reference: { siren?: unknown }, context: SubgraphContext): CompanyRef {
+async function resolveCompanyReference(reference: { siren?: unknown }, context: SubgraphContext): Promise<CompanyRef> {
   const company = context.claims.company;
   if (!company || reference.siren !== company.siren) throw subgraphErrors.error('PROVIDER_COMPANY_MISMATCH');
   return { siren: company.siren };

@@ -3,7 +3,7 @@ import { migrate } from '../../lib/db/migrate.ts';
 import type { ProviderFolder } from '../../lib/federation/provider-folders.ts';
 import { loadProviderModule } from '../../lib/subgraph/provider.ts';
 import { migrateRegistry } from '../../lib/subgraph/registry-schema.ts';
-import { MAX_SYNTHETIC_COMPANIES, syntheticCompanies } from './companies.ts';
+import { MAX_SYNTHETIC_COMPANIES, syntheticCompanies, type SyntheticCompany } from './companies.ts';
 import { syntheticHousehold, type SyntheticHousehold } from './households.ts';
 import { loadRegistrySeed } from './registry-seed.ts';
 
@@ -99,7 +99,8 @@ export async function seedSyntheticCompanies(
   if (options.companies > MAX_SYNTHETIC_COMPANIES - 1)
     throw new Error(`at most ${MAX_SYNTHETIC_COMPANIES - 1} synthetic companies`);
   await migrate(pool, SEED_SCHEMA, SEED_MIGRATIONS);
-  const run = (folder: ProviderFolder) => seedProviderCompanies(pool, folder, options);
+  const batches = sharedBatches();
+  const run = (folder: ProviderFolder) => seedProviderCompanies(pool, folder, options, batches);
   const results = options.parallel
     ? await Promise.all(providers.map(run))
     : await providers.reduce<Promise<Array<SyntheticCompanyProgress | undefined>>>(
@@ -109,10 +110,30 @@ export async function seedSyntheticCompanies(
   return results.filter((r): r is SyntheticCompanyProgress => r !== undefined);
 }
 
+/**
+ * Company k costs tens of microseconds to draw (its founder's household): registries
+ * loading side by side take each batch from here, drawn once for all of them.
+ */
+function sharedBatches(): (from: number, count: number) => SyntheticCompany[] {
+  const recent = new Map<string, SyntheticCompany[]>();
+  return (from, count) => {
+    const key = `${from}+${count}`;
+    let batch = recent.get(key);
+    if (!batch) {
+      batch = syntheticCompanies(from, count);
+      recent.set(key, batch);
+      // A few batches are enough for registries that started together; drop the oldest.
+      if (recent.size > 4) recent.delete(recent.keys().next().value!);
+    }
+    return batch;
+  };
+}
+
 async function seedProviderCompanies(
   pool: Pool,
   folder: ProviderFolder,
   options: SyntheticCompanyOptions,
+  batchOf: (from: number, count: number) => SyntheticCompany[],
 ): Promise<SyntheticCompanyProgress | undefined> {
   const { name } = folder;
   const seed = await loadRegistrySeed(folder);
@@ -129,7 +150,7 @@ async function seedProviderCompanies(
       const done = await readCompanyProgress(client, name);
       if (done >= options.companies) return undefined;
       const count = Math.min(batchSize, options.companies - done);
-      await provider.writeRecords(client, companyRecords(syntheticCompanies(done, count), today));
+      await provider.writeRecords(client, companyRecords(batchOf(done, count), today));
       await client.query(
         `INSERT INTO ${SEED_SCHEMA}.company_progress (provider, companies) VALUES ($1, $2)
         ON CONFLICT (provider) DO UPDATE SET companies = EXCLUDED.companies, updated_at = now()`,
