@@ -53,9 +53,10 @@ export async function writeRecords(
   const companies = records.companies ?? [];
   for (const c of companies) parseSiren(c.siren);
   if (options.replace) {
-    await client.query('DELETE FROM dgfip.company_tax_compliance WHERE siren = ANY ($1::text[])', [
-      companies.map((c) => c.siren),
-    ]);
+    if (companies.length)
+      await client.query('DELETE FROM dgfip.company_tax_compliance WHERE siren = ANY ($1::text[])', [
+        companies.map((c) => c.siren),
+      ]);
     await deletePersons(
       client,
       'dgfip',
