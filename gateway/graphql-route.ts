@@ -7,6 +7,7 @@ import type { Logger } from '../lib/log.ts';
 import type { OperationAnalyzer } from './analyzer.ts';
 import { enforceConsent } from './consent.ts';
 import { enforceMandateDomains, enforceMandateTime } from './mandate.ts';
+import { enforceSubject } from './subject.ts';
 import { gatewayErrors } from '../lib/contracts/gateway-errors.ts';
 import { returnedFields, returnedScopes, type ExchangeContext } from './exchange-context.ts';
 import type { ExchangeEntry, ExchangeOutcome } from '../lib/contracts/exchange-event.ts';
@@ -155,6 +156,7 @@ async function exchange(ctx: KoaContext, deps: GraphQLRouteDeps, entry: Exchange
     acr: claims.acr,
     mandateId: claims.representation?.mandate.id,
     representativeRef: claims.representation?.actor.citizenRef,
+    company: claims.company ? { siren: claims.company.siren, role: claims.company.role } : undefined,
   });
   // Every pivot token is bound to the SP's key: a copy without that key is refused.
   if (presented.scheme !== 'DPoP') throw gatewayErrors.error('PIVOT_TOKEN_BEARER_NOT_ALLOWED');
@@ -180,6 +182,7 @@ async function exchange(ctx: KoaContext, deps: GraphQLRouteDeps, entry: Exchange
   const undeclared = undeclaredVariablesError(analysis.variables, body.variables);
   if (undeclared) return refusal([undeclared]);
   const consent = enforceConsent(analysis, claims, deps.scopes);
+  enforceSubject(claims.company, consent.operation, deps.scopes);
   enforceMandateDomains(claims.representation, consent.operation, deps.scopes);
   const daily = await deps.quotas.operation(claims.clientId, analysis);
   if (daily.refusal) return refusal([daily.refusal.error], daily.refusal.headers);
@@ -187,6 +190,7 @@ async function exchange(ctx: KoaContext, deps: GraphQLRouteDeps, entry: Exchange
   const context: ExchangeContext = {
     requestId: entry.requestId,
     subject: claims.sub,
+    company: claims.company ? { siren: claims.company.siren } : undefined,
     claims,
     analysis,
     scopesByProvider: consent.scopesByProvider,

@@ -19,9 +19,12 @@ import {
   PIVOT_TOKEN_SIGNING_ALG,
   PIVOT_TOKEN_TYPE,
   PivotTokenClaimsSchema,
+  type CompanyRole,
   type ConsentedOperation,
+  type PivotTokenClaims,
 } from '../lib/contracts/pivot-token.ts';
 import { gatewayErrors, type GatewayErrorCode } from '../lib/contracts/gateway-errors.ts';
+import { isSiren, isSiret } from '../lib/contracts/company-identifiers.ts';
 
 /**
  * Verification of pivot tokens (docs/tokens.md, lib/contracts/pivot-token.ts): a JWS
@@ -56,6 +59,21 @@ export interface PivotClaims {
    * `citizenRef` are the mandator's, and this is who acts (`act`) and under what (`mandate`).
    */
   representation?: Representation | undefined;
+  /**
+   * The company the person acts for (docs/companies.md): `sub`, `pivot` and `citizenRef`
+   * stay the person's. Only company scopes may then be read (gateway/subject.ts).
+   */
+  company?: ActingCompany | undefined;
+}
+
+/** The `company` claim, checked: SIREN and SIRET valid, the SIRET one of the SIREN's. */
+export interface ActingCompany {
+  siren: string;
+  siret: string;
+  legalName: string;
+  role: CompanyRole;
+  function?: string | undefined;
+  mandateId?: string | undefined;
 }
 
 export interface Representation {
@@ -214,6 +232,7 @@ export class PivotTokenVerifier {
     // `act` and `mandate` go together: one without the other is no representation the broker issues.
     if ((claims.act === undefined) !== (claims.mandate === undefined))
       throw fail('PIVOT_TOKEN_CLAIMS_INVALID', { claims: [claims.act ? 'mandate' : 'act'] });
+    const company = claims.company ? readCompany(claims.company, claims.act !== undefined) : undefined;
     const operations: ConsentedOperation[] = [];
     for (const [index, detail] of (claims.authorization_details ?? []).entries()) {
       if (detail.type !== GRAPHQL_OPERATION) continue;
@@ -240,8 +259,31 @@ export class PivotTokenVerifier {
               mandate: { id: claims.mandate.id, domains: claims.mandate.domains, endsAt: claims.mandate.ends_at },
             }
           : undefined,
+      company,
     };
   }
+}
+
+/**
+ * The `company` claim beyond its shape (lib/contracts/pivot-token.ts): check digits, the
+ * establishment of that company, a mandate id exactly when the person is mandated; never
+ * together with a personal mandate (`act`), which the broker does not issue.
+ */
+function readCompany(company: NonNullable<PivotTokenClaims['company']>, underPersonalMandate: boolean): ActingCompany {
+  const bad: string[] = [];
+  if (!isSiren(company.siren)) bad.push('company.siren');
+  if (!isSiret(company.siret) || !company.siret.startsWith(company.siren)) bad.push('company.siret');
+  if ((company.role === 'mandated') !== (company.mandate_id !== undefined)) bad.push('company.mandate_id');
+  if (underPersonalMandate) bad.push('company');
+  if (bad.length) throw fail('PIVOT_TOKEN_CLAIMS_INVALID', { claims: bad });
+  return {
+    siren: company.siren,
+    siret: company.siret,
+    legalName: company.legal_name,
+    role: company.role,
+    ...(company.function !== undefined ? { function: company.function } : {}),
+    ...(company.mandate_id !== undefined ? { mandateId: company.mandate_id } : {}),
+  };
 }
 
 function fail(code: GatewayErrorCode, details?: Record<string, unknown>) {

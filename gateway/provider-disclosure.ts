@@ -10,7 +10,9 @@ import { providerSubject } from './provider-subject.ts';
  * it alone; the sign-in level; and who is reading — the service provider's `client_id` —
  * only when its catalog declares it needs it (`provider.serviceProviderIdentity`,
  * lib/federation/catalog.ts); under a mandate, the mandator is the citizen and the
- * representative is the actor (`act`, its own identifier for them too).
+ * representative is the actor (`act`, its own identifier for them too); acting for a
+ * company, every provider is told the company (SIREN, the establishment's SIRET, the role),
+ * never its name or the mandate behind it.
  */
 export interface DisclosedProvider {
   name: string;
@@ -20,7 +22,7 @@ export interface DisclosedProvider {
 }
 
 export interface DisclosureContext {
-  claims: Pick<PivotClaims, 'sub' | 'citizenRef' | 'pivot' | 'acr' | 'clientId' | 'representation'>;
+  claims: Pick<PivotClaims, 'sub' | 'citizenRef' | 'pivot' | 'acr' | 'clientId' | 'representation' | 'company'>;
   scopesByProvider: ReadonlyMap<string, readonly string[]>;
   requestId: string;
 }
@@ -61,6 +63,9 @@ export class ProviderDisclosure {
               mandateId: claims.representation.mandate.id,
             },
           }
+        : {}),
+      ...(claims.company
+        ? { company: { siren: claims.company.siren, siret: claims.company.siret, role: claims.company.role } }
         : {}),
     };
   }

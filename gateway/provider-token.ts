@@ -2,6 +2,7 @@ import { randomUUID, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { AcrLevel } from '../lib/contracts/eidas.ts';
 import type { PivotIdentity } from '../lib/contracts/pivot-identity.ts';
+import type { CompanyRole } from '../lib/contracts/pivot-token.ts';
 import {
   PROVIDER_TOKEN_SIGNING_ALG,
   PROVIDER_TOKEN_TYPE,
@@ -24,6 +25,8 @@ export interface ProviderTokenRequest {
   requestId: string;
   /** Under a mandate: this provider's own subject for the representative, and the mandate. */
   actor?: { sub: string; mandateId: string } | undefined;
+  /** Acting for a company (docs/companies.md): the only `Company` this provider may read. */
+  company?: { siren: string; siret: string; role: CompanyRole } | undefined;
 }
 
 export class ProviderTokenMinter {
@@ -37,6 +40,9 @@ export class ProviderTokenMinter {
       ...(request.clientId ? { client_id: request.clientId } : {}),
       rid: request.requestId,
       ...(request.actor ? { act: { sub: request.actor.sub }, mandate_id: request.actor.mandateId } : {}),
+      ...(request.company
+        ? { company: { siren: request.company.siren, siret: request.company.siret, role: request.company.role } }
+        : {}),
     };
     return new SignJWT(claims)
       .setProtectedHeader({ alg: PROVIDER_TOKEN_SIGNING_ALG, kid: this.options.kid, typ: PROVIDER_TOKEN_TYPE })

@@ -16,6 +16,7 @@ import {
   PIVOT_TOKEN_SIGNING_ALG,
   PIVOT_TOKEN_TYPE,
   type ConsentedOperation,
+  type PivotTokenCompany,
 } from '../lib/contracts/pivot-token.ts';
 
 /**
@@ -40,6 +41,8 @@ export interface IssueInput {
   ttlSeconds?: number;
   /** The SP's DPoP key the token is bound to; default: a new one. */
   dpopKey?: DpopKey;
+  /** Acting for a company (docs/companies.md): the `company` claim the broker puts in the token. */
+  company?: PivotTokenCompany;
 }
 
 export interface PivotIssuer {
@@ -102,6 +105,7 @@ export async function startPivotIssuer(options: {
 
   const accounts = new Map<string, { pivot: PivotIdentity }>();
   const acrByGrant = new Map<string, AcrLevel>();
+  const companyByGrant = new Map<string, PivotTokenCompany>();
   const clients = options.clients ?? [SANDBOX_CLIENT, 'other-sp'];
   // Each client is its own sector here.
   const pairwiseSubject = (accountId: string, clientId = SANDBOX_CLIENT) =>
@@ -138,12 +142,11 @@ export async function startPivotIssuer(options: {
       const { accountId, grantId } = token as { accountId: string; grantId: string };
       const account = accounts.get(accountId);
       if (!account) throw new Error(`unknown account ${accountId}`);
-      return pivotTokenExtraClaims({
-        acr: acrByGrant.get(grantId)!,
-        pivot: account.pivot,
-        grantId,
-        accountId,
-      }) as unknown as Record<string, unknown>;
+      const company = companyByGrant.get(grantId);
+      return {
+        ...pivotTokenExtraClaims({ acr: acrByGrant.get(grantId)!, pivot: account.pivot, grantId, accountId }),
+        ...(company ? { company } : {}),
+      } as unknown as Record<string, unknown>;
     },
   };
   const provider = new Provider(issuer, configuration);
@@ -184,6 +187,7 @@ export async function startPivotIssuer(options: {
         grantId: input.grantId ?? randomUUID(),
         accountId,
       }),
+      ...(input.company ? { company: input.company } : {}),
     };
   };
 
@@ -200,6 +204,7 @@ export async function startPivotIssuer(options: {
       const grantId = input.grantId ?? randomUUID();
       accounts.set(accountId, { pivot: input.pivot });
       acrByGrant.set(grantId, input.acr ?? 'eidas1');
+      if (input.company) companyByGrant.set(grantId, input.company);
       const client = await provider.Client.find(clientId);
       if (!client) throw new Error(`unknown client ${clientId}`);
       const token = new provider.AccessToken({

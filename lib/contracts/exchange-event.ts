@@ -1,4 +1,5 @@
 import type { AuditEvent } from '../audit/index.ts';
+import type { CompanyRole } from './pivot-token.ts';
 
 /**
  * The `gateway.exchange` event: what the gateway records in the platform's audit chain
@@ -49,6 +50,8 @@ export interface ExchangeEntry {
   mandateId?: string | undefined;
   /** ...and the representative's broker account id (`act.citizen_ref`): the copy's history key. */
   representativeRef?: string | undefined;
+  /** Acting for a company (the `company` claim, docs/companies.md): which one, and why the person may. */
+  company?: { siren: string; role: CompanyRole } | undefined;
 }
 
 /** The event's `data`, as stored: exactly these names, null for what is unknown. */
@@ -73,6 +76,11 @@ export interface ExchangeEventData {
   traceId?: string;
   /** Present only for an exchange made under a mandate: the mandate's id (auth.mandates). */
   mandateId?: string;
+  /**
+   * Present only for an exchange made for a company: its SIREN and the person's role. The
+   * event stays under the person (`citizen_ref`), who acted; the SIREN files it under the company.
+   */
+  company?: { siren: string; role: CompanyRole };
 }
 
 /** The audit-chain form of an exchange. */
@@ -93,6 +101,7 @@ export function exchangeAuditEvent(entry: ExchangeEntry): AuditEvent {
     durationMs: Math.round(entry.durationMs),
     ...(entry.traceId ? { traceId: entry.traceId } : {}),
     ...(entry.mandateId ? { mandateId: entry.mandateId } : {}),
+    ...(entry.company ? { company: { siren: entry.company.siren, role: entry.company.role } } : {}),
   };
   return {
     kind: EXCHANGE_EVENT_KIND,

@@ -266,6 +266,24 @@ export const gatewayErrors = defineErrors('gateway', {
     description:
       "A representative's token (`act`, `mandate`): the consented operation has scopes whose catalog `domain` is not among the mandate's domains (`details.missing`). The broker never grants such an operation; the gateway checks again. Nothing was sent to any provider.",
   },
+  COMPANY_TOKEN_REQUIRED: {
+    status: 403,
+    message: {
+      fr: 'Ces données concernent une entreprise : la connexion doit être faite pour le compte de l’entreprise.',
+      en: 'This data is about a company: the sign-in must be made on behalf of the company.',
+    },
+    description:
+      'The consented operation has company scopes (catalog `subject: "company"`, `details.scopes`) but the token was not issued for a company (no `company` claim, docs/companies.md). The broker never grants such an operation; the gateway checks again. Nothing was sent to any provider.',
+  },
+  CITIZEN_TOKEN_REQUIRED: {
+    status: 403,
+    message: {
+      fr: 'Ces données concernent la personne elle-même : elles ne peuvent pas être lues pour le compte d’une entreprise.',
+      en: 'This data is about the person themselves: it cannot be read on behalf of a company.',
+    },
+    description:
+      'The token was issued for a company (`company` claim, docs/companies.md) but the consented operation has citizen scopes (`details.scopes`): a company token reads only company data. The broker never grants such an operation; the gateway checks again. Nothing was sent to any provider.',
+  },
   CONSENT_ACR_TOO_LOW: {
     status: 403,
     message: {

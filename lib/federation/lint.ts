@@ -4,9 +4,14 @@ import { readScopeMap } from './scope-map.ts';
 
 /**
  * Checks of the contract that composition itself does not make, one provider at a time:
- * - every field reachable from `Citizen` (other than its keys) needs a scope;
+ * - a provider extends `Citizen`, `Company` (the company the person acts for,
+ *   docs/companies.md), or both;
+ * - every field reachable from `Citizen` or `Company` (other than entity keys) needs a scope;
+ * - a company scope (catalog `subject: "company"`) guards only fields reachable from
+ *   `Company`, and a field reachable only from `Company` needs a company scope among its
+ *   scopes (a citizen's token never reaches it);
  * - every scope used is in the provider's own catalog, every catalog scope is used;
- * - no provider defines root fields (all data is reached through `Citizen`);
+ * - no provider defines root fields (all data is reached through `Citizen` or `Company`);
  * - no provider field returns a `Citizen`: the only citizen is the request's, whose key the
  *   gateway gives each provider as that provider's own identifier (gateway/citizen-keys.ts);
  * - no two catalogs declare the same scope.
@@ -27,6 +32,7 @@ export function lintContract(providers: readonly ProviderContract[]): string[] {
 }
 
 type ObjectNode = ObjectTypeDefinitionNode | ObjectTypeExtensionNode;
+const ENTITIES = ['Citizen', 'Company'] as const;
 
 function lintProvider({ name, sdl, catalog }: ProviderContract): string[] {
   const problems: string[] = [];
@@ -40,29 +46,56 @@ function lintProvider({ name, sdl, catalog }: ProviderContract): string[] {
 
   for (const root of ['Query', 'Mutation', 'Subscription']) {
     if (objects.get(root)?.fields?.length)
-      problems.push(`${name}: defines ${root} fields; a provider serves data only through Citizen`);
+      problems.push(`${name}: defines ${root} fields; a provider serves data only through Citizen or Company`);
   }
-  const citizen = objects.get('Citizen');
-  if (!citizen) problems.push(`${name}: does not extend the Citizen entity`);
+  if (!ENTITIES.some((entity) => objects.has(entity)))
+    problems.push(`${name}: extends neither the Citizen nor the Company entity`);
 
-  // Walk every type reachable from Citizen, checking each field has a scope.
-  const seen = new Set<string>();
-  const walk = (type: ObjectNode, keys: Set<string>) => {
-    if (seen.has(type.name.value)) return;
-    seen.add(type.name.value);
-    for (const field of type.fields ?? []) {
-      const coordinate = `${type.name.value}.${field.name.value}`;
-      if (keys.has(field.name.value)) continue;
-      if (namedType(field.type) === 'Citizen')
-        problems.push(`${name}: ${coordinate} returns Citizen; a provider serves only the request's citizen`);
-      const scopes = scopeMap.get(coordinate);
-      if (!scopes) problems.push(`${name}: ${coordinate} is reachable from Citizen but has no @scope`);
-      else if (!scopes.length) problems.push(`${name}: ${coordinate} has an empty @scope(anyOf:)`);
-      const target = objects.get(namedType(field.type));
-      if (target) walk(target, new Set());
-    }
+  // Walk every type reachable from each entity, checking each field has a scope.
+  const checked = new Set<string>();
+  const reachable = (entity: string): Set<string> => {
+    const coordinates = new Set<string>();
+    const seen = new Set<string>();
+    const walk = (type: ObjectNode) => {
+      if (seen.has(type.name.value)) return;
+      seen.add(type.name.value);
+      const keys = keyFields(type);
+      for (const field of type.fields ?? []) {
+        const coordinate = `${type.name.value}.${field.name.value}`;
+        if (keys.has(field.name.value)) continue;
+        coordinates.add(coordinate);
+        const target = objects.get(namedType(field.type));
+        if (!checked.has(coordinate)) {
+          checked.add(coordinate);
+          if (namedType(field.type) === 'Citizen')
+            problems.push(`${name}: ${coordinate} returns Citizen; a provider serves only the request's citizen`);
+          const scopes = scopeMap.get(coordinate);
+          if (!scopes) problems.push(`${name}: ${coordinate} is reachable from ${entity} but has no @scope`);
+          else if (!scopes.length) problems.push(`${name}: ${coordinate} has an empty @scope(anyOf:)`);
+        }
+        if (target) walk(target);
+      }
+    };
+    const root = objects.get(entity);
+    if (root) walk(root);
+    return coordinates;
   };
-  if (citizen) walk(citizen, keyFields(citizen));
+  const fromCitizen = reachable('Citizen');
+  const fromCompany = reachable('Company');
+
+  const isCompanyScope = (scope: string) => catalog.scopes[scope]?.subject === 'company';
+  for (const [coordinate, scopes] of scopeMap) {
+    for (const scope of scopes.filter(isCompanyScope)) {
+      if (!fromCompany.has(coordinate))
+        problems.push(
+          `${name}: ${coordinate} is guarded by the company scope ${scope} but is not reachable from Company`,
+        );
+    }
+    if (fromCompany.has(coordinate) && !fromCitizen.has(coordinate) && scopes.length && !scopes.some(isCompanyScope))
+      problems.push(
+        `${name}: ${coordinate} is reachable only from Company but no company scope guards it (catalog subject "company")`,
+      );
+  }
 
   const used = new Set([...scopeMap.values()].flat());
   for (const scope of [...used].sort()) {

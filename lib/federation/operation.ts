@@ -71,7 +71,15 @@ export interface OperationAnalysis {
   providers: readonly string[];
   /** The variables the operation declares (without `$`): a request may give no others. */
   variables: readonly string[];
+  /**
+   * Whom the operation reads about: `company` when it reads `Query.company` (the company the
+   * person acts for, docs/companies.md), else `citizen`. A field readable under scopes of
+   * both subjects needs one of this subject.
+   */
+  subject: ScopeSubject;
 }
+
+export type ScopeSubject = ScopeInfo['subject'];
 
 export type AnalysisResult = { ok: true; analysis: OperationAnalysis } | { ok: false; errors: PasserelleError[] };
 
@@ -147,7 +155,10 @@ export function analyzeOperation(
   if (operation.operation !== 'query') return refuse('OPERATION_NOT_A_QUERY', { operationType: operation.operation });
 
   const fields = collectFields(document, operation, context);
-  const neededScopes = chooseNeededScopes(fields);
+  const subject: ScopeSubject = fields.some((f) => f.coordinate === `${rootName(context)}.company`)
+    ? 'company'
+    : 'citizen';
+  const neededScopes = chooseNeededScopes(fields, (scope) => context.scopes.get(scope)?.subject === subject);
   const minAcr = highestNeededAcr(neededScopes.map((s) => context.scopes.get(s)?.minAcr));
   const providers = [...new Set(fields.flatMap((f) => (f.provider ? [f.provider] : [])))].sort();
   return {
@@ -160,6 +171,7 @@ export function analyzeOperation(
       minAcr,
       providers,
       variables: (operation.variableDefinitions ?? []).map((v) => v.variable.name.value),
+      subject,
     },
   };
 }
@@ -284,17 +296,24 @@ function collectFields(
   return [...reads.values()];
 }
 
+function rootName(context: OperationSchema): string {
+  return context.schema.getQueryType()?.name ?? 'Query';
+}
+
 /**
  * One scope per field, deterministically: a field with a single possible scope needs
- * it; a field with several takes one already needed by another field if any (in
- * `anyOf` order), else the first listed.
+ * it; a field with several takes, among those of the operation's subject if any
+ * (`ofSubject`), one already needed by another field if any (in `anyOf` order), else the
+ * first listed.
  */
-function chooseNeededScopes(fields: readonly FieldRead[]): string[] {
+function chooseNeededScopes(fields: readonly FieldRead[], ofSubject: (scope: string) => boolean): string[] {
   const needed = new Set<string>();
   for (const field of fields) if (field.anyOf.length === 1) needed.add(field.anyOf[0]!);
   for (const field of fields) {
     if (field.anyOf.length < 2) continue;
-    const chosen = field.anyOf.find((s) => needed.has(s)) ?? field.anyOf[0]!;
+    const preferred = field.anyOf.filter(ofSubject);
+    const candidates = preferred.length ? preferred : field.anyOf;
+    const chosen = candidates.find((s) => needed.has(s)) ?? candidates[0]!;
     needed.add(chosen);
   }
   return [...needed].sort();

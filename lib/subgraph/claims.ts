@@ -1,4 +1,5 @@
 import type { PivotIdentity } from '../contracts/pivot-identity.ts';
+import type { CompanyRole } from '../contracts/pivot-token.ts';
 import { ProviderTokenClaimsSchema } from '../contracts/provider-token.ts';
 
 /**
@@ -16,6 +17,12 @@ export interface ProviderClaims {
   requestId?: string | undefined;
   /** Under a mandate: this provider's identifier for the representative acting, and the mandate. */
   actor?: { sub: string; mandateId: string | undefined } | undefined;
+  /**
+   * Acting for a company (docs/companies.md): the only `Company` the request may read
+   * (`siren`), the establishment chosen and why the person may act for it. `sub` and
+   * `pivot` stay the person's.
+   */
+  company?: { siren: string; siret: string; role: CompanyRole } | undefined;
 }
 
 /** Parses the verified payload; the error names the first bad claim (never its value). */
@@ -25,7 +32,7 @@ export function readProviderClaims(payload: unknown): { claims: ProviderClaims }
     const issue = parsed.error.issues[0]!;
     return { invalidClaim: issue.path.join('.') || '(payload)' };
   }
-  const { sub, pivot, scope, acr, client_id, jti, rid, act, mandate_id } = parsed.data;
+  const { sub, pivot, scope, acr, client_id, jti, rid, act, mandate_id, company } = parsed.data;
   return {
     claims: {
       sub,
@@ -36,6 +43,7 @@ export function readProviderClaims(payload: unknown): { claims: ProviderClaims }
       jti,
       requestId: rid,
       actor: act ? { sub: act.sub, mandateId: mandate_id } : undefined,
+      company,
     },
   };
 }

@@ -106,6 +106,15 @@ export const subgraphErrors = defineErrors('subgraph', {
     description:
       'An `_entities` representation names a `Citizen.id` other than the token’s `sub`: a provider only answers about the citizen the token designates.',
   },
+  PROVIDER_COMPANY_MISMATCH: {
+    status: 403,
+    message: {
+      fr: 'Cette entreprise n’est pas celle du jeton.',
+      en: 'This entity reference is not the company of the token.',
+    },
+    description:
+      'An `_entities` representation names a `Company.siren` other than the token’s `company.siren`, or the token was not issued for a company: a provider only answers about the company the person acts for (docs/companies.md).',
+  },
   PROVIDER_CITIZEN_AMBIGUOUS: {
     status: 409,
     message: {

@@ -28,8 +28,9 @@ export interface DataProviderModule<Loaders = unknown, Records = unknown> {
   /** Per-request DataLoaders: one SQL query per entity type per request. */
   createLoaders(db: RequestDatabase): Loaders;
   /**
-   * Resolvers of the provider's fields. `Citizen` fields receive a `CitizenRef`; the
-   * runtime resolves the reference itself (a provider must not define `__resolveReference`).
+   * Resolvers of the provider's fields. `Citizen` fields receive a `CitizenRef`, `Company`
+   * fields a `CompanyRef`; the runtime resolves both references itself (a provider must not
+   * define their `__resolveReference`).
    */
   resolvers: GraphQLResolverMap<SubgraphContext<Loaders>>;
   /** Loads records into the registry (sandbox data, synthetic registries, imports). */
@@ -42,6 +43,16 @@ export interface CitizenRef {
   id: string;
   /** The matched person in this registry; null when the registry does not know the citizen. */
   personId: PersonId | null;
+}
+
+/**
+ * The company entity as a provider's `Company` field resolvers receive it from a reference:
+ * the token's own company (docs/companies.md). A provider that also returns `Company`
+ * objects from its own fields (entreprises' listing) receives those objects instead.
+ */
+export interface CompanyRef {
+  /** `Company.siren`: the token's `company.siren`. */
+  siren: string;
 }
 
 /** What resolvers get as GraphQL context, built once the token is verified. */
@@ -82,11 +93,16 @@ export async function loadProviderModule(folder: ProviderFolder): Promise<DataPr
       `${label}/index.ts must export \`provider\` with migrations, createLoaders, resolvers and writeRecords`,
     );
   }
-  const citizen = provider.resolvers.Citizen as Record<string, unknown> | undefined;
-  if (citizen && '__resolveReference' in citizen) {
-    throw new ProviderModuleError(
-      `${label}: Citizen.__resolveReference is the runtime's (it checks the token's citizen); remove it`,
-    );
+  for (const [entity, what] of [
+    ['Citizen', "the token's citizen"],
+    ['Company', "the token's company"],
+  ] as const) {
+    const resolvers = provider.resolvers[entity] as Record<string, unknown> | undefined;
+    if (resolvers && '__resolveReference' in resolvers) {
+      throw new ProviderModuleError(
+        `${label}: ${entity}.__resolveReference is the runtime's (it checks ${what}); remove it`,
+      );
+    }
   }
   return provider as DataProviderModule;
 }

@@ -4,18 +4,21 @@ import { pathToFileURL } from 'node:url';
 import type { ProviderFolder } from '../../lib/federation/provider-folders.ts';
 import type { PivotIdentity } from '../../lib/contracts/pivot-identity.ts';
 import type { RegistryPerson } from '../../lib/subgraph/registry-writer.ts';
+import type { SyntheticCompany } from './companies.ts';
 import type { SyntheticHousehold } from './households.ts';
 
 /**
  * What the seeder needs per data provider, in the provider's folder as `seed.ts`
- * exporting `registrySeed`: the records of the sandbox citizens (./identities.ts) and
- * those of synthetic households (./households.ts), in the shape the provider's
- * `writeRecords` loads. A provider without `seed.ts` simply gets no seed data.
- * Only the seeder loads it: a provider's subgraph never imports sandbox data.
+ * exporting `registrySeed`: the records of the sandbox citizens (./identities.ts), those
+ * of synthetic households (./households.ts, `--citizens`) if it knows citizens, and those
+ * of synthetic companies (./companies.ts, `--companies`) if it knows companies, in the
+ * shape the provider's `writeRecords` loads. A provider without `seed.ts` simply gets no
+ * seed data. Only the seeder loads it: a provider's subgraph never imports sandbox data.
  */
 export interface RegistrySeed<Records = unknown> {
   sandboxRecords(today: Date): Records;
-  syntheticRecords(households: SyntheticHousehold[], today: Date): Records;
+  syntheticRecords?(households: SyntheticHousehold[], today: Date): Records;
+  syntheticCompanyRecords?(companies: SyntheticCompany[], today: Date): Records;
 }
 
 export async function loadRegistrySeed(folder: ProviderFolder): Promise<RegistrySeed | undefined> {

@@ -3,6 +3,7 @@ import { migrate } from '../../lib/db/migrate.ts';
 import type { ProviderFolder } from '../../lib/federation/provider-folders.ts';
 import { loadProviderModule } from '../../lib/subgraph/provider.ts';
 import { migrateRegistry } from '../../lib/subgraph/registry-schema.ts';
+import { MAX_SYNTHETIC_COMPANIES, syntheticCompanies, type SyntheticCompany } from './companies.ts';
 import { syntheticHousehold, type SyntheticHousehold } from './households.ts';
 import { loadRegistrySeed } from './registry-seed.ts';
 
@@ -14,7 +15,10 @@ import { loadRegistrySeed } from './registry-seed.ts';
  *   runs it on a sandbox configuration);
  * - `seedSynthetic`: synthetic households up to N citizens per registry, in batches of
  *   multi-row inserts, each batch committed with its progress (resumable; running it
- *   again with the same N does nothing; a larger N adds the missing households).
+ *   again with the same N does nothing; a larger N adds the missing households);
+ * - `seedSyntheticCompanies`: synthetic companies 0 .. N-1 (./companies.ts) into every
+ *   registry that knows companies, the same way (batches committed with their progress,
+ *   `company_progress`).
  */
 export const SEED_SCHEMA = 'sandbox_seed';
 const SEED_MIGRATIONS = new URL('./migrations/', import.meta.url);
@@ -71,6 +75,105 @@ export async function seedSynthetic(
   return results.filter((r): r is SyntheticProgress => r !== undefined);
 }
 
+export interface SyntheticCompanyOptions {
+  /** Companies each registry that knows companies should hold. */
+  companies: number;
+  /** Companies per transaction. */
+  batchCompanies?: number;
+  today?: Date;
+  parallel?: boolean;
+  onProgress?(progress: SyntheticCompanyProgress): void;
+}
+
+export interface SyntheticCompanyProgress {
+  provider: string;
+  companies: number;
+  seconds: number;
+}
+
+export async function seedSyntheticCompanies(
+  pool: Pool,
+  providers: readonly ProviderFolder[],
+  options: SyntheticCompanyOptions,
+): Promise<SyntheticCompanyProgress[]> {
+  if (options.companies > MAX_SYNTHETIC_COMPANIES - 1)
+    throw new Error(`at most ${MAX_SYNTHETIC_COMPANIES - 1} synthetic companies`);
+  await migrate(pool, SEED_SCHEMA, SEED_MIGRATIONS);
+  const batches = sharedBatches();
+  const run = (folder: ProviderFolder) => seedProviderCompanies(pool, folder, options, batches);
+  const results = options.parallel
+    ? await Promise.all(providers.map(run))
+    : await providers.reduce<Promise<Array<SyntheticCompanyProgress | undefined>>>(
+        async (done, folder) => [...(await done), await run(folder)],
+        Promise.resolve([]),
+      );
+  return results.filter((r): r is SyntheticCompanyProgress => r !== undefined);
+}
+
+/**
+ * Company k costs tens of microseconds to draw (its founder's household): registries
+ * loading side by side take each batch from here, drawn once for all of them.
+ */
+function sharedBatches(): (from: number, count: number) => SyntheticCompany[] {
+  const recent = new Map<string, SyntheticCompany[]>();
+  return (from, count) => {
+    const key = `${from}+${count}`;
+    let batch = recent.get(key);
+    if (!batch) {
+      batch = syntheticCompanies(from, count);
+      recent.set(key, batch);
+      // A few batches are enough for registries that started together; drop the oldest.
+      if (recent.size > 4) recent.delete(recent.keys().next().value!);
+    }
+    return batch;
+  };
+}
+
+async function seedProviderCompanies(
+  pool: Pool,
+  folder: ProviderFolder,
+  options: SyntheticCompanyOptions,
+  batchOf: (from: number, count: number) => SyntheticCompany[],
+): Promise<SyntheticCompanyProgress | undefined> {
+  const { name } = folder;
+  const seed = await loadRegistrySeed(folder);
+  const companyRecords = seed?.syntheticCompanyRecords;
+  if (!companyRecords) return undefined;
+  const provider = await loadProviderModule(folder);
+  await migrateRegistry(pool, name, provider);
+  const started = performance.now();
+  const batchSize = options.batchCompanies ?? 10_000;
+  const today = options.today ?? new Date();
+  for (;;) {
+    const progress = await inTransaction(pool, async (client) => {
+      await lockProvider(client, name);
+      const done = await readCompanyProgress(client, name);
+      if (done >= options.companies) return undefined;
+      const count = Math.min(batchSize, options.companies - done);
+      await provider.writeRecords(client, companyRecords(batchOf(done, count), today));
+      await client.query(
+        `INSERT INTO ${SEED_SCHEMA}.company_progress (provider, companies) VALUES ($1, $2)
+        ON CONFLICT (provider) DO UPDATE SET companies = EXCLUDED.companies, updated_at = now()`,
+        [name, done + count],
+      );
+      return done + count;
+    });
+    if (progress === undefined) break;
+    options.onProgress?.({ provider: name, companies: progress, seconds: (performance.now() - started) / 1000 });
+  }
+  const companies = await readCompanyProgress(pool, name);
+  await analyze(pool, name);
+  return { provider: name, companies, seconds: (performance.now() - started) / 1000 };
+}
+
+async function readCompanyProgress(client: Pool | PoolClient, provider: string): Promise<number> {
+  const { rows } = await client.query<{ companies: number }>(
+    `SELECT companies FROM ${SEED_SCHEMA}.company_progress WHERE provider = $1`,
+    [provider],
+  );
+  return rows[0]?.companies ?? 0;
+}
+
 async function seedProvider(
   pool: Pool,
   folder: ProviderFolder,
@@ -78,7 +181,8 @@ async function seedProvider(
 ): Promise<SyntheticProgress | undefined> {
   const { name } = folder;
   const seed = await loadRegistrySeed(folder);
-  if (!seed) return undefined;
+  const syntheticRecords = seed?.syntheticRecords;
+  if (!syntheticRecords) return undefined;
   const provider = await loadProviderModule(folder);
   await migrateRegistry(pool, name, provider);
   const started = performance.now();
@@ -90,7 +194,7 @@ async function seedProvider(
       const done = await readProgress(client, name);
       if (done.citizens >= options.citizens) return undefined;
       const batch = householdsFrom(done, batchSize, options.citizens);
-      await provider.writeRecords(client, seed.syntheticRecords(batch.households, today));
+      await provider.writeRecords(client, syntheticRecords(batch.households, today));
       const households = batch.households.at(-1)!.index + 1;
       await client.query(
         `INSERT INTO ${SEED_SCHEMA}.synthetic_progress (provider, households, citizens) VALUES ($1, $2, $3)

@@ -24,8 +24,21 @@ const HOUSEHOLDS = `SELECT DISTINCT ON (d.person_id) d.person_id, h.income_year,
   WHERE d.person_id = ANY ($1::bigint[])
   ORDER BY d.person_id, h.income_year DESC`;
 
+/** A company's tax compliance (attestation de régularité fiscale), by SIREN. */
+export interface TaxComplianceRow {
+  siren: string;
+  as_of: string;
+  up_to_date: boolean;
+  shortfalls: Array<{ tax: string; kind: string; period: string }>;
+}
+
+// One query for every company of the request (the primary key).
+const TAX_COMPLIANCE = `SELECT siren, to_char(as_of, 'YYYY-MM-DD') AS as_of, up_to_date, shortfalls
+  FROM dgfip.company_tax_compliance WHERE siren = ANY ($1::text[])`;
+
 export interface DgfipLoaders {
   household: DataLoader<PersonId, HouseholdRow | null>;
+  taxCompliance: DataLoader<string, TaxComplianceRow | null>;
 }
 
 export function createLoaders(db: RequestDatabase): DgfipLoaders {
@@ -33,6 +46,11 @@ export function createLoaders(db: RequestDatabase): DgfipLoaders {
     household: new DataLoader(async (personIds) => {
       const rows = await db.query<HouseholdRow>('dgfip_households', HOUSEHOLDS, [personIds]);
       return groupByPerson(personIds, rows).map((group) => group[0] ?? null);
+    }),
+    taxCompliance: new DataLoader(async (sirens) => {
+      const rows = await db.query<TaxComplianceRow>('dgfip_tax_compliance', TAX_COMPLIANCE, [sirens]);
+      const bySiren = new Map(rows.map((row) => [row.siren, row]));
+      return sirens.map((siren) => bySiren.get(siren) ?? null);
     }),
   };
 }

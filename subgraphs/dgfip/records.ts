@@ -1,3 +1,4 @@
+import { parseSiren } from '../../lib/contracts/company-identifiers.ts';
 import type { PoolClient } from '../../lib/db/database.ts';
 import {
   bulkInsert,
@@ -13,6 +14,18 @@ export interface DgfipRecords {
   /** Taxpayers; `ref` is the numéro fiscal (13 digits). */
   persons: RegistryPerson[];
   households: TaxHouseholdRecord[];
+  /** The tax compliance of companies, by SIREN (docs/companies.md). */
+  companies?: CompanyTaxComplianceRecord[];
+}
+
+export type CompanyTax = 'TVA' | 'IS' | 'CFE' | 'IR_PRO';
+export type ShortfallKind = 'RETURN_NOT_FILED' | 'PAYMENT_OVERDUE';
+
+export interface CompanyTaxComplianceRecord {
+  siren: string;
+  asOf: string;
+  /** The obligations not met as of `asOf`; [] when the company is up to date. */
+  shortfalls: Array<{ tax: CompanyTax; kind: ShortfallKind; period: string }>;
 }
 
 export type FamilySituation = 'SINGLE' | 'MARRIED' | 'CIVIL_PARTNERSHIP' | 'DIVORCED' | 'WIDOWED';
@@ -37,7 +50,13 @@ export async function writeRecords(
   records: DgfipRecords,
   options: { replace?: boolean } = {},
 ): Promise<void> {
+  const companies = records.companies ?? [];
+  for (const c of companies) parseSiren(c.siren);
   if (options.replace) {
+    if (companies.length)
+      await client.query('DELETE FROM dgfip.company_tax_compliance WHERE siren = ANY ($1::text[])', [
+        companies.map((c) => c.siren),
+      ]);
     await deletePersons(
       client,
       'dgfip',
@@ -88,5 +107,16 @@ export async function writeRecords(
     records.households.flatMap((h, i) =>
       h.declarants.map((ref, rank) => [householdIds[i], personIdOf(personIds, ref), rank + 1]),
     ),
+  );
+  await bulkInsert(
+    client,
+    'dgfip.company_tax_compliance',
+    [
+      { name: 'siren', type: 'text' },
+      { name: 'as_of', type: 'date' },
+      { name: 'up_to_date', type: 'boolean' },
+      { name: 'shortfalls', type: 'jsonb' },
+    ],
+    companies.map((c) => [c.siren, c.asOf, c.shortfalls.length === 0, JSON.stringify(c.shortfalls)]),
   );
 }

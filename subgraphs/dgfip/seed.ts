@@ -1,7 +1,8 @@
+import { daysFrom, SANDBOX_COMPANIES, type SyntheticCompany } from '../../sandbox/seed/companies.ts';
 import type { SyntheticHousehold } from '../../sandbox/seed/households.ts';
 import { SANDBOX_IDENTITIES as who, SANDBOX_RELATIVES as relative } from '../../sandbox/seed/identities.ts';
 import { registryPerson, SPELLINGS, type RegistrySeed } from '../../sandbox/seed/registry-seed.ts';
-import type { DgfipRecords, FamilySituation, TaxHouseholdRecord } from './records.ts';
+import type { CompanyTaxComplianceRecord, DgfipRecords, FamilySituation, TaxHouseholdRecord } from './records.ts';
 
 /**
  * DGFiP seed data. The tax registry writes names in upper case without accents.
@@ -115,4 +116,67 @@ function syntheticRecords(households: SyntheticHousehold[]): DgfipRecords {
   return records;
 }
 
-export const registrySeed: RegistrySeed<DgfipRecords> = { sandboxRecords, syntheticRecords };
+/**
+ * The tax compliance of the sandbox companies (docs/sandbox.md "Sandbox companies"), as of
+ * yesterday: Marie's bakery, Jean's haulage company and Camille's trade are up to date;
+ * Anne-Sophie's consulting company has not filed its VAT return for last quarter.
+ */
+function sandboxCompanies(today: Date): CompanyTaxComplianceRecord[] {
+  const asOf = daysFrom(today, -1);
+  const { boulangerieDupont, transportsMartin, petitCamille, lefevreRoyConseil } = SANDBOX_COMPANIES;
+  return [
+    { siren: boulangerieDupont, asOf, shortfalls: [] },
+    { siren: transportsMartin, asOf, shortfalls: [] },
+    { siren: petitCamille, asOf, shortfalls: [] },
+    {
+      siren: lefevreRoyConseil,
+      asOf,
+      shortfalls: [{ tax: 'TVA', kind: 'RETURN_NOT_FILED', period: previousQuarter(today) }],
+    },
+  ];
+}
+
+/** `YYYY-Tn` of the quarter before `today`'s. */
+function previousQuarter(today: Date): string {
+  const quarter = Math.floor(today.getUTCMonth() / 3); // 0..3, this quarter
+  return quarter === 0 ? `${today.getUTCFullYear() - 1}-T4` : `${today.getUTCFullYear()}-T${quarter}`;
+}
+
+/**
+ * Synthetic companies (sandbox/seed/companies.ts): the DGFiP knows every active one; about
+ * one in twelve is not up to date (a VAT return not filed, a corporate tax or CFE balance
+ * unpaid…). Ceased companies have no current situation.
+ */
+function syntheticCompanyRecords(companies: SyntheticCompany[], today: Date): DgfipRecords {
+  const records: DgfipRecords = { persons: [], households: [], companies: [] };
+  const lastYear = String(today.getUTCFullYear() - 1);
+  for (const c of companies) {
+    if (c.ceasedOn) continue;
+    const random = c.random('dgfip');
+    const asOf = daysFrom(today, -random.int(1, 20));
+    const shortfalls: CompanyTaxComplianceRecord['shortfalls'] = [];
+    if (random.chance(0.08)) {
+      const soleTrader = c.legalForm === '1000';
+      const count = random.chance(0.75) ? 1 : 2;
+      const taxes = random.chance(0.5) ? (['TVA', soleTrader ? 'IR_PRO' : 'IS'] as const) : (['CFE', 'TVA'] as const);
+      for (const tax of taxes.slice(0, count))
+        shortfalls.push(
+          tax === 'TVA'
+            ? { tax, kind: random.chance(0.6) ? 'RETURN_NOT_FILED' : 'PAYMENT_OVERDUE', period: previousQuarter(today) }
+            : {
+                tax,
+                kind: tax === 'CFE' ? 'PAYMENT_OVERDUE' : random.chance(0.5) ? 'RETURN_NOT_FILED' : 'PAYMENT_OVERDUE',
+                period: lastYear,
+              },
+        );
+    }
+    records.companies!.push({ siren: c.siren, asOf, shortfalls });
+  }
+  return records;
+}
+
+export const registrySeed: RegistrySeed<DgfipRecords> = {
+  sandboxRecords: (today) => ({ ...sandboxRecords(), companies: sandboxCompanies(today) }),
+  syntheticRecords,
+  syntheticCompanyRecords,
+};

@@ -21,6 +21,7 @@ export const NAF_ACTIVITIES: Readonly<Record<string, string>> = {
   '45.20A': 'Entretien et réparation de véhicules automobiles légers',
   '47.11B': 'Commerce d’alimentation générale',
   '49.32Z': 'Transports de voyageurs par taxis',
+  '49.41A': 'Transports routiers de fret interurbains',
   '56.10A': 'Restauration traditionnelle',
   '62.01Z': 'Programmation informatique',
   '69.20Z': 'Activités comptables',

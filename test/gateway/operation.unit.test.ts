@@ -91,6 +91,17 @@ describe('operation analysis', () => {
     expect(analysis(PARKING).hash).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
+  test("knows whom it reads about, and takes the register's Company scopes of that subject", () => {
+    const mine = analysis('{ me { legalRepresentations { company { legalName establishments { siret } } } } }');
+    expect([mine.subject, mine.neededScopes]).toEqual(['citizen', ['entreprises_mandats_sociaux']]);
+    const company = analysis('{ company { legalName establishments { siret } fiscalCompliance { upToDate } } }');
+    expect([company.subject, company.neededScopes]).toEqual([
+      'company',
+      ['dgfip_regularite_fiscale', 'entreprises_identite'],
+    ]);
+    expect(analysis('{ company { siren } }')).toMatchObject({ subject: 'company', neededScopes: [] });
+  });
+
   test('chooses an anyOf scope deterministically: one already needed, else the first listed', () => {
     expect(analysis('{ me { taxHousehold { taxYear } } }').neededScopes).toEqual(['dgfip_rfr']);
     expect(analysis('{ me { taxHousehold { taxYear shares } } }').neededScopes).toEqual(['dgfip_nbpart']);

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { Pool } from '../../lib/db/database.ts';
 import { critAirClass } from '../../subgraphs/ants/crit-air.ts';
 import { PivotIdentitySchema } from '../../lib/contracts/pivot-identity.ts';
@@ -11,9 +13,18 @@ import {
 } from '../../subgraphs/ants/seed.ts';
 import { registrySeed as cnafSeed } from '../../subgraphs/cnaf/seed.ts';
 import { registrySeed as dgfipSeed } from '../../subgraphs/dgfip/seed.ts';
-import { seedSandbox, seedSynthetic, syntheticProgress } from '../../sandbox/seed/seed.ts';
+import { seedSandbox, seedSynthetic, seedSyntheticCompanies, syntheticProgress } from '../../sandbox/seed/seed.ts';
+import { loadRegistrySeed } from '../../sandbox/seed/registry-seed.ts';
+import { syntheticSiren } from '../../sandbox/seed/companies.ts';
+import { isSiren } from '../../lib/contracts/company-identifiers.ts';
+import { createCitizenMatcher } from '../../lib/subgraph/citizen-matcher.ts';
+import { loadProviderModule } from '../../lib/subgraph/provider.ts';
+import { requestDatabase } from '../../lib/subgraph/request-database.ts';
+import type { EntreprisesLoaders } from '../../subgraphs/entreprises/loaders.ts';
 import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
-import { PROVIDERS, providerFoldersOf } from '../helpers/providers.ts';
+import { providerFoldersOf } from '../helpers/providers.ts';
+
+const execFileAsync = promisify(execFile);
 
 let db: TestDatabase;
 let pool: Pool;
@@ -135,7 +146,9 @@ describe('synthetic registries', () => {
       batchHouseholds: 300,
       parallel: true,
     });
-    expect(first.map((r) => [r.provider, r.citizens])).toEqual(PROVIDERS.map((p) => [p, 1500]));
+    // The registries of citizens (the company registries' synthetic records come with --companies).
+    const citizenRegistries = await registriesWith('syntheticRecords');
+    expect(first.map((r) => [r.provider, r.citizens])).toEqual(citizenRegistries.map((p) => [p, 1500]));
     const loaded = await counts();
     expect(loaded['dgfip.person']! - before['dgfip.person']!).toBeGreaterThan(1500 * 0.95);
     expect(loaded['dgfip.person']! - before['dgfip.person']!).toBeLessThanOrEqual(1500);
@@ -150,7 +163,7 @@ describe('synthetic registries', () => {
     expect(grown['dgfip.person']! - loaded['dgfip.person']!).toBeGreaterThan(450);
     expect(grown['ants.person']).toBe(loaded['ants.person']);
     expect((await syntheticProgress(pool)).map((p) => [p.provider, p.citizens])).toEqual(
-      [...PROVIDERS].sort().map((p) => [p, p === 'dgfip' ? 2000 : 1500]),
+      [...citizenRegistries].sort().map((p) => [p, p === 'dgfip' ? 2000 : 1500]),
     );
     // Sandbox people are still there, untouched.
     expect(
@@ -158,6 +171,89 @@ describe('synthetic registries', () => {
         .n,
     ).toBe(1);
   });
+});
+
+/** The providers whose seed.ts has synthetic records of that kind, in configuration order. */
+async function registriesWith(kind: 'syntheticRecords' | 'syntheticCompanyRecords'): Promise<string[]> {
+  const seeds = await Promise.all(providerFoldersOf().map(async (f) => [f.name, await loadRegistrySeed(f)] as const));
+  return seeds.filter(([, seed]) => seed?.[kind]).map(([name]) => name);
+}
+
+describe('synthetic companies', () => {
+  const COMPANY_TABLES = [
+    'entreprises.company',
+    'entreprises.establishment',
+    'entreprises.legal_representative',
+    'entreprises.person',
+    'dgfip.company_tax_compliance',
+    'urssaf.contribution_account',
+  ];
+  const companyCounts = async () =>
+    Object.fromEntries(await Promise.all(COMPANY_TABLES.map(async (t) => [t, await count(t)])));
+
+  test('load N companies in every company registry, resume, and do nothing when already there', async () => {
+    await seedSandbox(pool, providerFoldersOf());
+    const before = await companyCounts();
+    const first = await seedSyntheticCompanies(pool, providerFoldersOf(), {
+      companies: 400,
+      batchCompanies: 150,
+      parallel: !db.embedded,
+    });
+    expect(first.map((r) => [r.provider, r.companies])).toEqual(
+      (await registriesWith('syntheticCompanyRecords')).map((p) => [p, 400]),
+    );
+    expect(first.map((r) => r.provider).sort()).toEqual(['dgfip', 'entreprises', 'urssaf']);
+    const loaded = await companyCounts();
+    const added = (table: string) => loaded[table]! - before[table]!;
+    expect(added('entreprises.company')).toBe(400);
+    expect(added('entreprises.establishment')).toBeGreaterThanOrEqual(400);
+    expect(added('entreprises.person')).toBe(added('entreprises.legal_representative'));
+    // Every active company has a tax and a contribution record; ceased ones none.
+    const active = (
+      await pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM entreprises.company WHERE ceased_on IS NULL AND siren < '9'`,
+      )
+    ).rows[0]!.n;
+    expect([added('dgfip.company_tax_compliance'), added('urssaf.contribution_account')]).toEqual([active, active]);
+    expect(active).toBeGreaterThan(400 * 0.6);
+
+    await seedSyntheticCompanies(pool, providerFoldersOf(), { companies: 400 });
+    expect(await companyCounts()).toEqual(loaded);
+
+    await seedSyntheticCompanies(pool, providerFoldersOf(['entreprises']), { companies: 500, batchCompanies: 60 });
+    const grown = await companyCounts();
+    expect(grown['entreprises.company']! - loaded['entreprises.company']!).toBe(100);
+    expect(grown['urssaf.contribution_account']).toBe(loaded['urssaf.contribution_account']);
+  });
+
+  test("company k's director is the first adult of synthetic household k, found by their pivot identity", async () => {
+    const k = 123;
+    const director = syntheticHousehold(k).adults[0]!;
+    const database = requestDatabase(pool, { prepared: false });
+    const personId = await createCitizenMatcher(database, 'entreprises').load(director.pivot);
+    expect(personId).not.toBeNull();
+    const provider = await loadProviderModule(providerFoldersOf(['entreprises'])[0]!);
+    const loaders = provider.createLoaders(database) as EntreprisesLoaders;
+    const [representation] = await loaders.representations.load(personId!);
+    expect(representation?.siren).toBe(syntheticSiren(k));
+    expect(isSiren(representation!.siren)).toBe(true);
+  });
+
+  test('passerelle seed --companies N loads them, and again does nothing', async () => {
+    const env = { ...process.env, DATABASE_URL: db.url };
+    const run = () =>
+      execFileAsync('npx', ['--no-install', 'passerelle', 'seed', '--companies', '650', '--company-batch', '100'], {
+        env,
+        encoding: 'utf8',
+      });
+    const { stdout } = await run();
+    expect(stdout).toMatch(/entreprises: 650 synthetic companies/);
+    expect(stdout).toMatch(/urssaf: 650 synthetic companies/);
+    expect(await count('entreprises.company')).toBe(650 + 5);
+    const loaded = await companyCounts();
+    await run();
+    expect(await companyCounts()).toEqual(loaded);
+  }, 60_000);
 });
 
 describe('synthetic households (generator)', () => {
@@ -202,7 +298,7 @@ describe('synthetic households (generator)', () => {
   });
 
   test("vehicles: valid unique plates and a realistic Crit'Air distribution", () => {
-    const { vehicles } = antsSeed.syntheticRecords(households, new Date());
+    const { vehicles } = antsSeed.syntheticRecords!(households, new Date());
     const plates = vehicles.map((v) => v.registrationNumber);
     expect(new Set(plates).size).toBe(plates.length);
     for (const plate of plates.slice(0, 2000))
@@ -220,7 +316,7 @@ describe('synthetic households (generator)', () => {
   });
 
   test('family quotients spread around the usual values; tax shares follow the household', () => {
-    const { dossiers } = cnafSeed.syntheticRecords(households, new Date());
+    const { dossiers } = cnafSeed.syntheticRecords!(households, new Date());
     const values = dossiers.map((d) => d.quotients.at(-1)!.value).sort((a, b) => a - b);
     const median = values[Math.floor(values.length / 2)]!;
     expect(median).toBeGreaterThan(400);
@@ -228,7 +324,7 @@ describe('synthetic households (generator)', () => {
     expect(values.filter((v) => v <= 700).length).toBeGreaterThan(values.length * 0.2);
     expect(values.filter((v) => v > 1200).length).toBeGreaterThan(values.length * 0.05);
     expect(dossiers.some((d) => d.regime === 'MSA')).toBe(true);
-    const { households: returns } = dgfipSeed.syntheticRecords(households, new Date());
+    const { households: returns } = dgfipSeed.syntheticRecords!(households, new Date());
     expect([...new Set(returns.map((r) => r.shares))].sort((a, b) => a - b)).toEqual([
       1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5,
     ]);

@@ -1,9 +1,13 @@
 import { isSiren, isSiret } from '../../lib/contracts/company-identifiers.ts';
 import { loadContract } from '../../lib/federation/contract.ts';
+import { sirenOf, siretOf } from '../../sandbox/seed/companies.ts';
 import {
   citizen,
   citizenSelection,
+  company,
+  companyEntitiesQuery,
   entitiesQuery,
+  entitySelection,
   post,
   sandbox,
   startTestSubgraphs,
@@ -134,7 +138,7 @@ describe('CNAF', () => {
 });
 
 describe('Entreprises', () => {
-  test('marie.dupont is gérante of her bakery, with its two shops, head office first', async () => {
+  test('marie.dupont is gérante of her bakery, its one shop the head office', async () => {
     const [bakery, ...others] = (await fetchCitizen('entreprises', 'marie.dupont')).legalRepresentations;
     expect(others).toEqual([]);
     expect(bakery).toMatchObject({
@@ -151,7 +155,7 @@ describe('Entreprises', () => {
     });
     const { siren, headOffice, establishments } = bakery.company;
     expect(isSiren(siren)).toBe(true);
-    expect(establishments.map((e: { headOffice: boolean }) => e.headOffice)).toEqual([true, false]);
+    expect(establishments.map((e: { headOffice: boolean }) => e.headOffice)).toEqual([true]);
     for (const e of establishments) {
       expect(isSiret(e.siret)).toBe(true);
       expect(e.siret.slice(0, 9)).toBe(siren);
@@ -163,7 +167,14 @@ describe('Entreprises', () => {
   test('jean.martin: his current company only (the term at the company that ceased in 2011 ended)', async () => {
     const representations = (await fetchCitizen('entreprises', 'jean.martin')).legalRepresentations;
     expect(representations.map((r: any) => [r.role, r.company.legalName, r.company.legalForm.code])).toEqual([
-      ['PRESIDENT', 'MARTIN RENOVATION', '5710'],
+      ['PRESIDENT', 'TRANSPORTS MARTIN', '5710'],
+    ]);
+    // An SAS in road haulage, in Lyon: the head office and a depot.
+    const { activity, establishments } = representations[0].company;
+    expect(activity.nafCode).toBe('49.41A');
+    expect(establishments.map((e: any) => [e.headOffice, e.address.city])).toEqual([
+      [true, 'Lyon'],
+      [false, 'Lyon'],
     ]);
   });
 
@@ -183,8 +194,9 @@ test('a citizen no registry knows gets null everywhere, not an error', async () 
     birthcountry: '99100',
     birthplace: '30189',
   };
-  // Every configured provider, every field it serves, every scope of its catalog.
+  // Every configured provider of citizens, every field it serves, every scope of its catalog.
   for (const contract of loadContract(env.config).providers) {
+    if (!citizenSelection(contract)) continue;
     const claims = tokenClaims(env.issuer, contract.name, stranger, Object.keys(contract.catalog.scopes).join(' '));
     const response = await post(
       env.urls[contract.name]!,
@@ -197,4 +209,37 @@ test('a citizen no registry knows gets null everywhere, not an error', async () 
     expect(Object.keys(data).length).toBeGreaterThan(0);
     expect(Object.values(data).every((v) => v === null)).toBe(true);
   }
+});
+
+test('a company a registry does not know gets null, not an error', async () => {
+  // A valid SIREN no sandbox registry holds, in a token issued for that company.
+  const unknown = sirenOf(90_000_999);
+  let asked = 0;
+  for (const contract of loadContract(env.config).providers) {
+    // Fields that may be null (the register's identity of a company it does not hold cannot be).
+    const selection = entitySelection(contract, 'Company', { nullableOnly: true });
+    if (!selection || entitySelection(contract, 'Company') !== selection) continue;
+    asked++;
+    const claims = tokenClaims(
+      env.issuer,
+      contract.name,
+      sandbox('marie.dupont'),
+      Object.keys(contract.catalog.scopes).join(' '),
+      {
+        company: { siren: unknown, siret: siretOf(unknown, 1), role: 'legal_representative' },
+      },
+    );
+    const response = await post(
+      env.urls[contract.name]!,
+      await env.issuer.sign(claims),
+      companyEntitiesQuery(selection),
+      {
+        representations: [company(unknown)],
+      },
+    );
+    expect(response.body.errors).toBeUndefined();
+    const data = (response.body.data!._entities as Array<Record<string, unknown>>)[0]!;
+    expect(Object.values(data).every((v) => v === null)).toBe(true);
+  }
+  expect(asked).toBeGreaterThanOrEqual(2);
 });

@@ -1,10 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Pool } from '../../lib/db/database.ts';
 import { inTransaction } from '../../lib/db/database.ts';
 import type { PivotIdentity } from '../../lib/contracts/pivot-identity.ts';
 import { createCitizenMatcher, matchQuery } from '../../lib/subgraph/citizen-matcher.ts';
 import { loadProviderModule } from '../../lib/subgraph/provider.ts';
 import { requestDatabase, type RequestDatabase } from '../../lib/subgraph/request-database.ts';
-import { seedSandbox, seedSynthetic } from '../../sandbox/seed/seed.ts';
+import { seedSandbox, seedSynthetic, seedSyntheticCompanies } from '../../sandbox/seed/seed.ts';
+import { SANDBOX_COMPANIES } from '../../sandbox/seed/companies.ts';
 import { SANDBOX_IDENTITIES } from '../../sandbox/seed/identities.ts';
 import { createTestDatabase, type TestDatabase } from '../../harness/database.ts';
 import { PROVIDERS, providerFoldersOf } from '../helpers/providers.ts';
@@ -22,8 +25,8 @@ beforeAll(async () => {
   pool = db.pool({ max: 4 });
   await seedSandbox(pool, providerFoldersOf());
   await seedSynthetic(pool, providerFoldersOf(), { citizens: 6000, batchHouseholds: 1000, parallel: !db.embedded });
-  // The company register lists directors only (about one adult in fifteen): as many of them as the others have people.
-  await seedSynthetic(pool, providerFoldersOf(['entreprises']), { citizens: 90_000, batchHouseholds: 10_000 });
+  // The company registries (the register lists directors only): companies 0..19,999, directed by households' adults.
+  await seedSyntheticCompanies(pool, providerFoldersOf(), { companies: 20_000, parallel: !db.embedded });
   const dgfip = await loadProviderModule(providerFoldersOf(['dgfip'])[0]!);
   const near = (ref: string, givenNames: string, familyName: string, birthPlace: string) => ({
     ref,
@@ -144,8 +147,19 @@ function recording(): RequestDatabase & { statements: Array<{ text: string; valu
   };
 }
 
+/** The loaders of each provider keyed by a company's SIREN rather than a person. */
+const COMPANY_LOADERS: Record<string, string[]> = {
+  entreprises: ['company', 'representatives'],
+  dgfip: ['taxCompliance'],
+  urssaf: ['account'],
+};
+
 describe('query plans: indexes, never a scan of a registry table', () => {
-  test.each(PROVIDERS)('%s: the citizen match uses person_identity_key_idx', async (schema) => {
+  // URSSAF serves companies only: it never matches a citizen.
+  const CITIZEN_PROVIDERS = PROVIDERS.filter((name) =>
+    /^type Citizen /m.test(readFileSync(join(providerFoldersOf([name])[0]!.path, 'schema.graphql'), 'utf8')),
+  );
+  test.each(CITIZEN_PROVIDERS)('%s: the citizen match uses person_identity_key_idx', async (schema) => {
     const keys = ['DUPONT|1985-04-12|30189'];
     for (const plan of await plans(matchQuery(schema), [keys, ['MARIE'], ['female']])) {
       expect(plan).toMatch(new RegExp(`Index Scan using person_identity_key_idx on person`));
@@ -156,11 +170,20 @@ describe('query plans: indexes, never a scan of a registry table', () => {
   test.each(PROVIDERS)('%s: every statement of a full request uses indexes', async (schema) => {
     const provider = await loadProviderModule(providerFoldersOf([schema])[0]!);
     const database = recording();
-    const loaders = provider.createLoaders(database) as Record<string, { load(id: number): Promise<unknown> }>;
-    const personId = await createCitizenMatcher(database, schema).load(pivot('anne-sophie.lefevre-roy'));
-    expect(personId).not.toBeNull();
-    await Promise.all(Object.values(loaders).map((loader) => loader.load(personId!)));
-    expect(database.statements.length).toBe(1 + Object.keys(loaders).length);
+    const loaders = provider.createLoaders(database) as Record<string, { load(key: unknown): Promise<unknown> }>;
+    // Loaders of a company (keyed by SIREN: docs/companies.md), the others of a person.
+    const byCompany = new Set(COMPANY_LOADERS[schema] ?? []);
+    const byPerson = Object.keys(loaders).filter((name) => !byCompany.has(name));
+    const personId = byPerson.length
+      ? await createCitizenMatcher(database, schema).load(pivot('anne-sophie.lefevre-roy'))
+      : null;
+    if (byPerson.length) expect(personId).not.toBeNull();
+    await Promise.all(
+      Object.entries(loaders).map(([name, loader]) =>
+        loader.load(byCompany.has(name) ? SANDBOX_COMPANIES.lefevreRoyConseil : personId),
+      ),
+    );
+    expect(database.statements.length).toBe((byPerson.length ? 1 : 0) + Object.keys(loaders).length);
     for (const { text, values } of database.statements) {
       for (const plan of await plans(text, values)) {
         expect(plan).not.toMatch(/Seq Scan/);

@@ -61,13 +61,15 @@ test.each(BEFORE)(
     await migrateRegistry(pool, legacy, provider);
     await migrateRegistry(pool, fresh, provider);
     await migrateRegistry(pool, legacy, provider);
-    expect(await structure(legacy)).toEqual(legacyStructure);
-    expect(await structure(fresh)).toEqual(legacyStructure);
+    // What the old code created is untouched; the provider's later migrations (dgfip's 002) only add.
+    const migrated = await structure(legacy);
+    expect(migrated).toEqual(expect.arrayContaining(legacyStructure));
+    expect(await structure(fresh)).toEqual(migrated);
     expect(legacyStructure.some((line) => line.includes('person_identity_key_idx'))).toBe(true);
 
     // The provider's history keeps the checksum the old code recorded; the runtime's has its own.
-    const history = await pool.query(`SELECT version, name FROM ${legacy}.schema_migrations`);
-    expect(history.rows).toEqual([{ version: 1, name: 'registry' }]);
+    const history = await pool.query(`SELECT version, name FROM ${legacy}.schema_migrations ORDER BY version`);
+    expect(history.rows[0]).toEqual({ version: 1, name: 'registry' });
     const runtime = await pool.query(`SELECT version, name FROM ${legacy}.runtime_migrations`);
     expect(runtime.rows).toEqual([{ version: 1, name: 'person' }]);
   },
@@ -82,9 +84,9 @@ test('registries loaded by the old code keep their data and are seeded again by 
     await migrate(pool, folder.name, before(folder.name));
     const provider = await loadProviderModule(folder);
     const seed = (await loadRegistrySeed(folder))!;
-    await inTransaction(pool, (client) =>
-      provider.writeRecords(client, seed.sandboxRecords(new Date()), { replace: true }),
-    );
+    // The old code's records: no companies (dgfip's company_tax_compliance came later).
+    const { companies: _companies, ...records } = seed.sandboxRecords(new Date()) as Record<string, unknown>;
+    await inTransaction(pool, (client) => provider.writeRecords(client, records, { replace: true }));
   }
   const people: Record<string, number> = Object.fromEntries(
     await Promise.all(BEFORE.map(async (name) => [name, await count(`${name}.person`)])),

@@ -7,7 +7,8 @@ import type { Config } from '../../../lib/config/load.ts';
 import { loadPlatformConfig } from '../../../bin/config.ts';
 import type { Database, Pool } from '../../../lib/db/database.ts';
 import { createLogger } from '../../../lib/log.ts';
-import { startPivotIssuer, type PivotIssuer } from '../../../harness/pivot-issuer.ts';
+import { SANDBOX_CLIENT, startPivotIssuer, type PivotIssuer } from '../../../harness/pivot-issuer.ts';
+import { BROKER_CLIENT_ID } from '../../../lib/contracts/pivot-token.ts';
 import { freePort } from '../../../harness/ports.ts';
 
 /**
@@ -56,7 +57,13 @@ export async function startTestGateway(options: {
   const audience = 'http://gateway.test';
   const ownIssuer = !options.issuer;
   const issuer =
-    options.issuer ?? (await startPivotIssuer({ gatewayJwks: keys.publicJwks as { keys: JWK[] }, audience }));
+    options.issuer ??
+    (await startPivotIssuer({
+      gatewayJwks: keys.publicJwks as { keys: JWK[] },
+      audience,
+      // The broker reads for itself too (a person's companies, docs/companies.md).
+      clients: [SANDBOX_CLIENT, 'other-sp', BROKER_CLIENT_ID],
+    }));
   const port = options.publicUrl ? await freePort() : 0;
   const config = loadPlatformConfig({
     env: {},

@@ -95,11 +95,74 @@ describe('the federation contract', () => {
     expect(problemsOf(config)).toEqual(['dgfip: catalog scope dgfip_unused is used by no field']);
   });
 
+  test('each scope knows its subject: citizen by default, company when the catalog says so', () => {
+    const composed = composeContract(loadContract(sandbox));
+    expect(composed.scopes.get('dgfip_adresse_fiscale')?.subject).toBe('citizen');
+    expect(composed.scopes.get('entreprises_mandats_sociaux')?.subject).toBe('citizen');
+    for (const scope of [
+      'entreprises_identite',
+      'entreprises_representants',
+      'dgfip_regularite_fiscale',
+      'urssaf_attestation_vigilance',
+    ])
+      expect([scope, composed.scopes.get(scope)?.subject]).toEqual([scope, 'company']);
+    // The register's Company fields are read by either subject; the key needs no scope.
+    expect(composed.scopeMap.get('Company.legalName')).toEqual(['entreprises_mandats_sociaux', 'entreprises_identite']);
+    expect(composed.scopeMap.has('Company.siren')).toBe(false);
+    expect(composed.scopeMap.has('Query.company')).toBe(false);
+  });
+
+  test('a company scope guarding a field not reachable from Company fails', () => {
+    const config = providersCopy((d) =>
+      editFile(join(d, 'dgfip/schema.graphql'), (t) =>
+        t.replace(
+          'taxAddress: TaxAddress @scope(anyOf: ["dgfip_adresse_fiscale"])',
+          'taxAddress: TaxAddress @scope(anyOf: ["dgfip_adresse_fiscale", "dgfip_regularite_fiscale"])',
+        ),
+      ),
+    );
+    expect(problemsOf(config)).toEqual([
+      'dgfip: Citizen.taxAddress is guarded by the company scope dgfip_regularite_fiscale but is not reachable from Company',
+    ]);
+  });
+
+  test('a field reachable only from Company without a company scope fails', () => {
+    const config = providersCopy((d) =>
+      editFile(join(d, 'dgfip/schema.graphql'), (t) =>
+        t.replace(
+          'fiscalCompliance: FiscalCompliance @scope(anyOf: ["dgfip_regularite_fiscale"])',
+          'fiscalCompliance: FiscalCompliance @scope(anyOf: ["dgfip_regularite_fiscale"])\n  taxOffice: String @scope(anyOf: ["dgfip_adresse_fiscale"])',
+        ),
+      ),
+    );
+    expect(problemsOf(config)).toEqual([
+      'dgfip: Company.taxOffice is reachable only from Company but no company scope guards it (catalog subject "company")',
+    ]);
+  });
+
+  test('a field reachable from Company without a scope fails; a provider must extend Citizen or Company', () => {
+    const unscoped = providersCopy((d) =>
+      editFile(join(d, 'urssaf/schema.graphql'), (t) =>
+        t.replace('type EmployeesBand @scope(anyOf: ["urssaf_attestation_vigilance"]) {', 'type EmployeesBand {'),
+      ),
+    );
+    expect(problemsOf(unscoped)).toEqual([
+      'urssaf: EmployeesBand.code is reachable from Company but has no @scope',
+      'urssaf: EmployeesBand.label is reachable from Company but has no @scope',
+    ]);
+    const neither = providersCopy((d) =>
+      editFile(join(d, 'urssaf/schema.graphql'), (t) => t.replace('type Company @key(fields: "siren")', 'type Firm')),
+    );
+    expect(problemsOf(neither)).toContain('urssaf: extends neither the Citizen nor the Company entity');
+  });
+
   test('a provider with its own root field fails', () => {
     const config = providersCopy((d) =>
       editFile(join(d, 'dgfip/schema.graphql'), (t) => `${t}\ntype Query { everyone: [Citizen!]! }\n`),
     );
-    expect(problemsOf(config)).toContain('dgfip: defines Query fields; a provider serves data only through Citizen');
+    expect(problemsOf(config)).toContain(
+      'dgfip: defines Query fields; a provider serves data only through Citizen or Company',
+    );
   });
 
   test('a provider field returning a Citizen fails: the only citizen is the request’s', () => {

@@ -1,6 +1,6 @@
 import { isSiren, isSiret, siretProblem } from '../../../lib/contracts/company-identifiers.ts';
 import type { PoolClient } from '../../../lib/db/database.ts';
-import { syntheticHousehold } from '../../../sandbox/seed/households.ts';
+import { syntheticCompanies } from '../../../sandbox/seed/companies.ts';
 import { registrySeed, sirenOf, siretOf } from '../../../subgraphs/entreprises/seed.ts';
 import { CompanyRecordError, writeRecords, type CompanyRecord } from '../../../subgraphs/entreprises/records.ts';
 
@@ -57,8 +57,7 @@ test.each([
 });
 
 test('sandbox and synthetic records carry valid identifiers, and each director is a person of the records', () => {
-  const households = Array.from({ length: 3000 }, (_, i) => syntheticHousehold(i));
-  const synthetic = registrySeed.syntheticRecords(households, new Date());
+  const synthetic = registrySeed.syntheticCompanyRecords!(syntheticCompanies(0, 3000), new Date());
   const sandbox = registrySeed.sandboxRecords(new Date());
   for (const records of [sandbox, synthetic]) {
     const refs = new Set(records.persons.map((p) => p.ref));
@@ -69,10 +68,14 @@ test('sandbox and synthetic records carry valid identifiers, and each director i
       for (const r of c.representatives) expect(refs.has(r.ref)).toBe(true);
     }
   }
-  // About one adult in eleven aged 25–69 directs a company; SIRENs never repeat.
-  const adults = households.reduce((n, h) => n + h.adults.length, 0);
-  expect(synthetic.companies.length / adults).toBeGreaterThan(0.03);
-  expect(synthetic.companies.length / adults).toBeLessThan(0.09);
+  // One company per number, SIRENs never repeat; a realistic mix of forms, some co-gérants, some ceased.
+  expect(synthetic.companies).toHaveLength(3000);
   expect(new Set(synthetic.companies.map((c) => c.siren)).size).toBe(synthetic.companies.length);
+  const share = (test: (c: CompanyRecord) => boolean) => synthetic.companies.filter(test).length / 3000;
+  expect(share((c) => c.legalForm === '1000')).toBeGreaterThan(0.3);
+  expect(share((c) => c.representatives.length === 2)).toBeGreaterThan(0.01);
+  expect(share((c) => c.ceasedOn !== undefined)).toBeGreaterThan(0.03);
+  expect(share((c) => c.ceasedOn !== undefined)).toBeLessThan(0.3);
+  expect(share((c) => c.establishments.length > 1)).toBeGreaterThan(0.03);
   expect(synthetic.companies.every((c) => c.establishments.every((e) => isSiret(e.siret)))).toBe(true);
 });

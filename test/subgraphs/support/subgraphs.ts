@@ -192,22 +192,42 @@ export function entitiesQuery(selection: string): string {
 
 export const citizen = (id: string) => ({ __typename: 'Citizen', id });
 
+/** The query the gateway sends for `Company` fields (docs/companies.md). */
+export function companyEntitiesQuery(selection: string): string {
+  return `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Company { ${selection} } } }`;
+}
+
+export const company = (siren: string) => ({ __typename: 'Company', siren });
+
 /** Every `Citizen` field a provider serves (objects read through `__typename`): what a test about any provider selects. */
 export function citizenSelection(contract: ProviderContract): string {
+  return entitySelection(contract, 'Citizen');
+}
+
+/**
+ * Every field of `entity` a provider serves but its key (objects read through
+ * `__typename`); with `nullableOnly`, only the fields that may be null.
+ */
+export function entitySelection(
+  contract: ProviderContract,
+  entity: 'Citizen' | 'Company',
+  options: { nullableOnly?: boolean } = {},
+): string {
   const document = parse(contract.sdl);
   const objects = new Set(
     document.definitions
       .filter((d) => d.kind === Kind.OBJECT_TYPE_DEFINITION)
       .map((d) => (d as ObjectTypeDefinitionNode).name.value),
   );
-  const citizenType = document.definitions.find(
+  const entityType = document.definitions.find(
     (d): d is ObjectTypeDefinitionNode | ObjectTypeExtensionNode =>
-      (d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION) && d.name.value === 'Citizen',
+      (d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION) && d.name.value === entity,
   );
   const namedType = (type: TypeNode): string =>
     type.kind === Kind.NAMED_TYPE ? type.name.value : namedType(type.type);
-  return (citizenType?.fields ?? [])
-    .filter((f) => f.name.value !== 'id')
+  const key = entity === 'Citizen' ? 'id' : 'siren';
+  return (entityType?.fields ?? [])
+    .filter((f) => f.name.value !== key && (!options.nullableOnly || f.type.kind !== Kind.NON_NULL_TYPE))
     .map((f) => (objects.has(namedType(f.type)) ? `${f.name.value} { __typename }` : f.name.value))
     .join(' ');
 }
