@@ -90,7 +90,11 @@ export function resolveOperationRequest(raw: unknown, context: OperationRequestC
   const { analysis } = result;
   if (!analysis.fields.some((f) => f.anyOf.length > 0)) throw refuse('AUTHORIZATION_DETAILS_NO_DATA', {});
 
-  const choice = chooseEntitledScopes(analysis.fields, new Set(context.serviceProvider.scopes));
+  const choice = chooseEntitledScopes(
+    analysis.fields,
+    new Set(context.serviceProvider.scopes),
+    (scope) => context.operations.scopes.get(scope)?.subject === analysis.subject,
+  );
   if (choice.notEntitled.length) {
     throw refuse('AUTHORIZATION_DETAILS_SCOPE_NOT_ALLOWED', {
       fields: choice.notEntitled.map((f) => ({

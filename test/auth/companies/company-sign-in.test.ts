@@ -1,12 +1,15 @@
 import * as oidc from 'openid-client';
+import { loadPlatformConfig } from '../../../bin/config.ts';
 import { startTestPlatform, type TestPlatform } from '../../../harness/platform.ts';
-import { Citizen, textOf, type Stop } from '../../../harness/citizen.ts';
+import { Citizen, consentPage, textOf, type Stop } from '../../../harness/citizen.ts';
 import { pairwiseSubject } from '../../../auth/pairwise.ts';
 import { companyAccountId } from '../../../auth/companies/company-grants.ts';
 import { sirenOf, siretOf } from '../../../subgraphs/entreprises/seed.ts';
 import {
   authorizationUrl,
+  postGraphQL,
   redeemCode,
+  registered,
   redirectError,
   serviceProvider,
   type ServiceProvider,
@@ -33,7 +36,10 @@ beforeAll(async () => {
     overrides: [
       [
         'serviceProviders.marches-nimes.scopes',
-        ['openid', 'given_name', 'family_name', 'email', 'company', 'representation'],
+        [
+          ...loadPlatformConfig({ env: {} }).serviceProviders.find((sp) => sp.clientId === 'marches-nimes')!.scopes,
+          'representation',
+        ],
       ],
     ],
   });
@@ -150,6 +156,51 @@ test('company and representation together are refused at the request', async () 
   const error = redirectError(stop.url);
   expect(error?.error).toBe('invalid_request');
   expect(error?.description).toMatch(/^COMPANY_WITH_REPRESENTATION: /);
+});
+
+test('Jean reads his haulage company for a tender: consent says for whom, the gateway answers for that company only', async () => {
+  const HAULAGE = sirenOf(90_000_002);
+  const { url, checks } = await authorizationUrl(marches, {
+    scope: 'openid given_name family_name company',
+    details: [registered('Tender', 'Vérifier que votre entreprise peut répondre à un marché public')],
+  });
+  const citizen = new Citizen(platform);
+  const stop = await citizen.signIn(url, { login: 'jean.martin', idp: 'impots' });
+  const page = companyPage(stop);
+  expect(textOf(page.html)).toContain('TRANSPORTS MARTIN');
+  expect(textOf(page.html)).toContain('vous en êtes président');
+  // Two establishments: the second one chosen.
+  expect(page.choices).toEqual([`${HAULAGE}/${siretOf(HAULAGE, 1)}`, `${HAULAGE}/${siretOf(HAULAGE, 2)}`]);
+  const shown = consentPage(await choose(citizen, page, page.choices[1]!));
+  const text = textOf(shown.html);
+  expect(text).toContain('Autorisez-vous la transmission des données de TRANSPORTS MARTIN ?');
+  expect(text).toMatch(
+    new RegExp(
+      `Vous agissez pour TRANSPORTS MARTIN \\(SIREN ${HAULAGE.replace(/^(\d{3})(\d{3})(\d{3})$/, '$1 $2 $3')}\\) en tant que président, pour l’établissement SIRET`,
+    ),
+  );
+  const back = await citizen.go(new URL(`/interaction/${shown.uid}/consent`, platform.issuer), {
+    token: shown.token,
+    decision: 'allow',
+  });
+  const tokens = await redeemCode(marches, back.url, checks);
+  const answer = await postGraphQL(platform, tokens.access_token, marches.operation('Tender'), 'Tender');
+  expect(answer.status).toBe(200);
+  const company = (answer.body as { data: { company: Record<string, unknown> } }).data.company;
+  expect(company).toMatchObject({
+    siren: HAULAGE,
+    legalName: 'TRANSPORTS MARTIN',
+    fiscalCompliance: { upToDate: true },
+    socialCompliance: { upToDate: false, validUntil: null },
+  });
+  // The consent is filed under the company too.
+  const { rows } = await platform.pool.query(
+    `SELECT kind FROM audit.events WHERE data #>> '{company,siren}' = $1 ORDER BY seq`,
+    [HAULAGE],
+  );
+  expect(rows.map((r) => r.kind)).toEqual(
+    expect.arrayContaining(['broker.company_chosen', 'broker.consent_given', 'gateway.exchange']),
+  );
 });
 
 test('the register down: the page says so (503), nothing is chosen', async () => {
