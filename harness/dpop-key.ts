@@ -6,7 +6,7 @@ import { accessTokenHash } from '../gateway/dpop-proof.ts';
  * A service provider's DPoP key (RFC 9449) for the gateway's tests and the benchmark,
  * where no openid-client runs: the key, its `cnf.jkt` thumbprint and fresh proofs, all
  * synchronous (node:crypto), so token claims and load-test requests can be built inline.
- * SPs use openid-client's DPoP handle instead (sandbox/parking/broker-client.ts).
+ * SPs use openid-client's DPoP handle instead (sandbox/service-provider/broker-client.ts).
  */
 export interface DpopProofRequest {
   htm: string;
