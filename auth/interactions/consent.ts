@@ -59,10 +59,17 @@ export async function showConsent(
   const { lang, t } = deps.pages.kit.translator(ctx);
   const view = consentView(deps.consent.contract, operations, requestedIdentityClaims(details.params.scope), lang, t);
   const actingFor = mandate ? actingForView(mandate, lang) : undefined;
-  deps.pages.kit.render(ctx, 'consent', { uid: details.uid, sp: signIn.sp, token, view, actingFor }, (tr) => ({
-    title: actingFor ? tr('representation.consent.title', { name: actingFor.name }) : tr('consent.title'),
-    formAction: signIn.spOrigins,
-  }));
+  // A private company (a bank…) is named as such on the page (docs/service-providers.md#private-service-providers).
+  const privateSp = serviceProviderById(deps.config, signIn.clientId)?.private === true;
+  deps.pages.kit.render(
+    ctx,
+    'consent',
+    { uid: details.uid, sp: signIn.sp, token, view, actingFor, privateSp },
+    (tr) => ({
+      title: actingFor ? tr('representation.consent.title', { name: actingFor.name }) : tr('consent.title'),
+      formAction: signIn.spOrigins,
+    }),
+  );
 }
 
 /** POST /interaction/:uid/consent — the citizen's decision. */
