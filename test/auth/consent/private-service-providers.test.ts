@@ -16,6 +16,7 @@ import {
   serviceProvider,
 } from '../../helpers/service-provider.ts';
 import { testConfig } from '../support/broker.ts';
+import { consentJourney, DashboardUser } from '../dashboard/support/dashboard.ts';
 
 /**
  * Private service providers (docs/service-providers.md#private-service-providers): a
@@ -130,6 +131,25 @@ describe('the consent page of a private SP', () => {
     expect(result.status).toBe(200);
     expect(result.body.data.me.taxHousehold).toEqual({ taxYear: 2024, referenceTaxIncome: 50410, shares: 3 });
   }, 60000);
+
+  test('in the dashboard, the consent given to the bank says it is a private company; the city’s does not', async () => {
+    const jean = { login: 'jean.martin', idp: 'laposte' };
+    await consentJourney(platform, 'banque-exemple', 'LoanApplication', jean, {
+      purpose: 'Estimer votre capacité d’emprunt',
+      acr: 'eidas2',
+    });
+    await consentJourney(platform, 'parking-nimes', 'Parking', jean);
+    const user = new DashboardUser(platform);
+    await user.signIn(jean);
+    const page = await user.get('/mon-compte/consentements');
+    const sections = [...page.html.matchAll(/<section class="fr-callout[\s\S]*?<\/section>/g)].map((m) => textOf(m[0]));
+    const bank = sections.find((text) => text.includes('Banque Exemple'))!;
+    const city = sections.find((text) => text.includes('Ville de Nîmes'))!;
+    expect(bank).toContain('Entreprise privée');
+    expect(city).not.toContain('Entreprise privée');
+    const english = textOf((await user.get('/mon-compte/consentements?lang=en')).html);
+    expect(english).toContain('Private company');
+  }, 90000);
 
   test('a public SP’s consent page has no such notice', async () => {
     const sp = await serviceProvider(platform, 'parking-nimes');
