@@ -90,6 +90,20 @@ describe('at start-up', () => {
       /serviceProviders\[banque-exemple\]\.scopes: "cnaf_prestations" cannot be granted to a private service provider/,
     );
   });
+
+  test('so does the gateway', async () => {
+    const bad = testConfig([
+      ['gateway.url', `http://127.0.0.1:${await freePort()}`],
+      ['serviceProviders.banque-exemple.scopes', ['openid', 'dgfip_rfr', 'dgfip_nbpart', 'cnaf_quotient_familial']],
+    ]);
+    const error = await startPlatform({ config: bad, database, logger: createLogger('test', 'silent') }, [
+      'gateway',
+    ]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(
+      /"cnaf_quotient_familial" cannot be granted to a private service provider/,
+    );
+  });
 });
 
 describe('the consent page of a private SP', () => {
