@@ -14,6 +14,7 @@ import { createAccountStore } from './accounts.ts';
 import { sweepExpired } from './adapter/postgres-adapter.ts';
 import { loadBrokerContract } from './authorization-details/operation-schema.ts';
 import { checkRegisteredOperations } from './authorization-details/registered-operations.ts';
+import { checkPrivateServiceProviders } from '../lib/federation/private-service-providers.ts';
 import { buildConfiguration } from './configuration.ts';
 import { discoveryAsEnforced } from './discovery.ts';
 import { framingRefused } from './framing.ts';
@@ -104,6 +105,7 @@ export async function startBroker(
     const pages = createBrokerPages({ sandbox: config.sandbox });
     const accounts = createAccountStore(pool);
     const contract = loadBrokerContract(config);
+    checkPrivateServiceProviders(config.serviceProviders, contract.scopes);
     checkRegisteredOperations(config, contract);
     const grants = createGrantRevoker(pool);
     const mandates = createMandateStore(pool);

@@ -60,7 +60,7 @@ const COMPONENTS: ComponentEntry[] = [
       url: `${config.gateway.url.replace(/\/+$/, '')}/graphql`,
     }),
   },
-  // The parking service last: it needs the broker and the gateway to answer.
+  // The sandbox service providers last: they need the broker and the gateway to answer.
   {
     name: 'parking',
     sandboxOnly: true,
@@ -70,6 +70,18 @@ const COMPONENTS: ComponentEntry[] = [
       port: config.parking ? listenPort(config.parking) : 0,
       setting: 'parking.url',
       url: config.parking?.url ?? '',
+    }),
+  },
+  // The sandbox bank (a private service provider), like the parking service.
+  {
+    name: 'bank',
+    sandboxOnly: true,
+    load: async () => (await import('../sandbox/bank/index.ts')).startBank,
+    check: async (config) => void (await import('../sandbox/bank/settings.ts')).bankSettings(config),
+    address: (config) => ({
+      port: config.bank ? listenPort(config.bank) : 0,
+      setting: 'bank.url',
+      url: config.bank?.url ?? '',
     }),
   },
 ];
@@ -90,7 +102,8 @@ export function componentRegistry(config: PlatformConfig): Map<string, Component
   }
   for (const entry of COMPONENTS) {
     if (entry.sandboxOnly && !config.sandbox) continue;
-    if (entry.name === 'parking' && !config.parking) continue;
+    // A sandbox service provider without its section in this configuration is not started.
+    if ((entry.name === 'parking' && !config.parking) || (entry.name === 'bank' && !config.bank)) continue;
     add(entry);
   }
   return registry;

@@ -6,6 +6,7 @@ import type { ComponentCatalog } from '../lib/errors/define.ts';
 import { operationErrors } from '../lib/federation/operation-errors.ts';
 import { pivotErrors } from '../lib/pivot/errors.ts';
 import { subgraphErrors } from '../lib/subgraph/errors.ts';
+import { bankErrors } from '../sandbox/bank/errors.ts';
 import { parkingErrors } from '../sandbox/parking/errors.ts';
 
 /**
@@ -22,4 +23,5 @@ export const ERROR_CATALOGS: readonly ComponentCatalog[] = [
   operationErrors,
   gatewayErrors,
   parkingErrors,
+  bankErrors,
 ];

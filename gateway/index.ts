@@ -9,6 +9,7 @@ import { migrate } from '../lib/db/migrate.ts';
 import { QuotaLimiter, migrateQuota, quotaRules } from '../lib/quota/index.ts';
 import { composeContract } from '../lib/federation/compose.ts';
 import { loadContract } from '../lib/federation/contract.ts';
+import { checkPrivateServiceProviders } from '../lib/federation/private-service-providers.ts';
 import { OperationAnalyzer } from './analyzer.ts';
 import { startApollo } from './apollo.ts';
 import { citizenDataSource } from './citizen-subgraph.ts';
@@ -49,6 +50,8 @@ export const startGateway: StartComponent = async ({ config, database, logger },
     audience: p.audience,
   }));
   const composed = composeContract(contract, Object.fromEntries(providers.map((p) => [p.name, p.url])));
+  // The broker's start-up check, here too: a gateway never serves a configuration that lets a company read closed data.
+  checkPrivateServiceProviders(config.serviceProviders, composed.scopes);
   const metrics = new GatewayMetrics();
 
   // Migrations, partitions and revocation polls; the exchange recorder has its own connections.

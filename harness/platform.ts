@@ -54,7 +54,7 @@ export interface TestPlatform {
 export interface PlatformOptions {
   /** Configuration overrides (key path, value), on top of the sandbox configuration. */
   overrides?: Array<[string, unknown]>;
-  /** Components to start, by name (default: all of them, as `npm start`, but the parking service). */
+  /** Components to start, by name (default: all of them, as `npm start`, but the sandbox service providers). */
   components?: string[];
   /**
    * The sandbox parking service too (default: no). Its registration then points to the
@@ -62,13 +62,17 @@ export interface PlatformOptions {
    * tests acting as that SP (test/helpers/service-provider.ts) stop at.
    */
   parking?: boolean;
+  /** The sandbox bank too (default: no), on the same terms as `parking`. */
+  bank?: boolean;
 }
 
 export async function startTestPlatform(options: PlatformOptions = {}): Promise<TestPlatform> {
   const sandbox = loadPlatformConfig({ env: {} });
   const registry = componentRegistry(sandbox);
   const wanted = [...registry.values()].filter((e) =>
-    options.components ? options.components.includes(e.name) : e.name !== 'parking' || options.parking,
+    options.components
+      ? options.components.includes(e.name)
+      : (e.name !== 'parking' || options.parking) && (e.name !== 'bank' || options.bank),
   );
   const providerNames = new Set(sandbox.dataProviders.map((p) => p.name));
 
@@ -96,12 +100,17 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
         overrides.push([setting, urls[entry.name]]);
       }
     }
-    if (urls.parking) {
-      const parking = sandbox.parking!.clientId;
+    // A sandbox service provider started: its registration points to the port it got.
+    for (const [name, clientId] of [
+      ['parking', sandbox.parking?.clientId],
+      ['bank', sandbox.bank?.clientId],
+    ] as const) {
+      const url = urls[name];
+      if (!url || !clientId) continue;
       overrides.push(
-        [`serviceProviders.${parking}.metadata.redirect_uris`, [`${urls.parking}/callback`]],
-        [`serviceProviders.${parking}.metadata.post_logout_redirect_uris`, [`${urls.parking}/logged-out`]],
-        [`serviceProviders.${parking}.metadata.backchannel_logout_uri`, `${urls.parking}/backchannel-logout`],
+        [`serviceProviders.${clientId}.metadata.redirect_uris`, [`${url}/callback`]],
+        [`serviceProviders.${clientId}.metadata.post_logout_redirect_uris`, [`${url}/logged-out`]],
+        [`serviceProviders.${clientId}.metadata.backchannel_logout_uri`, `${url}/backchannel-logout`],
       );
     }
     overrides.push(...(options.overrides ?? []));

@@ -6,6 +6,7 @@ import { isPasserelleError } from '../../lib/errors/define.ts';
 import type { Logger } from '../../lib/log.ts';
 import { readForm } from '../../lib/web/form.ts';
 import type { BrokerContract } from '../authorization-details/operation-schema.ts';
+import { serviceProviderById } from '../clients.ts';
 import { brokerErrors, isShownErrorCode } from '../errors.ts';
 import type { BrokerPages } from '../pages.ts';
 import type { Consents } from './consents.ts';
@@ -231,6 +232,7 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
             grantId: consent.grantId,
             service: deps.words.service(consent.clientId, lang),
             serviceName: deps.words.serviceName(consent.clientId, lang),
+            privateCompany: serviceProviderById(deps.config, consent.clientId)?.private === true,
             grantedAt: formatTime(consent.grantedAt, lang),
             datetime: consent.grantedAt.toISOString(),
             operations: consent.operations.map((operation) => ({

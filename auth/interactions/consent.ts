@@ -66,12 +66,19 @@ export async function showConsent(
     : mandate
       ? actingForView(mandate, lang)
       : undefined;
-  deps.pages.kit.render(ctx, 'consent', { uid: details.uid, sp: signIn.sp, token, view, actingFor }, (tr) => ({
-    title: actingFor
-      ? tr('titleKey' in actingFor ? actingFor.titleKey : 'representation.consent.title', { name: actingFor.name })
-      : tr('consent.title'),
-    formAction: signIn.spOrigins,
-  }));
+  // A private company (a bank…) is named as such on the page (docs/service-providers.md#private-service-providers).
+  const privateSp = serviceProviderById(deps.config, signIn.clientId)?.private === true;
+  deps.pages.kit.render(
+    ctx,
+    'consent',
+    { uid: details.uid, sp: signIn.sp, token, view, actingFor, privateSp },
+    (tr) => ({
+      title: actingFor
+        ? tr('titleKey' in actingFor ? actingFor.titleKey : 'representation.consent.title', { name: actingFor.name })
+        : tr('consent.title'),
+      formAction: signIn.spOrigins,
+    }),
+  );
 }
 
 /** POST /interaction/:uid/consent — the citizen's decision. */

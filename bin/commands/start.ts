@@ -17,7 +17,7 @@ const EXIT_GRACE_MS = 5_000;
  * `passerelle start [component...]`: opens the database once (DATABASE_URL, else an
  * embedded PostgreSQL in `database.embeddedDataDir`), loads the sandbox registries
  * when the configuration is a sandbox one, starts the components (all by default),
- * prints where they listen (the parking service first: where a visitor starts),
+ * prints where they listen (the sandbox services first: where a visitor starts),
  * and stops everything cleanly on SIGINT / SIGTERM. One process holds them all.
  */
 export async function run(args: string[]): Promise<number> {
@@ -71,12 +71,17 @@ export async function run(args: string[]): Promise<number> {
 }
 
 function printAddresses(platform: RunningPlatform, database: string, sandbox: boolean): void {
-  const components = [...platform.components].sort(
-    (a, b) => Number(b.name === 'parking') - Number(a.name === 'parking'),
-  );
+  // The sandbox service providers first, in this order: where a visitor starts.
+  const first = ['parking', 'bank'];
+  const rank = (name: string) => (first.includes(name) ? first.indexOf(name) : first.length);
+  const components = [...platform.components].sort((a, b) => rank(a.name) - rank(b.name));
+  const notes: Record<string, string> = {
+    parking: '   <- start here',
+    bank: '   <- a private company: a home loan application (jean.martin through La Poste)',
+  };
   const lines = components.map((c) => {
     const url = c.address.url || c.url;
-    const note = c.name === 'parking' ? '   <- start here' : '';
+    const note = notes[c.name] ?? '';
     const line = `  ${c.name.padEnd(12)} ${url}${note}`;
     // The citizen's own account is served by the broker.
     return c.name === 'broker'
@@ -84,7 +89,7 @@ function printAddresses(platform: RunningPlatform, database: string, sandbox: bo
       : line;
   });
   console.log(['', `Passerelle is running (${database}):`, ...lines, ''].join('\n'));
-  if (sandbox && components.some((c) => c.name === 'parking')) {
+  if (sandbox && components.some((c) => first.includes(c.name))) {
     const logins = [...new Set(Object.values(SANDBOX_IDPS).flatMap((idp) => idp.logins))];
     console.log(`Sandbox accounts (password 123): ${logins.join(', ')}`);
   }

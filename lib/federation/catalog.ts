@@ -18,6 +18,13 @@ export const ScopeEntry = z.strictObject({
    * one for a citizen only citizen scopes (the broker refuses the mix, the gateway too).
    */
   subject: z.enum(['citizen', 'company']).default('citizen'),
+  /**
+   * Whether a private service provider (`serviceProviders[].private`: a company, not an
+   * administration) may be entitled to this scope. Absent: never — the data of public
+   * services goes to private companies only where its provider says so, scope by scope
+   * (docs/service-providers.md#private-service-providers). Checked at the broker's start-up.
+   */
+  privateServiceProviders: z.boolean().default(false),
 });
 export type ScopeEntry = z.infer<typeof ScopeEntry>;
 

@@ -46,6 +46,7 @@ export const SANDBOX_IDPS: Record<SandboxIdpName, SandboxIdpDefinition> = {
   ]),
   laposte: french('laposte', 'L’Identité Numérique La Poste', 'eidas2', [
     'marie.dupont',
+    'jean.martin',
     'lucas.bernard',
     'anne-sophie.lefevre-roy',
   ]),

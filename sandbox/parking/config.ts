@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { AcrLevel } from '../../lib/contracts/eidas.ts';
-import { HttpUrl, SecretRef, Service } from '../../lib/config/common.ts';
+import { serviceProviderFields } from '../service-provider/config.ts';
 
 /** A city's resident parking tariff (sandbox/parking/pricing.ts); amounts in euro cents. */
 const TariffSection = z
@@ -42,27 +41,12 @@ const TariffSection = z
  */
 export const ParkingSection = z
   .strictObject({
-    ...Service,
+    ...serviceProviderFields,
     clientId: z
       .string()
       .min(1)
       .default('parking-nimes')
       .describe('Its client id at the broker (its `serviceProviders` entry).'),
-    serviceName: z.string().min(1).describe("Title of the service's pages."),
-    issuer: HttpUrl.optional().describe("The broker's issuer; default: `broker.issuer`, else `broker.url`."),
-    keys: SecretRef.describe(
-      'Private JWKS of the service (`private_key_jwt` client authentication): the first key signs.',
-    ),
-    redirectUri: HttpUrl.optional().describe('Where the broker sends the citizen back; default: `<url>/callback`.'),
-    postLogoutRedirectUri: HttpUrl.optional().describe(
-      'Where the broker sends the citizen after logout; default: `<url>/logged-out`.',
-    ),
-    gatewayUrl: HttpUrl.optional().describe("The gateway's GraphQL endpoint; default: `<gateway.url>/graphql`."),
-    gatewayAudience: z
-      .string()
-      .min(1)
-      .optional()
-      .describe("The gateway's resource indicator (RFC 8707); default: `gateway.audience`, else `gateway.url`."),
     operationName: z
       .string()
       .min(1)
@@ -88,24 +72,6 @@ export const ParkingSection = z
         'Calculer le tarif mensuel de la vignette de stationnement résident de la personne pour qui vous faites la démarche, pour chacun de ses véhicules.',
       )
       .describe('Why the city reads the data of the person represented: shown on the consent page.'),
-    acr: AcrLevel.optional().describe(
-      "Level of assurance asked for (`acr_values`); none: the broker's default for this service.",
-    ),
-    cookieKeys: SecretRef.describe("Keys signing the service's cookies (a JSON list: the first signs, all verify)."),
-    sessionTtlSeconds: z
-      .number()
-      .int()
-      .positive()
-      .max(86400)
-      .default(900)
-      .describe("How long a signed-in citizen's page (and the data it shows) is kept."),
-    requestTimeoutMs: z
-      .number()
-      .int()
-      .positive()
-      .max(60000)
-      .default(5000)
-      .describe('Timeout of one call to the broker or the gateway.'),
     tariff: TariffSection,
   })
   .describe(

@@ -1,4 +1,5 @@
 import { defineErrors } from '../../lib/errors/define.ts';
+import { FAILURES, type Fail, type Failure } from '../service-provider/errors.ts';
 
 /**
  * What the parking service tells a citizen when something goes wrong: each is a
@@ -115,3 +116,12 @@ export const parkingErrors = defineErrors('parking', {
 });
 
 export type ParkingErrorCode = keyof typeof parkingErrors.errors;
+
+/** The parking service's error for a kind of failure of the shared code (sandbox/service-provider/errors.ts). */
+export const parkingFail: Fail = (kind, details) => parkingErrors.error(`PARKING_${kind}`, details);
+
+/** The kind of one of the parking service's codes. */
+export function parkingFailureOf(code: string): Failure | undefined {
+  const kind = code.replace(/^PARKING_/, '');
+  return code.startsWith('PARKING_') && Object.hasOwn(FAILURES, kind) ? (kind as Failure) : undefined;
+}

@@ -1,16 +1,10 @@
 import type { Context } from 'koa';
-import type { PasserelleError } from '../../lib/errors/define.ts';
-import { ACCESSIBILITY_STATEMENT_PATH } from '../../lib/web/accessibility.ts';
 import type { Language } from '../../lib/web/i18n.ts';
-import { createPageKit, readMessages, type Translate } from '../../lib/web/render.ts';
-import { parkingErrors, type ParkingErrorCode } from './errors.ts';
+import type { Translate } from '../../lib/web/render.ts';
+import { createServicePages } from '../service-provider/pages.ts';
+import { parkingErrors, parkingFailureOf } from './errors.ts';
 import type { CitizenRecords } from './operation.ts';
 import { formatEuros, type Quote, type Tariff } from './pricing.ts';
-
-const fileMessages = {
-  fr: readMessages(new URL('./messages/fr.json', import.meta.url)),
-  en: readMessages(new URL('./messages/en.json', import.meta.url)),
-};
 
 /** What the permit page shows: the quote and the records it was computed from. */
 export interface PermitView {
@@ -24,39 +18,23 @@ export interface PermitView {
   csrf: string;
 }
 
-/** Errors that are a citizen's choice or a passing outage rather than a failure. */
-const SEVERITY: Partial<Record<ParkingErrorCode, 'info' | 'warning'>> = {
-  PARKING_CONSENT_REFUSED: 'info',
-  PARKING_SIGN_IN_CANCELLED: 'info',
-  PARKING_SIGN_IN_EXPIRED: 'warning',
-  PARKING_GATEWAY_UNAVAILABLE: 'warning',
-  PARKING_BROKER_UNAVAILABLE: 'warning',
-};
-
-/** Codes after which "start again" makes sense. */
-const NO_RETRY = new Set<ParkingErrorCode>(['PARKING_PAGE_NOT_FOUND', 'PARKING_FORM_INVALID']);
-
 /**
  * The parking service's pages, on the shared DSFR kit (lib/web): home with the
- * sign-in button, the permit's price with the data used, error pages, logout.
+ * sign-in button, the permit's price with the data used; error pages and logout are the
+ * shared ones of sandbox/service-provider/pages.ts.
  * The city's name and tariff come from the settings, never from the templates.
  */
 export function createParkingPages(options: { serviceName: string; tariff: Tariff; issuer: string; sandbox: boolean }) {
   const { tariff } = options;
-  const messages = {
-    fr: { ...fileMessages.fr, 'layout.service.title': options.serviceName },
-    en: { ...fileMessages.en, 'layout.service.title': options.serviceName },
-  };
-  const kit = createPageKit({
-    views: new URL('./views/', import.meta.url),
-    messages,
+  const shared = createServicePages({
+    folder: new URL('./', import.meta.url),
+    serviceName: options.serviceName,
+    issuer: options.issuer,
     sandbox: options.sandbox,
-    // The service's name is configured in French; its statement is the platform's, on the broker.
-    serviceTitleLang: 'fr',
-    accessibilityStatementUrl: new URL(ACCESSIBILITY_STATEMENT_PATH, options.issuer).href,
+    errors: parkingErrors,
+    kindOf: parkingFailureOf,
   });
-  // Forms that lead to the broker (sign-in, logout): the browser checks the redirect against form-action.
-  const toBroker = { formAction: [options.issuer] };
+  const { kit, toBroker } = shared;
 
   const tariffRows = (t: Translate, lang: Language) => [
     ...tariff.brackets.map((b) => ({
@@ -145,34 +123,8 @@ export function createParkingPages(options: { serviceName: string; tariff: Tarif
       );
     },
 
-    /** An error page; `csrf` (a signed-in citizen's) adds the logout button. */
-    error(ctx: Context, error: PasserelleError, page: { csrf?: string | undefined } = {}) {
-      const { t, lang } = kit.translator(ctx);
-      const code = error.code as ParkingErrorCode;
-      const definition = parkingErrors.errors[code] ?? parkingErrors.errors.PARKING_INTERNAL_ERROR;
-      const headingKey = `error.heading.${code}`;
-      const gatewayCodes = error.details.gatewayCodes;
-      kit.render(
-        ctx,
-        'error',
-        {
-          code,
-          severity: SEVERITY[code] ?? 'error',
-          heading: headingKey in fileMessages[lang] ? t(headingKey) : t('error.heading'),
-          message: definition.message[lang],
-          brokerCode: typeof error.details.brokerCode === 'string' ? error.details.brokerCode : undefined,
-          gatewayCodes: Array.isArray(gatewayCodes) && gatewayCodes.length ? gatewayCodes.join(', ') : undefined,
-          retry: !NO_RETRY.has(code),
-          csrf: page.csrf,
-        },
-        { status: definition.status, title: t('error.title'), ...toBroker },
-      );
-    },
-
-    loggedOut(ctx: Context, page: { local: boolean }) {
-      const { t } = kit.translator(ctx);
-      kit.render(ctx, 'logged-out', { local: page.local }, { title: t('logged-out.title') });
-    },
+    error: shared.error,
+    loggedOut: shared.loggedOut,
   };
 }
 

@@ -24,7 +24,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-test('the registry starts providers and IdPs first, then the broker, the gateway, the parking service', () => {
+test('the registry starts providers and IdPs first, then the broker, the gateway, the sandbox services', () => {
   expect([...componentRegistry(testConfig()).keys()]).toEqual([
     ...PROVIDERS,
     'impots',
@@ -34,6 +34,7 @@ test('the registry starts providers and IdPs first, then the broker, the gateway
     'broker',
     'gateway',
     'parking',
+    'bank',
   ]);
   // Sandbox stand-ins only with a sandbox configuration.
   expect([...componentRegistry(testConfig([['sandbox', false]])).keys()]).toEqual([...PROVIDERS, 'broker', 'gateway']);
@@ -44,7 +45,7 @@ test('an unknown component is refused before anything starts', async () => {
     UnknownComponentError,
   );
   await expect(startPlatform({ config: testConfig(), database, logger }, ['brokr'])).rejects.toThrow(
-    new RegExp(`unknown component\\(s\\): brokr; known: ${PROVIDERS[0]}, .*parking`),
+    new RegExp(`unknown component\\(s\\): brokr; known: ${PROVIDERS[0]}, .*parking, bank`),
   );
 });
 
@@ -93,6 +94,22 @@ test('the parking service refuses to start with addresses its registration at th
   );
 });
 
+test('the sandbox bank refuses to start unless its registration is private and agrees with it', async () => {
+  const notPrivate = testConfig([['serviceProviders.banque-exemple.private', false]]);
+  await expect(startPlatform({ config: notPrivate, database, logger }, ['bank'])).rejects.toThrow(
+    'bank: a bank is a private company: its registration serviceProviders[banque-exemple] must say "private": true',
+  );
+  const otherDocument = testConfig([
+    [
+      'serviceProviders.banque-exemple.operations',
+      { LoanApplication: 'query LoanApplication { me { taxAddress { city } } }' },
+    ],
+  ]);
+  await expect(startPlatform({ config: otherDocument, database, logger }, ['bank'])).rejects.toThrow(
+    /operation registered as serviceProviders\[banque-exemple\]\.operations\.LoanApplication is not sandbox\/bank\/loan-application\.graphql/,
+  );
+});
+
 describe('the embedded data folder lock', () => {
   let dir: string;
   beforeEach(() => {
@@ -128,4 +145,23 @@ test('the sandbox configuration holds the parking service docs/parking.md descri
     'Parking',
     '30189',
   ]);
+});
+
+test('the sandbox configuration holds the bank docs/sandbox.md describes: private, eidas2, PAR, its own key', () => {
+  const config = loadPlatformConfig({ env: {} });
+  const bank = config.bank!;
+  const registered = config.serviceProviders.find((sp) => sp.clientId === bank.clientId)!;
+  expect([bank.url, bank.clientId, bank.operationName, bank.acr]).toEqual([
+    'http://localhost:3001',
+    'banque-exemple',
+    'LoanApplication',
+    'eidas2',
+  ]);
+  expect([registered.private, registered.requirePar, registered.defaultAcr, registered.jwks]).toEqual([
+    true,
+    true,
+    'eidas2',
+    { file: 'keys/banque-exemple.jwks.json' },
+  ]);
+  expect(registered.metadata.token_endpoint_auth_method).toBe('private_key_jwt');
 });

@@ -12,6 +12,7 @@ const scope = (name: string, subject: 'citizen' | 'company'): [string, ScopeInfo
     provider: 'p',
     subject,
     domain: 'business',
+    privateServiceProviders: false,
     label: { fr: name, en: name },
     description: { fr: name, en: name },
   },

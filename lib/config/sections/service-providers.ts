@@ -44,6 +44,12 @@ export const ServiceProvider = z.strictObject({
     .describe(
       "Its name on the broker's pages and in the dashboard (its OpenID `client_name` unless the metadata gives one).",
     ),
+  private: z
+    .boolean()
+    .default(false)
+    .describe(
+      'A private company (a bank, an insurer…), not a public service: the consent page says so, and it may be entitled only to scopes whose catalog entry allows private service providers (`privateServiceProviders: true`), checked at start-up (docs/service-providers.md#private-service-providers).',
+    ),
   sectorIdentifier: z
     .string()
     .min(1)

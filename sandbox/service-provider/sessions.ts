@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 /**
- * Server-side state of the parking service, in memory: the browser only holds a
+ * Server-side state of a sandbox service provider, in memory: the browser only holds a
  * random id in a signed cookie. Entries expire, and the store is bounded (the
  * oldest entries go first), so no client can make it grow without limit. One
  * process only — a sandbox service; a city running several would put this in

@@ -1,9 +1,31 @@
-import { createRemoteJWKSet, importJWK, jwtVerify, type CryptoKey } from 'jose';
+import { createRemoteJWKSet, importJWK, jwtVerify, type CryptoKey, type JWK } from 'jose';
 import * as oidc from 'openid-client';
 import type { Logger } from '../../lib/log.ts';
-import { parkingErrors } from './errors.ts';
+import type { Fail } from './errors.ts';
 import { describe, isUnreachable } from './failures.ts';
-import type { ParkingSettings } from './settings.ts';
+
+/** What the broker client needs of the service's settings (settings.ts). */
+export interface BrokerClientSettings {
+  clientId: string;
+  issuer: string;
+  /** The signing key of `private_key_jwt` (the first private key of the service's JWKS). */
+  signingKey: JWK;
+  redirectUri: string;
+  postLogoutRedirectUri: string;
+  gatewayAudience: string;
+  /** Level of assurance asked for (`acr_values`); none: the broker's default for this service. */
+  acr: string | undefined;
+  requestTimeoutMs: number;
+}
+
+/** One sign-in's request: the identity scopes, and the registered operation with its purpose. */
+export interface SignInRequest {
+  /** `openid` and the identity scopes (`given_name family_name`, `representation`…). */
+  scope: string;
+  operationName: string;
+  /** Why the service reads the data: shown on the consent page. */
+  purpose: string;
+}
 
 /** What the service keeps between sending the citizen to the broker and the way back. */
 export interface SignInChecks {
@@ -12,8 +34,6 @@ export interface SignInChecks {
   expectedNonce: string;
   /** This sign-in's DPoP key: the code, then the pivot token, are bound to it. */
   dpopKeys: CryptoKeyPair;
-  /** A procedure for someone else: the `representation` scope and the operation without family quotient. */
-  forSomeone?: boolean;
 }
 
 export interface SignedIn {
@@ -25,7 +45,7 @@ export interface SignedIn {
   /** The citizen's pairwise subject for this service, and the broker session id. */
   sub: string;
   sid: string | undefined;
-  /** The citizen's name, in whose name the permit is issued (ID token claims). */
+  /** The citizen's name (ID token claims), when the service asked for it. */
   name: string | undefined;
   /**
    * Under a mandate, who acts for the citizen (the ID token's `act`, docs/mandates.md):
@@ -37,9 +57,9 @@ export interface SignedIn {
 const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 
 /**
- * The service as an OpenID client of the broker (openid-client), FAPI 2.0 as the broker
+ * A sandbox service as an OpenID client of the broker (openid-client), FAPI 2.0 as the broker
  * requires for data: `private_key_jwt`, PKCE S256, state and nonce, the authorization
- * request pushed (PAR) with the `authorization_details` naming the registered parking
+ * request pushed (PAR) with the `authorization_details` naming one registered
  * operation and the gateway as `resource`, and a DPoP key per sign-in (RFC 9449) that
  * binds the code and the pivot token, whose proofs go with the gateway request too. The
  * broker's metadata is discovered on first use (and again after a failure), so the
@@ -50,29 +70,24 @@ export class BrokerClient {
   private logoutKeys: ReturnType<typeof createRemoteJWKSet> | undefined;
 
   constructor(
-    private readonly settings: ParkingSettings,
+    private readonly settings: BrokerClientSettings,
     private readonly logger: Logger,
+    /** The service's own errors, by kind (errors.ts). */
+    private readonly fail: Fail,
   ) {}
 
   /** The URL to send the citizen to, and the checks to keep for the way back. */
-  async startSignIn(options: { forSomeone?: boolean } = {}): Promise<{ url: URL; checks: SignInChecks }> {
+  async startSignIn(request: SignInRequest): Promise<{ url: URL; checks: SignInChecks }> {
     const client = await this.client();
-    const forSomeone = options.forSomeone === true;
     const checks: SignInChecks = {
       pkceCodeVerifier: oidc.randomPKCECodeVerifier(),
       expectedState: oidc.randomState(),
       expectedNonce: oidc.randomNonce(),
       dpopKeys: await oidc.randomDPoPKeyPair(),
-      ...(forSomeone ? { forSomeone } : {}),
     };
-    const operation = forSomeone
-      ? this.settings.forSomeone
-      : { operationName: this.settings.operationName, purpose: this.settings.purpose };
     const parameters: Record<string, string> = {
       redirect_uri: this.settings.redirectUri,
-      // The name the permit is issued in; everything else comes from the consented operation.
-      // For someone else, `representation` too: the broker asks for whom (docs/mandates.md).
-      scope: forSomeone ? 'openid given_name family_name representation' : 'openid given_name family_name',
+      scope: request.scope,
       code_challenge: await oidc.calculatePKCECodeChallenge(checks.pkceCodeVerifier),
       code_challenge_method: 'S256',
       state: checks.expectedState,
@@ -81,8 +96,8 @@ export class BrokerClient {
       authorization_details: JSON.stringify([
         {
           type: 'graphql_operation',
-          operation_name: operation.operationName,
-          purpose: operation.purpose,
+          operation_name: request.operationName,
+          purpose: request.purpose,
         },
       ]),
       ...(this.settings.acr ? { acr_values: this.settings.acr } : {}),
@@ -97,9 +112,8 @@ export class BrokerClient {
     const client = await this.client();
     const callback = new URL(this.settings.redirectUri);
     callback.search = query;
-    if (callback.searchParams.get('state') !== checks.expectedState)
-      throw parkingErrors.error('PARKING_SIGN_IN_EXPIRED');
-    const { dpopKeys, forSomeone: _forSomeone, ...expected } = checks;
+    if (callback.searchParams.get('state') !== checks.expectedState) throw this.fail('SIGN_IN_EXPIRED');
+    const { dpopKeys, ...expected } = checks;
     const tokens = await this.call('token', () =>
       oidc.authorizationCodeGrant(client, callback, { ...expected, idTokenExpected: true }, undefined, {
         DPoP: oidc.getDPoPHandle(client, dpopKeys),
@@ -213,7 +227,7 @@ export class BrokerClient {
     try {
       return await exchange();
     } catch (error) {
-      const mapped = signInError(error);
+      const mapped = signInError(error, this.fail);
       this.logger.warn(
         { step, code: mapped.code, details: mapped.details, err: describe(error) },
         'broker exchange failed',
@@ -228,29 +242,29 @@ function brokerCode(description: string | undefined): string | undefined {
   return /^([A-Z][A-Z0-9_]+):/.exec(description ?? '')?.[1];
 }
 
-function signInError(error: unknown) {
+function signInError(error: unknown, fail: Fail) {
   if (error instanceof oidc.AuthorizationResponseError) {
     const code = brokerCode(error.error_description);
     const details = { error: error.error, ...(code ? { brokerCode: code } : {}) };
     if (error.error === 'access_denied') {
-      if (code === 'SIGN_IN_CANCELLED') return parkingErrors.error('PARKING_SIGN_IN_CANCELLED', details);
-      if (code && /^(IDP_|PIVOT_)/.test(code)) return parkingErrors.error('PARKING_IDENTITY_PROVIDER_FAILED', details);
+      if (code === 'SIGN_IN_CANCELLED') return fail('SIGN_IN_CANCELLED', details);
+      if (code && /^(IDP_|PIVOT_)/.test(code)) return fail('IDENTITY_PROVIDER_FAILED', details);
       // RFC 6749: the resource owner denied the request — the consent page's "refuse".
-      return parkingErrors.error('PARKING_CONSENT_REFUSED', details);
+      return fail('CONSENT_REFUSED', details);
     }
-    if (code && /^(IDP_|PIVOT_)/.test(code)) return parkingErrors.error('PARKING_IDENTITY_PROVIDER_FAILED', details);
-    return parkingErrors.error('PARKING_SIGN_IN_FAILED', details);
+    if (code && /^(IDP_|PIVOT_)/.test(code)) return fail('IDENTITY_PROVIDER_FAILED', details);
+    return fail('SIGN_IN_FAILED', details);
   }
   if (error instanceof oidc.ResponseBodyError) {
     const code = brokerCode(error.error_description);
     const details = { error: error.error, ...(code ? { brokerCode: code } : {}) };
     // A code already used or expired (back button, a second tab): start again.
-    if (error.error === 'invalid_grant') return parkingErrors.error('PARKING_SIGN_IN_EXPIRED', details);
-    if (error.status >= 500) return parkingErrors.error('PARKING_BROKER_UNAVAILABLE', details);
-    return parkingErrors.error('PARKING_SIGN_IN_FAILED', details);
+    if (error.error === 'invalid_grant') return fail('SIGN_IN_EXPIRED', details);
+    if (error.status >= 500) return fail('BROKER_UNAVAILABLE', details);
+    return fail('SIGN_IN_FAILED', details);
   }
-  if (isUnreachable(error)) return parkingErrors.error('PARKING_BROKER_UNAVAILABLE');
+  if (isUnreachable(error)) return fail('BROKER_UNAVAILABLE');
   if (error instanceof oidc.ClientError && error.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM')
-    return parkingErrors.error('PARKING_BROKER_UNAVAILABLE');
-  return parkingErrors.error('PARKING_SIGN_IN_FAILED');
+    return fail('BROKER_UNAVAILABLE');
+  return fail('SIGN_IN_FAILED');
 }
