@@ -5,7 +5,7 @@ import type { JWK } from 'jose';
  * A DPoP key (RFC 9449) held by a client that is not an SP with openid-client: the
  * broker's own reads through the gateway (auth/gateway-reader.ts), the gateway's tests
  * and the benchmark. The key, its `cnf.jkt` thumbprint and fresh proofs, all synchronous
- * (node:crypto). SPs use openid-client's DPoP handle instead (sandbox/parking/broker-client.ts).
+ * (node:crypto). SPs use openid-client's DPoP handle instead (sandbox/service-provider/broker-client.ts).
  */
 export interface DpopProofRequest {
   htm: string;
